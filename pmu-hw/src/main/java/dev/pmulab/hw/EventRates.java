@@ -1,0 +1,126 @@
+package dev.pmulab.hw;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Events per nanosecond for what a PE is running, in exact fixed point (Q32.32: the rate times
+ * 2^32), so that counting over time never drifts: advancing a counter in one step or in many gives
+ * the same count. Immutable; built once per workload phase, looked up only when the PE's counter
+ * programming or context changes, never per advance.
+ */
+public final class EventRates {
+    /** One event per nanosecond in Q32.32. */
+    public static final long ONE_PER_NS = 1L << 32;
+    /** Rates above this (256 events per ns) are refused; no PE generates events that fast. */
+    public static final long MAX_RATE_Q32 = 256L << 32;
+
+    public static final EventRates NONE = new EventRates(new int[0], new long[0]);
+
+    private final int[] events;
+    private final long[] ratesQ32;
+
+    private EventRates(int[] events, long[] ratesQ32) {
+        this.events = events;
+        this.ratesQ32 = ratesQ32;
+    }
+
+    /** The rate of {@code event} in Q32.32 events per ns; 0 when the context does not generate it. */
+    public long rateQ32(int event) {
+        int i = Arrays.binarySearch(events, event);
+        return i >= 0 ? ratesQ32[i] : 0;
+    }
+
+    /** Events this context generates, ascending. */
+    public int[] events() {
+        return events.clone();
+    }
+
+    public boolean isEmpty() {
+        return events.length == 0;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EventRates r && Arrays.equals(events, r.events) && Arrays.equals(ratesQ32, r.ratesQ32);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(events) + Arrays.hashCode(ratesQ32);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("EventRates{");
+        for (int i = 0; i < events.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(String.format("0x%04x=%d/2^32 per ns", events[i], ratesQ32[i]));
+        }
+        return sb.append('}').toString();
+    }
+
+    public static final class Builder {
+        private final Map<Integer, Long> rates = new TreeMap<>();
+
+        private Builder() {}
+
+        /** Sets a rate already in Q32.32 events per nanosecond. */
+        public Builder rateQ32(int event, long rateQ32) {
+            if (event < 0 || event > 0xffff) {
+                throw new IllegalArgumentException("event number out of range: " + event);
+            }
+            if (rateQ32 < 0 || rateQ32 > MAX_RATE_Q32) {
+                throw new IllegalArgumentException("rate of event 0x" + Integer.toHexString(event)
+                        + " out of range: " + rateQ32 + " (0.." + MAX_RATE_Q32 + " in Q32.32 per ns)");
+            }
+            if (rateQ32 == 0) {
+                rates.remove(event);
+            } else {
+                rates.put(event, rateQ32);
+            }
+            return this;
+        }
+
+        /** {@code events} every {@code nanoseconds}, rounded down to the Q32.32 grid. */
+        public Builder rate(int event, long events, long nanoseconds) {
+            if (events < 0 || nanoseconds <= 0) {
+                throw new IllegalArgumentException("rate needs events >= 0 and nanoseconds > 0");
+            }
+            if (events >= (1L << 31)) {
+                throw new IllegalArgumentException("events per interval too large: " + events);
+            }
+            return rateQ32(event, (events << 32) / nanoseconds);
+        }
+
+        /** A frequency in events per second (for example CPU_CYCLES at 2_400_000_000 Hz). */
+        public Builder perSecond(int event, long eventsPerSecond) {
+            if (eventsPerSecond < 0 || eventsPerSecond > 256_000_000_000L) {
+                throw new IllegalArgumentException("events per second out of range: " + eventsPerSecond);
+            }
+            // eventsPerSecond * 2^32 / 1e9 computed without overflow: split into whole and fraction.
+            long whole = eventsPerSecond / 1_000_000_000L;
+            long rem = eventsPerSecond % 1_000_000_000L;
+            return rateQ32(event, (whole << 32) + (rem << 32) / 1_000_000_000L);
+        }
+
+        public EventRates build() {
+            int[] ev = new int[rates.size()];
+            long[] r = new long[rates.size()];
+            int i = 0;
+            for (Map.Entry<Integer, Long> e : rates.entrySet()) {
+                ev[i] = e.getKey();
+                r[i] = e.getValue();
+                i++;
+            }
+            return new EventRates(ev, r);
+        }
+    }
+}

@@ -1,0 +1,924 @@
+package dev.pmulab.hw;
+
+import static java.util.Objects.requireNonNull;
+
+import java.math.BigInteger;
+
+/**
+ * One Arm processing element's PMUv3 (Arm ARM D13, registers D24.5, MDCR_EL2 D24.3), with the BRBE
+ * freeze-on-overflow controls (D19.3), as a Non-secure AArch64 PE with EL2 implemented and enabled,
+ * no EL3, HCR_EL2.TGE = 0.
+ *
+ * <p>Accesses go in two steps, as on hardware: {@link #check} decides whether an MRS/MSR at the
+ * current Exception level happens, is UNDEFINED or traps; {@link #readChecked}/{@link #writeChecked}
+ * perform an access that {@code check} allowed. {@link #read}/{@link #write} do both.
+ *
+ * <p>Counting over time is lazy. The PE runs a context (an Exception level and the {@link EventRates}
+ * of what runs there) from the time of the last {@link #switchContext}; counters are brought up to
+ * date only by {@link #advanceTo}, which every register access and context switch does first. An
+ * advance is closed-form per counter, except that it splits at the exact time of an overflow that
+ * freezes counters (FZO/HPMFZO) or pauses BRBE, so one advance equals many smaller ones.
+ * {@link #nextOverflowTime()} computes when the next interrupt-enabled counter overflows without
+ * stepping. Nothing on these paths allocates, except the rare 128-bit division fallback.
+ */
+public final class Pe {
+    /** Index of PMCCNTR in the PMCNTEN/PMINTEN/PMOVS layouts and in per-counter arrays. */
+    public static final int CYCLE_COUNTER = 31;
+    private static final long C_BIT = 1L << CYCLE_COUNTER;
+    private static final long LOW32 = 0xffff_ffffL;
+
+    // PMCR_EL0 fields
+    static final long PMCR_E = 1L;
+    static final long PMCR_P = 1L << 1;
+    static final long PMCR_C = 1L << 2;
+    static final long PMCR_D = 1L << 3;
+    static final long PMCR_DP = 1L << 5;
+    static final long PMCR_LC = 1L << 6;
+    static final long PMCR_LP = 1L << 7;
+    static final long PMCR_FZO = 1L << 9;
+
+    // MDCR_EL2 fields
+    static final long MDCR_HPMN = 0x1f;
+    static final long MDCR_TPMCR = 1L << 5;
+    static final long MDCR_TPM = 1L << 6;
+    static final long MDCR_HPME = 1L << 7;
+    /** TDE, TDA, TDOSA, TDRA: debug trap controls that exist with EL2; stored, no PMU effect. */
+    static final long MDCR_DEBUG_TRAPS = 0xfL << 8;
+    static final long MDCR_HPMD = 1L << 17;
+    static final long MDCR_HCCD = 1L << 23;
+    static final long MDCR_HLP = 1L << 26;
+    static final long MDCR_HPMFZO = 1L << 29;
+
+    // PMEVTYPER / PMCCFILTR filter bits (no EL3: NSK, NSU and M are RES0; no Secure EL2: SH RES0)
+    static final long EVTYPER_P = 1L << 31;
+    static final long EVTYPER_U = 1L << 30;
+    static final long EVTYPER_NSK = 1L << 29;
+    static final long EVTYPER_NSU = 1L << 28;
+    static final long EVTYPER_NSH = 1L << 27;
+    static final long FILTER_BITS = EVTYPER_P | EVTYPER_U | EVTYPER_NSH;
+
+    // PMUSERENR_EL0 fields
+    static final long USERENR_EN = 1L;
+    static final long USERENR_SW = 1L << 1;
+    static final long USERENR_CR = 1L << 2;
+    static final long USERENR_ER = 1L << 3;
+    static final long USERENR_UEN = 1L << 4;
+    static final long USERENR_TID = 1L << 6;
+
+    // BRBE
+    static final long BRBCR_E0BRE = 1L; // BRBCR_EL2: E0HBRE
+    static final long BRBCR_E1BRE = 1L << 1; // BRBCR_EL2: E2BRE
+    static final long BRBCR_FZP = 1L << 8;
+    static final long BRBCR_MASK = 0x3L | (1L << 3) | (1L << 4) | (0x3L << 5) | BRBCR_FZP | (0x3L << 22);
+    static final long BRBFCR_PAUSED = 1L << 7;
+    static final long BRBFCR_MASK = (1L << 5) | (1L << 6) | BRBFCR_PAUSED | (0xffL << 16) | (0x3L << 28);
+
+    private final PmuConfig config;
+    private final int n;
+    private final PmuVersion version;
+    private final long implementedMask; // event counters 0..N-1 and C
+    private final long pmcrWritable;
+    private final long mdcrWritable;
+    private final long evtyperWritable;
+    private final long userenrWritable;
+    private final long counterWidthMask; // 64-bit event counters from p5
+    private final long pmceid0;
+    private final long pmceid1;
+
+    // Architectural state.
+    private long pmcr; // stored bits only; N, IDCODE, IMP are composed on read
+    private long mdcr;
+    private long cnten;
+    private long inten;
+    private long ovs;
+    private int pmselr;
+    private long pmuserenr;
+    private final long[] evcntr = new long[31];
+    private final long[] evtyper = new long[31];
+    private long ccntr;
+    private long ccfiltr;
+    private long brbcrEl1;
+    private long brbcrEl2;
+    private long brbfcr;
+
+    // Context and time.
+    private ExceptionLevel el = ExceptionLevel.EL2;
+    private EventRates rates = EventRates.NONE;
+    private long now;
+    private long brbePausedAt;
+    private long brbeBlackoutNs;
+
+    // Derived from the state above and the context; refreshed by refresh(), never on the advance path.
+    private long countingMask; // counters that count in the current context
+    private long rateDrivenMask; // counting counters whose events come from the context's rates
+    private final long[] rateQ32 = new long[32];
+    private final long[] fracQ32 = new long[32];
+    private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
+    private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
+
+    public Pe(PmuConfig config) {
+        this.config = requireNonNull(config, "config is null");
+        this.n = config.n();
+        this.version = config.version();
+        this.implementedMask = lowBits(n) | C_BIT;
+        boolean p5 = version.atLeast(PmuVersion.P5);
+        boolean p7 = version.atLeast(PmuVersion.P7);
+        this.pmcrWritable = PMCR_E | PMCR_D | PMCR_DP | PMCR_LC | (p5 ? PMCR_LP : 0) | (p7 ? PMCR_FZO : 0);
+        this.mdcrWritable = MDCR_HPMN | MDCR_TPMCR | MDCR_TPM | MDCR_HPME | MDCR_DEBUG_TRAPS
+                | (version.atLeast(PmuVersion.P1) ? MDCR_HPMD : 0)
+                | (p5 ? MDCR_HCCD | MDCR_HLP : 0)
+                | (p7 ? MDCR_HPMFZO : 0);
+        this.evtyperWritable = FILTER_BITS | version.eventNumberMask();
+        this.userenrWritable = 0xfL | (version.atLeast(PmuVersion.P9) ? USERENR_UEN | USERENR_TID : 0);
+        this.counterWidthMask = p5 ? -1L : LOW32;
+        this.pmceid0 = config.pmceid0();
+        this.pmceid1 = config.pmceid1();
+        reset();
+    }
+
+    /** Warm reset: MDCR_EL2.HPMN = N, everything the Arm ARM leaves UNKNOWN to 0 (model choice D9). */
+    public void reset() {
+        pmcr = 0;
+        mdcr = n;
+        cnten = 0;
+        inten = 0;
+        ovs = 0;
+        pmselr = 0;
+        pmuserenr = 0;
+        java.util.Arrays.fill(evcntr, 0);
+        java.util.Arrays.fill(evtyper, 0);
+        ccntr = 0;
+        ccfiltr = 0;
+        brbcrEl1 = 0;
+        brbcrEl2 = 0;
+        brbfcr = 0;
+        java.util.Arrays.fill(fracQ32, 0);
+        cyclePrescale = 0;
+        refresh();
+    }
+
+    public PmuConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Ranges, enables and the rules that derive from MDCR_EL2.HPMN
+
+    /**
+     * EffectiveHPMN(): the raw HPMN, except that a reserved value (HPMN &gt; N, or 0 without
+     * FEAT_HPMN0) behaves as the configured {@link ReservedHpmnChoice}.
+     */
+    public int effectiveHpmn() {
+        int hpmn = (int) (mdcr & MDCR_HPMN);
+        if (hpmn > n || (hpmn == 0 && !config.hpmn0())) {
+            return config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0;
+        }
+        return hpmn;
+    }
+
+    /** GetNumEventCountersAccessible(): effective HPMN at EL0/EL1 (EL2 is enabled), N at EL2. */
+    public int accessibleCounters(ExceptionLevel level) {
+        return level == ExceptionLevel.EL2 ? n : effectiveHpmn();
+    }
+
+    /** Whether event counter {@code i} (or the cycle counter, 31) is in the first range. */
+    public boolean inFirstRange(int i) {
+        return i == CYCLE_COUNTER || i < effectiveHpmn();
+    }
+
+    /** The global enable of {@code i}'s range: PMCR_EL0.E for the first range, MDCR_EL2.HPME for the second. */
+    private boolean globalEnable(int i) {
+        return inFirstRange(i) ? (pmcr & PMCR_E) != 0 : (mdcr & MDCR_HPME) != 0;
+    }
+
+    /** Whether counter {@code i} overflows at bit 63: LC for PMCCNTR, LP (R1) or HLP (R2) from PMUv3p5. */
+    public boolean overflowsAt64(int i) {
+        if (i == CYCLE_COUNTER) {
+            return (pmcr & PMCR_LC) != 0;
+        }
+        if (!version.atLeast(PmuVersion.P5)) {
+            return false;
+        }
+        return inFirstRange(i) ? (pmcr & PMCR_LP) != 0 : (mdcr & MDCR_HLP) != 0;
+    }
+
+    private long firstRangeEventMask() {
+        return lowBits(effectiveHpmn());
+    }
+
+    private long secondRangeMask() {
+        return lowBits(n) & ~firstRangeEventMask();
+    }
+
+    /** Freeze on overflow (PMUv3p7): FZO freezes R1 while an R1 event counter has overflowed, HPMFZO R2 likewise. */
+    private boolean firstRangeFrozen() {
+        return (pmcr & PMCR_FZO) != 0 && (ovs & firstRangeEventMask()) != 0;
+    }
+
+    private boolean secondRangeFrozen() {
+        return (mdcr & MDCR_HPMFZO) != 0 && (ovs & secondRangeMask()) != 0;
+    }
+
+    /**
+     * CountPMUEvents(idx) for the current Exception level: enabled, not prohibited, not frozen,
+     * not filtered (Arm ARM J1.3; pmuv3-architecture.md §5).
+     */
+    public boolean counts(int i) {
+        if (i != CYCLE_COUNTER && i >= n) {
+            return false;
+        }
+        long bit = 1L << i;
+        boolean enabled = (cnten & bit) != 0 && globalEnable(i);
+        boolean r1 = inFirstRange(i);
+        boolean prohibited = el == ExceptionLevel.EL2 && r1 && version.atLeast(PmuVersion.P1)
+                && (mdcr & MDCR_HPMD) != 0;
+        boolean frozen = r1 ? firstRangeFrozen() : secondRangeFrozen();
+        long filter;
+        if (i == CYCLE_COUNTER) {
+            // The cycle counter ignores prohibition and freeze unless PMCR.DP is set.
+            if (prohibited || frozen) {
+                enabled &= (pmcr & PMCR_DP) == 0;
+            }
+            prohibited = false;
+            frozen = false;
+            if (el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MDCR_HCCD) != 0) {
+                prohibited = true;
+            }
+            filter = ccfiltr;
+        } else {
+            filter = evtyper[i];
+        }
+        return enabled && !prohibited && !frozen && !filtered(filter);
+    }
+
+    /** The Non-secure rows of the filtering table (Arm ARM D13.6; pmuv3-architecture.md §1.6). */
+    private boolean filtered(long filter) {
+        return switch (el) {
+            case EL0 -> ((filter & EVTYPER_U) != 0) != ((filter & EVTYPER_NSU) != 0);
+            case EL1 -> ((filter & EVTYPER_P) != 0) != ((filter & EVTYPER_NSK) != 0);
+            case EL2 -> (filter & EVTYPER_NSH) == 0;
+        };
+    }
+
+    /**
+     * The PMU overflow interrupt request (D13.3.1): some PMOVSSET[n] &amp;&amp; PMINTENSET[n] &amp;&amp;
+     * the enable of n's range; PMCNTENSET is not consulted.
+     */
+    public boolean irqAsserted() {
+        long pending = ovs & inten & implementedMask;
+        if (pending == 0) {
+            return false;
+        }
+        boolean e = (pmcr & PMCR_E) != 0;
+        boolean hpme = (mdcr & MDCR_HPME) != 0;
+        long r1 = firstRangeEventMask() | C_BIT;
+        return (e && (pending & r1) != 0) || (hpme && (pending & ~r1) != 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Access checks (Arm ARM D24.5 accessibility pseudocode; pmuv3-architecture.md §2.11, §2.12)
+
+    /**
+     * Decides an MRS ({@code write == false}) or MSR of {@code reg} (index {@code index} for
+     * PMEVCNTR/PMEVTYPER) at the current Exception level.
+     */
+    public AccessOutcome check(PmuRegister reg, int index, boolean write) {
+        requireNonNull(reg, "reg is null");
+        // Decode: the other direction of a read-only or write-only register is UNDEFINED.
+        if ((reg.access() == PmuRegister.Access.RO && write) || (reg.access() == PmuRegister.Access.WO && !write)) {
+            return AccessOutcome.UNDEFINED;
+        }
+        switch (reg) {
+            case PMEVCNTR_EL0, PMEVTYPER_EL0 -> {
+                // n >= N: UNDEFINED before any other check (FGT rule RSRPKH; model choice D2 without FGT).
+                if (index < 0 || index >= n) {
+                    return AccessOutcome.UNDEFINED;
+                }
+            }
+            case MDCR_EL2 -> {
+                return el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
+            }
+            case PMMIR_EL1 -> {
+                if (!version.atLeast(PmuVersion.P4) || el == ExceptionLevel.EL0) {
+                    return AccessOutcome.UNDEFINED;
+                }
+            }
+            case PMINTENSET_EL1, PMINTENCLR_EL1 -> {
+                if (el == ExceptionLevel.EL0) {
+                    return AccessOutcome.UNDEFINED;
+                }
+            }
+            case BRBCR_EL1, BRBFCR_EL1 -> {
+                return config.brbe() && el != ExceptionLevel.EL0 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
+            }
+            case BRBCR_EL2 -> {
+                return config.brbe() && el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
+            }
+            default -> { }
+        }
+        if (el == ExceptionLevel.EL2) {
+            if (reg == PmuRegister.PMXEVCNTR_EL0 || reg == PmuRegister.PMXEVTYPER_EL0) {
+                return selectedCounterUndefined(reg) ? AccessOutcome.UNDEFINED : AccessOutcome.OK;
+            }
+            return AccessOutcome.OK;
+        }
+        if (el == ExceptionLevel.EL0) {
+            if (reg == PmuRegister.PMUSERENR_EL0) {
+                // Readable at EL0 whatever its value; not writable there.
+                if (write) {
+                    return AccessOutcome.UNDEFINED;
+                }
+            } else if (!el0Permitted(reg, write)) {
+                return AccessOutcome.TRAP_EL1;
+            }
+        }
+        if ((mdcr & MDCR_TPM) != 0) {
+            return AccessOutcome.TRAP_EL2;
+        }
+        if (reg == PmuRegister.PMCR_EL0 && (mdcr & MDCR_TPMCR) != 0) {
+            return AccessOutcome.TRAP_EL2;
+        }
+        int counter = switch (reg) {
+            case PMEVCNTR_EL0, PMEVTYPER_EL0 -> index;
+            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> {
+                if (selectedCounterUndefined(reg)) {
+                    yield -2;
+                }
+                yield pmselr == CYCLE_COUNTER ? -1 : pmselr;
+            }
+            default -> -1;
+        };
+        if (counter == -2) {
+            return AccessOutcome.UNDEFINED;
+        }
+        if (counter >= effectiveHpmn()) {
+            // HPMN <= n < N from EL0/EL1: FGT makes it a trap to EL2; without FGT it is
+            // CONSTRAINED UNPREDICTABLE and follows the configured choice (D1).
+            if (config.fgt()) {
+                return AccessOutcome.TRAP_EL2;
+            }
+            return switch (config.cu()) {
+                case TRAP -> AccessOutcome.TRAP_EL2;
+                case UNDEF -> AccessOutcome.UNDEFINED;
+                case RAZWI, NOP -> AccessOutcome.OK;
+            };
+        }
+        return AccessOutcome.OK;
+    }
+
+    /** PMXEV* with SEL &gt;= N (other than PMXEVTYPER with SEL = 31) is UNDEFINED (D2, D5). */
+    private boolean selectedCounterUndefined(PmuRegister reg) {
+        if (pmselr == CYCLE_COUNTER) {
+            return reg == PmuRegister.PMXEVCNTR_EL0;
+        }
+        return pmselr >= n;
+    }
+
+    /** PMUSERENR_EL0 gating of EL0: EN opens everything; SW, CR and ER open one access each. */
+    private boolean el0Permitted(PmuRegister reg, boolean write) {
+        if ((pmuserenr & USERENR_EN) != 0) {
+            return true;
+        }
+        return switch (reg) {
+            case PMSWINC_EL0 -> (pmuserenr & USERENR_SW) != 0;
+            case PMCCNTR_EL0 -> !write && (pmuserenr & USERENR_CR) != 0;
+            case PMEVCNTR_EL0, PMXEVCNTR_EL0 -> !write && (pmuserenr & USERENR_ER) != 0;
+            case PMSELR_EL0 -> (pmuserenr & USERENR_ER) != 0;
+            default -> false;
+        };
+    }
+
+    /** True when an allowed EL0/EL1 access to a second-range counter is RAZ/WI or a NOP by model choice. */
+    private boolean cuIgnored(int counter) {
+        return el != ExceptionLevel.EL2 && !config.fgt() && counter >= effectiveHpmn()
+                && (config.cu() == CuChoice.RAZWI || config.cu() == CuChoice.NOP);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Register reads and writes
+
+    /** Result of a checked access made through {@link #read}/{@link #write}. */
+    public record Access(AccessOutcome outcome, long value) {
+        public boolean ok() {
+            return outcome == AccessOutcome.OK;
+        }
+    }
+
+    /** MRS: checks, then reads if allowed. */
+    public Access read(PmuRegister reg, int index) {
+        AccessOutcome o = check(reg, index, false);
+        return new Access(o, o == AccessOutcome.OK ? readChecked(reg, index) : 0);
+    }
+
+    /** MSR: checks, then writes if allowed. */
+    public AccessOutcome write(PmuRegister reg, int index, long value) {
+        AccessOutcome o = check(reg, index, true);
+        if (o == AccessOutcome.OK) {
+            writeChecked(reg, index, value);
+        }
+        return o;
+    }
+
+    /** Reads a register whose access {@link #check} allowed at the current level. */
+    public long readChecked(PmuRegister reg, int index) {
+        long accessMask = accessMask();
+        return switch (reg) {
+            case PMCR_EL0 -> {
+                int shownN = el == ExceptionLevel.EL2 ? n : effectiveHpmn();
+                long imp = version.atLeast(PmuVersion.P7) ? 0 : config.imp();
+                yield pmcr | ((long) shownN << 11) | ((long) config.idcode() << 16) | (imp << 24);
+            }
+            case PMCNTENSET_EL0, PMCNTENCLR_EL0 -> cnten & accessMask;
+            case PMOVSSET_EL0, PMOVSCLR_EL0 -> ovs & accessMask;
+            case PMINTENSET_EL1, PMINTENCLR_EL1 -> inten & accessMask;
+            case PMSELR_EL0 -> pmselr;
+            case PMCEID0_EL0 -> pmceid0;
+            case PMCEID1_EL0 -> pmceid1;
+            case PMCCNTR_EL0 -> ccntr;
+            case PMCCFILTR_EL0 -> ccfiltr;
+            case PMXEVTYPER_EL0 -> pmselr == CYCLE_COUNTER ? ccfiltr : readChecked(PmuRegister.PMEVTYPER_EL0, pmselr);
+            case PMXEVCNTR_EL0 -> readChecked(PmuRegister.PMEVCNTR_EL0, pmselr);
+            case PMUSERENR_EL0 -> pmuserenr;
+            case PMEVCNTR_EL0 -> cuIgnored(index) ? 0 : evcntr[index];
+            case PMEVTYPER_EL0 -> cuIgnored(index) ? 0 : evtyper[index];
+            case PMMIR_EL1 -> config.pmmir();
+            case MDCR_EL2 -> mdcr;
+            case BRBCR_EL1 -> brbcrEl1;
+            case BRBCR_EL2 -> brbcrEl2;
+            case BRBFCR_EL1 -> brbfcr;
+            case PMSWINC_EL0 -> throw new IllegalStateException("PMSWINC_EL0 is write-only");
+        };
+    }
+
+    /** Writes a register whose access {@link #check} allowed at the current level. */
+    public void writeChecked(PmuRegister reg, int index, long value) {
+        long accessMask = accessMask();
+        switch (reg) {
+            case PMCR_EL0 -> {
+                pmcr = value & pmcrWritable;
+                if ((value & PMCR_P) != 0) {
+                    // Resets the event counters accessible here: both ranges at EL2, the first at EL0/EL1.
+                    long m = accessMask & ~C_BIT;
+                    for (int i = 0; i < n; i++) {
+                        if ((m & (1L << i)) != 0) {
+                            evcntr[i] = 0;
+                        }
+                    }
+                }
+                if ((value & PMCR_C) != 0) {
+                    ccntr = 0;
+                }
+            }
+            case PMCNTENSET_EL0 -> cnten |= value & accessMask;
+            case PMCNTENCLR_EL0 -> cnten &= ~(value & accessMask);
+            case PMOVSSET_EL0 -> ovs |= value & accessMask;
+            case PMOVSCLR_EL0 -> ovs &= ~(value & accessMask);
+            case PMINTENSET_EL1 -> inten |= value & accessMask;
+            case PMINTENCLR_EL1 -> inten &= ~(value & accessMask);
+            case PMSWINC_EL0 -> softwareIncrement(value & accessMask & ~C_BIT);
+            case PMSELR_EL0 -> pmselr = (int) (value & 0x1f); // never checked against HPMN (§1.3)
+            case PMCCNTR_EL0 -> ccntr = value;
+            case PMCCFILTR_EL0 -> ccfiltr = value & FILTER_BITS;
+            case PMXEVTYPER_EL0 -> {
+                if (pmselr == CYCLE_COUNTER) {
+                    ccfiltr = value & FILTER_BITS;
+                } else {
+                    writeChecked(PmuRegister.PMEVTYPER_EL0, pmselr, value);
+                }
+            }
+            case PMXEVCNTR_EL0 -> writeChecked(PmuRegister.PMEVCNTR_EL0, pmselr, value);
+            case PMUSERENR_EL0 -> pmuserenr = value & userenrWritable;
+            case PMEVCNTR_EL0 -> {
+                if (!cuIgnored(index)) {
+                    evcntr[index] = value & counterWidthMask;
+                }
+            }
+            case PMEVTYPER_EL0 -> {
+                if (!cuIgnored(index)) {
+                    evtyper[index] = value & evtyperWritable;
+                }
+            }
+            case MDCR_EL2 -> mdcr = value & mdcrWritable;
+            case BRBCR_EL1 -> brbcrEl1 = value & BRBCR_MASK;
+            case BRBCR_EL2 -> brbcrEl2 = value & BRBCR_MASK;
+            case BRBFCR_EL1 -> {
+                boolean wasPaused = brbePaused();
+                brbfcr = value & BRBFCR_MASK;
+                if (wasPaused && !brbePaused()) {
+                    brbeBlackoutNs += now - brbePausedAt;
+                } else if (!wasPaused && brbePaused()) {
+                    brbePausedAt = now;
+                }
+            }
+            case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1 -> throw new IllegalStateException(reg + " is read-only");
+        }
+        refresh();
+    }
+
+    /** The PMCNTEN/PMINTEN/PMOVS/PMSWINC bits accessible at the current level, plus C (GetPMUWriteMask). */
+    private long accessMask() {
+        return lowBits(accessibleCounters(el)) | C_BIT;
+    }
+
+    /**
+     * PMSWINC_EL0: each set bit increments its counter if that counter's event is SW_INCR and it
+     * counts at the current level (D13.7.3). Bits beyond the accessible counters were masked off.
+     */
+    private void softwareIncrement(long bits) {
+        int mask = version.eventNumberMask();
+        for (int i = 0; i < n; i++) {
+            if ((bits & (1L << i)) != 0 && (evtyper[i] & mask) == Events.SW_INCR && (countingMask & (1L << i)) != 0) {
+                addToCounter(i, 1);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Counting over time
+
+    /** The time the PE's counters are up to date with. */
+    public long now() {
+        return now;
+    }
+
+    public ExceptionLevel exceptionLevel() {
+        return el;
+    }
+
+    public EventRates rates() {
+        return rates;
+    }
+
+    /**
+     * Brings every counter up to {@code time} under the current context, then makes
+     * {@code level}/{@code newRates} the context from {@code time} on (an exception entry or
+     * return, or a change in what runs).
+     */
+    public void switchContext(long time, ExceptionLevel level, EventRates newRates) {
+        advanceTo(time);
+        this.el = requireNonNull(level, "level is null");
+        this.rates = requireNonNull(newRates, "newRates is null");
+        refresh();
+    }
+
+    /** Changes the Exception level at the current time, keeping the rates (a pmuscript's {@code el}). */
+    public void setExceptionLevel(ExceptionLevel level) {
+        switchContext(now, level, rates);
+    }
+
+    /**
+     * Counts every event that happened between {@link #now()} and {@code time} under the current
+     * context. Splits only at overflows that freeze counters or pause BRBE, at their exact time.
+     */
+    public void advanceTo(long time) {
+        if (time < now) {
+            throw new IllegalArgumentException("time goes backwards: " + time + " < " + now);
+        }
+        while (now < time) {
+            long end = time;
+            if (freezeSensitiveMask != 0) {
+                long first = firstOverflowAfter(freezeSensitiveMask, time - now);
+                if (first != Long.MAX_VALUE) {
+                    end = now + first;
+                }
+            }
+            countSegment(end - now);
+            now = end;
+            if (freezeSensitiveMask != 0) {
+                refresh();
+            }
+        }
+    }
+
+    /** Counts {@code dt} ns of events into every rate-driven counter; closed form, no allocation. */
+    private void countSegment(long dt) {
+        long m = rateDrivenMask;
+        while (m != 0) {
+            int i = Long.numberOfTrailingZeros(m);
+            m &= m - 1;
+            long rate = rateQ32[i];
+            long hi = Math.multiplyHigh(dt, rate);
+            long lo = dt * rate;
+            long sumLo = lo + fracQ32[i];
+            if (Long.compareUnsigned(sumLo, lo) < 0) {
+                hi++;
+            }
+            fracQ32[i] = sumLo & LOW32;
+            long events = (hi << 32) | (sumLo >>> 32);
+            if (hi >>> 31 != 0) {
+                events = Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
+            }
+            if (i == CYCLE_COUNTER && cyclePrescaled()) {
+                long total = cyclePrescale + events;
+                events = total >>> 6;
+                cyclePrescale = (int) (total & 63);
+            }
+            addToCounter(i, events);
+        }
+    }
+
+    private boolean cyclePrescaled() {
+        return (pmcr & PMCR_D) != 0 && (pmcr & PMCR_LC) == 0;
+    }
+
+    /**
+     * Adds {@code events} to counter {@code i}: all 64 bits increment (32 before PMUv3p5), the
+     * overflow flag is set on a carry out of bit 31 or 63 as the counter's overflow width says, and
+     * an odd neighbour counting CHAIN counts the carries of an even counter (D13.3, §2.10).
+     */
+    private void addToCounter(int i, long events) {
+        if (events == 0) {
+            return;
+        }
+        long old;
+        long updated;
+        if (i == CYCLE_COUNTER) {
+            old = ccntr;
+            updated = old + events;
+            ccntr = updated;
+        } else {
+            old = evcntr[i];
+            updated = (old + events) & counterWidthMask;
+            evcntr[i] = updated;
+        }
+        long wraps;
+        if (overflowsAt64(i)) {
+            wraps = Long.compareUnsigned(updated, old) < 0 ? 1 : 0;
+        } else {
+            long low = (old & LOW32) + Math.min(events, Long.MAX_VALUE - LOW32);
+            wraps = low >>> 32;
+        }
+        if (wraps == 0) {
+            return;
+        }
+        ovs |= 1L << i;
+        int odd = i + 1;
+        if (i != CYCLE_COUNTER && (i & 1) == 0 && odd < n && (countingMask & (1L << odd)) != 0
+                && (evtyper[odd] & version.eventNumberMask()) == Events.CHAIN) {
+            addToCounter(odd, wraps);
+        }
+    }
+
+    /**
+     * The earliest interval (ns from now, at most {@code horizon}) after which one of the counters in
+     * {@code mask} overflows under the current context, or {@code Long.MAX_VALUE} if none does.
+     */
+    private long firstOverflowAfter(long mask, long horizon) {
+        long best = Long.MAX_VALUE;
+        long m = mask;
+        while (m != 0) {
+            int i = Long.numberOfTrailingZeros(m);
+            m &= m - 1;
+            long dt = timeToOverflow(i);
+            if (dt <= horizon && dt < best) {
+                best = dt;
+            }
+        }
+        return best;
+    }
+
+    /** Increments counter {@code i} needs before its next overflow (2^64 is reported as Long.MIN_VALUE). */
+    private long incrementsToOverflow(int i) {
+        long value = i == CYCLE_COUNTER ? ccntr : evcntr[i];
+        if (overflowsAt64(i)) {
+            return -value; // unsigned 2^64 - value; 0 means a full 2^64
+        }
+        return (1L << 32) - (value & LOW32);
+    }
+
+    /** ns from now until counter {@code i} next overflows under the current context (MAX_VALUE if never). */
+    private long timeToOverflow(int i) {
+        if ((countingMask & (1L << i)) == 0) {
+            return Long.MAX_VALUE;
+        }
+        long k = incrementsToOverflow(i);
+        if (i != CYCLE_COUNTER && (i & 1) == 1
+                && (evtyper[i] & version.eventNumberMask()) == Events.CHAIN) {
+            // The odd half of a chained pair overflows at the k-th overflow of its even neighbour.
+            int even = i - 1;
+            if ((rateDrivenMask & (1L << even)) == 0 || k == 0 || k < 0) {
+                return Long.MAX_VALUE;
+            }
+            if (overflowsAt64(even)) {
+                return k == 1 ? timeToEvents(even, incrementsToOverflow(even)) : Long.MAX_VALUE;
+            }
+            BigInteger events = BigInteger.valueOf(k - 1).shiftLeft(32)
+                    .add(BigInteger.valueOf(incrementsToOverflow(even)));
+            return timeToEvents(even, events);
+        }
+        if ((rateDrivenMask & (1L << i)) == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (k == 0) {
+            return timeToEvents(i, BigInteger.ONE.shiftLeft(64));
+        }
+        if (k < 0) {
+            return timeToEvents(i, new BigInteger(Long.toUnsignedString(k)));
+        }
+        if (i == CYCLE_COUNTER && cyclePrescaled()) {
+            if (k >= (1L << 56)) {
+                return timeToEvents(i, BigInteger.valueOf(k).shiftLeft(6).subtract(BigInteger.valueOf(cyclePrescale)));
+            }
+            k = (k << 6) - cyclePrescale;
+        }
+        return timeToEvents(i, k);
+    }
+
+    /** Smallest dt with floor((frac + dt * rate) / 2^32) &gt;= events, for positive events &lt; 2^63. */
+    private long timeToEvents(int i, long events) {
+        if (events >= (1L << 31)) {
+            return timeToEvents(i, BigInteger.valueOf(events));
+        }
+        long need = (events << 32) - fracQ32[i];
+        long rate = rateQ32[i];
+        return need <= 0 ? 0 : (need + rate - 1) / rate;
+    }
+
+    private long timeToEvents(int i, BigInteger events) {
+        BigInteger need = events.shiftLeft(32).subtract(BigInteger.valueOf(fracQ32[i]));
+        if (need.signum() <= 0) {
+            return 0;
+        }
+        BigInteger rate = BigInteger.valueOf(rateQ32[i]);
+        BigInteger dt = need.add(rate).subtract(BigInteger.ONE).divide(rate);
+        return dt.bitLength() < 63 ? dt.longValue() : Long.MAX_VALUE;
+    }
+
+    /**
+     * The absolute time at which an interrupt-enabled counter next overflows under the current
+     * context, or {@code Long.MAX_VALUE} if none will. The interrupt request then follows
+     * {@link #irqAsserted()}. Computed, never found by stepping.
+     */
+    public long nextOverflowTime() {
+        long m = countingMask & inten;
+        long best = Long.MAX_VALUE;
+        while (m != 0) {
+            int i = Long.numberOfTrailingZeros(m);
+            m &= m - 1;
+            long dt = timeToOverflow(i);
+            if (dt < best) {
+                best = dt;
+            }
+        }
+        return best == Long.MAX_VALUE || best > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + best;
+    }
+
+    /**
+     * Recomputes what counts and how fast after a change of registers or context, and applies the
+     * freeze conditions that depend on overflow flags (PMU freeze, BRBE pause). Called outside the
+     * advance loop only, and at the split points inside it.
+     */
+    private void refresh() {
+        // BRBE first: a pause depends only on flags and controls, and does not change counting.
+        updateBrbeFreeze();
+        long counting = 0;
+        long rateDriven = 0;
+        int mask = version.eventNumberMask();
+        for (int i = 0; i < n; i++) {
+            if (counts(i)) {
+                counting |= 1L << i;
+                int event = (int) (evtyper[i] & mask);
+                long rate = event == Events.SW_INCR || event == Events.CHAIN || !config.implementsEvent(event)
+                        ? 0 : rates.rateQ32(event);
+                rateQ32[i] = rate;
+                if (rate != 0) {
+                    rateDriven |= 1L << i;
+                }
+            } else {
+                rateQ32[i] = 0;
+            }
+        }
+        if (counts(CYCLE_COUNTER)) {
+            counting |= C_BIT;
+            long rate = rates.rateQ32(Events.CPU_CYCLES);
+            rateQ32[CYCLE_COUNTER] = rate;
+            if (rate != 0) {
+                rateDriven |= C_BIT;
+            }
+        } else {
+            rateQ32[CYCLE_COUNTER] = 0;
+        }
+        countingMask = counting;
+        rateDrivenMask = rateDriven;
+        freezeSensitiveMask = computeFreezeSensitive();
+    }
+
+    /** Counters whose next overflow changes what counts (freeze) or pauses BRBE, so an advance must split there. */
+    private long computeFreezeSensitive() {
+        long r1 = firstRangeEventMask();
+        long r2 = secondRangeMask();
+        long sensitive = 0;
+        if ((pmcr & PMCR_FZO) != 0 && (ovs & r1) == 0) {
+            sensitive |= r1;
+        }
+        if ((mdcr & MDCR_HPMFZO) != 0 && (ovs & r2) == 0) {
+            sensitive |= r2;
+        }
+        if (config.brbe() && !brbePaused() && branchRecordAllowed()) {
+            if ((brbcrEl1 & BRBCR_FZP) != 0) {
+                sensitive |= r1;
+            }
+            if ((brbcrEl2 & BRBCR_FZP) != 0) {
+                sensitive |= r2;
+            }
+        }
+        return sensitive & countingMask;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // BRBE freeze on PMU overflow (Arm ARM D19.3; rules RNXCWF, RGXGWY)
+
+    /** BranchRecordAllowed() for the current level, from the BRBCR_ELx enables. */
+    private boolean branchRecordAllowed() {
+        return switch (el) {
+            case EL0 -> (brbcrEl1 & BRBCR_E0BRE) != 0;
+            case EL1 -> (brbcrEl1 & BRBCR_E1BRE) != 0;
+            case EL2 -> (brbcrEl2 & BRBCR_E1BRE) != 0;
+        };
+    }
+
+    /**
+     * ShouldBRBEFreeze(): BRBCR_EL1.FZP with a first-range event-counter overflow, or BRBCR_EL2.FZP
+     * with a second-range one; neither the enables nor PMINTEN matter, and the cycle counter never
+     * freezes BRBE.
+     */
+    private void updateBrbeFreeze() {
+        if (!config.brbe() || brbePaused() || !branchRecordAllowed()) {
+            return;
+        }
+        boolean r1 = (brbcrEl1 & BRBCR_FZP) != 0 && (ovs & firstRangeEventMask()) != 0;
+        boolean r2 = (brbcrEl2 & BRBCR_FZP) != 0 && (ovs & secondRangeMask()) != 0;
+        if (r1 || r2) {
+            brbfcr |= BRBFCR_PAUSED;
+            brbePausedAt = now;
+        }
+    }
+
+    /** BRBFCR_EL1.PAUSED. */
+    public boolean brbePaused() {
+        return (brbfcr & BRBFCR_PAUSED) != 0;
+    }
+
+    /** Total time BRBE recording has been paused by a freeze, up to {@link #now()}. */
+    public long brbeBlackoutNs() {
+        return brbeBlackoutNs + (brbePaused() ? now - brbePausedAt : 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Whole-state views, for save/restore, tests and reports
+
+    /** Every event counter value (index 0..N-1) as EL2 would read it. */
+    public long eventCounter(int i) {
+        if (i < 0 || i >= n) {
+            throw new IndexOutOfBoundsException("event counter " + i + " (N=" + n + ")");
+        }
+        return evcntr[i];
+    }
+
+    /**
+     * A copy of the whole architectural state plus the lazy-counting remainders, for equality
+     * checks (lazy advance against stepwise advance) and for debugging.
+     */
+    public Snapshot snapshot() {
+        return new Snapshot(now, el, pmcr, mdcr, cnten, inten, ovs, pmselr, pmuserenr, evcntr.clone(),
+                evtyper.clone(), ccntr, ccfiltr, brbcrEl1, brbcrEl2, brbfcr, brbeBlackoutNs(), fracQ32.clone(),
+                cyclePrescale);
+    }
+
+    /** Architectural state at one moment; arrays are copies. */
+    public record Snapshot(long now, ExceptionLevel el, long pmcr, long mdcr, long pmcnten, long pminten,
+            long pmovs, int pmselr, long pmuserenr, long[] pmevcntr, long[] pmevtyper, long pmccntr,
+            long pmccfiltr, long brbcrEl1, long brbcrEl2, long brbfcr, long brbeBlackoutNs, long[] fracQ32,
+            int cyclePrescale) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Snapshot s && now == s.now && el == s.el && pmcr == s.pmcr && mdcr == s.mdcr
+                    && pmcnten == s.pmcnten && pminten == s.pminten && pmovs == s.pmovs && pmselr == s.pmselr
+                    && pmuserenr == s.pmuserenr && java.util.Arrays.equals(pmevcntr, s.pmevcntr)
+                    && java.util.Arrays.equals(pmevtyper, s.pmevtyper) && pmccntr == s.pmccntr
+                    && pmccfiltr == s.pmccfiltr && brbcrEl1 == s.brbcrEl1 && brbcrEl2 == s.brbcrEl2
+                    && brbfcr == s.brbfcr && brbeBlackoutNs == s.brbeBlackoutNs
+                    && java.util.Arrays.equals(fracQ32, s.fracQ32) && cyclePrescale == s.cyclePrescale;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(now, el, pmcr, mdcr, pmcnten, pminten, pmovs, pmselr, pmuserenr,
+                    java.util.Arrays.hashCode(pmevcntr), java.util.Arrays.hashCode(pmevtyper), pmccntr, pmccfiltr,
+                    brbfcr, brbeBlackoutNs, java.util.Arrays.hashCode(fracQ32), cyclePrescale);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("Snapshot[now=%d el=%s pmcr=%x mdcr=%x cnten=%x inten=%x ovs=%x sel=%d userenr=%x "
+                    + "cntr=%s typer=%s ccntr=%x ccfiltr=%x brbfcr=%x blackout=%d frac=%s prescale=%d]",
+                    now, el, pmcr, mdcr, pmcnten, pminten, pmovs, pmselr, pmuserenr,
+                    java.util.Arrays.toString(pmevcntr), java.util.Arrays.toString(pmevtyper), pmccntr, pmccfiltr,
+                    brbfcr, brbeBlackoutNs, java.util.Arrays.toString(fracQ32), cyclePrescale);
+        }
+    }
+
+    private static long lowBits(int count) {
+        return count >= 64 ? -1L : (1L << count) - 1;
+    }
+}
