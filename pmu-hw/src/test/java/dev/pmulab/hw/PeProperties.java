@@ -1,0 +1,248 @@
+package dev.pmulab.hw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** Invariants of the PMUv3 model that must hold for any configuration and any access sequence. */
+final class PeProperties {
+    private static final PmuRegister[] WRITABLE = {
+        PmuRegister.PMCR_EL0, PmuRegister.PMCNTENSET_EL0, PmuRegister.PMCNTENCLR_EL0, PmuRegister.PMOVSSET_EL0,
+        PmuRegister.PMOVSCLR_EL0, PmuRegister.PMINTENSET_EL1, PmuRegister.PMINTENCLR_EL1, PmuRegister.PMSWINC_EL0,
+        PmuRegister.PMSELR_EL0, PmuRegister.PMCCNTR_EL0, PmuRegister.PMCCFILTR_EL0, PmuRegister.PMXEVTYPER_EL0,
+        PmuRegister.PMXEVCNTR_EL0, PmuRegister.PMUSERENR_EL0, PmuRegister.PMEVCNTR_EL0, PmuRegister.PMEVTYPER_EL0,
+        PmuRegister.MDCR_EL2, PmuRegister.BRBCR_EL1, PmuRegister.BRBCR_EL2, PmuRegister.BRBFCR_EL1,
+        PmuRegister.PMCEID0_EL0, PmuRegister.PMMIR_EL1,
+    };
+    private static final Integer[] EVENTS = {Events.SW_INCR, Events.INST_RETIRED, Events.CPU_CYCLES, Events.CHAIN,
+        Events.STALL_BACKEND, 0x1234};
+    private static final EventRates[] RATES = {
+        EventRates.NONE,
+        EventRates.builder().rate(Events.CPU_CYCLES, 3, 1).rate(Events.INST_RETIRED, 7, 3).build(),
+        EventRates.builder().perSecond(Events.CPU_CYCLES, 2_400_000_000L).perSecond(Events.STALL_BACKEND, 333_333_333L)
+                .perSecond(0x1234, 5).build(),
+    };
+
+    /** One step of a random run: a register write at some level, or time passing under a context. */
+    sealed interface Op permits WriteOp, AdvanceOp {}
+
+    record WriteOp(ExceptionLevel el, PmuRegister reg, int index, long value) implements Op {}
+
+    record AdvanceOp(long dt, ExceptionLevel el, int rates) implements Op {}
+
+    @Provide
+    Arbitrary<PmuConfig> configs() {
+        return Combinators.combine(
+                Arbitraries.integers().between(1, 31),
+                Arbitraries.of(PmuVersion.class),
+                Arbitraries.of(true, false),
+                Arbitraries.of(true, false),
+                Arbitraries.of(CuChoice.class),
+                Arbitraries.of(ReservedHpmnChoice.class))
+                .as((n, v, fgt, brbe, cu, res) -> PmuConfig.builder().n(n).version(v).fgt(fgt).hpmn0(fgt)
+                        .brbe(brbe).cu(cu).reservedHpmn(res)
+                        .events(0x0, 0x08, 0x11, 0x1e, 0x24).build());
+    }
+
+    private static Arbitrary<Long> registerValues() {
+        return Arbitraries.oneOf(
+                Arbitraries.longs(),
+                Arbitraries.longs().between(0, 0x3f),
+                Arbitraries.longs().between(0, 0xff_ffff),
+                Arbitraries.longs().between(0xffff_ff00L, 0xffff_ffffL),
+                Arbitraries.longs().between(-256, -1),
+                Combinators.combine(Arbitraries.of(EVENTS), Arbitraries.longs().between(0, 0x1f))
+                        .as((e, f) -> (long) e | (f << 27)));
+    }
+
+    private static Arbitrary<Op> writes(Arbitrary<ExceptionLevel> levels) {
+        return Combinators.combine(levels, Arbitraries.of(WRITABLE), Arbitraries.integers().between(0, 30),
+                registerValues()).as(WriteOp::new);
+    }
+
+    @Provide
+    Arbitrary<List<Op>> runs() {
+        Arbitrary<Op> advance = Combinators.combine(Arbitraries.longs().between(0, 1L << 34),
+                Arbitraries.of(ExceptionLevel.class), Arbitraries.integers().between(0, RATES.length - 1))
+                .as(AdvanceOp::new);
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(4, writes(Arbitraries.of(ExceptionLevel.class))),
+                net.jqwik.api.Tuple.of(1, advance)).list().ofMaxSize(60);
+    }
+
+    @Provide
+    Arbitrary<List<Op>> lowerLevelWrites() {
+        return writes(Arbitraries.of(ExceptionLevel.EL0, ExceptionLevel.EL1)).list().ofMaxSize(60);
+    }
+
+    private static long apply(Pe pe, Op op) {
+        if (op instanceof WriteOp w) {
+            pe.switchContext(pe.now(), w.el(), pe.rates());
+            pe.write(w.reg(), w.index(), w.value());
+        } else if (op instanceof AdvanceOp a) {
+            pe.switchContext(pe.now(), a.el(), RATES[a.rates()]);
+            pe.advanceTo(pe.now() + a.dt());
+        }
+        return pe.now();
+    }
+
+    @Property(tries = 300)
+    void nothingDoneAtEl0OrEl1ChangesSecondRangeState(@ForAll("configs") PmuConfig config,
+            @ForAll @IntRange(min = 0, max = 30) int hpmnSeed, @ForAll("runs") List<Op> setup,
+            @ForAll("lowerLevelWrites") List<Op> lowerLevel) {
+        Pe pe = new Pe(config);
+        for (Op op : setup) {
+            apply(pe, op);
+        }
+        // A legal partition with a non-empty second range.
+        pe.switchContext(pe.now(), ExceptionLevel.EL2, EventRates.NONE);
+        int hpmn = config.hpmn0() ? hpmnSeed % config.n() : 1 + hpmnSeed % Math.max(1, config.n() - 1);
+        long mdcr = pe.read(PmuRegister.MDCR_EL2, 0).value();
+        pe.write(PmuRegister.MDCR_EL2, 0, (mdcr & ~0x1fL) | hpmn);
+        long r2 = ((1L << config.n()) - 1) & ~((1L << pe.effectiveHpmn()) - 1);
+        Pe.Snapshot before = pe.snapshot();
+        for (Op op : lowerLevel) {
+            apply(pe, op); // writes only: time does not pass, so nothing counts
+        }
+        Pe.Snapshot after = pe.snapshot();
+        assertThat(after.mdcr()).isEqualTo(before.mdcr());
+        assertThat(after.pmcnten() & r2).isEqualTo(before.pmcnten() & r2);
+        assertThat(after.pminten() & r2).isEqualTo(before.pminten() & r2);
+        assertThat(after.pmovs() & r2).isEqualTo(before.pmovs() & r2);
+        for (int i = pe.effectiveHpmn(); i < config.n(); i++) {
+            assertThat(after.pmevcntr()[i]).as("PMEVCNTR%d", i).isEqualTo(before.pmevcntr()[i]);
+            assertThat(after.pmevtyper()[i]).as("PMEVTYPER%d", i).isEqualTo(before.pmevtyper()[i]);
+        }
+    }
+
+    @Property(tries = 400)
+    void counterChangesOnlyByCountingWriteResetOrWrap(@ForAll("configs") PmuConfig config,
+            @ForAll("runs") List<Op> run) {
+        Pe pe = new Pe(config);
+        int n = config.n();
+        for (Op op : run) {
+            Pe.Snapshot before = pe.snapshot();
+            boolean[] counted = new boolean[n];
+            if (op instanceof AdvanceOp a) {
+                pe.switchContext(pe.now(), a.el(), RATES[a.rates()]);
+                for (int i = 0; i < n; i++) {
+                    counted[i] = pe.counts(i);
+                }
+            } else {
+                pe.switchContext(pe.now(), ((WriteOp) op).el(), pe.rates());
+                for (int i = 0; i < n; i++) {
+                    counted[i] = pe.counts(i);
+                }
+            }
+            apply(pe, op);
+            Pe.Snapshot after = pe.snapshot();
+            for (int i = 0; i < n; i++) {
+                long was = before.pmevcntr()[i];
+                long now = after.pmevcntr()[i];
+                if (was == now) {
+                    continue;
+                }
+                String why = explain(op, i, was, now, counted[i], before, config);
+                assertThat(why).as("PMEVCNTR%d changed from %x to %x by %s", i, was, now, op).isNotNull();
+            }
+        }
+    }
+
+    /** Names the legitimate cause of a counter change, or null if there is none. */
+    private static String explain(Op op, int i, long was, long now, boolean counted, Pe.Snapshot before,
+            PmuConfig config) {
+        if (op instanceof AdvanceOp) {
+            // Counting (a CHAIN counter counts its neighbour's carries); the value moves forward, possibly wrapping.
+            return counted ? "counting" : null;
+        }
+        WriteOp w = (WriteOp) op;
+        if (w.reg() == PmuRegister.PMEVCNTR_EL0 && w.index() == i) {
+            return "direct write";
+        }
+        if (w.reg() == PmuRegister.PMXEVCNTR_EL0 && before.pmselr() == i) {
+            return "indirect write";
+        }
+        if (w.reg() == PmuRegister.PMCR_EL0 && (w.value() & 2) != 0 && now == 0) {
+            return "PMCR.P reset";
+        }
+        if (w.reg() == PmuRegister.PMSWINC_EL0 && counted) {
+            long width = config.version().atLeast(PmuVersion.P5) ? -1L : 0xffff_ffffL;
+            boolean own = (w.value() & (1L << i)) != 0 && now == ((was + 1) & width);
+            boolean chained = (i & 1) == 1 && now == ((was + 1) & width);
+            return own || chained ? "software increment" : null;
+        }
+        return null;
+    }
+
+    @Property(tries = 400)
+    void lazyAdvanceEqualsStepwiseAdvance(@ForAll("configs") PmuConfig config, @ForAll("runs") List<Op> setup,
+            @ForAll @IntRange(min = 0, max = 2) int el, @ForAll @IntRange(min = 1, max = 2) int rates,
+            @ForAll @Size(max = 20) List<@IntRange(min = 0, max = 1_000_000) Integer> cuts,
+            @ForAll @IntRange(min = 1, max = 40) int scale) {
+        Pe lazy = new Pe(config);
+        Pe stepwise = new Pe(config);
+        for (Op op : setup) {
+            apply(lazy, op);
+            apply(stepwise, op);
+        }
+        ExceptionLevel level = ExceptionLevel.of(el);
+        long start = lazy.now();
+        lazy.switchContext(start, level, RATES[rates]);
+        stepwise.switchContext(start, level, RATES[rates]);
+        long end = start + 1_000_000L * scale * 1000;
+        List<Long> points = new ArrayList<>();
+        for (int c : cuts) {
+            points.add(start + (long) c * scale * 1000);
+        }
+        points.sort(null);
+        lazy.advanceTo(end);
+        for (long t : points) {
+            // Alternate plain advances with context switches to the same context: neither may change the result.
+            if ((t & 1) == 0) {
+                stepwise.advanceTo(t);
+            } else {
+                stepwise.switchContext(t, level, RATES[rates]);
+            }
+        }
+        stepwise.advanceTo(end);
+        assertThat(stepwise.snapshot()).isEqualTo(lazy.snapshot());
+        assertThat(stepwise.irqAsserted()).isEqualTo(lazy.irqAsserted());
+    }
+
+    @Property(tries = 400)
+    void interruptLevelAlwaysEqualsItsDefinition(@ForAll("configs") PmuConfig config, @ForAll("runs") List<Op> run) {
+        Pe pe = new Pe(config);
+        for (Op op : run) {
+            apply(pe, op);
+            pe.switchContext(pe.now(), ExceptionLevel.EL2, pe.rates());
+            long pmcr = pe.read(PmuRegister.PMCR_EL0, 0).value();
+            long mdcr = pe.read(PmuRegister.MDCR_EL2, 0).value();
+            long ovs = pe.read(PmuRegister.PMOVSSET_EL0, 0).value();
+            long inten = pe.read(PmuRegister.PMINTENSET_EL1, 0).value();
+            int raw = (int) (mdcr & 0x1f);
+            int n = config.n();
+            int hpmn = raw > n || (raw == 0 && !config.hpmn0())
+                    ? (config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0) : raw;
+            // Arm ARM D13.3.1: for some n, PMOVSSET[n] && PMINTENSET[n] && the enable of n's range
+            // (PMCR.E below HPMN and for PMCCNTR, MDCR_EL2.HPME at or above HPMN).
+            boolean expected = false;
+            for (int i = 0; i < 32; i++) {
+                if (i < 31 && i >= n) {
+                    continue;
+                }
+                boolean enable = i == 31 || i < hpmn ? (pmcr & 1) != 0 : (mdcr & (1 << 7)) != 0;
+                expected |= (ovs & inten & (1L << i)) != 0 && enable;
+            }
+            assertThat(pe.irqAsserted()).as("after %s", op).isEqualTo(expected);
+        }
+    }
+}
