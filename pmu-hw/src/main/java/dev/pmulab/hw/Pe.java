@@ -2,8 +2,6 @@ package dev.pmulab.hw;
 
 import static java.util.Objects.requireNonNull;
 
-import java.math.BigInteger;
-
 /**
  * One Arm processing element's PMUv3 (Arm ARM D13, registers D24.5, MDCR_EL2 D24.3), with the BRBE
  * freeze-on-overflow controls (D19.3), as a Non-secure AArch64 PE with EL2 implemented and enabled,
@@ -112,6 +110,8 @@ public final class Pe {
     private long countingMask; // counters that count in the current context
     private long rateDrivenMask; // counting counters whose events come from the context's rates
     private final long[] rateQ32 = new long[32];
+    /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
+    private final long[] eventRateQ32 = new long[32];
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
@@ -154,6 +154,10 @@ public final class Pe {
         brbfcr = 0;
         java.util.Arrays.fill(fracQ32, 0);
         cyclePrescale = 0;
+        for (int i = 0; i < n; i++) {
+            resolveEventRate(i);
+        }
+        eventRateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
         refresh();
     }
 
@@ -186,11 +190,6 @@ public final class Pe {
         return i == CYCLE_COUNTER || i < effectiveHpmn();
     }
 
-    /** The global enable of {@code i}'s range: PMCR_EL0.E for the first range, MDCR_EL2.HPME for the second. */
-    private boolean globalEnable(int i) {
-        return inFirstRange(i) ? (pmcr & PMCR_E) != 0 : (mdcr & MDCR_HPME) != 0;
-    }
-
     /** Whether counter {@code i} overflows at bit 63: LC for PMCCNTR, LP (R1) or HLP (R2) from PMUv3p5. */
     public boolean overflowsAt64(int i) {
         if (i == CYCLE_COUNTER) {
@@ -220,35 +219,11 @@ public final class Pe {
     }
 
     /**
-     * CountPMUEvents(idx) for the current Exception level: enabled, not prohibited, not frozen,
-     * not filtered (Arm ARM J1.3; pmuv3-architecture.md §5).
+     * CountPMUEvents(idx) for the current Exception level and state: enabled, not prohibited, not
+     * frozen, not filtered. {@link #refresh()} is the one place this is computed.
      */
     public boolean counts(int i) {
-        if (i != CYCLE_COUNTER && i >= n) {
-            return false;
-        }
-        long bit = 1L << i;
-        boolean enabled = (cnten & bit) != 0 && globalEnable(i);
-        boolean r1 = inFirstRange(i);
-        boolean prohibited = el == ExceptionLevel.EL2 && r1 && version.atLeast(PmuVersion.P1)
-                && (mdcr & MDCR_HPMD) != 0;
-        boolean frozen = r1 ? firstRangeFrozen() : secondRangeFrozen();
-        long filter;
-        if (i == CYCLE_COUNTER) {
-            // The cycle counter ignores prohibition and freeze unless PMCR.DP is set.
-            if (prohibited || frozen) {
-                enabled &= (pmcr & PMCR_DP) == 0;
-            }
-            prohibited = false;
-            frozen = false;
-            if (el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MDCR_HCCD) != 0) {
-                prohibited = true;
-            }
-            filter = ccfiltr;
-        } else {
-            filter = evtyper[i];
-        }
-        return enabled && !prohibited && !frozen && !filtered(filter);
+        return i >= 0 && i < 32 && (countingMask & (1L << i)) != 0;
     }
 
     /** The Non-secure rows of the filtering table (Arm ARM D13.6; pmuv3-architecture.md §1.6). */
@@ -496,6 +471,7 @@ public final class Pe {
             case PMEVTYPER_EL0 -> {
                 if (!cuIgnored(index)) {
                     evtyper[index] = value & evtyperWritable;
+                    resolveEventRate(index);
                 }
             }
             case MDCR_EL2 -> mdcr = value & mdcrWritable;
@@ -512,7 +488,10 @@ public final class Pe {
             }
             case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1 -> throw new IllegalStateException(reg + " is read-only");
         }
-        refresh();
+        if (reg != PmuRegister.PMSELR_EL0 && reg != PmuRegister.PMUSERENR_EL0 && reg != PmuRegister.PMINTENSET_EL1
+                && reg != PmuRegister.PMINTENCLR_EL1) {
+            refresh();
+        }
     }
 
     /** The PMCNTEN/PMINTEN/PMOVS/PMSWINC bits accessible at the current level, plus C (GetPMUWriteMask). */
@@ -555,9 +534,17 @@ public final class Pe {
      * return, or a change in what runs).
      */
     public void switchContext(long time, ExceptionLevel level, EventRates newRates) {
+        requireNonNull(level, "level is null");
+        requireNonNull(newRates, "newRates is null");
         advanceTo(time);
-        this.el = requireNonNull(level, "level is null");
-        this.rates = requireNonNull(newRates, "newRates is null");
+        this.el = level;
+        if (newRates != rates) {
+            this.rates = newRates;
+            for (int i = 0; i < n; i++) {
+                resolveEventRate(i);
+            }
+            eventRateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
+        }
         refresh();
     }
 
@@ -691,57 +678,88 @@ public final class Pe {
         if ((countingMask & (1L << i)) == 0) {
             return Long.MAX_VALUE;
         }
-        long k = incrementsToOverflow(i);
+        long k = incrementsToOverflow(i); // unsigned; 0 stands for 2^64
         if (i != CYCLE_COUNTER && (i & 1) == 1
                 && (evtyper[i] & version.eventNumberMask()) == Events.CHAIN) {
-            // The odd half of a chained pair overflows at the k-th overflow of its even neighbour.
+            // The odd half of a chained pair overflows at the k-th carry of its even neighbour.
             int even = i - 1;
-            if ((rateDrivenMask & (1L << even)) == 0 || k == 0 || k < 0) {
+            if ((rateDrivenMask & (1L << even)) == 0) {
                 return Long.MAX_VALUE;
             }
-            if (overflowsAt64(even)) {
-                return k == 1 ? timeToEvents(even, incrementsToOverflow(even)) : Long.MAX_VALUE;
+            long first = incrementsToOverflow(even);
+            if (overflowsAt64(even) || first == 0 || k == 0 || k < 0) {
+                // CHAIN only makes sense over a 32-bit overflow (§2.10); a 64-bit carry or 2^32 carries
+                // away is beyond any simulated time.
+                return k == 1 && first > 0 ? timeToEvents(even, 0, first) : Long.MAX_VALUE;
             }
-            BigInteger events = BigInteger.valueOf(k - 1).shiftLeft(32)
-                    .add(BigInteger.valueOf(incrementsToOverflow(even)));
-            return timeToEvents(even, events);
+            // events = first + (k - 1) * 2^32, as a 128-bit value (hi:lo).
+            long lo = ((k - 1) << 32) + first;
+            long hi = ((k - 1) >>> 32) + (Long.compareUnsigned(lo, first) < 0 ? 1 : 0);
+            return timeToEvents(even, hi, lo);
         }
         if ((rateDrivenMask & (1L << i)) == 0) {
             return Long.MAX_VALUE;
         }
-        if (k == 0) {
-            return timeToEvents(i, BigInteger.ONE.shiftLeft(64));
-        }
-        if (k < 0) {
-            return timeToEvents(i, new BigInteger(Long.toUnsignedString(k)));
-        }
+        long hi = k == 0 ? 1 : 0;
+        long lo = k;
         if (i == CYCLE_COUNTER && cyclePrescaled()) {
-            if (k >= (1L << 56)) {
-                return timeToEvents(i, BigInteger.valueOf(k).shiftLeft(6).subtract(BigInteger.valueOf(cyclePrescale)));
+            // 64 cycles per increment, less the cycles already accumulated toward the next one.
+            hi = (hi << 6) | (lo >>> 58);
+            lo = lo << 6;
+            long before = lo;
+            lo -= cyclePrescale;
+            if (Long.compareUnsigned(before, cyclePrescale) < 0) {
+                hi--;
             }
-            k = (k << 6) - cyclePrescale;
         }
-        return timeToEvents(i, k);
+        return timeToEvents(i, hi, lo);
     }
 
-    /** Smallest dt with floor((frac + dt * rate) / 2^32) &gt;= events, for positive events &lt; 2^63. */
-    private long timeToEvents(int i, long events) {
-        if (events >= (1L << 31)) {
-            return timeToEvents(i, BigInteger.valueOf(events));
+    /**
+     * Smallest dt with floor((frac + dt * rate) / 2^32) &gt;= events, where events is the unsigned
+     * 128-bit value hi:lo (at most about 2^70). Exact; allocates nothing.
+     */
+    private long timeToEvents(int i, long eventsHi, long eventsLo) {
+        // need = events * 2^32 - frac, as 128 bits
+        long needHi = (eventsHi << 32) | (eventsLo >>> 32);
+        long needLo = eventsLo << 32;
+        long frac = fracQ32[i];
+        if (Long.compareUnsigned(needLo, frac) < 0) {
+            needHi--;
         }
-        long need = (events << 32) - fracQ32[i];
-        long rate = rateQ32[i];
-        return need <= 0 ? 0 : (need + rate - 1) / rate;
-    }
-
-    private long timeToEvents(int i, BigInteger events) {
-        BigInteger need = events.shiftLeft(32).subtract(BigInteger.valueOf(fracQ32[i]));
-        if (need.signum() <= 0) {
+        needLo -= frac;
+        if (needHi < 0 || (needHi == 0 && needLo == 0)) {
             return 0;
         }
-        BigInteger rate = BigInteger.valueOf(rateQ32[i]);
-        BigInteger dt = need.add(rate).subtract(BigInteger.ONE).divide(rate);
-        return dt.bitLength() < 63 ? dt.longValue() : Long.MAX_VALUE;
+        return ceilDiv128(needHi, needLo, rateQ32[i]);
+    }
+
+    /**
+     * ceil((hi:lo) / d) for an unsigned 128-bit dividend below 2^127 and 0 &lt; d &lt; 2^63, or
+     * Long.MAX_VALUE when the quotient reaches 2^62 (beyond 146 years of simulated time). A double
+     * gives the quotient to within 2^11; the exact 128-bit remainder corrects it.
+     */
+    static long ceilDiv128(long hi, long lo, long d) {
+        double approx = (hi * 0x1p64 + unsignedToDouble(lo)) / d;
+        if (approx >= 0x1p62) {
+            return Long.MAX_VALUE;
+        }
+        long q = (long) approx;
+        long pHi = Math.multiplyHigh(q, d);
+        long pLo = q * d;
+        long rLo = lo - pLo;
+        long rHi = hi - pHi - (Long.compareUnsigned(lo, pLo) < 0 ? 1 : 0);
+        // |remainder| <= 2^12 * d < 2^52, so it fits a signed long: rHi is rLo's sign extension.
+        if (rHi != (rLo >> 63)) {
+            throw new ArithmeticException("128-bit division lost precision: " + hi + ":" + lo + " / " + d);
+        }
+        q += Math.floorDiv(rLo, d);
+        return Math.floorMod(rLo, d) != 0 ? q + 1 : q;
+    }
+
+    private static double unsignedToDouble(long v) {
+        double d = (double) (v >>> 1) * 2.0;
+        return d + (v & 1);
     }
 
     /**
@@ -771,36 +789,56 @@ public final class Pe {
     private void refresh() {
         // BRBE first: a pause depends only on flags and controls, and does not change counting.
         updateBrbeFreeze();
+        // CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5), for every counter at once.
+        long r1 = firstRangeEventMask();
+        long r2 = lowBits(n) & ~r1;
+        long enabled = cnten & (((pmcr & PMCR_E) != 0 ? r1 : 0) | ((mdcr & MDCR_HPME) != 0 ? r2 : 0));
+        // HPMD (p1) prohibits the first range at EL2; the second range is never prohibited here.
+        boolean hpmd = el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P1) && (mdcr & MDCR_HPMD) != 0;
+        boolean r1Frozen = firstRangeFrozen();
+        long stopped = (hpmd || r1Frozen ? r1 : 0) | (secondRangeFrozen() ? r2 : 0);
         long counting = 0;
         long rateDriven = 0;
-        int mask = version.eventNumberMask();
-        for (int i = 0; i < n; i++) {
-            if (counts(i)) {
-                counting |= 1L << i;
-                int event = (int) (evtyper[i] & mask);
-                long rate = event == Events.SW_INCR || event == Events.CHAIN || !config.implementsEvent(event)
-                        ? 0 : rates.rateQ32(event);
-                rateQ32[i] = rate;
-                if (rate != 0) {
-                    rateDriven |= 1L << i;
-                }
-            } else {
-                rateQ32[i] = 0;
+        long candidates = enabled & ~stopped;
+        for (long m = candidates; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
+            if (filtered(evtyper[i])) {
+                continue;
+            }
+            counting |= 1L << i;
+            long rate = eventRateQ32[i];
+            rateQ32[i] = rate;
+            if (rate != 0) {
+                rateDriven |= 1L << i;
             }
         }
-        if (counts(CYCLE_COUNTER)) {
+        // The cycle counter is first-range; prohibition and freeze stop it only with PMCR.DP,
+        // and HCCD (p5) stops it at EL2 regardless.
+        boolean ccEnabled = (cnten & C_BIT) != 0 && (pmcr & PMCR_E) != 0
+                && !((hpmd || r1Frozen) && (pmcr & PMCR_DP) != 0)
+                && !(el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MDCR_HCCD) != 0);
+        if (ccEnabled && !filtered(ccfiltr)) {
             counting |= C_BIT;
-            long rate = rates.rateQ32(Events.CPU_CYCLES);
+            long rate = eventRateQ32[CYCLE_COUNTER];
             rateQ32[CYCLE_COUNTER] = rate;
             if (rate != 0) {
                 rateDriven |= C_BIT;
             }
-        } else {
-            rateQ32[CYCLE_COUNTER] = 0;
         }
         countingMask = counting;
         rateDrivenMask = rateDriven;
         freezeSensitiveMask = computeFreezeSensitive();
+    }
+
+    /**
+     * What counter {@code i}'s programmed event generates under the current rates: nothing for
+     * SW_INCR and CHAIN (counted by software and by carries), and nothing for an event the PE does
+     * not implement (PMUv3p8 behaviour, model choice D8).
+     */
+    private void resolveEventRate(int i) {
+        int event = (int) (evtyper[i] & version.eventNumberMask());
+        eventRateQ32[i] = event == Events.SW_INCR || event == Events.CHAIN || !config.implementsEvent(event)
+                ? 0 : rates.rateQ32(event);
     }
 
     /** Counters whose next overflow changes what counts (freeze) or pauses BRBE, so an advance must split there. */

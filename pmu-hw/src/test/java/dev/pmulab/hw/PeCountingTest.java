@@ -401,4 +401,39 @@ final class PeCountingTest {
         Pe p1 = pe(PmuConfig.builder().version(PmuVersion.P1));
         assertThat(r(p1, PmuRegister.PMCEID0_EL0, 0)).isEqualTo(Events.pmceid(p1.config().events(), PmuVersion.P1)[0]);
     }
+
+    @Test
+    void ceilDiv128IsExactAcrossTheRange() {
+        java.util.Random random = new java.util.Random(42);
+        for (int t = 0; t < 20_000; t++) {
+            long d = 1 + (random.nextLong() >>> (24 + random.nextInt(39)));
+            long hi = random.nextInt(4) == 0 ? 0 : random.nextLong() >>> (34 + random.nextInt(30));
+            long lo = random.nextLong();
+            java.math.BigInteger n = java.math.BigInteger.valueOf(hi).shiftLeft(64)
+                    .add(new java.math.BigInteger(Long.toUnsignedString(lo)));
+            java.math.BigInteger[] qr = n.divideAndRemainder(java.math.BigInteger.valueOf(d));
+            java.math.BigInteger ceil = qr[1].signum() == 0 ? qr[0] : qr[0].add(java.math.BigInteger.ONE);
+            long expected = ceil.bitLength() <= 62 ? ceil.longValue() : Long.MAX_VALUE;
+            long actual = Pe.ceilDiv128(hi, lo, d);
+            if (expected != Long.MAX_VALUE) {
+                assertThat(actual).as("ceil(%s / %d)", n, d).isEqualTo(expected);
+            } else {
+                assertThat(actual).as("ceil(%s / %d) beyond 2^62", n, d).isGreaterThanOrEqualTo(1L << 61);
+            }
+        }
+    }
+
+    @Test
+    void overflowTimeOfAFreeRunning64BitCounterIsComputedWithoutLosingPrecision() {
+        Pe pe = pe(PmuConfig.builder());
+        w(pe, PMEVTYPER_EL0, 0, Events.CPU_CYCLES);
+        w(pe, PMEVCNTR_EL0, 0, 0xc000_0000_0000_0000L); // 2^62 cycles to the 64-bit wrap
+        w(pe, PMINTENSET_EL1, 0, 1);
+        w(pe, PMCNTENSET_EL0, 0, 1);
+        w(pe, PMCR_EL0, 0, 1 | (1 << 7));
+        pe.switchContext(0, EL1, RUNNING);
+        assertThat(pe.nextOverflowTime()).isEqualTo(1L << 61); // at 2 cycles per ns
+        w(pe, PMEVCNTR_EL0, 0, 0xffff_ffff_0000_0000L);
+        assertThat(pe.nextOverflowTime()).isEqualTo(1L << 31);
+    }
 }
