@@ -3,14 +3,10 @@ package dev.pmulab.hw.catalog;
 import static dev.pmulab.hw.catalog.Sourced.archImplied;
 import static dev.pmulab.hw.catalog.Sourced.assumed;
 import static dev.pmulab.hw.catalog.Sourced.known;
-import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.hw.catalog.CpuModel.PmcrId;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The CPU cores the model knows (pmuv3-architecture.md §7, "Catalogue of real CPU PMUs"). Every
@@ -170,7 +166,7 @@ public final class CpuCatalog {
                     ArchLevel.V9_2,
                     N_UNKNOWN, P7_V92, FGT_MANDATORY, HPMN0_UNKNOWN, BRBE_LLVM, PMCR_UNKNOWN_V9));
 
-    private static final Map<String, CpuModel> BY_NAME = index(ALL);
+    private static final ByName<CpuModel> BY_NAME = new ByName<>("CPU", ALL, CpuModel::name);
 
     private CpuCatalog() {}
 
@@ -181,7 +177,7 @@ public final class CpuCatalog {
 
     /** Every core's name, in catalog order. */
     public static List<String> names() {
-        return List.copyOf(BY_NAME.keySet());
+        return BY_NAME.names();
     }
 
     /**
@@ -190,21 +186,6 @@ public final class CpuCatalog {
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static CpuModel byName(String name) {
-        requireNonNull(name, "name is null");
-        CpuModel cpu = BY_NAME.get(name.toLowerCase(Locale.ROOT));
-        if (cpu == null) {
-            throw new IllegalArgumentException("unknown CPU '" + name + "'; known: " + String.join(", ", names()));
-        }
-        return cpu;
-    }
-
-    private static Map<String, CpuModel> index(List<CpuModel> cpus) {
-        Map<String, CpuModel> m = new LinkedHashMap<>();
-        for (CpuModel c : cpus) {
-            if (m.put(c.name(), c) != null) {
-                throw new IllegalStateException("duplicate CPU name " + c.name());
-            }
-        }
-        return m;
+        return BY_NAME.get(name);
     }
 }

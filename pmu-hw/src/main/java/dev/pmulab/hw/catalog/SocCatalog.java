@@ -4,10 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.hw.catalog.SocModel.Cluster;
 import dev.pmulab.hw.catalog.SocModel.Firmware;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The SoCs the model knows (pmuv3-architecture.md §8) and a generic homogeneous one. CPU numbering
@@ -70,7 +67,7 @@ public final class SocCatalog {
                     List.of()),
             generic(GENERIC_DEFAULT_CPU, GENERIC_DEFAULT_COUNT));
 
-    private static final Map<String, SocModel> BY_NAME = index(ALL);
+    private static final ByName<SocModel> BY_NAME = new ByName<>("SoC", ALL, SocModel::name);
 
     private SocCatalog() {}
 
@@ -80,7 +77,7 @@ public final class SocCatalog {
     }
 
     public static List<String> names() {
-        return List.copyOf(BY_NAME.keySet());
+        return BY_NAME.names();
     }
 
     /**
@@ -90,12 +87,7 @@ public final class SocCatalog {
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static SocModel byName(String name) {
-        requireNonNull(name, "name is null");
-        SocModel soc = BY_NAME.get(name.toLowerCase(Locale.ROOT));
-        if (soc == null) {
-            throw new IllegalArgumentException("unknown SoC '" + name + "'; known: " + String.join(", ", names()));
-        }
-        return soc;
+        return BY_NAME.get(name);
     }
 
     /**
@@ -120,15 +112,5 @@ public final class SocCatalog {
 
     private static Cluster cluster(String cpuName, int count) {
         return new Cluster(CpuCatalog.byName(cpuName), count);
-    }
-
-    private static Map<String, SocModel> index(List<SocModel> socs) {
-        Map<String, SocModel> m = new LinkedHashMap<>();
-        for (SocModel s : socs) {
-            if (m.put(s.name(), s) != null) {
-                throw new IllegalStateException("duplicate SoC name " + s.name());
-            }
-        }
-        return m;
     }
 }
