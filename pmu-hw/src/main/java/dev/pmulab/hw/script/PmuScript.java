@@ -8,6 +8,7 @@ import dev.pmulab.hw.PmuConfig;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.hw.ReservedHpmnChoice;
+import dev.pmulab.hw.catalog.CpuCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +25,13 @@ import java.util.stream.Collectors;
  */
 public record PmuScript(String name, PmuConfig config, List<Statement> statements) {
 
-    /** Config keys the pmuscript format defines, and the model's additions after them. */
+    /**
+     * Config keys the pmuscript format defines, and the model's additions after them. {@code cpu=NAME}
+     * takes n, pmuver, fgt, hpmn0, brbe, imp, idcode and events from the CPU catalog; keys after it
+     * (on its line or a later config line) override single values, keys before it are replaced.
+     */
     public static final List<String> CONFIG_KEYS = List.of(
-            "n", "pmuver", "fgt", "hpmn0", "imp", "idcode", "events", "cu", "brbe", "pmmir", "reserved-hpmn");
+            "n", "pmuver", "fgt", "hpmn0", "imp", "idcode", "events", "cu", "brbe", "pmmir", "reserved-hpmn", "cpu");
 
     public PmuScript {
         requireNonNull(name, "name is null");
@@ -193,6 +198,16 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
                     throw new PmuScriptException(name, line, "bad config value cu=" + value
                             + " (expected trap, undef, razwi or nop)");
                 }
+            }
+            case "cpu" -> {
+                PmuConfig cpu;
+                try {
+                    cpu = CpuCatalog.byName(value).pmuConfig();
+                } catch (IllegalArgumentException e) {
+                    throw new PmuScriptException(name, line, "bad config value cpu=" + value + ": " + e.getMessage());
+                }
+                b.n(cpu.n()).version(cpu.version()).fgt(cpu.fgt()).hpmn0(cpu.hpmn0()).brbe(cpu.brbe())
+                        .imp(cpu.imp()).idcode(cpu.idcode()).events(cpu.events());
             }
             case "reserved-hpmn" -> {
                 switch (value) {
