@@ -1,0 +1,25 @@
+package dev.pmulab.api;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One {@code struct kvm_pmu_event_filter}: allow or deny the events {@code baseEvent} to
+ * {@code baseEvent + nevents - 1}.
+ */
+@Stable(since = "0.1")
+public record EventFilter(int baseEvent, int nevents, FilterAction action) {
+    public EventFilter {
+        requireNonNull(action, "action is null");
+        if (baseEvent < 0 || baseEvent > 0xffff || nevents < 0 || nevents > 0xffff) {
+            throw new IllegalArgumentException("base_event and nevents are __u16: " + baseEvent + ", " + nevents);
+        }
+    }
+
+    public static EventFilter allow(int baseEvent, int nevents) {
+        return new EventFilter(baseEvent, nevents, FilterAction.ALLOW);
+    }
+
+    public static EventFilter deny(int baseEvent, int nevents) {
+        return new EventFilter(baseEvent, nevents, FilterAction.DENY);
+    }
+}

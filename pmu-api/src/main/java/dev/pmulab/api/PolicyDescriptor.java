@@ -1,0 +1,42 @@
+package dev.pmulab.api;
+
+import com.google.inject.Module;
+import java.util.List;
+
+/**
+ * A policy plugin, as ServiceLoader finds it: register an implementation with
+ * {@code @AutoService(PolicyDescriptor.class)}. The engine reads the descriptor, checks the
+ * scenario's settings against {@link #settings()}, and builds one Guice injector per run from its
+ * core module and {@link #module(Settings)}; the module must bind {@link PolicyKind#policyInterface()}
+ * (for example {@code bind(AllocationPolicy.class).to(MyPolicy.class)}), with constructor injection.
+ *
+ * <p>What the core binds for a policy to inject: {@link Settings} (this policy's, validated) and
+ * {@link PolicyContext}.
+ */
+@Stable(since = "0.1")
+public interface PolicyDescriptor {
+    /** Stable, lower-case, hyphenated name that scenarios use: {@code static-hpmn}. */
+    String name();
+
+    PolicyKind kind();
+
+    /** One line: what the policy does. */
+    String description();
+
+    /** The settings it accepts, with types, defaults and descriptions. Names are {@code snake_case}. */
+    default List<SettingSpec> settings() {
+        return List.of();
+    }
+
+    /**
+     * Checks of settings that their types alone do not express (ranges, combinations).
+     *
+     * @return one message per problem, naming the setting; empty when the settings are valid
+     */
+    default List<String> validate(Settings settings) {
+        return List.of();
+    }
+
+    /** The Guice module for one run with these (validated) settings. */
+    Module module(Settings settings);
+}

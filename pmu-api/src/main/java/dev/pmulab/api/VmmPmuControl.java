@@ -1,0 +1,24 @@
+package dev.pmulab.api;
+
+/**
+ * What a VMM may do to choose a VM's PMU, through KVM's vCPU device attributes. Each call is made
+ * on every vCPU as a VMM would and returns 0 or the negative errno KVM returns.
+ */
+@Stable(since = "0.1")
+public interface VmmPmuControl {
+    /** {@code KVM_ARM_VCPU_PMU_V3_SET_PMU} with the perf type of the named host PMU. */
+    int setPmu(String pmuName);
+
+    /** {@code KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS}. */
+    int setNrCounters(int counters);
+
+    /** The proposed {@code KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY} (attribute 5): only the cycle counter. */
+    @Experimental("Akihiko Odaki's FIXED_COUNTERS_ONLY series, not merged")
+    int setFixedCountersOnly();
+
+    /**
+     * The VMM pins the VM's vCPU threads to these CPUs (sched_setaffinity). A VMM that pins after
+     * vCPU init, as QEMU does, leaves a window in which vCPUs run anywhere.
+     */
+    void pinVcpus(int[] cpus);
+}

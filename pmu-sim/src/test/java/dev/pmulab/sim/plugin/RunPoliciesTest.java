@@ -1,0 +1,131 @@
+package dev.pmulab.sim.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.AbstractModule;
+import dev.pmulab.api.AllocationControl;
+import dev.pmulab.api.AllocationOrder;
+import dev.pmulab.api.AllocationPolicy;
+import dev.pmulab.api.CpuView;
+import dev.pmulab.api.GuestAccessMode;
+import dev.pmulab.api.PolicyKind;
+import dev.pmulab.api.VcpuView;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class RunPoliciesTest {
+    @TempDir
+    Path work;
+
+    /** Records the control actions a policy takes. */
+    static final class RecordingControl implements AllocationControl {
+        final List<String> actions = new ArrayList<>();
+
+        @Override
+        public void setHpmn(int cpu, int hpmn) {
+            actions.add("setHpmn(" + cpu + ", " + hpmn + ")");
+        }
+
+        @Override
+        public void setHostCounterMask(int cpu, long counterMask) {
+            actions.add("setHostCounterMask");
+        }
+
+        @Override
+        public void reschedHostPerf(int cpu, long counterMask) {
+            actions.add("reschedHostPerf");
+        }
+
+        @Override
+        public void setHostAllocationOrder(AllocationOrder order) {
+            actions.add("order");
+        }
+
+        @Override
+        public void setGuestAccess(VcpuView vcpu, GuestAccessMode mode) {
+            actions.add("access");
+        }
+
+        @Override
+        public void noteGuestVisibleN(VcpuView vcpu, int newN) {
+            actions.add("n");
+        }
+    }
+
+    /** A CPU with six counters, as a view; only the fields these tests touch answer. */
+    static CpuView cpu(int id) {
+        return (CpuView) Proxy.newProxyInstance(CpuView.class.getClassLoader(), new Class<?>[] {CpuView.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "id" -> id;
+                    case "counters" -> 6;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static final AbstractModule CORE = new AbstractModule() {
+        @Override
+        protected void configure() {}
+    };
+
+    @Test
+    void buildsThePolicyByConstructorInjectionWithItsSettingsAndContext() {
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
+        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-reserving", Map.of("reserved", 4));
+        RunPolicies run = RunPolicies.create(CORE, List.of(p), 7);
+        RecordingControl control = new RecordingControl();
+        run.allocation().orElseThrow().vcpuLoad(null, cpu(3), control);
+        assertThat(control.actions).containsExactly("setHpmn(3, 2)");
+        assertThat(run.selection()).isEmpty();
+        assertThat(run.selected(PolicyKind.ALLOCATION)).contains(p);
+    }
+
+    @Test
+    void aThrowingHookBecomesAFailureNamingThePolicyAndTheHook() {
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
+        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-throwing", Map.of());
+        AllocationPolicy policy = RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow();
+        assertThatThrownBy(() -> policy.vcpuLoad(null, cpu(0), new RecordingControl()))
+                .isInstanceOf(PolicyFailure.class)
+                .hasMessage("policy test-throwing failed in vcpu_load: / by zero")
+                .satisfies(e -> assertThat(((PolicyFailure) e).hook()).isEqualTo("vcpu_load"));
+        // Hooks it does not implement still work.
+        policy.vcpuPut(null, cpu(0), new RecordingControl());
+    }
+
+    @Test
+    void aClassWithoutAnInjectConstructorIsRefused() {
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
+        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.FILTER, "test-no-inject-constructor", Map.of());
+        assertThatThrownBy(() -> RunPolicies.create(CORE, List.of(p), 1))
+                .isInstanceOf(PolicyFailure.class)
+                .hasMessageContaining("policy test-no-inject-constructor failed in injection")
+                .hasMessageContaining("@Inject");
+    }
+
+    @Test
+    void aPolicyFromAJarRunsThroughGuiceInItsOwnLoader() throws Exception {
+        Path plugins = work.resolve("plugins");
+        TestJars.build(work, plugins.resolve("ext.jar"), TestJars.allocationPlugin("com.example.ext", "ext"),
+                "com.example.ext.Descriptor\n");
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader(), List.of(plugins));
+        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "ext", Map.of("hpmn", 5));
+        RecordingControl control = new RecordingControl();
+        RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow().vcpuLoad(null, cpu(1), control);
+        assertThat(control.actions).containsExactly("setHpmn(1, 5)");
+    }
+
+    @Test
+    void twoPoliciesOfOneKindInARunAreRefused() {
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
+        SelectedPolicy a = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-reserving", Map.of());
+        SelectedPolicy b = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-throwing", Map.of());
+        assertThatThrownBy(() -> RunPolicies.create(CORE, List.of(a, b), 1))
+                .hasMessageContaining("two allocation policies in one run: test-reserving and test-throwing");
+    }
+}
