@@ -71,6 +71,27 @@ public final class Pe {
     static final long BRBFCR_PAUSED = 1L << 7;
     static final long BRBFCR_MASK = (1L << 5) | (1L << 6) | BRBFCR_PAUSED | (0xffL << 16) | (0x3L << 28);
 
+    // FEAT_FGT trap bits of HDFGRTR_EL2 / HDFGWTR_EL2 for the PMU (positive polarity: 1 traps).
+    public static final long FGT_PMEVCNTRN = 1L << 12;
+    public static final long FGT_PMEVTYPERN = 1L << 13;
+    public static final long FGT_PMCCFILTR = 1L << 14;
+    public static final long FGT_PMCCNTR = 1L << 15;
+    public static final long FGT_PMCNTEN = 1L << 16;
+    public static final long FGT_PMINTEN = 1L << 17;
+    public static final long FGT_PMOVS = 1L << 18;
+    public static final long FGT_PMSELR = 1L << 19;
+    /** HDFGWTR_EL2 only. */
+    public static final long FGT_PMSWINC = 1L << 20;
+    /** HDFGWTR_EL2 only: PMCR_EL0 reads have no fine-grained trap. */
+    public static final long FGT_PMCR = 1L << 21;
+    public static final long FGT_PMMIR = 1L << 22;
+    public static final long FGT_PMUSERENR = 1L << 57;
+    public static final long FGT_PMCEIDN = 1L << 58;
+    static final long HDFGRTR_PMU_MASK = FGT_PMEVCNTRN | FGT_PMEVTYPERN | FGT_PMCCFILTR | FGT_PMCCNTR | FGT_PMCNTEN
+            | FGT_PMINTEN | FGT_PMOVS | FGT_PMSELR | FGT_PMMIR | FGT_PMUSERENR | FGT_PMCEIDN;
+    static final long HDFGWTR_PMU_MASK = FGT_PMEVCNTRN | FGT_PMEVTYPERN | FGT_PMCCFILTR | FGT_PMCCNTR | FGT_PMCNTEN
+            | FGT_PMINTEN | FGT_PMOVS | FGT_PMSELR | FGT_PMSWINC | FGT_PMCR | FGT_PMUSERENR;
+
     private final PmuConfig config;
     private final int n;
     private final PmuVersion version;
@@ -98,6 +119,8 @@ public final class Pe {
     private long brbcrEl1;
     private long brbcrEl2;
     private long brbfcr;
+    private long hdfgrtr;
+    private long hdfgwtr;
 
     // Context and time.
     private ExceptionLevel el = ExceptionLevel.EL2;
@@ -152,6 +175,8 @@ public final class Pe {
         brbcrEl1 = 0;
         brbcrEl2 = 0;
         brbfcr = 0;
+        hdfgrtr = 0;
+        hdfgwtr = 0;
         java.util.Arrays.fill(fracQ32, 0);
         cyclePrescale = 0;
         for (int i = 0; i < n; i++) {
@@ -289,6 +314,9 @@ public final class Pe {
             case BRBCR_EL2 -> {
                 return config.brbe() && el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
             }
+            case HDFGRTR_EL2, HDFGWTR_EL2 -> {
+                return config.fgt() && el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
+            }
             default -> { }
         }
         if (el == ExceptionLevel.EL2) {
@@ -306,6 +334,10 @@ public final class Pe {
             } else if (!el0Permitted(reg, write)) {
                 return AccessOutcome.TRAP_EL1;
             }
+        }
+        // Arm ARM D24.5 step 2: a fine-grained trap comes before MDCR_EL2.TPM.
+        if (config.fgt() && (fineGrainedTrapBit(reg, write) & (write ? hdfgwtr : hdfgrtr)) != 0) {
+            return AccessOutcome.TRAP_EL2;
         }
         if ((mdcr & MDCR_TPM) != 0) {
             return AccessOutcome.TRAP_EL2;
@@ -339,6 +371,26 @@ public final class Pe {
             };
         }
         return AccessOutcome.OK;
+    }
+
+    /** The HDFGRTR_EL2/HDFGWTR_EL2 bit that traps this access (pmuv3-architecture.md §3.1), 0 if none. */
+    private static long fineGrainedTrapBit(PmuRegister reg, boolean write) {
+        return switch (reg) {
+            case PMEVCNTR_EL0, PMXEVCNTR_EL0 -> FGT_PMEVCNTRN;
+            case PMEVTYPER_EL0, PMXEVTYPER_EL0 -> FGT_PMEVTYPERN;
+            case PMCCFILTR_EL0 -> FGT_PMCCFILTR;
+            case PMCCNTR_EL0 -> FGT_PMCCNTR;
+            case PMCNTENSET_EL0, PMCNTENCLR_EL0 -> FGT_PMCNTEN;
+            case PMINTENSET_EL1, PMINTENCLR_EL1 -> FGT_PMINTEN;
+            case PMOVSSET_EL0, PMOVSCLR_EL0 -> FGT_PMOVS;
+            case PMSELR_EL0 -> FGT_PMSELR;
+            case PMSWINC_EL0 -> FGT_PMSWINC;
+            case PMCR_EL0 -> write ? FGT_PMCR : 0;
+            case PMMIR_EL1 -> FGT_PMMIR;
+            case PMUSERENR_EL0 -> FGT_PMUSERENR;
+            case PMCEID0_EL0, PMCEID1_EL0 -> FGT_PMCEIDN;
+            default -> 0;
+        };
     }
 
     /** PMXEV* with SEL &gt;= N (other than PMXEVTYPER with SEL = 31) is UNDEFINED (D2, D5). */
@@ -421,6 +473,8 @@ public final class Pe {
             case BRBCR_EL1 -> brbcrEl1;
             case BRBCR_EL2 -> brbcrEl2;
             case BRBFCR_EL1 -> brbfcr;
+            case HDFGRTR_EL2 -> hdfgrtr;
+            case HDFGWTR_EL2 -> hdfgwtr;
             case PMSWINC_EL0 -> throw new IllegalStateException("PMSWINC_EL0 is write-only");
         };
     }
@@ -486,10 +540,13 @@ public final class Pe {
                     brbePausedAt = now;
                 }
             }
+            case HDFGRTR_EL2 -> hdfgrtr = value & HDFGRTR_PMU_MASK;
+            case HDFGWTR_EL2 -> hdfgwtr = value & HDFGWTR_PMU_MASK;
             case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1 -> throw new IllegalStateException(reg + " is read-only");
         }
         if (reg != PmuRegister.PMSELR_EL0 && reg != PmuRegister.PMUSERENR_EL0 && reg != PmuRegister.PMINTENSET_EL1
-                && reg != PmuRegister.PMINTENCLR_EL1) {
+                && reg != PmuRegister.PMINTENCLR_EL1 && reg != PmuRegister.HDFGRTR_EL2
+                && reg != PmuRegister.HDFGWTR_EL2) {
             refresh();
         }
     }

@@ -33,7 +33,11 @@ public enum PmuRegister {
     /** BRBE branch record control at EL2 (FEAT_BRBE). */
     BRBCR_EL2(Access.RW),
     /** BRBE function control; PAUSED is bit 7 (FEAT_BRBE). */
-    BRBFCR_EL1(Access.RW);
+    BRBFCR_EL1(Access.RW),
+    /** FEAT_FGT read traps of EL0/EL1 accesses; the model keeps its PMU bits (pmuv3-architecture.md §3.1). */
+    HDFGRTR_EL2(Access.RW),
+    /** FEAT_FGT write traps of EL0/EL1 accesses; the model keeps its PMU bits. */
+    HDFGWTR_EL2(Access.RW);
 
     /** Which directions the register's encodings allow; the other direction is UNDEFINED. */
     public enum Access { RW, RO, WO }
