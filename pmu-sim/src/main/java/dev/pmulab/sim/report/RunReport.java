@@ -1,0 +1,75 @@
+package dev.pmulab.sim.report;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.api.PolicyKind;
+import dev.pmulab.sim.metrics.MetricValues;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One column of a comparison: the policies of the run, one label per kind with its settings (as
+ * {@code SelectedPolicy.label()} spells it; the engine labels a kind it leaves empty, e.g.
+ * {@code none}), whether it finished, and its metrics.
+ *
+ * @param error null when OK; for a failed run the message naming the policy and the hook
+ * @param metrics empty for a failed run: a run that did not finish has no numbers to compare
+ */
+public record RunReport(Map<PolicyKind, String> policies, Status status, String error, MetricValues metrics) {
+    public enum Status {
+        OK, FAILED;
+
+        /** {@code ok} or {@code failed}, as JSON and CSV spell it. */
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public RunReport {
+        requireNonNull(policies, "policies is null");
+        requireNonNull(status, "status is null");
+        requireNonNull(metrics, "metrics is null");
+        Map<PolicyKind, String> copy = new EnumMap<>(PolicyKind.class);
+        for (PolicyKind kind : PolicyKind.values()) {
+            String label = policies.get(kind);
+            if (label == null || label.isBlank()) {
+                throw new IllegalArgumentException("run has no " + kind.configName() + " policy label: " + policies);
+            }
+            copy.put(kind, label);
+        }
+        if (policies.size() != copy.size()) {
+            throw new IllegalArgumentException("policies has a null kind: " + policies);
+        }
+        policies = Collections.unmodifiableMap(copy);
+        if (status == Status.OK && error != null) {
+            throw new IllegalArgumentException("an OK run has no error, got: " + error);
+        }
+        if (status == Status.FAILED) {
+            if (error == null || error.isBlank()) {
+                throw new IllegalArgumentException("a failed run needs the error naming the policy and hook");
+            }
+            if (!metrics.isEmpty()) {
+                throw new IllegalArgumentException("a failed run has no metrics, got " + metrics);
+            }
+        }
+    }
+
+    public static RunReport ok(Map<PolicyKind, String> policies, MetricValues metrics) {
+        return new RunReport(policies, Status.OK, null, metrics);
+    }
+
+    public static RunReport failed(Map<PolicyKind, String> policies, String error) {
+        return new RunReport(policies, Status.FAILED, error, MetricValues.empty());
+    }
+
+    public boolean isOk() {
+        return status == Status.OK;
+    }
+
+    /** The label of this run's policy of {@code kind}. */
+    public String label(PolicyKind kind) {
+        return policies.get(requireNonNull(kind, "kind is null"));
+    }
+}
