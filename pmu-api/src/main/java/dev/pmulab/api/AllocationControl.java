@@ -36,4 +36,17 @@ public interface AllocationControl {
 
     /** Records a change of PMCR_EL0.N that the running guest can see (a metric: guests may not expect it). */
     void noteGuestVisibleN(VcpuView vcpu, int newN);
+
+    /**
+     * Records that the policy gave {@code vcpu} fewer event counters on {@code cpu} than it wanted
+     * because host events held them: where the partitioning series warns about a pinned host event
+     * in the guest range (partitioning-and-policies.md §6.3), or a guest's growth is refused. A
+     * metric only; it changes nothing. The default ignores it, so a core that does not count it
+     * loses nothing.
+     *
+     * @param wanted the event counters the policy would have given the guest
+     * @param granted the event counters it gave (its HPMN on that CPU)
+     */
+    @Stable(since = "0.1")
+    default void noteGuestShareCut(VcpuView vcpu, int cpu, int wanted, int granted) {}
 }

@@ -1,0 +1,47 @@
+package dev.pmulab.policy.dynamichpmn;
+
+import dev.pmulab.api.CpuView;
+import dev.pmulab.api.HostView;
+
+/** Per-CPU state of a dynamic policy, sized at host_boot; arrays, so vcpu_load and vcpu_put allocate nothing. */
+final class DynamicHpmnCpuState {
+    private final String policyName;
+    /** A vCPU loaded here holds guest counters this policy must give back at vcpu_put. */
+    final boolean[] guestShare;
+    /** Host perf was rescheduled to make room for the guest (the kernel's host_squeezed). */
+    final boolean[] squeezed;
+    /** The HPMN this policy last set on the CPU. */
+    final int[] hpmn;
+
+    private DynamicHpmnCpuState(String policyName, int cpus) {
+        this.policyName = policyName;
+        this.guestShare = new boolean[cpus];
+        this.squeezed = new boolean[cpus];
+        this.hpmn = new int[cpus];
+    }
+
+    static DynamicHpmnCpuState boot(String policyName, HostView host) {
+        DynamicHpmnCpuState state = new DynamicHpmnCpuState(policyName, host.cpuCount());
+        for (int i = 0; i < host.cpuCount(); i++) {
+            CpuView cpu = host.cpu(i);
+            if (cpu.id() != i) {
+                throw new IllegalStateException(policyName + ": host.cpu(" + i + ") has id " + cpu.id());
+            }
+            state.hpmn[i] = cpu.counters();
+        }
+        return state;
+    }
+
+    /** The index of {@code cpu}; fails if host_boot has not run or did not see it. */
+    static int slot(DynamicHpmnCpuState state, String policyName, CpuView cpu, String hook) {
+        if (state == null) {
+            throw new IllegalStateException(policyName + ": " + hook + " before host_boot");
+        }
+        int id = cpu.id();
+        if (id < 0 || id >= state.hpmn.length) {
+            throw new IllegalStateException(state.policyName + ": " + hook + " on cpu " + id + ", not one of the "
+                    + state.hpmn.length + " CPUs host_boot saw");
+        }
+        return id;
+    }
+}
