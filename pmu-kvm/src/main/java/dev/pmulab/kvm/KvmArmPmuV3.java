@@ -35,6 +35,8 @@ final class KvmArmPmuV3 {
         }
         if (attr == KVM_ARM_VCPU_PMU_V3_IRQ) {
             return setIrq(vcpu, uaddr);
+        } else if (attr == KVM_ARM_VCPU_PMU_V3_INIT) {
+            return init(vcpu);
         } else if (attr == KVM_ARM_VCPU_PMU_V3_FILTER) {
             return setFilter(kvm, uaddr);
         } else if (attr == KVM_ARM_VCPU_PMU_V3_SET_PMU) {
@@ -43,8 +45,6 @@ final class KvmArmPmuV3 {
             return setNrCounters(kvm, uaddr);
         } else if (attr == KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY && kvm.host().fixedCountersOnlyAvailable()) {
             return setFixedCountersOnly(kvm);
-        } else if (attr == KVM_ARM_VCPU_PMU_V3_INIT) {
-            return init(vcpu);
         }
         return -ENXIO;
     }

@@ -1,12 +1,12 @@
 package dev.pmulab.kvm;
 
+import static dev.pmulab.kvm.Errno.EBUSY;
 import static dev.pmulab.kvm.Errno.EFAULT;
 import static dev.pmulab.kvm.Errno.EINVAL;
 import static dev.pmulab.kvm.Errno.ENODEV;
 import static dev.pmulab.kvm.Errno.ENOENT;
 import static dev.pmulab.kvm.Errno.ENOEXEC;
 import static dev.pmulab.kvm.Errno.ENXIO;
-import static dev.pmulab.kvm.Errno.EBUSY;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PSCI_0_2;
@@ -314,7 +314,7 @@ public final class Vcpu {
 
         @Override
         public long read(PmuRegister reg, int n) {
-            requireNonNull(reg, "reg is null");
+            checkEncodable(reg, n);
             if (!hasPmu()) {
                 throw GuestSyncException.undefined("MRS " + reg.archName(n) + " on vCPU " + id + " without a PMU");
             }
@@ -323,11 +323,19 @@ public final class Vcpu {
 
         @Override
         public void write(PmuRegister reg, int n, long value) {
-            requireNonNull(reg, "reg is null");
+            checkEncodable(reg, n);
             if (!hasPmu()) {
                 throw GuestSyncException.undefined("MSR " + reg.archName(n) + " on vCPU " + id + " without a PMU");
             }
             regs.guestWrite(reg, n, value);
+        }
+
+        /** PMEVCNTR<n>_EL0 and PMEVTYPER<n>_EL0 exist for n = 0..30 only: no instruction names others. */
+        private void checkEncodable(PmuRegister reg, int n) {
+            requireNonNull(reg, "reg is null");
+            if (reg.indexed() && (n < 0 || n > 30)) {
+                throw new IllegalArgumentException(reg + " has no index " + n + " (0..30)");
+            }
         }
     }
 }

@@ -159,6 +159,8 @@ public final class VmPmuView {
         }
         int base = pmceid1 ? 32 : 0;
         long mask = filter.bits32(base);
+        // The kernel gates on the guest's event space while the bitmap has the host's; the model's
+        // guest PMUVer is the host limit, so the two agree, and the gate is kept as the rule.
         if (eventMask() + 1 >= 0x4000 + base + 32) {
             mask |= filter.bits32(0x4000 + base) << 32;
         }

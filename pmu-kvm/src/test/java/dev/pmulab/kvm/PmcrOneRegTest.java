@@ -2,6 +2,7 @@ package dev.pmulab.kvm;
 
 import static dev.pmulab.hw.PmuRegister.PMCCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCEID0_EL0;
+import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVTYPER_EL0;
@@ -13,6 +14,7 @@ import static dev.pmulab.kvm.KvmUapi.ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT;
+import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PSCI_0_2;
 import static dev.pmulab.kvm.KvmUapi.SYS_ID_AA64DFR0_EL1;
 import static dev.pmulab.kvm.TestHosts.PMU_FEATURES;
@@ -111,6 +113,23 @@ final class PmcrOneRegTest {
         p5.setReg(PMCR, (6L << 11) | (1L << 7));
         assertThat(p5.run()).isZero();
         assertThat(p5.getReg(PMCR) & (1L << 7)).isNotZero();
+    }
+
+    /**
+     * A SET register write keeps only the counters implemented at the time (set_pmreg): bits
+     * written while N = 2 do not appear when N grows again.
+     */
+    @Test
+    void bitmapWritesDropCountersNotImplementedAtTheTime() {
+        Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
+        long pmcntenset = KVM_ARM64_SYS_REG(PMCNTENSET_EL0);
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
+                UserPtr.ofInt(2))).isZero();
+        assertThat(vcpu.armVcpuInit(PMU_FEATURES)).as("reset with N = 2").isZero();
+        vcpu.setReg(pmcntenset, 0xffff_ffffL);
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
+                UserPtr.ofInt(6))).isZero();
+        assertThat(vcpu.getReg(pmcntenset)).isEqualTo((1L << 31) | 0b11);
     }
 
     @Test

@@ -15,6 +15,7 @@ import static dev.pmulab.hw.PmuRegister.PMXEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVTYPER_EL0;
 import static dev.pmulab.kvm.Errno.EINVAL;
 import static dev.pmulab.kvm.GuestSyncException.ESR_ELx_EC_UNKNOWN;
+import static dev.pmulab.kvm.KvmUapi.ARMV8_PMU_MAX_GENERAL_COUNTERS;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT;
@@ -265,7 +266,7 @@ final class VpmuCounterAccessTest {
                 for (int i = 0; i < pmcrN; i++) {
                     testAccessPmcRegs(g, acc, i);
                 }
-                for (int i = pmcrN; i < 31; i++) {
+                for (int i = pmcrN; i < ARMV8_PMU_MAX_GENERAL_COUNTERS; i++) {
                     testAccessInvalidPmcRegs(g, acc, i);
                 }
             }
