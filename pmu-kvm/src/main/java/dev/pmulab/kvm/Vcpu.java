@@ -1,0 +1,341 @@
+package dev.pmulab.kvm;
+
+import static dev.pmulab.kvm.Errno.EBUSY;
+import static dev.pmulab.kvm.Errno.EFAULT;
+import static dev.pmulab.kvm.Errno.EINVAL;
+import static dev.pmulab.kvm.Errno.ENODEV;
+import static dev.pmulab.kvm.Errno.ENOENT;
+import static dev.pmulab.kvm.Errno.ENOEXEC;
+import static dev.pmulab.kvm.Errno.ENXIO;
+import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3;
+import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
+import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PSCI_0_2;
+import static dev.pmulab.kvm.KvmUapi.KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED;
+import static dev.pmulab.kvm.KvmUapi.KVM_EXIT_MMIO;
+import static dev.pmulab.kvm.KvmUapi.KVM_VCPU_MAX_FEATURES;
+import static dev.pmulab.kvm.KvmUapi.SYS_ID_AA64DFR0_EL1;
+import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.hw.PmuRegister;
+import java.util.Optional;
+
+/**
+ * A vCPU and the ioctls on its fd that concern the PMU: KVM_ARM_VCPU_INIT, the device attributes
+ * of group KVM_ARM_VCPU_PMU_V3_CTRL, KVM_{GET,SET}_ONE_REG of the PMU registers, and KVM_RUN's
+ * entry checks (kvm-vpmu-uapi.md §1). Every call returns 0 or a negative errno as the kernel does.
+ */
+public final class Vcpu {
+    private final Vm kvm;
+    private final int id;
+    private final VcpuPmuRegs regs;
+    private final VcpuPmuView pmuView;
+    private final KvmRun kvmRun = new KvmRun();
+    private final Guest guest = new GuestAccess();
+    private GuestCode guestCode = GuestCode.DONE;
+    private boolean initialized;
+    private long features;
+    private boolean ranOnce; // vcpu->pid is set: the first-run work succeeded
+    private Ucall ucall = Ucall.NONE;
+
+    // vcpu->arch.pmu, written by KvmArmPmuV3.
+    boolean pmuCreated;
+    int pmuIrqNum; // below 16 means not set (kvm_arm_pmu_irq_initialized)
+
+    Vcpu(Vm kvm, int id) {
+        this.kvm = kvm;
+        this.id = id;
+        this.regs = new VcpuPmuRegs(this);
+        this.pmuView = new VcpuPmuView(this);
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Vm vm() {
+        return kvm;
+    }
+
+    /** Sets the code the guest runs from its next KVM_RUN on. */
+    public void setGuestCode(GuestCode code) {
+        this.guestCode = requireNonNull(code, "code is null");
+    }
+
+    /**
+     * KVM_ARM_VCPU_INIT with kvm_vcpu_init.features[0] = {@code features}. The first call
+     * initialises the vCPU: every vCPU of a VM must ask for the same features, and a PMU vCPU
+     * chooses the VM's default PMU if none is chosen yet: the first PMU covering the CPU this
+     * thread runs on, -ENODEV if none does (§2.6). A later call with the same features resets the
+     * vCPU; PMU INIT, the IRQ and the VM-wide N survive (§3.1 case 2).
+     *
+     * <p>Features beyond PSCI_0_2 and PMU_V3 are not modelled and are refused as a host without
+     * them refuses them (-EINVAL); unknown bits are -ENOENT.
+     */
+    public int armVcpuInit(long features) {
+        if ((features >>> KVM_VCPU_MAX_FEATURES) != 0) {
+            return -ENOENT;
+        }
+        long supported = (1L << KVM_ARM_VCPU_PSCI_0_2)
+                | (kvm.host().supportsGuestPmuV3() ? 1L << KVM_ARM_VCPU_PMU_V3 : 0);
+        if ((features & ~supported) != 0) {
+            return -EINVAL;
+        }
+        if (initialized) {
+            if (features != this.features) {
+                return -EINVAL;
+            }
+            reset();
+            return 0;
+        }
+        if (kvm.vcpuFeaturesConfigured && features != kvm.vcpuFeatures) {
+            return -EINVAL;
+        }
+        if ((features & (1L << KVM_ARM_VCPU_PMU_V3)) != 0 && kvm.armPmu == null) {
+            Optional<HostPmuDescriptor> pmu = kvm.host().firstPmuCovering(kvm.host().currentCpu());
+            if (pmu.isEmpty()) {
+                return -ENODEV;
+            }
+            // kvm_arm_set_default_pmu deliberately leaves supported_cpus alone (§2.6).
+            kvm.setArmPmu(pmu.get());
+        }
+        this.features = features;
+        kvm.vcpuFeatures = features;
+        kvm.vcpuFeaturesConfigured = true;
+        initialized = true;
+        reset();
+        return 0;
+    }
+
+    /** Whether KVM_ARM_VCPU_INIT succeeded on this vCPU. */
+    public boolean initialized() {
+        return initialized;
+    }
+
+    /** kvm_vcpu_has_pmu(): initialised with KVM_ARM_VCPU_PMU_V3. */
+    public boolean hasPmu() {
+        return (features & (1L << KVM_ARM_VCPU_PMU_V3)) != 0;
+    }
+
+    /** KVM_SET_DEVICE_ATTR on this vCPU. Only group KVM_ARM_VCPU_PMU_V3_CTRL is modelled. */
+    public int setDeviceAttr(int group, long attr, UserPtr addr) {
+        requireNonNull(addr, "addr is null (use UserPtr.NULL)");
+        return group == KVM_ARM_VCPU_PMU_V3_CTRL ? KvmArmPmuV3.setAttr(this, attr, addr) : -ENXIO;
+    }
+
+    /** KVM_SET_DEVICE_ATTR with a null {@code addr}, as for INIT and FIXED_COUNTERS_ONLY. */
+    public int setDeviceAttr(int group, long attr) {
+        return setDeviceAttr(group, attr, UserPtr.NULL);
+    }
+
+    /** KVM_GET_DEVICE_ATTR on this vCPU; the value, if any, is written to {@code addr}. */
+    public int getDeviceAttr(int group, long attr, UserPtr addr) {
+        requireNonNull(addr, "addr is null (use UserPtr.NULL)");
+        return group == KVM_ARM_VCPU_PMU_V3_CTRL ? KvmArmPmuV3.getAttr(this, attr, addr) : -ENXIO;
+    }
+
+    /** KVM_GET_DEVICE_ATTR with a null {@code addr}. */
+    public int getDeviceAttr(int group, long attr) {
+        return getDeviceAttr(group, attr, UserPtr.NULL);
+    }
+
+    /** KVM_HAS_DEVICE_ATTR on this vCPU: 0 if the attribute exists for it, else -ENXIO. */
+    public int hasDeviceAttr(int group, long attr) {
+        return group == KVM_ARM_VCPU_PMU_V3_CTRL ? KvmArmPmuV3.hasAttr(this, attr) : -ENXIO;
+    }
+
+    /**
+     * KVM_GET_ONE_REG: writes the register's value to {@code addr} (a {@code __u64}). The PMU
+     * registers with storage and ID_AA64DFR0_EL1 are modelled; PMU registers are hidden (-ENOENT)
+     * on a vCPU without the PMU feature. The register is looked up before {@code addr} is written.
+     */
+    public int getOneReg(long regId, UserPtr addr) {
+        requireNonNull(addr, "addr is null (use UserPtr.NULL)");
+        if (!initialized) {
+            return -ENOEXEC;
+        }
+        long value;
+        if (regId == SYS_ID_AA64DFR0_EL1) {
+            value = idAa64dfr0();
+        } else {
+            PmuRegister.Named reg = visiblePmuRegister(regId);
+            if (reg == null) {
+                return -ENOENT;
+            }
+            value = regs.userGet(reg.register(), reg.index());
+        }
+        if (!addr.accessible(Long.BYTES)) {
+            return -EFAULT;
+        }
+        addr.buffer().putLong(0, value);
+        return 0;
+    }
+
+    /**
+     * KVM_SET_ONE_REG: reads a {@code __u64} from {@code addr} (before the register is looked up,
+     * as kvm_sys_reg_set_user does). PMCR_EL0 follows set_pmcr (§1.6): an N above the PMU's
+     * counters or after a vCPU ran is silently ignored. ID_AA64DFR0_EL1 accepts only its value.
+     */
+    public int setOneReg(long regId, UserPtr addr) {
+        requireNonNull(addr, "addr is null (use UserPtr.NULL)");
+        if (!initialized) {
+            return -ENOEXEC;
+        }
+        if (!addr.accessible(Long.BYTES)) {
+            return -EFAULT;
+        }
+        long value = addr.buffer().getLong(0);
+        if (regId == SYS_ID_AA64DFR0_EL1) {
+            return value == idAa64dfr0() ? 0 : -EINVAL;
+        }
+        PmuRegister.Named reg = visiblePmuRegister(regId);
+        if (reg == null) {
+            return -ENOENT;
+        }
+        if (reg.register() == PmuRegister.PMCR_EL0) {
+            KvmArmPmuV3.setPmcrN(kvm, value);
+        }
+        regs.userSet(reg.register(), reg.index(), value);
+        return 0;
+    }
+
+    /** vcpu_get_reg(): GET_ONE_REG that must succeed. */
+    public long getReg(long regId) {
+        UserPtr value = UserPtr.alloc(Long.BYTES);
+        int ret = getOneReg(regId, value);
+        if (ret != 0) {
+            throw new KvmException("KVM_GET_ONE_REG(0x" + Long.toHexString(regId) + ")", ret);
+        }
+        return value.readLong();
+    }
+
+    /** vcpu_set_reg(): SET_ONE_REG that must succeed. */
+    public void setReg(long regId, long value) {
+        int ret = setOneReg(regId, UserPtr.ofLong(value));
+        if (ret != 0) {
+            throw new KvmException("KVM_SET_ONE_REG(0x" + Long.toHexString(regId) + ")", ret);
+        }
+    }
+
+    /** KVM_RUN on the CPU the calling thread runs on ({@link KvmHost#currentCpu()}). */
+    public int run() {
+        return run(kvm.host().currentCpu());
+    }
+
+    /**
+     * KVM_RUN with the vCPU thread on {@code cpu}. Before the first entry: the vCPU must be
+     * initialised (-ENOEXEC), an in-kernel vGICv3 must be initialised (-EBUSY), and a PMU vCPU
+     * must have done PMU INIT with a usable IRQ (-EINVAL, §1.1); only then has the VM "run once".
+     * At each entry, a CPU outside the VM's supported CPUs makes KVM_RUN return 0 with
+     * KVM_EXIT_FAIL_ENTRY / KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED and the CPU (§1.4); otherwise the
+     * guest code runs and its return is the exit (KVM_EXIT_MMIO carrying UCALL_DONE).
+     */
+    public int run(int cpu) {
+        kvm.host().checkCpu(cpu);
+        if (!initialized) {
+            return -ENOEXEC;
+        }
+        if (!ranOnce) {
+            // kvm_arch_vcpu_run_pid_change(): a failure leaves the vCPU "never run", to retry.
+            if (kvm.irqchipInKernel() && !kvm.vgic().orElseThrow().initialized()) {
+                return -EBUSY; // a vGICv3 is never initialised lazily
+            }
+            int ret = KvmArmPmuV3.enable(this);
+            if (ret != 0) {
+                return ret;
+            }
+            ranOnce = true;
+            kvm.hasRanOnce = true;
+        }
+        ucall = Ucall.NONE;
+        if (hasPmu()) {
+            regs.reload();
+        }
+        if (!kvm.supportedCpus.get(cpu)) {
+            kvmRun.failEntry(KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED, cpu);
+            return 0;
+        }
+        guestCode.run(guest);
+        kvmRun.exit(KVM_EXIT_MMIO);
+        ucall = Ucall.DONE;
+        return 0;
+    }
+
+    /** This vCPU's {@code struct kvm_run}, as the last KVM_RUN left it. */
+    public KvmRun kvmRun() {
+        return kvmRun;
+    }
+
+    /** get_ucall(): what the last exit carried from the guest. */
+    public Ucall getUcall() {
+        return ucall;
+    }
+
+    /** The read-only view of this vCPU's PMU decisions. */
+    public VcpuPmuView pmu() {
+        return pmuView;
+    }
+
+    /** This vCPU's PMU registers (for the emulated vPMU). */
+    public VcpuPmuRegs pmuRegs() {
+        return regs;
+    }
+
+    /** kvm_arm_pmu_irq_initialized(): an IRQ of 16 or more was set. */
+    boolean pmuIrqInitialized() {
+        return pmuIrqNum >= 16;
+    }
+
+    private void reset() {
+        regs.reset();
+        ucall = Ucall.NONE;
+    }
+
+    /** PMU registers are hidden from userspace without the PMU feature (pmu_visibility). */
+    private PmuRegister.Named visiblePmuRegister(long regId) {
+        PmuRegister.Named reg = KvmUapi.decodePmuRegister(regId);
+        return reg != null && hasPmu() && VcpuPmuRegs.userAccessible(reg.register()) ? reg : null;
+    }
+
+    /**
+     * ID_AA64DFR0_EL1 as this model gives it: DebugVer = Armv8 (6) and PMUVer = the guest's PMU
+     * version (0 without the PMU feature); every other field reads 0.
+     */
+    private long idAa64dfr0() {
+        long pmuVer = hasPmu() ? kvm.pmu().pmuVersion().idAa64dfr0PmuVer() : 0;
+        return (pmuVer << 8) | 0x6;
+    }
+
+    /** The guest's PMU register accesses; without the PMU feature every one is UNDEFINED. */
+    private final class GuestAccess implements Guest {
+        @Override
+        public int vcpuId() {
+            return id;
+        }
+
+        @Override
+        public long read(PmuRegister reg, int n) {
+            checkEncodable(reg, n);
+            if (!hasPmu()) {
+                throw GuestSyncException.undefined("MRS " + reg.archName(n) + " on vCPU " + id + " without a PMU");
+            }
+            return regs.guestRead(reg, n);
+        }
+
+        @Override
+        public void write(PmuRegister reg, int n, long value) {
+            checkEncodable(reg, n);
+            if (!hasPmu()) {
+                throw GuestSyncException.undefined("MSR " + reg.archName(n) + " on vCPU " + id + " without a PMU");
+            }
+            regs.guestWrite(reg, n, value);
+        }
+
+        /** PMEVCNTR<n>_EL0 and PMEVTYPER<n>_EL0 exist for n = 0..30 only: no instruction names others. */
+        private void checkEncodable(PmuRegister reg, int n) {
+            requireNonNull(reg, "reg is null");
+            if (reg.indexed() && (n < 0 || n > 30)) {
+                throw new IllegalArgumentException(reg + " has no index " + n + " (0..30)");
+            }
+        }
+    }
+}

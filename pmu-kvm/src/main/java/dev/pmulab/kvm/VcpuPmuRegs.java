@@ -1,0 +1,369 @@
+package dev.pmulab.kvm;
+
+import static dev.pmulab.kvm.KvmUapi.ARMV8_PMU_CYCLE_IDX;
+
+import dev.pmulab.hw.Events;
+import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.PmuVersion;
+import java.util.Arrays;
+
+/**
+ * One vCPU's PMU system registers as KVM keeps them in its sys_regs array, with the rules
+ * sys_regs.c applies to guest traps and to KVM_{GET,SET}_ONE_REG (kvm-vpmu-uapi.md §1.6, §2.1,
+ * §2.3): PMCR_EL0.N composed from the VM's counter count, the enable/interrupt/overflow bitmaps
+ * masked to the implemented counters, UNDEFINED for counters at or above N, the PMEVTYPER mask, the
+ * PMCR_EL0 C/P side effects, and software increment with chaining.
+ *
+ * <p>Counter values here are KVM's shadow registers. Events that have a perf event behind them
+ * count in the emulated vPMU, which adds their counts on top; SW_INCR and CHAIN, which never have
+ * one (§2.2), count here through {@link #counterIncrement}.
+ */
+public final class VcpuPmuRegs {
+    static final long PMCR_E = 1L;
+    static final long PMCR_P = 1L << 1;
+    static final long PMCR_C = 1L << 2;
+    static final long PMCR_LC = 1L << 6;
+    static final long PMCR_LP = 1L << 7;
+    /** ARMV8_PMU_PMCR_MASK: bits [7:0], the only PMCR_EL0 bits a guest or userspace can write. */
+    static final long PMCR_MASK = 0xffL;
+    static final int PMCR_N_SHIFT = 11;
+    static final long PMCR_N_MASK = 0x1fL << PMCR_N_SHIFT;
+    static final long EVTYPER_P = 1L << 31;
+    static final long EVTYPER_U = 1L << 30;
+    static final long PMSELR_SEL_MASK = 0x1fL;
+    static final long PMUSERENR_MASK = 0xfL;
+    private static final long LOW32 = 0xffff_ffffL;
+    private static final long C_BIT = 1L << ARMV8_PMU_CYCLE_IDX;
+
+    private final Vcpu vcpu;
+
+    private long pmcr; // bits [7:0] without C and P; N is composed on read
+    private long pmcnten;
+    private long pminten;
+    private long pmovs;
+    private long pmselr;
+    private long pmuserenr;
+    private long pmccntr;
+    private long pmccfiltr;
+    private final long[] pmevcntr = new long[31];
+    private final long[] pmevtyper = new long[31];
+
+    VcpuPmuRegs(Vcpu vcpu) {
+        this.vcpu = vcpu;
+    }
+
+    /**
+     * kvm_reset_vcpu()'s PMU part. PMCR_EL0 resets to 0 (LC where it is RES1); N is not stored, so
+     * it survives a reset. The bitmaps are UNKNOWN masked to the implemented counters (§2.1): the
+     * model's UNKNOWN is all ones, so the mask is visible.
+     */
+    void reset() {
+        pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC;
+        long mask = implementedCounterMask();
+        pmcnten = mask;
+        pminten = mask;
+        pmovs = mask;
+        pmselr = 0;
+        pmuserenr = 0;
+        pmccntr = 0;
+        pmccfiltr = 0;
+        Arrays.fill(pmevcntr, 0);
+        Arrays.fill(pmevtyper, 0);
+    }
+
+    /**
+     * KVM_REQ_RELOAD_PMU, as processed before guest entry (§2.1, §1.6): drops bitmap bits of
+     * counters that are not implemented, and PMCR_EL0.LP that a userspace write left on a guest
+     * without PMUv3p5.
+     */
+    void reload() {
+        long mask = implementedCounterMask();
+        pmcnten &= mask;
+        pminten &= mask;
+        pmovs &= mask;
+        if (!guestVersion().atLeast(PmuVersion.P5)) {
+            pmcr &= ~PMCR_LP;
+        }
+    }
+
+    /** PMCR_EL0.N: the VM's nr_pmu_counters. */
+    public int n() {
+        return vcpu.vm().nrPmuCounters;
+    }
+
+    /** kvm_vcpu_read_pmcr(): PMCR_EL0 with N = nr_pmu_counters (§1.6). */
+    public long pmcr() {
+        return pmcr | ((long) n() << PMCR_N_SHIFT);
+    }
+
+    /** kvm_pmu_implemented_counter_mask(): BIT(31) | GENMASK(N-1, 0) (§2.1). */
+    public long implementedCounterMask() {
+        return C_BIT | ((1L << n()) - 1);
+    }
+
+    public long pmcnten() {
+        return pmcnten & implementedCounterMask();
+    }
+
+    public long pminten() {
+        return pminten & implementedCounterMask();
+    }
+
+    public long pmovs() {
+        return pmovs & implementedCounterMask();
+    }
+
+    /**
+     * The overflow status that drives the PMU interrupt line (§2.4, newer code): PMOVSSET and
+     * PMINTENSET, nothing while PMCR_EL0.E is 0; PMCNTENSET does not matter.
+     */
+    public long overflowStatus() {
+        return (pmcr & PMCR_E) == 0 ? 0 : pmovs() & pminten();
+    }
+
+    /** PMEVTYPER&lt;idx&gt;_EL0, or PMCCFILTR_EL0 for index 31. */
+    public long eventType(int idx) {
+        checkIndex(idx);
+        return idx == ARMV8_PMU_CYCLE_IDX ? pmccfiltr : pmevtyper[idx];
+    }
+
+    /** The shadow value of counter {@code idx} (31: the cycle counter), truncated unless 64-bit. */
+    public long counterValue(int idx) {
+        checkIndex(idx);
+        long raw = idx == ARMV8_PMU_CYCLE_IDX ? pmccntr : pmevcntr[idx];
+        return is64bit(idx) ? raw : raw & LOW32;
+    }
+
+    /** kvm_pmc_is_64bit(): the cycle counter always, every counter if the guest has PMUv3p5 (§2.3). */
+    public boolean is64bit(int idx) {
+        return idx == ARMV8_PMU_CYCLE_IDX || guestVersion().atLeast(PmuVersion.P5);
+    }
+
+    /** kvm_pmc_has_64bit_overflow(): PMCR_EL0.LC for the cycle counter, LP for 64-bit event counters. */
+    public boolean has64bitOverflow(int idx) {
+        if (idx == ARMV8_PMU_CYCLE_IDX) {
+            return (pmcr & PMCR_LC) != 0;
+        }
+        return is64bit(idx) && (pmcr & PMCR_LP) != 0;
+    }
+
+    /**
+     * kvm_pmu_counter_increment(): adds one to every counter of {@code mask} (indices below 31) that
+     * is enabled, under PMCR_EL0.E, and whose event is {@code event}; a wrap sets its PMOVSSET bit
+     * and, for an even counter that can chain, increments the next one if its event is CHAIN
+     * (§2.3). PMSWINC calls it with SW_INCR; the vPMU's overflow handler with CHAIN.
+     */
+    public void counterIncrement(long mask, int event) {
+        if ((pmcr & PMCR_E) == 0) {
+            return;
+        }
+        long m = mask & pmcnten & implementedCounterMask() & ~C_BIT;
+        int eventMask = guestVersion().eventNumberMask();
+        for (int i = 0; i < ARMV8_PMU_CYCLE_IDX; i++) {
+            if ((m & (1L << i)) == 0 || (pmevtyper[i] & eventMask) != event) {
+                continue;
+            }
+            long v = pmevcntr[i] + 1;
+            if (!is64bit(i)) {
+                v &= LOW32;
+            }
+            pmevcntr[i] = v;
+            boolean wrapped = has64bitOverflow(i) ? v == 0 : (v & LOW32) == 0;
+            if (!wrapped) {
+                continue;
+            }
+            pmovs |= 1L << i;
+            if (canChain(i)) {
+                counterIncrement(1L << (i + 1), Events.CHAIN);
+            }
+        }
+    }
+
+    /** kvm_pmu_counter_can_chain(): an even counter with a successor below 31 and 32-bit overflow. */
+    public boolean canChain(int idx) {
+        return (idx & 1) == 0 && idx + 1 < ARMV8_PMU_CYCLE_IDX && !has64bitOverflow(idx);
+    }
+
+    // ---- guest traps (sys_regs.c access_pm*) ----
+
+    long guestRead(PmuRegister reg, int n) {
+        long mask = implementedCounterMask();
+        return switch (reg) {
+            case PMCR_EL0 -> pmcr();
+            case PMCNTENSET_EL0, PMCNTENCLR_EL0 -> pmcnten & mask;
+            case PMINTENSET_EL1, PMINTENCLR_EL1 -> pminten & mask;
+            case PMOVSSET_EL0, PMOVSCLR_EL0 -> pmovs & mask;
+            case PMSELR_EL0 -> pmselr;
+            case PMCEID0_EL0 -> vcpu.vm().pmu().pmceid0();
+            case PMCEID1_EL0 -> vcpu.vm().pmu().pmceid1();
+            case PMCCNTR_EL0 -> counterValue(ARMV8_PMU_CYCLE_IDX);
+            case PMCCFILTR_EL0 -> pmccfiltr;
+            case PMXEVCNTR_EL0 -> counterValue(checkedIndex(selected(), reg, n));
+            case PMXEVTYPER_EL0 -> eventType(checkedIndex(selected(), reg, n));
+            case PMEVCNTR_EL0 -> counterValue(checkedIndex(n, reg, n));
+            case PMEVTYPER_EL0 -> eventType(checkedIndex(n, reg, n));
+            case PMUSERENR_EL0 -> pmuserenr;
+            case PMMIR_EL1 -> 0; // RAZ: KVM does not describe the PMU's slots (§2.5)
+            // Write-only, EL2 and BRBE registers: KVM gives the guest none of them.
+            case PMSWINC_EL0, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1 -> throw undefined(reg, n, "MRS");
+        };
+    }
+
+    void guestWrite(PmuRegister reg, int n, long value) {
+        long mask = implementedCounterMask();
+        switch (reg) {
+            case PMCR_EL0 -> handlePmcr(value);
+            case PMCNTENSET_EL0 -> pmcnten |= value & mask;
+            case PMCNTENCLR_EL0 -> pmcnten &= ~(value & mask);
+            case PMINTENSET_EL1 -> pminten |= value & mask;
+            case PMINTENCLR_EL1 -> pminten &= ~(value & mask);
+            case PMOVSSET_EL0 -> pmovs |= value & mask;
+            case PMOVSCLR_EL0 -> pmovs &= ~(value & mask);
+            case PMSWINC_EL0 -> counterIncrement(value & mask, Events.SW_INCR);
+            case PMSELR_EL0 -> pmselr = value & PMSELR_SEL_MASK;
+            case PMCCNTR_EL0 -> pmccntr = value;
+            case PMCCFILTR_EL0 -> pmccfiltr = value & evtyperMask();
+            case PMXEVCNTR_EL0 -> setCounter(checkedIndex(selected(), reg, n), value);
+            case PMXEVTYPER_EL0 -> setEventType(checkedIndex(selected(), reg, n), value);
+            case PMEVCNTR_EL0 -> setCounter(checkedIndex(n, reg, n), value);
+            case PMEVTYPER_EL0 -> setEventType(checkedIndex(n, reg, n), value);
+            case PMUSERENR_EL0 -> pmuserenr = value & PMUSERENR_MASK;
+            // Read-only (KVM's write_to_read_only), EL2 and BRBE registers.
+            case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1 ->
+                    throw undefined(reg, n, "MSR");
+        }
+    }
+
+    /**
+     * A guest PMCR_EL0 write (kvm_pmu_handle_pmcr, §2.3): only bits [7:0] are writable; LC is RES1
+     * without AArch32 EL0; LP is cleared without PMUv3p5; C and P are actions, not stored.
+     */
+    private void handlePmcr(long value) {
+        long v = value & PMCR_MASK;
+        if (!vcpu.vm().host().aarch32El0Supported()) {
+            v |= PMCR_LC;
+        }
+        if (!guestVersion().atLeast(PmuVersion.P5)) {
+            v &= ~PMCR_LP;
+        }
+        if ((v & PMCR_C) != 0) {
+            pmccntr = 0;
+        }
+        if ((v & PMCR_P) != 0) {
+            for (int i = 0; i < n(); i++) {
+                pmevcntr[i] = 0;
+            }
+        }
+        pmcr = v & ~(PMCR_C | PMCR_P);
+    }
+
+    // ---- userspace (KVM_{GET,SET}_ONE_REG) ----
+
+    /** Whether KVM exposes {@code reg} through ONE_REG (registers without backing storage are not). */
+    static boolean userAccessible(PmuRegister reg) {
+        return switch (reg) {
+            case PMCR_EL0, PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0,
+                    PMOVSCLR_EL0, PMSELR_EL0, PMCCNTR_EL0, PMCCFILTR_EL0, PMEVCNTR_EL0, PMEVTYPER_EL0,
+                    PMUSERENR_EL0 -> true;
+            default -> false;
+        };
+    }
+
+    /** get_pmreg and friends: the bitmaps read masked to the implemented counters. */
+    long userGet(PmuRegister reg, int n) {
+        long mask = implementedCounterMask();
+        return switch (reg) {
+            case PMCR_EL0 -> pmcr();
+            case PMCNTENSET_EL0, PMCNTENCLR_EL0 -> pmcnten & mask;
+            case PMINTENSET_EL1, PMINTENCLR_EL1 -> pminten & mask;
+            case PMOVSSET_EL0, PMOVSCLR_EL0 -> pmovs & mask;
+            case PMSELR_EL0 -> pmselr;
+            case PMCCNTR_EL0 -> counterValue(ARMV8_PMU_CYCLE_IDX);
+            case PMCCFILTR_EL0 -> pmccfiltr;
+            case PMEVCNTR_EL0 -> counterValue(n);
+            case PMEVTYPER_EL0 -> pmevtyper[n];
+            case PMUSERENR_EL0 -> pmuserenr;
+            default -> throw new IllegalArgumentException(reg + " is not a ONE_REG register");
+        };
+    }
+
+    /**
+     * set_pmreg and friends. A SET register ORs, a CLR register clears, both masked to the
+     * implemented counters; counters and types store the raw value. PMCR_EL0's N is the caller's
+     * business (set_pmcr, §1.6): here only bits [7:0] are stored, with LC forced where RES1 and LP
+     * left as written until the next entry. C and P are actions on a guest write, not state, so a
+     * restore does not store them (model choice: the write-only bits read as 0).
+     */
+    void userSet(PmuRegister reg, int n, long value) {
+        long mask = implementedCounterMask();
+        switch (reg) {
+            case PMCR_EL0 -> pmcr = (value & PMCR_MASK & ~(PMCR_C | PMCR_P))
+                    | (vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC);
+            case PMCNTENSET_EL0 -> pmcnten |= value & mask;
+            case PMCNTENCLR_EL0 -> pmcnten &= ~(value & mask);
+            case PMINTENSET_EL1 -> pminten |= value & mask;
+            case PMINTENCLR_EL1 -> pminten &= ~(value & mask);
+            case PMOVSSET_EL0 -> pmovs |= value & mask;
+            case PMOVSCLR_EL0 -> pmovs &= ~(value & mask);
+            case PMSELR_EL0 -> pmselr = value;
+            case PMCCNTR_EL0 -> pmccntr = value;
+            case PMCCFILTR_EL0 -> pmccfiltr = value;
+            case PMEVCNTR_EL0 -> pmevcntr[n] = value;
+            case PMEVTYPER_EL0 -> pmevtyper[n] = value;
+            case PMUSERENR_EL0 -> pmuserenr = value;
+            default -> throw new IllegalArgumentException(reg + " is not a ONE_REG register");
+        }
+    }
+
+    // ---- helpers ----
+
+    /**
+     * kvm_pmu_evtyper_mask(): EXCLUDE_EL1 | EXCLUDE_EL0 | the guest's event mask (§2.1); the guest
+     * has neither EL2 nor EL3 here, so no other filter bit sticks.
+     */
+    long evtyperMask() {
+        return EVTYPER_P | EVTYPER_U | guestVersion().eventNumberMask();
+    }
+
+    private PmuVersion guestVersion() {
+        return vcpu.vm().host().pmuVerLimit();
+    }
+
+    private int selected() {
+        return (int) (pmselr & PMSELR_SEL_MASK);
+    }
+
+    /** pmu_counter_idx_valid(): an index outside the implemented counters is UNDEFINED (§2.1). */
+    private int checkedIndex(int idx, PmuRegister reg, int n) {
+        if ((implementedCounterMask() & (1L << idx)) == 0) {
+            throw undefined(reg, n, "access with index " + idx + " of");
+        }
+        return idx;
+    }
+
+    private void setCounter(int idx, long value) {
+        if (idx == ARMV8_PMU_CYCLE_IDX) {
+            pmccntr = value;
+        } else {
+            pmevcntr[idx] = value;
+        }
+    }
+
+    private void setEventType(int idx, long value) {
+        if (idx == ARMV8_PMU_CYCLE_IDX) {
+            pmccfiltr = value & evtyperMask();
+        } else {
+            pmevtyper[idx] = value & evtyperMask();
+        }
+    }
+
+    private static void checkIndex(int idx) {
+        if (idx < 0 || idx > ARMV8_PMU_CYCLE_IDX) {
+            throw new IllegalArgumentException("counter index must be 0..31, was " + idx);
+        }
+    }
+
+    private GuestSyncException undefined(PmuRegister reg, int n, String what) {
+        return GuestSyncException.undefined(what + " " + reg.archName(n) + " on vCPU " + vcpu.id());
+    }
+}
