@@ -114,6 +114,8 @@ public final class KvmUapi {
             case BRBCR_EL1 -> ARM64_SYS_REG(2, 1, 9, 0, 0);
             case BRBCR_EL2 -> ARM64_SYS_REG(2, 4, 9, 0, 0);
             case BRBFCR_EL1 -> ARM64_SYS_REG(2, 1, 9, 0, 1);
+            case HDFGRTR_EL2 -> ARM64_SYS_REG(3, 4, 3, 1, 4);
+            case HDFGWTR_EL2 -> ARM64_SYS_REG(3, 4, 3, 1, 5);
         };
     }
 

@@ -205,7 +205,8 @@ public final class VcpuPmuRegs {
             case PMUSERENR_EL0 -> pmuserenr;
             case PMMIR_EL1 -> 0; // RAZ: KVM does not describe the PMU's slots (§2.5)
             // Write-only, EL2 and BRBE registers: KVM gives the guest none of them.
-            case PMSWINC_EL0, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1 -> throw undefined(reg, n, "MRS");
+            case PMSWINC_EL0, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1, HDFGRTR_EL2, HDFGWTR_EL2 ->
+                    throw undefined(reg, n, "MRS");
         };
     }
 
@@ -229,7 +230,8 @@ public final class VcpuPmuRegs {
             case PMEVTYPER_EL0 -> setEventType(checkedIndex(n, reg, n), value);
             case PMUSERENR_EL0 -> pmuserenr = value & PMUSERENR_MASK;
             // Read-only (KVM's write_to_read_only), EL2 and BRBE registers.
-            case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1 ->
+            case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1, HDFGRTR_EL2,
+                    HDFGWTR_EL2 ->
                     throw undefined(reg, n, "MSR");
         }
     }

@@ -1,0 +1,61 @@
+package dev.pmulab.sim.guest;
+
+import dev.pmulab.hw.EventRates;
+import dev.pmulab.hw.ExceptionLevel;
+
+/**
+ * How a guest OS uses its PMU: what its driver does at boot, at every timer tick, and on a PMU
+ * interrupt. The engine calls these while the vCPU runs; every register access goes through the
+ * {@link GuestPmuPort}. A model also keeps the ground truth the accuracy metrics need: the events
+ * its workload generated while each of its events was on a counter.
+ */
+public interface GuestPmuModel {
+    /** The driver's probe and the tool's start: read PMCR_EL0/PMCEID, reset, program, enable. */
+    void boot(GuestPmuPort port);
+
+    /** The guest's timer tick (its HZ): multiplexing rotation, frequency re-tuning, tick reads. */
+    void tick(GuestPmuPort port);
+
+    /** The virtual PMU interrupt: the driver's overflow handler. */
+    void pmuInterrupt(GuestPmuPort port);
+
+    /**
+     * The workload executed for {@code ns} at guest {@code el} with {@code rates}: the ground
+     * truth for every event the guest had on a counter.
+     */
+    void accountExecution(ExceptionLevel el, EventRates rates, long ns);
+
+    /** The guest kernel's tick frequency, in Hz. */
+    int hz();
+
+    /** True once the guest has crashed; the engine stops running its vCPU. */
+    default boolean crashed() {
+        return false;
+    }
+
+    /** Why it crashed, for the report. */
+    default String crashReason() {
+        return "";
+    }
+
+    /** Ticks at which a running guest read the same PMCCNTR value as at its previous tick. */
+    default long cycleStalls() {
+        return 0;
+    }
+
+    /**
+     * Per event the guest had on a counter: the ground truth and what the guest read, for
+     * guest.count_error_pct. Events with zero truth are left out.
+     */
+    default java.util.List<Accuracy> accuracy() {
+        return java.util.List.of();
+    }
+
+    /** Whether the guest programmed BRBE to record (for brbe.blackout_ns). */
+    default boolean usesBrbe() {
+        return false;
+    }
+
+    /** One event's ground truth against what the guest's driver accumulated while it was on a counter. */
+    record Accuracy(int event, long truth, long measured) {}
+}

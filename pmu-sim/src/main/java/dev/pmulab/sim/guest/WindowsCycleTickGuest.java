@@ -1,0 +1,93 @@
+package dev.pmulab.sim.guest;
+
+import dev.pmulab.hw.EventRates;
+import dev.pmulab.hw.ExceptionLevel;
+import dev.pmulab.hw.PmuRegister;
+
+/**
+ * A Windows on Arm guest that reads PMCCNTR_EL0 on every timer tick and divides by the delta
+ * since the previous tick: a zero delta while the guest runs is a division by zero, a crash
+ * (perf-core-and-costs.md §6; Odaki's FIXED_COUNTERS_ONLY v5 cover: "may crash with
+ * division-by-zero" when PMCCNTR stops after migration to a pCPU of another type).
+ */
+public final class WindowsCycleTickGuest implements GuestPmuModel {
+    private final int hz;
+    private final boolean crashOnStall;
+    private boolean booted;
+    private boolean haveLast;
+    private long last;
+    private long stalls;
+    private boolean crashed;
+
+    /**
+     * @param hz the guest's tick rate
+     * @param crashOnStall whether a zero delta crashes the guest (true for Windows) or is only counted
+     */
+    public WindowsCycleTickGuest(int hz, boolean crashOnStall) {
+        if (hz <= 0) {
+            throw new IllegalArgumentException("hz must be positive");
+        }
+        this.hz = hz;
+        this.crashOnStall = crashOnStall;
+    }
+
+    @Override
+    public int hz() {
+        return hz;
+    }
+
+    @Override
+    public void boot(GuestPmuPort port) {
+        // Count cycles at EL0 and EL1, enable PMCCNTR, set LC (64-bit) and E.
+        port.write(PmuRegister.PMCCFILTR_EL0, 0);
+        port.write(PmuRegister.PMCNTENSET_EL0, 1L << 31);
+        long pmcr = port.read(PmuRegister.PMCR_EL0);
+        port.write(PmuRegister.PMCR_EL0, (pmcr | 1 | (1L << 6)) & 0xff);
+        booted = true;
+    }
+
+    @Override
+    public void tick(GuestPmuPort port) {
+        if (!booted || crashed) {
+            return;
+        }
+        long now = port.read(PmuRegister.PMCCNTR_EL0);
+        if (haveLast && now == last) {
+            stalls++;
+            if (crashOnStall) {
+                crashed = true;
+            }
+        }
+        last = now;
+        haveLast = true;
+    }
+
+    @Override
+    public void pmuInterrupt(GuestPmuPort port) {
+        // No interrupt-enabled counter: a spurious interrupt is acknowledged and ignored.
+        long flags = port.read(PmuRegister.PMOVSCLR_EL0);
+        if (flags != 0) {
+            port.write(PmuRegister.PMOVSCLR_EL0, flags);
+        }
+    }
+
+    @Override
+    public void accountExecution(ExceptionLevel el, EventRates rates, long ns) {
+        // Windows does not report counts; accuracy is not measured for it.
+    }
+
+    @Override
+    public boolean crashed() {
+        return crashed;
+    }
+
+    @Override
+    public String crashReason() {
+        return crashed ? "division by a zero PMCCNTR_EL0 delta between two ticks" : "";
+    }
+
+    @Override
+    public long cycleStalls() {
+        return stalls;
+    }
+}
