@@ -1,0 +1,45 @@
+package dev.pmulab.sim.scenario;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.hw.catalog.SocModel;
+import java.util.Set;
+
+/**
+ * The host machine and kernel.
+ *
+ * @param soc the SoC: a catalog entry or the scenario's own CPUs, with any per-core overrides applied
+ * @param vhe the host kernel runs at EL2 (VHE); only then can a policy partition the counters
+ * @param hz CONFIG_HZ: 100, 250, 300 or 1000
+ * @param muxIntervalNs perf's rotation interval per (CPU, PMU), {@code perf_event_mux_interval_ms}
+ * @param nmiWatchdog the host runs the perf hard-lockup detector: one pinned cycles event per CPU
+ * @param watchdogThreshNs its watchdog_thresh
+ */
+public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, boolean nmiWatchdog,
+        long watchdogThreshNs) {
+
+    /** The CONFIG_HZ choices arm64 Kconfig offers. */
+    public static final Set<Integer> HZ_CHOICES = Set.of(100, 250, 300, 1000);
+
+    public HostSpec {
+        requireNonNull(soc, "soc is null");
+        if (!HZ_CHOICES.contains(hz)) {
+            throw new IllegalArgumentException("HZ must be 100, 250, 300 or 1000, was " + hz);
+        }
+        if (muxIntervalNs <= 0 || watchdogThreshNs <= 0) {
+            throw new IllegalArgumentException("intervals must be positive: " + muxIntervalNs + ", " + watchdogThreshNs);
+        }
+    }
+
+    /**
+     * perf's default rotation interval, {@code PERF_CPU_HRTIMER} = 1000 / HZ ms in integer
+     * arithmetic: 4 ms at HZ=250, 3 ms at HZ=300 (perf-core-and-costs.md §1.5, C15).
+     */
+    public static long defaultMuxIntervalNs(int hz) {
+        return (1000 / hz) * 1_000_000L;
+    }
+
+    public int cpuCount() {
+        return soc.cpuCount();
+    }
+}
