@@ -1,0 +1,451 @@
+package dev.pmulab.kvm.perf;
+
+import dev.pmulab.hw.EventRates;
+import dev.pmulab.hw.Events;
+import dev.pmulab.hw.ExceptionLevel;
+import dev.pmulab.hw.Pe;
+import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.PmuVersion;
+
+/**
+ * The PMUv3 driver on one CPU: {@code struct pmu_hw_events} (used_mask, events[]), the CPU's
+ * {@code cntr_mask}, and every register access the driver makes (arm_pmuv3.c:
+ * armv8pmu_get_event_idx, armpmu_add/del, armpmu_event_update/set_period, armv8pmu_enable_event,
+ * armv8pmu_start/stop, the overflow flags). See perf-core-and-costs.md §2.
+ *
+ * <p>The host kernel programs the PMU from EL2 (VHE). A perf operation may arrive while the PE is
+ * modelled at EL0 or EL1 (a guest or a user task runs); {@link #enter} switches the PE to EL2 for
+ * the zero-length kernel access and {@link #exit} switches it back, so register write masks are
+ * the EL2 ones and nothing counts in between. An nVHE host's EL1 accesses see the same registers
+ * (HPMN = N, no traps for the host), so the model uses EL2 for both.
+ */
+final class ArmPmuV3 {
+    static final int CYCLE_IDX = Pe.CYCLE_COUNTER;
+    static final long CYCLE_BIT = 1L << CYCLE_IDX;
+    /** Bits 0..30: the general-purpose event counters. */
+    static final long GENERAL_MASK = CYCLE_BIT - 1;
+    /** Odd general counters 1, 3, ... 29: the high halves a chained pair may use. */
+    static final long ODD_MASK = 0xAAAA_AAAAL & GENERAL_MASK;
+    static final long LOW32 = 0xffff_ffffL;
+    static final long BIAS = ~LOW32;
+
+    static final long PMCR_E = 1L;
+    static final long PMCR_P = 1L << 1;
+    static final long PMCR_C = 1L << 2;
+    static final long PMCR_LC = 1L << 6;
+    static final long PMCR_LP = 1L << 7;
+    static final long MDCR_HPME = 1L << 7;
+
+    /** ARMV8_PMU_EXCLUDE_EL1: PMEVTYPER.P. */
+    static final long EXCLUDE_EL1 = 1L << 31;
+    /** ARMV8_PMU_EXCLUDE_EL0: PMEVTYPER.U. */
+    static final long EXCLUDE_EL0 = 1L << 30;
+    /** ARMV8_PMU_INCLUDE_EL2: PMEVTYPER.NSH. */
+    static final long INCLUDE_EL2 = 1L << 27;
+    static final long EVTYPE_EVENT = 0xffff;
+
+    final int cpu;
+    final PerfPmu pmu;
+    final Pe pe;
+    final boolean vhe;
+    /** {@code armv8pmu_has_long_event}: PMUv3p5 64-bit event counters, PMCR.LP set. */
+    final boolean hasLongEvent;
+    final int n;
+
+    long cntrMask;
+    long usedMask;
+    final PerfEvent[] events = new PerfEvent[32];
+    /** {@code kvm_pmu_events}: counters KVM switches at vcpu load/put (VHE) or world switch (nVHE), §3.2. */
+    long kvmEventsHost;
+    long kvmEventsGuest;
+
+    private int enterDepth;
+    private boolean switchedToEl2;
+    private ExceptionLevel savedEl;
+    private EventRates savedRates;
+    private int pmuDisableCount;
+
+    ArmPmuV3(int cpu, PerfPmu pmu, Pe pe, boolean vhe) {
+        this.cpu = cpu;
+        this.pmu = pmu;
+        this.pe = pe;
+        this.vhe = vhe;
+        this.hasLongEvent = pe.config().version().atLeast(PmuVersion.P5);
+        this.n = pe.config().n();
+        this.cntrMask = pmu.cntrMask();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Counter index allocation (armv8pmu_get_event_idx), shared with open-time group validation
+
+    /**
+     * The counter {@code attr} would get with {@code used} taken: PMCCNTR for CPU_CYCLES when it is in
+     * {@code cntrMask} and free; a chained pair for a 64-bit event before PMUv3p5; otherwise one
+     * general counter in {@code order}. Returns the index (the odd, high half of a pair) or -1
+     * (the driver's -EAGAIN).
+     */
+    static int getEventIdx(long used, long cntrMask, CounterAllocationOrder order, boolean hasLongEvent,
+            PerfEventAttr attr) {
+        if ((attr.config() & EVTYPE_EVENT) == Events.CPU_CYCLES && (cntrMask & CYCLE_BIT) != 0) {
+            if ((used & CYCLE_BIT) == 0) {
+                return CYCLE_IDX;
+            }
+            // A user-readable 64-bit cycle count cannot fall back to a pair: rdpmc reads one register.
+            if (attr.is64Bit() && attr.userRead() && !hasLongEvent) {
+                return -1;
+            }
+        }
+        long free = cntrMask & ~used & GENERAL_MASK;
+        if (wantsChain(attr, hasLongEvent)) {
+            // Upstream checks only used_mask for the even half; the model also requires it in
+            // cntr_mask, so a host pair never straddles into counters the host was told to leave.
+            long pairs = free & (free << 1) & ODD_MASK;
+            return pick(pairs, order);
+        }
+        return pick(free, order);
+    }
+
+    private static int pick(long candidates, CounterAllocationOrder order) {
+        if (candidates == 0) {
+            return -1;
+        }
+        return order == CounterAllocationOrder.LOW_TO_HIGH
+                ? Long.numberOfTrailingZeros(candidates)
+                : 63 - Long.numberOfLeadingZeros(candidates);
+    }
+
+    /** 64-bit requested, not user-read, no long counters: needs two 32-bit counters if not on PMCCNTR. */
+    static boolean wantsChain(PerfEventAttr attr, boolean hasLongEvent) {
+        return attr.is64Bit() && !attr.userRead() && !hasLongEvent;
+    }
+
+    /** {@code armv8pmu_event_is_chained} once an index is known. */
+    static boolean isChained(PerfEventAttr attr, int idx, boolean hasLongEvent) {
+        return idx != CYCLE_IDX && wantsChain(attr, hasLongEvent);
+    }
+
+    /** The counters an event at {@code idx} occupies (both halves of a chained pair). */
+    static long idxMask(int idx, boolean chained) {
+        return chained ? 3L << (idx - 1) : 1L << idx;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Kernel access bracket and PMU-wide enable
+
+    void enter(long now) {
+        if (enterDepth++ > 0) {
+            return;
+        }
+        pe.advanceTo(now);
+        ExceptionLevel el = pe.exceptionLevel();
+        if (el != ExceptionLevel.EL2) {
+            savedEl = el;
+            savedRates = pe.rates();
+            pe.switchContext(now, ExceptionLevel.EL2, savedRates);
+            switchedToEl2 = true;
+        }
+    }
+
+    void exit() {
+        if (--enterDepth > 0) {
+            return;
+        }
+        if (switchedToEl2) {
+            pe.switchContext(pe.now(), savedEl, savedRates);
+            switchedToEl2 = false;
+            savedEl = null;
+            savedRates = null;
+        }
+    }
+
+    /** {@code perf_pmu_disable}: reference-counted; the first one stops the PMU. */
+    void pmuDisable() {
+        if (pmuDisableCount++ == 0) {
+            stop();
+        }
+    }
+
+    /** {@code perf_pmu_enable}: the last one restarts the PMU, only if a counter is in use (armpmu_enable). */
+    void pmuEnable() {
+        if (--pmuDisableCount == 0 && usedMask != 0) {
+            start();
+        }
+    }
+
+    /**
+     * Whether PMCR_EL0 is the host's: the effective HPMN is N, so every counter is in the first
+     * range. Otherwise a partition is in force and the host starts and stops its (second-range)
+     * counters with MDCR_EL2.HPME, never PMCR.E (partitioning-and-policies.md §3.1, §6.2).
+     */
+    private boolean hostOwnsPmcr() {
+        return pe.effectiveHpmn() == n;
+    }
+
+    /** {@code armv8pmu_start}. */
+    void start() {
+        if (hostOwnsPmcr()) {
+            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pe.readChecked(PmuRegister.PMCR_EL0, 0) | PMCR_E);
+        } else {
+            pe.writeChecked(PmuRegister.MDCR_EL2, 0, pe.readChecked(PmuRegister.MDCR_EL2, 0) | MDCR_HPME);
+        }
+    }
+
+    /** {@code armv8pmu_stop}. */
+    void stop() {
+        if (hostOwnsPmcr()) {
+            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pe.readChecked(PmuRegister.PMCR_EL0, 0) & ~PMCR_E);
+        } else {
+            pe.writeChecked(PmuRegister.MDCR_EL2, 0, pe.readChecked(PmuRegister.MDCR_EL2, 0) & ~MDCR_HPME);
+        }
+    }
+
+    /**
+     * {@code armv8pmu_reset} at probe: every counter and interrupt disabled, flags cleared, counters
+     * reset, PMCCNTR 64-bit (LC) and, with PMUv3p5, 64-bit event counters (LP).
+     */
+    void reset(long now) {
+        enter(now);
+        long all = pmu.implementedMask();
+        pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, all);
+        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, all);
+        pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, all);
+        kvmEventsHost = 0;
+        kvmEventsGuest = 0;
+        pe.writeChecked(PmuRegister.PMCR_EL0, 0, PMCR_P | PMCR_C | PMCR_LC | (hasLongEvent ? PMCR_LP : 0));
+        exit();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // pmu->add / pmu->del / pmu->read / pmu->start / pmu->stop
+
+    /** {@code armpmu_add(event, PERF_EF_START)}: false when no counter fits (-EAGAIN). Inside {@link #enter}. */
+    boolean add(PerfEvent e) {
+        int idx = getEventIdx(usedMask, cntrMask, pmu.allocationOrder(), hasLongEvent, e.attr);
+        if (idx < 0) {
+            return false;
+        }
+        boolean chained = isChained(e.attr, idx, hasLongEvent);
+        usedMask |= idxMask(idx, chained);
+        events[idx] = e;
+        e.idx = idx;
+        e.chained = chained;
+        disableEvent(e);
+        e.hwStopped = true;
+        startEvent(e);
+        return true;
+    }
+
+    /** {@code armpmu_del}: stop with update, then free the counter(s). Inside {@link #enter}. */
+    void del(PerfEvent e) {
+        stopEvent(e);
+        int idx = e.idx;
+        events[idx] = null;
+        usedMask &= ~idxMask(idx, e.chained);
+        e.idx = -1;
+        e.chained = false;
+    }
+
+    /** {@code armpmu_stop(event, PERF_EF_UPDATE)}. */
+    void stopEvent(PerfEvent e) {
+        if (!e.hwStopped) {
+            disableEvent(e);
+            update(e);
+            e.hwStopped = true;
+        }
+    }
+
+    /** {@code armpmu_start}: the PMUv3 driver always reprograms the period, then enables. */
+    void startEvent(PerfEvent e) {
+        e.hwStopped = false;
+        setPeriod(e);
+        enableEvent(e);
+    }
+
+    /** {@code armpmu_event_update}: fold the counter delta since the last read into the count. */
+    void update(PerfEvent e) {
+        long now = readCounter(e);
+        long delta = (now - e.prevCount) & e.maxPeriod;
+        e.prevCount = now;
+        e.count += delta;
+        e.periodLeft -= delta;
+    }
+
+    /**
+     * {@code armpmu_event_set_period}: program the counter to overflow after the period left,
+     * clamped to half the counter range; true when a period elapsed (a sample is due).
+     */
+    boolean setPeriod(PerfEvent e) {
+        long left = e.periodLeft;
+        long period = e.samplePeriod;
+        boolean elapsed = false;
+        if (left <= -period) {
+            left = period;
+            e.periodLeft = left;
+            e.lastPeriod = period;
+            elapsed = true;
+        }
+        if (left <= 0) {
+            left += period;
+            e.periodLeft = left;
+            e.lastPeriod = period;
+            elapsed = true;
+        }
+        long half = e.maxPeriod >>> 1;
+        if (left > half) {
+            left = half;
+        }
+        e.prevCount = -left;
+        writeCounter(e, -left & e.maxPeriod);
+        return elapsed;
+    }
+
+    /** The counter value as the driver reads it: a pair joined, a biased 32-bit value cut to 32 bits. */
+    long readCounter(PerfEvent e) {
+        int idx = e.idx;
+        long value;
+        if (idx == CYCLE_IDX) {
+            value = pe.readChecked(PmuRegister.PMCCNTR_EL0, 0);
+        } else if (e.chained) {
+            value = (pe.eventCounter(idx) << 32) | (pe.eventCounter(idx - 1) & LOW32);
+        } else {
+            value = pe.eventCounter(idx);
+        }
+        return needsBias(e) ? value & LOW32 : value;
+    }
+
+    private void writeCounter(PerfEvent e, long value) {
+        int idx = e.idx;
+        if (needsBias(e)) {
+            value |= BIAS;
+        }
+        if (idx == CYCLE_IDX) {
+            pe.writeChecked(PmuRegister.PMCCNTR_EL0, 0, value);
+        } else if (e.chained) {
+            pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx, value >>> 32);
+            pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx - 1, value & LOW32);
+        } else {
+            pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx, value);
+        }
+    }
+
+    /**
+     * {@code armv8pmu_event_needs_bias}: a 32-bit event on a 64-bit counter (PMCCNTR, or any counter
+     * with PMUv3p5) gets its upper 32 bits set, so it overflows when its low 32 bits wrap.
+     */
+    private boolean needsBias(PerfEvent e) {
+        return !e.attr.is64Bit() && (hasLongEvent || e.idx == CYCLE_IDX);
+    }
+
+    /** {@code armv8pmu_enable_event}: event type, interrupt, then the counter (unless deferred to KVM). */
+    private void enableEvent(PerfEvent e) {
+        int idx = e.idx;
+        if (e.chained) {
+            // The low half counts the event; the high half counts CHAIN at every level.
+            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx - 1, e.configBase);
+            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, Events.CHAIN | INCLUDE_EL2);
+        } else if (idx == CYCLE_IDX) {
+            pe.writeChecked(PmuRegister.PMCCFILTR_EL0, 0, e.configBase);
+        } else {
+            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, e.configBase);
+        }
+        pe.writeChecked(PmuRegister.PMINTENSET_EL1, 0, 1L << idx);
+        long mask = idxMask(idx, e.chained);
+        kvmSetPmuEvents(mask, e.attr);
+        if (!kvmPmuCounterDeferred(e.attr)) {
+            pe.writeChecked(PmuRegister.PMCNTENSET_EL0, 0, mask);
+        }
+    }
+
+    /** {@code armv8pmu_disable_event}: counter off, interrupt off, its overflow flag cleared. */
+    private void disableEvent(PerfEvent e) {
+        long mask = idxMask(e.idx, e.chained);
+        kvmClrPmuEvents(mask);
+        if (!kvmPmuCounterDeferred(e.attr)) {
+            pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, mask);
+        }
+        long irq = 1L << e.idx;
+        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, irq);
+        pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, irq);
+    }
+
+    /** {@code kvm_pmu_counter_deferred}: on nVHE, a guest-only counter is switched on by the world switch. */
+    private boolean kvmPmuCounterDeferred(PerfEventAttr attr) {
+        return !vhe && attr.excludeHost();
+    }
+
+    /**
+     * {@code kvm_set_pmu_events}: only events that count one side but not the other need switching,
+     * and on VHE not when they exclude EL0, because the EL filter already tells host from guest.
+     */
+    private void kvmSetPmuEvents(long mask, PerfEventAttr attr) {
+        if ((vhe && attr.excludeUser()) || attr.excludeHost() == attr.excludeGuest()) {
+            return;
+        }
+        if (!attr.excludeHost()) {
+            kvmEventsHost |= mask;
+        }
+        if (!attr.excludeGuest()) {
+            kvmEventsGuest |= mask;
+        }
+    }
+
+    private void kvmClrPmuEvents(long mask) {
+        kvmEventsHost &= ~mask;
+        kvmEventsGuest &= ~mask;
+    }
+
+    /**
+     * {@code armv8pmu_getreset_flags}: read and clear the overflow flags the host owns, meaning the
+     * counters of its {@code cntr_mask} and any it still occupies; a partitioned guest's flags are
+     * KVM's to clear (partitioning v6).
+     */
+    long getResetFlags() {
+        long flags = pe.readChecked(PmuRegister.PMOVSCLR_EL0, 0) & (cntrMask | usedMask);
+        if (flags != 0) {
+            pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, flags);
+        }
+        return flags;
+    }
+
+    /** The event occupying counter {@code idx}, including the low half of a chained pair; null if free. */
+    PerfEvent eventOnCounter(int idx) {
+        PerfEvent e = events[idx];
+        if (e == null && idx < CYCLE_IDX - 1 && (idx & 1) == 0) {
+            PerfEvent high = events[idx + 1];
+            if (high != null && high.chained) {
+                return high;
+            }
+        }
+        return e;
+    }
+
+    /**
+     * {@code config_base} for an event (armv8pmu_set_event_filter, §2): on VHE the host kernel is
+     * EL2, so a host event includes EL2 unless it excludes the kernel or the host; exclude_guest
+     * drops EL1 (the guest kernel) and exclude_host drops EL0 (KVM flips EL0 at vcpu load/put). On
+     * nVHE EL2 is the hypervisor. exclude_kernel drops EL1 and exclude_user EL0 in both.
+     */
+    static long configBase(PerfEventAttr attr, boolean vhe) {
+        long base = attr.config() & EVTYPE_EVENT;
+        if (vhe) {
+            if (!attr.excludeKernel() && !attr.excludeHost()) {
+                base |= INCLUDE_EL2;
+            }
+            if (attr.excludeGuest()) {
+                base |= EXCLUDE_EL1;
+            }
+            if (attr.excludeHost()) {
+                base |= EXCLUDE_EL0;
+            }
+        } else if (!attr.excludeHv() && !attr.excludeHost()) {
+            base |= INCLUDE_EL2;
+        }
+        if (attr.excludeKernel()) {
+            base |= EXCLUDE_EL1;
+        }
+        if (attr.excludeUser()) {
+            base |= EXCLUDE_EL0;
+        }
+        return base;
+    }
+}

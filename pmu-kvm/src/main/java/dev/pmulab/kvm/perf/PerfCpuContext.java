@@ -1,0 +1,29 @@
+package dev.pmulab.kvm.perf;
+
+/**
+ * {@code struct perf_cpu_context} with its one {@code perf_cpu_pmu_context}: on Arm every CPU is
+ * covered by exactly one hardware PMU (the PMU of its core type), so the model keeps one per CPU.
+ * It holds the CPU context, the running task's context while that is scheduled in
+ * ({@code cpuctx->task_ctx}), the multiplexing hrtimer, and the driver state of the CPU.
+ */
+final class PerfCpuContext {
+    final int cpu;
+    final PerfPmu pmu;
+    final ArmPmuV3 hw;
+    final PerfEventContext cpuCtx;
+    /** The task running here, whether or not it has perf events. */
+    PerfTask currentTask;
+    /** {@code cpuctx->task_ctx}: the running task's context while it is active. */
+    PerfEventContext taskCtx;
+
+    /** {@code perf_cpu_pmu_context.hrtimer}: armed after a flexible failure, forwarded while rotation is needed. */
+    boolean hrtimerActive;
+    long hrtimerExpires;
+
+    PerfCpuContext(int cpu, PerfPmu pmu, ArmPmuV3 hw, int pmuCount) {
+        this.cpu = cpu;
+        this.pmu = pmu;
+        this.hw = hw;
+        this.cpuCtx = new PerfEventContext(null, cpu, pmuCount);
+    }
+}
