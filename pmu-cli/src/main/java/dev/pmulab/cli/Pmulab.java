@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = Pmulab.Version.class,
         description = "A laboratory for virtual-PMU designs on Arm: the PMUv3 hardware, the Linux host perf core "
                 + "and KVM's vPMU, with competing policies side by side.",
-        subcommands = {RegsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CompareCommand.class, RunCommand.class, ScenariosCommand.class, PoliciesCommand.class,
+            ValidateCommand.class, RegsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Pmulab {
 
     /** Exit status when the input (a file, a script, an option) is bad: nothing was run. */
@@ -27,8 +28,12 @@ public final class Pmulab {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("pmulab: " + e.getMessage());
-            return 1;
+            // Bad input (a scenario, a policy name or setting, a plugin jar) names itself and runs
+            // nothing: exit 2. Anything else is a failure of the tool: exit 1.
+            boolean badInput = e instanceof dev.pmulab.sim.scenario.ScenarioException
+                    || e instanceof dev.pmulab.sim.plugin.PluginException || e instanceof IllegalArgumentException;
+            commandLine.getErr().println("pmulab " + commandLine.getCommandName() + ": " + e.getMessage());
+            return badInput ? EXIT_BAD_INPUT : 1;
         });
         int status = cl.execute(args);
         out.flush();

@@ -44,6 +44,7 @@ import java.util.Set;
  * <p>Scheduling, rotation, reads and interrupts allocate nothing.
  */
 public final class PerfCore {
+    private long rescheds;
     private static final long NSEC_PER_SEC = 1_000_000_000L;
 
     private final PerfCoreConfig config;
@@ -524,6 +525,15 @@ public final class PerfCore {
      * not armed. It is armed by a flexible group that failed to go on, at the next multiple of the
      * PMU's interval on the timer's grid (hrtimer_forward_now), and forwarded while rotations happen.
      */
+    /**
+     * How many {@code ctx_resched} passes ran (perf_pmu_resched, perf_pmu_resched_update, and the
+     * resched an event install or enable does), on any CPU: the {@code host.perf_rescheds} metric.
+     * Task context switches and rotation are not rescheds.
+     */
+    public long reschedCount() {
+        return rescheds;
+    }
+
     public long nextRotationTime(int cpu) {
         PerfCpuContext c = cpuContext(cpu);
         return c.hrtimerActive ? c.hrtimerExpires : Long.MAX_VALUE;
@@ -715,6 +725,7 @@ public final class PerfCore {
      * contexts' activity changes: the PMU filter skips its groups here (§4).
      */
     private void ctxResched(PerfCpuContext c, PerfEventContext taskCtx, PerfPmu pmu, int eventType, long now) {
+        rescheds++;
         boolean cpuEvent = (eventType & EVENT_CPU) != 0;
         int type = eventType & EVENT_ALL;
         if ((type & EVENT_PINNED) != 0) {

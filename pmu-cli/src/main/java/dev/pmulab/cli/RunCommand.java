@@ -1,0 +1,57 @@
+package dev.pmulab.cli;
+
+import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.report.ComparisonReport;
+import dev.pmulab.sim.report.ReportFormat;
+import dev.pmulab.sim.report.ReportWriter;
+import dev.pmulab.sim.scenario.Scenario;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pmulab run}: one scenario with exactly the policies it names. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run one scenario with its policies (each allocation policy it lists, one run each) and "
+                + "print the metrics.")
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private CommonOptions common;
+
+    @Parameters(paramLabel = "SCENARIO", description = "A scenario file or a built-in name.")
+    private String scenario;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, csv, json or html (default: ${DEFAULT-VALUE}).")
+    private String format;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
+    private Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Scenario s = CommonOptions.scenario(scenario);
+        Comparison c = Comparison.plan(s, common.registry(), List.of(), seed == null ? s.seed() : seed);
+        List<Comparison.Outcome> outcomes;
+        try (Progress p = new Progress(spec.commandLine().getErr(), c.runs().size(), "runs", System.console() != null)) {
+            outcomes = c.execute(Runtime.getRuntime().availableProcessors(), p::step);
+        }
+        ComparisonReport report = c.report(outcomes);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ReportWriter.write(report, ReportFormat.fromCliName(format), bytes);
+        stdout.print(bytes.toString(StandardCharsets.UTF_8));
+        stdout.flush();
+        return report.failedRuns().isEmpty() ? 0 : 1;
+    }
+}

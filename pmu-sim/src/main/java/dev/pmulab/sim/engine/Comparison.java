@@ -1,0 +1,250 @@
+package dev.pmulab.sim.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Module;
+import dev.pmulab.api.PolicyKind;
+import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.sim.cost.CostModel;
+import dev.pmulab.sim.plugin.PluginException;
+import dev.pmulab.sim.plugin.PolicyFailure;
+import dev.pmulab.sim.plugin.PolicyRegistry;
+import dev.pmulab.sim.plugin.RunPolicies;
+import dev.pmulab.sim.plugin.SelectedPolicy;
+import dev.pmulab.sim.report.ComparisonReport;
+import dev.pmulab.sim.report.CostAssumption;
+import dev.pmulab.sim.report.RunReport;
+import dev.pmulab.sim.scenario.PolicyChoice;
+import dev.pmulab.sim.scenario.Scenario;
+import dev.pmulab.sim.scenario.ScenarioPolicies;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs one scenario under several policies of one kind, the other kinds fixed at the scenario's
+ * choices, and gathers the side-by-side report. Runs are independent and deterministic, so they
+ * run in parallel and the report is the same bytes whatever the parallelism. A policy that fails
+ * (throws, or asks for what the hardware forbids) fails its own run only.
+ */
+public final class Comparison {
+    /** The core's Guice module: what the engine offers every policy's injector besides its settings. */
+    private static final Module CORE_MODULE = new AbstractModule() {
+        @Override
+        protected void configure() {}
+    };
+
+    /** One planned run: the policies of every kind, chosen and validated. */
+    public record PlannedRun(List<SelectedPolicy> policies, Map<PolicyKind, String> labels) {}
+
+    /** A planned run and its result, for callers that want the raw numbers (bench, tests). */
+    public record Outcome(PlannedRun run, RunResult result) {}
+
+    private final Scenario scenario;
+    private final PolicyKind kind;
+    private final List<PlannedRun> runs;
+    private final long seed;
+
+    private Comparison(Scenario scenario, PolicyKind kind, List<PlannedRun> runs, long seed) {
+        this.scenario = scenario;
+        this.kind = kind;
+        this.runs = runs;
+        this.seed = seed;
+    }
+
+    /**
+     * Plans the comparison: {@code compared} names policies of one kind (empty: the scenario's
+     * allocation list, or every allocation policy when it names none).
+     *
+     * @throws PluginException for unknown names, mixed kinds, or bad settings, naming what is known
+     */
+    public static Comparison plan(Scenario scenario, PolicyRegistry registry, List<String> compared, long seed) {
+        requireNonNull(scenario, "scenario is null");
+        requireNonNull(registry, "registry is null");
+        requireNonNull(compared, "compared is null");
+        ScenarioPolicies chosen = ScenarioPolicies.select(scenario, registry);
+        Optional<SelectedPolicy> selection = chosen.selection();
+        Optional<SelectedPolicy> filter = chosen.filter();
+        List<SelectedPolicy> allocations = chosen.allocation();
+        PolicyKind kind = PolicyKind.ALLOCATION;
+        List<SelectedPolicy> columns = new ArrayList<>();
+        if (!compared.isEmpty()) {
+            kind = kindOf(registry, compared);
+            for (String name : compared) {
+                // A policy the scenario configures keeps its settings when compared by name.
+                SelectedPolicy configured = configured(scenario, registry, kind, name);
+                columns.add(configured != null ? configured : SelectedPolicy.select(registry, kind, name, Map.of()));
+            }
+        } else {
+            // The scenario's allocation list; a scenario naming none gets every installed one.
+            columns.addAll(allocations);
+        }
+        if (columns.isEmpty()) {
+            throw new PluginException("no " + kind.configName() + " policy is installed to compare");
+        }
+        List<PlannedRun> runs = new ArrayList<>();
+        for (SelectedPolicy column : columns) {
+            List<SelectedPolicy> ps = new ArrayList<>();
+            Map<PolicyKind, String> labels = new EnumMap<>(PolicyKind.class);
+            ps.add(column);
+            labels.put(kind, column.label());
+            if (kind != PolicyKind.ALLOCATION) {
+                SelectedPolicy a = scenario.policies().allocation().isEmpty()
+                        ? SelectedPolicy.select(registry, PolicyKind.ALLOCATION, defaultAllocation(registry), Map.of())
+                        : allocations.get(0);
+                ps.add(a);
+                labels.put(PolicyKind.ALLOCATION, a.label());
+            }
+            if (kind != PolicyKind.SELECTION) {
+                selection.ifPresent(ps::add);
+                labels.put(PolicyKind.SELECTION, selection.map(SelectedPolicy::label).orElse("none"));
+            }
+            if (kind != PolicyKind.FILTER) {
+                filter.ifPresent(ps::add);
+                labels.put(PolicyKind.FILTER, filter.map(SelectedPolicy::label).orElse("none"));
+            }
+            runs.add(new PlannedRun(List.copyOf(ps), labels));
+        }
+        return new Comparison(scenario, kind, List.copyOf(runs), seed);
+    }
+
+    private static String defaultAllocation(PolicyRegistry registry) {
+        List<String> names = registry.namesOf(PolicyKind.ALLOCATION);
+        return names.contains("emulated") ? "emulated" : names.get(0);
+    }
+
+    private static SelectedPolicy configured(Scenario s, PolicyRegistry registry, PolicyKind kind, String name) {
+        List<PolicyChoice> choices = switch (kind) {
+            case ALLOCATION -> s.policies().allocation();
+            case SELECTION -> s.policies().selection().stream().toList();
+            case FILTER -> s.policies().filter().stream().toList();
+        };
+        for (PolicyChoice c : choices) {
+            if (c.name().equals(name)) {
+                return SelectedPolicy.select(registry, kind, name, c.rawSettings());
+            }
+        }
+        return null;
+    }
+
+    private static PolicyKind kindOf(PolicyRegistry registry, List<String> names) {
+        PolicyKind kind = null;
+        for (String n : names) {
+            PolicyKind k = null;
+            for (var p : registry.all()) {
+                if (p.name().equals(n)) {
+                    k = p.kind();
+                }
+            }
+            if (k == null) {
+                List<String> known = registry.all().stream().map(p -> p.name()).toList();
+                throw new PluginException("unknown policy '" + n + "'; known: " + String.join(", ", known));
+            }
+            if (kind != null && k != kind) {
+                throw new PluginException("--policies names policies of one kind; '" + n + "' is a " + k.configName()
+                        + " policy, the others are " + kind.configName() + " policies");
+            }
+            kind = k;
+        }
+        return kind;
+    }
+
+    public List<PlannedRun> runs() {
+        return runs;
+    }
+
+    public PolicyKind comparedKind() {
+        return kind;
+    }
+
+    /** Runs every planned run, {@code parallelism} at a time, reporting each finished run to {@code done}. */
+    public List<Outcome> execute(int parallelism, IntConsumer done) {
+        List<Outcome> out = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, runs.size())), r -> {
+            Thread t = new Thread(r, "pmulab-run");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<RunResult>> futures = new ArrayList<>();
+            for (PlannedRun run : runs) {
+                futures.add(pool.submit(() -> {
+                    RunResult r = runOne(run);
+                    done.accept(1);
+                    return r;
+                }));
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                out.add(new Outcome(runs.get(i), get(futures.get(i))));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return out;
+    }
+
+    private static RunResult get(Future<RunResult> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    private RunResult runOne(PlannedRun run) {
+        String allocation = run.policies().stream().filter(p -> p.kind() == PolicyKind.ALLOCATION)
+                .map(SelectedPolicy::name).findFirst().orElse("emulated");
+        RunPolicies rp;
+        try {
+            rp = RunPolicies.create(CORE_MODULE, run.policies(), seed);
+        } catch (PolicyFailure e) {
+            return RunResult.failed(e.getMessage(), List.of(), 0, 0);
+        }
+        return new Simulation(scenario, rp, allocation, seed).run();
+    }
+
+    /** Turns outcomes into the side-by-side report. */
+    public ComparisonReport report(List<Outcome> outcomes) {
+        List<RunReport> reports = new ArrayList<>();
+        Map<KernelCost, CostModel.Use> used = new TreeMap<>();
+        for (Outcome o : outcomes) {
+            RunResult r = o.result();
+            if (r.ok()) {
+                reports.add(RunReport.ok(o.run().labels(), r.metrics()));
+            } else {
+                reports.add(RunReport.failed(o.run().labels(), r.error().orElseThrow()));
+            }
+            for (CostModel.Use u : r.costsUsed()) {
+                used.putIfAbsent(u.cost(), u);
+            }
+        }
+        List<CostAssumption> assumptions = new ArrayList<>();
+        for (CostModel.Use u : used.values()) {
+            KernelCost c = u.cost();
+            assumptions.add(new CostAssumption(c.id(), c.name().toLowerCase(java.util.Locale.ROOT),
+                    u.price().baseNs(), c.flag().name().toLowerCase(java.util.Locale.ROOT), c.source(), u.overridden()));
+            if (u.price().perUnitNs() > 0) {
+                assumptions.add(new CostAssumption(c.id() + ".per_unit", c.name().toLowerCase(java.util.Locale.ROOT)
+                        + " per unit", u.price().perUnitNs(), c.flag().name().toLowerCase(java.util.Locale.ROOT),
+                        c.source(), u.overridden()));
+            }
+        }
+        assumptions.sort(CostAssumption.BY_ID);
+        return new ComparisonReport(scenario.name(), scenario.description(), seed, kind, reports, assumptions);
+    }
+}
