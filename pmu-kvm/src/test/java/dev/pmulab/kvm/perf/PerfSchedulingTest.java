@@ -80,6 +80,24 @@ final class PerfSchedulingTest {
     }
 
     @Test
+    void eachPassStartsAfreshSoTaskFlexibleMayFollowAFailedCpuFlexibleGroup() {
+        PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
+        t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0);
+        PerfEvent big = t.cpuEvent(0, a76(Events.L1D_CACHE).build(), 0);
+        t.sibling(big, a76(Events.BR_RETIRED).build(), 0);
+        t.sibling(big, a76(Events.L1D_CACHE_REFILL).build(), 0);
+        t.sibling(big, a76(Events.BR_MIS_PRED).build(), 0);
+        PerfTask task = new PerfTask(12, "app");
+        PerfEvent taskFlexible = t.taskEvent(task, a76(Events.STALL_FRONTEND).build(), 0);
+
+        t.perf.schedIn(0, task, 0);
+
+        // can_add_hw is per pass: the CPU-flexible failure does not stop the task-flexible pass.
+        assertThat(big.state()).isEqualTo(PerfEventState.INACTIVE);
+        assertThat(taskFlexible.hwIdx()).isEqualTo(1);
+    }
+
+    @Test
     void groupGoesOnAllOrNothing() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         t.cpuEvent(0, a76(Events.L1D_CACHE_REFILL).pinned(true).build(), 0);
