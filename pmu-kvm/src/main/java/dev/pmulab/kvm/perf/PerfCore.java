@@ -41,7 +41,8 @@ import java.util.Set;
  * with one unit per event scheduled out or in, C13 disable, C14 a rotation with one unit per
  * flexible event moved, C16 a PMU interrupt, C17 a sample written, C22 a frequency re-tune.
  *
- * <p>Scheduling, rotation, reads and interrupts allocate nothing.
+ * <p>Scheduling, rotation, reads and interrupts allocate nothing. Not thread-safe: one simulator
+ * thread drives a perf core and its PEs.
  */
 public final class PerfCore {
     private long rescheds;
@@ -684,6 +685,25 @@ public final class PerfCore {
     /** Counters holding an event of a flexible group. */
     public long flexibleCounterMask(int cpu) {
         return counterMask(cpuContext(cpu).hw, false);
+    }
+
+    /**
+     * Counters holding an exclude_host event: under the emulated vPMU, the guest's counters. A
+     * policy subtracts it from {@link #pinnedCounterMask} to find pinned host events.
+     */
+    public long excludeHostCounterMask(int cpu) {
+        ArmPmuV3 hw = cpuContext(cpu).hw;
+        long mask = 0;
+        long m = hw.usedMask;
+        while (m != 0) {
+            int idx = Long.numberOfTrailingZeros(m);
+            m &= m - 1;
+            PerfEvent e = hw.events[idx];
+            if (e != null && e.attr.excludeHost()) {
+                mask |= ArmPmuV3.idxMask(idx, e.chained);
+            }
+        }
+        return mask;
     }
 
     /** Counters in use that lie outside the CPU's {@code cntr_mask} (left there by a mask change without resched). */

@@ -64,6 +64,21 @@ final class ArmPmuCounterTest {
     }
 
     @Test
+    void userReadable64BitCyclesWaitForPmccntrBeforeP5() {
+        PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P1);
+        t.cpuEvent(0, a76(Events.CPU_CYCLES).pinned(true).build(), 0);
+        PerfEvent kernelRead = t.cpuEvent(0, a76(Events.CPU_CYCLES).longCounter(true).build(), 0);
+        // rdpmc reads one register, so a 64-bit user-read cycle count cannot fall back to a pair.
+        PerfEvent userRead = t.cpuEvent(0, a76(Events.CPU_CYCLES)
+                .config1(PerfEventAttr.CONFIG1_LONG | PerfEventAttr.CONFIG1_RDPMC).build(), 0);
+
+        assertThat(kernelRead.hwIdx()).isEqualTo(1);
+        assertThat(kernelRead.isChained()).isTrue();
+        assertThat(userRead.state()).isEqualTo(PerfEventState.INACTIVE);
+        assertThat(t.perf.usedMask(0)).isEqualTo((1L << 31) | 0b0011);
+    }
+
+    @Test
     void sixtyFourBitEventUsesOneCounterFromP5() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         t.cpuEvent(0, a76(Events.L1D_CACHE).build(), 0);

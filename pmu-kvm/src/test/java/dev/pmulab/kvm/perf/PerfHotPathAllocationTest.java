@@ -55,17 +55,25 @@ final class PerfHotPathAllocationTest {
             perf.handleIrq(0, t + 90_000);
             now[0] = t + 100_000;
         };
-        for (int i = 0; i < 20_000; i++) {
-            round.run();
+        // The first pass warms up the code and the measuring call sites themselves, whose first
+        // execution may resolve (and allocate) once. A per-call allocation shows in every later
+        // window; the minimum ignores a one-off JIT artifact in a single window.
+        allocatedBytes(threads, round, 20_000);
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++) {
+            allocated = Math.min(allocated, allocatedBytes(threads, round, 10_000));
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 20_000; i++) {
-            round.run();
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(allocated).isZero();
         assertThat(charged[0]).isPositive();
         assertThat(guest.overflows()).isPositive();
+    }
+
+    private static long allocatedBytes(com.sun.management.ThreadMXBean threads, Runnable round, int rounds) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < rounds; i++) {
+            round.run();
+        }
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 }

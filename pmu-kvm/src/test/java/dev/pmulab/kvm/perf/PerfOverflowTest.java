@@ -3,6 +3,7 @@ package dev.pmulab.kvm.perf;
 import static dev.pmulab.kvm.perf.PerfTestbed.MS;
 import static dev.pmulab.kvm.perf.PerfTestbed.a76;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuVersion;
@@ -75,6 +76,25 @@ final class PerfOverflowTest {
     }
 
     @Test
+    void periodLongerThanHalfTheCounterIsSplitWithoutASample() {
+        // A 32-bit counter is armed at most 2^31 - 1 ahead (armpmu_event_set_period): the first
+        // interrupt comes at 2,147,483,647 ns with 852,516,353 of the 3e9 period left, and writes no
+        // sample; the second comes when the period has run out, at exactly 3e9 ns.
+        PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
+        PerfEvent e = t.cpuEvent(0, a76(Events.L1D_CACHE).samplePeriod(3_000_000_000L).build(), 0);
+        long half = (1L << 31) - 1;
+        assertThat(t.perf.nextOverflowTime(0)).isEqualTo(half);
+
+        t.perf.handleIrq(0, half);
+        assertThat(e.samples()).isZero();
+        assertThat(t.perf.nextOverflowTime(0)).isEqualTo(3_000_000_000L);
+
+        t.perf.handleIrq(0, 3_000_000_000L);
+        assertThat(e.samples()).isEqualTo(1);
+        assertThat(e.count()).isEqualTo(3_000_000_000L);
+    }
+
+    @Test
     void kernelCounterOverflowCallsItsHandlerInsteadOfWritingASample() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         PerfTask vcpu = new PerfTask(500, "vcpu0");
@@ -143,8 +163,7 @@ final class PerfOverflowTest {
     @Test
     void sampleFrequencyAboveTheMaximumIsRefused() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> t.cpuEvent(0, a76(Events.L1D_CACHE).sampleFreq(100_001).build(), 0))
+        assertThatThrownBy(() -> t.cpuEvent(0, a76(Events.L1D_CACHE).sampleFreq(100_001).build(), 0))
                 .isInstanceOfSatisfying(PerfEventOpenException.class,
                         ex -> assertThat(ex.errno()).isEqualTo(PerfEventOpenException.Errno.EINVAL));
     }

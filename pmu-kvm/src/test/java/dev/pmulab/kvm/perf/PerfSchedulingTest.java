@@ -80,6 +80,24 @@ final class PerfSchedulingTest {
     }
 
     @Test
+    void eachPassStartsAfreshSoTaskFlexibleMayFollowAFailedCpuFlexibleGroup() {
+        PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
+        t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0);
+        PerfEvent big = t.cpuEvent(0, a76(Events.L1D_CACHE).build(), 0);
+        t.sibling(big, a76(Events.BR_RETIRED).build(), 0);
+        t.sibling(big, a76(Events.L1D_CACHE_REFILL).build(), 0);
+        t.sibling(big, a76(Events.BR_MIS_PRED).build(), 0);
+        PerfTask task = new PerfTask(12, "app");
+        PerfEvent taskFlexible = t.taskEvent(task, a76(Events.STALL_FRONTEND).build(), 0);
+
+        t.perf.schedIn(0, task, 0);
+
+        // can_add_hw is per pass: the CPU-flexible failure does not stop the task-flexible pass.
+        assertThat(big.state()).isEqualTo(PerfEventState.INACTIVE);
+        assertThat(taskFlexible.hwIdx()).isEqualTo(1);
+    }
+
+    @Test
     void groupGoesOnAllOrNothing() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         t.cpuEvent(0, a76(Events.L1D_CACHE_REFILL).pinned(true).build(), 0);
@@ -202,6 +220,26 @@ final class PerfSchedulingTest {
     }
 
     @Test
+    void taskEventInstalledWhileItsTaskRunsOnAnotherCoreTypeWaits() {
+        PerfTestbed t = PerfTestbed.bigLittle();
+        PerfTask task = new PerfTask(401, "app");
+        t.perf.schedIn(0, task, 0); // a LITTLE CPU
+        PerfEvent little = t.perf.open(0, PerfEventAttr.builder(PerfTestbed.A55_TYPE, Events.INST_RETIRED).build(),
+                task, -1, null, 0);
+        assertThat(little.hwIdx()).isEqualTo(0);
+
+        PerfEvent big = t.taskEvent(task, a76(Events.INST_RETIRED).build(), 1 * MS);
+
+        // The install reschedules only the big PMU's groups, which this CPU filters out.
+        assertThat(big.state()).isEqualTo(PerfEventState.INACTIVE);
+        assertThat(little.hwIdx()).isEqualTo(0);
+        t.perf.read(big, 5 * MS);
+        assertThat(big.timeEnabled()).isEqualTo(4 * MS);
+        assertThat(big.timeRunning()).isZero();
+        assertThat(t.perf.read(little, 5 * MS)).isEqualTo(2 * 5 * MS);
+    }
+
+    @Test
     void cpuEventOnCpuOutsideThePmuIsRefusedWithEnoent() {
         PerfTestbed t = PerfTestbed.bigLittle();
         assertThatThrownBy(() -> t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0))
@@ -262,11 +300,16 @@ final class PerfSchedulingTest {
         t.cpuEvent(0, a76(Events.L1D_CACHE).pinned(true).build(), 0);
         PerfEvent chained = t.cpuEvent(0, a76(Events.INST_RETIRED).longCounter(true).build(), 0);
 
-        assertThat(t.perf.pinnedCounterMask(0)).isEqualTo((1L << 31) | 0b0001);
+        PerfEvent guest = t.cpuEvent(0, a76(Events.BR_RETIRED).pinned(true).excludeHost(true).build(), 0);
+
+        assertThat(guest.hwIdx()).isEqualTo(1);
+        assertThat(t.perf.pinnedCounterMask(0)).isEqualTo((1L << 31) | 0b0011);
+        assertThat(t.perf.excludeHostCounterMask(0)).isEqualTo(0b0010);
         assertThat(t.perf.flexibleCounterMask(0)).isEqualTo(0b1100);
         assertThat(t.perf.eventOnCounter(0, 2)).isSameAs(chained);
         assertThat(t.perf.eventOnCounter(0, 3)).isSameAs(chained);
-        assertThat(t.perf.eventOnCounter(0, 1)).isNull();
+        assertThat(t.perf.eventOnCounter(0, 1)).isSameAs(guest);
+        assertThat(t.perf.eventOnCounter(0, 4)).isNull();
     }
 
     @Test
