@@ -63,4 +63,10 @@ public record Scenario(
     public int vcpuCount() {
         return vms.stream().mapToInt(VmSpec::vcpus).sum();
     }
+
+    /** The same scenario with another run length (a shorter look, a longer soak). */
+    public Scenario withRun(RunLength newRun) {
+        return new Scenario(name, description, source, seed, newRun, host, hostPerf, hostTasks, vms, policies,
+                adminWrites.stream().filter(w -> w.atNs() < newRun.limitNs()).toList(), costs);
+    }
 }

@@ -1,0 +1,47 @@
+package dev.pmulab.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.metrics.MetricValues;
+import dev.pmulab.sim.plugin.PolicyRegistry;
+import dev.pmulab.sim.report.ComparisonReport;
+import dev.pmulab.sim.report.RunReport;
+import dev.pmulab.sim.scenario.Scenario;
+import dev.pmulab.sim.scenario.ScenarioLoader;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs scenarios side by side for the integration tests. */
+final class Runs {
+    static final PolicyRegistry REGISTRY = PolicyRegistry.discover(Runs.class.getClassLoader());
+
+    private Runs() {}
+
+    /** The report of comparing {@code policies} (names of one kind; empty: the scenario's) on {@code yaml}. */
+    static ComparisonReport compare(String yaml, List<String> policies) {
+        Scenario s = ScenarioLoader.load("test.yaml", yaml);
+        Comparison c = Comparison.plan(s, REGISTRY, policies, s.seed());
+        return c.report(c.execute(2, n -> { }));
+    }
+
+    /** Column label to metrics, every run required to succeed. */
+    static Map<String, MetricValues> metrics(ComparisonReport report) {
+        Map<String, MetricValues> out = new LinkedHashMap<>();
+        for (RunReport r : report.runs()) {
+            assertThat(r.status()).as("run %s: %s", r.label(report.comparedKind()), r.error())
+                    .isEqualTo(RunReport.Status.OK);
+            out.put(r.label(report.comparedKind()).replaceAll("\\(.*", ""), r.metrics());
+        }
+        return out;
+    }
+
+    static double value(Map<String, MetricValues> m, String policy, Metric metric) {
+        MetricValues v = m.get(policy);
+        assertThat(v).as("a run of %s", policy).isNotNull();
+        assertThat(v.get(metric)).as("%s of %s", metric.key(), policy).isPresent();
+        return v.get(metric).getAsDouble();
+    }
+}
