@@ -74,13 +74,22 @@ final class PmuDirect {
         c.hypExit();
     }
 
-    /** The direct part of kvm_arch_vcpu_put: the guest's registers saved (if loaded), the host's traps back. */
+    /**
+     * The direct part of kvm_arch_vcpu_put: the guest's registers saved (if loaded), the host's traps
+     * back. While HPMN was below N the host ran its counters on HPME; with HPMN = N again PMCR_EL0.E
+     * is their enable, so it takes HPME's state (the host driver's own bookkeeping, not charged).
+     */
     void put(long now) {
         KvmCpu c = v.cpu;
         c.hypEnter(now);
         if (restored) {
             checkHostBreach();
             kvmPmuPut(c);
+        } else if (hpmn < c.n) {
+            Pe pe = c.pe;
+            boolean hostRunning = (pe.readChecked(PmuRegister.MDCR_EL2, 0) & KvmCpu.MDCR_EL2_HPME) != 0;
+            long pmcr = pe.readChecked(PmuRegister.PMCR_EL0, 0) & PMCR_STATEFUL & ~PMCR_E;
+            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pmcr | (hostRunning ? PMCR_E : 0));
         }
         c.restoreHostTraps();
         c.hypExit();

@@ -262,6 +262,20 @@ final class DirectVpmuTest {
     }
 
     @Test
+    void hostCountersStartedDuringAFreeLoadKeepCountingAfterThePut() {
+        VpmuTestbed t = partitioned().build();
+        t.enter(0, 0); // FREE: the guest never touches its PMU
+        t.guest(ExceptionLevel.EL1, 100);
+        PerfEvent host = t.hostEvent(0, Events.INST_RETIRED, false, 100); // started on HPME (HPMN < N)
+        t.exit(1_000);
+        t.pe(0).advanceTo(2_000); // the host at EL2, 7/ns
+
+        // With HPMN = N again, PMCR_EL0.E enables the host's counter: it took over HPME's state.
+        assertThat(t.perf.read(host, 2_000)).isEqualTo(2 * 900 + 7 * 1_000);
+        assertThat(t.vp.stats().lazyRestores()).isZero();
+    }
+
+    @Test
     void withoutFgtEveryAccessTrapsAndKvmWritesThroughToTheHardware() {
         VpmuTestbed t = partitioned().fgt(false).build();
         PerfEvent host = t.hostEvent(0, Events.INST_RETIRED, false, 0);

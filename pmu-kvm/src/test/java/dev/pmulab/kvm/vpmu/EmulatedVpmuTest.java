@@ -261,6 +261,27 @@ final class EmulatedVpmuTest {
     }
 
     @Test
+    void withFixedCountersOnlyTheCycleCounterFollowsTheVcpuToTheOtherCoreType() {
+        VpmuTestbed t = booted(VpmuTestbed.builder().bigLittle().fixedCountersOnly());
+        t.wr(PMCNTENSET_EL0, 1L << 31, 0);
+        t.wr(PMCR_EL0, E, 0);
+        assertThat(t.vp.emul.event(31).pmu().type()).isEqualTo(VpmuTestbed.TYPE_A);
+        assertThat((t.rd(PMCR_EL0, 0).value() >>> 11) & 0x1f).isZero(); // no event counters
+        t.exit(1_000);
+        t.sink.clear();
+
+        t.enter(1, 2_000); // KVM_REQ_RELOAD_PMU: the event is re-created on this CPU's PMU
+
+        assertThat(t.vp.emul.event(31).pmu().type()).isEqualTo(VpmuTestbed.TYPE_B);
+        assertThat(t.sink.costs()).contains(KernelCost.PERF_EVENT_DESTROY, KernelCost.PERF_EVENT_CREATE);
+        assertThat(t.rd(PMCCNTR_EL0, 3_000).value()).isEqualTo(3 * 1_000 + 3 * 1_000); // CPU_CYCLES at 3/ns
+        t.exit(3_000);
+        GuestCounterStats c = t.vp.stats().counter(31);
+        assertThat(c.coverage()).isEqualTo(1.0);
+        assertThat(c.stoppedEpisodes()).isZero();
+    }
+
+    @Test
     void aPmcrPResetsTheGuestCountersByRecreatingTheirEvents() {
         VpmuTestbed t = booted(VpmuTestbed.builder());
         program(t, 0, Events.INST_RETIRED, 0);

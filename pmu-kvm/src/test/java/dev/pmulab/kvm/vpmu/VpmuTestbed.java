@@ -10,6 +10,7 @@ import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuConfig;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.hw.PmuVersion;
+import dev.pmulab.kvm.CostSink;
 import dev.pmulab.kvm.HostPmuDescriptor;
 import dev.pmulab.kvm.KvmHost;
 import dev.pmulab.kvm.KvmPmuEventFilter;
@@ -62,7 +63,7 @@ final class VpmuTestbed {
             .build();
 
     final RecordingSink sink = new RecordingSink();
-    final PmuWorkMeter meter = new PmuWorkMeter(sink, PmuWorkMeter.Prices.DEFAULTS);
+    final PmuWorkMeter meter;
     final List<Pe> pes = new ArrayList<>();
     final PerfCore perf;
     final KvmHost host;
@@ -74,6 +75,7 @@ final class VpmuTestbed {
     private int cpu = -1;
 
     private VpmuTestbed(Builder b) {
+        meter = new PmuWorkMeter(b.costs != null ? b.costs : sink, PmuWorkMeter.Prices.DEFAULTS);
         List<HostPmuDescriptor> pmus = new ArrayList<>();
         PmuConfig hw = PmuConfig.builder().n(b.n).version(PmuVersion.P5).fgt(b.fgt).hpmn0(b.hpmn0).events(EVENTS)
                 .build();
@@ -95,12 +97,16 @@ final class VpmuTestbed {
             pe.switchContext(0, ExceptionLevel.EL2, HOST);
         }
         perf = new PerfCore(new PerfCoreConfig(b.vhe, 250, PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE), pmus, pes, meter);
-        host = KvmHost.builder().pmus(pmus).vhe(b.vhe).build();
+        host = KvmHost.builder().pmus(pmus).vhe(b.vhe).fixedCountersOnlySupported(b.fixedCountersOnly).build();
         vm = host.createVm();
         vcpu = vm.createVcpu(0, 1L << KvmUapi.KVM_ARM_VCPU_PMU_V3);
         for (KvmPmuEventFilter f : b.filters) {
             assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER,
                     UserPtr.of(f))).isZero();
+        }
+        if (b.fixedCountersOnly) {
+            assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
+                    KvmUapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY)).isZero();
         }
         if (b.nrCounters >= 0) {
             assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
@@ -198,6 +204,8 @@ final class VpmuTestbed {
         private boolean bigLittle;
         private boolean partition;
         private int nrCounters = -1;
+        private boolean fixedCountersOnly;
+        private CostSink costs;
         private AllocationPolicy policy;
         private String policyName = "test-policy";
         private final List<KvmPmuEventFilter> filters = new ArrayList<>();
@@ -212,8 +220,12 @@ final class VpmuTestbed {
         Builder bigLittle() { bigLittle = true; return this; }
         Builder partition(boolean v) { partition = v; return this; }
         Builder nrCounters(int v) { nrCounters = v; return this; }
+        /** The RFC's FIXED_COUNTERS_ONLY (kvm-vpmu-uapi.md §1.7): the cycle counter only, on any core type. */
+        Builder fixedCountersOnly() { fixedCountersOnly = true; return this; }
         Builder policy(AllocationPolicy p, String name) { policy = p; policyName = name; return this; }
         Builder filter(KvmPmuEventFilter f) { filters.add(f); return this; }
+        /** Charges go to {@code c} instead of {@link #sink} (which then records nothing). */
+        Builder costs(CostSink c) { costs = c; return this; }
 
         VpmuTestbed build() {
             return new VpmuTestbed(this);
