@@ -70,12 +70,19 @@ final class KvmPmuControl implements AllocationControl {
         kvm.hostCounterMaskChanges++;
     }
 
-    /** perf_pmu_resched_update with the new cntr_mask (C12 to the CPU, per event moved). */
+    /**
+     * perf_pmu_resched_update with the new cntr_mask (C12 to the CPU, per event moved). A host event
+     * it places on a counter a loaded direct guest still owns is an isolation breach: shrinking a
+     * running guest's share must move HPMN first (KVM saves the counters), then reschedule.
+     */
     @Override
     public void reschedHostPerf(int cpu, long counterMask) {
         KvmCpu c = checkHostMask(cpu, counterMask);
         kvm.perf.perfPmuReschedUpdate(c.id, counterMask, kvm.nowOn(c));
         kvm.hostReschedules++;
+        if (c.loaded != null) {
+            c.loaded.hostRescheduled();
+        }
     }
 
     private KvmCpu checkHostMask(int cpu, long counterMask) {
@@ -118,10 +125,15 @@ final class KvmPmuControl implements AllocationControl {
         v.requestMode(mode, v.cpu == null ? kvm.now : kvm.nowOn(v.cpu));
     }
 
+    /** Counted; the vCPU's view reports {@code newN} from now on (KVM counts real changes itself). */
     @Override
     public void noteGuestVisibleN(VcpuView vcpu, int newN) {
         requireNonNull(vcpu, "vcpu is null");
         kvm.guestVisibleNNotes++;
+        VcpuPmu v = VcpuPmu.ownerOf(vcpu);
+        if (v != null && v.kvm == kvm) {
+            v.viewVisibleN = newN;
+        }
     }
 
     @Override

@@ -56,7 +56,14 @@ public final class VcpuPmu {
     KvmCpu cpu;
     private Phase phase = Phase.IDLE;
     private int lastCpu = -1;
+    /** PMCR_EL0.N in force for the guest (KVM's own record, for visible-N changes). */
     private int guestVisibleN;
+    /**
+     * PMCR_EL0.N as the policy's view reports it: what the guest saw at its last entry, or what the
+     * policy last noted (noteGuestVisibleN). A policy compares it with the N it sets to decide to
+     * note a change, so KVM does not move it under the policy mid-hook.
+     */
+    int viewVisibleN;
     private boolean ran;
     /** The perf type of the VM's PMU, resolved at the first load (-1: none). */
     int vmPmuType = -1;
@@ -96,6 +103,7 @@ public final class VcpuPmu {
         this.vmId = vmId;
         this.partitionRequested = partitionRequested;
         this.guestVisibleN = vmPmu.nrCounters();
+        this.viewVisibleN = guestVisibleN;
         this.emul = new PmuEmul(this);
         this.direct = new PmuDirect(this);
         this.acct = new GuestPmuAccounting(this);
@@ -142,6 +150,7 @@ public final class VcpuPmu {
             kvmVcpuPmuRestoreGuest(now);
             lastCpu = cpu;
             updateVisibleN();
+            viewVisibleN = guestVisibleN;
             ran = true;
             phase = Phase.LOADED;
             acct.load(now);
@@ -230,6 +239,13 @@ public final class VcpuPmu {
         direct.repartition(hpmn, now);
         updateVisibleN();
         acct.refresh(now);
+    }
+
+    /** Host perf was rescheduled on this vCPU's CPU: any host event now on a counter the guest owns is a breach. */
+    void hostRescheduled() {
+        if (phase == Phase.LOADED && mode == GuestAccessMode.DIRECT) {
+            direct.checkHostBreach();
+        }
     }
 
     /** PMCR_EL0.N as the guest reads it: the VM's counters emulated, HPMN direct; a change after the first run is recorded. */
@@ -518,7 +534,7 @@ public final class VcpuPmu {
 
         @Override
         public int guestVisibleN() {
-            return guestVisibleN;
+            return viewVisibleN;
         }
 
         @Override
