@@ -186,7 +186,13 @@ public final class VcpuPmuRegs {
 
     // ---- guest traps (sys_regs.c access_pm*) ----
 
-    long guestRead(PmuRegister reg, int n) {
+    /**
+     * A trapped guest MRS handled on this state alone (sys_regs.c access_pm*). Counter registers
+     * return the shadow value: the vPMU (dev.pmulab.kvm.vpmu) adds its perf event's count on top.
+     *
+     * @throws GuestSyncException for an access KVM makes UNDEFINED (index at or above N, EL2 or BRBE registers)
+     */
+    public long guestRead(PmuRegister reg, int n) {
         long mask = implementedCounterMask();
         return switch (reg) {
             case PMCR_EL0 -> pmcr();
@@ -210,7 +216,14 @@ public final class VcpuPmuRegs {
         };
     }
 
-    void guestWrite(PmuRegister reg, int n, long value) {
+    /**
+     * A trapped guest MSR applied to this state alone (sys_regs.c access_pm*); the vPMU
+     * (dev.pmulab.kvm.vpmu) does the perf side effects (re-creating events, reprogramming enables).
+     *
+     * @throws GuestSyncException for an access KVM makes UNDEFINED (index at or above N, read-only,
+     *     EL2 or BRBE registers)
+     */
+    public void guestWrite(PmuRegister reg, int n, long value) {
         long mask = implementedCounterMask();
         switch (reg) {
             case PMCR_EL0 -> handlePmcr(value);
@@ -271,8 +284,12 @@ public final class VcpuPmuRegs {
         };
     }
 
-    /** get_pmreg and friends: the bitmaps read masked to the implemented counters. */
-    long userGet(PmuRegister reg, int n) {
+    /**
+     * get_pmreg and friends: the bitmaps read masked to the implemented counters. The vPMU uses it
+     * as KVM's raw accessor of the saved state (__vcpu_sys_reg) when it swaps a partitioned
+     * guest's registers.
+     */
+    public long userGet(PmuRegister reg, int n) {
         long mask = implementedCounterMask();
         return switch (reg) {
             case PMCR_EL0 -> pmcr();
@@ -290,13 +307,14 @@ public final class VcpuPmuRegs {
     }
 
     /**
-     * set_pmreg and friends. A SET register ORs, a CLR register clears, both masked to the
-     * implemented counters; counters and types store the raw value. PMCR_EL0's N is the caller's
+     * set_pmreg and friends (also KVM's raw store, __vcpu_assign_sys_reg, for the vPMU). A SET
+     * register ORs, a CLR register clears, both masked to the implemented counters; counters and
+     * types store the raw value. PMCR_EL0's N is the caller's
      * business (set_pmcr, §1.6): here only bits [7:0] are stored, with LC forced where RES1 and LP
      * left as written until the next entry. C and P are actions on a guest write, not state, so a
      * restore does not store them (model choice: the write-only bits read as 0).
      */
-    void userSet(PmuRegister reg, int n, long value) {
+    public void userSet(PmuRegister reg, int n, long value) {
         long mask = implementedCounterMask();
         switch (reg) {
             case PMCR_EL0 -> pmcr = (value & PMCR_MASK & ~(PMCR_C | PMCR_P))
@@ -323,7 +341,7 @@ public final class VcpuPmuRegs {
      * kvm_pmu_evtyper_mask(): EXCLUDE_EL1 | EXCLUDE_EL0 | the guest's event mask (§2.1); the guest
      * has neither EL2 nor EL3 here, so no other filter bit sticks.
      */
-    long evtyperMask() {
+    public long evtyperMask() {
         return EVTYPER_P | EVTYPER_U | guestVersion().eventNumberMask();
     }
 

@@ -58,6 +58,12 @@ final class ArmPmuV3 {
     /** {@code kvm_pmu_events}: counters KVM switches at vcpu load/put (VHE) or world switch (nVHE), §3.2. */
     long kvmEventsHost;
     long kvmEventsGuest;
+    /**
+     * PMCR_EL0 holds a direct (partitioned) guest's state: KVM sets it while that guest's registers
+     * are loaded, so the driver never starts or stops the PMU through PMCR_EL0.E, even when HPMN = N
+     * gives the guest every counter (partitioning-and-policies.md §3.1).
+     */
+    boolean guestOwnsPmcr;
 
     private int enterDepth;
     private boolean switchedToEl2;
@@ -178,7 +184,7 @@ final class ArmPmuV3 {
      * counters with MDCR_EL2.HPME, never PMCR.E (partitioning-and-policies.md §3.1, §6.2).
      */
     private boolean hostOwnsPmcr() {
-        return pe.effectiveHpmn() == n;
+        return !guestOwnsPmcr && pe.effectiveHpmn() == n;
     }
 
     /** {@code armv8pmu_start}. */

@@ -196,6 +196,16 @@ public final class PerfCore {
         }
     }
 
+    /**
+     * KVM tells the driver whether PMCR_EL0 on {@code cpu} holds a direct guest's state (the
+     * partitioned PMU's guest registers are loaded there). While it does, the driver starts and
+     * stops host counters with MDCR_EL2.HPME only and leaves PMCR_EL0 to the guest
+     * (partitioning-and-policies.md §3.1, §6.2).
+     */
+    public void setGuestOwnsPmcr(int cpu, boolean owned) {
+        cpuContext(cpu).hw.guestOwnsPmcr = owned;
+    }
+
     // =============================================================================================
     // Event lifecycle
 

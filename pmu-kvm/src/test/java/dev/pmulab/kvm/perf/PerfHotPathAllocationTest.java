@@ -64,7 +64,10 @@ final class PerfHotPathAllocationTest {
             allocated = Math.min(allocated, allocatedBytes(threads, round, 10_000));
         }
 
-        assertThat(allocated).isZero();
+        // One-off JVM allocations are tolerated: when other tests warmed the same code with other
+        // CostSink types first, a deoptimization re-materialises scalar-replaced objects once (a few
+        // hundred bytes seen). One object allocated per round would be at least 320 KB here.
+        assertThat(allocated).isLessThanOrEqualTo(4_096);
         assertThat(charged[0]).isPositive();
         assertThat(guest.overflows()).isPositive();
     }
