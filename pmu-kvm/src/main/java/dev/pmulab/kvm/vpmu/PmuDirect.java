@@ -503,15 +503,19 @@ final class PmuDirect {
 
     /** The guest's enabled counters: the hardware's for its range while loaded, the virtual copy's otherwise. */
     long enabledMask() {
+        // Only counters the guest asked to enable count as enabled: the virtual copy keeps KVM's
+        // UNKNOWN reset bits above HPMN, which the guest's PMCNTENCLR (masked by the hardware to its
+        // range) never clears (VcpuPmu.noteEnableIntent).
+        long intent = v.guestEnableIntent();
         if (!restored) {
-            return (regs.pmcr() & PMCR_E) != 0 ? regs.pmcnten() : 0;
+            return (regs.pmcr() & PMCR_E) != 0 ? regs.pmcnten() & intent : 0;
         }
         Pe pe = v.cpu.pe;
         if ((pe.readChecked(PmuRegister.PMCR_EL0, 0) & PMCR_E) == 0) {
             return 0;
         }
         long gm = guestRange(hpmn);
-        return (pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0) & gm) | (regs.pmcnten() & ~gm);
+        return ((pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0) & gm) | (regs.pmcnten() & ~gm)) & intent;
     }
 
     /** Whether counter {@code i} is one of the guest's hardware counters now. */

@@ -33,6 +33,8 @@ import java.util.Map;
  * returned {@link GuestAccess}, except where perf creates an event.
  */
 public final class VcpuPmu {
+    /** Counters the guest asked to enable (PMCNTENSET writes less PMCNTENCLR writes). */
+    private long guestEnableIntent;
     private static final int NR = PmuEmul.NR_PMCS;
 
     private enum Phase { IDLE, LOADING, LOADED, PUTTING }
@@ -330,6 +332,9 @@ public final class VcpuPmu {
         }
         GuestAccess result;
         AccessOutcome outcome = pe.check(reg, index, write);
+        if (write && outcome != AccessOutcome.UNDEFINED) {
+            noteEnableIntent(reg, value);
+        }
         switch (outcome) {
             case OK:
                 result = untrapped(pe, reg, index, write, value);
@@ -347,6 +352,24 @@ public final class VcpuPmu {
         }
         acct.refresh(now);
         return result;
+    }
+
+    /**
+     * The counters the guest itself asked to enable, whatever reached the hardware: the accounting's
+     * notion of "enabled by the guest". It keeps KVM's UNKNOWN reset bits (which the guest may be
+     * unable to clear, e.g. above HPMN where the hardware masks its PMCNTENCLR) out, and keeps a
+     * counter the guest enabled counted as enabled when HPMN later drops under it.
+     */
+    private void noteEnableIntent(PmuRegister reg, long value) {
+        if (reg == PmuRegister.PMCNTENSET_EL0) {
+            guestEnableIntent |= value;
+        } else if (reg == PmuRegister.PMCNTENCLR_EL0) {
+            guestEnableIntent &= ~value;
+        }
+    }
+
+    long guestEnableIntent() {
+        return guestEnableIntent;
     }
 
     private GuestAccess untrapped(Pe pe, PmuRegister reg, int index, boolean write, long value) {
@@ -539,9 +562,9 @@ public final class VcpuPmu {
 
         @Override
         public long guestCountersInUse() {
-            if (mode == GuestAccessMode.DIRECT && direct.restored) {
-                long gm = KvmCpu.guestRange(direct.hpmn);
-                return (cpu.pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0) & gm) | (regs.pmcnten() & ~gm);
+            if (mode == GuestAccessMode.DIRECT) {
+                // The guest's own counters only; see PmuDirect.enabledMask.
+                return direct.enabledMask();
             }
             return regs.pmcnten();
         }

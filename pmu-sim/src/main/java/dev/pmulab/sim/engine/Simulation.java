@@ -318,13 +318,19 @@ public final class Simulation {
                     }
                 }
                 for (Vcpu v : vmVcpus) {
+                    // PPI 23, the recommended PMU interrupt (pmuv3-architecture.md §2.8).
                     expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_IRQ,
                             UserPtr.ofInt(23)), spec, "IRQ");
+                }
+            }
+            // The VMM initialises the in-kernel vGIC before PMU INIT, which needs it (kvm-vpmu-uapi.md §1.2).
+            vm.vgic().orElseThrow().init();
+            if (spec.pmu()) {
+                for (Vcpu v : vmVcpus) {
                     expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT),
                             spec, "INIT");
                 }
             }
-            vm.vgic().orElseThrow().init();
             Workload w = spec.workload();
             Map<Integer, Long> userPerSecond = WorkloadRates.perSecond(w);
             EventRates userRates = WorkloadRates.toRates(userPerSecond);
@@ -373,7 +379,7 @@ public final class Simulation {
     /** The guest behaviour models of a VM's {@code pmu_usage}, combined. */
     private GuestPmuModel guestModel(VmSpec spec, long cpuHz, Vcpu v) {
         int hz = spec.guestHz();
-        boolean longCounters = v.vm().pmu().pmuVersion().atLeast(dev.pmulab.hw.PmuVersion.P5);
+        boolean longCounters = spec.pmu() && v.vm().pmu().pmuVersion().atLeast(dev.pmulab.hw.PmuVersion.P5);
         boolean watchdog = spec.pmuUsage().stream().anyMatch(u -> u instanceof PmuUsage.NmiWatchdog);
         for (PmuUsage u : spec.pmuUsage()) {
             if (u instanceof PmuUsage.PerfRecord r) {
@@ -1429,8 +1435,10 @@ public final class Simulation {
         double covMin = Double.MAX_VALUE;
         int covCount = 0;
         for (PerfEvent e : hostEvents) {
-            if (e.timeEnabled() > 0) {
-                double cov = 100.0 * perf.coverage(e, endNs);
+            // perf_event_read_value at the end: time_enabled and time_running brought up to date.
+            var rv = perf.readValue(e, endNs);
+            if (rv.timeEnabled() > 0) {
+                double cov = 100.0 * rv.timeRunning() / rv.timeEnabled();
                 covSum += cov;
                 covMin = Math.min(covMin, cov);
                 covCount++;

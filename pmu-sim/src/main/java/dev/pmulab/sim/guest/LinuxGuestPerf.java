@@ -65,6 +65,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         long measured; // events the driver accumulated while on a counter
         final GroundTruth truth = new GroundTruth();
         long countSinceTick; // events accumulated since the last frequency adjustment
+        long truthAtRead; // ground truth when the driver last read the counter
 
         GuestEvent(int event, boolean sampling, boolean pinned, long period) {
             this.event = event;
@@ -264,6 +265,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         e.prev = now;
         e.measured += delta;
         e.countSinceTick += delta;
+        // Compare like with like: what the guest has read against what had happened by then.
+        e.truthAtRead = e.truth.events();
     }
 
     private static void pmuDisable(GuestPmuPort port) {
@@ -315,7 +318,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     public List<Accuracy> accuracy() {
         List<Accuracy> out = new ArrayList<>();
         for (GuestEvent e : flexible) {
-            long truth = e.truth.events();
+            long truth = e.truthAtRead;
             if (truth > 0) {
                 out.add(new Accuracy(e.event, truth, e.measured));
             }
