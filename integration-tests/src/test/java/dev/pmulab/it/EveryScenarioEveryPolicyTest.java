@@ -30,8 +30,7 @@ final class EveryScenarioEveryPolicyTest {
         // A short window keeps the whole matrix inside the build's time budget.
         long window = name.equals(BuiltInScenarios.FLAGSHIP) ? 20_000_000L : 60_000_000L;
         Scenario s = full.withRun(new RunLength.FixedDuration(window));
-        Comparison c = Comparison.plan(s, Runs.REGISTRY, Runs.REGISTRY.namesOf(dev.pmulab.api.PolicyKind.ALLOCATION)
-                .stream().filter(p -> !p.startsWith("test-")).toList(), s.seed());
+        Comparison c = Comparison.plan(s, Runs.REGISTRY, Runs.builtInAllocationPolicies(), s.seed());
         ComparisonReport report = c.report(c.execute(2, n -> { }));
         for (RunReport r : report.runs()) {
             String label = r.label(report.comparedKind());

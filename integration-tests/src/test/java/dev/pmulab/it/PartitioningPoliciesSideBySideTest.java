@@ -50,15 +50,29 @@ final class PartitioningPoliciesSideBySideTest {
                 - trap-and-grow
             """;
 
+    /**
+     * The count of traps falls about eightfold, not tenfold: under the series' v5+ FGT trap set
+     * (partitioning-and-policies.md §3.4) PMEVTYPER stays trapped for filter enforcement and PMOVS
+     * for overflow tracking, and frequency-mode perf record rewrites every event's type at every
+     * tick (armpmu_start), so a partitioned guest still traps once per event per tick where the
+     * emulated one traps about seven times. The time in traps falls far more, because no trap
+     * creates or destroys a perf event any more.
+     */
     @Test
-    void everyPartitioningPolicyCutsGuestTrapsTenfoldAndSystemTime() {
+    void everyPartitioningPolicyCutsGuestTrapsAndTheirTimeAndSystemTime() {
         Map<String, MetricValues> m = metrics(compare(GUEST_PERF_RECORD, List.of()));
         double emulatedTraps = value(m, "emulated", Metric.GUEST_PMU_TRAPS);
+        double emulatedTrapNs = value(m, "emulated", Metric.GUEST_PMU_TRAP_NS);
         double emulatedSys = value(m, "emulated", Metric.GUEST_SYS_NS);
+        double emulatedWall = value(m, "emulated", Metric.GUEST_WORKLOAD_NS);
         assertThat(emulatedTraps).isGreaterThan(1000);
         for (String p : List.of("static-hpmn", "vcpu-load-resched", "sysfs-writable", "trap-and-grow")) {
-            assertThat(value(m, p, Metric.GUEST_PMU_TRAPS)).as("%s traps", p).isLessThanOrEqualTo(emulatedTraps / 10);
-            assertThat(value(m, p, Metric.GUEST_SYS_NS)).as("%s guest sys time", p).isLessThan(emulatedSys);
+            assertThat(value(m, p, Metric.GUEST_PMU_TRAPS)).as("%s traps", p).isLessThanOrEqualTo(emulatedTraps / 5);
+            assertThat(value(m, p, Metric.GUEST_PMU_TRAP_NS)).as("%s trap time", p)
+                    .isLessThanOrEqualTo(emulatedTrapNs / 10);
+            assertThat(value(m, p, Metric.GUEST_SYS_NS)).as("%s guest sys time", p).isLessThan(emulatedSys / 10);
+            // The v1 cover letter's headline: the gzip job finishes sooner (4.143 s -> 3.139 s there).
+            assertThat(value(m, p, Metric.GUEST_WORKLOAD_NS)).as("%s real time", p).isLessThan(emulatedWall * 0.9);
         }
     }
 

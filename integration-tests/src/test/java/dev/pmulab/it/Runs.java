@@ -20,6 +20,12 @@ final class Runs {
 
     private Runs() {}
 
+    /** The allocation policies that ship (the test classpath adds test-only ones, named test-*). */
+    static List<String> builtInAllocationPolicies() {
+        return REGISTRY.namesOf(dev.pmulab.api.PolicyKind.ALLOCATION).stream().filter(n -> !n.startsWith("test-"))
+                .toList();
+    }
+
     /** The report of comparing {@code policies} (names of one kind; empty: the scenario's) on {@code yaml}. */
     static ComparisonReport compare(String yaml, List<String> policies) {
         Scenario s = ScenarioLoader.load("test.yaml", yaml);

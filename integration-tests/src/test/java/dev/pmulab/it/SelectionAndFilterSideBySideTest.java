@@ -34,9 +34,9 @@ final class SelectionAndFilterSideBySideTest {
     @Test
     void aDeniedEventNeverCountsForTheGuest() {
         Scenario s = BuiltInScenarios.load("guest-event-filter").withRun(new RunLength.FixedDuration(200_000_000L));
-        Comparison c = Comparison.plan(s, Runs.REGISTRY, List.of(), s.seed());
+        Comparison c = Comparison.plan(s, Runs.REGISTRY, Runs.builtInAllocationPolicies(), s.seed());
         Map<String, MetricValues> m = metrics(c.report(c.execute(2, n -> { })));
-        assertThat(m).isNotEmpty();
+        assertThat(m).hasSize(5);
         m.forEach((policy, values) -> assertThat(values.get(Metric.FILTER_LEAKS).orElseThrow())
                 .as("filter leaks under %s", policy).isZero());
     }

@@ -512,6 +512,7 @@ public final class PerfCore {
     }
 
     private void reschedUpdate(PerfCpuContext c, PmuReschedUpdate update, long newCntrMask, long now) {
+        rescheds++;
         beginOp();
         PerfEventContext taskCtx = c.taskCtx;
         c.hw.enter(now);

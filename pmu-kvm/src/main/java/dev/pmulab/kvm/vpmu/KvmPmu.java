@@ -156,6 +156,11 @@ public final class KvmPmu {
         KvmCpu c = cpu(cpu);
         this.now = now;
         boolean host = perf.handleIrq(cpu, now);
+        if (host) {
+            // The driver re-armed events with their host filter bits; armv8pmu_start requested a
+            // resync, which KVM performs before re-entering the guest.
+            resyncEl0(cpu, now);
+        }
         VcpuPmu v = c.loaded;
         if (v != null && v.loaded() && v.mode == GuestAccessMode.DIRECT && v.direct.kvmPmuHandleGuestIrq(now)) {
             guestIrqForwards++;
@@ -163,6 +168,19 @@ public final class KvmPmu {
                 meter.charge(cpu, KernelCost.PMU_IRQ_HANDLING, 0);
             }
             v.injectIfPending(cpu);
+        }
+    }
+
+    /**
+     * {@code kvm_vcpu_pmu_resync_el0}: the host perf core reprogrammed counters on {@code cpu}
+     * (an interrupt, a rotation, a frequency re-tune) while a vCPU is loaded there, and each
+     * reprogrammed event got its host filter bits back (exclude_host drops EL0 on VHE). KVM re-applies
+     * the EL0 flip (kvm_vcpu_pmu_restore_guest, C7 per EVTYPER) before the guest runs again.
+     */
+    public void resyncEl0(int cpu, long now) {
+        VcpuPmu v = cpu(cpu).loaded;
+        if (v != null && v.loaded()) {
+            v.kvmVcpuPmuRestoreGuest(now);
         }
     }
 

@@ -175,6 +175,10 @@ final class PmuEmul {
             return kvmPmuGetCounterValue(idx, now);
         }
         kvmPmuSetCounterValue(pmcs[idx], value, now);
+        // The re-created event was programmed by the driver with EXCLUDE_EL0 (exclude_host on VHE),
+        // and armv8pmu_start asked for a resync (kvm_vcpu_pmu_resync_el0): KVM flips EL0 back on
+        // before the guest runs again.
+        v.kvmVcpuPmuRestoreGuest(now);
         return 0;
     }
 

@@ -566,7 +566,8 @@ public final class VcpuPmu {
                 // The guest's own counters only; see PmuDirect.enabledMask.
                 return direct.enabledMask();
             }
-            return regs.pmcnten();
+            // Not KVM's UNKNOWN reset bits: only what the guest asked for.
+            return regs.pmcnten() & guestEnableIntent;
         }
 
         @Override

@@ -167,6 +167,8 @@ public final class Simulation {
     }
 
     private void build() {
+        // Timers are only scheduled within the run, so its end must be known before anything runs.
+        endNs = scenario.run().limitNs();
         SocModel soc = scenario.host().soc();
         int n = soc.cpuCount();
         cpus = new SimCpu[n];
@@ -648,8 +650,6 @@ public final class Simulation {
     }
 
     private void schedulePeriodic() {
-        RunLength run = scenario.run();
-        endNs = run.limitNs();
         queue.schedule(endNs, EV_END, 0, 0);
         long tick = 1_000_000_000L / scenario.host().hz();
         for (SimCpu c : cpus) {
@@ -731,6 +731,9 @@ public final class Simulation {
         long now = at(c, t);
         leaveGuestForKernel(c, now);
         perf.perfEventTaskTick(c.id, now);
+        if (sink.owed(c.id) > 0) {
+            kvmPmu.resyncEl0(c.id, now); // the re-tune reprogrammed counters under a loaded vCPU
+        }
         now = spendKernel(c, now);
         SimThread cur = c.current;
         if (cur != null && !c.runqueue.isEmpty() && now - c.sliceStart >= slice()) {
@@ -1171,7 +1174,9 @@ public final class Simulation {
         c.scheduledMux = Long.MAX_VALUE;
         long now = at(c, t);
         leaveGuestForKernel(c, now);
-        perf.perfMuxHrtimerHandler(c.id, now);
+        if (perf.perfMuxHrtimerHandler(c.id, now)) {
+            kvmPmu.resyncEl0(c.id, now); // the rotation reprogrammed counters under a loaded vCPU
+        }
         now = spendKernel(c, now);
         returnFromKernel(c, now);
     }

@@ -234,14 +234,16 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         return idx == CYCLE_IDX ? PmuRegister.PMCCNTR_EL0 : PmuRegister.PMEVCNTR_EL0;
     }
 
-    /** armpmu_start: set_period (counter write) when reloading, then armv8pmu_enable_event. */
+    /**
+     * armpmu_start: armpmu_event_set_period always writes the counter (a fresh period when
+     * reloading, else what is left of the current one), then armv8pmu_enable_event writes the type
+     * and enables the interrupt and the counter.
+     */
     private void start(GuestPmuPort port, GuestEvent e, boolean reload) {
         int idx = e.idx;
-        if (reload) {
-            long value = -periodFor(e) & counterMask(idx);
-            port.write(counterRegister(idx), idx, value);
-            e.prev = value;
-        }
+        long value = reload ? -periodFor(e) & counterMask(idx) : e.prev;
+        port.write(counterRegister(idx), idx, value);
+        e.prev = value;
         if (idx == CYCLE_IDX) {
             port.write(PmuRegister.PMCCFILTR_EL0, 0);
         } else {
