@@ -1439,9 +1439,14 @@ public final class Simulation {
         double covSum = 0;
         double covMin = Double.MAX_VALUE;
         int covCount = 0;
+        // A CPU may still be busy with kernel work that started before the end: read at the latest time.
+        long readAt = endNs;
+        for (SimCpu c : cpus) {
+            readAt = Math.max(readAt, c.pe.now());
+        }
         for (PerfEvent e : hostEvents) {
             // perf_event_read_value at the end: time_enabled and time_running brought up to date.
-            var rv = perf.readValue(e, endNs);
+            var rv = perf.readValue(e, readAt);
             if (rv.timeEnabled() > 0) {
                 double cov = 100.0 * rv.timeRunning() / rv.timeEnabled();
                 covSum += cov;
