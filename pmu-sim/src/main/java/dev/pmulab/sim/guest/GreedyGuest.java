@@ -32,6 +32,9 @@ public final class GreedyGuest implements GuestPmuModel {
     @Override
     public void boot(GuestPmuPort port) {
         booted = true;
+        // Interrupts off and overflow flags clear first: their reset values are UNKNOWN.
+        port.write(PmuRegister.PMINTENCLR_EL1, 0xffff_ffffL);
+        port.write(PmuRegister.PMOVSCLR_EL0, 0xffff_ffffL);
         programVisible(port);
         long pmcr = port.read(PmuRegister.PMCR_EL0);
         port.write(PmuRegister.PMCR_EL0, (pmcr | 1) & 0xff);

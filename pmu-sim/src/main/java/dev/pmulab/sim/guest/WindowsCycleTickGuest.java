@@ -38,7 +38,10 @@ public final class WindowsCycleTickGuest implements GuestPmuModel {
 
     @Override
     public void boot(GuestPmuPort port) {
-        // Count cycles at EL0 and EL1, enable PMCCNTR, set LC (64-bit) and E.
+        // Interrupts off and overflow flags clear first (their reset values are UNKNOWN), then count
+        // cycles at EL0 and EL1, enable PMCCNTR, set LC (64-bit) and E.
+        port.write(PmuRegister.PMINTENCLR_EL1, 0xffff_ffffL);
+        port.write(PmuRegister.PMOVSCLR_EL0, 0xffff_ffffL);
         port.write(PmuRegister.PMCCFILTR_EL0, 0);
         port.write(PmuRegister.PMCNTENSET_EL0, 1L << 31);
         long pmcr = port.read(PmuRegister.PMCR_EL0);

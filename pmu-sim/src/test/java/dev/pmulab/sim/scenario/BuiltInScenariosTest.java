@@ -86,7 +86,8 @@ final class BuiltInScenariosTest {
         assertThat(s.host().soc().heterogeneous()).isTrue();
         VmSpec vm = s.vms().get(0);
         assertThat(vm.guestOs()).isEqualTo(GuestOs.WINDOWS);
-        assertThat(vm.placement().migrate()).contains(new Placement.Migration(10_000_000L, true));
+        assertThat(vm.vcpus()).as("more vCPUs than one cluster has CPUs").isEqualTo(6);
+        assertThat(vm.placement().migrate()).contains(new Placement.Migration(40_000_000L, true));
         assertThat(vm.pmuUsage()).containsExactly(new PmuUsage.WindowsCycleTick(15_625_000L));
         assertThat(s.policies().selection()).hasValueSatisfying(c -> {
             assertThat(c.kind()).isEqualTo(PolicyKind.SELECTION);
