@@ -138,6 +138,8 @@ public final class Pe {
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
+    /** A write changed state the derived masks depend on; {@link #ensureFresh()} recomputes them. */
+    private boolean dirty;
 
     public Pe(PmuConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -248,6 +250,7 @@ public final class Pe {
      * frozen, not filtered. {@link #refresh()} is the one place this is computed.
      */
     public boolean counts(int i) {
+        ensureFresh();
         return i >= 0 && i < 32 && (countingMask & (1L << i)) != 0;
     }
 
@@ -448,6 +451,7 @@ public final class Pe {
 
     /** Reads a register whose access {@link #check} allowed at the current level. */
     public long readChecked(PmuRegister reg, int index) {
+        ensureFresh();
         long accessMask = accessMask();
         return switch (reg) {
             case PMCR_EL0 -> {
@@ -481,6 +485,7 @@ public final class Pe {
 
     /** Writes a register whose access {@link #check} allowed at the current level. */
     public void writeChecked(PmuRegister reg, int index, long value) {
+        ensureFresh();
         long accessMask = accessMask();
         switch (reg) {
             case PMCR_EL0 -> {
@@ -547,7 +552,9 @@ public final class Pe {
         if (reg != PmuRegister.PMSELR_EL0 && reg != PmuRegister.PMUSERENR_EL0 && reg != PmuRegister.PMINTENSET_EL1
                 && reg != PmuRegister.PMINTENCLR_EL1 && reg != PmuRegister.HDFGRTR_EL2
                 && reg != PmuRegister.HDFGWTR_EL2) {
-            refresh();
+            // A driver writes several registers in a row; what counts is recomputed once, before
+            // anything depends on it (no time passes between the writes).
+            dirty = true;
         }
     }
 
@@ -615,6 +622,7 @@ public final class Pe {
      * context. Splits only at overflows that freeze counters or pause BRBE, at their exact time.
      */
     public void advanceTo(long time) {
+        ensureFresh();
         if (time < now) {
             throw new IllegalArgumentException("time goes backwards: " + time + " < " + now);
         }
@@ -825,6 +833,7 @@ public final class Pe {
      * {@link #irqAsserted()}. Computed, never found by stepping.
      */
     public long nextOverflowTime() {
+        ensureFresh();
         long m = countingMask & inten;
         long best = Long.MAX_VALUE;
         while (m != 0) {
@@ -843,7 +852,15 @@ public final class Pe {
      * freeze conditions that depend on overflow flags (PMU freeze, BRBE pause). Called outside the
      * advance loop only, and at the split points inside it.
      */
+    private void ensureFresh() {
+        if (dirty) {
+            dirty = false;
+            refresh();
+        }
+    }
+
     private void refresh() {
+        dirty = false;
         // BRBE first: a pause depends only on flags and controls, and does not change counting.
         updateBrbeFreeze();
         // CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5), for every counter at once.
@@ -951,11 +968,13 @@ public final class Pe {
 
     /** BRBFCR_EL1.PAUSED. */
     public boolean brbePaused() {
+        ensureFresh();
         return (brbfcr & BRBFCR_PAUSED) != 0;
     }
 
     /** Total time BRBE recording has been paused by a freeze, up to {@link #now()}. */
     public long brbeBlackoutNs() {
+        ensureFresh();
         return brbeBlackoutNs + (brbePaused() ? now - brbePausedAt : 0);
     }
 
@@ -975,6 +994,7 @@ public final class Pe {
      * checks (lazy advance against stepwise advance) and for debugging.
      */
     public Snapshot snapshot() {
+        ensureFresh();
         return new Snapshot(now, el, pmcr, mdcr, cnten, inten, ovs, pmselr, pmuserenr, evcntr.clone(),
                 evtyper.clone(), ccntr, ccfiltr, brbcrEl1, brbcrEl2, brbfcr, brbeBlackoutNs(), fracQ32.clone(),
                 cyclePrescale);

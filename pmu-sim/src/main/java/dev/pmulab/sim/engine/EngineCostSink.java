@@ -12,15 +12,25 @@ import dev.pmulab.sim.cost.CostModel;
 final class EngineCostSink implements CostSink {
     private final CostModel costs;
     private final long[] owedNs;
+    /** CPUs that may owe time, so the engine need not scan every CPU after every operation. */
+    private final int[] owing;
+    private final boolean[] listed;
+    private int owingCount;
 
     EngineCostSink(CostModel costs, int cpus) {
         this.costs = costs;
         this.owedNs = new long[cpus];
+        this.owing = new int[cpus];
+        this.listed = new boolean[cpus];
     }
 
     @Override
     public void charge(int cpu, KernelCost cost, int units) {
         owedNs[cpu] += costs.charge(cost, units);
+        if (!listed[cpu]) {
+            listed[cpu] = true;
+            owing[owingCount++] = cpu;
+        }
     }
 
     /** Returns and clears what {@code cpu} owes. */
@@ -28,6 +38,24 @@ final class EngineCostSink implements CostSink {
         long ns = owedNs[cpu];
         owedNs[cpu] = 0;
         return ns;
+    }
+
+    /** How many CPUs are listed as possibly owing (see {@link #owingCpu}). */
+    int owingCount() {
+        return owingCount;
+    }
+
+    /** The i-th possibly owing CPU. */
+    int owingCpu(int i) {
+        return owing[i];
+    }
+
+    /** Forgets the list once every listed CPU's debt was taken. */
+    void clearOwing() {
+        for (int i = 0; i < owingCount; i++) {
+            listed[owing[i]] = false;
+        }
+        owingCount = 0;
     }
 
     long owed(int cpu) {

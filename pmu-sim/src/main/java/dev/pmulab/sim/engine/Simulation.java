@@ -1103,7 +1103,12 @@ public final class Simulation {
 
     /** An access on one CPU may make the policy reschedule another CPU: spend that CPU's debt there. */
     private void spendOwedKernelTimeElsewhere(SimCpu self, long t) {
-        for (SimCpu o : cpus) {
+        int n = sink.owingCount();
+        if (n == 0 || (n == 1 && sink.owingCpu(0) == self.id)) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            SimCpu o = cpus[sink.owingCpu(i)];
             if (o != self && sink.owed(o.id) > 0) {
                 long now = at(o, t);
                 boolean inGuest = o.current instanceof SimVcpu;
@@ -1113,6 +1118,9 @@ public final class Simulation {
                 now = spendKernel(o, now);
                 returnFromKernel(o, now);
             }
+        }
+        if (sink.owed(self.id) == 0) {
+            sink.clearOwing();
         }
     }
 

@@ -23,9 +23,15 @@ public record StaticHpmnSettings(int reservedHostCounters, boolean optIn) {
 
     /** PMCR_EL0.N is five bits: no PMU has more than 31 event counters. */
     public static final int MAX_EVENT_COUNTERS = 31;
+    /**
+     * pmulab's default: the host keeps two counters (a perf stat group of two, or the NMI watchdog and
+     * one more). The kernel's own default is {@link #NO_PARTITION}, which would make the policy
+     * behave exactly as the emulated baseline in a comparison at default settings.
+     */
+    public static final int DEFAULT_RESERVED_HOST_COUNTERS = 2;
 
     static final List<SettingSpec> SPECS = List.of(
-            SettingSpec.integer(RESERVED_HOST_COUNTERS, NO_PARTITION,
+            SettingSpec.integer(RESERVED_HOST_COUNTERS, DEFAULT_RESERVED_HOST_COUNTERS,
                     "event counters the host keeps on every CPU (kvm.reserved_host_counters); guests get HPMN = N"
                             + " minus it, or 0 (FEAT_HPMN0) / 1 when it reaches N; -1: no partition, every guest"
                             + " emulated"),

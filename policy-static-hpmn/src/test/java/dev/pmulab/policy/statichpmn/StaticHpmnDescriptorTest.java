@@ -31,15 +31,15 @@ final class StaticHpmnDescriptorTest {
     }
 
     @Test
-    void settingsDefaultToNoPartitionAndThePerVmOptIn() {
+    void settingsDefaultToTwoHostCountersAndThePerVmOptIn() {
         assertThat(descriptor.settings()).extracting(SettingSpec::name)
                 .containsExactly("reserved_host_counters", "opt_in");
         assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
         Settings defaults = Settings.defaults(descriptor.settings());
-        assertThat(defaults.getLong("reserved_host_counters")).isEqualTo(-1);
+        assertThat(defaults.getLong("reserved_host_counters")).isEqualTo(2);
         assertThat(defaults.getBoolean("opt_in")).isTrue();
-        assertThat(StaticHpmnSettings.from(defaults)).isEqualTo(new StaticHpmnSettings(-1, true));
-        assertThat(StaticHpmnSettings.from(defaults).partitioned()).isFalse();
+        assertThat(StaticHpmnSettings.from(defaults)).isEqualTo(new StaticHpmnSettings(2, true));
+        assertThat(StaticHpmnSettings.from(defaults).partitioned()).isTrue();
     }
 
     @Test

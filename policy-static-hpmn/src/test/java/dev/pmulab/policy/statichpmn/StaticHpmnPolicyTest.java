@@ -104,7 +104,7 @@ final class StaticHpmnPolicyTest {
     @Test
     void withoutAPartitionNothingChangesEvenOnNvhe() {
         FakeHost host = new FakeHost(false, new FakeCpu(0, "cortex-a76", 6, false));
-        StaticHpmnPolicy policy = policy(Map.of());
+        StaticHpmnPolicy policy = reserving(StaticHpmnSettings.NO_PARTITION);
         RecordingControl control = boot(policy, host);
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
         policy.vcpuLoad(vcpu, host.fakeCpu(0), control);
