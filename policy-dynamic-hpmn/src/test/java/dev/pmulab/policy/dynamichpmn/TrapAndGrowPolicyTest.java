@@ -1,5 +1,10 @@
 package dev.pmulab.policy.dynamichpmn;
 
+import dev.pmulab.api.testing.FakeCpu;
+import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.FakeVcpu;
+import dev.pmulab.api.testing.RecordingControl;
+
 import static dev.pmulab.api.TrappedAccessResolution.EMULATE;
 import static dev.pmulab.api.TrappedAccessResolution.INJECT_UNDEFINED;
 import static dev.pmulab.api.TrappedAccessResolution.RETRY;

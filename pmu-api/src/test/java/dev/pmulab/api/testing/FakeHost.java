@@ -1,21 +1,21 @@
-package dev.pmulab.policy.statichpmn;
+package dev.pmulab.api.testing;
 
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.HostView;
 import java.util.List;
 
 /** A host of fake CPUs, VHE or not. */
-final class FakeHost implements HostView {
-    final boolean vhe;
-    final List<FakeCpu> cpus;
+public final class FakeHost implements HostView {
+    public final boolean vhe;
+    public final List<FakeCpu> cpus;
 
-    FakeHost(boolean vhe, FakeCpu... cpus) {
+    public FakeHost(boolean vhe, FakeCpu... cpus) {
         this.vhe = vhe;
         this.cpus = List.of(cpus);
     }
 
     /** A VHE host of {@code count} identical CPUs with {@code counters} event counters each. */
-    static FakeHost vhe(int count, int counters, boolean hpmn0) {
+    public static FakeHost vhe(int count, int counters, boolean hpmn0) {
         FakeCpu[] cpus = new FakeCpu[count];
         for (int i = 0; i < count; i++) {
             cpus[i] = new FakeCpu(i, "neoverse-n1", counters, hpmn0);
@@ -23,7 +23,7 @@ final class FakeHost implements HostView {
         return new FakeHost(true, cpus);
     }
 
-    FakeCpu fakeCpu(int id) {
+    public FakeCpu fakeCpu(int id) {
         return cpus.get(id);
     }
 

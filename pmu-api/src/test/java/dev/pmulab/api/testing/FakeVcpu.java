@@ -1,21 +1,21 @@
-package dev.pmulab.policy.dynamichpmn;
+package dev.pmulab.api.testing;
 
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.VcpuView;
 
 /** A vCPU's virtual PMU as KVM sees it; the test plays the engine and moves it between CPUs. */
-final class FakeVcpu implements VcpuView {
+public final class FakeVcpu implements VcpuView {
     private final int vmId;
     private final int vcpuId;
-    boolean pmuEnabled = true;
-    boolean partitionRequested = true;
-    int guestCountersLimit;
-    int guestVisibleN;
-    long guestCountersInUse;
-    GuestAccessMode accessMode = GuestAccessMode.EMULATED;
-    int lastCpu = -1;
+    public boolean pmuEnabled = true;
+    public boolean partitionRequested = true;
+    public int guestCountersLimit;
+    public int guestVisibleN;
+    public long guestCountersInUse;
+    public GuestAccessMode accessMode = GuestAccessMode.EMULATED;
+    public int lastCpu = -1;
 
-    FakeVcpu(int vmId, int vcpuId, int guestCountersLimit) {
+    public FakeVcpu(int vmId, int vcpuId, int guestCountersLimit) {
         this.vmId = vmId;
         this.vcpuId = vcpuId;
         this.guestCountersLimit = guestCountersLimit;
@@ -23,7 +23,7 @@ final class FakeVcpu implements VcpuView {
     }
 
     /** The guest enables exactly these counters (its PMCNTENSET). */
-    FakeVcpu uses(int... counters) {
+    public FakeVcpu uses(int... counters) {
         long m = 0;
         for (int c : counters) {
             m |= 1L << c;
@@ -36,7 +36,7 @@ final class FakeVcpu implements VcpuView {
      * The engine ran the vCPU on {@code cpu}: it last ran there, and read PMCR_EL0.N as it is there
      * (HPMN with direct counters, its own nr_counters when emulated).
      */
-    FakeVcpu ranOn(FakeCpu cpu) {
+    public FakeVcpu ranOn(FakeCpu cpu) {
         lastCpu = cpu.id();
         guestVisibleN = accessMode == GuestAccessMode.DIRECT ? cpu.hpmn() : guestCountersLimit;
         return this;

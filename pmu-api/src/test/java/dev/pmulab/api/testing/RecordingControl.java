@@ -1,4 +1,4 @@
-package dev.pmulab.policy.dynamichpmn;
+package dev.pmulab.api.testing;
 
 import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationOrder;
@@ -19,22 +19,22 @@ import java.util.List;
  * on a free counter of the new mask in the host's allocation order (a cycles event on PMCCNTR when
  * it may); what does not fit has no counter (pinned ones are in ERROR).
  */
-final class RecordingControl implements AllocationControl {
+public final class RecordingControl implements AllocationControl {
     private final FakeHost host;
     private final String policy;
-    final List<String> actions = new ArrayList<>();
-    AllocationOrder order = AllocationOrder.BOTTOM_UP;
+    public final List<String> actions = new ArrayList<>();
+    public AllocationOrder order = AllocationOrder.BOTTOM_UP;
 
-    RecordingControl(FakeHost host, String policy) {
+    public RecordingControl(FakeHost host, String policy) {
         this.host = host;
         this.policy = policy;
     }
 
-    long count(String action) {
+    public long count(String action) {
         return actions.stream().filter(a -> a.startsWith(action + "(")).count();
     }
 
-    List<String> only(String action) {
+    public List<String> only(String action) {
         return actions.stream().filter(a -> a.startsWith(action + "(")).toList();
     }
 

@@ -1,4 +1,4 @@
-package dev.pmulab.policy.statichpmn;
+package dev.pmulab.api.testing;
 
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.VcpuView;
@@ -7,17 +7,17 @@ import java.util.List;
 import java.util.Optional;
 
 /** A CPU's PMU as the host sees it, with host perf events placed on counters. */
-final class FakeCpu implements CpuView {
-    static final long CYCLE_COUNTER = 1L << 31;
+public final class FakeCpu implements CpuView {
+    public static final long CYCLE_COUNTER = 1L << 31;
 
     /** A host perf event: pinned or flexible, a cycles event (which prefers PMCCNTR) or not. */
-    static final class HostEvent {
-        final boolean pinned;
-        final boolean cycles;
+    public static final class HostEvent {
+        public final boolean pinned;
+        public final boolean cycles;
         /** The counter it occupies (31 for PMCCNTR), or -1 when it has none (flexible: waiting; pinned: ERROR). */
-        int counter;
+        public int counter;
 
-        HostEvent(boolean pinned, boolean cycles, int counter) {
+        public HostEvent(boolean pinned, boolean cycles, int counter) {
             this.pinned = pinned;
             this.cycles = cycles;
             this.counter = counter;
@@ -29,12 +29,12 @@ final class FakeCpu implements CpuView {
     private final int counters;
     private final boolean hpmn0;
     private final boolean fgt;
-    int hpmn;
-    long hostCounterMask;
-    final List<HostEvent> events = new ArrayList<>();
-    VcpuView loaded;
+    public int hpmn;
+    public long hostCounterMask;
+    public final List<HostEvent> events = new ArrayList<>();
+    public VcpuView loaded;
 
-    FakeCpu(int id, String coreType, int counters, boolean hpmn0) {
+    public FakeCpu(int id, String coreType, int counters, boolean hpmn0) {
         this.id = id;
         this.coreType = coreType;
         this.counters = counters;
@@ -44,12 +44,12 @@ final class FakeCpu implements CpuView {
         this.hostCounterMask = eventCounters(counters) | CYCLE_COUNTER;
     }
 
-    static long eventCounters(int count) {
+    public static long eventCounters(int count) {
         return count <= 0 ? 0 : (1L << count) - 1;
     }
 
     /** Puts a host event on {@code counter} (test set-up: where perf placed it earlier). */
-    FakeCpu hostEvent(boolean pinned, int counter) {
+    public FakeCpu hostEvent(boolean pinned, int counter) {
         for (HostEvent e : events) {
             if (e.counter == counter) {
                 throw new IllegalArgumentException("counter " + counter + " already holds a host event");
@@ -59,14 +59,14 @@ final class FakeCpu implements CpuView {
         return this;
     }
 
-    FakeCpu pinnedOn(int... counters) {
+    public FakeCpu pinnedOn(int... counters) {
         for (int c : counters) {
             hostEvent(true, c);
         }
         return this;
     }
 
-    FakeCpu flexibleOn(int... counters) {
+    public FakeCpu flexibleOn(int... counters) {
         for (int c : counters) {
             hostEvent(false, c);
         }
@@ -74,12 +74,12 @@ final class FakeCpu implements CpuView {
     }
 
     /** Pinned host events that lost their counter: perf's ERROR state. */
-    long pinnedInError() {
+    public long pinnedInError() {
         return events.stream().filter(e -> e.pinned && e.counter < 0).count();
     }
 
     /** Flexible host events without a counter. */
-    long flexibleWaiting() {
+    public long flexibleWaiting() {
         return events.stream().filter(e -> !e.pinned && e.counter < 0).count();
     }
 
