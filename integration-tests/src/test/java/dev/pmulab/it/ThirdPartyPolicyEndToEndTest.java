@@ -72,8 +72,15 @@ final class ThirdPartyPolicyEndToEndTest {
             assertThat(run.get("status").asText()).as("%s: %s", label, run.get("error")).isEqualTo("ok");
         }
         assertThat(columns).containsExactly("emulated", "static-hpmn", ExamplePlugin.POLICY);
+        JsonNode emulated = runs.get(0).get("metrics");
+        JsonNode staticHpmn = runs.get(1).get("metrics");
         JsonNode example = runs.get(2).get("metrics");
         assertThat(example.get("isolation.breaches").asLong()).isZero();
+        // The VM that asked reaches its counters directly, so the guest traps cost less than emulated...
+        assertThat(example.get("guest.pmu_trap_ns").asLong()).isLessThan(emulated.get("guest.pmu_trap_ns").asLong());
+        // ... and the host keeps its counters while the VM that did not ask runs.
+        assertThat(example.get("host.event_coverage_pct").asDouble())
+                .isGreaterThan(staticHpmn.get("host.event_coverage_pct").asDouble());
     }
 
     @Test

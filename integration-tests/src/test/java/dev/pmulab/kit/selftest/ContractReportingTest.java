@@ -33,6 +33,10 @@ final class ContractReportingTest {
         }
     }
 
+    /** Names a policy nobody installed: a typo must not pass as "no policy, nothing failed". */
+    @ContractPolicies(include = "no-such-policy")
+    static final class MisspelledContract implements PolicyContract {}
+
     private record Outcome(String name, TestExecutionResult.Status status, String message) {}
 
     private static List<Outcome> run(Class<?> contract) {
@@ -42,7 +46,7 @@ final class ContractReportingTest {
                 .filters(EngineFilter.includeEngines("junit-jupiter")).build(), new TestExecutionListener() {
                     @Override
                     public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-                        if (id.isTest()) {
+                        if (id.isTest() || result.getStatus() == TestExecutionResult.Status.FAILED) {
                             outcomes.add(new Outcome(id.getDisplayName() + " " + id.getUniqueId(), result.getStatus(),
                                     result.getThrowable().map(Throwable::getMessage).orElse("")));
                         }
@@ -77,5 +81,15 @@ final class ContractReportingTest {
                     + " SUPPORTS_NVHE_HOSTS, so the kit does not run it on an nVHE host");
         });
         assertThat(outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.SUCCESSFUL)).hasSize(9);
+    }
+
+    @Test
+    void aPolicyNameNobodyInstalledFailsEveryRuleNamingWhatWasFound() {
+        List<Outcome> outcomes = run(MisspelledContract.class);
+        assertThat(outcomes).hasSize(8).allSatisfy(o -> {
+            assertThat(o.status()).isEqualTo(TestExecutionResult.Status.FAILED);
+            assertThat(o.message()).startsWith("@ContractPolicies includes 'no-such-policy', which was not discovered;"
+                    + " discovered: [").contains("static-hpmn");
+        });
     }
 }
