@@ -71,6 +71,29 @@ public enum ContractContext {
                 workload: cpu-bound
             """),
     /**
+     * The greedy guest while an administrator moves the split (reserved_host_counters = 2, then -1,
+     * the series' "no partition"): admin_write runs between loads and puts of a busy guest.
+     */
+    ADMIN_MOVES_THE_SPLIT("an administrator moving the split under a greedy guest",
+            PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB, """
+            host:
+              cpus: [{core: neoverse-n2, count: 2}]
+            host_perf:
+              - {name: stat, mode: stat, scope: system, groups: [[cycles, instructions]]}
+            vms:
+              - name: greedy
+                vcpus: 1
+                pmu_usage: {kind: greedy, reprogram_every: 2ms, asks_for_more: true}
+                workload: cpu-bound
+              - name: polite
+                vcpus: 1
+                pmu_usage: {kind: perf-stat, events: [cycles, instructions]}
+                workload: cpu-bound
+            admin_writes:
+              - {at: 10ms, knob: reserved_host_counters, value: 2}
+              - {at: 20ms, knob: reserved_host_counters, value: -1}
+            """),
+    /**
      * An nVHE host, where no partition is possible. A policy that declares
      * {@link PolicyBehavior#PARTITIONS_PMU} may be refused here with the rule {@code VHE only} (a
      * clean refusal is its documented limit); any other failure breaks the contract.

@@ -56,6 +56,12 @@ public interface PolicyContract {
     }
 
     @TestTemplate
+    @DisplayName("survives an administrator moving the split")
+    default void survivesAnAdministratorMovingTheSplit(PolicyUnderTest policy) {
+        Contract.checkContext(policy, ContractContext.ADMIN_MOVES_THE_SPLIT);
+    }
+
+    @TestTemplate
     @DisplayName("partitions only on a VHE host")
     default void partitionsOnlyOnAVheHost(PolicyUnderTest policy) {
         Contract.checkContext(policy, ContractContext.NVHE_HOST);

@@ -25,7 +25,13 @@ public enum PolicyBehavior {
      * may be refused on an nVHE host, cleanly, with the rule {@code VHE only}; a policy that does
      * not declare it must run there without any refusal. Off by default.
      */
-    PARTITIONS_PMU(false);
+    PARTITIONS_PMU(false),
+    /**
+     * Acts on administrator writes of the {@code reserved_host_counters} knob at run time (the
+     * partitioning series' sysfs file), through {@link AllocationPolicy#adminWrite}. Off by default:
+     * a policy without the knob rejects the write.
+     */
+    RESERVED_HOST_COUNTERS_KNOB(false);
 
     private final boolean byDefault;
 

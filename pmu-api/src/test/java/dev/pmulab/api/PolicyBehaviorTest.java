@@ -40,8 +40,9 @@ final class PolicyBehaviorTest {
 
     @Test
     void defaultsAndAddsWithoutChangingTheDefaults() {
-        assertThat(PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU))
-                .containsExactlyInAnyOrder(PolicyBehavior.values());
+        assertThat(PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU)).containsExactlyInAnyOrder(
+                PolicyBehavior.SUPPORTS_HETEROGENEOUS_HOSTS, PolicyBehavior.SUPPORTS_NVHE_HOSTS,
+                PolicyBehavior.PARTITIONS_PMU);
         assertThat(PolicyBehavior.defaults()).doesNotContain(PolicyBehavior.PARTITIONS_PMU);
     }
 

@@ -46,10 +46,10 @@ public final class SysfsWritableDescriptor implements PolicyDescriptor {
         return SysfsWritableSettings.validate(settings);
     }
 
-    /** It partitions the PMU, so an nVHE host refuses it with the rule 'VHE only'. */
+    /** It partitions the PMU (refused on nVHE with 'VHE only') and moves the split on knob writes. */
     @Override
     public Set<PolicyBehavior> behaviors() {
-        return PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU);
+        return PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU, PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB);
     }
 
     @Override
