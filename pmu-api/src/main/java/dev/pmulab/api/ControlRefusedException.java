@@ -9,12 +9,14 @@ public final class ControlRefusedException extends RuntimeException {
 
     private final String policy;
     private final String rule;
+    private final String detail;
 
     public ControlRefusedException(String policy, String rule, String detail) {
         super("policy " + requireNonNull(policy, "policy is null") + " broke the rule '"
                 + requireNonNull(rule, "rule is null") + "': " + requireNonNull(detail, "detail is null"));
         this.policy = policy;
         this.rule = rule;
+        this.detail = detail;
     }
 
     public String policy() {
@@ -24,5 +26,10 @@ public final class ControlRefusedException extends RuntimeException {
     /** A short stable name of the rule: {@code HPMN <= N}, {@code HPMN0}, {@code VHE only}, {@code pinned host event}. */
     public String rule() {
         return rule;
+    }
+
+    /** What the policy tried, without the policy and the rule. */
+    public String detail() {
+        return detail;
     }
 }

@@ -2,6 +2,7 @@ package dev.pmulab.api;
 
 import com.google.inject.Module;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A policy plugin, as ServiceLoader finds it: register an implementation with
@@ -35,6 +36,14 @@ public interface PolicyDescriptor {
      */
     default List<String> validate(Settings settings) {
         return List.of();
+    }
+
+    /**
+     * What the policy supports and does, for the policy contract kit: it skips the contexts a
+     * policy does not support (and reports them skipped) and holds it to what it declares.
+     */
+    default Set<PolicyBehavior> behaviors() {
+        return PolicyBehavior.defaults();
     }
 
     /** The Guice module for one run with these (validated) settings. */

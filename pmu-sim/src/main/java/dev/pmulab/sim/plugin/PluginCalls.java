@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 /**
  * Every call into policy code goes through here: the thread's context class loader is the
  * policy's (for a plugin that uses ServiceLoader or resources itself), unrecoverable errors pass,
- * a refused control action passes as it is (it already names the policy and the rule), and any
+ * a refused control action becomes a {@link PolicyFailure} naming the policy, the rule and the hook, and any
  * other throwable becomes a {@link PolicyFailure} naming the policy and the hook.
  */
 final class PluginCalls {
@@ -20,8 +20,11 @@ final class PluginCalls {
             return body.get();
         } catch (VirtualMachineError e) {
             throw e;
-        } catch (ControlRefusedException | PolicyFailure e) {
+        } catch (PolicyFailure e) {
             throw e;
+        } catch (ControlRefusedException e) {
+            // The refusal names the policy and the rule; the report also needs the hook.
+            throw new PolicyFailure(hook, e);
         } catch (RuntimeException | Error e) {
             throw new PolicyFailure(policy.name(), hook, e);
         } finally {

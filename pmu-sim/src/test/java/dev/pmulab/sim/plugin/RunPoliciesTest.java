@@ -7,6 +7,7 @@ import com.google.inject.AbstractModule;
 import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationOrder;
 import dev.pmulab.api.AllocationPolicy;
+import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.PolicyKind;
@@ -24,7 +25,7 @@ final class RunPoliciesTest {
     Path work;
 
     /** Records the control actions a policy takes. */
-    static final class RecordingControl implements AllocationControl {
+    static class RecordingControl implements AllocationControl {
         final List<String> actions = new ArrayList<>();
 
         @Override
@@ -96,6 +97,28 @@ final class RunPoliciesTest {
                 .satisfies(e -> assertThat(((PolicyFailure) e).hook()).isEqualTo("vcpu_load"));
         // Hooks it does not implement still work.
         policy.vcpuPut(null, cpu(0), new RecordingControl());
+    }
+
+    @Test
+    void aRefusedActionBecomesAFailureNamingThePolicyTheRuleAndTheHook() {
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
+        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-reserving", Map.of("reserved", 4));
+        AllocationPolicy policy = RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow();
+        RecordingControl refusing = new RecordingControl() {
+            @Override
+            public void setHpmn(int cpu, int hpmn) {
+                throw new ControlRefusedException("test-reserving", "HPMN0", "HPMN " + hpmn + " on CPU " + cpu);
+            }
+        };
+        assertThatThrownBy(() -> policy.vcpuLoad(null, cpu(3), refusing))
+                .isInstanceOf(PolicyFailure.class)
+                .hasMessage("policy test-reserving broke the rule 'HPMN0' in vcpu_load: HPMN 2 on CPU 3")
+                .hasCauseInstanceOf(ControlRefusedException.class)
+                .satisfies(e -> {
+                    assertThat(((PolicyFailure) e).hook()).isEqualTo("vcpu_load");
+                    assertThat(((PolicyFailure) e).rule()).contains("HPMN0");
+                    assertThat(((PolicyFailure) e).policy()).isEqualTo("test-reserving");
+                });
     }
 
     @Test

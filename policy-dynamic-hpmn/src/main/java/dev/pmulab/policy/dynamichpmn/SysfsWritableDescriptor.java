@@ -6,11 +6,13 @@ import com.google.auto.service.AutoService;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.pmulab.api.AllocationPolicy;
+import dev.pmulab.api.PolicyBehavior;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SettingSpec;
 import dev.pmulab.api.Settings;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code sysfs-writable}: the boot-time split made writable through sysfs, floated at the 2026-04-14 meeting (partitioning-and-policies.md §6.4). Documented in docs/policies/sysfs-writable.md.
@@ -42,6 +44,12 @@ public final class SysfsWritableDescriptor implements PolicyDescriptor {
     @Override
     public List<String> validate(Settings settings) {
         return SysfsWritableSettings.validate(settings);
+    }
+
+    /** It partitions the PMU (refused on nVHE with 'VHE only') and moves the split on knob writes. */
+    @Override
+    public Set<PolicyBehavior> behaviors() {
+        return PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU, PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB);
     }
 
     @Override

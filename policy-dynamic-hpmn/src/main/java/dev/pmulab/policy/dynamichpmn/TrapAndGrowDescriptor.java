@@ -6,11 +6,13 @@ import com.google.auto.service.AutoService;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.pmulab.api.AllocationPolicy;
+import dev.pmulab.api.PolicyBehavior;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SettingSpec;
 import dev.pmulab.api.Settings;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code trap-and-grow}: James Clark's proposal of 2025-03-26 (partitioning-and-policies.md §6.5). Documented in docs/policies/trap-and-grow.md.
@@ -42,6 +44,12 @@ public final class TrapAndGrowDescriptor implements PolicyDescriptor {
     @Override
     public List<String> validate(Settings settings) {
         return TrapAndGrowSettings.validate(settings);
+    }
+
+    /** It partitions the PMU, so an nVHE host refuses it with the rule 'VHE only'. */
+    @Override
+    public Set<PolicyBehavior> behaviors() {
+        return PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU);
     }
 
     @Override

@@ -1,0 +1,169 @@
+package dev.pmulab.kit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.api.PolicyBehavior;
+import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.metrics.MetricValues;
+import dev.pmulab.sim.plugin.PluginException;
+import dev.pmulab.sim.plugin.SelectedPolicy;
+import dev.pmulab.sim.report.ComparisonReport;
+import dev.pmulab.sim.report.RunReport;
+import dev.pmulab.sim.scenario.Scenario;
+import dev.pmulab.sim.scenario.ScenarioLoader;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The rules of the policy contract, each a static check that returns normally or throws a
+ * {@link ContractViolation} naming the policy, the hook and the rule (or aborts, naming the
+ * behaviour the policy does not declare, when the check does not apply). {@link PolicyContract}
+ * runs them as tests; a plugin's own tests may call them directly.
+ */
+public final class Contract {
+    /** Rule names, as failure messages spell them. */
+    public static final String RULE_DEFAULTS = "every setting's default valid";
+    public static final String RULE_ISOLATION = "no isolation breach";
+    public static final String RULE_FILTER = "no filtered event counted";
+    public static final String RULE_DETERMINISM = "deterministic results";
+    public static final String RULE_UNDECLARED_PARTITION = "VHE only: partitions without declaring PARTITIONS_PMU";
+
+    /** The hook named for a property of a whole run, which no single hook owns. */
+    public static final String ANY_HOOK = "any";
+
+    // The core's run errors (PolicyFailure), the only place a run says which hook failed.
+    private static final Pattern BROKE_RULE = Pattern.compile("policy (\\S+) broke the rule '([^']+)' in (\\S+): (.*)",
+            Pattern.DOTALL);
+    private static final Pattern FAILED_IN = Pattern.compile("policy (\\S+) failed in (\\S+): (.*)", Pattern.DOTALL);
+
+    private Contract() {}
+
+    /** The policy's settings, all at their defaults, pass its own validation and the core's type checks. */
+    public static void checkDefaultSettings(PolicyUnderTest p) {
+        requireNonNull(p, "p is null");
+        try {
+            SelectedPolicy.select(p.registry(), p.kind(), p.name(), Map.of());
+        } catch (PluginException | IllegalArgumentException e) {
+            throw new ContractViolation(p.name(), "validate", RULE_DEFAULTS, e.getMessage());
+        }
+    }
+
+    /**
+     * Runs the policy in {@code context}: every hook returns (survives), every control action it
+     * takes is one the hardware allows (HPMN within bounds, HPMN0, VHE-only partitions, pinned host
+     * events), and no guest or host access crosses into the other's counters.
+     */
+    public static void checkContext(PolicyUnderTest p, ContractContext context) {
+        requireNonNull(p, "p is null");
+        requireNonNull(context, "context is null");
+        skipUnlessSupported(p, context);
+        RunReport run = runOnce(p, context);
+        if (!run.isOk()) {
+            if (cleanlyRefusedOnNvhe(p, context, run.error())) {
+                return; // the documented limit of a partitioning policy, not a breach of the contract
+            }
+            throw violationOf(p, context, run.error());
+        }
+        long breaches = count(run.metrics(), Metric.ISOLATION_BREACHES);
+        if (breaches > 0) {
+            throw new ContractViolation(p.name(), ANY_HOOK, RULE_ISOLATION, "on " + context.description() + ", "
+                    + breaches + " accesses crossed between guest and host counters");
+        }
+        long leaks = count(run.metrics(), Metric.FILTER_LEAKS);
+        if (leaks > 0) {
+            throw new ContractViolation(p.name(), ANY_HOOK, RULE_FILTER, "on " + context.description() + ", "
+                    + leaks + " (vCPU, counter, event) triples counted an event the filter denies");
+        }
+    }
+
+    /**
+     * The same scenario with the same seed gives the same metrics, twice in a row in one JVM: a
+     * policy must draw its randomness from {@code PolicyContext.seed()} and keep no state across runs.
+     */
+    public static void checkDeterminism(PolicyUnderTest p, ContractContext context) {
+        requireNonNull(p, "p is null");
+        requireNonNull(context, "context is null");
+        skipUnlessSupported(p, context);
+        RunReport first = runOnce(p, context);
+        RunReport second = runOnce(p, context);
+        if (!first.isOk() || !second.isOk()) {
+            // A failing run is the context check's business; only a difference is this rule's.
+            if (first.isOk() != second.isOk() || !first.error().equals(second.error())) {
+                throw new ContractViolation(p.name(), ANY_HOOK, RULE_DETERMINISM, "on " + context.description()
+                        + ", the same seed gave '" + describe(first) + "' then '" + describe(second) + "'");
+            }
+            return;
+        }
+        for (Map.Entry<Metric, Double> e : first.metrics().asMap().entrySet()) {
+            double again = second.metrics().valueOrNaN(e.getKey());
+            if (Double.compare(e.getValue(), again) != 0) {
+                throw new ContractViolation(p.name(), ANY_HOOK, RULE_DETERMINISM, "on " + context.description()
+                        + ", " + e.getKey().key() + " was " + e.getValue() + " then " + again + " with the same seed "
+                        + ContractContext.SEED);
+            }
+        }
+        if (!first.metrics().equals(second.metrics())) {
+            throw new ContractViolation(p.name(), ANY_HOOK, RULE_DETERMINISM, "on " + context.description()
+                    + ", the second run reported other metrics: " + second.metrics().asMap().keySet());
+        }
+    }
+
+    private static void skipUnlessSupported(PolicyUnderTest p, ContractContext context) {
+        context.requires().ifPresent(b -> Assumptions.assumeTrue(p.has(b), () -> "skipped: policy " + p.name()
+                + " does not declare " + b + ", so the kit does not run it on " + context.description()));
+    }
+
+    /** One run of the policy in the context, through the same path as {@code pmulab compare}. */
+    static RunReport runOnce(PolicyUnderTest p, ContractContext context) {
+        Scenario s = ScenarioLoader.load("contract.yaml", context.scenario(p));
+        Comparison c;
+        try {
+            c = Comparison.plan(s, p.registry(), List.of(), s.seed());
+        } catch (PluginException e) {
+            throw new ContractViolation(p.name(), "validate", RULE_DEFAULTS, e.getMessage());
+        }
+        ComparisonReport report = c.report(c.execute(1, n -> { }));
+        if (report.runs().size() != 1) {
+            throw new IllegalStateException("a contract scenario plans one run, got " + report.runs().size());
+        }
+        return report.runs().get(0);
+    }
+
+    private static ContractViolation violationOf(PolicyUnderTest p, ContractContext context, String error) {
+        Matcher broke = BROKE_RULE.matcher(error);
+        if (broke.matches()) {
+            String rule = broke.group(2);
+            if (rule.equals("VHE only") && context == ContractContext.NVHE_HOST) {
+                return new ContractViolation(broke.group(1), broke.group(3), RULE_UNDECLARED_PARTITION, "on "
+                        + context.description() + ": " + broke.group(4));
+            }
+            return new ContractViolation(broke.group(1), broke.group(3), rule, "on " + context.description() + ": "
+                    + broke.group(4));
+        }
+        Matcher failed = FAILED_IN.matcher(error);
+        if (failed.matches()) {
+            return new ContractViolation(failed.group(1), failed.group(2), "every hook survives "
+                    + context.description(), failed.group(3));
+        }
+        return new ContractViolation(p.name(), ANY_HOOK, "every hook survives " + context.description(), error);
+    }
+
+    /** A policy that declares PARTITIONS_PMU may be refused on an nVHE host, with the rule 'VHE only' and nothing else. */
+    private static boolean cleanlyRefusedOnNvhe(PolicyUnderTest p, ContractContext context, String error) {
+        Matcher broke = BROKE_RULE.matcher(error);
+        return context == ContractContext.NVHE_HOST && p.has(PolicyBehavior.PARTITIONS_PMU) && broke.matches()
+                && broke.group(1).equals(p.name()) && broke.group(2).equals("VHE only");
+    }
+
+    private static long count(MetricValues m, Metric metric) {
+        return m.get(metric).isPresent() ? Math.round(m.get(metric).getAsDouble()) : 0;
+    }
+
+    private static String describe(RunReport r) {
+        return r.isOk() ? "ok" : r.error();
+    }
+}
