@@ -1283,6 +1283,15 @@ public final class Simulation {
     }
 
     private void adminWrite(AdminWrite w, long t) {
+        // The knob is a sysfs file only a policy that declares it creates; under any other policy the
+        // administrator's write fails (the file does not exist) and changes nothing.
+        boolean hasKnob = policies.selected(dev.pmulab.api.PolicyKind.ALLOCATION)
+                .map(p -> p.policy().descriptor().behaviors().contains(
+                        dev.pmulab.api.PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB))
+                .orElse(false);
+        if (!hasKnob) {
+            return;
+        }
         kvmPmu.adminWrite(w.knob(), w.value(), t);
         spendOwedKernelTimeEverywhere(t);
     }
