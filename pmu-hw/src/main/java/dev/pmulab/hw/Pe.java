@@ -128,6 +128,8 @@ public final class Pe {
     private long now;
     private long brbePausedAt;
     private long brbeBlackoutNs;
+    private int el2Depth;
+    private ExceptionLevel el2SavedLevel;
 
     // Derived from the state above and the context; refreshed by refresh(), never on the advance path.
     private long countingMask; // counters that count in the current context
@@ -610,6 +612,37 @@ public final class Pe {
             eventRateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
         }
         refresh();
+    }
+
+    /**
+     * Enters EL2 at {@code time} for host kernel work that takes no simulated time on this PE (its
+     * cost is accounted elsewhere): the counters are brought up to {@code time}, and the level and
+     * rates in force are restored by the matching {@link #exitEl2()}. Nests, so the perf core and
+     * KVM can bracket their accesses independently with one state per PE.
+     */
+    public void enterEl2(long time) {
+        if (el2Depth++ > 0) {
+            return;
+        }
+        advanceTo(time);
+        if (el != ExceptionLevel.EL2) {
+            el2SavedLevel = el;
+            switchContext(time, ExceptionLevel.EL2, rates);
+        }
+    }
+
+    /** Leaves the outermost {@link #enterEl2} bracket, returning to the level it found. */
+    public void exitEl2() {
+        if (el2Depth <= 0) {
+            throw new IllegalStateException("exitEl2 without enterEl2");
+        }
+        if (--el2Depth > 0) {
+            return;
+        }
+        if (el2SavedLevel != null) {
+            switchContext(now, el2SavedLevel, rates);
+            el2SavedLevel = null;
+        }
     }
 
     /** Changes the Exception level at the current time, keeping the rates (a pmuscript's {@code el}). */

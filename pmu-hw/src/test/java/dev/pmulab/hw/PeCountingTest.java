@@ -436,4 +436,24 @@ final class PeCountingTest {
         w(pe, PMEVCNTR_EL0, 0, 0xffff_ffff_0000_0000L);
         assertThat(pe.nextOverflowTime()).isEqualTo(1L << 31);
     }
+
+    @Test
+    void el2BracketNestsAndRestoresTheGuestContext() {
+        Pe pe = pe(PmuConfig.builder());
+        w(pe, PMEVTYPER_EL0, 0, Events.CPU_CYCLES); // counts at EL0/EL1, not at EL2
+        w(pe, PMCNTENSET_EL0, 0, 1);
+        w(pe, PMCR_EL0, 0, 1);
+        pe.switchContext(0, EL1, RUNNING);
+        pe.enterEl2(10);
+        pe.enterEl2(10); // the perf core inside KVM's bracket
+        assertThat(pe.exceptionLevel()).isEqualTo(EL2);
+        pe.exitEl2();
+        assertThat(pe.exceptionLevel()).as("still inside the outer bracket").isEqualTo(EL2);
+        pe.exitEl2();
+        assertThat(pe.exceptionLevel()).isEqualTo(EL1);
+        assertThat(pe.rates()).isEqualTo(RUNNING);
+        pe.advanceTo(20);
+        assertThat(pe.eventCounter(0)).as("20 ns at EL1, no time in the bracket").isEqualTo(40);
+        assertThatThrownBy(pe::exitEl2).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -1,8 +1,6 @@
 package dev.pmulab.kvm.perf;
 
-import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
-import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.hw.PmuVersion;
@@ -65,10 +63,6 @@ final class ArmPmuV3 {
      */
     boolean guestOwnsPmcr;
 
-    private int enterDepth;
-    private boolean switchedToEl2;
-    private ExceptionLevel savedEl;
-    private EventRates savedRates;
     private int pmuDisableCount;
 
     ArmPmuV3(int cpu, PerfPmu pmu, Pe pe, boolean vhe) {
@@ -138,30 +132,13 @@ final class ArmPmuV3 {
     // ---------------------------------------------------------------------------------------------
     // Kernel access bracket and PMU-wide enable
 
+    /** The host programs the PMU from EL2; the PE brackets it (shared with KVM's brackets on the same PE). */
     void enter(long now) {
-        if (enterDepth++ > 0) {
-            return;
-        }
-        pe.advanceTo(now);
-        ExceptionLevel el = pe.exceptionLevel();
-        if (el != ExceptionLevel.EL2) {
-            savedEl = el;
-            savedRates = pe.rates();
-            pe.switchContext(now, ExceptionLevel.EL2, savedRates);
-            switchedToEl2 = true;
-        }
+        pe.enterEl2(now);
     }
 
     void exit() {
-        if (--enterDepth > 0) {
-            return;
-        }
-        if (switchedToEl2) {
-            pe.switchContext(pe.now(), savedEl, savedRates);
-            switchedToEl2 = false;
-            savedEl = null;
-            savedRates = null;
-        }
+        pe.exitEl2();
     }
 
     /** {@code perf_pmu_disable}: reference-counted; the first one stops the PMU. */

@@ -2,9 +2,7 @@ package dev.pmulab.kvm.vpmu;
 
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.VcpuView;
-import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
-import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuConfig;
 import dev.pmulab.hw.PmuRegister;
@@ -57,10 +55,6 @@ final class KvmCpu implements CpuView {
     long hostHdfgwtr;
 
     // The EL2 bracket: KVM's register accesses happen at EL2 whatever the PE was running.
-    private int depth;
-    private boolean switched;
-    private ExceptionLevel savedEl;
-    private EventRates savedRates;
 
     KvmCpu(int id, Pe pe, PerfCore perf) {
         this.id = id;
@@ -105,29 +99,11 @@ final class KvmCpu implements CpuView {
      * and nothing counts in between. Nests; {@link #hypExit} restores the level and rates.
      */
     void hypEnter(long now) {
-        if (depth++ > 0) {
-            return;
-        }
-        pe.advanceTo(now);
-        ExceptionLevel el = pe.exceptionLevel();
-        if (el != ExceptionLevel.EL2) {
-            savedEl = el;
-            savedRates = pe.rates();
-            pe.switchContext(now, ExceptionLevel.EL2, savedRates);
-            switched = true;
-        }
+        pe.enterEl2(now);
     }
 
     void hypExit() {
-        if (--depth > 0) {
-            return;
-        }
-        if (switched) {
-            pe.switchContext(pe.now(), savedEl, savedRates);
-            switched = false;
-            savedEl = null;
-            savedRates = null;
-        }
+        pe.exitEl2();
     }
 
     /** Saves the host's MDCR_EL2 and FGT registers before a vCPU's replace them (inside the bracket). */
