@@ -1,7 +1,10 @@
 package dev.pmulab.policy.dynamichpmn;
 
+import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.CpuView;
+import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
+import dev.pmulab.api.VcpuView;
 
 /** Per-CPU state of a dynamic policy, sized at host_boot; arrays, so vcpu_load and vcpu_put allocate nothing. */
 final class DynamicHpmnCpuState {
@@ -30,6 +33,32 @@ final class DynamicHpmnCpuState {
             state.hpmn[i] = cpu.counters();
         }
         return state;
+    }
+
+    /**
+     * vcpu_load's grant: gives {@code vcpu} the first {@code granted} of the {@code wanted} counters
+     * on {@code cpu} (slot {@code c}), noting a cut share; when no legal HPMN exists (counter 0 held
+     * by a pinned host event on a CPU without FEAT_HPMN0) the vCPU stays emulated until its next
+     * load. Takes the counters from host perf (rescheduling only on a collision, §6.3), then sets
+     * HPMN and direct access and notes the N the guest now reads.
+     */
+    void grantGuestShare(int c, VcpuView vcpu, CpuView cpu, int wanted, int granted, AllocationControl control) {
+        if (granted < wanted) {
+            control.noteGuestShareCut(vcpu, cpu.id(), wanted, granted);
+        }
+        int legal = DynamicHpmnRules.legalHpmn(cpu, granted);
+        if (legal < 0) {
+            if (vcpu.accessMode() == GuestAccessMode.DIRECT) {
+                control.setGuestAccess(vcpu, GuestAccessMode.EMULATED);
+                DynamicHpmnRules.noteVisibleN(vcpu, vcpu.guestCountersLimit(), control);
+            }
+            return;
+        }
+        squeezed[c] = DynamicHpmnRules.takeGuestCounters(cpu, legal, control);
+        guestShare[c] = true;
+        hpmn[c] = legal;
+        DynamicHpmnRules.setAccess(vcpu, GuestAccessMode.DIRECT, control);
+        DynamicHpmnRules.noteVisibleN(vcpu, legal, control);
     }
 
     /** The index of {@code cpu}; fails if host_boot has not run or did not see it. */

@@ -70,22 +70,7 @@ public final class TrapAndGrowPolicy implements AllocationPolicy {
         if (granted == start && wanted > start) {
             granted = Math.min(wanted, DynamicHpmnRules.lowestCounterFrom(blockers(cpu), start, n));
         }
-        if (granted < wanted) {
-            control.noteGuestShareCut(vcpu, cpu.id(), wanted, granted);
-        }
-        int hpmn = DynamicHpmnRules.legalHpmn(cpu, granted);
-        if (hpmn < 0) {
-            if (vcpu.accessMode() == GuestAccessMode.DIRECT) {
-                control.setGuestAccess(vcpu, GuestAccessMode.EMULATED);
-                DynamicHpmnRules.noteVisibleN(vcpu, vcpu.guestCountersLimit(), control);
-            }
-            return;
-        }
-        cpus.squeezed[c] = DynamicHpmnRules.takeGuestCounters(cpu, hpmn, control);
-        cpus.guestShare[c] = true;
-        cpus.hpmn[c] = hpmn;
-        DynamicHpmnRules.setAccess(vcpu, GuestAccessMode.DIRECT, control);
-        DynamicHpmnRules.noteVisibleN(vcpu, hpmn, control);
+        cpus.grantGuestShare(c, vcpu, cpu, wanted, granted, control);
     }
 
     @Override

@@ -68,22 +68,7 @@ public final class VcpuLoadReschedPolicy implements AllocationPolicy {
         // v7: the parameter only bounds what a guest may take; v8 sets HPMN to the guest's own count.
         int wanted = Math.max(0, Math.min(n - settings.reservedHostCounters(), Math.min(n, vcpu.guestCountersLimit())));
         int granted = Math.min(wanted, DynamicHpmnRules.lowestCounter(cpu.hostPinnedCounters(), n));
-        if (granted < wanted) {
-            control.noteGuestShareCut(vcpu, cpu.id(), wanted, granted);
-        }
-        int hpmn = DynamicHpmnRules.legalHpmn(cpu, granted);
-        if (hpmn < 0) {
-            if (vcpu.accessMode() == GuestAccessMode.DIRECT) {
-                control.setGuestAccess(vcpu, GuestAccessMode.EMULATED);
-                DynamicHpmnRules.noteVisibleN(vcpu, vcpu.guestCountersLimit(), control);
-            }
-            return;
-        }
-        cpus.squeezed[c] = DynamicHpmnRules.takeGuestCounters(cpu, hpmn, control);
-        cpus.guestShare[c] = true;
-        cpus.hpmn[c] = hpmn;
-        DynamicHpmnRules.setAccess(vcpu, GuestAccessMode.DIRECT, control);
-        DynamicHpmnRules.noteVisibleN(vcpu, hpmn, control);
+        cpus.grantGuestShare(c, vcpu, cpu, wanted, granted, control);
     }
 
     @Override
