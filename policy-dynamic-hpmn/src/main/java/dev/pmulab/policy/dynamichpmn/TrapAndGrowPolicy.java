@@ -6,7 +6,6 @@ import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationOrder;
 import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.CpuView;
-import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.Settings;
