@@ -221,9 +221,9 @@ final class KvmArmPmuV3 {
 
     /**
      * §4.4 (RFC v8): refused once a vCPU ran, after a filter, or after SET_PMU; otherwise no event
-     * counters. The default PMU stays as a placeholder. The vCPUs may enter on any CPU a host PMU
-     * covers, which is every CPU, since the attribute only exists when the PMUs cover them all:
-     * supported_cpus stays as it is.
+     * counters. The VM's host PMU is left as the default one; with no event counters only the
+     * cycle counter uses it. The vCPUs may enter on any CPU a host PMU covers, which is every CPU,
+     * since the attribute only exists when the PMUs cover them all: supported_cpus stays as it is.
      */
     private static int setFixedCountersOnly(Vm kvm) {
         if (kvm.hasRanOnce || kvm.pmuFilter != null || kvm.pmuV3Explicit) {

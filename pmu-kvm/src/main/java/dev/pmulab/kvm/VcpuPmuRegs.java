@@ -73,8 +73,8 @@ public final class VcpuPmuRegs {
 
     /**
      * KVM_REQ_RELOAD_PMU, as processed before guest entry (§2.1, §1.6): drops bitmap bits of
-     * counters that are not implemented, and PMCR_EL0.LP that a userspace write left on a guest
-     * without PMUv3p5.
+     * counters at or above the guest's PMCR_EL0.N, and PMCR_EL0.LP that a userspace write left on
+     * a guest without PMUv3p5.
      */
     void reload() {
         long mask = implementedCounterMask();

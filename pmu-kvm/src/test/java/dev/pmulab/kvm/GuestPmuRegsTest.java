@@ -192,7 +192,7 @@ final class GuestPmuRegsTest {
         assertThat(regs.overflowStatus()).isEqualTo(0b100);
     }
 
-    /** The reset values are UNKNOWN but never show counters that are not implemented. */
+    /** The reset values are UNKNOWN but never show a counter at or above PMCR_EL0.N. */
     @Test
     void resetBitmapsAreMaskedToTheImplementedCounters() {
         Vcpu vcpu = TestHosts.homogeneous().createVm().createVcpu(0, PMU_FEATURES);

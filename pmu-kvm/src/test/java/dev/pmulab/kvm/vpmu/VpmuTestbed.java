@@ -38,7 +38,7 @@ final class VpmuTestbed {
     static final int TYPE_B = 10;
     static final int VCPU_PID = 100;
 
-    /** Every PMU here implements these; 0x0001 is not implemented, so it is the "counts nothing" event. */
+    /** Every PMU here implements these; PMCEID leaves 0x0001 clear, so it is the "counts nothing" event. */
     static final int[] EVENTS = {Events.SW_INCR, Events.L1D_CACHE_REFILL, Events.L1D_CACHE, Events.INST_RETIRED,
         Events.BR_MIS_PRED, Events.CPU_CYCLES, Events.CHAIN, Events.BR_RETIRED};
 
