@@ -1,5 +1,8 @@
 package dev.pmulab.api;
 
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import java.util.List;
 import java.util.Set;
@@ -48,4 +51,20 @@ public interface PolicyDescriptor {
 
     /** The Guice module for one run with these (validated) settings. */
     Module module(Settings settings);
+
+    /**
+     * The module of a policy that needs nothing else bound: {@code implementation} as its kind's
+     * policy interface, built by constructor injection. For example
+     * {@code return PolicyDescriptor.bindPolicy(AllocationPolicy.class, MyPolicy.class);}.
+     */
+    static <T> Module bindPolicy(Class<T> policyInterface, Class<? extends T> implementation) {
+        requireNonNull(policyInterface, "policyInterface is null");
+        requireNonNull(implementation, "implementation is null");
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(policyInterface).to(implementation);
+            }
+        };
+    }
 }

@@ -1,7 +1,6 @@
 package com.example.optin;
 
 import com.google.auto.service.AutoService;
-import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.PolicyBehavior;
@@ -54,11 +53,6 @@ public final class OptInReservationDescriptor implements PolicyDescriptor {
 
     @Override
     public Module module(Settings settings) {
-        return new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(AllocationPolicy.class).to(OptInReservationPolicy.class);
-            }
-        };
+        return PolicyDescriptor.bindPolicy(AllocationPolicy.class, OptInReservationPolicy.class);
     }
 }

@@ -3,7 +3,6 @@ package dev.pmulab.kvm.policy;
 import static java.util.Objects.requireNonNull;
 
 import com.google.auto.service.AutoService;
-import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.PolicyDescriptor;
@@ -37,11 +36,6 @@ public final class EmulatedDescriptor implements PolicyDescriptor {
     @Override
     public Module module(Settings settings) {
         requireNonNull(settings, "settings is null");
-        return new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(AllocationPolicy.class).to(EmulatedPolicy.class);
-            }
-        };
+        return PolicyDescriptor.bindPolicy(AllocationPolicy.class, EmulatedPolicy.class);
     }
 }

@@ -1,7 +1,6 @@
 package dev.pmulab.policy.composite;
 
 import com.google.auto.service.AutoService;
-import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.PolicyKind;
@@ -65,11 +64,6 @@ public final class SetPmuDescriptor implements PolicyDescriptor {
 
     @Override
     public Module module(Settings settings) {
-        return new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(SelectionPolicy.class).to(SetPmuPolicy.class);
-            }
-        };
+        return PolicyDescriptor.bindPolicy(SelectionPolicy.class, SetPmuPolicy.class);
     }
 }

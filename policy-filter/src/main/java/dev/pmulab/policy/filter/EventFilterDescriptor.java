@@ -1,7 +1,6 @@
 package dev.pmulab.policy.filter;
 
 import com.google.auto.service.AutoService;
-import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.pmulab.api.EventFilter;
 import dev.pmulab.api.FilterPolicy;
@@ -95,11 +94,6 @@ public final class EventFilterDescriptor implements PolicyDescriptor {
 
     @Override
     public Module module(Settings settings) {
-        return new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(FilterPolicy.class).to(EventFilterPolicy.class);
-            }
-        };
+        return PolicyDescriptor.bindPolicy(FilterPolicy.class, EventFilterPolicy.class);
     }
 }

@@ -3,7 +3,6 @@ package dev.pmulab.policy.statichpmn;
 import static java.util.Objects.requireNonNull;
 
 import com.google.auto.service.AutoService;
-import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.PolicyBehavior;
@@ -57,11 +56,6 @@ public final class StaticHpmnDescriptor implements PolicyDescriptor {
     @Override
     public Module module(Settings settings) {
         requireNonNull(settings, "settings is null");
-        return new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(AllocationPolicy.class).to(StaticHpmnPolicy.class);
-            }
-        };
+        return PolicyDescriptor.bindPolicy(AllocationPolicy.class, StaticHpmnPolicy.class);
     }
 }
