@@ -193,22 +193,16 @@ public final class VcpuPmuRegs {
      * @throws GuestSyncException for an access KVM makes UNDEFINED (index at or above N, EL2 or BRBE registers)
      */
     public long guestRead(PmuRegister reg, int n) {
-        long mask = implementedCounterMask();
         return switch (reg) {
-            case PMCR_EL0 -> pmcr();
-            case PMCNTENSET_EL0, PMCNTENCLR_EL0 -> pmcnten & mask;
-            case PMINTENSET_EL1, PMINTENCLR_EL1 -> pminten & mask;
-            case PMOVSSET_EL0, PMOVSCLR_EL0 -> pmovs & mask;
-            case PMSELR_EL0 -> pmselr;
+            // The saved state reads the same through a trap as through ONE_REG.
+            case PMCR_EL0, PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0,
+                    PMOVSCLR_EL0, PMSELR_EL0, PMCCNTR_EL0, PMCCFILTR_EL0, PMUSERENR_EL0 -> userGet(reg, n);
             case PMCEID0_EL0 -> vcpu.vm().pmu().pmceid0();
             case PMCEID1_EL0 -> vcpu.vm().pmu().pmceid1();
-            case PMCCNTR_EL0 -> counterValue(ARMV8_PMU_CYCLE_IDX);
-            case PMCCFILTR_EL0 -> pmccfiltr;
             case PMXEVCNTR_EL0 -> counterValue(checkedIndex(selected(), reg, n));
             case PMXEVTYPER_EL0 -> eventType(checkedIndex(selected(), reg, n));
             case PMEVCNTR_EL0 -> counterValue(checkedIndex(n, reg, n));
             case PMEVTYPER_EL0 -> eventType(checkedIndex(n, reg, n));
-            case PMUSERENR_EL0 -> pmuserenr;
             case PMMIR_EL1 -> 0; // RAZ: KVM does not describe the PMU's slots (§2.5)
             // Write-only, EL2 and BRBE registers: KVM gives the guest none of them.
             case PMSWINC_EL0, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1, HDFGRTR_EL2, HDFGWTR_EL2 ->

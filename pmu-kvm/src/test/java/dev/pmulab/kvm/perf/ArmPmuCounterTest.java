@@ -10,6 +10,7 @@ import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.RecordingCostSink;
 import org.junit.jupiter.api.Test;
 
 /** Which counter an event gets and how it is programmed: perf-core-and-costs.md §2, §3.2. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.RecordingCostSink;
 import org.junit.jupiter.api.Test;
 
 /** Rotation, the mux hrtimer and time accounting: perf-core-and-costs.md §1.5, §1.6. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.RecordingCostSink;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.RecordingCostSink;
 import org.junit.jupiter.api.Test;
 
 /** The scheduling rules of perf-core-and-costs.md §1: priorities, groups, greedy flexible placement, ERROR. */

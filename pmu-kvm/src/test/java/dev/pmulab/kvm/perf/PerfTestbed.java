@@ -7,6 +7,7 @@ import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuConfig;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.HostPmuDescriptor;
+import dev.pmulab.kvm.RecordingCostSink;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,6 +9,7 @@ import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.hw.Events;
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.RecordingCostSink;
 import dev.pmulab.kvm.perf.CounterAllocationOrder;
 import dev.pmulab.kvm.perf.PerfEvent;
 import dev.pmulab.kvm.perf.PerfEventState;
@@ -84,7 +85,7 @@ final class AllocationControlTest {
         t.sink.clear();
         t.kvm.control().reschedHostPerf(0, 0b111100);
         // perf_pmu_resched_update: out and back in under the new mask, C12 with one unit for the event.
-        assertThat(t.sink.charges()).containsExactly(new RecordingSink.Charge(0, KernelCost.PERF_PMU_RESCHED, 1));
+        assertThat(t.sink.charges()).containsExactly(new RecordingCostSink.Charge(0, KernelCost.PERF_PMU_RESCHED, 1));
         assertThat(pinned.hwIdx()).isEqualTo(2);
         assertThat(pinned.state()).isEqualTo(PerfEventState.ACTIVE);
         assertThat(t.perf.cntrMask(0)).isEqualTo(0b111100);

@@ -15,6 +15,7 @@ import dev.pmulab.kvm.HostPmuDescriptor;
 import dev.pmulab.kvm.KvmHost;
 import dev.pmulab.kvm.KvmPmuEventFilter;
 import dev.pmulab.kvm.KvmUapi;
+import dev.pmulab.kvm.RecordingCostSink;
 import dev.pmulab.kvm.UserPtr;
 import dev.pmulab.kvm.Vcpu;
 import dev.pmulab.kvm.Vm;
@@ -62,7 +63,7 @@ final class VpmuTestbed {
             .rate(Events.L1D_CACHE, 11, 1)
             .build();
 
-    final RecordingSink sink = new RecordingSink();
+    final RecordingCostSink sink = new RecordingCostSink();
     final PmuWorkMeter meter;
     final List<Pe> pes = new ArrayList<>();
     final PerfCore perf;

@@ -67,10 +67,7 @@ public final class GreedyGuest implements GuestPmuModel {
 
     @Override
     public void pmuInterrupt(GuestPmuPort port) {
-        long flags = port.read(PmuRegister.PMOVSCLR_EL0);
-        if (flags != 0) {
-            port.write(PmuRegister.PMOVSCLR_EL0, flags);
-        }
+        port.readAndClearOverflows();
     }
 
     @Override

@@ -33,4 +33,18 @@ public interface GuestPmuPort {
     default void write(PmuRegister reg, long value) {
         write(reg, 0, value);
     }
+
+    /**
+     * The first step of every guest PMU interrupt handler: read PMOVSCLR_EL0 and, if any flag is
+     * set, write the same bits back to clear them (a read of 0 was a spurious interrupt).
+     *
+     * @return the overflow flags that were set
+     */
+    default long readAndClearOverflows() {
+        long flags = read(PmuRegister.PMOVSCLR_EL0);
+        if (flags != 0) {
+            write(PmuRegister.PMOVSCLR_EL0, flags);
+        }
+        return flags;
+    }
 }

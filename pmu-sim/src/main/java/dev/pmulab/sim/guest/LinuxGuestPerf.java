@@ -287,11 +287,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (!booted) {
             return;
         }
-        long flags = port.read(PmuRegister.PMOVSCLR_EL0);
+        long flags = port.readAndClearOverflows();
         if (flags == 0) {
             return; // spurious: the level dropped before the handler ran
         }
-        port.write(PmuRegister.PMOVSCLR_EL0, flags);
         pmuDisable(port);
         for (int idx = 0; idx < 32; idx++) {
             GuestEvent e = onCounter[idx];

@@ -68,10 +68,7 @@ public final class WindowsCycleTickGuest implements GuestPmuModel {
     @Override
     public void pmuInterrupt(GuestPmuPort port) {
         // No interrupt-enabled counter: a spurious interrupt is acknowledged and ignored.
-        long flags = port.read(PmuRegister.PMOVSCLR_EL0);
-        if (flags != 0) {
-            port.write(PmuRegister.PMOVSCLR_EL0, flags);
-        }
+        port.readAndClearOverflows();
     }
 
     @Override

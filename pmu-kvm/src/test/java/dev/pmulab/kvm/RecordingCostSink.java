@@ -1,13 +1,11 @@
-package dev.pmulab.kvm.vpmu;
+package dev.pmulab.kvm;
 
-import dev.pmulab.kvm.CostSink;
-import dev.pmulab.kvm.KernelCost;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Records every charge, so a test can say which cost-table rows an operation charged, and where. */
-final class RecordingSink implements CostSink {
-    record Charge(int cpu, KernelCost cost, int units) {}
+public final class RecordingCostSink implements CostSink {
+    public record Charge(int cpu, KernelCost cost, int units) {}
 
     private final List<Charge> charges = new ArrayList<>();
 
@@ -16,21 +14,26 @@ final class RecordingSink implements CostSink {
         charges.add(new Charge(cpu, cost, units));
     }
 
-    List<Charge> charges() {
+    public List<Charge> charges() {
         return List.copyOf(charges);
     }
 
+    /** The charges of {@code cost}, in order. */
+    public List<Charge> of(KernelCost cost) {
+        return charges.stream().filter(c -> c.cost() == cost).toList();
+    }
+
     /** How many times {@code cost} was charged. */
-    long count(KernelCost cost) {
-        return charges.stream().filter(c -> c.cost() == cost).count();
+    public long count(KernelCost cost) {
+        return of(cost).size();
     }
 
     /** The costs charged, in order. */
-    List<KernelCost> costs() {
+    public List<KernelCost> costs() {
         return charges.stream().map(Charge::cost).toList();
     }
 
-    void clear() {
+    public void clear() {
         charges.clear();
     }
 }
