@@ -124,8 +124,13 @@ public final class Simulation {
     private long reschedsAtStart;
 
     // Measurements.
-    private final List<Long> loadSamples = new ArrayList<>();
-    private final List<Long> putSamples = new ArrayList<>();
+    // One port serves every guest kernel run, so a tick or an interrupt allocates nothing.
+    private final Port guestPort = new Port();
+    // vcpu_load and vcpu_put PMU work, one sample each, in growable arrays (no boxing per switch).
+    private long[] loadSamples = new long[1024];
+    private int loads;
+    private long[] putSamples = new long[1024];
+    private int puts;
 
     /**
      * @param scenario the validated scenario
@@ -839,7 +844,7 @@ public final class Simulation {
         }
         long pmuWork = sink.take(c.id);
         if (v.measured || v.pmu != null) {
-            loadSamples.add(pmuWork);
+            loadSamples = append(loadSamples, loads++, pmuWork);
         }
         return spendKernelNs(c, now, base + pmuWork);
     }
@@ -853,7 +858,7 @@ public final class Simulation {
             v.pmu.vcpuPut(now);
         }
         long pmuWork = sink.take(c.id);
-        putSamples.add(pmuWork);
+        putSamples = append(putSamples, puts++, pmuWork);
         return spendKernelNs(c, now, base + pmuWork);
     }
 
@@ -1011,7 +1016,7 @@ public final class Simulation {
             return now;
         }
         c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
-        Port port = new Port(c, v, now);
+        Port port = guestPort.enter(c, v, now);
         try {
             switch (work) {
                 case BOOT -> v.model.boot(port);
@@ -1047,14 +1052,16 @@ public final class Simulation {
 
     /** A guest PMU register access: the vPMU decides and charges; the time passes at EL1 or EL2. */
     private final class Port implements GuestPmuPort {
-        private final SimCpu c;
-        private final SimVcpu v;
+        private SimCpu c;
+        private SimVcpu v;
         long t;
 
-        Port(SimCpu c, SimVcpu v, long t) {
+        /** Points the port at {@code v} on {@code c} from {@code t}: guest kernel runs never nest. */
+        Port enter(SimCpu c, SimVcpu v, long t) {
             this.c = c;
             this.v = v;
             this.t = t;
+            return this;
         }
 
         @Override
@@ -1450,8 +1457,8 @@ public final class Simulation {
         m.put(Metric.GUEST_CYCLE_STALLS, stalls);
         m.put(Metric.GUEST_CRASHES, crashes);
         m.put(Metric.GUEST_VISIBLE_N_CHANGES, visibleN);
-        putSamples(m, loadSamples, Metric.HOST_VCPU_LOAD_NS_MEAN, Metric.HOST_VCPU_LOAD_NS_P99);
-        putSamples(m, putSamples, Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99);
+        putMeanAndP99(m, Arrays.copyOf(loadSamples, loads), Metric.HOST_VCPU_LOAD_NS_MEAN, Metric.HOST_VCPU_LOAD_NS_P99);
+        putMeanAndP99(m, Arrays.copyOf(putSamples, puts), Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99);
         m.put(Metric.HOST_PERF_RESCHEDS, perf.reschedCount() - reschedsAtStart);
         double covSum = 0;
         double covMin = Double.MAX_VALUE;
@@ -1490,13 +1497,18 @@ public final class Simulation {
         return m.build();
     }
 
-    private static void putSamples(MetricValues.Builder m, List<Long> samples, Metric mean, Metric p99) {
-        if (samples.isEmpty()) {
+    private static long[] append(long[] samples, int at, long value) {
+        long[] a = at < samples.length ? samples : Arrays.copyOf(samples, samples.length * 2);
+        a[at] = value;
+        return a;
+    }
+
+    private static void putMeanAndP99(MetricValues.Builder m, long[] a, Metric mean, Metric p99) {
+        if (a.length == 0) {
             m.notApplicable(mean);
             m.notApplicable(p99);
             return;
         }
-        long[] a = samples.stream().mapToLong(Long::longValue).toArray();
         double sum = 0;
         for (long x : a) {
             sum += x;
