@@ -221,12 +221,9 @@ public final class VcpuPmuRegs {
         long mask = implementedCounterMask();
         switch (reg) {
             case PMCR_EL0 -> handlePmcr(value);
-            case PMCNTENSET_EL0 -> pmcnten |= value & mask;
-            case PMCNTENCLR_EL0 -> pmcnten &= ~(value & mask);
-            case PMINTENSET_EL1 -> pminten |= value & mask;
-            case PMINTENCLR_EL1 -> pminten &= ~(value & mask);
-            case PMOVSSET_EL0 -> pmovs |= value & mask;
-            case PMOVSCLR_EL0 -> pmovs &= ~(value & mask);
+            // The SET/CLR pairs change the bitmaps as a ONE_REG write does.
+            case PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0, PMOVSCLR_EL0 ->
+                    userSet(reg, n, value);
             case PMSWINC_EL0 -> counterIncrement(value & mask, Events.SW_INCR);
             case PMSELR_EL0 -> pmselr = value & PMSELR_SEL_MASK;
             case PMCCNTR_EL0 -> pmccntr = value;

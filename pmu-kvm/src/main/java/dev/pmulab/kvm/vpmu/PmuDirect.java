@@ -202,14 +202,8 @@ final class PmuDirect {
         regs.userSet(PmuRegister.PMCR_EL0, 0, pe.readChecked(PmuRegister.PMCR_EL0, 0));
         regs.userSet(PmuRegister.PMSELR_EL0, 0, pe.readChecked(PmuRegister.PMSELR_EL0, 0));
         regs.userSet(PmuRegister.PMUSERENR_EL0, 0, pe.readChecked(PmuRegister.PMUSERENR_EL0, 0));
-        replaceBits(PmuRegister.PMCNTENCLR_EL0, PmuRegister.PMCNTENSET_EL0, gm,
-                pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0));
-        replaceBits(PmuRegister.PMINTENCLR_EL1, PmuRegister.PMINTENSET_EL1, gm,
-                pe.readChecked(PmuRegister.PMINTENSET_EL1, 0));
-        sysregs(5);
-        foldOverflows(pe, gm);
-        pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, gm);
-        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, gm);
+        sysregs(3);
+        saveEnablesAndOverflows(pe, gm);
         boolean hostRunning = (pe.readChecked(PmuRegister.MDCR_EL2, 0) & KvmCpu.MDCR_EL2_HPME) != 0;
         pe.writeChecked(PmuRegister.PMCR_EL0, 0, (hostPmcr & PMCR_STATEFUL & ~PMCR_E) | (hostRunning ? PMCR_E : 0));
         pe.writeChecked(PmuRegister.PMUSERENR_EL0, 0, hostPmuserenr);
@@ -222,6 +216,22 @@ final class PmuDirect {
     private void replaceBits(PmuRegister clr, PmuRegister set, long mask, long hw) {
         regs.userSet(clr, 0, mask);
         regs.userSet(set, 0, hw & mask);
+    }
+
+    /**
+     * The guest's PMCNTENSET and PMINTENSET bits of {@code counters} are read back into its saved
+     * state (two reads), their overflow flags folded, and both enables cleared on the PE, so the
+     * counters stop and raise nothing once they are no longer the guest's.
+     */
+    private void saveEnablesAndOverflows(Pe pe, long counters) {
+        replaceBits(PmuRegister.PMCNTENCLR_EL0, PmuRegister.PMCNTENSET_EL0, counters,
+                pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0));
+        replaceBits(PmuRegister.PMINTENCLR_EL1, PmuRegister.PMINTENSET_EL1, counters,
+                pe.readChecked(PmuRegister.PMINTENSET_EL1, 0));
+        sysregs(2);
+        foldOverflows(pe, counters);
+        pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, counters);
+        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, counters);
     }
 
     /** Overflow flags of {@code mask} move from the hardware to the virtual PMOVSSET: a read, and a clear if any. */
@@ -273,14 +283,7 @@ final class PmuDirect {
                 for (int i = lo; i < hi; i++) {
                     saveCounter(pe, i);
                 }
-                replaceBits(PmuRegister.PMCNTENCLR_EL0, PmuRegister.PMCNTENSET_EL0, moving,
-                        pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0));
-                replaceBits(PmuRegister.PMINTENCLR_EL1, PmuRegister.PMINTENSET_EL1, moving,
-                        pe.readChecked(PmuRegister.PMINTENSET_EL1, 0));
-                sysregs(2);
-                foldOverflows(pe, moving);
-                pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, moving);
-                pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, moving);
+                saveEnablesAndOverflows(pe, moving);
                 sysregs(2);
             } else {
                 for (int i = lo; i < hi; i++) {
