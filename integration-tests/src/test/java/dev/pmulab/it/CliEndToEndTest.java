@@ -63,6 +63,26 @@ final class CliEndToEndTest {
     }
 
     @Test
+    void trapsPrintsTheTrappedAccessesPerRegisterAfterTheTable() throws IOException {
+        Result r = pmulab("run", small().toString(), "--traps");
+        assertThat(r.status()).as(r.err()).isZero();
+        String traps = r.out().substring(r.out().indexOf("Guest PMU traps by register"));
+        String[] lines = traps.split("\n");
+        assertThat(lines[1]).startsWith("register").contains("emulated").contains("static-hpmn(");
+        // Emulated: PMCR_EL0 traps (the guest's perf start/stop); partitioned: untrapped, but PMOVSCLR still traps.
+        String pmcr = java.util.Arrays.stream(lines).filter(l -> l.startsWith("PMCR_EL0 ")).findFirst().orElseThrow();
+        String[] pmcrCells = pmcr.trim().split("\\s+");
+        assertThat(Long.parseLong(pmcrCells[1].replace(",", ""))).isGreaterThan(10);
+        assertThat(Long.parseLong(pmcrCells[2].replace(",", ""))).isLessThanOrEqualTo(2);
+        assertThat(traps).contains("PMOVSCLR_EL0").contains("\ntotal ");
+
+        Result csv = pmulab("compare", small().toString(), "--format", "csv", "--traps");
+        assertThat(csv.status()).isEqualTo(2);
+        assertThat(csv.err()).contains("--traps").contains("--format=table");
+        assertThat(csv.out()).isEmpty();
+    }
+
+    @Test
     void sameScenarioAndSeedGiveTheSameBytes() throws IOException {
         Path s = small();
         Result a = pmulab("compare", s.toString(), "--format", "json");

@@ -8,6 +8,7 @@ import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.plugin.PolicyRegistry;
 import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.RunReport;
+import dev.pmulab.sim.scenario.BuiltInScenarios;
 import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.ScenarioLoader;
 import java.util.LinkedHashMap;
@@ -31,6 +32,19 @@ final class Runs {
         Scenario s = ScenarioLoader.load("test.yaml", yaml);
         Comparison c = Comparison.plan(s, REGISTRY, policies, s.seed());
         return c.report(c.execute(2, n -> { }));
+    }
+
+    /** The report of comparing {@code policies} (empty: the scenario's) on the built-in scenario {@code name}. */
+    static ComparisonReport compareBuiltIn(String name, List<String> policies) {
+        Scenario s = BuiltInScenarios.load(name);
+        Comparison c = Comparison.plan(s, REGISTRY, policies, s.seed());
+        return c.report(c.execute(2, n -> { }));
+    }
+
+    /** The raw outcomes (with the per-register trap counts) of the built-in scenario {@code name}'s own runs. */
+    static List<Comparison.Outcome> executeBuiltIn(String name) {
+        Scenario s = BuiltInScenarios.load(name);
+        return Comparison.plan(s, REGISTRY, List.of(), s.seed()).execute(2, n -> { });
     }
 
     /** Column label to metrics, every run required to succeed. */

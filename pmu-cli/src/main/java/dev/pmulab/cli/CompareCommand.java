@@ -50,6 +50,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "Write the report into DIR (atomically) instead of printing it.")
     private Path out;
 
+    @Option(names = "--traps",
+            description = "After the table, the guests' trapped PMU accesses per register, one column per run.")
+    private boolean traps;
+
     @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
     private Long seed;
 
@@ -61,6 +65,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ReportFormat fmt = ReportFormat.fromCliName(format);
+        TrapBreakdown.requireTableFormat(traps, format);
         Scenario s = CommonOptions.scenario(scenario == null ? BuiltInScenarios.FLAGSHIP : scenario);
         Comparison c = Comparison.plan(s, common.registry(), policies, seed == null ? s.seed() : seed);
         int parallelism = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
@@ -76,8 +81,11 @@ final class CompareCommand implements Callable<Integer> {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ReportWriter.write(report, fmt, bytes);
             stdout.print(bytes.toString(StandardCharsets.UTF_8));
-            stdout.flush();
         }
+        if (traps) {
+            stdout.print(TrapBreakdown.render(c, outcomes));
+        }
+        stdout.flush();
         return report.failedRuns().isEmpty() ? 0 : 1;
     }
 }

@@ -35,12 +35,17 @@ final class RunCommand implements Callable<Integer> {
             description = "table, csv, json or html (default: ${DEFAULT-VALUE}).")
     private String format;
 
+    @Option(names = "--traps",
+            description = "After the table, the guests' trapped PMU accesses per register, one column per run.")
+    private boolean traps;
+
     @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
     private Long seed;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        TrapBreakdown.requireTableFormat(traps, format);
         Scenario s = CommonOptions.scenario(scenario);
         Comparison c = Comparison.plan(s, common.registry(), List.of(), seed == null ? s.seed() : seed);
         List<Comparison.Outcome> outcomes;
@@ -51,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ReportWriter.write(report, ReportFormat.fromCliName(format), bytes);
         stdout.print(bytes.toString(StandardCharsets.UTF_8));
+        if (traps) {
+            stdout.print(TrapBreakdown.render(c, outcomes));
+        }
         stdout.flush();
         return report.failedRuns().isEmpty() ? 0 : 1;
     }

@@ -2,9 +2,13 @@ package dev.pmulab.sim.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.metrics.MetricValues;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,13 +19,19 @@ import java.util.Optional;
  * @param error the failure, naming the policy and the hook where one is to blame; empty when ok
  * @param events discrete events the engine processed (for {@code pmulab bench})
  * @param simulatedNs simulated time the run covered
+ * @param guestTrapsByRegister every guest's trapped PMU accesses, summed per register (registers
+ *     with none are absent; empty for a failed run): which accesses a policy leaves trapping
  */
 public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Optional<String> error, long events,
-        long simulatedNs) {
+        long simulatedNs, Map<PmuRegister, Long> guestTrapsByRegister) {
     public RunResult {
         requireNonNull(metrics, "metrics is null");
         costsUsed = List.copyOf(costsUsed);
         requireNonNull(error, "error is null");
+        requireNonNull(guestTrapsByRegister, "guestTrapsByRegister is null");
+        // EnumMap keeps the registers in the architecture's order, which the printout follows.
+        guestTrapsByRegister = guestTrapsByRegister.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new EnumMap<>(guestTrapsByRegister));
     }
 
     public boolean ok() {
@@ -29,6 +39,6 @@ public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Opt
     }
 
     public static RunResult failed(String error, List<CostModel.Use> costsUsed, long events, long simulatedNs) {
-        return new RunResult(MetricValues.empty(), costsUsed, Optional.of(error), events, simulatedNs);
+        return new RunResult(MetricValues.empty(), costsUsed, Optional.of(error), events, simulatedNs, Map.of());
     }
 }

@@ -165,7 +165,9 @@ public final class Simulation {
             if (failure != null) {
                 return RunResult.failed(failure, costs.used(), events, endNs);
             }
-            return new RunResult(metrics(), costs.used(), java.util.Optional.empty(), events, endNs);
+            MetricValues metrics = metrics();
+            return new RunResult(metrics, costs.used(), java.util.Optional.empty(), events, endNs,
+                    guestTrapsByRegister());
         } catch (PolicyFailure | ControlRefusedException e) {
             return RunResult.failed(e.getMessage(), costs.used(), events, endNs);
         }
@@ -1357,6 +1359,17 @@ public final class Simulation {
 
     // =============================================================================================
     // Metrics (docs/metrics.md defines each)
+
+    /** Every guest's trapped PMU accesses per register, summed over vCPUs. */
+    private Map<PmuRegister, Long> guestTrapsByRegister() {
+        java.util.EnumMap<PmuRegister, Long> sum = new java.util.EnumMap<>(PmuRegister.class);
+        for (SimVcpu v : vcpus) {
+            if (v.pmu != null) {
+                v.pmu.stats().trapsByRegister().forEach((reg, n) -> sum.merge(reg, n, Long::sum));
+            }
+        }
+        return sum;
+    }
 
     private MetricValues metrics() {
         MetricValues.Builder m = MetricValues.builder();

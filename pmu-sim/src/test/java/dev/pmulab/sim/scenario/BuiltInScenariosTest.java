@@ -55,7 +55,8 @@ final class BuiltInScenariosTest {
         assertThat(rec.groups()).hasSize(15);
         assertThat(rec.sampling()).isEqualTo(Sampling.frequencyHz(1000));
         assertThat(s.run()).isEqualTo(new RunLength.UntilWorkDone("vm0", 9_000_000_000L, 60_000_000_000L));
-        assertThat(s.policies().allocation()).extracting(PolicyChoice::name).containsExactly("emulated", "static-hpmn");
+        assertThat(s.policies().allocation()).extracting(PolicyChoice::name)
+                .containsExactly("emulated", "static-hpmn", "vcpu-load-resched", "sysfs-writable", "trap-and-grow");
     }
 
     @Test
@@ -107,9 +108,9 @@ final class BuiltInScenariosTest {
     void sysfsScenarioSchedulesItsWritesInsideTheRun() {
         Scenario s = BuiltInScenarios.load("sysfs-admin-writes");
         assertThat(s.adminWrites()).containsExactly(
-                new AdminWrite(500_000_000L, "reserved_host_counters", 2),
-                new AdminWrite(1_000_000_000L, "reserved_host_counters", 4),
-                new AdminWrite(1_500_000_000L, "reserved_host_counters", -1));
+                new AdminWrite(500_000_000L, "reserved_host_counters", 4),
+                new AdminWrite(1_000_000_000L, "reserved_host_counters", 1),
+                new AdminWrite(1_500_000_000L, "reserved_host_counters", 2));
         assertThat(s.adminWrites()).allSatisfy(w -> assertThat(w.atNs()).isLessThan(s.run().limitNs()));
     }
 

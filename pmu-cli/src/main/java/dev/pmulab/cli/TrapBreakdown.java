@@ -1,0 +1,93 @@
+package dev.pmulab.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.report.ReportFormat;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code --traps}: the guests' trapped PMU accesses per register, one column per run. It answers
+ * the question a trap count alone leaves open, which accesses a policy still leaves trapping
+ * (PMEVTYPER and PMOVS under the partitioning series' FGT set, everything under TPM).
+ */
+final class TrapBreakdown {
+    private TrapBreakdown() {}
+
+    /** The breakdown goes after a table only: csv, json and html stay exactly their format. */
+    static void requireTableFormat(boolean traps, String format) {
+        if (traps && ReportFormat.fromCliName(format) != ReportFormat.TABLE) {
+            throw new IllegalArgumentException("--traps prints a table after the report, so it needs --format=table, not "
+                    + format);
+        }
+    }
+
+    static String render(Comparison comparison, List<Comparison.Outcome> outcomes) {
+        requireNonNull(comparison, "comparison is null");
+        requireNonNull(outcomes, "outcomes is null");
+        Set<PmuRegister> registers = EnumSet.noneOf(PmuRegister.class);
+        for (Comparison.Outcome o : outcomes) {
+            registers.addAll(o.result().guestTrapsByRegister().keySet());
+        }
+        List<String> headers = new ArrayList<>();
+        headers.add("register");
+        for (Comparison.Outcome o : outcomes) {
+            headers.add(o.run().labels().get(comparison.comparedKind()));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (PmuRegister reg : registers) {
+            List<String> row = new ArrayList<>();
+            row.add(reg.name());
+            for (Comparison.Outcome o : outcomes) {
+                row.add(cell(o, o.result().guestTrapsByRegister().getOrDefault(reg, 0L)));
+            }
+            rows.add(row);
+        }
+        List<String> total = new ArrayList<>();
+        total.add("total");
+        for (Comparison.Outcome o : outcomes) {
+            total.add(cell(o, o.result().guestTrapsByRegister().values().stream().mapToLong(Long::longValue).sum()));
+        }
+        rows.add(total);
+
+        int[] widths = new int[headers.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = headers.get(i).length();
+            for (List<String> row : rows) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder("\nGuest PMU traps by register (all vCPUs; PMEVCNTR/PMEVTYPER summed over n):\n");
+        line(out, headers, widths);
+        List<String> rule = new ArrayList<>();
+        for (int w : widths) {
+            rule.add("-".repeat(w));
+        }
+        line(out, rule, widths);
+        for (List<String> row : rows) {
+            line(out, row, widths);
+        }
+        return out.toString();
+    }
+
+    private static String cell(Comparison.Outcome o, long n) {
+        return o.result().ok() ? String.format(Locale.ROOT, "%,d", n) : "failed";
+    }
+
+    private static void line(StringBuilder out, List<String> cells, int[] widths) {
+        for (int i = 0; i < cells.size(); i++) {
+            String c = cells.get(i);
+            if (i == 0) {
+                out.append(c).append(" ".repeat(widths[i] - c.length()));
+            } else {
+                out.append("  ").append(" ".repeat(widths[i] - c.length())).append(c);
+            }
+        }
+        out.append('\n');
+    }
+}
