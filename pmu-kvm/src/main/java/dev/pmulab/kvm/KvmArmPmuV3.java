@@ -1,10 +1,11 @@
 package dev.pmulab.kvm;
 
-import static dev.pmulab.kvm.Errno.EBUSY;
-import static dev.pmulab.kvm.Errno.EFAULT;
-import static dev.pmulab.kvm.Errno.EINVAL;
-import static dev.pmulab.kvm.Errno.ENODEV;
-import static dev.pmulab.kvm.Errno.ENXIO;
+import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EBUSY;
+import static dev.pmulab.api.Errno.EFAULT;
+import static dev.pmulab.api.Errno.EINVAL;
+import static dev.pmulab.api.Errno.ENODEV;
+import static dev.pmulab.api.Errno.ENXIO;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT;

@@ -1,8 +1,9 @@
 package dev.pmulab.kvm;
 
-import static dev.pmulab.kvm.Errno.EBUSY;
-import static dev.pmulab.kvm.Errno.EEXIST;
-import static dev.pmulab.kvm.Errno.EINVAL;
+import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EBUSY;
+import static dev.pmulab.api.Errno.EEXIST;
+import static dev.pmulab.api.Errno.EINVAL;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;

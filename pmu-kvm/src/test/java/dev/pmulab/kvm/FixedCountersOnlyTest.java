@@ -1,12 +1,13 @@
 package dev.pmulab.kvm;
 
+import dev.pmulab.api.Errno;
 import static dev.pmulab.hw.PmuRegister.PMCEID0_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCEID1_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCR_EL0;
-import static dev.pmulab.kvm.Errno.EBUSY;
-import static dev.pmulab.kvm.Errno.EINVAL;
-import static dev.pmulab.kvm.Errno.ENXIO;
+import static dev.pmulab.api.Errno.EBUSY;
+import static dev.pmulab.api.Errno.EINVAL;
+import static dev.pmulab.api.Errno.ENXIO;
 import static dev.pmulab.kvm.KvmPmuEventFilter.allow;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;

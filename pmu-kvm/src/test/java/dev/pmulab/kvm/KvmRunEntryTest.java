@@ -1,8 +1,9 @@
 package dev.pmulab.kvm;
 
-import static dev.pmulab.kvm.Errno.EBUSY;
-import static dev.pmulab.kvm.Errno.EINVAL;
-import static dev.pmulab.kvm.Errno.ENOEXEC;
+import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EBUSY;
+import static dev.pmulab.api.Errno.EINVAL;
+import static dev.pmulab.api.Errno.ENOEXEC;
 import static dev.pmulab.kvm.KvmPmuEventFilter.allow;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER;

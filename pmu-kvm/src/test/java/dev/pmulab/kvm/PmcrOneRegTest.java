@@ -1,15 +1,16 @@
 package dev.pmulab.kvm;
 
+import dev.pmulab.api.Errno;
 import static dev.pmulab.hw.PmuRegister.PMCCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCEID0_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVTYPER_EL0;
-import static dev.pmulab.kvm.Errno.EFAULT;
-import static dev.pmulab.kvm.Errno.EINVAL;
-import static dev.pmulab.kvm.Errno.ENOENT;
-import static dev.pmulab.kvm.Errno.ENOEXEC;
+import static dev.pmulab.api.Errno.EFAULT;
+import static dev.pmulab.api.Errno.EINVAL;
+import static dev.pmulab.api.Errno.ENOENT;
+import static dev.pmulab.api.Errno.ENOEXEC;
 import static dev.pmulab.kvm.KvmUapi.ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;

@@ -1,8 +1,9 @@
 package dev.pmulab.kvm;
 
+import dev.pmulab.api.Errno;
 import static dev.pmulab.hw.PmuRegister.PMCEID0_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCEID1_EL0;
-import static dev.pmulab.kvm.Errno.EINVAL;
+import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.kvm.KvmPmuEventFilter.allow;
 import static dev.pmulab.kvm.KvmPmuEventFilter.deny;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;

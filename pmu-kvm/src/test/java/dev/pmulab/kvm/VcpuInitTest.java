@@ -1,8 +1,9 @@
 package dev.pmulab.kvm;
 
-import static dev.pmulab.kvm.Errno.EEXIST;
-import static dev.pmulab.kvm.Errno.EINVAL;
-import static dev.pmulab.kvm.Errno.ENOENT;
+import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EEXIST;
+import static dev.pmulab.api.Errno.EINVAL;
+import static dev.pmulab.api.Errno.ENOENT;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PSCI_0_2;

@@ -1,5 +1,6 @@
 package dev.pmulab.kvm;
 
+import dev.pmulab.api.Errno;
 import static dev.pmulab.hw.PmuRegister.PMCCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENCLR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
@@ -13,7 +14,7 @@ import static dev.pmulab.hw.PmuRegister.PMOVSSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMSELR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVTYPER_EL0;
-import static dev.pmulab.kvm.Errno.EINVAL;
+import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.kvm.GuestSyncException.ESR_ELx_EC_UNKNOWN;
 import static dev.pmulab.kvm.KvmUapi.ARMV8_PMU_MAX_GENERAL_COUNTERS;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;

@@ -1,5 +1,6 @@
 package dev.pmulab.policy.composite;
 
+import dev.pmulab.api.Errno;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package dev.pmulab.policy.composite;
 
+import dev.pmulab.api.Errno;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.HostView;

@@ -1,5 +1,6 @@
 package dev.pmulab.policy.composite;
 
+import dev.pmulab.api.Errno;
 import static dev.pmulab.policy.composite.Fakes.cores;
 import static dev.pmulab.policy.composite.Fakes.vm;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package dev.pmulab.policy.composite;
 
+import dev.pmulab.api.Errno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -25,6 +26,6 @@ final class SelectionDescriptorsTest {
     void errnoNames() {
         assertThat(Errno.name(-16)).isEqualTo("-EBUSY");
         assertThat(Errno.name(-22)).isEqualTo("-EINVAL");
-        assertThat(Errno.name(-99)).isEqualTo("errno -99");
+        assertThat(Errno.name(-99)).isEqualTo("-errno 99");
     }
 }

@@ -1,9 +1,12 @@
-package dev.pmulab.kvm;
+package dev.pmulab.api;
 
 /**
- * The Linux errno values (include/uapi/asm-generic/errno-base.h) that the KVM calls of this package
- * return negated, as the kernel's ioctl handlers do: {@code -EBUSY}, never -1 plus a global errno.
+ * The Linux errno values (include/uapi/asm-generic/errno-base.h) that KVM's calls return negated, as
+ * the kernel's ioctl handlers do: {@code -EBUSY}, never -1 plus a global errno. The SPI's
+ * {@link VmmPmuControl} returns them, so a policy names them with these constants and the simulator
+ * and every plugin spell them the same way in messages.
  */
+@Stable(since = "0.1")
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
@@ -18,7 +21,10 @@ public final class Errno {
 
     private Errno() {}
 
-    /** The symbolic name of an errno, negated or not: {@code name(-16)} is "-EBUSY", 0 is "0". */
+    /**
+     * The symbolic name of an errno, negated or not: {@code name(-16)} is "-EBUSY", 0 is "0", and a
+     * value without a name here keeps its number: {@code name(-99)} is "-errno 99".
+     */
     public static String name(int errno) {
         if (errno == 0) {
             return "0";
