@@ -48,6 +48,7 @@ final class PartitioningPoliciesSideBySideTest {
     @Test
     void guestPerfRecordEveryPartitioningPolicyCutsTrapsTenfoldAndSystemTime() {
         Map<String, MetricValues> m = metrics(compareBuiltIn("guest-perf-record", List.of()));
+        assertNoIsolationBreaches(m);
         assertThat(m.keySet()).containsAll(PARTITIONING).contains("emulated");
         double emulatedTraps = value(m, "emulated", Metric.GUEST_PMU_TRAPS);
         double emulatedTrapNs = value(m, "emulated", Metric.GUEST_PMU_TRAP_NS);
@@ -101,6 +102,7 @@ final class PartitioningPoliciesSideBySideTest {
     void hostProfilingStaticCostsCoverageAndVcpuLoadReschedCostsLoadLatency() {
         Map<String, MetricValues> m = metrics(compareBuiltIn("host-profiling-beside-guests",
                 List.of("static-hpmn", "vcpu-load-resched")));
+        assertNoIsolationBreaches(m);
         assertThat(value(m, "static-hpmn", Metric.HOST_EVENT_COVERAGE_PCT))
                 .isLessThan(value(m, "vcpu-load-resched", Metric.HOST_EVENT_COVERAGE_PCT));
         assertThat(value(m, "vcpu-load-resched", Metric.HOST_VCPU_LOAD_NS_P99))
@@ -125,6 +127,8 @@ final class PartitioningPoliciesSideBySideTest {
         Scenario s = BuiltInScenarios.load("sysfs-admin-writes");
         assertThat(s.adminWrites()).hasSizeGreaterThanOrEqualTo(2);
         Map<String, MetricValues> m = metrics(compareBuiltIn("sysfs-admin-writes", List.of()));
+        // The whole run, writes included (EveryScenarioEveryPolicyTest sees only its first 60 ms).
+        assertNoIsolationBreaches(m);
         assertThat(value(m, "sysfs-writable", Metric.HOST_PERF_RESCHEDS))
                 .isEqualTo((double) s.adminWrites().size() * s.host().cpuCount());
         // The guests see PMCR_EL0.N move with the writes; under the other two policies it never does.
@@ -132,10 +136,36 @@ final class PartitioningPoliciesSideBySideTest {
         assertThat(value(m, "static-hpmn", Metric.GUEST_VISIBLE_N_CHANGES)).isZero();
     }
 
+    /**
+     * Writing -1 under running, profiling guests ends the partition: they go back to the emulated
+     * vPMU, see PMCR_EL0.N change, and nothing of theirs reaches the host. (The emulated vPMU's
+     * reschedules then run on other CPUs from inside a guest's PMU interrupt handler: the engine
+     * once lost the handler's place there.)
+     */
+    @Test
+    void sysfsWritableEndsThePartitionUnderRunningGuests() {
+        String yaml = BuiltInScenarios.yaml("sysfs-admin-writes")
+                .replace("{at: 500ms, knob: reserved_host_counters, value: 4}",
+                        "{at: 500ms, knob: reserved_host_counters, value: 2}")
+                .replace("{at: 1s, knob: reserved_host_counters, value: 1}",
+                        "{at: 1s, knob: reserved_host_counters, value: 4}")
+                .replace("{at: 1500ms, knob: reserved_host_counters, value: 2}",
+                        "{at: 1500ms, knob: reserved_host_counters, value: -1}");
+        assertThat(yaml).contains("value: 2}\n").contains("value: 4}\n").contains("value: -1}\n");
+        Map<String, MetricValues> m = metrics(compare(yaml, List.of("sysfs-writable")));
+        assertNoIsolationBreaches(m);
+        // 3 writes x 8 CPUs, then the emulated vPMU's own reschedules after the -1.
+        assertThat(value(m, "sysfs-writable", Metric.HOST_PERF_RESCHEDS)).isGreaterThan(3 * 8);
+        assertThat(value(m, "sysfs-writable", Metric.GUEST_VISIBLE_N_CHANGES)).isPositive();
+    }
+
     /** Colton Lewis's third objection to trap-and-grow, and the cap that answers it. */
     @Test
     void trapAndGrowChangesVisibleNAndAGreedyGuestStarvesTheHostUnlessCapped() {
-        var runs = compareBuiltIn("greedy-guest-trap-and-grow", List.of()).runs().stream()
+        var report = compareBuiltIn("greedy-guest-trap-and-grow", List.of());
+        report.runs().forEach(r -> assertThat(r.metrics().get(Metric.ISOLATION_BREACHES))
+                .as("%s isolation breaches", r.label(PolicyKind.ALLOCATION)).hasValue(0.0));
+        var runs = report.runs().stream()
                 .filter(r -> r.label(PolicyKind.ALLOCATION).startsWith("trap-and-grow")).toList();
         assertThat(runs).hasSize(2);
         MetricValues uncapped = runs.stream().filter(r -> r.label(PolicyKind.ALLOCATION).contains("cap=31"))
@@ -165,5 +195,10 @@ final class PartitioningPoliciesSideBySideTest {
         assertThat(ratio).isBetween(5.0, 10.0);
         assertThat(value(m, "static-hpmn", Metric.GUEST_PMU_TRAP_NS))
                 .isLessThan(value(m, "emulated", Metric.GUEST_PMU_TRAP_NS) / 10);
+    }
+
+    private static void assertNoIsolationBreaches(Map<String, MetricValues> m) {
+        m.forEach((policy, v) -> assertThat(v.get(Metric.ISOLATION_BREACHES)).as("%s isolation breaches", policy)
+                .hasValue(0.0));
     }
 }

@@ -125,7 +125,13 @@ public final class Simulation {
 
     // Measurements.
     // One port serves every guest kernel run, so a tick or an interrupt allocates nothing.
-    private final Port guestPort = new Port();
+    /**
+     * Guest kernel ports, reused so an access allocates nothing, one per nesting level: a trapped
+     * access on one CPU can make KVM charge another CPU, whose owed kernel time is spent at once and
+     * may run that CPU's guest PMU interrupt handler before the first access returns.
+     */
+    private Port[] guestPorts = {new Port()};
+    private int guestPortDepth;
     // vcpu_load and vcpu_put PMU work, one sample each, in growable arrays (no boxing per switch).
     private long[] loadSamples = new long[1024];
     private int loads;
@@ -170,6 +176,11 @@ public final class Simulation {
                     guestTrapsByRegister());
         } catch (PolicyFailure | ControlRefusedException e) {
             return RunResult.failed(e.getMessage(), costs.used(), events, endNs);
+        } catch (RuntimeException e) {
+            // A fault of the simulator itself, not of the scenario or a policy: this run fails with
+            // what and where, and the other runs of the comparison still report.
+            return RunResult.failed("internal error of the simulator after " + events + " events: " + e,
+                    costs.used(), events, endNs);
         }
     }
 
@@ -1018,7 +1029,13 @@ public final class Simulation {
             return now;
         }
         c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
-        Port port = guestPort.enter(c, v, now);
+        if (guestPortDepth == guestPorts.length) {
+            guestPorts = Arrays.copyOf(guestPorts, guestPorts.length * 2);
+            for (int i = guestPortDepth; i < guestPorts.length; i++) {
+                guestPorts[i] = new Port();
+            }
+        }
+        Port port = guestPorts[guestPortDepth++].enter(c, v, now);
         try {
             switch (work) {
                 case BOOT -> v.model.boot(port);
@@ -1028,6 +1045,8 @@ public final class Simulation {
         } catch (GuestUndefinedException e) {
             // An UNDEFINED the guest did not expect on a register its PMU has: Linux oopses.
             v.crashed = true;
+        } finally {
+            guestPortDepth--;
         }
         if (v.model.crashed()) {
             v.crashed = true;
@@ -1058,7 +1077,7 @@ public final class Simulation {
         private SimVcpu v;
         long t;
 
-        /** Points the port at {@code v} on {@code c} from {@code t}: guest kernel runs never nest. */
+        /** Points the port at {@code v} on {@code c} from {@code t}, for one guest kernel run. */
         Port enter(SimCpu c, SimVcpu v, long t) {
             this.c = c;
             this.v = v;
