@@ -18,16 +18,42 @@ public final class EventRates {
 
     public static final EventRates NONE = new EventRates(new int[0], new long[0]);
 
+    /**
+     * Events below this are looked up in a dense table: the common events (0x00..0xff) that every
+     * profile sets. At most 2 KiB per object, and there are a few per CPU and per VM.
+     */
+    private static final int DENSE_LIMIT = 0x100;
+
     private final int[] events;
     private final long[] ratesQ32;
+    /** ratesQ32 indexed by event number, up to the highest event below DENSE_LIMIT: an O(1) lookup. */
+    private final long[] dense;
 
     private EventRates(int[] events, long[] ratesQ32) {
         this.events = events;
         this.ratesQ32 = ratesQ32;
+        int top = 0;
+        for (int e : events) {
+            if (e < DENSE_LIMIT) {
+                top = Math.max(top, e + 1);
+            }
+        }
+        this.dense = new long[top];
+        for (int i = 0; i < events.length; i++) {
+            if (events[i] < DENSE_LIMIT) {
+                dense[events[i]] = ratesQ32[i];
+            }
+        }
     }
 
     /** The rate of {@code event} in Q32.32 events per ns; 0 when the context does not generate it. */
     public long rateQ32(int event) {
+        if (event >= 0 && event < dense.length) {
+            return dense[event];
+        }
+        if (event < DENSE_LIMIT) {
+            return 0; // below the limit and past the table: not generated
+        }
         int i = Arrays.binarySearch(events, event);
         return i >= 0 ? ratesQ32[i] : 0;
     }
