@@ -134,14 +134,33 @@ public final class Pe {
     // Derived from the state above and the context; refreshed by refresh(), never on the advance path.
     private long countingMask; // counters that count in the current context
     private long rateDrivenMask; // counting counters whose events come from the context's rates
-    private final long[] rateQ32 = new long[32];
     /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
-    private final long[] eventRateQ32 = new long[32];
+    private final long[] rateQ32 = new long[32];
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
+    private long overflowAt64Mask; // counters whose overflow is at bit 63 (overflowsAt64), as of refresh()
     /** A write changed state the derived masks depend on; {@link #ensureFresh()} recomputes them. */
     private boolean dirty;
+
+    // Caches of pure functions of the registers, kept up to date where the registers are written.
+    /** effectiveHpmn(), updated with every write of {@code mdcr}. */
+    private int effHpmn;
+    /** The event each counter's rate is looked up by, or -1 for none (SW_INCR, CHAIN, not implemented). */
+    private final int[] rateEvent = new int[32];
+    /** Counters (and C) whose filter bits let them count at EL0, EL1, EL2: filtered() per level, precomputed. */
+    private long filterPassEl0;
+    private long filterPassEl1;
+    private long filterPassEl2;
+    /** The context's rates changed and rateQ32 has not been looked up again yet (refresh() does it). */
+    private boolean ratesStale;
+    /**
+     * Whether derived state must be recomputed as soon as it may change. Only BRBE makes refresh()
+     * more than a function of the registers and the context: it latches a pause at the time it runs.
+     * Without BRBE a context switch or a write just marks the state dirty, and the next advance,
+     * overflow query or PMSWINC recomputes it once.
+     */
+    private final boolean eagerRefresh;
 
     public Pe(PmuConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -160,13 +179,14 @@ public final class Pe {
         this.counterWidthMask = p5 ? -1L : LOW32;
         this.pmceid0 = config.pmceid0();
         this.pmceid1 = config.pmceid1();
+        this.eagerRefresh = config.brbe();
         reset();
     }
 
     /** Warm reset: MDCR_EL2.HPMN = N, everything the Arm ARM leaves UNKNOWN to 0 (model choice D9). */
     public void reset() {
         pmcr = 0;
-        mdcr = n;
+        setMdcr(n);
         cnten = 0;
         inten = 0;
         ovs = 0;
@@ -183,10 +203,12 @@ public final class Pe {
         hdfgwtr = 0;
         java.util.Arrays.fill(fracQ32, 0);
         cyclePrescale = 0;
+        rateEvent[CYCLE_COUNTER] = Events.CPU_CYCLES;
         for (int i = 0; i < n; i++) {
-            resolveEventRate(i);
+            evtyperChanged(i);
         }
-        eventRateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
+        ccfiltrChanged();
+        rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
         refresh();
     }
 
@@ -202,11 +224,16 @@ public final class Pe {
      * FEAT_HPMN0) behaves as the configured {@link ReservedHpmnChoice}.
      */
     public int effectiveHpmn() {
+        return effHpmn;
+    }
+
+    private void setMdcr(long value) {
+        mdcr = value;
         int hpmn = (int) (mdcr & MDCR_HPMN);
         if (hpmn > n || (hpmn == 0 && !config.hpmn0())) {
-            return config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0;
+            hpmn = config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0;
         }
-        return hpmn;
+        effHpmn = hpmn;
     }
 
     /** GetNumEventCountersAccessible(): effective HPMN at EL0/EL1 (EL2 is enabled), N at EL2. */
@@ -228,6 +255,16 @@ public final class Pe {
             return false;
         }
         return inFirstRange(i) ? (pmcr & PMCR_LP) != 0 : (mdcr & MDCR_HLP) != 0;
+    }
+
+    /** overflowsAt64 for every counter at once, for refresh(): the advance path reads the mask. */
+    private long computeOverflowAt64Mask() {
+        long m = (pmcr & PMCR_LC) != 0 ? C_BIT : 0;
+        if (version.atLeast(PmuVersion.P5)) {
+            long r1 = firstRangeEventMask();
+            m |= ((pmcr & PMCR_LP) != 0 ? r1 : 0) | ((mdcr & MDCR_HLP) != 0 ? lowBits(n) & ~r1 : 0);
+        }
+        return m;
     }
 
     private long firstRangeEventMask() {
@@ -257,7 +294,7 @@ public final class Pe {
     }
 
     /** The Non-secure rows of the filtering table (Arm ARM D13.6; pmuv3-architecture.md §1.6). */
-    private boolean filtered(long filter) {
+    private static boolean filtered(ExceptionLevel el, long filter) {
         return switch (el) {
             case EL0 -> ((filter & EVTYPER_U) != 0) != ((filter & EVTYPER_NSU) != 0);
             case EL1 -> ((filter & EVTYPER_P) != 0) != ((filter & EVTYPER_NSK) != 0);
@@ -453,7 +490,9 @@ public final class Pe {
 
     /** Reads a register whose access {@link #check} allowed at the current level. */
     public long readChecked(PmuRegister reg, int index) {
-        ensureFresh();
+        if (eagerRefresh) {
+            ensureFresh(); // BRBFCR_EL1.PAUSED is latched by refresh()
+        }
         long accessMask = accessMask();
         return switch (reg) {
             case PMCR_EL0 -> {
@@ -487,7 +526,9 @@ public final class Pe {
 
     /** Writes a register whose access {@link #check} allowed at the current level. */
     public void writeChecked(PmuRegister reg, int index, long value) {
-        ensureFresh();
+        if (eagerRefresh) {
+            ensureFresh(); // a BRBE pause latches on the state before this write
+        }
         long accessMask = accessMask();
         switch (reg) {
             case PMCR_EL0 -> {
@@ -511,13 +552,20 @@ public final class Pe {
             case PMOVSCLR_EL0 -> ovs &= ~(value & accessMask);
             case PMINTENSET_EL1 -> inten |= value & accessMask;
             case PMINTENCLR_EL1 -> inten &= ~(value & accessMask);
-            case PMSWINC_EL0 -> softwareIncrement(value & accessMask & ~C_BIT);
+            case PMSWINC_EL0 -> {
+                ensureFresh(); // what counts decides what increments
+                softwareIncrement(value & accessMask & ~C_BIT);
+            }
             case PMSELR_EL0 -> pmselr = (int) (value & 0x1f); // never checked against HPMN (§1.3)
             case PMCCNTR_EL0 -> ccntr = value;
-            case PMCCFILTR_EL0 -> ccfiltr = value & FILTER_BITS;
+            case PMCCFILTR_EL0 -> {
+                ccfiltr = value & FILTER_BITS;
+                ccfiltrChanged();
+            }
             case PMXEVTYPER_EL0 -> {
                 if (pmselr == CYCLE_COUNTER) {
                     ccfiltr = value & FILTER_BITS;
+                    ccfiltrChanged();
                 } else {
                     writeChecked(PmuRegister.PMEVTYPER_EL0, pmselr, value);
                 }
@@ -532,10 +580,10 @@ public final class Pe {
             case PMEVTYPER_EL0 -> {
                 if (!cuIgnored(index)) {
                     evtyper[index] = value & evtyperWritable;
-                    resolveEventRate(index);
+                    evtyperChanged(index);
                 }
             }
-            case MDCR_EL2 -> mdcr = value & mdcrWritable;
+            case MDCR_EL2 -> setMdcr(value & mdcrWritable);
             case BRBCR_EL1 -> brbcrEl1 = value & BRBCR_MASK;
             case BRBCR_EL2 -> brbcrEl2 = value & BRBCR_MASK;
             case BRBFCR_EL1 -> {
@@ -603,15 +651,21 @@ public final class Pe {
         requireNonNull(level, "level is null");
         requireNonNull(newRates, "newRates is null");
         advanceTo(time);
+        if (level == el && newRates == rates) {
+            // Same context: refresh() would derive what advanceTo left in force (it refreshes at
+            // every split point, and nothing else changed), so there is nothing to do.
+            return;
+        }
         this.el = level;
         if (newRates != rates) {
             this.rates = newRates;
-            for (int i = 0; i < n; i++) {
-                resolveEventRate(i);
-            }
-            eventRateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
+            ratesStale = true;
         }
-        refresh();
+        if (eagerRefresh) {
+            refresh();
+        } else {
+            dirty = true;
+        }
     }
 
     /**
@@ -655,6 +709,9 @@ public final class Pe {
      * context. Splits only at overflows that freeze counters or pause BRBE, at their exact time.
      */
     public void advanceTo(long time) {
+        if (time == now && !eagerRefresh) {
+            return; // nothing to count; derived state is recomputed when next needed
+        }
         ensureFresh();
         if (time < now) {
             throw new IllegalArgumentException("time goes backwards: " + time + " < " + now);
@@ -727,7 +784,7 @@ public final class Pe {
             evcntr[i] = updated;
         }
         long wraps;
-        if (overflowsAt64(i)) {
+        if ((overflowAt64Mask & (1L << i)) != 0) {
             wraps = Long.compareUnsigned(updated, old) < 0 ? 1 : 0;
         } else {
             long low = (old & LOW32) + Math.min(events, Long.MAX_VALUE - LOW32);
@@ -765,7 +822,7 @@ public final class Pe {
     /** Increments counter {@code i} needs before its next overflow (2^64 is reported as Long.MIN_VALUE). */
     private long incrementsToOverflow(int i) {
         long value = i == CYCLE_COUNTER ? ccntr : evcntr[i];
-        if (overflowsAt64(i)) {
+        if ((overflowAt64Mask & (1L << i)) != 0) {
             return -value; // unsigned 2^64 - value; 0 means a full 2^64
         }
         return (1L << 32) - (value & LOW32);
@@ -785,7 +842,7 @@ public final class Pe {
                 return Long.MAX_VALUE;
             }
             long first = incrementsToOverflow(even);
-            if (overflowsAt64(even) || first == 0 || k == 0 || k < 0) {
+            if ((overflowAt64Mask & (1L << even)) != 0 || first == 0 || k == 0 || k < 0) {
                 // CHAIN only makes sense over a 32-bit overflow (§2.10); a 64-bit carry or 2^32 carries
                 // away is beyond any simulated time.
                 return k == 1 && first > 0 ? timeToEvents(even, 0, first) : Long.MAX_VALUE;
@@ -894,6 +951,9 @@ public final class Pe {
 
     private void refresh() {
         dirty = false;
+        if (ratesStale) {
+            resolveRates();
+        }
         // BRBE first: a pause depends only on flags and controls, and does not change counting.
         updateBrbeFreeze();
         // CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5), for every counter at once.
@@ -904,37 +964,31 @@ public final class Pe {
         boolean hpmd = el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P1) && (mdcr & MDCR_HPMD) != 0;
         boolean r1Frozen = firstRangeFrozen();
         long stopped = (hpmd || r1Frozen ? r1 : 0) | (secondRangeFrozen() ? r2 : 0);
-        long counting = 0;
-        long rateDriven = 0;
-        long candidates = enabled & ~stopped;
-        for (long m = candidates; m != 0; m &= m - 1) {
-            int i = Long.numberOfTrailingZeros(m);
-            if (filtered(evtyper[i])) {
-                continue;
-            }
-            counting |= 1L << i;
-            long rate = eventRateQ32[i];
-            rateQ32[i] = rate;
-            if (rate != 0) {
-                rateDriven |= 1L << i;
-            }
-        }
+        long filterPass = switch (el) {
+            case EL0 -> filterPassEl0;
+            case EL1 -> filterPassEl1;
+            case EL2 -> filterPassEl2;
+        };
+        long counting = enabled & ~stopped & filterPass & ~C_BIT;
         // The cycle counter is first-range; prohibition and freeze stop it only with PMCR.DP,
         // and HCCD (p5) stops it at EL2 regardless.
         boolean ccEnabled = (cnten & C_BIT) != 0 && (pmcr & PMCR_E) != 0
                 && !((hpmd || r1Frozen) && (pmcr & PMCR_DP) != 0)
                 && !(el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MDCR_HCCD) != 0);
-        if (ccEnabled && !filtered(ccfiltr)) {
-            counting |= C_BIT;
-            long rate = eventRateQ32[CYCLE_COUNTER];
-            rateQ32[CYCLE_COUNTER] = rate;
-            if (rate != 0) {
-                rateDriven |= C_BIT;
+        if (ccEnabled) {
+            counting |= filterPass & C_BIT;
+        }
+        long rateDriven = 0;
+        for (long m = counting; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
+            if (rateQ32[i] != 0) {
+                rateDriven |= 1L << i;
             }
         }
         countingMask = counting;
         rateDrivenMask = rateDriven;
         freezeSensitiveMask = computeFreezeSensitive();
+        overflowAt64Mask = computeOverflowAt64Mask();
     }
 
     /**
@@ -942,10 +996,33 @@ public final class Pe {
      * SW_INCR and CHAIN (counted by software and by carries), and nothing for an event the PE does
      * not implement (PMUv3p8 behaviour, model choice D8).
      */
-    private void resolveEventRate(int i) {
+    private void evtyperChanged(int i) {
         int event = (int) (evtyper[i] & version.eventNumberMask());
-        eventRateQ32[i] = event == Events.SW_INCR || event == Events.CHAIN || !config.implementsEvent(event)
-                ? 0 : rates.rateQ32(event);
+        rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !config.implementsEvent(event) ? -1 : event;
+        rateQ32[i] = rateEvent[i] < 0 ? 0 : rates.rateQ32(rateEvent[i]);
+        setFilterPass(i, evtyper[i]);
+    }
+
+    private void ccfiltrChanged() {
+        setFilterPass(CYCLE_COUNTER, ccfiltr);
+    }
+
+    /** Records in the per-level masks whether counter {@code i}'s filter bits let it count at each level. */
+    private void setFilterPass(int i, long filter) {
+        long bit = 1L << i;
+        filterPassEl0 = (filterPassEl0 & ~bit) | (filtered(ExceptionLevel.EL0, filter) ? 0 : bit);
+        filterPassEl1 = (filterPassEl1 & ~bit) | (filtered(ExceptionLevel.EL1, filter) ? 0 : bit);
+        filterPassEl2 = (filterPassEl2 & ~bit) | (filtered(ExceptionLevel.EL2, filter) ? 0 : bit);
+    }
+
+    /** Looks every counter's event up in the context's rates, once per change of rates. */
+    private void resolveRates() {
+        ratesStale = false;
+        for (int i = 0; i < n; i++) {
+            int event = rateEvent[i];
+            rateQ32[i] = event < 0 ? 0 : rates.rateQ32(event);
+        }
+        rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
     }
 
     /** Counters whose next overflow changes what counts (freeze) or pauses BRBE, so an advance must split there. */
