@@ -148,7 +148,7 @@ public final class Pe {
     private int effHpmn;
     /** The event each counter's rate is looked up by, or -1 for none (SW_INCR, CHAIN, not implemented). */
     private final int[] rateEvent = new int[32];
-    /** Counters (and C) whose filter bits let them count at EL0, EL1, EL2: filtered() per level, precomputed. */
+    /** Counters (and C) whose filter bits let them count at EL0, EL1, EL2 (setFilterPass). */
     private long filterPassEl0;
     private long filterPassEl1;
     private long filterPassEl2;
@@ -161,6 +161,8 @@ public final class Pe {
      * overflow query or PMSWINC recomputes it once.
      */
     private final boolean eagerRefresh;
+    /** Which of events 0x00..0xff the PE implements, as a bitmap (see implementsEvent). */
+    private final long[] implementedCommonEvents = new long[4];
 
     public Pe(PmuConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -180,6 +182,11 @@ public final class Pe {
         this.pmceid0 = config.pmceid0();
         this.pmceid1 = config.pmceid1();
         this.eagerRefresh = config.brbe();
+        for (int e = 0; e < 0x100; e++) {
+            if (config.implementsEvent(e)) {
+                implementedCommonEvents[e >>> 6] |= 1L << e;
+            }
+        }
         reset();
     }
 
@@ -291,15 +298,6 @@ public final class Pe {
     public boolean counts(int i) {
         ensureFresh();
         return i >= 0 && i < 32 && (countingMask & (1L << i)) != 0;
-    }
-
-    /** The Non-secure rows of the filtering table (Arm ARM D13.6; pmuv3-architecture.md §1.6). */
-    private static boolean filtered(ExceptionLevel el, long filter) {
-        return switch (el) {
-            case EL0 -> ((filter & EVTYPER_U) != 0) != ((filter & EVTYPER_NSU) != 0);
-            case EL1 -> ((filter & EVTYPER_P) != 0) != ((filter & EVTYPER_NSK) != 0);
-            case EL2 -> (filter & EVTYPER_NSH) == 0;
-        };
     }
 
     /**
@@ -578,8 +576,10 @@ public final class Pe {
                 }
             }
             case PMEVTYPER_EL0 -> {
-                if (!cuIgnored(index)) {
-                    evtyper[index] = value & evtyperWritable;
+                long typer = value & evtyperWritable;
+                if (!cuIgnored(index) && typer != evtyper[index]) {
+                    // perf rewrites the same type at every event add: nothing derived changes then.
+                    evtyper[index] = typer;
                     evtyperChanged(index);
                 }
             }
@@ -998,7 +998,7 @@ public final class Pe {
      */
     private void evtyperChanged(int i) {
         int event = (int) (evtyper[i] & version.eventNumberMask());
-        rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !config.implementsEvent(event) ? -1 : event;
+        rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event) ? -1 : event;
         rateQ32[i] = rateEvent[i] < 0 ? 0 : rates.rateQ32(rateEvent[i]);
         setFilterPass(i, evtyper[i]);
     }
@@ -1007,12 +1007,26 @@ public final class Pe {
         setFilterPass(CYCLE_COUNTER, ccfiltr);
     }
 
-    /** Records in the per-level masks whether counter {@code i}'s filter bits let it count at each level. */
+    /** PmuConfig.implementsEvent, from a bitmap for the common events (0x00..0xff). */
+    private boolean implementsEvent(int event) {
+        if (event >= 0 && event < 0x100) {
+            return (implementedCommonEvents[event >>> 6] & (1L << event)) != 0;
+        }
+        return config.implementsEvent(event);
+    }
+
+    /**
+     * Records in the per-level masks whether counter {@code i}'s filter bits let it count at each
+     * level: the Non-secure rows of the filtering table (Arm ARM D13.6; pmuv3-architecture.md §1.6).
+     */
     private void setFilterPass(int i, long filter) {
         long bit = 1L << i;
-        filterPassEl0 = (filterPassEl0 & ~bit) | (filtered(ExceptionLevel.EL0, filter) ? 0 : bit);
-        filterPassEl1 = (filterPassEl1 & ~bit) | (filtered(ExceptionLevel.EL1, filter) ? 0 : bit);
-        filterPassEl2 = (filterPassEl2 & ~bit) | (filtered(ExceptionLevel.EL2, filter) ? 0 : bit);
+        boolean el0 = ((filter & EVTYPER_U) != 0) == ((filter & EVTYPER_NSU) != 0);
+        boolean el1 = ((filter & EVTYPER_P) != 0) == ((filter & EVTYPER_NSK) != 0);
+        boolean el2 = (filter & EVTYPER_NSH) != 0;
+        filterPassEl0 = (filterPassEl0 & ~bit) | (el0 ? bit : 0);
+        filterPassEl1 = (filterPassEl1 & ~bit) | (el1 ? bit : 0);
+        filterPassEl2 = (filterPassEl2 & ~bit) | (el2 ? bit : 0);
     }
 
     /** Looks every counter's event up in the context's rates, once per change of rates. */
