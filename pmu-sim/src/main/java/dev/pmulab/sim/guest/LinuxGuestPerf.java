@@ -53,6 +53,13 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private int nCounters;
     private boolean multiplexing;
     private boolean booted;
+    /**
+     * Execution not yet added to the ground truth of the events on counters: every guest access
+     * accounts a few ns, and adding (a + b) ns at one rate is exactly adding a then b, so time at
+     * the same rates is summed and added once, before the events on counters change or a truth is read.
+     */
+    private EventRates pendingRates;
+    private long pendingNs;
 
     /** One perf event of the guest. */
     private static final class GuestEvent {
@@ -210,6 +217,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
 
     /** armv8pmu_get_event_idx: CPU_CYCLES on PMCCNTR when free, otherwise the lowest free counter. */
     private boolean assign(GuestEvent e) {
+        flushTruth();
         if (e.event == Events.CPU_CYCLES && onCounter[CYCLE_IDX] == null) {
             e.idx = CYCLE_IDX;
             onCounter[CYCLE_IDX] = e;
@@ -226,6 +234,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     }
 
     private void release(GuestEvent e) {
+        flushTruth();
         onCounter[e.idx] = null;
         e.idx = -1;
     }
@@ -268,6 +277,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         e.measured += delta;
         e.countSinceTick += delta;
         // Compare like with like: what the guest has read against what had happened by then.
+        flushTruth();
         e.truthAtRead = e.truth.events();
     }
 
@@ -308,15 +318,33 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     @Override
     public void accountExecution(ExceptionLevel el, EventRates rates, long ns) {
         // perf's default event counts the guest's user and kernel levels, so every level counts.
+        if (ns <= 0) {
+            return;
+        }
+        if (rates != pendingRates) {
+            flushTruth();
+            pendingRates = rates;
+        }
+        pendingNs += ns;
+    }
+
+    /** Adds the pending execution to the ground truth of every event on a counter. */
+    private void flushTruth() {
+        if (pendingNs == 0) {
+            return;
+        }
+        long ns = pendingNs;
+        pendingNs = 0;
         for (GuestEvent e : onCounter) {
             if (e != null) {
-                e.truth.add(ns, rates.rateQ32(e.event));
+                e.truth.add(ns, pendingRates.rateQ32(e.event));
             }
         }
     }
 
     @Override
     public List<Accuracy> accuracy() {
+        flushTruth();
         List<Accuracy> out = new ArrayList<>();
         for (GuestEvent e : flexible) {
             long truth = e.truthAtRead;
