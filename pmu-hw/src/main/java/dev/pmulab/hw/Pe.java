@@ -142,10 +142,19 @@ public final class Pe {
     private long overflowAt64Mask; // counters whose overflow is at bit 63 (overflowsAt64), as of refresh()
     /** A write changed state the derived masks depend on; {@link #ensureFresh()} recomputes them. */
     private boolean dirty;
+    /**
+     * The last finite nextOverflowTime(). Advancing without a state change does not move the instant
+     * a counter overflows (an advance in steps equals one advance), so it stands until a write, a
+     * refresh, or time reaching it. Long.MIN_VALUE: nothing cached.
+     */
+    private long nextOverflowCached = NO_OVERFLOW_CACHED;
+    private static final long NO_OVERFLOW_CACHED = Long.MIN_VALUE;
 
     // Caches of pure functions of the registers, kept up to date where the registers are written.
     /** effectiveHpmn(), updated with every write of {@code mdcr}. */
     private int effHpmn;
+    /** accessMask() at EL0/EL1: the first range and C. At EL2 it is implementedMask. */
+    private long guestAccessMask;
     /** The event each counter's rate is looked up by, or -1 for none (SW_INCR, CHAIN, not implemented). */
     private final int[] rateEvent = new int[32];
     /** Counters (and C) whose filter bits let them count at EL0, EL1, EL2 (setFilterPass). */
@@ -241,6 +250,7 @@ public final class Pe {
             hpmn = config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0;
         }
         effHpmn = hpmn;
+        guestAccessMask = lowBits(hpmn) | C_BIT;
     }
 
     /** GetNumEventCountersAccessible(): effective HPMN at EL0/EL1 (EL2 is enabled), N at EL2. */
@@ -599,18 +609,32 @@ public final class Pe {
             case HDFGWTR_EL2 -> hdfgwtr = value & HDFGWTR_PMU_MASK;
             case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1 -> throw new IllegalStateException(reg + " is read-only");
         }
-        if (reg != PmuRegister.PMSELR_EL0 && reg != PmuRegister.PMUSERENR_EL0 && reg != PmuRegister.PMINTENSET_EL1
-                && reg != PmuRegister.PMINTENCLR_EL1 && reg != PmuRegister.HDFGRTR_EL2
-                && reg != PmuRegister.HDFGWTR_EL2) {
+        nextOverflowCached = NO_OVERFLOW_CACHED;
+        if ((NO_DERIVED_STATE & (1L << reg.ordinal())) == 0) {
             // A driver writes several registers in a row; what counts is recomputed once, before
             // anything depends on it (no time passes between the writes).
             dirty = true;
         }
     }
 
+    /** Registers (bits by ordinal) that nothing derived by refresh() depends on. */
+    private static final long NO_DERIVED_STATE = ordinalBits(PmuRegister.PMSELR_EL0, PmuRegister.PMUSERENR_EL0,
+            PmuRegister.PMINTENSET_EL1, PmuRegister.PMINTENCLR_EL1, PmuRegister.HDFGRTR_EL2, PmuRegister.HDFGWTR_EL2);
+
+    private static long ordinalBits(PmuRegister... regs) {
+        long bits = 0;
+        for (PmuRegister r : regs) {
+            if (r.ordinal() >= 64) {
+                throw new IllegalStateException("PmuRegister outgrew a 64-bit mask");
+            }
+            bits |= 1L << r.ordinal();
+        }
+        return bits;
+    }
+
     /** The PMCNTEN/PMINTEN/PMOVS/PMSWINC bits accessible at the current level, plus C (GetPMUWriteMask). */
     private long accessMask() {
-        return lowBits(accessibleCounters(el)) | C_BIT;
+        return el == ExceptionLevel.EL2 ? implementedMask : guestAccessMask;
     }
 
     /**
@@ -924,6 +948,9 @@ public final class Pe {
      */
     public long nextOverflowTime() {
         ensureFresh();
+        if (nextOverflowCached > now) {
+            return nextOverflowCached;
+        }
         long m = countingMask & inten;
         long best = Long.MAX_VALUE;
         while (m != 0) {
@@ -934,7 +961,11 @@ public final class Pe {
                 best = dt;
             }
         }
-        return best == Long.MAX_VALUE || best > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + best;
+        if (best == Long.MAX_VALUE || best > Long.MAX_VALUE - now) {
+            return Long.MAX_VALUE;
+        }
+        nextOverflowCached = now + best;
+        return nextOverflowCached;
     }
 
     /**
@@ -951,6 +982,7 @@ public final class Pe {
 
     private void refresh() {
         dirty = false;
+        nextOverflowCached = NO_OVERFLOW_CACHED;
         if (ratesStale) {
             resolveRates();
         }
