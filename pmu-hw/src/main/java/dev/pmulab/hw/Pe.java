@@ -135,7 +135,11 @@ public final class Pe {
     private long countingMask; // counters that count in the current context
     private long rateDrivenMask; // counting counters whose events come from the context's rates
     /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
-    private final long[] rateQ32 = new long[32];
+    private long[] rateQ32 = new long[32];
+    /** The rates rateQ32 was looked up in (null: not all of it), and the previous ones kept aside. */
+    private EventRates rateQ32For;
+    private long[] otherRateQ32 = new long[32];
+    private EventRates otherRateQ32For;
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
@@ -225,6 +229,8 @@ public final class Pe {
         }
         ccfiltrChanged();
         rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
+        rateQ32For = ratesStale ? null : rates;
+        otherRateQ32For = null;
         refresh();
     }
 
@@ -1032,6 +1038,10 @@ public final class Pe {
         int event = (int) (evtyper[i] & version.eventNumberMask());
         rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event) ? -1 : event;
         rateQ32[i] = rateEvent[i] < 0 ? 0 : rates.rateQ32(rateEvent[i]);
+        otherRateQ32For = null;
+        if (ratesStale) {
+            rateQ32For = null;
+        }
         setFilterPass(i, evtyper[i]);
     }
 
@@ -1064,6 +1074,20 @@ public final class Pe {
     /** Looks every counter's event up in the context's rates, once per change of rates. */
     private void resolveRates() {
         ratesStale = false;
+        // A guest access that traps goes EL1 -> EL2 -> EL1, each with its own rates: keep the last
+        // two lookups and swap between them while no PMEVTYPER changes.
+        long[] swap = otherRateQ32;
+        EventRates swapFor = otherRateQ32For;
+        if (swapFor == rates || rateQ32For != null) {
+            otherRateQ32 = rateQ32;
+            otherRateQ32For = rateQ32For;
+            rateQ32 = swap;
+            rateQ32For = swapFor;
+            if (swapFor == rates) {
+                return;
+            }
+        }
+        rateQ32For = rates;
         for (int i = 0; i < n; i++) {
             int event = rateEvent[i];
             rateQ32[i] = event < 0 ? 0 : rates.rateQ32(event);
