@@ -504,6 +504,32 @@ public final class Pe {
 
     /** Reads a register whose access {@link #check} allowed at the current level. */
     public long readChecked(PmuRegister reg, int index) {
+        // The registers read on every event add, interrupt and guest access, by identity so that a
+        // call with a constant register inlines to its one case; the rest in readAny.
+        if (!eagerRefresh) {
+            if (reg == PmuRegister.PMEVCNTR_EL0) {
+                return cuIgnored(index) ? 0 : evcntr[index];
+            }
+            if (reg == PmuRegister.PMCCNTR_EL0) {
+                return ccntr;
+            }
+            if (reg == PmuRegister.PMOVSCLR_EL0 || reg == PmuRegister.PMOVSSET_EL0) {
+                return ovs & accessMask();
+            }
+            if (reg == PmuRegister.PMCNTENSET_EL0 || reg == PmuRegister.PMCNTENCLR_EL0) {
+                return cnten & accessMask();
+            }
+            if (reg == PmuRegister.PMINTENSET_EL1 || reg == PmuRegister.PMINTENCLR_EL1) {
+                return inten & accessMask();
+            }
+            if (reg == PmuRegister.MDCR_EL2) {
+                return mdcr;
+            }
+        }
+        return readAny(reg, index);
+    }
+
+    private long readAny(PmuRegister reg, int index) {
         if (eagerRefresh) {
             ensureFresh(); // BRBFCR_EL1.PAUSED is latched by refresh()
         }
@@ -540,6 +566,41 @@ public final class Pe {
 
     /** Writes a register whose access {@link #check} allowed at the current level. */
     public void writeChecked(PmuRegister reg, int index, long value) {
+        // The registers perf's event add/del and the guest drivers write most, by identity so that a
+        // call with a constant register inlines to its one case; the rest (and BRBE PEs) in writeAny.
+        if (!eagerRefresh) {
+            if (reg == PmuRegister.PMCNTENCLR_EL0) {
+                cnten &= ~(value & accessMask());
+            } else if (reg == PmuRegister.PMCNTENSET_EL0) {
+                cnten |= value & accessMask();
+            } else if (reg == PmuRegister.PMOVSCLR_EL0) {
+                ovs &= ~(value & accessMask());
+            } else if (reg == PmuRegister.PMEVCNTR_EL0) {
+                if (!cuIgnored(index)) {
+                    evcntr[index] = value & counterWidthMask;
+                }
+            } else if (reg == PmuRegister.PMCCNTR_EL0) {
+                ccntr = value;
+            } else if (reg == PmuRegister.PMINTENCLR_EL1) {
+                inten &= ~(value & accessMask());
+                nextOverflowCached = NO_OVERFLOW_CACHED; // nothing refresh() derives depends on PMINTEN
+                return;
+            } else if (reg == PmuRegister.PMINTENSET_EL1) {
+                inten |= value & accessMask();
+                nextOverflowCached = NO_OVERFLOW_CACHED;
+                return;
+            } else {
+                writeAny(reg, index, value);
+                return;
+            }
+            nextOverflowCached = NO_OVERFLOW_CACHED;
+            dirty = true;
+            return;
+        }
+        writeAny(reg, index, value);
+    }
+
+    private void writeAny(PmuRegister reg, int index, long value) {
         if (eagerRefresh) {
             ensureFresh(); // a BRBE pause latches on the state before this write
         }
