@@ -29,16 +29,17 @@ final class Runs {
 
     /** The report of comparing {@code policies} (names of one kind; empty: the scenario's) on {@code yaml}. */
     static ComparisonReport compare(String yaml, List<String> policies) {
-        Scenario s = ScenarioLoader.load("test.yaml", yaml);
+        return compare(ScenarioLoader.load("test.yaml", yaml), policies);
+    }
+
+    private static ComparisonReport compare(Scenario s, List<String> policies) {
         Comparison c = Comparison.plan(s, REGISTRY, policies, s.seed());
         return c.report(c.execute(2, n -> { }));
     }
 
     /** The report of comparing {@code policies} (empty: the scenario's) on the built-in scenario {@code name}. */
     static ComparisonReport compareBuiltIn(String name, List<String> policies) {
-        Scenario s = BuiltInScenarios.load(name);
-        Comparison c = Comparison.plan(s, REGISTRY, policies, s.seed());
-        return c.report(c.execute(2, n -> { }));
+        return compare(BuiltInScenarios.load(name), policies);
     }
 
     /** The raw outcomes (with the per-register trap counts) of the built-in scenario {@code name}'s own runs. */

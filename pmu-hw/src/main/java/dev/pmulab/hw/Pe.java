@@ -159,7 +159,14 @@ public final class Pe {
     private int effHpmn;
     /** accessMask() at EL0/EL1: the first range and C. At EL2 it is implementedMask. */
     private long guestAccessMask;
-    /** The event each counter's rate is looked up by, or -1 for none (SW_INCR, CHAIN, not implemented). */
+    /** Not an event number (they are at most 16 bits): the counter's count comes from no rate. */
+    private static final int NOT_RATE_DRIVEN = -1;
+
+    /**
+     * The event each counter counts at a rate from the context's {@link EventRates}, or
+     * {@link #NOT_RATE_DRIVEN} when nothing the PE executes drives it: SW_INCR (software writes),
+     * CHAIN (its even neighbour's carries) and events the PE does not implement.
+     */
     private final int[] rateEvent = new int[32];
     /** Counters (and C) whose filter bits let them count at EL0, EL1, EL2 (setFilterPass). */
     private long filterPassEl0;
@@ -1097,8 +1104,9 @@ public final class Pe {
      */
     private void evtyperChanged(int i) {
         int event = (int) (evtyper[i] & version.eventNumberMask());
-        rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event) ? -1 : event;
-        rateQ32[i] = rateEvent[i] < 0 ? 0 : rates.rateQ32(rateEvent[i]);
+        rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event)
+                ? NOT_RATE_DRIVEN : event;
+        rateQ32[i] = rateEvent[i] == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(rateEvent[i]);
         otherRateQ32For = null;
         if (ratesStale) {
             rateQ32For = null;
@@ -1151,7 +1159,7 @@ public final class Pe {
         rateQ32For = rates;
         for (int i = 0; i < n; i++) {
             int event = rateEvent[i];
-            rateQ32[i] = event < 0 ? 0 : rates.rateQ32(event);
+            rateQ32[i] = event == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(event);
         }
         rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
     }

@@ -124,6 +124,23 @@ final class DynamicHpmnRules {
         }
     }
 
+    /**
+     * Moves the split on a CPU with one reschedule whatever sits where (an administrator's write,
+     * §6.4). When the range of a loaded direct guest shrinks, HPMN falls first so KVM saves the
+     * counters the guest loses before host events are scheduled onto them (perf_pmu_resched_update's
+     * callback sits between sched-out and sched-in); otherwise host events leave the counters first.
+     */
+    static void moveSplit(CpuView cpu, int hpmn, boolean directGuestLoaded, AllocationControl control) {
+        long hostMask = hostRange(cpu.counters(), hpmn);
+        if (directGuestLoaded && hpmn < cpu.hpmn()) {
+            control.setHpmn(cpu.id(), hpmn);
+            control.reschedHostPerf(cpu.id(), hostMask);
+        } else {
+            control.reschedHostPerf(cpu.id(), hostMask);
+            control.setHpmn(cpu.id(), hpmn);
+        }
+    }
+
     static boolean eligible(VcpuView vcpu, boolean optIn) {
         return vcpu.pmuEnabled() && (!optIn || vcpu.partitionRequested());
     }

@@ -92,17 +92,7 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
                 cpus.hpmn[i] = n;
             } else {
                 int h = DynamicHpmnRules.hpmnForReserved(n, cpu.hpmn0(), next);
-                if (direct != null && h < cpu.hpmn()) {
-                    // The loaded guest's range shrinks: HPMN moves first, so KVM saves the counters the
-                    // guest loses before host events are scheduled onto them (an isolation breach
-                    // otherwise); perf_pmu_resched_update's callback sits between sched-out and sched-in.
-                    control.setHpmn(cpu.id(), h);
-                    control.reschedHostPerf(cpu.id(), DynamicHpmnRules.hostRange(n, h));
-                } else {
-                    // It grows (or no guest is loaded): host events leave the counters first.
-                    control.reschedHostPerf(cpu.id(), DynamicHpmnRules.hostRange(n, h));
-                    control.setHpmn(cpu.id(), h);
-                }
+                DynamicHpmnRules.moveSplit(cpu, h, direct != null, control);
                 cpus.hpmn[i] = h;
                 if (direct != null) {
                     // The running guest's PMCR_EL0.N follows HPMN at once; counters it loses are the
