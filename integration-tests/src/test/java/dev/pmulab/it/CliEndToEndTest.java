@@ -83,6 +83,26 @@ final class CliEndToEndTest {
     }
 
     @Test
+    void benchMeasuresEachPolicyAndTheParallelComparison() throws IOException {
+        Result r = pmulab("bench", small().toString(), "--warmup", "1");
+        assertThat(r.status()).as(r.err()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines[0]).isEqualTo("scenario small: 2 runs");
+        // One line per policy: the events the run processed and the guest accesses behind them.
+        assertThat(lines[1]).contains("emulated").contains(" events ").contains("M events/s").contains("x real time")
+                .contains("guest PMU accesses").endsWith("(ok)");
+        assertThat(lines[2]).contains("static-hpmn(").endsWith("(ok)");
+        long emulatedAccesses = Long.parseLong(lines[1].replaceAll(".* ([0-9,]+) guest PMU accesses.*", "$1")
+                .replace(",", ""));
+        assertThat(emulatedAccesses).isPositive();
+        assertThat(r.out()).contains("one at a time: ").contains("all at once on ");
+
+        Result bad = pmulab("bench", small().toString(), "--warmup", "-1");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--warmup must be 0 or more");
+    }
+
+    @Test
     void sameScenarioAndSeedGiveTheSameBytes() throws IOException {
         Path s = small();
         Result a = pmulab("compare", s.toString(), "--format", "json");

@@ -34,30 +34,44 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--policies", split = ",", paramLabel = "NAME", description = "Policies to run (default: the scenario's).")
     private List<String> policies = List.of();
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+            description = "Unmeasured runs of each policy before its measured one, so the JIT has compiled the "
+                    + "hot path (default: ${DEFAULT-VALUE}; a cold run includes compilation).")
+    private int warmup;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Scenario s = CommonOptions.scenario(scenario == null ? BuiltInScenarios.FLAGSHIP : scenario);
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more, not " + warmup);
+        }
         Comparison c = Comparison.plan(s, common.registry(), policies, s.seed());
         out.printf(Locale.ROOT, "scenario %s: %d runs%n", s.name(), c.runs().size());
         long totalEvents = 0;
         double totalSim = 0;
-        long serialStart = System.nanoTime();
-        for (Comparison.PlannedRun run : c.runs()) {
-            Comparison one = Comparison.plan(s, common.registry(),
-                    List.of(run.labels().get(c.comparedKind()).replaceAll("\\(.*", "")), s.seed());
+        double serialWall = 0;
+        for (int r = 0; r < c.runs().size(); r++) {
+            Comparison.PlannedRun run = c.runs().get(r);
+            // The planned run itself: two columns of one policy with different settings stay apart.
+            Comparison one = c.only(r);
+            for (int i = 0; i < warmup; i++) {
+                one.execute(1, n -> { });
+            }
             long t0 = System.nanoTime();
             var outcome = one.execute(1, n -> { }).get(0);
             double wall = (System.nanoTime() - t0) / 1e9;
+            serialWall += wall;
             long ev = outcome.result().events();
+            long accesses = outcome.result().guestPmuAccesses();
             double sim = outcome.result().simulatedNs() / 1e9;
             totalEvents += ev;
             totalSim += sim;
-            out.printf(Locale.ROOT, "  %-40s %,12d events  %8.2f M events/s  %8.1fx real time  (%s)%n",
-                    run.labels().get(c.comparedKind()), ev, ev / wall / 1e6, sim / wall,
-                    outcome.result().ok() ? "ok" : "failed");
+            out.printf(Locale.ROOT, "  %-40s %,12d events  %8.2f M events/s  %8.1fx real time  %,12d guest PMU accesses"
+                    + "  %6.2f M/s  (%s)%n",
+                    run.labels().get(c.comparedKind()), ev, ev / wall / 1e6, sim / wall, accesses,
+                    accesses / wall / 1e6, outcome.result().ok() ? "ok" : "failed");
         }
-        double serialWall = (System.nanoTime() - serialStart) / 1e9;
         long t0 = System.nanoTime();
         c.execute(Runtime.getRuntime().availableProcessors(), n -> { });
         double parallelWall = (System.nanoTime() - t0) / 1e9;

@@ -165,6 +165,11 @@ public final class Comparison {
         return kind;
     }
 
+    /** The comparison of planned run {@code index} alone, with its settings (for timing one run). */
+    public Comparison only(int index) {
+        return new Comparison(scenario, kind, List.of(runs.get(index)), seed);
+    }
+
     /** Runs every planned run, {@code parallelism} at a time, reporting each finished run to {@code done}. */
     public List<Outcome> execute(int parallelism, IntConsumer done) {
         List<Outcome> out = new ArrayList<>();

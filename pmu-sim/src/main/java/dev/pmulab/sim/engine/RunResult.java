@@ -21,9 +21,11 @@ import java.util.Optional;
  * @param simulatedNs simulated time the run covered
  * @param guestTrapsByRegister every guest's trapped PMU accesses, summed per register (registers
  *     with none are absent; empty for a failed run): which accesses a policy leaves trapping
+ * @param guestPmuAccesses every PMU register access the guests made, trapped or not (0 for a
+ *     failed run): the unit of work behind most engine events, for {@code pmulab bench}
  */
 public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Optional<String> error, long events,
-        long simulatedNs, Map<PmuRegister, Long> guestTrapsByRegister) {
+        long simulatedNs, Map<PmuRegister, Long> guestTrapsByRegister, long guestPmuAccesses) {
     public RunResult {
         requireNonNull(metrics, "metrics is null");
         costsUsed = List.copyOf(costsUsed);
@@ -39,6 +41,6 @@ public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Opt
     }
 
     public static RunResult failed(String error, List<CostModel.Use> costsUsed, long events, long simulatedNs) {
-        return new RunResult(MetricValues.empty(), costsUsed, Optional.of(error), events, simulatedNs, Map.of());
+        return new RunResult(MetricValues.empty(), costsUsed, Optional.of(error), events, simulatedNs, Map.of(), 0);
     }
 }

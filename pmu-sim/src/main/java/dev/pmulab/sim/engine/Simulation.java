@@ -173,7 +173,7 @@ public final class Simulation {
             }
             MetricValues metrics = metrics();
             return new RunResult(metrics, costs.used(), java.util.Optional.empty(), events, endNs,
-                    guestTrapsByRegister());
+                    guestTrapsByRegister(), guestPmuAccesses());
         } catch (PolicyFailure | ControlRefusedException e) {
             return RunResult.failed(e.getMessage(), costs.used(), events, endNs);
         } catch (RuntimeException e) {
@@ -1380,6 +1380,16 @@ public final class Simulation {
     // Metrics (docs/metrics.md defines each)
 
     /** Every guest's trapped PMU accesses per register, summed over vCPUs. */
+    private long guestPmuAccesses() {
+        long sum = 0;
+        for (SimVcpu v : vcpus) {
+            if (v.pmu != null) {
+                sum += v.pmu.stats().accesses();
+            }
+        }
+        return sum;
+    }
+
     private Map<PmuRegister, Long> guestTrapsByRegister() {
         java.util.EnumMap<PmuRegister, Long> sum = new java.util.EnumMap<>(PmuRegister.class);
         for (SimVcpu v : vcpus) {
