@@ -95,6 +95,8 @@ public final class Pe {
     private final PmuConfig config;
     private final int n;
     private final PmuVersion version;
+    /** PMCR_EL0.IDCODE and IMP as every read returns them (they never change). */
+    private final long pmcrIdBits;
     private final long implementedMask; // event counters 0..N-1 and C
     private final long pmcrWritable;
     private final long mdcrWritable;
@@ -135,11 +137,17 @@ public final class Pe {
     private long countingMask; // counters that count in the current context
     private long rateDrivenMask; // counting counters whose events come from the context's rates
     /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
+    private static final int KEPT_RATES = 4;
     private long[] rateQ32 = new long[32];
-    /** The rates rateQ32 was looked up in (null: not all of it), and the previous ones kept aside. */
+    /** The rates rateQ32 was looked up in (null: not all of it). */
     private EventRates rateQ32For;
-    private long[] otherRateQ32 = new long[32];
-    private EventRates otherRateQ32For;
+    /**
+     * Earlier lookups kept aside, most recent first (null: none): a guest PMI cycles through guest
+     * EL0, the host's EL2 and guest EL1, each with its own rates, and a CPU shared by two vCPUs has
+     * five; while no PMEVTYPER changes, a return to one of them finds its rates here.
+     */
+    private final long[][] keptRateQ32 = new long[KEPT_RATES][32];
+    private final EventRates[] keptRateQ32For = new EventRates[KEPT_RATES];
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
@@ -188,6 +196,8 @@ public final class Pe {
         this.config = requireNonNull(config, "config is null");
         this.n = config.n();
         this.version = config.version();
+        long imp = version.atLeast(PmuVersion.P7) ? 0 : config.imp(); // PMUv3p7: PMCR.IMP is RES0
+        this.pmcrIdBits = ((long) config.idcode() << 16) | (imp << 24);
         this.implementedMask = lowBits(n) | C_BIT;
         boolean p5 = version.atLeast(PmuVersion.P5);
         boolean p7 = version.atLeast(PmuVersion.P7);
@@ -237,7 +247,7 @@ public final class Pe {
         ccfiltrChanged();
         rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
         rateQ32For = ratesStale ? null : rates;
-        otherRateQ32For = null;
+        java.util.Arrays.fill(keptRateQ32For, null);
         refresh();
     }
 
@@ -532,8 +542,17 @@ public final class Pe {
             if (reg == PmuRegister.MDCR_EL2) {
                 return mdcr;
             }
+            if (reg == PmuRegister.PMCR_EL0) {
+                return pmcrValue();
+            }
         }
         return readAny(reg, index);
+    }
+
+    /** PMCR_EL0 as read here: PMCR.N shows the effective HPMN below EL2 (Arm ARM, MDCR_EL2.HPMN). */
+    private long pmcrValue() {
+        int shownN = el == ExceptionLevel.EL2 ? n : effHpmn;
+        return pmcr | ((long) shownN << 11) | pmcrIdBits;
     }
 
     private long readAny(PmuRegister reg, int index) {
@@ -542,11 +561,7 @@ public final class Pe {
         }
         long accessMask = accessMask();
         return switch (reg) {
-            case PMCR_EL0 -> {
-                int shownN = el == ExceptionLevel.EL2 ? n : effectiveHpmn();
-                long imp = version.atLeast(PmuVersion.P7) ? 0 : config.imp();
-                yield pmcr | ((long) shownN << 11) | ((long) config.idcode() << 16) | (imp << 24);
-            }
+            case PMCR_EL0 -> pmcrValue();
             case PMCNTENSET_EL0, PMCNTENCLR_EL0 -> cnten & accessMask;
             case PMOVSSET_EL0, PMOVSCLR_EL0 -> ovs & accessMask;
             case PMINTENSET_EL1, PMINTENCLR_EL1 -> inten & accessMask;
@@ -1107,7 +1122,7 @@ public final class Pe {
         rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event)
                 ? NOT_RATE_DRIVEN : event;
         rateQ32[i] = rateEvent[i] == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(rateEvent[i]);
-        otherRateQ32For = null;
+        java.util.Arrays.fill(keptRateQ32For, null);
         if (ratesStale) {
             rateQ32For = null;
         }
@@ -1143,20 +1158,25 @@ public final class Pe {
     /** Looks every counter's event up in the context's rates, once per change of rates. */
     private void resolveRates() {
         ratesStale = false;
-        // A guest access that traps goes EL1 -> EL2 -> EL1, each with its own rates: keep the last
-        // two lookups and swap between them while no PMEVTYPER changes.
-        long[] swap = otherRateQ32;
-        EventRates swapFor = otherRateQ32For;
-        if (swapFor == rates || rateQ32For != null) {
-            otherRateQ32 = rateQ32;
-            otherRateQ32For = rateQ32For;
-            rateQ32 = swap;
-            rateQ32For = swapFor;
-            if (swapFor == rates) {
-                return;
+        // The current lookup goes to the front of those kept aside; one found there becomes current.
+        int found = KEPT_RATES - 1; // not found: the least recently used is overwritten
+        for (int k = 0; k < KEPT_RATES; k++) {
+            if (keptRateQ32For[k] == rates) {
+                found = k;
+                break;
             }
         }
+        long[] reuse = keptRateQ32[found];
+        EventRates reuseFor = keptRateQ32For[found];
+        System.arraycopy(keptRateQ32, 0, keptRateQ32, 1, found);
+        System.arraycopy(keptRateQ32For, 0, keptRateQ32For, 1, found);
+        keptRateQ32[0] = rateQ32;
+        keptRateQ32For[0] = rateQ32For;
+        rateQ32 = reuse;
         rateQ32For = rates;
+        if (reuseFor == rates) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int event = rateEvent[i];
             rateQ32[i] = event == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(event);

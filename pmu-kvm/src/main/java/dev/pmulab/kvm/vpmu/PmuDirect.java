@@ -454,7 +454,8 @@ final class PmuDirect {
         if (!restored || (counter != Pe.CYCLE_COUNTER && counter >= pe.effectiveHpmn())) {
             return true;
         }
-        return v.cpu.perf.eventOnCounter(v.cpu.id, counter) != null;
+        // usedMask has a bit for every counter an event occupies, both halves of a chained pair.
+        return (v.cpu.perf.usedMask(v.cpu.id) & (1L << counter)) != 0;
     }
 
     private static boolean isPmuRegister(PmuRegister reg) {

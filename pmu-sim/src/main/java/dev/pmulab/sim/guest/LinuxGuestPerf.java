@@ -54,12 +54,16 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private boolean multiplexing;
     private boolean booted;
     /**
-     * Execution not yet added to the ground truth of the events on counters: every guest access
-     * accounts a few ns, and adding (a + b) ns at one rate is exactly adding a then b, so time at
-     * the same rates is summed and added once, before the events on counters change or a truth is read.
+     * Execution not yet added to the ground truth of the events on counters, per rates: every guest
+     * access accounts a few ns, and the truth is an exact sum of (ns x rate) pieces, so the order
+     * and grouping of the pieces do not change it. Time at the same rates is summed, in two slots
+     * because a guest alternates between its user and kernel rates (at every interrupt), and added
+     * once, before the events on counters change or a truth is read.
      */
     private EventRates pendingRates;
     private long pendingNs;
+    private EventRates pendingRates2;
+    private long pendingNs2;
 
     /** One perf event of the guest. */
     private static final class GuestEvent {
@@ -321,23 +325,34 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (ns <= 0) {
             return;
         }
-        if (rates != pendingRates) {
+        if (rates == pendingRates) {
+            pendingNs += ns;
+        } else if (rates == pendingRates2) {
+            pendingNs2 += ns;
+        } else {
             flushTruth();
+            pendingRates2 = pendingRates;
             pendingRates = rates;
+            pendingNs = ns;
         }
-        pendingNs += ns;
     }
 
     /** Adds the pending execution to the ground truth of every event on a counter. */
     private void flushTruth() {
-        if (pendingNs == 0) {
-            return;
+        if (pendingNs != 0) {
+            addTruth(pendingNs, pendingRates);
+            pendingNs = 0;
         }
-        long ns = pendingNs;
-        pendingNs = 0;
+        if (pendingNs2 != 0) {
+            addTruth(pendingNs2, pendingRates2);
+            pendingNs2 = 0;
+        }
+    }
+
+    private void addTruth(long ns, EventRates rates) {
         for (GuestEvent e : onCounter) {
             if (e != null) {
-                e.truth.add(ns, pendingRates.rateQ32(e.event));
+                e.truth.add(ns, rates.rateQ32(e.event));
             }
         }
     }
