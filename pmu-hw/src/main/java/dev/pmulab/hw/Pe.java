@@ -148,6 +148,12 @@ public final class Pe {
      */
     private final long[][] keptRateQ32 = new long[KEPT_RATES][32];
     private final EventRates[] keptRateQ32For = new EventRates[KEPT_RATES];
+    /** The {@link #evtyperGen} each kept lookup was made under: one made before a type change is stale. */
+    private final long[] keptRateQ32Gen = new long[KEPT_RATES];
+    /** The generation the current rateQ32 is complete for. */
+    private long rateQ32Gen;
+    /** Counts the changes of any counter's event (PMEVTYPER writes that change it, resets). */
+    private long evtyperGen;
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
@@ -169,6 +175,8 @@ public final class Pe {
     private long guestAccessMask;
     /** Not an event number (they are at most 16 bits): the counter's count comes from no rate. */
     private static final int NOT_RATE_DRIVEN = -1;
+    /** A rateEvent no event number takes: the counter's event is not known yet (at reset). */
+    private static final int RATE_EVENT_UNKNOWN = Integer.MIN_VALUE;
 
     /**
      * The event each counter counts at a rate from the context's {@link EventRates}, or
@@ -242,12 +250,13 @@ public final class Pe {
         cyclePrescale = 0;
         rateEvent[CYCLE_COUNTER] = Events.CPU_CYCLES;
         for (int i = 0; i < n; i++) {
+            rateEvent[i] = RATE_EVENT_UNKNOWN; // so evtyperChanged looks every counter up
             evtyperChanged(i);
         }
         ccfiltrChanged();
         rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
         rateQ32For = ratesStale ? null : rates;
-        java.util.Arrays.fill(keptRateQ32For, null);
+        rateQ32Gen = ++evtyperGen; // every lookup kept from before the reset is stale
         refresh();
     }
 
@@ -1119,12 +1128,16 @@ public final class Pe {
      */
     private void evtyperChanged(int i) {
         int event = (int) (evtyper[i] & version.eventNumberMask());
-        rateEvent[i] = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event)
+        int rateDriven = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event)
                 ? NOT_RATE_DRIVEN : event;
-        rateQ32[i] = rateEvent[i] == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(rateEvent[i]);
-        java.util.Arrays.fill(keptRateQ32For, null);
-        if (ratesStale) {
-            rateQ32For = null;
+        if (rateDriven != rateEvent[i]) {
+            rateEvent[i] = rateDriven;
+            rateQ32[i] = rateDriven == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(rateDriven);
+            // The current lookup stays complete (counter i was just looked up in it); kept ones are stale.
+            rateQ32Gen = ++evtyperGen;
+            if (ratesStale) {
+                rateQ32For = null;
+            }
         }
         setFilterPass(i, evtyper[i]);
     }
@@ -1161,20 +1174,25 @@ public final class Pe {
         // The current lookup goes to the front of those kept aside; one found there becomes current.
         int found = KEPT_RATES - 1; // not found: the least recently used is overwritten
         for (int k = 0; k < KEPT_RATES; k++) {
-            if (keptRateQ32For[k] == rates) {
+            if (keptRateQ32For[k] == rates && keptRateQ32Gen[k] == evtyperGen) {
                 found = k;
                 break;
             }
         }
         long[] reuse = keptRateQ32[found];
-        EventRates reuseFor = keptRateQ32For[found];
-        System.arraycopy(keptRateQ32, 0, keptRateQ32, 1, found);
-        System.arraycopy(keptRateQ32For, 0, keptRateQ32For, 1, found);
+        boolean hit = keptRateQ32For[found] == rates && keptRateQ32Gen[found] == evtyperGen;
+        for (int k = found; k > 0; k--) {
+            keptRateQ32[k] = keptRateQ32[k - 1];
+            keptRateQ32For[k] = keptRateQ32For[k - 1];
+            keptRateQ32Gen[k] = keptRateQ32Gen[k - 1];
+        }
         keptRateQ32[0] = rateQ32;
         keptRateQ32For[0] = rateQ32For;
+        keptRateQ32Gen[0] = rateQ32Gen;
         rateQ32 = reuse;
         rateQ32For = rates;
-        if (reuseFor == rates) {
+        rateQ32Gen = evtyperGen;
+        if (hit) {
             return;
         }
         for (int i = 0; i < n; i++) {

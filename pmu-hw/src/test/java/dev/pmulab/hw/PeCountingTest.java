@@ -66,6 +66,46 @@ final class PeCountingTest {
         assertThat(pe.eventCounter(0)).as("the fraction carries: 8 ns give exactly 2").isEqualTo(252);
     }
 
+    /**
+     * Pe keeps a few earlier rate lookups and returns to one when the context does: more contexts
+     * than it keeps, and event changes in between, must still count each stretch at the rates of
+     * its own context for the event programmed then.
+     */
+    @Test
+    void everyStretchCountsAtItsContextsRatesWhateverWasLookedUpBefore() {
+        int[] events = {Events.INST_RETIRED, 0x11, 0x23, 0x24};
+        EventRates[] contexts = new EventRates[6];
+        for (int k = 0; k < contexts.length; k++) {
+            EventRates.Builder b = EventRates.builder().rate(Events.CPU_CYCLES, k + 1, 1);
+            for (int e = 0; e < events.length; e++) {
+                b.rate(events[e], (k + 1) * (e + 2), 8); // every (context, event) its own whole rate per 8 ns
+            }
+            contexts[k] = b.build();
+        }
+        Pe pe = pe(PmuConfig.builder());
+        w(pe, PMCNTENSET_EL0, 0, 0b11);
+        w(pe, PMCR_EL0, 0, 1);
+        int[] order = {0, 1, 2, 0, 1, 2, 3, 4, 5, 0, 5, 1, 1, 3, 0};
+        long t = 0;
+        for (int step = 0; step < order.length; step++) {
+            int k = order[step];
+            // A new event on counter 1 every third stretch: what was looked up for it before is stale.
+            int e0 = 0;
+            int e1 = (step / 3) % events.length;
+            w(pe, PMEVTYPER_EL0, 0, events[e0]);
+            w(pe, PMEVTYPER_EL0, 1, events[e1]);
+            pe.switchContext(t, EL1, contexts[k]);
+            long before0 = pe.eventCounter(0);
+            long before1 = pe.eventCounter(1);
+            t += 800;
+            pe.advanceTo(t);
+            assertThat(pe.eventCounter(0) - before0).as("stretch %d, context %d, counter 0", step, k)
+                    .isEqualTo(100L * (k + 1) * (e0 + 2));
+            assertThat(pe.eventCounter(1) - before1).as("stretch %d, context %d, counter 1", step, k)
+                    .isEqualTo(100L * (k + 1) * (e1 + 2));
+        }
+    }
+
     @Test
     void excludeFiltersFollowTheArmArmTable() {
         Pe pe = pe(PmuConfig.builder());

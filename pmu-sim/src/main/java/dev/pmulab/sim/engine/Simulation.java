@@ -212,8 +212,10 @@ public final class Simulation {
         kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
         AllocationPolicy allocation = policies.allocation().orElse(null);
         kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName);
+        // One table for every CPU (rates are immutable values): 64 copies of it cost cache, not accuracy.
+        EventRates hostKernelRates = WorkloadRates.toRates(WorkloadRates.kernelPerSecond(WorkloadRates.DEFAULT_CPU_HZ));
         for (SimCpu c : cpus) {
-            c.hostKernelRates = WorkloadRates.toRates(WorkloadRates.kernelPerSecond(WorkloadRates.DEFAULT_CPU_HZ));
+            c.hostKernelRates = hostKernelRates;
             c.pe.switchContext(0, ExceptionLevel.EL2, EventRates.NONE);
         }
         kvmPmu.hostBoot(0);
@@ -228,10 +230,11 @@ public final class Simulation {
 
     private void buildHostTasks() {
         for (HostTask t : scenario.hostTasks()) {
+            EventRates userRates = WorkloadRates.toRates(WorkloadRates.perSecond(t.workload()));
             for (int cpu : t.cpus()) {
                 SimThread th = new SimThread(threads.size(), t.name() + "/" + cpu,
                         new PerfTask(FIRST_PID + threads.size(), t.name()), List.of(cpu));
-                th.userRates = WorkloadRates.toRates(WorkloadRates.perSecond(t.workload()));
+                th.userRates = userRates;
                 th.load = t.workload().profile() == WorkloadProfile.IDLE ? 0 : t.workload().load();
                 threads.add(th);
             }
