@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,6 +171,22 @@ final class CliEndToEndTest {
                 .contains("selection policies:").contains("default-pmu").contains("set-pmu").contains("composite")
                 .contains("filter policies:").contains("event-filter")
                 .contains("reserved_host_counters (integer, default").contains("(module policy-static-hpmn");
+    }
+
+    @Test
+    void everyExampleScenarioValidates() throws IOException {
+        // The scenarios docs point users at must not rot: each one passes `pmulab validate`.
+        Path examples = Path.of("../examples/scenarios");
+        List<Path> files;
+        try (var s = Files.list(examples)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path f : files) {
+            Result r = pmulab("validate", f.toString());
+            assertThat(r.status()).as("%s: %s", f, r.err()).isZero();
+            assertThat(r.out()).contains(": ok (");
+        }
     }
 
     @Test
