@@ -150,6 +150,8 @@ public final class Pe {
     private final EventRates[] keptRateQ32For = new EventRates[KEPT_RATES];
     /** The {@link #evtyperGen} each kept lookup was made under: one made before a type change is stale. */
     private final long[] keptRateQ32Gen = new long[KEPT_RATES];
+    /** Writes to every register but the counters and overflow flags, and resets (configWrites()). */
+    private long configWrites;
     /** The generation the current rateQ32 is complete for. */
     private long rateQ32Gen;
     /** Counts the changes of any counter's event (PMEVTYPER writes that change it, resets). */
@@ -230,6 +232,7 @@ public final class Pe {
 
     /** Warm reset: MDCR_EL2.HPMN = N, everything the Arm ARM leaves UNKNOWN to 0 (model choice D9). */
     public void reset() {
+        configWrites++;
         pmcr = 0;
         setMdcr(n);
         cnten = 0;
@@ -597,6 +600,9 @@ public final class Pe {
 
     /** Writes a register whose access {@link #check} allowed at the current level. */
     public void writeChecked(PmuRegister reg, int index, long value) {
+        if (!isCountOrFlagRegister(reg)) {
+            configWrites++;
+        }
         // The registers perf's event add/del and the guest drivers write most, by identity so that a
         // call with a constant register inlines to its one case; the rest (and BRBE PEs) in writeAny.
         if (!eagerRefresh) {
@@ -754,6 +760,20 @@ public final class Pe {
     /** The time the PE's counters are up to date with. */
     public long now() {
         return now;
+    }
+
+    /**
+     * How many writes this PE has taken to its configuration (every register but the counters
+     * PMEVCNTR/PMXEVCNTR/PMCCNTR and the overflow flags PMOVSSET/PMOVSCLR), and resets: a caller
+     * that derived something from the configuration can tell that none of it changed since.
+     */
+    public long configWrites() {
+        return configWrites;
+    }
+
+    private static boolean isCountOrFlagRegister(PmuRegister reg) {
+        return reg == PmuRegister.PMEVCNTR_EL0 || reg == PmuRegister.PMCCNTR_EL0 || reg == PmuRegister.PMXEVCNTR_EL0
+                || reg == PmuRegister.PMOVSCLR_EL0 || reg == PmuRegister.PMOVSSET_EL0;
     }
 
     public ExceptionLevel exceptionLevel() {

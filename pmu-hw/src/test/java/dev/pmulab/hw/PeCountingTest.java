@@ -107,6 +107,24 @@ final class PeCountingTest {
     }
 
     @Test
+    void configWritesCountEveryWriteButCountersAndOverflowFlags() {
+        Pe pe = pe(PmuConfig.builder());
+        long before = pe.configWrites();
+        w(pe, PMEVCNTR_EL0, 0, 5);
+        w(pe, PMCCNTR_EL0, 0, 7);
+        w(pe, PMOVSCLR_EL0, 0, 1);
+        w(pe, PMOVSSET_EL0, 0, 1);
+        assertThat(pe.configWrites()).as("counters and flags are not configuration").isEqualTo(before);
+        w(pe, PMCNTENSET_EL0, 0, 1);
+        w(pe, PMEVTYPER_EL0, 0, Events.INST_RETIRED);
+        w(pe, PMCR_EL0, 0, 1);
+        w(pe, PMINTENSET_EL1, 0, 1);
+        assertThat(pe.configWrites()).isEqualTo(before + 4);
+        pe.reset();
+        assertThat(pe.configWrites()).isEqualTo(before + 5);
+    }
+
+    @Test
     void excludeFiltersFollowTheArmArmTable() {
         Pe pe = pe(PmuConfig.builder());
         w(pe, PMEVTYPER_EL0, 0, Events.CPU_CYCLES | P); // exclude EL1

@@ -47,6 +47,8 @@ public final class VcpuPmuRegs {
     private long pmccfiltr;
     private final long[] pmevcntr = new long[31];
     private final long[] pmevtyper = new long[31];
+    /** Resets, reloads and writes (guest or userspace); counter increments are not counted. */
+    private long writes;
 
     VcpuPmuRegs(Vcpu vcpu) {
         this.vcpu = vcpu;
@@ -58,6 +60,7 @@ public final class VcpuPmuRegs {
      * model's UNKNOWN is all ones, so the mask is visible.
      */
     void reset() {
+        writes++;
         pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC;
         long mask = implementedCounterMask();
         pmcnten = mask;
@@ -77,6 +80,7 @@ public final class VcpuPmuRegs {
      * a guest without PMUv3p5.
      */
     void reload() {
+        writes++;
         long mask = implementedCounterMask();
         pmcnten &= mask;
         pminten &= mask;
@@ -84,6 +88,14 @@ public final class VcpuPmuRegs {
         if (!guestVersion().atLeast(PmuVersion.P5)) {
             pmcr &= ~PMCR_LP;
         }
+    }
+
+    /**
+     * How many times the registers were reset, reloaded or written: the same count means the same
+     * PMCR, enables and event types (counter values and PMOVS also move by counterIncrement).
+     */
+    public long writes() {
+        return writes;
     }
 
     /** PMCR_EL0.N: the VM's nr_pmu_counters. */
@@ -218,6 +230,7 @@ public final class VcpuPmuRegs {
      *     EL2 or BRBE registers)
      */
     public void guestWrite(PmuRegister reg, int n, long value) {
+        writes++;
         long mask = implementedCounterMask();
         switch (reg) {
             case PMCR_EL0 -> handlePmcr(value);
@@ -306,6 +319,7 @@ public final class VcpuPmuRegs {
      * restore does not store them (model choice: the write-only bits read as 0).
      */
     public void userSet(PmuRegister reg, int n, long value) {
+        writes++;
         long mask = implementedCounterMask();
         switch (reg) {
             case PMCR_EL0 -> pmcr = (value & PMCR_MASK & ~(PMCR_C | PMCR_P))

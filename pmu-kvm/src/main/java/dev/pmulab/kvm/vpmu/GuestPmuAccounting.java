@@ -1,6 +1,8 @@
 package dev.pmulab.kvm.vpmu;
 
 import dev.pmulab.api.GuestAccessMode;
+import dev.pmulab.hw.ExceptionLevel;
+import dev.pmulab.hw.Pe;
 import dev.pmulab.kvm.perf.PerfEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +36,21 @@ final class GuestPmuAccounting {
     private long everEnabled;
     private long lastSettle;
     private long filterLeaks;
+    /**
+     * What a direct-mode refresh read, to skip the next one when none of it changed: the PE's
+     * configuration (its configuration writes and Exception level; refresh reads no hardware
+     * counter or flag but a denied counter's), the vCPU's register writes, the enable intent, HPMN
+     * and whether the registers are loaded. The VM's event filter is fixed once a vCPU has run
+     * (KVM refuses a new one with EBUSY).
+     */
+    private Pe seenPe;
+    private long seenPeConfigWrites;
+    private ExceptionLevel seenLevel; // the PE's access masks depend on it
+    private long seenRegsWrites;
+    private long seenIntent;
+    private int seenHpmn;
+    private boolean seenRestored;
+    private boolean seenValid;
 
     GuestPmuAccounting(VcpuPmu v) {
         this.v = v;
@@ -97,6 +114,9 @@ final class GuestPmuAccounting {
      * episode. Denied counters take their value as the base a leak is measured from.
      */
     void refresh(long now) {
+        if (unchangedSinceLastRefresh()) {
+            return;
+        }
         long enabled = v.guestEnabledMask();
         long denied = 0;
         long counting = 0;
@@ -117,6 +137,37 @@ final class GuestPmuAccounting {
         enabledMask = enabled;
         countingMask = counting;
         deniedMask = denied;
+    }
+
+    /**
+     * Direct mode: whether refresh would find exactly what it found last time. Its result is a
+     * function of the inputs recorded here, and with no denied counter (whose leak base is a
+     * counter value, which moves with time) and the same result, nothing starts an episode.
+     * The emulated mode reads perf event states, which change without a register write: never skipped.
+     */
+    private boolean unchangedSinceLastRefresh() {
+        if (v.mode != GuestAccessMode.DIRECT) {
+            seenValid = false;
+            return false;
+        }
+        PmuDirect d = v.direct;
+        Pe pe = d.restored ? v.cpu.pe : null;
+        long peConfigWrites = pe == null ? 0 : pe.configWrites();
+        ExceptionLevel level = pe == null ? null : pe.exceptionLevel();
+        long regsWrites = v.regs.writes();
+        long intent = v.guestEnableIntent();
+        boolean same = seenValid && deniedMask == 0 && pe == seenPe && peConfigWrites == seenPeConfigWrites
+                && level == seenLevel && regsWrites == seenRegsWrites && intent == seenIntent && d.hpmn == seenHpmn
+                && d.restored == seenRestored;
+        seenPe = pe;
+        seenPeConfigWrites = peConfigWrites;
+        seenLevel = level;
+        seenRegsWrites = regsWrites;
+        seenIntent = intent;
+        seenHpmn = d.hpmn;
+        seenRestored = d.restored;
+        seenValid = true;
+        return same;
     }
 
     long filterLeaks() {

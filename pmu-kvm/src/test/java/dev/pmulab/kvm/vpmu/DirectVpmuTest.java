@@ -126,6 +126,32 @@ final class DirectVpmuTest {
         assertThat(s.trapsByRegister()).containsEntry(PMEVTYPER_EL0, 3L);
     }
 
+    /**
+     * A denied counter the guest writes itself changed value, but counted nothing: the next access
+     * must measure leaks from the written value. (The accounting skips a refresh whose inputs did not
+     * change; a counter write is not one of them, so the skip must not apply while a counter is denied.)
+     */
+    @Test
+    void aGuestWriteToADeniedCounterIsNotALeak() {
+        VpmuTestbed t = partitioned().filter(KvmPmuEventFilter.deny(Events.L1D_CACHE, 1)).build();
+        t.enter(0, 0);
+        t.guestPmuReset(0);
+        t.wr(PMEVTYPER_EL0, 1, Events.L1D_CACHE, 0);
+        t.wr(PMCNTENSET_EL0, 0b10, 0);
+        t.wr(PMCR_EL0, E, 0);
+        t.guest(ExceptionLevel.EL1, 1_000);
+
+        GuestAccess write = t.wr(PMEVCNTR_EL0, 1, 0xffff_0000L, 1_000);
+        t.guest(ExceptionLevel.EL1, 2_000);
+        GuestAccess read = t.rd(PMEVCNTR_EL0, 1, 2_000);
+        t.rd(PMEVCNTR_EL0, 1, 3_000);
+
+        assertThat(write.trapped()).isFalse();
+        assertThat(read.value()).isEqualTo(0xffff_0000L);
+        assertThat(t.vp.stats().filterLeaks()).isZero();
+        assertThat(t.vp.stats().counter(1).deniedNs()).isEqualTo(3_000);
+    }
+
     @Test
     void theOtherTrappedRegistersAreKvmsVirtualView() {
         VpmuTestbed t = partitioned().build();
