@@ -487,7 +487,8 @@ final class ScenarioReader {
         boolean partition = o.has("partition") ? orElse(bool(o.get("partition"), o.at("partition")), true) : true;
         Placement placement = o.has("placement") ? readPlacement(o.get("placement"), o.at("placement"))
                 : defaultPlacement();
-        List<PmuUsage> usage = o.has("pmu_usage") ? readPmuUsage(o.get("pmu_usage"), o.at("pmu_usage"), os, pmu)
+        List<PmuUsage> usage = o.has("pmu_usage")
+                ? readPmuUsage(o.get("pmu_usage"), o.at("pmu_usage"), os, pmu, placement)
                 : List.of(new PmuUsage.Idle());
         Workload workload = o.has("workload") ? readWorkload(o.get("workload"), o.at("workload"), vcpus)
                 : Workload.of(WorkloadProfile.CPU_BOUND, vcpus);
@@ -589,7 +590,7 @@ final class ScenarioReader {
     // ------------------------------------------------------------------------------------------
     // guest PMU usage
 
-    private List<PmuUsage> readPmuUsage(Node node, String path, GuestOs os, boolean pmu) {
+    private List<PmuUsage> readPmuUsage(Node node, String path, GuestOs os, boolean pmu, Placement placement) {
         List<Node> items;
         List<String> paths = new ArrayList<>();
         if (node instanceof ListNode l) {
@@ -634,6 +635,14 @@ final class ScenarioReader {
                 ok = false;
                 continue;
             }
+            String noBrbe = u instanceof PmuUsage.Brbe ? coresWithoutBrbe(placement) : null;
+            if (noBrbe != null) {
+                // The guest's first BRBCR_EL1 write would be UNDEFINED: an impossible setup, not a result.
+                problems.add(item.mark(), p, "brbe needs FEAT_BRBE on every CPU the VM can run on; " + noBrbe
+                        + " none (catalog cores with it: " + String.join(", ", brbeCores()) + ")");
+                ok = false;
+                continue;
+            }
             out.add(u);
         }
         if (seen.containsKey(PmuUsage.Idle.KIND) && seen.size() > 1) {
@@ -643,6 +652,27 @@ final class ScenarioReader {
             ok = false;
         }
         return ok ? out : null;
+    }
+
+    /** "X has" / "X and Y have": the core types among the VM's CPUs without FEAT_BRBE; null if none (or unknown). */
+    private String coresWithoutBrbe(Placement placement) {
+        if (soc == null || placement == null) {
+            return null;
+        }
+        Set<String> without = new LinkedHashSet<>();
+        for (int c : placement.cpus()) {
+            if (!soc.cpu(c).pmuConfig().brbe()) {
+                without.add(soc.cpu(c).name());
+            }
+        }
+        if (without.isEmpty()) {
+            return null;
+        }
+        return String.join(" and ", without) + (without.size() == 1 ? " has" : " have");
+    }
+
+    private static List<String> brbeCores() {
+        return CpuCatalog.all().stream().filter(c -> c.pmuConfig().brbe()).map(CpuModel::name).toList();
     }
 
     private PmuUsage readOneUsage(Node node, String path) {

@@ -253,7 +253,12 @@ final class MalformedScenarioTest {
                         "bad.yaml:2:25: costs.C1.per_unit: C1 (TRAP_SYSREG_EMULATION) has no per-unit part; only"
                                 + " C12 and C14 do"),
                 row("negative cost", RUN + "costs: {C2: -5}\n",
-                        "bad.yaml:2:13: costs.C2: must be at least 0, was -5"));
+                        "bad.yaml:2:13: costs.C2: must be at least 0, was -5"),
+                row("BRBE on a host without it", RUN + "host: {cpus: [{core: neoverse-n2, count: 2}]}\nvms:\n"
+                                + "  - name: vm0\n    vcpus: 1\n"
+                                + "    pmu_usage: [nmi-watchdog, {kind: brbe, events: [cycles], frequency: 1000}]\n",
+                        "bad.yaml:6:31: vms[0].pmu_usage[1]: brbe needs FEAT_BRBE on every CPU the VM can run on;"
+                                + " neoverse-n2 has none (catalog cores with it: neoverse-v3, neoverse-v3ae)"));
     }
 
     private static Arguments row(String kind, String yaml, String message) {

@@ -62,7 +62,8 @@ final class ScenarioLoaderTest {
         assertThat(soc.cpu(4).version().value()).isEqualTo(PmuVersion.P5);
         assertThat(soc.cpu(4).fgt().value()).isTrue();
         assertThat(soc.cpu(4).hpmn0().value()).isTrue();
-        assertThat(soc.cpu(4).brbe().value()).isFalse();
+        assertThat(soc.cpu(4).brbe().value()).isTrue();
+        assertThat(soc.cpu(0).brbe().value()).isFalse();
         assertThat(soc.pmus()).extracting(p -> p.name()).containsExactly("armv8_cortex_a55", "armv8_cortex_a76");
         assertThat(h.vhe()).isTrue();
         assertThat(h.hz()).isEqualTo(1000);
@@ -126,6 +127,7 @@ final class ScenarioLoaderTest {
 
         assertThat(s.vms().get(3).pmuUsage()).containsExactly(
                 new PmuUsage.Brbe(List.of(ev("cycles", 0x11)), Sampling.period(100_000), false));
+        assertThat(s.vms().get(3).placement().cpus()).containsExactly(4, 5, 6, 7);
         VmSpec quiet = s.vms().get(4);
         assertThat(quiet.pmu()).isFalse();
         assertThat(quiet.pmuUsage()).containsExactly(new PmuUsage.Idle());
@@ -140,7 +142,7 @@ final class ScenarioLoaderTest {
         assertThat(p.allocation().get(2).rawSettings())
                 .isEqualTo(Map.of("top_down", true, "cpus", List.of(4L, 5L, 6L, 7L)));
         assertThat(p.allocation().get(1).declaredAt())
-                .isEqualTo(new SourcePosition("full-example.yaml", 94, 7, "policies.allocation[1]"));
+                .isEqualTo(new SourcePosition("full-example.yaml", 95, 7, "policies.allocation[1]"));
         assertThat(p.allocation().get(1).label()).isEqualTo("static-hpmn(reserved_host_counters=2)");
         assertThat(p.selection()).hasValueSatisfying(c -> {
             assertThat(c.kind()).isEqualTo(PolicyKind.SELECTION);
@@ -150,7 +152,7 @@ final class ScenarioLoaderTest {
         assertThat(p.filter()).hasValueSatisfying(c -> {
             assertThat(c.kind()).isEqualTo(PolicyKind.FILTER);
             assertThat(c.name()).isEqualTo("event-filter");
-            assertThat(c.declaredAt()).isEqualTo(new SourcePosition("full-example.yaml", 97, 11, "policies.filter"));
+            assertThat(c.declaredAt()).isEqualTo(new SourcePosition("full-example.yaml", 98, 11, "policies.filter"));
         });
 
         assertThat(s.adminWrites()).containsExactly(
