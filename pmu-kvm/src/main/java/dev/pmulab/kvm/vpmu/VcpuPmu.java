@@ -192,6 +192,18 @@ public final class VcpuPmu {
         }
     }
 
+    /**
+     * The end of the measured window with the vCPU still loaded (a vCPU alone on its CPU is never
+     * put): brings the guest counter accounts up to {@code now}, so the last stretch since the last
+     * access or load counts toward coverage as a vcpu_put would have made it count. Nothing else
+     * changes and nothing is charged.
+     */
+    public void settleAtEndOfWindow(long now) {
+        if (phase == Phase.LOADED) {
+            acct.settle(now);
+        }
+    }
+
     private void applyPendingMode(long now) {
         GuestAccessMode next = pendingMode;
         pendingMode = null;

@@ -734,6 +734,9 @@ public final class Simulation {
             account(c, now);
             if (c.current instanceof SimVcpu v) {
                 closeGuestUser(v, c, now);
+                if (v.pmu != null) {
+                    v.pmu.settleAtEndOfWindow(now);
+                }
                 v.runNs += now - v.loadedAt;
                 v.brbeBlackoutNs += c.pe.brbeBlackoutNs() - v.brbeBlackoutAtLoad;
             }

@@ -1,0 +1,232 @@
+package dev.pmulab.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.metrics.MetricValues;
+import dev.pmulab.sim.report.ComparisonReport;
+import dev.pmulab.sim.report.RunReport;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every metric of docs/metrics.md on a small scenario whose value is derived by hand: one
+ * Neoverse-N2 CPU (N = 6, PMUv3p5, no FEAT_FGT) unless said otherwise, a Linux guest ticking at
+ * 250 Hz, costs set so the charged time is a sum the comment spells out.
+ */
+final class MetricsOnKnownScenariosTest {
+    private static final String HOST = """
+            host:
+              cpus: [{core: neoverse-n2, count: 1}]
+            """;
+
+    /** Every cost 0 but a trap's C1 (1 us) and C12's per-event part (200 ns). */
+    private static final String TRAP_COSTS_ONLY = "costs: {C1: 1000, C2: 0, C3: 0, C4: 0, C5: 0, C6: 0, C7: 0, C8: 0,"
+            + " C9: 0, C10: 0, C11: 0, C12: {base: 0, per_unit: 200}, C13: 0, C14: 0, C16: 0, C17: 0, C18: 0,"
+            + " C19: 0, C20: 0, C21: 0, C22: 0}\n";
+
+    /** Every cost 0 but a PMU register save or restore, C7 = 10 ns. */
+    private static final String SAVE_RESTORE_COSTS_ONLY = "costs: {C1: 0, C2: 0, C3: 0, C4: 0, C5: 0, C6: 0, C7: 10,"
+            + " C8: 0, C9: 0, C10: 0, C11: 0, C12: {base: 0, per_unit: 0}, C13: 0, C14: 0, C16: 0, C17: 0, C18: 0,"
+            + " C19: 0, C20: 0, C21: 0, C22: 0}\n";
+
+    private static MetricValues run(String yaml, String allocation) {
+        ComparisonReport report = Runs.compare(yaml, List.of(allocation));
+        RunReport r = report.runs().get(0);
+        assertThat(r.status()).as(r.error()).isEqualTo(RunReport.Status.OK);
+        return r.metrics();
+    }
+
+    private static double v(MetricValues m, Metric metric) {
+        assertThat(m.get(metric)).as(metric.key()).isPresent();
+        return m.get(metric).getAsDouble();
+    }
+
+    /**
+     * A guest that never touches its PMU, alone and pinned on its CPU for 100 ms: nothing traps and
+     * the only kernel time is its one vcpu_load's base cost C5 (300 ns), which the vcpu_load metric
+     * leaves out (it is the PMU's added latency): the guest runs 100 % - 300 ns, the host kernel
+     * 300 ns. Every metric about counters, puts, host events or BRBE has nothing to measure.
+     */
+    @Test
+    void aGuestThatNeverTouchesItsPmuCostsNothing() {
+        MetricValues m = run("""
+                name: idle
+                run: {duration: 100ms}
+                """ + HOST + """
+                vms:
+                  - {name: vm0, vcpus: 1, placement: {cpus: [0], pinned: true}, pmu_usage: idle, workload: cpu-bound}
+                costs: {C5: 300}
+                """, "emulated");
+
+        Set<Metric> notApplicable = EnumSet.of(Metric.GUEST_EVENT_COVERAGE_PCT, Metric.GUEST_COUNT_ERROR_PCT,
+                Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99, Metric.HOST_EVENT_COVERAGE_PCT,
+                Metric.HOST_EVENT_COVERAGE_MIN_PCT, Metric.BRBE_BLACKOUT_NS);
+        for (Metric metric : Metric.values()) {
+            if (notApplicable.contains(metric)) {
+                assertThat(m.get(metric)).as(metric.key()).isEmpty();
+            } else if (metric == Metric.GUEST_WORKLOAD_NS) {
+                assertThat(v(m, metric)).as(metric.key()).isEqualTo(100_000_000.0);
+            } else if (metric == Metric.GUEST_RUN_PCT) {
+                assertThat(v(m, metric)).as(metric.key()).isCloseTo(100.0 * (100_000_000 - 300) / 100_000_000,
+                        within(1e-9));
+            } else if (metric == Metric.HOST_KERNEL_PCT) {
+                assertThat(v(m, metric)).as(metric.key()).isCloseTo(100.0 * 300 / 100_000_000, within(1e-9));
+            } else {
+                assertThat(v(m, metric)).as(metric.key()).isZero();
+            }
+        }
+    }
+
+    /**
+     * perf stat of cycles and instructions under the emulated vPMU: 17 trapped accesses
+     * (GuestModelTrapCountsTest), each C1 = 1 us; the PMCR_EL0.E write makes KVM create the two perf
+     * events, and each install reschedules the vCPU's context with 1, then 2 events, 200 ns per
+     * event: 17,000 + 600 = 17,600 ns of traps, all taken from guest EL1 (sys time) and spent at
+     * EL2 on the one CPU (host kernel time). The counters are on the hardware the whole window
+     * (coverage 100 %, none stopped); perf stat reads them only when it exits, after the window,
+     * so no count is compared with the truth.
+     */
+    @Test
+    void emulatedPerfStatPaysItsTrapsAndCountsThroughout() {
+        MetricValues m = run("""
+                name: stat
+                run: {duration: 100ms}
+                """ + HOST + """
+                vms:
+                  - name: vm0
+                    vcpus: 1
+                    placement: {cpus: [0], pinned: true}
+                    pmu_usage: {kind: perf-stat, events: [cycles, instructions]}
+                    workload: cpu-bound
+                """ + TRAP_COSTS_ONLY, "emulated");
+
+        assertThat(v(m, Metric.GUEST_PMU_TRAPS)).isEqualTo(17);
+        assertThat(v(m, Metric.GUEST_PMU_TRAP_NS)).isEqualTo(17_600);
+        assertThat(v(m, Metric.GUEST_SYS_NS)).isEqualTo(17_600);
+        assertThat(v(m, Metric.GUEST_PMU_OVERHEAD_PCT)).isCloseTo(100.0 * 17_600 / 100_000_000, within(1e-9));
+        assertThat(v(m, Metric.GUEST_RUN_PCT)).isCloseTo(100.0 * (100_000_000 - 17_600) / 100_000_000, within(1e-9));
+        assertThat(v(m, Metric.HOST_KERNEL_PCT)).isCloseTo(100.0 * 17_600 / 100_000_000, within(1e-9));
+        assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isEqualTo(100.0);
+        assertThat(v(m, Metric.GUEST_COUNTERS_STOPPED)).isZero();
+        assertThat(m.get(Metric.GUEST_COUNT_ERROR_PCT)).isEmpty();
+    }
+
+    /**
+     * perf record -F 1 of instructions: at every tick the guest stops the event, reads it and
+     * starts it again (GuestModelTrapCountsTest), and nothing it counts is lost, so what it read
+     * equals what the workload generated by then: 0 % error.
+     */
+    @Test
+    void aGuestThatLosesNothingHasNoCountError() {
+        MetricValues m = run("""
+                name: record
+                run: {duration: 100ms}
+                """ + HOST + """
+                vms:
+                  - name: vm0
+                    vcpus: 1
+                    placement: {cpus: [0], pinned: true}
+                    pmu_usage: {kind: perf-record, frequency: 1, events: [instructions]}
+                    workload: cpu-bound
+                """, "emulated");
+
+        assertThat(v(m, Metric.GUEST_COUNT_ERROR_PCT)).isZero();
+        assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isEqualTo(100.0);
+    }
+
+    /**
+     * Two vCPUs counting with perf stat share one CPU under static-hpmn (HPMN 4 of N = 6): they
+     * alternate every 4 ms scheduler tick, 25 vcpu_loads and 24 vcpu_puts in 100 ms, and each vCPU
+     * waits while the other runs: half the time. With only C7 = 10 ns charged:
+     * <ul>
+     * <li>a vcpu_load restores 20 registers (the host's PMCR and PMUSERENR saved; the guest's PMCR,
+     * PMSELR, PMUSERENR, PMOVSCLR; 4 counters and PMCCNTR, value and type each; PMINTENCLR/SET,
+     * PMCNTENCLR/SET): 200 ns; but each vCPU's first load finds its state FREE and restores nothing
+     * (the restore is lazy), so the mean is 23 x 200 / 25 = 184 and the p99 200;
+     * <li>a vcpu_put saves 15 (5 counters, PMCR, PMSELR, PMUSERENR, the enables and overflows (3),
+     * then the host's PMCR and PMUSERENR back and 2 more): 150 ns every time.
+     * </ul>
+     */
+    @Test
+    void twoVcpusOnOneCpuWaitHalfTheTimeAndPayTheirSwitches() {
+        MetricValues m = run("""
+                name: shared
+                run: {duration: 100ms}
+                """ + HOST + """
+                vms:
+                  - name: vm0
+                    vcpus: 2
+                    placement: {cpus: [0], pinned: true}
+                    pmu_usage: {kind: perf-stat, events: [cycles, instructions]}
+                    workload: cpu-bound
+                """ + SAVE_RESTORE_COSTS_ONLY, "static-hpmn");
+
+        assertThat(v(m, Metric.VCPU_WAIT_PCT)).isCloseTo(50.0, within(0.01));
+        assertThat(v(m, Metric.HOST_VCPU_LOAD_NS_MEAN)).isEqualTo(184.0);
+        assertThat(v(m, Metric.HOST_VCPU_LOAD_NS_P99)).isEqualTo(200.0);
+        assertThat(v(m, Metric.HOST_VCPU_PUT_NS_MEAN)).isEqualTo(150.0);
+        assertThat(v(m, Metric.HOST_VCPU_PUT_NS_P99)).isEqualTo(150.0);
+        assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isEqualTo(100.0);
+    }
+
+    private static final String HOST_GROUPS = """
+            host_perf:
+              - name: groups
+                mode: stat
+                scope: system
+                pinned: %s
+                groups:
+                  - [instructions, branches, branch-misses, l1d_cache]
+                  - [l1d_cache_refill, l2d_cache, l2d_cache_refill, stall_backend]
+            vms:
+              - {name: vm0, vcpus: 1, placement: {cpus: [0], pinned: true}, pmu_usage: idle, workload: cpu-bound}
+            """;
+
+    /**
+     * Two host groups of four on six counters: one fits at a time. Flexible, they take turns at
+     * every 4 ms rotation, 12 each in 96 ms: every event covers 50 %. Pinned, the first takes its
+     * four counters for good and the second goes to ERROR at its first sched-in (one leader): the
+     * events that count cover 100 % (an event in ERROR is not enabled, so has no ratio).
+     */
+    @Test
+    void hostGroupsThatDoNotFitTogetherShareOrFail() {
+        MetricValues flexible = run("name: flexible\nrun: {duration: 96ms}\n" + HOST
+                + String.format(HOST_GROUPS, "false"), "emulated");
+        MetricValues pinned = run("name: pinned\nrun: {duration: 96ms}\n" + HOST
+                + String.format(HOST_GROUPS, "true"), "emulated");
+
+        assertThat(v(flexible, Metric.HOST_EVENT_COVERAGE_PCT)).isEqualTo(50.0);
+        assertThat(v(flexible, Metric.HOST_EVENT_COVERAGE_MIN_PCT)).isEqualTo(50.0);
+        assertThat(v(flexible, Metric.HOST_PINNED_ERRORS)).isZero();
+        assertThat(v(pinned, Metric.HOST_PINNED_ERRORS)).isEqualTo(1);
+        assertThat(v(pinned, Metric.HOST_EVENT_COVERAGE_PCT)).isEqualTo(100.0);
+        assertThat(v(pinned, Metric.HOST_EVENT_COVERAGE_MIN_PCT)).isEqualTo(100.0);
+    }
+
+    /**
+     * A guest recording branches with freeze on overflow on a Neoverse-V3 (FEAT_BRBE), sampling at
+     * 1 Hz: nothing overflows in 100 ms (GuestModelTrapCountsTest), so BRBE never pauses and
+     * records at every level it enabled: no blackout. Not applicable to a guest without BRBE.
+     */
+    @Test
+    void brbeWithoutAnOverflowNeverPauses() {
+        MetricValues m = run("""
+                name: brbe
+                run: {duration: 100ms}
+                host:
+                  cpus: [{core: neoverse-v3, count: 1}]
+                vms:
+                  - name: vm0
+                    vcpus: 1
+                    placement: {cpus: [0], pinned: true}
+                    pmu_usage: {kind: brbe, frequency: 1, events: [instructions], freeze_on_overflow: true}
+                    workload: cpu-bound
+                """, "static-hpmn");
+
+        assertThat(v(m, Metric.BRBE_BLACKOUT_NS)).isZero();
+    }
+}
