@@ -18,10 +18,7 @@ import org.junit.jupiter.api.Test;
  * 250 Hz, costs set so the charged time is a sum the comment spells out.
  */
 final class MetricsOnKnownScenariosTest {
-    private static final String HOST = """
-            host:
-              cpus: [{core: neoverse-n2, count: 1}]
-            """;
+    private static final String PERF_STAT = "{kind: perf-stat, events: [cycles, instructions]}";
 
     /** Every cost 0 but a trap's C1 (1 us) and C12's per-event part (200 ns). */
     private static final String TRAP_COSTS_ONLY = "costs: {C1: 1000, C2: 0, C3: 0, C4: 0, C5: 0, C6: 0, C7: 0, C8: 0,"
@@ -32,6 +29,13 @@ final class MetricsOnKnownScenariosTest {
     private static final String SAVE_RESTORE_COSTS_ONLY = "costs: {C1: 0, C2: 0, C3: 0, C4: 0, C5: 0, C6: 0, C7: 10,"
             + " C8: 0, C9: 0, C10: 0, C11: 0, C12: {base: 0, per_unit: 0}, C13: 0, C14: 0, C16: 0, C17: 0, C18: 0,"
             + " C19: 0, C20: 0, C21: 0, C22: 0}\n";
+
+    /** {@code vcpus} vCPUs of one VM pinned on CPU 0 of a one-CPU {@code core} host, cpu-bound, for 100 ms. */
+    private static String guest(String core, int vcpus, String usage, String more) {
+        return "name: known\nrun: {duration: 100ms}\nhost:\n  cpus: [{core: " + core + ", count: 1}]\n"
+                + "vms:\n  - name: vm0\n    vcpus: " + vcpus + "\n    placement: {cpus: [0], pinned: true}\n"
+                + "    pmu_usage: " + usage + "\n    workload: cpu-bound\n" + more;
+    }
 
     private static MetricValues run(String yaml, String allocation) {
         ComparisonReport report = Runs.compare(yaml, List.of(allocation));
@@ -53,14 +57,7 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void aGuestThatNeverTouchesItsPmuCostsNothing() {
-        MetricValues m = run("""
-                name: idle
-                run: {duration: 100ms}
-                """ + HOST + """
-                vms:
-                  - {name: vm0, vcpus: 1, placement: {cpus: [0], pinned: true}, pmu_usage: idle, workload: cpu-bound}
-                costs: {C5: 300}
-                """, "emulated");
+        MetricValues m = run(guest("neoverse-n2", 1, "idle", "costs: {C5: 300}\n"), "emulated");
 
         Set<Metric> notApplicable = EnumSet.of(Metric.GUEST_EVENT_COVERAGE_PCT, Metric.GUEST_COUNT_ERROR_PCT,
                 Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99, Metric.HOST_EVENT_COVERAGE_PCT,
@@ -92,17 +89,7 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void emulatedPerfStatPaysItsTrapsAndCountsThroughout() {
-        MetricValues m = run("""
-                name: stat
-                run: {duration: 100ms}
-                """ + HOST + """
-                vms:
-                  - name: vm0
-                    vcpus: 1
-                    placement: {cpus: [0], pinned: true}
-                    pmu_usage: {kind: perf-stat, events: [cycles, instructions]}
-                    workload: cpu-bound
-                """ + TRAP_COSTS_ONLY, "emulated");
+        MetricValues m = run(guest("neoverse-n2", 1, PERF_STAT, TRAP_COSTS_ONLY), "emulated");
 
         assertThat(v(m, Metric.GUEST_PMU_TRAPS)).isEqualTo(17);
         assertThat(v(m, Metric.GUEST_PMU_TRAP_NS)).isEqualTo(17_600);
@@ -122,17 +109,8 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void aGuestThatLosesNothingHasNoCountError() {
-        MetricValues m = run("""
-                name: record
-                run: {duration: 100ms}
-                """ + HOST + """
-                vms:
-                  - name: vm0
-                    vcpus: 1
-                    placement: {cpus: [0], pinned: true}
-                    pmu_usage: {kind: perf-record, frequency: 1, events: [instructions]}
-                    workload: cpu-bound
-                """, "emulated");
+        MetricValues m = run(guest("neoverse-n2", 1, "{kind: perf-record, frequency: 1, events: [instructions]}", ""),
+                "emulated");
 
         assertThat(v(m, Metric.GUEST_COUNT_ERROR_PCT)).isZero();
         assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isEqualTo(100.0);
@@ -153,17 +131,7 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void twoVcpusOnOneCpuWaitHalfTheTimeAndPayTheirSwitches() {
-        MetricValues m = run("""
-                name: shared
-                run: {duration: 100ms}
-                """ + HOST + """
-                vms:
-                  - name: vm0
-                    vcpus: 2
-                    placement: {cpus: [0], pinned: true}
-                    pmu_usage: {kind: perf-stat, events: [cycles, instructions]}
-                    workload: cpu-bound
-                """ + SAVE_RESTORE_COSTS_ONLY, "static-hpmn");
+        MetricValues m = run(guest("neoverse-n2", 2, PERF_STAT, SAVE_RESTORE_COSTS_ONLY), "static-hpmn");
 
         assertThat(v(m, Metric.VCPU_WAIT_PCT)).isCloseTo(50.0, within(0.01));
         assertThat(v(m, Metric.HOST_VCPU_LOAD_NS_MEAN)).isEqualTo(184.0);
@@ -182,9 +150,12 @@ final class MetricsOnKnownScenariosTest {
                 groups:
                   - [instructions, branches, branch-misses, l1d_cache]
                   - [l1d_cache_refill, l2d_cache, l2d_cache_refill, stall_backend]
-            vms:
-              - {name: vm0, vcpus: 1, placement: {cpus: [0], pinned: true}, pmu_usage: idle, workload: cpu-bound}
             """;
+
+    /** Twelve 4 ms rotations exactly. */
+    private static String in96ms(String yaml) {
+        return yaml.replace("run: {duration: 100ms}", "run: {duration: 96ms}");
+    }
 
     /**
      * Two host groups of four on six counters: one fits at a time. Flexible, they take turns at
@@ -194,10 +165,10 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void hostGroupsThatDoNotFitTogetherShareOrFail() {
-        MetricValues flexible = run("name: flexible\nrun: {duration: 96ms}\n" + HOST
-                + String.format(HOST_GROUPS, "false"), "emulated");
-        MetricValues pinned = run("name: pinned\nrun: {duration: 96ms}\n" + HOST
-                + String.format(HOST_GROUPS, "true"), "emulated");
+        MetricValues flexible = run(in96ms(guest("neoverse-n2", 1, "idle", String.format(HOST_GROUPS, "false"))),
+                "emulated");
+        MetricValues pinned = run(in96ms(guest("neoverse-n2", 1, "idle", String.format(HOST_GROUPS, "true"))),
+                "emulated");
 
         assertThat(v(flexible, Metric.HOST_EVENT_COVERAGE_PCT)).isEqualTo(50.0);
         assertThat(v(flexible, Metric.HOST_EVENT_COVERAGE_MIN_PCT)).isEqualTo(50.0);
@@ -214,18 +185,8 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void brbeWithoutAnOverflowNeverPauses() {
-        MetricValues m = run("""
-                name: brbe
-                run: {duration: 100ms}
-                host:
-                  cpus: [{core: neoverse-v3, count: 1}]
-                vms:
-                  - name: vm0
-                    vcpus: 1
-                    placement: {cpus: [0], pinned: true}
-                    pmu_usage: {kind: brbe, frequency: 1, events: [instructions], freeze_on_overflow: true}
-                    workload: cpu-bound
-                """, "static-hpmn");
+        MetricValues m = run(guest("neoverse-v3", 1,
+                "{kind: brbe, frequency: 1, events: [instructions], freeze_on_overflow: true}", ""), "static-hpmn");
 
         assertThat(v(m, Metric.BRBE_BLACKOUT_NS)).isZero();
     }
