@@ -152,6 +152,31 @@ final class MetricsOnKnownScenariosTest {
                   - [l1d_cache_refill, l2d_cache, l2d_cache_refill, stall_backend]
             """;
 
+    /**
+     * perf stat of five events under sysfs-writable keeping 2 of N = 6 counters (HPMN 4): cycles
+     * on PMCCNTR, the other four on counters 0 to 3. At 50 ms the administrator writes 5, HPMN
+     * drops to 1 under the running guest, and counters 1 to 3 leave its range while still enabled:
+     * three stopped episodes; they counted half the window, so the coverage is
+     * (100 + 100 + 3 x 50) / 5 = 70 % (less the few microseconds of boot before the enables). The
+     * guest sees PMCR_EL0.N change once, and the write reschedules host perf once (one CPU).
+     */
+    @Test
+    void countersTakenFromARunningGuestStop() {
+        MetricValues m = run(guest("neoverse-n2", 1,
+                "{kind: perf-stat, events: [cycles, instructions, branches, branch-misses, l1d_cache]}", """
+                policies:
+                  allocation: [{name: sysfs-writable, settings: {reserved_host_counters: 2}}]
+                admin_writes:
+                  - {at: 50ms, knob: reserved_host_counters, value: 5}
+                """), "sysfs-writable");
+
+        assertThat(v(m, Metric.GUEST_COUNTERS_STOPPED)).isEqualTo(3);
+        assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isCloseTo(70.0, within(0.01));
+        assertThat(v(m, Metric.GUEST_VISIBLE_N_CHANGES)).isEqualTo(1);
+        assertThat(v(m, Metric.HOST_PERF_RESCHEDS)).isEqualTo(1);
+        assertThat(v(m, Metric.ISOLATION_BREACHES)).isZero();
+    }
+
     /** Twelve 4 ms rotations exactly. */
     private static String in96ms(String yaml) {
         return yaml.replace("run: {duration: 100ms}", "run: {duration: 96ms}");
