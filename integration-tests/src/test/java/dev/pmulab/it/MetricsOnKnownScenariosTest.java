@@ -9,6 +9,7 @@ import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.RunReport;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +176,44 @@ final class MetricsOnKnownScenariosTest {
         assertThat(v(m, Metric.GUEST_VISIBLE_N_CHANGES)).isEqualTo(1);
         assertThat(v(m, Metric.HOST_PERF_RESCHEDS)).isEqualTo(1);
         assertThat(v(m, Metric.ISOLATION_BREACHES)).isZero();
+    }
+
+    /**
+     * A Windows vCPU moving between an A55 (CPU 0) and an A76 (CPU 1) every 40 ms, under KVM's
+     * default PMU: the A55's, where the VM was created (init_cpu 0). Windows reads PMCCNTR at each
+     * 15.625 ms tick: at 15.6 and 31.3 ms on the A55, counting; at 46.9 ms on the A76, where the
+     * counter stopped at 40 ms (one stopped episode), but it counted from 31.3 to 40 ms, so the
+     * value differs; at 62.5 ms, still on the A76, the same value as at 46.9: one stall, and
+     * Windows divides by the zero delta: one crash. The crashed vCPU stops running, so the guest ran
+     * 62.5 ms of 2 pCPUs x 100 ms: 31.25 %. set-pmu with the largest PMU (the A76's) pins the vCPU
+     * to the A76: no migration, no stall.
+     */
+    @Test
+    void aWindowsGuestWhoseCycleCounterFreezesCrashes() {
+        String yaml = """
+                name: windows
+                run: {duration: 100ms}
+                host:
+                  cpus: [{core: cortex-a55, count: 1}, {core: cortex-a76, count: 1}]
+                vms:
+                  - name: win0
+                    vcpus: 1
+                    guest_os: windows
+                    placement: {cpus: [0, 1], init_cpu: 0, migrate: {every: 40ms, across_core_types: true}}
+                    pmu_usage: {kind: windows-cycle-tick, tick: 15.625ms}
+                    workload: cpu-bound
+                """;
+        Map<String, MetricValues> m = Runs.metrics(Runs.compare(yaml, List.of("default-pmu", "set-pmu")));
+        MetricValues defaultPmu = m.get("default-pmu");
+        MetricValues setPmu = m.get("set-pmu");
+
+        assertThat(v(defaultPmu, Metric.GUEST_COUNTERS_STOPPED)).isEqualTo(1);
+        assertThat(v(defaultPmu, Metric.GUEST_CYCLE_STALLS)).isEqualTo(1);
+        assertThat(v(defaultPmu, Metric.GUEST_CRASHES)).isEqualTo(1);
+        assertThat(v(defaultPmu, Metric.GUEST_RUN_PCT)).isCloseTo(31.25, within(0.01));
+        assertThat(v(setPmu, Metric.GUEST_CYCLE_STALLS)).isZero();
+        assertThat(v(setPmu, Metric.GUEST_CRASHES)).isZero();
+        assertThat(v(setPmu, Metric.GUEST_COUNTERS_STOPPED)).isZero();
     }
 
     /** Twelve 4 ms rotations exactly. */
