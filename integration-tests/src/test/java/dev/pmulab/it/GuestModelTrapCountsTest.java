@@ -16,24 +16,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ticks, at 4, 8, ..., 96 ms (the run ends at 100 ms, before a tick there).
  */
 final class GuestModelTrapCountsTest {
-    private static final String SCENARIO = """
-            name: tiny
-            description: one vCPU, one CPU, 100 ms
-            seed: 1
-            run: {duration: 100ms}
-            host:
-              cpus: [{core: %s, count: 1}]
-            vms:
-              - name: vm0
-                vcpus: 1
-                guest_os: %s
-                placement: {cpus: [0], pinned: true}
-                pmu_usage: %s
-                workload: cpu-bound
-            policies:
-              allocation: [emulated]
-            """;
-
     /**
      * <ul>
      * <li>windows: boot PMINTENCLR, PMOVSCLR, PMCCFILTR and PMCNTENSET writes, PMCR read and write
@@ -76,7 +58,7 @@ final class GuestModelTrapCountsTest {
         "linux | neoverse-n2 | idle | 0",
     })
     void trapsUnderTheEmulatedVpmu(String os, String core, String usage, long traps) {
-        ComparisonReport report = Runs.compare(String.format(SCENARIO, core, os, usage), List.of());
+        ComparisonReport report = Runs.compare(Runs.onOneCpu(core, os, 1, usage, ""), List.of("emulated"));
         RunReport run = report.runs().get(0);
         assertThat(run.status()).as(run.error()).isEqualTo(RunReport.Status.OK);
         assertThat(run.metrics().get(Metric.GUEST_PMU_TRAPS).orElseThrow()).isEqualTo(traps);

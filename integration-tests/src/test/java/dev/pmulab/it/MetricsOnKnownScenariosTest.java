@@ -31,11 +31,9 @@ final class MetricsOnKnownScenariosTest {
             + " C8: 0, C9: 0, C10: 0, C11: 0, C12: {base: 0, per_unit: 0}, C13: 0, C14: 0, C16: 0, C17: 0, C18: 0,"
             + " C19: 0, C20: 0, C21: 0, C22: 0}\n";
 
-    /** {@code vcpus} vCPUs of one VM pinned on CPU 0 of a one-CPU {@code core} host, cpu-bound, for 100 ms. */
+    /** {@code vcpus} Linux vCPUs pinned on the one {@code core} CPU for 100 ms (Runs.onOneCpu). */
     private static String guest(String core, int vcpus, String usage, String more) {
-        return "name: known\nrun: {duration: 100ms}\nhost:\n  cpus: [{core: " + core + ", count: 1}]\n"
-                + "vms:\n  - name: vm0\n    vcpus: " + vcpus + "\n    placement: {cpus: [0], pinned: true}\n"
-                + "    pmu_usage: " + usage + "\n    workload: cpu-bound\n" + more;
+        return Runs.onOneCpu(core, "linux", vcpus, usage, more);
     }
 
     private static MetricValues run(String yaml, String allocation) {

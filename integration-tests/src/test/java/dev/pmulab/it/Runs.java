@@ -27,6 +27,18 @@ final class Runs {
                 .toList();
     }
 
+    /**
+     * A 100 ms scenario on a one-CPU {@code core} host: {@code vcpus} vCPUs of one {@code guestOs}
+     * VM pinned on CPU 0, cpu-bound, using the PMU as {@code usage}, then {@code more} (policies,
+     * costs, host perf ...).
+     */
+    static String onOneCpu(String core, String guestOs, int vcpus, String usage, String more) {
+        return "name: one-cpu\nseed: 1\nrun: {duration: 100ms}\nhost:\n  cpus: [{core: " + core + ", count: 1}]\n"
+                + "vms:\n  - name: vm0\n    vcpus: " + vcpus + "\n    guest_os: " + guestOs + "\n"
+                + "    placement: {cpus: [0], pinned: true}\n    pmu_usage: " + usage + "\n    workload: cpu-bound\n"
+                + more;
+    }
+
     /** The report of comparing {@code policies} (names of one kind; empty: the scenario's) on {@code yaml}. */
     static ComparisonReport compare(String yaml, List<String> policies) {
         return compare(ScenarioLoader.load("test.yaml", yaml), policies);

@@ -73,6 +73,9 @@ public final class VcpuPmu {
     // Outcomes the handlers report without allocating.
     boolean undefined;
     boolean retryRequested;
+    /** How the last guest access ended (mrs/msr): trapped to KVM, and/or UNDEFINED for the guest. */
+    private boolean lastTrapped;
+    private boolean lastUndefined;
 
     // Counts for VcpuPmuStats.
     long untrappedAccesses;
@@ -318,22 +321,49 @@ public final class VcpuPmu {
 
     /** An MRS of {@code reg} (index {@code index} for PMEVCNTR/PMEVTYPER) by the guest on the loaded CPU. */
     public GuestAccess read(PmuRegister reg, int index, long now) {
-        requireNonNull(reg, "reg is null");
-        return access(reg, index, false, 0, now, false);
+        long value = mrs(reg, index, now);
+        return new GuestAccess(value, lastTrapped, lastUndefined);
     }
 
     /** An MSR of {@code value} to {@code reg} by the guest on the loaded CPU. */
     public GuestAccess write(PmuRegister reg, int index, long value, long now) {
+        msr(reg, index, value, now);
+        return new GuestAccess(0, lastTrapped, lastUndefined);
+    }
+
+    /**
+     * {@link #read} without the record, for the engine's hot path (which must not allocate): the
+     * value the guest reads; {@link #lastAccessTrapped} and {@link #lastAccessUndefined} say how.
+     */
+    public long mrs(PmuRegister reg, int index, long now) {
         requireNonNull(reg, "reg is null");
-        return access(reg, index, true, value, now, false);
+        return access(reg, index, false, 0, now, false);
+    }
+
+    /** {@link #write} without the record; see {@link #mrs}. */
+    public void msr(PmuRegister reg, int index, long value, long now) {
+        requireNonNull(reg, "reg is null");
+        access(reg, index, true, value, now, false);
+    }
+
+    /** Whether the last {@link #mrs}/{@link #msr} trapped to KVM (C1 charged). */
+    public boolean lastAccessTrapped() {
+        return lastTrapped;
+    }
+
+    /** Whether the last {@link #mrs}/{@link #msr} ends in an UNDEFINED exception for the guest. */
+    public boolean lastAccessUndefined() {
+        return lastUndefined;
     }
 
     /**
      * The access as the PE decides it ({@link Pe#check} at the guest's level): let through (C21,
      * straight to the PE), UNDEFINED by the hardware, or trapped to KVM (C1) and handled by the
      * mode. An EL0 access that traps to the guest's own EL1 is not KVM's: it comes back undefined.
+     * Returns what the guest reads (0 for a write or an access that did not complete) and leaves
+     * the outcome in {@link #lastTrapped} and {@link #lastUndefined}.
      */
-    private GuestAccess access(PmuRegister reg, int index, boolean write, long value, long now, boolean retry) {
+    private long access(PmuRegister reg, int index, boolean write, long value, long now, boolean retry) {
         checkLoaded();
         kvm.now = now;
         Pe pe = cpu.pe;
@@ -342,7 +372,7 @@ public final class VcpuPmu {
         if (mode == GuestAccessMode.DIRECT) {
             direct.checkHostBreach();
         }
-        GuestAccess result;
+        long result;
         AccessOutcome outcome = pe.check(reg, index, write);
         if (write && outcome != AccessOutcome.UNDEFINED) {
             noteEnableIntent(reg, value);
@@ -356,10 +386,14 @@ public final class VcpuPmu {
                 break;
             case UNDEFINED:
                 undefinedInjections++;
-                result = new GuestAccess(0, false, true);
+                lastTrapped = false;
+                lastUndefined = true;
+                result = 0;
                 break;
-            default:
-                result = new GuestAccess(0, false, true);
+            default: // an EL0 access trapping to the guest's own EL1: not KVM's, and not counted here
+                lastTrapped = false;
+                lastUndefined = true;
+                result = 0;
                 break;
         }
         acct.refresh(now);
@@ -384,7 +418,7 @@ public final class VcpuPmu {
         return guestEnableIntent;
     }
 
-    private GuestAccess untrapped(Pe pe, PmuRegister reg, int index, boolean write, long value) {
+    private long untrapped(Pe pe, PmuRegister reg, int index, boolean write, long value) {
         untrappedAccesses++;
         kvm.meter.charge(cpu.id, KernelCost.GUEST_UNTRAPPED_ACCESS, 0);
         boolean breach = mode == GuestAccessMode.EMULATED
@@ -393,14 +427,16 @@ public final class VcpuPmu {
         if (breach) {
             isolationBreaches++;
         }
+        lastTrapped = false;
+        lastUndefined = false;
         if (write) {
             pe.writeChecked(reg, index, value);
-            return new GuestAccess(0, false, false);
+            return 0;
         }
-        return new GuestAccess(pe.readChecked(reg, index), false, false);
+        return pe.readChecked(reg, index);
     }
 
-    private GuestAccess trapped(PmuRegister reg, int index, boolean write, long value, long now, boolean retry) {
+    private long trapped(PmuRegister reg, int index, boolean write, long value, long now, boolean retry) {
         trappedAccesses++;
         trapsByRegister[reg.ordinal()]++;
         kvm.meter.charge(cpu.id, KernelCost.TRAP_SYSREG_EMULATION, 0);
@@ -412,15 +448,19 @@ public final class VcpuPmu {
         if (retryRequested) {
             // The policy moved HPMN: the guest re-executes the instruction. It trapped once already.
             retryRequested = false;
-            GuestAccess again = access(reg, index, write, value, now, true);
-            return again.trapped() ? again : new GuestAccess(again.value(), true, again.undefined());
+            long again = access(reg, index, write, value, now, true);
+            lastTrapped = true;
+            return again;
         }
+        lastTrapped = true;
         if (undefined) {
             undefined = false;
             undefinedInjections++;
-            return new GuestAccess(0, true, true);
+            lastUndefined = true;
+            return 0;
         }
-        return new GuestAccess(write ? 0 : read, true, false);
+        lastUndefined = false;
+        return write ? 0 : read;
     }
 
     // =============================================================================================

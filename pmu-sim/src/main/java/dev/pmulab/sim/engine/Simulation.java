@@ -31,7 +31,6 @@ import dev.pmulab.kvm.perf.PerfEventAttr;
 import dev.pmulab.kvm.perf.PerfEventOpenException;
 import dev.pmulab.kvm.perf.PerfEventState;
 import dev.pmulab.kvm.perf.PerfTask;
-import dev.pmulab.kvm.vpmu.GuestAccess;
 import dev.pmulab.kvm.vpmu.GuestCounterStats;
 import dev.pmulab.kvm.vpmu.KvmPmu;
 import dev.pmulab.kvm.vpmu.VcpuPmu;
@@ -1103,9 +1102,14 @@ public final class Simulation {
 
         private long access(PmuRegister reg, int index, boolean write, long value) {
             c.pe.switchContext(t, ExceptionLevel.EL1, v.kernelRates);
-            GuestAccess a = write ? v.pmu.write(reg, index, value, t) : v.pmu.read(reg, index, t);
+            long read = 0;
+            if (write) {
+                v.pmu.msr(reg, index, value, t);
+            } else {
+                read = v.pmu.mrs(reg, index, t);
+            }
             long ns = sink.take(c.id);
-            if (a.trapped()) {
+            if (v.pmu.lastAccessTrapped()) {
                 v.trapNs += ns;
                 v.guestKernelNs += ns;
                 c.pe.switchContext(Math.max(t, c.pe.now()), ExceptionLevel.EL2, c.hostKernelRates);
@@ -1123,10 +1127,10 @@ public final class Simulation {
             }
             c.accountedTo = t;
             spendOwedKernelTimeElsewhere(c, t);
-            if (a.undefined()) {
+            if (v.pmu.lastAccessUndefined()) {
                 throw new GuestUndefinedException(reg, index, write);
             }
-            return a.value();
+            return read;
         }
 
         @Override

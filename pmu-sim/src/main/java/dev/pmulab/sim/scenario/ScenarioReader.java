@@ -661,7 +661,7 @@ final class ScenarioReader {
         }
         Set<String> without = new LinkedHashSet<>();
         for (int c : placement.cpus()) {
-            if (!soc.cpu(c).pmuConfig().brbe()) {
+            if (!soc.cpu(c).brbe().value()) {
                 without.add(soc.cpu(c).name());
             }
         }
@@ -672,7 +672,7 @@ final class ScenarioReader {
     }
 
     private static List<String> brbeCores() {
-        return CpuCatalog.all().stream().filter(c -> c.pmuConfig().brbe()).map(CpuModel::name).toList();
+        return CpuCatalog.all().stream().filter(c -> c.brbe().value()).map(CpuModel::name).toList();
     }
 
     private PmuUsage readOneUsage(Node node, String path) {
