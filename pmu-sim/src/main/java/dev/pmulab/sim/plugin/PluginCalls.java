@@ -13,22 +13,13 @@ final class PluginCalls {
     private PluginCalls() {}
 
     static <T> T call(LoadedPolicy policy, String hook, Supplier<T> body) {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(policy.classLoader());
+        ClassLoader previous = enter(policy);
         try {
             return body.get();
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (PolicyFailure e) {
-            throw e;
-        } catch (ControlRefusedException e) {
-            // The refusal names the policy and the rule; the report also needs the hook.
-            throw new PolicyFailure(hook, e);
         } catch (RuntimeException | Error e) {
-            throw new PolicyFailure(policy.name(), hook, e);
+            throw blame(policy, hook, e);
         } finally {
-            t.setContextClassLoader(previous);
+            exit(previous);
         }
     }
 
@@ -37,5 +28,43 @@ final class PluginCalls {
             body.run();
             return null;
         });
+    }
+
+    /*
+     * The three steps of call(), for the hooks the engine calls at every context switch or trap,
+     * which must not allocate a lambda per call:
+     *   ClassLoader previous = enter(policy);
+     *   try { ... } catch (RuntimeException | Error e) { throw blame(policy, hook, e); } finally { exit(previous); }
+     */
+
+    /** Makes the policy's class loader the thread's context loader; returns the one to restore. */
+    static ClassLoader enter(LoadedPolicy policy) {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(policy.classLoader());
+        return previous;
+    }
+
+    static void exit(ClassLoader previous) {
+        Thread.currentThread().setContextClassLoader(previous);
+    }
+
+    /**
+     * What a throwable from policy code becomes: unrecoverable errors pass as they are, a
+     * PolicyFailure stays, a refused control action names the hook too, anything else blames the
+     * policy and the hook.
+     */
+    static RuntimeException blame(LoadedPolicy policy, String hook, Throwable e) {
+        if (e instanceof VirtualMachineError vme) {
+            throw vme;
+        }
+        if (e instanceof PolicyFailure f) {
+            return f;
+        }
+        if (e instanceof ControlRefusedException refused) {
+            // The refusal names the policy and the rule; the report also needs the hook.
+            return new PolicyFailure(hook, refused);
+        }
+        return new PolicyFailure(policy.name(), hook, e);
     }
 }

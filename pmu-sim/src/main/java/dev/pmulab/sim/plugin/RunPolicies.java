@@ -146,21 +146,45 @@ public final class RunPolicies {
             PluginCalls.run(policy, "host_boot", () -> delegate.hostBoot(host, control));
         }
 
+        /** vcpu_load or vcpu_put, given as an unbound method reference: nothing captured, nothing allocated. */
+        private interface VcpuHook {
+            void call(AllocationPolicy policy, VcpuView vcpu, CpuView cpu, AllocationControl control);
+        }
+
+        // vcpu_load, vcpu_put and the outside-share trap run at every switch or trap: no lambda per call.
         @Override
         public void vcpuLoad(VcpuView vcpu, CpuView cpu, AllocationControl control) {
-            PluginCalls.run(policy, "vcpu_load", () -> delegate.vcpuLoad(vcpu, cpu, control));
+            vcpuHook("vcpu_load", AllocationPolicy::vcpuLoad, vcpu, cpu, control);
         }
 
         @Override
         public void vcpuPut(VcpuView vcpu, CpuView cpu, AllocationControl control) {
-            PluginCalls.run(policy, "vcpu_put", () -> delegate.vcpuPut(vcpu, cpu, control));
+            vcpuHook("vcpu_put", AllocationPolicy::vcpuPut, vcpu, cpu, control);
+        }
+
+        private void vcpuHook(String hook, VcpuHook h, VcpuView vcpu, CpuView cpu, AllocationControl control) {
+            ClassLoader previous = PluginCalls.enter(policy);
+            try {
+                h.call(delegate, vcpu, cpu, control);
+            } catch (RuntimeException | Error e) {
+                throw PluginCalls.blame(policy, hook, e);
+            } finally {
+                PluginCalls.exit(previous);
+            }
         }
 
         @Override
         public TrappedAccessResolution guestAccessOutsideShare(VcpuView vcpu, CpuView cpu, int counter,
                 AllocationControl control) {
-            TrappedAccessResolution r = PluginCalls.call(policy, "guest_access_outside_share",
-                    () -> delegate.guestAccessOutsideShare(vcpu, cpu, counter, control));
+            TrappedAccessResolution r;
+            ClassLoader previous = PluginCalls.enter(policy);
+            try {
+                r = delegate.guestAccessOutsideShare(vcpu, cpu, counter, control);
+            } catch (RuntimeException | Error e) {
+                throw PluginCalls.blame(policy, "guest_access_outside_share", e);
+            } finally {
+                PluginCalls.exit(previous);
+            }
             if (r == null) {
                 throw new PolicyFailure(policy.name(), "guest_access_outside_share",
                         new NullPointerException("returned no resolution"));
