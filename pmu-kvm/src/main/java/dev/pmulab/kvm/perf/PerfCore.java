@@ -1379,7 +1379,9 @@ public final class PerfCore {
     }
 
     private PerfPmu pmuOfTypeOrNull(int type) {
-        for (PerfPmu p : pmus) {
+        // Indexed: perf_event_open runs at every emulated counter reprogram, and an iterator allocates.
+        for (int i = 0, size = pmus.size(); i < size; i++) {
+            PerfPmu p = pmus.get(i);
             if (p.type() == type) {
                 return p;
             }

@@ -170,9 +170,14 @@ public final class Simulation {
             if (failure != null) {
                 return RunResult.failed(failure, costs.used(), events, endNs);
             }
-            MetricValues metrics = metrics();
+            // One VcpuPmuStats per vCPU (null without a PMU), taken once: each copies the vCPU's accounts.
+            List<VcpuPmuStats> stats = new ArrayList<>();
+            for (SimVcpu v : vcpus) {
+                stats.add(v.pmu == null ? null : v.pmu.stats());
+            }
+            MetricValues metrics = metrics(stats);
             return new RunResult(metrics, costs.used(), java.util.Optional.empty(), events, endNs,
-                    guestTrapsByRegister(), guestPmuAccesses());
+                    guestTrapsByRegister(stats), guestPmuAccesses(stats));
         } catch (PolicyFailure | ControlRefusedException e) {
             return RunResult.failed(e.getMessage(), costs.used(), events, endNs);
         } catch (RuntimeException e) {
@@ -1389,28 +1394,30 @@ public final class Simulation {
     // =============================================================================================
     // Metrics (docs/metrics.md defines each)
 
-    /** Every guest's trapped PMU accesses per register, summed over vCPUs. */
-    private long guestPmuAccesses() {
+    /** Every guest PMU access, trapped or not, summed over vCPUs. */
+    private static long guestPmuAccesses(List<VcpuPmuStats> stats) {
         long sum = 0;
-        for (SimVcpu v : vcpus) {
-            if (v.pmu != null) {
-                sum += v.pmu.stats().accesses();
+        for (VcpuPmuStats s : stats) {
+            if (s != null) {
+                sum += s.accesses();
             }
         }
         return sum;
     }
 
-    private Map<PmuRegister, Long> guestTrapsByRegister() {
+    /** Every guest's trapped PMU accesses per register, summed over vCPUs. */
+    private static Map<PmuRegister, Long> guestTrapsByRegister(List<VcpuPmuStats> stats) {
         java.util.EnumMap<PmuRegister, Long> sum = new java.util.EnumMap<>(PmuRegister.class);
-        for (SimVcpu v : vcpus) {
-            if (v.pmu != null) {
-                v.pmu.stats().trapsByRegister().forEach((reg, n) -> sum.merge(reg, n, Long::sum));
+        for (VcpuPmuStats s : stats) {
+            if (s != null) {
+                s.trapsByRegister().forEach((reg, n) -> sum.merge(reg, n, Long::sum));
             }
         }
         return sum;
     }
 
-    private MetricValues metrics() {
+    /** The run's metrics; {@code stats} holds each vCPU's PMU stats, in {@code vcpus} order. */
+    private MetricValues metrics(List<VcpuPmuStats> stats) {
         MetricValues.Builder m = MetricValues.builder();
         long traps = 0;
         long trapNs = 0;
@@ -1431,7 +1438,8 @@ public final class Simulation {
         int errorCount = 0;
         long blackout = 0;
         boolean anyBrbe = false;
-        for (SimVcpu v : vcpus) {
+        for (int i = 0; i < vcpus.size(); i++) {
+            SimVcpu v = vcpus.get(i);
             runNs += v.runNs;
             trapNs += v.trapNs;
             sysNs += v.guestKernelNs;
@@ -1449,10 +1457,10 @@ public final class Simulation {
                 errorSum += 100.0 * Math.abs(a.measured() - a.truth()) / a.truth();
                 errorCount++;
             }
-            if (v.pmu == null) {
+            VcpuPmuStats s = stats.get(i);
+            if (s == null) {
                 continue;
             }
-            VcpuPmuStats s = v.pmu.stats();
             traps += s.trappedAccesses();
             leaks += s.filterLeaks();
             visibleN += s.visibleNChanges();
