@@ -13,14 +13,11 @@ final class DynamicHpmnCpuState {
     final boolean[] guestShare;
     /** Host perf was rescheduled to make room for the guest (the kernel's host_squeezed). */
     final boolean[] squeezed;
-    /** The HPMN this policy last set on the CPU. */
-    final int[] hpmn;
 
     private DynamicHpmnCpuState(String policyName, int cpus) {
         this.policyName = policyName;
         this.guestShare = new boolean[cpus];
         this.squeezed = new boolean[cpus];
-        this.hpmn = new int[cpus];
     }
 
     static DynamicHpmnCpuState boot(String policyName, HostView host) {
@@ -30,7 +27,6 @@ final class DynamicHpmnCpuState {
             if (cpu.id() != i) {
                 throw new IllegalStateException(policyName + ": host.cpu(" + i + ") has id " + cpu.id());
             }
-            state.hpmn[i] = cpu.counters();
         }
         return state;
     }
@@ -56,7 +52,6 @@ final class DynamicHpmnCpuState {
         }
         squeezed[c] = DynamicHpmnRules.takeGuestCounters(cpu, legal, control);
         guestShare[c] = true;
-        hpmn[c] = legal;
         DynamicHpmnRules.setAccess(vcpu, GuestAccessMode.DIRECT, control);
         DynamicHpmnRules.noteVisibleN(vcpu, legal, control);
     }
@@ -67,9 +62,9 @@ final class DynamicHpmnCpuState {
             throw new IllegalStateException(policyName + ": " + hook + " before host_boot");
         }
         int id = cpu.id();
-        if (id < 0 || id >= state.hpmn.length) {
+        if (id < 0 || id >= state.guestShare.length) {
             throw new IllegalStateException(state.policyName + ": " + hook + " on cpu " + id + ", not one of the "
-                    + state.hpmn.length + " CPUs host_boot saw");
+                    + state.guestShare.length + " CPUs host_boot saw");
         }
         return id;
     }

@@ -53,7 +53,6 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
             int h = DynamicHpmnRules.hpmnForReserved(cpu.counters(), cpu.hpmn0(), reserved);
             // At boot a reschedule is needed only if host events already sit on guest counters.
             DynamicHpmnRules.takeGuestCounters(cpu, h, control);
-            cpus.hpmn[i] = h;
         }
     }
 
@@ -89,11 +88,9 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
                     DynamicHpmnRules.noteVisibleN(direct, direct.guestCountersLimit(), control);
                 }
                 control.reschedHostPerf(cpu.id(), DynamicHpmnRules.everyCounter(n));
-                cpus.hpmn[i] = n;
             } else {
                 int h = DynamicHpmnRules.hpmnForReserved(n, cpu.hpmn0(), next);
                 DynamicHpmnRules.moveSplit(cpu, h, direct != null, control);
-                cpus.hpmn[i] = h;
                 if (direct != null) {
                     // The running guest's PMCR_EL0.N follows HPMN at once; counters it loses are the
                     // host's now (RFC v2's reason to refuse run-time changes, §3.2).
@@ -108,7 +105,7 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
         requireNonNull(vcpu, "vcpu is null");
         requireNonNull(cpu, "cpu is null");
         requireNonNull(control, "control is null");
-        int c = DynamicHpmnCpuState.slot(cpus, policyName, cpu, "vcpu_load");
+        DynamicHpmnCpuState.slot(cpus, policyName, cpu, "vcpu_load"); // fails before host_boot
         if (!DynamicHpmnRules.eligible(vcpu, settings.optIn())) {
             return;
         }
@@ -121,7 +118,7 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
             return;
         }
         DynamicHpmnRules.setAccess(vcpu, GuestAccessMode.DIRECT, control);
-        DynamicHpmnRules.noteVisibleN(vcpu, cpus.hpmn[c], control);
+        DynamicHpmnRules.noteVisibleN(vcpu, cpu.hpmn(), control);
     }
 
     /** The knob's current value, as {@code cat reserved_host_counters} would print it. */

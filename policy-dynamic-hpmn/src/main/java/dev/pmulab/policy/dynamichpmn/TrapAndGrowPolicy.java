@@ -88,7 +88,7 @@ public final class TrapAndGrowPolicy implements AllocationPolicy {
         if (counter < 0 || counter >= Math.min(n, vcpu.guestCountersLimit())) {
             return TrappedAccessResolution.INJECT_UNDEFINED;
         }
-        int current = cpus.hpmn[c];
+        int current = cpu.hpmn();
         if (counter < current) {
             return TrappedAccessResolution.RETRY; // already covered: a trap raced with a grow
         }
@@ -110,7 +110,6 @@ public final class TrapAndGrowPolicy implements AllocationPolicy {
             control.setHostCounterMask(cpu.id(), hostMask);
         }
         control.setHpmn(cpu.id(), grown);
-        cpus.hpmn[c] = grown;
         // PMCR_EL0 is untrapped, so the running guest now reads N = HPMN (objection 2).
         control.noteGuestVisibleN(vcpu, grown);
         return TrappedAccessResolution.RETRY;
