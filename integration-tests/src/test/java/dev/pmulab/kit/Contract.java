@@ -30,7 +30,8 @@ public final class Contract {
     public static final String RULE_ISOLATION = "no isolation breach";
     public static final String RULE_FILTER = "no filtered event counted";
     public static final String RULE_DETERMINISM = "deterministic results";
-    public static final String RULE_UNDECLARED_PARTITION = "VHE only: partitions without declaring PARTITIONS_PMU";
+    public static final String RULE_UNDECLARED_PARTITION = ControlRule.VHE_ONLY.ruleName()
+            + ": partitions without declaring PARTITIONS_PMU";
 
     /** The hook named for a property of a whole run, which no single hook owns. */
     public static final String ANY_HOOK = "any";
@@ -151,7 +152,7 @@ public final class Contract {
         return failure.hook() == null ? ANY_HOOK : failure.hook();
     }
 
-    /** A policy that declares PARTITIONS_PMU may be refused on an nVHE host, with the rule 'VHE only' and nothing else. */
+    /** A policy that declares PARTITIONS_PMU may be refused on an nVHE host, with VHE_ONLY and nothing else. */
     private static boolean cleanlyRefusedOnNvhe(PolicyUnderTest p, ContractContext context, RunFailure failure) {
         return context == ContractContext.NVHE_HOST && p.has(PolicyBehavior.PARTITIONS_PMU)
                 && p.name().equals(failure.policy()) && failure.rule() == ControlRule.VHE_ONLY;
