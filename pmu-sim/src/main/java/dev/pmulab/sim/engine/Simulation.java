@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.EventFilter;
-import dev.pmulab.api.FilterAction;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.VmView;
 import dev.pmulab.api.VmmPmuControl;
@@ -49,6 +48,7 @@ import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.metrics.Percentiles;
 import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
+import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.scenario.AdminWrite;
 import dev.pmulab.sim.scenario.EventGroup;
 import dev.pmulab.sim.scenario.EventRef;
@@ -168,7 +168,7 @@ public final class Simulation {
             build();
             loop();
             if (failure != null) {
-                return RunResult.failed(failure, costs.used(), events, endNs);
+                return RunResult.failed(RunFailure.unblamed(failure), costs.used(), events, endNs);
             }
             // One VcpuPmuStats per vCPU (null without a PMU), taken once: each copies the vCPU's accounts.
             List<VcpuPmuStats> stats = new ArrayList<>();
@@ -178,13 +178,15 @@ public final class Simulation {
             MetricValues metrics = metrics(stats);
             return new RunResult(metrics, costs.used(), java.util.Optional.empty(), events, endNs,
                     guestTrapsByRegister(stats), guestPmuAccesses(stats));
-        } catch (PolicyFailure | ControlRefusedException e) {
-            return RunResult.failed(e.getMessage(), costs.used(), events, endNs);
+        } catch (PolicyFailure e) {
+            return RunResult.failed(e.failure(), costs.used(), events, endNs);
+        } catch (ControlRefusedException e) {
+            return RunResult.failed(RunResult.refused(e), costs.used(), events, endNs);
         } catch (RuntimeException e) {
             // A fault of the simulator itself, not of the scenario or a policy: this run fails with
             // what and where, and the other runs of the comparison still report.
-            return RunResult.failed("internal error of the simulator after " + events + " events: " + e,
-                    costs.used(), events, endNs);
+            return RunResult.failed(RunFailure.unblamed("internal error of the simulator after " + events
+                    + " events: " + e), costs.used(), events, endNs);
         }
     }
 
@@ -336,14 +338,7 @@ public final class Simulation {
                 spec.nrCounters().ifPresent(nr -> expectOk(vmm.setNrCounters(nr), spec, "SET_NR_COUNTERS"));
                 HostView hostView = kvmPmu.hostView();
                 policies.selection().ifPresent(p -> p.configureVm(view, hostView, vmm));
-                if (policies.filter().isPresent()) {
-                    for (EventFilter f : policies.filter().get().eventFilters(view, hostView)) {
-                        KvmPmuEventFilter kf = new KvmPmuEventFilter(f.baseEvent(), f.nevents(),
-                                f.action() == FilterAction.ALLOW ? KvmUapi.KVM_PMU_EVENT_ALLOW : KvmUapi.KVM_PMU_EVENT_DENY);
-                        expectOk(vmVcpus.get(0).setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
-                                KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(kf)), spec, "FILTER");
-                    }
-                }
+                policies.filter().ifPresent(p -> p.configureVm(view, hostView, vmm));
                 for (Vcpu v : vmVcpus) {
                     // PPI 23, the recommended PMU interrupt (pmuv3-architecture.md §2.8).
                     expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_IRQ,
@@ -473,6 +468,11 @@ public final class Simulation {
         @Override
         public int setNrCounters(int counters) {
             return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(counters));
+        }
+
+        @Override
+        public int setEventFilter(EventFilter filter) {
+            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(KvmPmuEventFilter.of(filter)));
         }
 
         @Override
