@@ -62,6 +62,7 @@ import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.VmSpec;
 import dev.pmulab.sim.scenario.Workload;
 import dev.pmulab.sim.scenario.WorkloadProfile;
+import dev.pmulab.sim.scenario.WorkloadRates;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -20,6 +20,15 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
     boolean runsOn(GuestOs os);
 
     /**
+     * Whether this is a user of the Linux guest kernel's perf (a perf tool, the NMI watchdog, BRBE
+     * sampling), which the guest's perf core schedules beside the others; false for a usage that
+     * drives the PMU registers itself (greedy, Windows' tick) or does not use it (idle).
+     */
+    default boolean usesGuestPerf() {
+        return false;
+    }
+
+    /**
      * Linux {@code perf stat} in the guest: counting events, multiplexed by the guest's own perf core
      * (rotation every guest mux interval) when they outnumber the counters the guest sees.
      *
@@ -30,6 +39,8 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
      */
     record PerfStat(List<EventGroup> groups, PerfScope scope, OptionalLong intervalNs) implements PmuUsage {
         public static final String KIND = "perf-stat";
+        /** The shortest interval perf stat -I takes, in ms. */
+        public static final long MIN_INTERVAL_MS = 10;
 
         public PerfStat {
             groups = List.copyOf(groups);
@@ -43,6 +54,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         @Override
         public String kind() {
             return KIND;
+        }
+
+        @Override
+        public boolean usesGuestPerf() {
+            return true;
         }
 
         @Override
@@ -78,6 +94,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         }
 
         @Override
+        public boolean usesGuestPerf() {
+            return true;
+        }
+
+        @Override
         public boolean runsOn(GuestOs os) {
             return os == GuestOs.LINUX;
         }
@@ -105,6 +126,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         @Override
         public String kind() {
             return KIND;
+        }
+
+        @Override
+        public boolean usesGuestPerf() {
+            return true;
         }
 
         @Override
@@ -194,6 +220,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         @Override
         public String kind() {
             return KIND;
+        }
+
+        @Override
+        public boolean usesGuestPerf() {
+            return true;
         }
 
         @Override
