@@ -26,11 +26,6 @@ final class GuestThread {
         this.name = name;
     }
 
-    /** Whether guest code left by an exit waits for the next entry. */
-    boolean inProgress() {
-        return current != null;
-    }
-
     /**
      * Enters the guest: starts {@code code} if no guest code is in progress, otherwise resumes it
      * where it asked for an exit. Returns true when the guest code returned, false when it asked for
