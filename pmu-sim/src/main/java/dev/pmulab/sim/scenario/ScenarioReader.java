@@ -11,6 +11,7 @@ import dev.pmulab.hw.catalog.CpuModel;
 import dev.pmulab.hw.catalog.SocCatalog;
 import dev.pmulab.hw.catalog.SocModel;
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.vpmu.PartitionFgtSet;
 import dev.pmulab.sim.scenario.YamlTree.Entry;
 import dev.pmulab.sim.scenario.YamlTree.ListNode;
 import dev.pmulab.sim.scenario.YamlTree.MapNode;
@@ -49,7 +50,8 @@ final class ScenarioReader {
     static final List<String> RUN_FIELDS = List.of("duration", "until_work_done", "time_limit");
     static final List<String> WORK_FIELDS = List.of("vm", "instructions");
     static final List<String> HOST_FIELDS = List.of("soc", "cpus", "firmware", "cpu_overrides", "vhe", "hz",
-            "mux_interval", "nmi_watchdog", "watchdog_thresh");
+            "mux_interval", "nmi_watchdog", "watchdog_thresh", "kvm");
+    static final List<String> HOST_KVM_FIELDS = List.of("partition_fgt");
     static final List<String> CLUSTER_FIELDS = List.of("core", "count");
     static final List<String> OVERRIDE_FIELDS = List.of("n", "pmu_version", "fgt", "hpmn0", "brbe");
     static final List<String> SESSION_FIELDS = List.of("name", "mode", "scope", "cpus", "task", "events", "groups",
@@ -259,13 +261,25 @@ final class ScenarioReader {
         if (o.has("watchdog_thresh")) {
             thresh = orElse(positiveDuration(o.get("watchdog_thresh"), o.at("watchdog_thresh")), thresh);
         }
+        PartitionFgtSet fgtSet = HostSpec.DEFAULT_PARTITION_FGT;
+        MapNode km = o.has("kvm") ? map(o.get("kvm"), o.at("kvm")) : null;
+        if (km != null) {
+            Fields k = new Fields(km, o.at("kvm"), HOST_KVM_FIELDS, "");
+            if (k.has("partition_fgt")) {
+                String v = choice(k.get("partition_fgt"), k.at("partition_fgt"),
+                        Arrays.stream(PartitionFgtSet.values()).map(PartitionFgtSet::configName).toList());
+                fgtSet = v == null ? fgtSet : PartitionFgtSet.valueOf(v.toUpperCase(Locale.ROOT));
+            }
+        }
         if (soc == null) {
             return null;
         }
         int hzFinal = hz;
         long muxFinal = mux;
         long threshFinal = thresh;
-        return build(m.mark(), "host", () -> new HostSpec(soc, vhe, hzFinal, muxFinal, watchdog, threshFinal));
+        PartitionFgtSet fgtFinal = fgtSet;
+        return build(m.mark(), "host",
+                () -> new HostSpec(soc, vhe, hzFinal, muxFinal, watchdog, threshFinal, fgtFinal));
     }
 
     private int hz(Node node, String path, int fallback) {
