@@ -217,7 +217,7 @@ public final class Simulation {
         perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
         kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
         AllocationPolicy allocation = policies.allocation().orElse(null);
-        kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName);
+        kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName, scenario.host().partitionFgt());
         // One table for every CPU (rates are immutable values): 64 copies of it cost cache, not accuracy.
         EventRates hostKernelRates = WorkloadRates.toRates(WorkloadRates.kernelPerSecond(WorkloadRates.DEFAULT_CPU_HZ));
         for (SimCpu c : cpus) {
