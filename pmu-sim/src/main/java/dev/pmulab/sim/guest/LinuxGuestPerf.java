@@ -62,7 +62,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
      * {@code kernel.perf_user_access} = 0, and perf stat/record never ask for it):
      * {@code armv8pmu_disable_user_access} writes 0. The write arrived with user-space counter
      * access (Rob Herring, "arm64: perf: Enable PMU counter userspace access for perf event",
-     * Linux 5.17).
+     * December 2021, merged for Linux 5.17); before it armv8pmu_start only set PMCR.E.
      */
     private static final long PMUSERENR_NO_USER_ACCESS = 0;
     /** Watchdog period: watchdog_thresh (10 s) at the guest's CPU frequency (perf-core-and-costs.md §6). */
