@@ -223,7 +223,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         throttledSeq++;
         boolean unthrottle = throttledCount != 0;
         throttledCount = 0;
-        if (watchdog != null && unthrottle) {
+        if (watchdog != null && watchdog.idx >= 0 && unthrottle) {
             armpmuDisable(port);
             adjustFreqUnthrEvent(port, watchdog);
             armpmuEnable(port);
