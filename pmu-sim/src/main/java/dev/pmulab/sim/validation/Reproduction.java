@@ -325,7 +325,7 @@ public final class Reproduction {
         }
         // A run stopped at its time limit is a result (the guest did not get its work done), not a failure.
         boolean unfinished = s.run() instanceof RunLength.UntilWorkDone && r.simulatedNs() >= s.run().limitNs();
-        return new Run(label, unfinished ? Status.UNFINISHED : Status.FAILED, r.error().orElseThrow(), Double.NaN,
+        return new Run(label, unfinished ? Status.UNFINISHED : Status.FAILED, r.failure().orElseThrow().message(), Double.NaN,
                 Double.NaN, Double.NaN, Double.NaN);
     }
 
