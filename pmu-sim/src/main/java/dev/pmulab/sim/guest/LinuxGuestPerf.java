@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
+import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevcntrEl0;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,12 +36,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         NONE
     }
 
-    private static final int CYCLE_IDX = 31;
-    private static final long PMCR_E = 1;
-    private static final long PMCR_P = 1L << 1;
-    private static final long PMCR_C = 1L << 2;
-    private static final long PMCR_LC = 1L << 6;
-    private static final long PMCR_LP = 1L << 7;
+    private static final int CYCLE_IDX = Pe.CYCLE_COUNTER;
     /** Watchdog period: watchdog_thresh (10 s) at the guest's CPU frequency (perf-core-and-costs.md §6). */
     private static final long WATCHDOG_THRESH_NS = 10_000_000_000L;
 
@@ -126,7 +124,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     }
 
     private long counterMask(int idx) {
-        return idx == CYCLE_IDX || longCounters ? -1L : 0xffff_ffffL;
+        return idx == CYCLE_IDX || longCounters ? -1L : PmevcntrEl0.LOW32;
     }
 
     /** What {@code armpmu_event_set_period} writes: minus the period, or half the range when counting. */
@@ -141,14 +139,14 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     @Override
     public void boot(GuestPmuPort port) {
         // armv8pmu_probe_pmu: PMCR_EL0.N is how many counters this guest has.
-        nCounters = (int) ((port.read(PmuRegister.PMCR_EL0) >>> 11) & 0x1f);
+        nCounters = PmcrEl0.n(port.read(PmuRegister.PMCR_EL0));
         port.read(PmuRegister.PMCEID0_EL0);
         port.read(PmuRegister.PMCEID1_EL0);
         // armv8pmu_reset: disable every counter and interrupt, clear overflows, reset counters.
         port.write(PmuRegister.PMCNTENCLR_EL0, 0xffff_ffffL);
         port.write(PmuRegister.PMINTENCLR_EL1, 0xffff_ffffL);
         port.write(PmuRegister.PMOVSCLR_EL0, 0xffff_ffffL);
-        port.write(PmuRegister.PMCR_EL0, PMCR_P | PMCR_C | PMCR_LC | (longCounters ? PMCR_LP : 0));
+        port.write(PmuRegister.PMCR_EL0, PmcrEl0.P | PmcrEl0.C | PmcrEl0.LC | (longCounters ? PmcrEl0.LP : 0));
         booted = true;
         schedIn(port, true);
         pmuEnable(port);
@@ -287,12 +285,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
 
     private static void pmuDisable(GuestPmuPort port) {
         long pmcr = port.read(PmuRegister.PMCR_EL0);
-        port.write(PmuRegister.PMCR_EL0, pmcr & ~PMCR_E & 0xff);
+        port.write(PmuRegister.PMCR_EL0, pmcr & ~PmcrEl0.E & PmcrEl0.MASK);
     }
 
     private static void pmuEnable(GuestPmuPort port) {
         long pmcr = port.read(PmuRegister.PMCR_EL0);
-        port.write(PmuRegister.PMCR_EL0, (pmcr | PMCR_E) & 0xff);
+        port.write(PmuRegister.PMCR_EL0, (pmcr | PmcrEl0.E) & PmcrEl0.MASK);
     }
 
     /** armv8pmu_handle_irq: read and clear the flags, stop, update and re-arm each overflowed counter, start. */
