@@ -69,7 +69,6 @@ public final class Pe {
     private final long evtyperWritable;
     private final long userenrWritable;
     private final long counterWidthMask; // 64-bit event counters from p5
-    private final AccessCheck access;
     private final long pmceid0;
     private final long pmceid1;
 
@@ -191,7 +190,6 @@ public final class Pe {
         this.pmceid0 = config.pmceid0();
         this.pmceid1 = config.pmceid1();
         this.eagerRefresh = config.brbe();
-        this.access = new AccessCheck(config);
         for (int e = 0; e < 0x100; e++) {
             if (config.implementsEvent(e)) {
                 implementedCommonEvents[e >>> 6] |= 1L << e;
@@ -339,12 +337,31 @@ public final class Pe {
      */
     public AccessOutcome check(PmuRegister reg, int index, boolean write) {
         requireNonNull(reg, "reg is null");
-        return access.check(reg, index, write, el, pmselr, pmuserenr, mdcr, effHpmn, write ? hdfgwtr : hdfgrtr);
+        return AccessCheck.check(this, reg, index, write);
+    }
+
+    // The registers AccessCheck reads, each only when its decision gets to it.
+
+    int pmselr() {
+        return pmselr;
+    }
+
+    long pmuserenr() {
+        return pmuserenr;
+    }
+
+    long mdcr() {
+        return mdcr;
+    }
+
+    /** HDFGWTR_EL2 for a write, HDFGRTR_EL2 for a read. */
+    long fineGrainedTraps(boolean write) {
+        return write ? hdfgwtr : hdfgrtr;
     }
 
     /** True when an allowed EL0/EL1 access to a second-range counter is RAZ/WI or a NOP by model choice. */
     private boolean cuIgnored(int counter) {
-        return access.cuIgnored(counter, el, effHpmn);
+        return AccessCheck.cuIgnored(config, counter, el, effHpmn);
     }
 
     // ---------------------------------------------------------------------------------------------
