@@ -78,10 +78,11 @@ final class MetricsOnKnownScenariosTest {
     }
 
     /**
-     * perf stat of cycles and instructions under the emulated vPMU: 17 trapped accesses
-     * (GuestModelTrapCountsTest), each C1 = 1 us; the PMCR_EL0.E write makes KVM create the two perf
-     * events, and each install reschedules the vCPU's context with 1, then 2 events, 200 ns per
-     * event: 17,000 + 600 = 17,600 ns of traps, all taken from guest EL1 (sys time) and spent at
+     * perf stat of cycles and instructions under the emulated vPMU: 18 trapped accesses
+     * (GuestModelTrapCountsTest), each C1 = 1 us (the PMUSERENR_EL0 write of armv8pmu_start has no
+     * perf side); the PMCR_EL0.E write makes KVM create the two perf events, and each install
+     * reschedules the vCPU's context with 1, then 2 events, 200 ns per event: 18,000 + 600 =
+     * 18,600 ns of traps, all taken from guest EL1 (sys time) and spent at
      * EL2 on the one CPU (host kernel time). The counters are on the hardware the whole window
      * (coverage 100 %, none stopped); perf stat reads them only when it exits, after the window,
      * so no count is compared with the truth.
@@ -90,12 +91,12 @@ final class MetricsOnKnownScenariosTest {
     void emulatedPerfStatPaysItsTrapsAndCountsThroughout() {
         MetricValues m = run(guest("neoverse-n2", 1, PERF_STAT, TRAP_COSTS_ONLY), "emulated");
 
-        assertThat(v(m, Metric.GUEST_PMU_TRAPS)).isEqualTo(17);
-        assertThat(v(m, Metric.GUEST_PMU_TRAP_NS)).isEqualTo(17_600);
-        assertThat(v(m, Metric.GUEST_SYS_NS)).isEqualTo(17_600);
-        assertThat(v(m, Metric.GUEST_PMU_OVERHEAD_PCT)).isCloseTo(100.0 * 17_600 / 100_000_000, within(1e-9));
-        assertThat(v(m, Metric.GUEST_RUN_PCT)).isCloseTo(100.0 * (100_000_000 - 17_600) / 100_000_000, within(1e-9));
-        assertThat(v(m, Metric.HOST_KERNEL_PCT)).isCloseTo(100.0 * 17_600 / 100_000_000, within(1e-9));
+        assertThat(v(m, Metric.GUEST_PMU_TRAPS)).isEqualTo(18);
+        assertThat(v(m, Metric.GUEST_PMU_TRAP_NS)).isEqualTo(18_600);
+        assertThat(v(m, Metric.GUEST_SYS_NS)).isEqualTo(18_600);
+        assertThat(v(m, Metric.GUEST_PMU_OVERHEAD_PCT)).isCloseTo(100.0 * 18_600 / 100_000_000, within(1e-9));
+        assertThat(v(m, Metric.GUEST_RUN_PCT)).isCloseTo(100.0 * (100_000_000 - 18_600) / 100_000_000, within(1e-9));
+        assertThat(v(m, Metric.HOST_KERNEL_PCT)).isCloseTo(100.0 * 18_600 / 100_000_000, within(1e-9));
         assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isEqualTo(100.0);
         assertThat(v(m, Metric.GUEST_COUNTERS_STOPPED)).isZero();
         assertThat(m.get(Metric.GUEST_COUNT_ERROR_PCT)).isEmpty();
@@ -184,7 +185,10 @@ final class MetricsOnKnownScenariosTest {
      * value differs; at 62.5 ms, still on the A76, the same value as at 46.9: one stall, and
      * Windows divides by the zero delta: one crash. The crashed vCPU stops running, so the guest ran
      * 62.5 ms of 2 pCPUs x 100 ms: 31.25 %. set-pmu with the largest PMU (the A76's) pins the vCPU
-     * to the A76: no migration, no stall.
+     * to the A76: no migration, no stall. Five counters stop at 40 ms, not one: besides the cycle
+     * counter, KVM's reset left event counters 1-4 enabled (reset_pmu_reg: 0x8000001e) with event
+     * 0xc0de (reset_pmevtyper), and this guest never disables them, so their pinned perf events,
+     * which count nothing, stop on the A76 too.
      */
     @Test
     void aWindowsGuestWhoseCycleCounterFreezesCrashes() {
@@ -205,10 +209,11 @@ final class MetricsOnKnownScenariosTest {
         MetricValues defaultPmu = m.get("default-pmu");
         MetricValues setPmu = m.get("set-pmu");
 
-        assertThat(v(defaultPmu, Metric.GUEST_COUNTERS_STOPPED)).isEqualTo(1);
+        assertThat(v(defaultPmu, Metric.GUEST_COUNTERS_STOPPED)).isEqualTo(5);
         assertThat(v(defaultPmu, Metric.GUEST_CYCLE_STALLS)).isEqualTo(1);
         assertThat(v(defaultPmu, Metric.GUEST_CRASHES)).isEqualTo(1);
-        assertThat(v(defaultPmu, Metric.GUEST_RUN_PCT)).isCloseTo(31.25, within(0.01));
+        // 31.25 % less the kernel's share at loads and puts, which those four events lengthen.
+        assertThat(v(defaultPmu, Metric.GUEST_RUN_PCT)).isCloseTo(31.25, within(0.02));
         assertThat(v(setPmu, Metric.GUEST_CYCLE_STALLS)).isZero();
         assertThat(v(setPmu, Metric.GUEST_CRASHES)).isZero();
         assertThat(v(setPmu, Metric.GUEST_COUNTERS_STOPPED)).isZero();

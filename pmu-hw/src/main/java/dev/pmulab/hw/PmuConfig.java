@@ -2,6 +2,7 @@ package dev.pmulab.hw;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.List;
  * @param hpmn0 FEAT_HPMN0 (MDCR_EL2.HPMN = 0 is legal)
  * @param brbe FEAT_BRBE (BRBCR_ELx.FZP freeze on PMU overflow)
  * @param imp PMCR_EL0.IMP as read (RAZ from PMUv3p7)
- * @param idcode PMCR_EL0.IDCODE as read
+ * @param idcode PMCR_EL0.IDCODE as read (RAZ from PMUv3p7)
  * @param events implemented event numbers, ascending; common ones appear in PMCEID0/1
  * @param pmmir PMMIR_EL1 as read (PMUv3p4 and later)
  * @param cu the choice for EL0/EL1 access to HPMN &lt;= n &lt; N without FEAT_FGT
@@ -56,7 +57,7 @@ public record PmuConfig(
         events = events.clone();
         Arrays.sort(events);
         for (int e : events) {
-            if (e < 0 || e > 0xffff) {
+            if (e < 0 || e > PmevtyperEl0.EVTCOUNT_MASK) {
                 throw new IllegalArgumentException("event number out of range 0..0xffff: " + e);
             }
         }

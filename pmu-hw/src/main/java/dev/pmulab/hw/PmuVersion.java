@@ -1,5 +1,6 @@
 package dev.pmulab.hw;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -17,7 +18,7 @@ public enum PmuVersion {
     P4("p4", 0b0101),
     /** PMUv3p5 (Armv8.5): 64-bit event counters, PMCR_EL0.LP, MDCR_EL2.HLP and HCCD. */
     P5("p5", 0b0110),
-    /** PMUv3p7 (Armv8.7): freeze on overflow (PMCR_EL0.FZO, MDCR_EL2.HPMFZO); PMCR_EL0.IMP RAZ. */
+    /** PMUv3p7 (Armv8.7): freeze on overflow (PMCR_EL0.FZO, MDCR_EL2.HPMFZO); PMCR_EL0.IMP and IDCODE RAZ. */
     P7("p7", 0b0111),
     /** PMUv3p8 (Armv8.8): unsupported event numbers count nothing and read back as written. */
     P8("p8", 0b1000),
@@ -48,7 +49,7 @@ public enum PmuVersion {
 
     /** p1: PMEVTYPER.evtCount is 16 bits rather than 10. */
     public int eventNumberMask() {
-        return atLeast(P1) ? 0xffff : 0x3ff;
+        return (int) (atLeast(P1) ? PmevtyperEl0.EVTCOUNT_MASK : PmevtyperEl0.EVTCOUNT_V3_MASK);
     }
 
     public static PmuVersion fromShortName(String name) {

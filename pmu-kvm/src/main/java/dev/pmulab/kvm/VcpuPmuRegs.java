@@ -4,7 +4,11 @@ import static dev.pmulab.kvm.KvmUapi.ARMV8_PMU_CYCLE_IDX;
 
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuRegister;
-import dev.pmulab.hw.PmuVersion;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevcntrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
+import dev.pmulab.hw.regs.PmselrEl0;
+import dev.pmulab.hw.regs.PmuserenrEl0;
 import java.util.Arrays;
 
 /**
@@ -19,21 +23,12 @@ import java.util.Arrays;
  * one (§2.2), count here through {@link #counterIncrement}.
  */
 public final class VcpuPmuRegs {
-    static final long PMCR_E = 1L;
-    static final long PMCR_P = 1L << 1;
-    static final long PMCR_C = 1L << 2;
-    static final long PMCR_LC = 1L << 6;
-    static final long PMCR_LP = 1L << 7;
-    /** ARMV8_PMU_PMCR_MASK: bits [7:0], the only PMCR_EL0 bits a guest or userspace can write. */
-    static final long PMCR_MASK = 0xffL;
-    static final int PMCR_N_SHIFT = 11;
-    static final long PMCR_N_MASK = 0x1fL << PMCR_N_SHIFT;
-    static final long EVTYPER_P = 1L << 31;
-    static final long EVTYPER_U = 1L << 30;
-    static final long PMSELR_SEL_MASK = 0x1fL;
-    static final long PMUSERENR_MASK = 0xfL;
-    private static final long LOW32 = 0xffff_ffffL;
     private static final long C_BIT = 1L << ARMV8_PMU_CYCLE_IDX;
+    /**
+     * What sys_regs.h reset_unknown() stores in a register whose reset value the architecture
+     * leaves UNKNOWN; each PMU register's reset function then masks it to the bits it implements.
+     */
+    static final long RESET_UNKNOWN = 0x1de7ec7edbadc0deL;
 
     private final Vcpu vcpu;
 
@@ -55,29 +50,39 @@ public final class VcpuPmuRegs {
     }
 
     /**
-     * kvm_reset_vcpu()'s PMU part. PMCR_EL0 resets to 0 (LC where it is RES1); N is not stored, so
-     * it survives a reset. The bitmaps are UNKNOWN masked to the implemented counters (§2.1): the
-     * model's UNKNOWN is all ones, so the mask is visible.
+     * kvm_reset_sys_regs()'s PMU part, each register by its sys_reg_descs reset function, with
+     * {@link #RESET_UNKNOWN} where the architecture leaves the value UNKNOWN:
+     * <ul>
+     *   <li>PMCR_EL0: reset_pmcr(), 0 (LC where it is RES1); N is not stored, so it survives;</li>
+     *   <li>PMCNTEN{SET,CLR}, PMINTEN{SET,CLR}, PMOVS{SET,CLR}: reset_pmu_reg(), UNKNOWN masked to
+     *       the implemented counters, BIT(31) | GENMASK(N-1, 0) (§2.1);</li>
+     *   <li>PMSELR_EL0: reset_pmselr(), UNKNOWN masked to SEL [4:0];</li>
+     *   <li>PMCCNTR_EL0: reset_unknown(), all 64 bits;</li>
+     *   <li>PMEVCNTR&lt;n&gt;_EL0: reset_pmevcntr(), UNKNOWN masked to [31:0], all 31 of them;</li>
+     *   <li>PMEVTYPER&lt;n&gt;_EL0: reset_pmevtyper(), UNKNOWN masked with kvm_pmu_evtyper_mask(),
+     *       which follows the VM's PMUVer at the time of the reset (0 without the PMU feature);</li>
+     *   <li>PMUSERENR_EL0 and PMCCFILTR_EL0: reset_val() 0.</li>
+     * </ul>
      */
     void reset() {
         writes++;
-        pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC;
+        pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC;
         long mask = implementedCounterMask();
-        pmcnten = mask;
-        pminten = mask;
-        pmovs = mask;
-        pmselr = 0;
+        pmcnten = RESET_UNKNOWN & mask;
+        pminten = RESET_UNKNOWN & mask;
+        pmovs = RESET_UNKNOWN & mask;
+        pmselr = RESET_UNKNOWN & PmselrEl0.SEL_MASK;
         pmuserenr = 0;
-        pmccntr = 0;
+        pmccntr = RESET_UNKNOWN;
         pmccfiltr = 0;
-        Arrays.fill(pmevcntr, 0);
-        Arrays.fill(pmevtyper, 0);
+        Arrays.fill(pmevcntr, RESET_UNKNOWN & PmevcntrEl0.LOW32);
+        Arrays.fill(pmevtyper, vcpu.hasPmu() ? RESET_UNKNOWN & evtyperMask() : 0);
     }
 
     /**
      * KVM_REQ_RELOAD_PMU, as processed before guest entry (§2.1, §1.6): drops bitmap bits of
      * counters at or above the guest's PMCR_EL0.N, and PMCR_EL0.LP that a userspace write left on
-     * a guest without PMUv3p5.
+     * a guest without PMUv3p5 (the VM's PMUVer, which userspace may have lowered).
      */
     void reload() {
         writes++;
@@ -85,8 +90,8 @@ public final class VcpuPmuRegs {
         pmcnten &= mask;
         pminten &= mask;
         pmovs &= mask;
-        if (!guestVersion().atLeast(PmuVersion.P5)) {
-            pmcr &= ~PMCR_LP;
+        if (!guestHasPmuV3p5()) {
+            pmcr &= ~PmcrEl0.LP;
         }
     }
 
@@ -105,7 +110,7 @@ public final class VcpuPmuRegs {
 
     /** kvm_vcpu_read_pmcr(): PMCR_EL0 with N = nr_pmu_counters (§1.6). */
     public long pmcr() {
-        return pmcr | ((long) n() << PMCR_N_SHIFT);
+        return PmcrEl0.withN(pmcr, n());
     }
 
     /** kvm_pmu_implemented_counter_mask(): BIT(31) | GENMASK(N-1, 0) (§2.1). */
@@ -130,7 +135,7 @@ public final class VcpuPmuRegs {
      * PMINTENSET, nothing while PMCR_EL0.E is 0; PMCNTENSET does not matter.
      */
     public long overflowStatus() {
-        return (pmcr & PMCR_E) == 0 ? 0 : pmovs() & pminten();
+        return (pmcr & PmcrEl0.E) == 0 ? 0 : pmovs() & pminten();
     }
 
     /** PMEVTYPER&lt;idx&gt;_EL0, or PMCCFILTR_EL0 for index 31. */
@@ -143,20 +148,23 @@ public final class VcpuPmuRegs {
     public long counterValue(int idx) {
         checkIndex(idx);
         long raw = idx == ARMV8_PMU_CYCLE_IDX ? pmccntr : pmevcntr[idx];
-        return is64bit(idx) ? raw : raw & LOW32;
+        return is64bit(idx) ? raw : raw & PmevcntrEl0.LOW32;
     }
 
-    /** kvm_pmc_is_64bit(): the cycle counter always, every counter if the guest has PMUv3p5 (§2.3). */
+    /**
+     * kvm_pmc_is_64bit(): the cycle counter always, every counter if the guest has PMUv3p5 (§2.3),
+     * by the VM's ID_AA64DFR0_EL1.PMUVer.
+     */
     public boolean is64bit(int idx) {
-        return idx == ARMV8_PMU_CYCLE_IDX || guestVersion().atLeast(PmuVersion.P5);
+        return idx == ARMV8_PMU_CYCLE_IDX || guestHasPmuV3p5();
     }
 
     /** kvm_pmc_has_64bit_overflow(): PMCR_EL0.LC for the cycle counter, LP for 64-bit event counters. */
     public boolean has64bitOverflow(int idx) {
         if (idx == ARMV8_PMU_CYCLE_IDX) {
-            return (pmcr & PMCR_LC) != 0;
+            return (pmcr & PmcrEl0.LC) != 0;
         }
-        return is64bit(idx) && (pmcr & PMCR_LP) != 0;
+        return is64bit(idx) && (pmcr & PmcrEl0.LP) != 0;
     }
 
     /**
@@ -166,22 +174,22 @@ public final class VcpuPmuRegs {
      * (§2.3). PMSWINC calls it with SW_INCR; the vPMU's overflow handler with CHAIN.
      */
     public void counterIncrement(long mask, int event) {
-        if ((pmcr & PMCR_E) == 0) {
+        if ((pmcr & PmcrEl0.E) == 0) {
             return;
         }
         long m = mask & pmcnten & implementedCounterMask() & ~C_BIT;
-        int eventMask = guestVersion().eventNumberMask();
+        int eventMask = vcpu.vm().pmu().eventMask();
         for (int i = 0; i < ARMV8_PMU_CYCLE_IDX; i++) {
             if ((m & (1L << i)) == 0 || (pmevtyper[i] & eventMask) != event) {
                 continue;
             }
-            long v = pmevcntr[i] + 1;
+            long old = pmevcntr[i];
+            long v = old + 1;
             if (!is64bit(i)) {
-                v &= LOW32;
+                v &= PmevcntrEl0.LOW32;
             }
             pmevcntr[i] = v;
-            boolean wrapped = has64bitOverflow(i) ? v == 0 : (v & LOW32) == 0;
-            if (!wrapped) {
+            if (PmevcntrEl0.overflows(old, 1, has64bitOverflow(i)) == 0) {
                 continue;
             }
             pmovs |= 1L << i;
@@ -238,14 +246,14 @@ public final class VcpuPmuRegs {
             case PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0, PMOVSCLR_EL0 ->
                     userSet(reg, n, value);
             case PMSWINC_EL0 -> counterIncrement(value & mask, Events.SW_INCR);
-            case PMSELR_EL0 -> pmselr = value & PMSELR_SEL_MASK;
+            case PMSELR_EL0 -> pmselr = value & PmselrEl0.SEL_MASK;
             case PMCCNTR_EL0 -> pmccntr = value;
             case PMCCFILTR_EL0 -> pmccfiltr = value & evtyperMask();
             case PMXEVCNTR_EL0 -> setCounter(checkedIndex(selected(), reg, n), value);
             case PMXEVTYPER_EL0 -> setEventType(checkedIndex(selected(), reg, n), value);
             case PMEVCNTR_EL0 -> setCounter(checkedIndex(n, reg, n), value);
             case PMEVTYPER_EL0 -> setEventType(checkedIndex(n, reg, n), value);
-            case PMUSERENR_EL0 -> pmuserenr = value & PMUSERENR_MASK;
+            case PMUSERENR_EL0 -> pmuserenr = value & PmuserenrEl0.MASK;
             // Read-only (KVM's write_to_read_only), EL2 and BRBE registers.
             case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1, HDFGRTR_EL2,
                     HDFGWTR_EL2 ->
@@ -258,22 +266,22 @@ public final class VcpuPmuRegs {
      * without AArch32 EL0; LP is cleared without PMUv3p5; C and P are actions, not stored.
      */
     private void handlePmcr(long value) {
-        long v = value & PMCR_MASK;
+        long v = value & PmcrEl0.MASK;
         if (!vcpu.vm().host().aarch32El0Supported()) {
-            v |= PMCR_LC;
+            v |= PmcrEl0.LC;
         }
-        if (!guestVersion().atLeast(PmuVersion.P5)) {
-            v &= ~PMCR_LP;
+        if (!guestHasPmuV3p5()) {
+            v &= ~PmcrEl0.LP;
         }
-        if ((v & PMCR_C) != 0) {
+        if ((v & PmcrEl0.C) != 0) {
             pmccntr = 0;
         }
-        if ((v & PMCR_P) != 0) {
+        if ((v & PmcrEl0.P) != 0) {
             for (int i = 0; i < n(); i++) {
                 pmevcntr[i] = 0;
             }
         }
-        pmcr = v & ~(PMCR_C | PMCR_P);
+        pmcr = v & ~(PmcrEl0.C | PmcrEl0.P);
     }
 
     // ---- userspace (KVM_{GET,SET}_ONE_REG) ----
@@ -322,8 +330,8 @@ public final class VcpuPmuRegs {
         writes++;
         long mask = implementedCounterMask();
         switch (reg) {
-            case PMCR_EL0 -> pmcr = (value & PMCR_MASK & ~(PMCR_C | PMCR_P))
-                    | (vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC);
+            case PMCR_EL0 -> pmcr = (value & PmcrEl0.MASK & ~(PmcrEl0.C | PmcrEl0.P))
+                    | (vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC);
             case PMCNTENSET_EL0 -> pmcnten |= value & mask;
             case PMCNTENCLR_EL0 -> pmcnten &= ~(value & mask);
             case PMINTENSET_EL1 -> pminten |= value & mask;
@@ -343,19 +351,21 @@ public final class VcpuPmuRegs {
     // ---- helpers ----
 
     /**
-     * kvm_pmu_evtyper_mask(): EXCLUDE_EL1 | EXCLUDE_EL0 | the guest's event mask (§2.1); the guest
-     * has neither EL2 nor EL3 here, so no other filter bit sticks.
+     * kvm_pmu_evtyper_mask(): EXCLUDE_EL1 | EXCLUDE_EL0 | the guest's event mask (§2.1, 10 or 16
+     * bits by the VM's PMUVer); the guest has neither EL2 nor EL3 here, so no other filter bit
+     * sticks.
      */
     public long evtyperMask() {
-        return EVTYPER_P | EVTYPER_U | guestVersion().eventNumberMask();
+        return PmevtyperEl0.P | PmevtyperEl0.U | vcpu.vm().pmu().eventMask();
     }
 
-    private PmuVersion guestVersion() {
-        return vcpu.vm().host().pmuVerLimit();
+    /** kvm_has_feat(kvm, ID_AA64DFR0_EL1, PMUVer, V3P5): the VM's PMUVer, compared unsigned. */
+    private boolean guestHasPmuV3p5() {
+        return vcpu.vm().pmu().pmuVer() >= IdAa64dfr0.PMUVER_V3P5;
     }
 
     private int selected() {
-        return (int) (pmselr & PMSELR_SEL_MASK);
+        return PmselrEl0.sel(pmselr);
     }
 
     /** pmu_counter_idx_valid(): an index outside the implemented counters is UNDEFINED (§2.1). */

@@ -7,6 +7,7 @@ import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVTYPER_EL0;
+import static dev.pmulab.hw.regs.PmcrEl0.n;
 import static dev.pmulab.api.Errno.EFAULT;
 import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.api.Errno.ENOENT;
@@ -32,10 +33,6 @@ import org.junit.jupiter.api.Test;
 final class PmcrOneRegTest {
     private static final long PMCR = KVM_ARM64_SYS_REG(PMCR_EL0);
     private final KvmHost host = TestHosts.homogeneous();
-
-    private static int n(long pmcr) {
-        return (int) ((pmcr >>> 11) & 0x1f);
-    }
 
     @Test
     void pmcrEl0IdIsTheSysregEncoding33912_0() {
@@ -176,12 +173,13 @@ final class PmcrOneRegTest {
         assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMCCNTR_EL0))).isEqualTo(-2L);
     }
 
+    /** Its own value is always accepted; a PMUVer above the host's limit is not (IdAa64dfr0WriteTest has the rest). */
     @Test
-    void idAa64dfr0AcceptsOnlyItsOwnValue() {
+    void idAa64dfr0AcceptsItsOwnValueAndNothingAboveTheLimit() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
         long dfr0 = vcpu.getReg(SYS_ID_AA64DFR0_EL1);
         assertThat((dfr0 >>> 8) & 0xf).isEqualTo(PmuVersion.P5.idAa64dfr0PmuVer());
         assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0))).isZero();
-        assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0 ^ 0x100))).isEqualTo(-EINVAL);
+        assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0 ^ 0x100))).as("PMUVer 7").isEqualTo(-EINVAL);
     }
 }

@@ -38,6 +38,8 @@ final class VpmuTestbed {
     static final int TYPE_A = 11;
     static final int TYPE_B = 10;
     static final int VCPU_PID = 100;
+    private static final long PMCR_P = 1L << 1;
+    private static final long PMCR_C = 1L << 2;
 
     /** Every PMU here implements these; PMCEID leaves 0x0001 clear, so it is the "counts nothing" event. */
     static final int[] EVENTS = {Events.SW_INCR, Events.L1D_CACHE_REFILL, Events.L1D_CACHE, Events.INST_RETIRED,
@@ -114,7 +116,7 @@ final class VpmuTestbed {
                     KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(b.nrCounters))).isZero();
         }
         assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
-        kvm = new KvmPmu(host, perf, meter, b.policy, b.policyName);
+        kvm = new KvmPmu(host, perf, meter, b.policy, b.policyName, b.partitionFgt);
         kvm.hostBoot(0);
         vp = kvm.attach(vcpu, thread, "vm0", 0, b.partition);
     }
@@ -161,13 +163,23 @@ final class VpmuTestbed {
 
     /**
      * What a Linux guest's PMU driver does at probe (armv8pmu_reset): every counter, interrupt and
-     * overflow flag off. KVM resets them to UNKNOWN, which the model makes all ones.
+     * overflow flag off, then PMCR_EL0.P and C, zeroing the counters (the driver also sets LC, and
+     * LP on PMUv3p5; the tests choose the overflow widths themselves). KVM resets all of them to
+     * UNKNOWN (reset_unknown's 0x1de7ec7edbadc0de, masked). Under the emulated vPMU the P write
+     * recreates the perf event of every event counter (kvm_pmu_set_pmc_value), disabled, with the
+     * UNKNOWN event type, and the C write that of the cycle counter: {@link #perfEventsAtReset()}.
      */
     void guestPmuReset(long t) {
         long all = 0xffff_ffffL;
         wr(PmuRegister.PMCNTENCLR_EL0, all, t);
         wr(PmuRegister.PMINTENCLR_EL1, all, t);
         wr(PmuRegister.PMOVSCLR_EL0, all, t);
+        wr(PmuRegister.PMCR_EL0, PMCR_P | PMCR_C, t);
+    }
+
+    /** The perf events {@link #guestPmuReset} creates: one per event counter (N) and the cycle counter's. */
+    long perfEventsAtReset() {
+        return vm.pmu().nrCounters() + 1;
     }
 
     /** A guest kernel MRS at {@code t}. */
@@ -209,6 +221,7 @@ final class VpmuTestbed {
         private CostSink costs;
         private AllocationPolicy policy;
         private String policyName = "test-policy";
+        private PartitionFgtSet partitionFgt = PartitionFgtSet.V8;
         private final List<KvmPmuEventFilter> filters = new ArrayList<>();
 
         Builder cpus(int v) { cpus = v; return this; }
@@ -225,6 +238,8 @@ final class VpmuTestbed {
         Builder fixedCountersOnly() { fixedCountersOnly = true; return this; }
         Builder policy(AllocationPolicy p, String name) { policy = p; policyName = name; return this; }
         Builder filter(KvmPmuEventFilter f) { filters.add(f); return this; }
+        /** The series version whose FGT set a partitioned guest keeps (default V8). */
+        Builder partitionFgt(PartitionFgtSet v) { partitionFgt = v; return this; }
         /** Charges go to {@code c} instead of {@link #sink} (which then records nothing). */
         Builder costs(CostSink c) { costs = c; return this; }
 

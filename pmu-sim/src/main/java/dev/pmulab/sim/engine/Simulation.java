@@ -29,6 +29,8 @@ import dev.pmulab.kvm.perf.PerfEvent;
 import dev.pmulab.kvm.perf.PerfEventAttr;
 import dev.pmulab.kvm.perf.PerfEventOpenException;
 import dev.pmulab.kvm.perf.PerfEventState;
+import dev.pmulab.kvm.perf.PerfSampleLimits;
+import dev.pmulab.kvm.perf.PerfSysctls;
 import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.kvm.vpmu.GuestCounterStats;
 import dev.pmulab.kvm.vpmu.KvmPmu;
@@ -218,7 +220,7 @@ public final class Simulation {
         perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
         kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
         AllocationPolicy allocation = policies.allocation().orElse(null);
-        kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName);
+        kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName, scenario.host().partitionFgt());
         // One table for every CPU (rates are immutable values): 64 copies of it cost cache, not accuracy.
         EventRates hostKernelRates = WorkloadRates.toRates(WorkloadRates.kernelPerSecond(WorkloadRates.DEFAULT_CPU_HZ));
         for (SimCpu c : cpus) {
@@ -360,6 +362,8 @@ public final class Simulation {
             EventRates kernelRates = WorkloadRates.toRates(
                     WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
             long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
+            // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
+            PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
             for (int i = 0; i < spec.vcpus(); i++) {
                 Vcpu v = vmVcpus.get(i);
                 PerfTask task = new PerfTask(FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
@@ -377,7 +381,7 @@ public final class Simulation {
                         ? Math.min(0.9, w.exitsPerSecond().getAsLong() * (double) costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0) / 1e9)
                         : (w.profile() == WorkloadProfile.EXIT_HEAVY
                                 ? 16_000 * (double) costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0) / 1e9 : 0);
-                sv.model = guestModel(spec, userPerSecond.get(Events.CPU_CYCLES), v);
+                sv.model = guestModel(spec, userPerSecond.get(Events.CPU_CYCLES), v, guestPerfLimits);
                 sv.measured = busy;
                 if (spec.pmu()) {
                     sv.pmu = kvmPmu.attach(v, task, spec.name(), vmId, spec.partition());
@@ -400,7 +404,7 @@ public final class Simulation {
     }
 
     /** The guest behaviour models of a VM's {@code pmu_usage}, combined. */
-    private GuestPmuModel guestModel(VmSpec spec, long cpuHz, Vcpu v) {
+    private GuestPmuModel guestModel(VmSpec spec, long cpuHz, Vcpu v, PerfSampleLimits limits) {
         int hz = spec.guestHz();
         boolean longCounters = spec.pmu() && v.vm().pmu().pmuVersion().atLeast(dev.pmulab.hw.PmuVersion.P5);
         boolean watchdog = spec.pmuUsage().stream().anyMatch(u -> u instanceof PmuUsage.NmiWatchdog);
@@ -408,11 +412,11 @@ public final class Simulation {
             if (u instanceof PmuUsage.PerfRecord r) {
                 long freq = r.sampling().mode() == Sampling.Mode.FREQUENCY ? r.sampling().value() : 1000;
                 return new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, eventsOf(r.groups()), freq, hz, longCounters,
-                        watchdog, cpuHz);
+                        watchdog, cpuHz, limits);
             }
             if (u instanceof PmuUsage.PerfStat st) {
                 return new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT, eventsOf(st.groups()), 0, hz, longCounters,
-                        watchdog, cpuHz);
+                        watchdog, cpuHz, limits);
             }
             if (u instanceof PmuUsage.WindowsCycleTick wt) {
                 int windowsHz = (int) Math.max(1, 1_000_000_000L / wt.tickNs());
@@ -425,11 +429,11 @@ public final class Simulation {
                 long freq = b.sampling().mode() == Sampling.Mode.FREQUENCY ? b.sampling().value() : 4000;
                 return new BrbeGuest(new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
                         b.events().stream().mapToInt(EventRef::number).toArray(), freq, hz, longCounters, watchdog,
-                        cpuHz));
+                        cpuHz, limits));
             }
         }
         if (watchdog) {
-            return new LinuxGuestPerf(LinuxGuestPerf.Mode.NONE, new int[0], 0, hz, longCounters, true, cpuHz);
+            return new LinuxGuestPerf(LinuxGuestPerf.Mode.NONE, new int[0], 0, hz, longCounters, true, cpuHz, limits);
         }
         return new IdleGuest(hz);
     }
