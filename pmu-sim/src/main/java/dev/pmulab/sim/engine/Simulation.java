@@ -2,67 +2,32 @@ package dev.pmulab.sim.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.ControlRefusedException;
-import dev.pmulab.api.EventFilter;
-import dev.pmulab.api.FilterAction;
-import dev.pmulab.api.HostView;
-import dev.pmulab.api.VmView;
-import dev.pmulab.api.VmmPmuControl;
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
-import dev.pmulab.hw.catalog.ArmPmu;
-import dev.pmulab.hw.catalog.SocModel;
-import dev.pmulab.kvm.HostPmuDescriptor;
 import dev.pmulab.kvm.KernelCost;
-import dev.pmulab.kvm.KvmHost;
-import dev.pmulab.kvm.KvmPmuEventFilter;
 import dev.pmulab.kvm.KvmUapi;
-import dev.pmulab.kvm.UserPtr;
-import dev.pmulab.kvm.Vcpu;
-import dev.pmulab.kvm.Vm;
 import dev.pmulab.kvm.perf.PerfCore;
-import dev.pmulab.kvm.perf.PerfCoreConfig;
 import dev.pmulab.kvm.perf.PerfEvent;
-import dev.pmulab.kvm.perf.PerfEventAttr;
-import dev.pmulab.kvm.perf.PerfEventOpenException;
 import dev.pmulab.kvm.perf.PerfEventState;
-import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.kvm.vpmu.GuestCounterStats;
 import dev.pmulab.kvm.vpmu.KvmPmu;
-import dev.pmulab.kvm.vpmu.VcpuPmu;
 import dev.pmulab.kvm.vpmu.VcpuPmuStats;
 import dev.pmulab.sim.cost.CostModel;
-import dev.pmulab.sim.guest.BrbeGuest;
-import dev.pmulab.sim.guest.GreedyGuest;
 import dev.pmulab.sim.guest.GuestPmuModel;
 import dev.pmulab.sim.guest.GuestPmuPort;
 import dev.pmulab.sim.guest.GuestUndefinedException;
-import dev.pmulab.sim.guest.IdleGuest;
-import dev.pmulab.sim.guest.LinuxGuestPerf;
-import dev.pmulab.sim.guest.WindowsCycleTickGuest;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.metrics.Percentiles;
 import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.scenario.AdminWrite;
-import dev.pmulab.sim.scenario.EventGroup;
-import dev.pmulab.sim.scenario.EventRef;
-import dev.pmulab.sim.scenario.HostTask;
-import dev.pmulab.sim.scenario.PerfScope;
-import dev.pmulab.sim.scenario.PerfSession;
-import dev.pmulab.sim.scenario.PmuUsage;
 import dev.pmulab.sim.scenario.RunLength;
-import dev.pmulab.sim.scenario.Sampling;
 import dev.pmulab.sim.scenario.Scenario;
-import dev.pmulab.sim.scenario.VmSpec;
-import dev.pmulab.sim.scenario.Workload;
-import dev.pmulab.sim.scenario.WorkloadProfile;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,8 +60,6 @@ public final class Simulation {
     private static final long DUTY_PERIOD_NS = 10_000_000L;
     /** Time a VMM takes to re-place a vCPU whose entry failed on an unsupported CPU. */
     private static final long FAILED_ENTRY_RETRY_NS = 1_000_000L;
-    /** perf's task-clock does not matter here; host tasks and vCPU threads get pids from here. */
-    private static final int FIRST_PID = 1000;
 
     private final Scenario scenario;
     private final RunPolicies policies;
@@ -109,7 +72,7 @@ public final class Simulation {
 
     private SimCpu[] cpus;
     private PerfCore perf;
-    private KvmHost kvm;
+    private Host host;
     private KvmPmu kvmPmu;
     private final List<SimThread> threads = new ArrayList<>();
     private final List<SimVcpu> vcpus = new ArrayList<>();
@@ -191,451 +154,24 @@ public final class Simulation {
     private void build() {
         // Timers are only scheduled within the run, so its end must be known before anything runs.
         endNs = scenario.run().limitNs();
-        SocModel soc = scenario.host().soc();
-        int n = soc.cpuCount();
-        cpus = new SimCpu[n];
-        List<Pe> pes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Pe pe = new Pe(soc.cpu(i).pmuConfig());
-            pes.add(pe);
-            cpus[i] = new SimCpu(i, pe);
-        }
-        List<HostPmuDescriptor> pmus = new ArrayList<>();
-        List<ArmPmu> armPmus = soc.pmus();
-        for (int i = 0; i < armPmus.size(); i++) {
-            ArmPmu p = armPmus.get(i);
-            // Dynamic perf PMU types start after the fixed ones (PERF_TYPE_MAX = 6); Linux hands
-            // them out in registration order.
-            pmus.add(new HostPmuDescriptor(p.name(), 8 + i, p.supportedCpus(), p.cpu().pmuConfig()));
-        }
-        boolean vhe = scenario.host().vhe();
-        perf = new PerfCore(new PerfCoreConfig(vhe, scenario.host().hz(), PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE),
-                pmus, pes, sink);
-        long muxMs = Math.max(1, scenario.host().muxIntervalNs() / 1_000_000L);
-        perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
-        kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
-        AllocationPolicy allocation = policies.allocation().orElse(null);
-        kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName);
-        // One table for every CPU (rates are immutable values): 64 copies of it cost cache, not accuracy.
-        EventRates hostKernelRates = WorkloadRates.toRates(WorkloadRates.kernelPerSecond(WorkloadRates.DEFAULT_CPU_HZ));
-        for (SimCpu c : cpus) {
-            c.hostKernelRates = hostKernelRates;
-            c.pe.switchContext(0, ExceptionLevel.EL2, EventRates.NONE);
-        }
-        kvmPmu.hostBoot(0);
+        host = Host.boot(scenario, policies, allocationName, sink);
+        cpus = host.cpus;
+        perf = host.perf;
+        kvmPmu = host.kvmPmu;
         spendOwedKernelTimeEverywhere(0);
-        buildHostTasks();
-        openHostPerf();
-        buildVms();
+        host.addHostTasks(scenario.hostTasks(), threads);
+        Host.HostPerfEvents hostPerf = host.openPerfSessions(scenario, threads);
+        hostEvents.addAll(hostPerf.all());
+        hostPinnedEvents.addAll(hostPerf.pinned());
+        spendOwedKernelTimeEverywhere(0);
+        new VmmSetup(host, policies, costs).startVms(scenario.vms(), threads, vcpus);
         placeThreads();
         reschedsAtStart = perf.reschedCount();
         schedulePeriodic();
     }
 
-    private void buildHostTasks() {
-        for (HostTask t : scenario.hostTasks()) {
-            EventRates userRates = WorkloadRates.toRates(WorkloadRates.perSecond(t.workload()));
-            for (int cpu : t.cpus()) {
-                SimThread th = new SimThread(threads.size(), t.name() + "/" + cpu,
-                        new PerfTask(FIRST_PID + threads.size(), t.name()), List.of(cpu));
-                th.userRates = userRates;
-                th.load = t.workload().profile() == WorkloadProfile.IDLE ? 0 : t.workload().load();
-                threads.add(th);
-            }
-        }
-    }
-
-    private void openHostPerf() {
-        long threshCycles = WorkloadRates.DEFAULT_CPU_HZ * Math.max(1, scenario.host().watchdogThreshNs() / 1_000_000_000L);
-        if (scenario.host().nmiWatchdog()) {
-            // The hard-lockup detector: one pinned CPU_CYCLES event per CPU (perf-core-and-costs.md §6).
-            for (SimCpu c : cpus) {
-                PerfEventAttr attr = PerfEventAttr.builder(perf.pmuOfCpu(c.id).type(), Events.CPU_CYCLES)
-                        .pinned(true).samplePeriod(threshCycles).build();
-                PerfEvent e = perf.open(c.id, attr, null, c.id, null, 0);
-                hostEvents.add(e);
-                hostPinnedEvents.add(e);
-            }
-        }
-        for (PerfSession s : scenario.hostPerf()) {
-            if (s.scope() == PerfScope.SYSTEM) {
-                List<Integer> on = s.cpus().isEmpty() ? allCpus() : s.cpus();
-                for (int cpu : on) {
-                    openGroups(s, null, cpu);
-                }
-            } else {
-                String task = s.task().orElseThrow();
-                for (SimThread th : threads) {
-                    if (th.task.comm().equals(task)) {
-                        openGroups(s, th.task, -1);
-                    }
-                }
-            }
-        }
-        spendOwedKernelTimeEverywhere(0);
-    }
-
-    private void openGroups(PerfSession s, PerfTask task, int cpu) {
-        int type = cpu >= 0 ? perf.pmuOfCpu(cpu).type() : perf.pmus().get(0).type();
-        int caller = cpu >= 0 ? cpu : 0;
-        for (EventGroup g : s.groups()) {
-            PerfEvent leader = null;
-            for (EventRef ref : g.events()) {
-                PerfEventAttr.Builder b = PerfEventAttr.builder(type, ref.number()).pinned(s.pinned() && leader == null)
-                        .excludeGuest(s.excludeGuest()).excludeHost(s.excludeHost());
-                if (s.sampling().isPresent()) {
-                    Sampling sm = s.sampling().get();
-                    if (sm.mode() == Sampling.Mode.FREQUENCY) {
-                        b.sampleFreq(sm.value());
-                    } else {
-                        b.samplePeriod(sm.value());
-                    }
-                }
-                try {
-                    PerfEvent e = perf.open(caller, b.build(), task, cpu, leader, 0);
-                    hostEvents.add(e);
-                    if (s.pinned()) {
-                        hostPinnedEvents.add(e);
-                    }
-                    if (leader == null) {
-                        leader = e;
-                    }
-                } catch (PerfEventOpenException e) {
-                    throw new IllegalArgumentException("host perf session " + s.name() + ": cannot open "
-                            + ref.name() + " on " + (cpu >= 0 ? "CPU " + cpu : "task " + task) + ": " + e.getMessage(), e);
-                }
-            }
-        }
-    }
-
-    private List<Integer> allCpus() {
-        List<Integer> l = new ArrayList<>();
-        for (int i = 0; i < cpus.length; i++) {
-            l.add(i);
-        }
-        return l;
-    }
-
-    // =============================================================================================
-    // VMs: the VMM's setup through KVM's uapi, then the vCPU threads
-
-    private void buildVms() {
-        int vmId = 0;
-        for (VmSpec spec : scenario.vms()) {
-            Vm vm = kvm.createVm();
-            List<Vcpu> vmVcpus = new ArrayList<>();
-            long features = spec.pmu() ? 1L << KvmUapi.KVM_ARM_VCPU_PMU_V3 : 0;
-            kvm.pinSelfToCpu(spec.placement().initCpu());
-            for (int i = 0; i < spec.vcpus(); i++) {
-                vmVcpus.add(vm.createVcpu(i, features));
-            }
-            vm.createVgicV3(64);
-            SimVmView view = new SimVmView(spec, vmId, allowed(spec));
-            SimVmm vmm = new SimVmm(vmVcpus, view);
-            if (spec.pmu()) {
-                spec.nrCounters().ifPresent(nr -> expectOk(vmm.setNrCounters(nr), spec, "SET_NR_COUNTERS"));
-                HostView hostView = kvmPmu.hostView();
-                policies.selection().ifPresent(p -> p.configureVm(view, hostView, vmm));
-                if (policies.filter().isPresent()) {
-                    for (EventFilter f : policies.filter().get().eventFilters(view, hostView)) {
-                        KvmPmuEventFilter kf = new KvmPmuEventFilter(f.baseEvent(), f.nevents(),
-                                f.action() == FilterAction.ALLOW ? KvmUapi.KVM_PMU_EVENT_ALLOW : KvmUapi.KVM_PMU_EVENT_DENY);
-                        expectOk(vmVcpus.get(0).setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
-                                KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(kf)), spec, "FILTER");
-                    }
-                }
-                for (Vcpu v : vmVcpus) {
-                    // PPI 23, the recommended PMU interrupt (pmuv3-architecture.md §2.8).
-                    expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_IRQ,
-                            UserPtr.ofInt(23)), spec, "IRQ");
-                }
-            }
-            // The VMM initialises the in-kernel vGIC before PMU INIT, which needs it (kvm-vpmu-uapi.md §1.2).
-            vm.vgic().orElseThrow().init();
-            if (spec.pmu()) {
-                for (Vcpu v : vmVcpus) {
-                    expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT),
-                            spec, "INIT");
-                }
-            }
-            Workload w = spec.workload();
-            Map<Integer, Long> userPerSecond = WorkloadRates.perSecond(w);
-            EventRates userRates = WorkloadRates.toRates(userPerSecond);
-            EventRates kernelRates = WorkloadRates.toRates(
-                    WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
-            long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
-            for (int i = 0; i < spec.vcpus(); i++) {
-                Vcpu v = vmVcpus.get(i);
-                PerfTask task = new PerfTask(FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
-                List<Integer> allowed = vmm.pinned != null ? vmm.pinned : view.allowedList;
-                if (spec.placement().pinned()) {
-                    allowed = List.of(spec.placement().pinnedCpu(i));
-                }
-                SimVcpu sv = new SimVcpu(threads.size(), spec.name() + "/vcpu" + i, task, allowed, spec, vmId, i, v);
-                boolean busy = w.profile() != WorkloadProfile.IDLE && i < w.threads();
-                sv.load = busy ? w.load() : 0;
-                sv.userRates = userRates;
-                sv.kernelRates = kernelRates;
-                sv.instructionsPerNs = instructionsPerSecond / 1e9;
-                sv.exitShare = w.exitsPerSecond().isPresent()
-                        ? Math.min(0.9, w.exitsPerSecond().getAsLong() * (double) costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0) / 1e9)
-                        : (w.profile() == WorkloadProfile.EXIT_HEAVY
-                                ? 16_000 * (double) costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0) / 1e9 : 0);
-                sv.model = guestModel(spec, userPerSecond.get(Events.CPU_CYCLES), v);
-                sv.measured = busy;
-                if (spec.pmu()) {
-                    sv.pmu = kvmPmu.attach(v, task, spec.name(), vmId, spec.partition());
-                }
-                threads.add(sv);
-                vcpus.add(sv);
-            }
-            vmId++;
-        }
-    }
-
-    private static void expectOk(int ret, VmSpec spec, String what) {
-        if (ret != 0) {
-            throw new IllegalStateException("VM " + spec.name() + ": KVM_ARM_VCPU_PMU_V3_" + what + " returned " + ret);
-        }
-    }
-
-    private List<Integer> allowed(VmSpec spec) {
-        return spec.placement().cpus();
-    }
-
-    /** The guest behaviour models of a VM's {@code pmu_usage}, combined. */
-    private GuestPmuModel guestModel(VmSpec spec, long cpuHz, Vcpu v) {
-        int hz = spec.guestHz();
-        boolean longCounters = spec.pmu() && v.vm().pmu().pmuVersion().atLeast(dev.pmulab.hw.PmuVersion.P5);
-        boolean watchdog = spec.pmuUsage().stream().anyMatch(u -> u instanceof PmuUsage.NmiWatchdog);
-        for (PmuUsage u : spec.pmuUsage()) {
-            if (u instanceof PmuUsage.PerfRecord r) {
-                long freq = r.sampling().mode() == Sampling.Mode.FREQUENCY ? r.sampling().value() : 1000;
-                return new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, eventsOf(r.groups()), freq, hz, longCounters,
-                        watchdog, cpuHz);
-            }
-            if (u instanceof PmuUsage.PerfStat st) {
-                return new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT, eventsOf(st.groups()), 0, hz, longCounters,
-                        watchdog, cpuHz);
-            }
-            if (u instanceof PmuUsage.WindowsCycleTick wt) {
-                int windowsHz = (int) Math.max(1, 1_000_000_000L / wt.tickNs());
-                return new WindowsCycleTickGuest(windowsHz, true);
-            }
-            if (u instanceof PmuUsage.Greedy) {
-                return new GreedyGuest(hz);
-            }
-            if (u instanceof PmuUsage.Brbe b) {
-                long freq = b.sampling().mode() == Sampling.Mode.FREQUENCY ? b.sampling().value() : 4000;
-                return new BrbeGuest(new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
-                        b.events().stream().mapToInt(EventRef::number).toArray(), freq, hz, longCounters, watchdog,
-                        cpuHz));
-            }
-        }
-        if (watchdog) {
-            return new LinuxGuestPerf(LinuxGuestPerf.Mode.NONE, new int[0], 0, hz, longCounters, true, cpuHz);
-        }
-        return new IdleGuest(hz);
-    }
-
-    private static int[] eventsOf(List<EventGroup> groups) {
-        return groups.stream().flatMap(g -> g.events().stream()).mapToInt(EventRef::number).toArray();
-    }
-
-    /** The VMM's side of the selection policy: KVM's vCPU attributes on every vCPU, and pinning. */
-    private final class SimVmm implements VmmPmuControl {
-        private final List<Vcpu> vcpus;
-        private final SimVmView view;
-        List<Integer> pinned;
-
-        SimVmm(List<Vcpu> vcpus, SimVmView view) {
-            this.vcpus = vcpus;
-            this.view = view;
-        }
-
-        private int onEvery(long attr, UserPtr arg) {
-            for (Vcpu v : vcpus) {
-                int r = arg == null ? v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, attr)
-                        : v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, attr, arg);
-                if (r != 0) {
-                    return r;
-                }
-            }
-            return 0;
-        }
-
-        @Override
-        public int setPmu(String pmuName) {
-            int type = perf.pmu(pmuName).type();
-            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.ofInt(type));
-        }
-
-        @Override
-        public int setNrCounters(int counters) {
-            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(counters));
-        }
-
-        @Override
-        public int setFixedCountersOnly() {
-            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY, null);
-        }
-
-        @Override
-        public void pinVcpus(int[] cpuList) {
-            List<Integer> l = new ArrayList<>();
-            for (int c : cpuList) {
-                if (view.allowedList.contains(c)) {
-                    l.add(c);
-                }
-            }
-            if (l.isEmpty()) {
-                throw new IllegalArgumentException("VM " + view.vmName() + ": the selection policy pins its vCPUs to "
-                        + Arrays.toString(cpuList) + ", none of which the scenario allows " + view.allowedList);
-            }
-            pinned = List.copyOf(l);
-        }
-    }
-
-    /** The VM as policies see it during setup. */
-    private static final class SimVmView implements VmView {
-        private final VmSpec spec;
-        private final int vmId;
-        final List<Integer> allowedList;
-
-        SimVmView(VmSpec spec, int vmId, List<Integer> allowed) {
-            this.spec = spec;
-            this.vmId = vmId;
-            this.allowedList = List.copyOf(allowed);
-        }
-
-        @Override
-        public String vmName() {
-            return spec.name();
-        }
-
-        @Override
-        public int vmId() {
-            return vmId;
-        }
-
-        @Override
-        public int vcpuCount() {
-            return spec.vcpus();
-        }
-
-        @Override
-        public String guestOs() {
-            return spec.guestOs().configName();
-        }
-
-        @Override
-        public int initCpu() {
-            return spec.placement().initCpu();
-        }
-
-        @Override
-        public int[] allowedCpus() {
-            return allowedList.stream().mapToInt(Integer::intValue).toArray();
-        }
-    }
-
     // =============================================================================================
     // Threads and the scheduler
-
-    /** A schedulable thread: a host task or a vCPU thread. */
-    private static class SimThread {
-        final int id;
-        final String name;
-        final PerfTask task;
-        List<Integer> allowed;
-        int cpu = -1; // the runqueue it is on
-        boolean running;
-        boolean sleeping;
-        double load = 1.0;
-        EventRates userRates = EventRates.NONE;
-        long runnableSince = -1;
-        long waitNs;
-        long sleepStamp;
-
-        SimThread(int id, String name, PerfTask task, List<Integer> allowed) {
-            this.id = id;
-            this.name = name;
-            this.task = task;
-            this.allowed = List.copyOf(allowed);
-        }
-
-        boolean isVcpu() {
-            return false;
-        }
-    }
-
-    /** A vCPU thread: the thread, its KVM vCPU and vPMU, and its guest's PMU driver. */
-    private static final class SimVcpu extends SimThread {
-        final VmSpec spec;
-        final int vmId;
-        final int index;
-        final Vcpu vcpu;
-        VcpuPmu pmu;
-        GuestPmuModel model;
-        EventRates kernelRates = EventRates.NONE;
-        double instructionsPerNs;
-        double exitShare;
-        boolean measured;
-        boolean booted;
-        boolean pendingTick;
-        long tickGen;
-        long workGen;
-        // Accounting.
-        long loadedAt;
-        long runNs;
-        long trapNs;
-        long guestKernelNs;
-        long guestUserSince;
-        double instructions;
-        long brbeBlackoutAtLoad;
-        long brbeBlackoutNs;
-        long failedEntries;
-        boolean crashed;
-        boolean mustMove;
-
-        SimVcpu(int id, String name, PerfTask task, List<Integer> allowed, VmSpec spec, int vmId, int index,
-                Vcpu vcpu) {
-            super(id, name, task, allowed);
-            this.spec = spec;
-            this.vmId = vmId;
-            this.index = index;
-            this.vcpu = vcpu;
-        }
-
-        @Override
-        boolean isVcpu() {
-            return true;
-        }
-    }
-
-    /** One physical CPU: its PE, its runqueue, and what it spent its time on. */
-    private static final class SimCpu {
-        final int id;
-        final Pe pe;
-        final ArrayDeque<SimThread> runqueue = new ArrayDeque<>();
-        SimThread current;
-        long sliceStart;
-        EventRates hostKernelRates = EventRates.NONE;
-        long overflowGen;
-        long scheduledOverflow = Long.MAX_VALUE;
-        long muxGen;
-        long scheduledMux = Long.MAX_VALUE;
-        boolean ranVcpu;
-        // Time buckets, in ns.
-        long accountedTo;
-        long guestNs;
-        long hostKernelNs;
-
-        SimCpu(int id, Pe pe) {
-            this.id = id;
-            this.pe = pe;
-        }
-    }
 
     private long slice() {
         // EEVDF base slice: 0.70 ms x (1 + ilog2(min(ncpus, 8))) (perf-core-and-costs.md §6).
@@ -726,15 +262,10 @@ public final class Simulation {
         }
     }
 
-    /** The time an event for {@code c} can run: when it arrives, or when the CPU is free. */
-    private static long at(SimCpu c, long t) {
-        return Math.max(t, c.pe.now());
-    }
-
     private void end(long t) {
         ended = true;
         for (SimCpu c : cpus) {
-            long now = at(c, t);
+            long now = c.at(t);
             account(c, now);
             if (c.current instanceof SimVcpu v) {
                 closeGuestUser(v, c, now);
@@ -756,7 +287,7 @@ public final class Simulation {
     }
 
     private void schedTick(SimCpu c, long t) {
-        long now = at(c, t);
+        long now = c.at(t);
         leaveGuestForKernel(c, now);
         perf.perfEventTaskTick(c.id, now);
         if (sink.owed(c.id) > 0) {
@@ -781,7 +312,7 @@ public final class Simulation {
     // Context switches: vcpu_put, perf sched out/in, vcpu_load (the kernel's order)
 
     private void switchTo(SimCpu c, SimThread next, long t) {
-        long now = at(c, t);
+        long now = c.at(t);
         SimThread prev = c.current;
         if (prev != null) {
             account(c, now);
@@ -832,7 +363,6 @@ public final class Simulation {
             // KVM_RUN's entry check: a CPU outside the VM's supported CPUs fails entry (SET_PMU).
             int ret = v.vcpu.run(c.id);
             if (ret == 0 && v.vcpu.kvmRun().exitReason() == KvmUapi.KVM_EXIT_FAIL_ENTRY) {
-                v.failedEntries++;
                 v.running = false;
                 c.current = null;
                 v.runnableSince = now;
@@ -1018,7 +548,7 @@ public final class Simulation {
     private void spendOwedKernelTimeEverywhere(long t) {
         for (SimCpu c : cpus) {
             if (sink.owed(c.id) > 0) {
-                long now = at(c, t);
+                long now = c.at(t);
                 boolean inGuest = c.current instanceof SimVcpu v && v.guestUserSince >= 0;
                 if (inGuest) {
                     leaveGuestForKernel(c, now);
@@ -1153,7 +683,7 @@ public final class Simulation {
         for (int i = 0; i < n; i++) {
             SimCpu o = cpus[sink.owingCpu(i)];
             if (o != self && sink.owed(o.id) > 0) {
-                long now = at(o, t);
+                long now = o.at(t);
                 boolean inGuest = o.current instanceof SimVcpu;
                 if (inGuest) {
                     leaveGuestForKernel(o, now);
@@ -1179,7 +709,7 @@ public final class Simulation {
             return;
         }
         SimCpu c = cpus[v.cpu];
-        long now = at(c, t);
+        long now = c.at(t);
         account(c, now);
         closeGuestUser(v, c, now);
         now = runGuestKernel(c, v, now, GuestWork.TICK);
@@ -1208,7 +738,7 @@ public final class Simulation {
             return;
         }
         c.scheduledOverflow = Long.MAX_VALUE;
-        long now = at(c, t);
+        long now = c.at(t);
         leaveGuestForKernel(c, now);
         if (c.pe.irqAsserted()) {
             kvmPmu.handlePmuIrq(c.id, now);
@@ -1223,7 +753,7 @@ public final class Simulation {
             return;
         }
         c.scheduledMux = Long.MAX_VALUE;
-        long now = at(c, t);
+        long now = c.at(t);
         leaveGuestForKernel(c, now);
         if (perf.perfMuxHrtimerHandler(c.id, now)) {
             kvmPmu.resyncEl0(c.id, now); // the rotation reprogrammed counters under a loaded vCPU
@@ -1274,7 +804,7 @@ public final class Simulation {
         }
         SimCpu to = cpus[candidates.get(random.nextInt(candidates.size()))];
         if (v.running) {
-            long now = at(from, t);
+            long now = from.at(t);
             from.current = v; // switchTo puts it
             switchTo(from, from.runqueue.poll(), now);
             enqueue(to, v, now);
@@ -1368,7 +898,7 @@ public final class Simulation {
             return;
         }
         SimCpu c = cpus[v.cpu];
-        long now = at(c, t);
+        long now = c.at(t);
         closeGuestUser(v, c, now);
         RunLength.UntilWorkDone u = (RunLength.UntilWorkDone) scenario.run();
         double per = u.instructions() / (double) measuredThreads(u.vm());
