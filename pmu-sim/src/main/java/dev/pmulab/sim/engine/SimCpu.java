@@ -16,11 +16,8 @@ final class SimCpu {
     long scheduledOverflow = Long.MAX_VALUE;
     long muxGen;
     long scheduledMux = Long.MAX_VALUE;
-    boolean ranVcpu;
-    // Time buckets, in ns.
-    long accountedTo;
-    long guestNs;
-    long hostKernelNs;
+    /** Its time buckets (guest, host kernel): see {@link CpuTimeAccounts}. */
+    final CpuTimeAccounts.OfCpu time = new CpuTimeAccounts.OfCpu();
 
     SimCpu(int id, Pe pe) {
         this.id = id;

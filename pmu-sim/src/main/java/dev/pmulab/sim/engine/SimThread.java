@@ -15,9 +15,9 @@ class SimThread {
     boolean sleeping;
     double load = 1.0;
     EventRates userRates = EventRates.NONE;
-    long runnableSince = -1;
-    long waitNs;
     long sleepStamp;
+    /** Its time buckets (wait, and a vCPU's loaded, trap and guest sys time): see {@link CpuTimeAccounts}. */
+    final CpuTimeAccounts.OfThread time = new CpuTimeAccounts.OfThread();
 
     SimThread(int id, String name, PerfTask task, List<Integer> allowed) {
         this.id = id;

@@ -24,15 +24,13 @@ final class SimVcpu extends SimThread {
     boolean pendingTick;
     long tickGen;
     long workGen;
-    // Accounting.
-    long loadedAt;
-    long runNs;
-    long trapNs;
-    long guestKernelNs;
+    /**
+     * When its guest last entered user mode; -1 once it left (to its kernel, the host, or off the
+     * CPU). 0 before its first entry.
+     */
     long guestUserSince;
+    /** Instructions its workload retired while measured (for a run until work done). */
     double instructions;
-    long brbeBlackoutAtLoad;
-    long brbeBlackoutNs;
     boolean crashed;
     boolean mustMove;
 

@@ -11,18 +11,12 @@ import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.KvmUapi;
 import dev.pmulab.kvm.perf.PerfCore;
-import dev.pmulab.kvm.perf.PerfEvent;
-import dev.pmulab.kvm.perf.PerfEventState;
-import dev.pmulab.kvm.vpmu.GuestCounterStats;
 import dev.pmulab.kvm.vpmu.KvmPmu;
 import dev.pmulab.kvm.vpmu.VcpuPmuStats;
 import dev.pmulab.sim.cost.CostModel;
-import dev.pmulab.sim.guest.GuestPmuModel;
 import dev.pmulab.sim.guest.GuestPmuPort;
 import dev.pmulab.sim.guest.GuestUndefinedException;
-import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
-import dev.pmulab.sim.metrics.Percentiles;
 import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.scenario.AdminWrite;
@@ -76,14 +70,13 @@ public final class Simulation {
     private KvmPmu kvmPmu;
     private final List<SimThread> threads = new ArrayList<>();
     private final List<SimVcpu> vcpus = new ArrayList<>();
-    private final List<PerfEvent> hostEvents = new ArrayList<>();
-    private final List<PerfEvent> hostPinnedEvents = new ArrayList<>();
+    private final CpuTimeAccounts accounts = new CpuTimeAccounts();
+    private RunMetrics runMetrics;
     private long endNs;
     private long events;
     private boolean ended;
     private String failure;
     private long workDoneNs = -1;
-    private long reschedsAtStart;
 
     // Measurements.
     // One port serves every guest kernel run, so a tick or an interrupt allocates nothing.
@@ -94,11 +87,6 @@ public final class Simulation {
      */
     private Port[] guestPorts = {new Port()};
     private int guestPortDepth;
-    // vcpu_load and vcpu_put PMU work, one sample each, in growable arrays (no boxing per switch).
-    private long[] loadSamples = new long[1024];
-    private int loads;
-    private long[] putSamples = new long[1024];
-    private int puts;
 
     /**
      * @param scenario the validated scenario
@@ -138,9 +126,9 @@ public final class Simulation {
             for (SimVcpu v : vcpus) {
                 stats.add(v.pmu == null ? null : v.pmu.stats());
             }
-            MetricValues metrics = metrics(stats);
+            MetricValues metrics = runMetrics.values(stats, endNs, workDoneNs);
             return new RunResult(metrics, costs.used(), java.util.Optional.empty(), events, endNs,
-                    guestTrapsByRegister(stats), guestPmuAccesses(stats));
+                    RunMetrics.guestTrapsByRegister(stats), RunMetrics.guestPmuAccesses(stats));
         } catch (PolicyFailure | ControlRefusedException e) {
             return RunResult.failed(e.getMessage(), costs.used(), events, endNs);
         } catch (RuntimeException e) {
@@ -161,12 +149,10 @@ public final class Simulation {
         spendOwedKernelTimeEverywhere(0);
         host.addHostTasks(scenario.hostTasks(), threads);
         Host.HostPerfEvents hostPerf = host.openPerfSessions(scenario, threads);
-        hostEvents.addAll(hostPerf.all());
-        hostPinnedEvents.addAll(hostPerf.pinned());
         spendOwedKernelTimeEverywhere(0);
         new VmmSetup(host, policies, costs).startVms(scenario.vms(), threads, vcpus);
         placeThreads();
-        reschedsAtStart = perf.reschedCount();
+        runMetrics = new RunMetrics(accounts, host, vcpus, hostPerf);
         schedulePeriodic();
     }
 
@@ -206,7 +192,7 @@ public final class Simulation {
 
     private void enqueue(SimCpu c, SimThread t, long now) {
         t.cpu = c.id;
-        t.runnableSince = now;
+        accounts.waiting(t, now);
         c.runqueue.add(t);
     }
 
@@ -266,17 +252,15 @@ public final class Simulation {
         ended = true;
         for (SimCpu c : cpus) {
             long now = c.at(t);
-            account(c, now);
             if (c.current instanceof SimVcpu v) {
                 closeGuestUser(v, c, now);
                 if (v.pmu != null) {
                     v.pmu.settleAtEndOfWindow(now);
                 }
-                v.runNs += now - v.loadedAt;
-                v.brbeBlackoutNs += c.pe.brbeBlackoutNs() - v.brbeBlackoutAtLoad;
+                accounts.vcpuPut(c, v, now);
             }
             for (SimThread th : c.runqueue) {
-                th.waitNs += now - th.runnableSince;
+                accounts.stopsWaiting(th, now);
             }
         }
         if (scenario.run() instanceof RunLength.UntilWorkDone u && workDoneNs < 0) {
@@ -297,7 +281,7 @@ public final class Simulation {
         SimThread cur = c.current;
         if (cur != null && !c.runqueue.isEmpty() && now - c.sliceStart >= slice()) {
             c.runqueue.add(cur);
-            cur.runnableSince = now;
+            accounts.waiting(cur, now);
             switchTo(c, c.runqueue.poll(), now);
         } else if (cur == null && !c.runqueue.isEmpty()) {
             switchTo(c, c.runqueue.poll(), now);
@@ -315,7 +299,6 @@ public final class Simulation {
         long now = c.at(t);
         SimThread prev = c.current;
         if (prev != null) {
-            account(c, now);
             if (prev instanceof SimVcpu pv) {
                 closeGuestUser(pv, c, now);
                 now = vcpuPut(c, pv, now);
@@ -328,14 +311,10 @@ public final class Simulation {
         now = spendKernel(c, now);
         if (next == null) {
             c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE); // WFI: nothing counts
-            c.accountedTo = now;
             rescheduleCpuTimers(c);
             return;
         }
-        if (next.runnableSince >= 0) {
-            next.waitNs += now - next.runnableSince;
-            next.runnableSince = -1;
-        }
+        accounts.stopsWaiting(next, now);
         c.current = next;
         next.running = true;
         c.sliceStart = now;
@@ -345,7 +324,6 @@ public final class Simulation {
             }
         } else {
             c.pe.switchContext(now, ExceptionLevel.EL0, next.userRates);
-            c.accountedTo = now;
         }
         rescheduleCpuTimers(c);
     }
@@ -358,14 +336,14 @@ public final class Simulation {
             switchTo(c, c.runqueue.poll(), now);
             return false;
         }
-        c.ranVcpu = true;
+        accounts.vcpuEntered(c);
         if (v.pmu != null) {
             // KVM_RUN's entry check: a CPU outside the VM's supported CPUs fails entry (SET_PMU).
             int ret = v.vcpu.run(c.id);
             if (ret == 0 && v.vcpu.kvmRun().exitReason() == KvmUapi.KVM_EXIT_FAIL_ENTRY) {
                 v.running = false;
                 c.current = null;
-                v.runnableSince = now;
+                accounts.waiting(v, now);
                 v.mustMove = true;
                 queue.schedule(now + FAILED_ENTRY_RETRY_NS, EV_RETRY_ENTRY, v.id, 0);
                 switchTo(c, c.runqueue.poll(), now);
@@ -373,9 +351,7 @@ public final class Simulation {
             }
         }
         now = vcpuLoad(c, v, now);
-        v.loadedAt = now;
-        v.brbeBlackoutAtLoad = c.pe.brbeBlackoutNs();
-        c.accountedTo = now;
+        accounts.vcpuLoaded(c, v, now);
         if (!v.booted) {
             v.booted = true;
             now = runGuestKernel(c, v, now, GuestWork.BOOT);
@@ -397,21 +373,20 @@ public final class Simulation {
         }
         long pmuWork = sink.take(c.id);
         if (v.measured || v.pmu != null) {
-            loadSamples = append(loadSamples, loads++, pmuWork);
+            accounts.vcpuLoadPmuWork(pmuWork);
         }
         return spendKernelNs(c, now, base + pmuWork);
     }
 
     private long vcpuPut(SimCpu c, SimVcpu v, long now) {
         c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
-        v.runNs += now - v.loadedAt;
-        v.brbeBlackoutNs += c.pe.brbeBlackoutNs() - v.brbeBlackoutAtLoad;
+        accounts.vcpuPut(c, v, now);
         long base = costs.charge(KernelCost.VCPU_PUT_BASE, 0);
         if (v.pmu != null) {
             v.pmu.vcpuPut(now);
         }
         long pmuWork = sink.take(c.id);
-        putSamples = append(putSamples, puts++, pmuWork);
+        accounts.vcpuPutPmuWork(pmuWork);
         return spendKernelNs(c, now, base + pmuWork);
     }
 
@@ -435,7 +410,7 @@ public final class Simulation {
         v.allowed = List.copyOf(supported);
         SimCpu target = leastLoaded(v.allowed);
         enqueue(target, v, t);
-        v.runnableSince = t - FAILED_ENTRY_RETRY_NS;
+        accounts.waiting(v, t - FAILED_ENTRY_RETRY_NS); // it has waited since its entry failed
         if (target.current == null) {
             target.runqueue.remove(v);
             switchTo(target, v, t);
@@ -463,7 +438,6 @@ public final class Simulation {
     private void enterGuestUser(SimCpu c, SimVcpu v, long now) {
         c.pe.switchContext(now, ExceptionLevel.EL0, v.userRates);
         v.guestUserSince = now;
-        c.accountedTo = now;
     }
 
     /** Ends the guest's user-mode span at {@code now}: ground truth, work done, and the exit share. */
@@ -479,29 +453,16 @@ public final class Simulation {
         // Exit-heavy workloads spend a share of the span in host exit handling (aggregated, C2 per exit).
         long exits = Math.round(span * v.exitShare);
         long guestSpan = span - exits;
-        c.guestNs += guestSpan;
-        c.hostKernelNs += exits;
-        c.accountedTo = now;
+        accounts.guestUser(c, guestSpan);
+        accounts.exitHandling(c, exits);
         v.model.accountExecution(ExceptionLevel.EL0, v.userRates, guestSpan);
         if (v.measured) {
             v.instructions += guestSpan * v.instructionsPerNs;
         }
     }
 
-    /** Time spent since the CPU's last accounting, in its current mode (guest, host task or idle). */
-    private void account(SimCpu c, long now) {
-        if (now <= c.accountedTo) {
-            return;
-        }
-        if (!(c.current instanceof SimVcpu)) {
-            // host tasks and idle are neither guest nor host kernel time
-            c.accountedTo = now;
-        }
-    }
-
     /** Leaves guest user mode for a kernel entry (tick, interrupt) on {@code c} at {@code now}. */
     private void leaveGuestForKernel(SimCpu c, long now) {
-        account(c, now);
         if (c.current instanceof SimVcpu v) {
             closeGuestUser(v, c, now);
         }
@@ -517,10 +478,8 @@ public final class Simulation {
             scheduleWorkDone(v, now);
         } else if (cur != null) {
             c.pe.switchContext(now, ExceptionLevel.EL0, cur.userRates);
-            c.accountedTo = now;
         } else {
             c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE);
-            c.accountedTo = now;
         }
         rescheduleCpuTimers(c);
     }
@@ -537,10 +496,7 @@ public final class Simulation {
         c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
         long end = now + ns;
         c.pe.advanceTo(end);
-        if (c.current instanceof SimVcpu || c.ranVcpu) {
-            c.hostKernelNs += ns;
-        }
-        c.accountedTo = end;
+        accounts.hostKernel(c, ns);
         return end;
     }
 
@@ -605,8 +561,7 @@ public final class Simulation {
         long eoi = costs.charge(KernelCost.GUEST_PMU_EOI, 0);
         c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
         c.pe.advanceTo(now + eoi);
-        v.guestKernelNs += eoi;
-        c.guestNs += eoi;
+        accounts.guestPmuEoi(c, v, eoi);
         v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, eoi);
         return now + eoi;
     }
@@ -645,22 +600,18 @@ public final class Simulation {
             }
             long ns = sink.take(c.id);
             if (v.pmu.lastAccessTrapped()) {
-                v.trapNs += ns;
-                v.guestKernelNs += ns;
+                accounts.trappedPmuAccess(c, v, ns);
                 c.pe.switchContext(Math.max(t, c.pe.now()), ExceptionLevel.EL2, c.hostKernelRates);
                 long end = Math.max(t, c.pe.now()) + ns;
                 c.pe.advanceTo(end);
-                c.hostKernelNs += ns;
                 t = end;
             } else {
                 long start = Math.max(t, c.pe.now());
                 c.pe.advanceTo(start + ns);
-                v.guestKernelNs += ns;
-                c.guestNs += ns;
+                accounts.guestPmuAccess(c, v, ns);
                 v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, ns);
                 t = start + ns;
             }
-            c.accountedTo = t;
             spendOwedKernelTimeElsewhere(c, t);
             if (v.pmu.lastAccessUndefined()) {
                 throw new GuestUndefinedException(reg, index, write);
@@ -710,7 +661,6 @@ public final class Simulation {
         }
         SimCpu c = cpus[v.cpu];
         long now = c.at(t);
-        account(c, now);
         closeGuestUser(v, c, now);
         now = runGuestKernel(c, v, now, GuestWork.TICK);
         now = deliverGuestIrq(c, v, now);
@@ -814,7 +764,6 @@ public final class Simulation {
             }
         } else if (from.runqueue.remove(v)) {
             enqueue(to, v, t);
-            v.runnableSince = t;
             if (to.current == null) {
                 to.runqueue.remove(v);
                 switchTo(to, v, t);
@@ -834,8 +783,7 @@ public final class Simulation {
             switchTo(c, c.runqueue.poll(), t);
         } else {
             c.runqueue.remove(th);
-            th.waitNs += t - Math.max(0, th.runnableSince);
-            th.runnableSince = -1;
+            accounts.sleepsWhileWaiting(th, t);
         }
     }
 
@@ -848,7 +796,7 @@ public final class Simulation {
         th.sleeping = false;
         SimCpu c = cpus[th.cpu];
         if (c.current == null) {
-            th.runnableSince = -1;
+            accounts.runsAtOnce(th);
             switchTo(c, th, t);
         } else {
             enqueue(c, th, t);
@@ -919,192 +867,6 @@ public final class Simulation {
             workDoneNs = now;
             end(now);
         }
-    }
-
-    // =============================================================================================
-    // Metrics (docs/metrics.md defines each)
-
-    /** Every guest PMU access, trapped or not, summed over vCPUs. */
-    private static long guestPmuAccesses(List<VcpuPmuStats> stats) {
-        long sum = 0;
-        for (VcpuPmuStats s : stats) {
-            if (s != null) {
-                sum += s.accesses();
-            }
-        }
-        return sum;
-    }
-
-    /** Every guest's trapped PMU accesses per register, summed over vCPUs. */
-    private static Map<PmuRegister, Long> guestTrapsByRegister(List<VcpuPmuStats> stats) {
-        java.util.EnumMap<PmuRegister, Long> sum = new java.util.EnumMap<>(PmuRegister.class);
-        for (VcpuPmuStats s : stats) {
-            if (s != null) {
-                s.trapsByRegister().forEach((reg, n) -> sum.merge(reg, n, Long::sum));
-            }
-        }
-        return sum;
-    }
-
-    /** The run's metrics; {@code stats} holds each vCPU's PMU stats, in {@code vcpus} order. */
-    private MetricValues metrics(List<VcpuPmuStats> stats) {
-        MetricValues.Builder m = MetricValues.builder();
-        long traps = 0;
-        long trapNs = 0;
-        long runNs = 0;
-        long sysNs = 0;
-        long stopped = 0;
-        long leaks = 0;
-        // KVM's stats hold both directions, the guest's side summed over vCPUs.
-        long breaches = kvmPmu.stats().isolationBreaches();
-        long visibleN = 0;
-        long stalls = 0;
-        long crashes = 0;
-        long waitNs = 0;
-        long elapsedTotal = 0;
-        double coverageSum = 0;
-        int coverageCount = 0;
-        double errorSum = 0;
-        int errorCount = 0;
-        long blackout = 0;
-        boolean anyBrbe = false;
-        for (int i = 0; i < vcpus.size(); i++) {
-            SimVcpu v = vcpus.get(i);
-            runNs += v.runNs;
-            trapNs += v.trapNs;
-            sysNs += v.guestKernelNs;
-            waitNs += v.waitNs;
-            elapsedTotal += endNs;
-            stalls += v.model.cycleStalls();
-            if (v.crashed) {
-                crashes++;
-            }
-            if (v.model.usesBrbe()) {
-                anyBrbe = true;
-                blackout += v.brbeBlackoutNs;
-            }
-            for (GuestPmuModel.Accuracy a : v.model.accuracy()) {
-                errorSum += 100.0 * Math.abs(a.measured() - a.truth()) / a.truth();
-                errorCount++;
-            }
-            VcpuPmuStats s = stats.get(i);
-            if (s == null) {
-                continue;
-            }
-            traps += s.trappedAccesses();
-            leaks += s.filterLeaks();
-            visibleN += s.visibleNChanges();
-            for (GuestCounterStats cs : s.counters()) {
-                stopped += cs.stoppedEpisodes();
-                if (cs.enabledNs() - cs.deniedNs() > 0) {
-                    coverageSum += 100.0 * cs.coverage();
-                    coverageCount++;
-                }
-            }
-        }
-        m.put(Metric.GUEST_PMU_TRAPS, traps);
-        m.put(Metric.GUEST_PMU_TRAP_NS, trapNs);
-        if (runNs > 0) {
-            m.put(Metric.GUEST_PMU_OVERHEAD_PCT, 100.0 * trapNs / runNs);
-        } else {
-            m.notApplicable(Metric.GUEST_PMU_OVERHEAD_PCT);
-        }
-        m.put(Metric.GUEST_WORKLOAD_NS, workDoneNs >= 0 ? workDoneNs : endNs);
-        m.put(Metric.GUEST_SYS_NS, sysNs);
-        long vcpuCpus = 0;
-        long guestNs = 0;
-        long kernelNs = 0;
-        for (SimCpu c : cpus) {
-            if (c.ranVcpu) {
-                vcpuCpus++;
-                guestNs += c.guestNs;
-                kernelNs += c.hostKernelNs;
-            }
-        }
-        if (vcpuCpus > 0 && endNs > 0) {
-            m.put(Metric.GUEST_RUN_PCT, Math.min(100, 100.0 * guestNs / (endNs * (double) vcpuCpus)));
-            m.put(Metric.HOST_KERNEL_PCT, Math.min(100, 100.0 * kernelNs / (endNs * (double) vcpuCpus)));
-        } else {
-            m.notApplicable(Metric.GUEST_RUN_PCT);
-            m.notApplicable(Metric.HOST_KERNEL_PCT);
-        }
-        if (elapsedTotal > 0) {
-            m.put(Metric.VCPU_WAIT_PCT, Math.min(100, 100.0 * waitNs / elapsedTotal));
-        } else {
-            m.notApplicable(Metric.VCPU_WAIT_PCT);
-        }
-        if (coverageCount > 0) {
-            m.put(Metric.GUEST_EVENT_COVERAGE_PCT, coverageSum / coverageCount);
-        } else {
-            m.notApplicable(Metric.GUEST_EVENT_COVERAGE_PCT);
-        }
-        m.put(Metric.GUEST_COUNTERS_STOPPED, stopped);
-        if (errorCount > 0) {
-            m.put(Metric.GUEST_COUNT_ERROR_PCT, errorSum / errorCount);
-        } else {
-            m.notApplicable(Metric.GUEST_COUNT_ERROR_PCT);
-        }
-        m.put(Metric.GUEST_CYCLE_STALLS, stalls);
-        m.put(Metric.GUEST_CRASHES, crashes);
-        m.put(Metric.GUEST_VISIBLE_N_CHANGES, visibleN);
-        putMeanAndP99(m, Arrays.copyOf(loadSamples, loads), Metric.HOST_VCPU_LOAD_NS_MEAN, Metric.HOST_VCPU_LOAD_NS_P99);
-        putMeanAndP99(m, Arrays.copyOf(putSamples, puts), Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99);
-        m.put(Metric.HOST_PERF_RESCHEDS, perf.reschedCount() - reschedsAtStart);
-        double covSum = 0;
-        double covMin = Double.MAX_VALUE;
-        int covCount = 0;
-        // A CPU may still be busy with kernel work that started before the end: read at the latest time.
-        long readAt = endNs;
-        for (SimCpu c : cpus) {
-            readAt = Math.max(readAt, c.pe.now());
-        }
-        for (PerfEvent e : hostEvents) {
-            // perf_event_read_value at the end: time_enabled and time_running brought up to date.
-            var rv = perf.readValue(e, readAt);
-            if (rv.timeEnabled() > 0) {
-                double cov = 100.0 * rv.timeRunning() / rv.timeEnabled();
-                covSum += cov;
-                covMin = Math.min(covMin, cov);
-                covCount++;
-            }
-        }
-        if (covCount > 0) {
-            m.put(Metric.HOST_EVENT_COVERAGE_PCT, covSum / covCount);
-            m.put(Metric.HOST_EVENT_COVERAGE_MIN_PCT, covMin);
-        } else {
-            m.notApplicable(Metric.HOST_EVENT_COVERAGE_PCT);
-            m.notApplicable(Metric.HOST_EVENT_COVERAGE_MIN_PCT);
-        }
-        long errors = hostPinnedEvents.stream().filter(e -> e.state() == PerfEventState.ERROR).count();
-        m.put(Metric.HOST_PINNED_ERRORS, errors);
-        if (anyBrbe) {
-            m.put(Metric.BRBE_BLACKOUT_NS, blackout);
-        } else {
-            m.notApplicable(Metric.BRBE_BLACKOUT_NS);
-        }
-        m.put(Metric.ISOLATION_BREACHES, breaches);
-        m.put(Metric.FILTER_LEAKS, leaks);
-        return m.build();
-    }
-
-    private static long[] append(long[] samples, int at, long value) {
-        long[] a = at < samples.length ? samples : Arrays.copyOf(samples, samples.length * 2);
-        a[at] = value;
-        return a;
-    }
-
-    private static void putMeanAndP99(MetricValues.Builder m, long[] a, Metric mean, Metric p99) {
-        if (a.length == 0) {
-            m.notApplicable(mean);
-            m.notApplicable(p99);
-            return;
-        }
-        double sum = 0;
-        for (long x : a) {
-            sum += x;
-        }
-        m.put(mean, sum / a.length);
-        m.put(p99, Percentiles.nearestRank(a, 99));
     }
 
     /** Events processed so far (for benchmarks). */
