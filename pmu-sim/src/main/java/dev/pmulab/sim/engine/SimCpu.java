@@ -12,10 +12,6 @@ final class SimCpu {
     SimThread current;
     long sliceStart;
     EventRates hostKernelRates = EventRates.NONE;
-    long overflowGen;
-    long scheduledOverflow = Long.MAX_VALUE;
-    long muxGen;
-    long scheduledMux = Long.MAX_VALUE;
     /** Its time buckets (guest, host kernel): see {@link CpuTimeAccounts}. */
     final CpuTimeAccounts.OfCpu time = new CpuTimeAccounts.OfCpu();
 
