@@ -118,7 +118,7 @@ final class VmmSetup {
             Vcpu v = vmVcpus.get(i);
             PerfTask task = new PerfTask(Host.FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
             List<Integer> on = spec.placement().pinned() ? List.of(spec.placement().pinnedCpu(i)) : allowed;
-            SimVcpu sv = new SimVcpu(threads.size(), spec.name() + "/vcpu" + i, task, on, spec, vmId, i, v);
+            SimVcpu sv = new SimVcpu(threads.size(), spec.name() + "/vcpu" + i, task, on, spec, v);
             boolean busy = w.profile() != WorkloadProfile.IDLE && i < w.threads();
             sv.load = busy ? w.load() : 0;
             sv.userRates = userRates;
