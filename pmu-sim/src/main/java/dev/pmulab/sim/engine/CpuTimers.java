@@ -11,62 +11,68 @@ import java.util.Arrays;
  */
 final class CpuTimers {
     private final PerfCore perf;
-    private final EventQueue queue;
-    /** Events after the run's time limit are never scheduled. */
-    private final long limitNs;
-    private final long[] overflowGen;
-    private final long[] scheduledOverflow;
-    private final long[] muxGen;
-    private final long[] scheduledMux;
+    private final Pending overflow;
+    private final Pending rotation;
 
+    /** @param limitNs the run's time limit: events after it are never scheduled */
     CpuTimers(PerfCore perf, EventQueue queue, int cpus, long limitNs) {
         this.perf = perf;
-        this.queue = queue;
-        this.limitNs = limitNs;
-        this.overflowGen = new long[cpus];
-        this.scheduledOverflow = new long[cpus];
-        this.muxGen = new long[cpus];
-        this.scheduledMux = new long[cpus];
-        Arrays.fill(scheduledOverflow, Long.MAX_VALUE);
-        Arrays.fill(scheduledMux, Long.MAX_VALUE);
+        this.overflow = new Pending(queue, EventKind.HW_OVERFLOW, cpus, limitNs);
+        this.rotation = new Pending(queue, EventKind.PERF_MUX, cpus, limitNs);
     }
 
     /** Brings {@code c}'s pending overflow and rotation events to the times perf now computes. */
     void reschedule(SimCpu c) {
-        int id = c.id;
-        long ov = perf.nextOverflowTime(id);
-        if (ov != scheduledOverflow[id]) {
-            overflowGen[id]++;
-            scheduledOverflow[id] = ov;
-            if (ov != Long.MAX_VALUE && ov <= limitNs) {
-                queue.schedule(Math.max(ov, c.pe.now()), EventKind.HW_OVERFLOW, id, overflowGen[id]);
-            }
-        }
-        long mux = perf.nextRotationTime(id);
-        if (mux != scheduledMux[id]) {
-            muxGen[id]++;
-            scheduledMux[id] = mux;
-            if (mux != Long.MAX_VALUE && mux <= limitNs) {
-                queue.schedule(Math.max(mux, c.pe.now()), EventKind.PERF_MUX, id, muxGen[id]);
-            }
-        }
+        overflow.moveTo(c, perf.nextOverflowTime(c.id));
+        rotation.moveTo(c, perf.nextRotationTime(c.id));
     }
 
     /** True when the overflow event with {@code stamp} is {@code cpu}'s pending one, which it then no longer is. */
     boolean overflowDue(int cpu, long stamp) {
-        if (stamp != overflowGen[cpu]) {
-            return false;
-        }
-        scheduledOverflow[cpu] = Long.MAX_VALUE;
-        return true;
+        return overflow.due(cpu, stamp);
     }
 
     /** True when the rotation event with {@code stamp} is {@code cpu}'s pending one, which it then no longer is. */
     boolean rotationDue(int cpu, long stamp) {
-        if (stamp != muxGen[cpu]) {
-            return false;
+        return rotation.due(cpu, stamp);
+    }
+
+    /** One kind of timer event: per CPU, the time it is pending for and its generation. */
+    private static final class Pending {
+        private final EventQueue queue;
+        private final int kind;
+        private final long limitNs;
+        private final long[] generation;
+        private final long[] scheduled;
+
+        Pending(EventQueue queue, int kind, int cpus, long limitNs) {
+            this.queue = queue;
+            this.kind = kind;
+            this.limitNs = limitNs;
+            this.generation = new long[cpus];
+            this.scheduled = new long[cpus];
+            Arrays.fill(scheduled, Long.MAX_VALUE);
         }
-        scheduledMux[cpu] = Long.MAX_VALUE;
-        return true;
+
+        /** The event for {@code c} is now due at {@code at} (never: Long.MAX_VALUE); a changed time starts a generation. */
+        void moveTo(SimCpu c, long at) {
+            int id = c.id;
+            if (at == scheduled[id]) {
+                return;
+            }
+            generation[id]++;
+            scheduled[id] = at;
+            if (at != Long.MAX_VALUE && at <= limitNs) {
+                queue.schedule(Math.max(at, c.pe.now()), kind, id, generation[id]);
+            }
+        }
+
+        boolean due(int cpu, long stamp) {
+            if (stamp != generation[cpu]) {
+                return false;
+            }
+            scheduled[cpu] = Long.MAX_VALUE;
+            return true;
+        }
     }
 }
