@@ -7,6 +7,8 @@ import java.util.Arrays;
  * per kind of time charged. The engine decides what a span of time was (guest user, a trapped
  * access, kernel work...) and how long it took; this type says which buckets that span counts in.
  * The metrics ({@link RunMetrics}) read the buckets at the end; docs/metrics.md defines them.
+ * Kernel work a CPU owes but has not run yet is the cost sink's ({@link EngineCostSink}); it
+ * becomes host kernel time here when {@link HostKernelWork} spends it on the CPU.
  *
  * <p>The buckets, each in ns:
  * <ul>
