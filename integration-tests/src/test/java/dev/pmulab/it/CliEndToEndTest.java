@@ -203,4 +203,20 @@ final class CliEndToEndTest {
         assertThat(r.out()).contains("FAILED").contains("VHE only");
         assertThat(r.status()).isEqualTo(1);
     }
+
+    /** event-filter's host_pmuver went: the host view carries the PMU version. A scenario that sets it is refused. */
+    @Test
+    void aScenarioThatStillSetsHostPmuverIsRefusedWhereItSaysSo() throws IOException {
+        Path p = dir.resolve("old.yaml");
+        Files.writeString(p, SMALL + """
+                  filter:
+                    name: event-filter
+                    settings: {preset: neighbour-safe, host_pmuver: v3}
+                """);
+        Result r = pmulab("validate", p.toString());
+        assertThat(r.status()).isNotZero();
+        // Line 19 is the settings line (SMALL has 17 lines, "filter:" and "name:" come first).
+        assertThat(r.err()).contains("old.yaml:").contains("unknown setting 'host_pmuver' for filter policy"
+                + " 'event-filter'; known settings: filters (string, default ): ");
+    }
 }

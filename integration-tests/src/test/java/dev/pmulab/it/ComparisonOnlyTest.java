@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.engine.RunResult;
 import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.ScenarioLoader;
 import java.util.List;
@@ -43,7 +44,7 @@ final class ComparisonOnlyTest {
 
         assertThat(second.runs()).containsExactly(c.runs().get(1));
         RunResult alone = second.execute(1, n -> { }).get(0).result();
-        assertThat(alone.ok()).as(alone.error().orElse("")).isTrue();
+        assertThat(alone.ok()).as(alone.failure().map(RunFailure::message).orElse("")).isTrue();
         assertThat(alone.metrics()).isEqualTo(both.get(1).result().metrics());
         // The host's group of four fits beside the guest only when four counters stay the host's.
         double oneKept = both.get(0).result().metrics().get(Metric.HOST_EVENT_COVERAGE_PCT).orElseThrow();

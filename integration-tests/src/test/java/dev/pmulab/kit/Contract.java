@@ -2,6 +2,7 @@ package dev.pmulab.kit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.PolicyBehavior;
 import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.metrics.Metric;
@@ -9,13 +10,12 @@ import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.plugin.PluginException;
 import dev.pmulab.sim.plugin.SelectedPolicy;
 import dev.pmulab.sim.report.ComparisonReport;
+import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.report.RunReport;
 import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.ScenarioLoader;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -30,15 +30,11 @@ public final class Contract {
     public static final String RULE_ISOLATION = "no isolation breach";
     public static final String RULE_FILTER = "no filtered event counted";
     public static final String RULE_DETERMINISM = "deterministic results";
-    public static final String RULE_UNDECLARED_PARTITION = "VHE only: partitions without declaring PARTITIONS_PMU";
+    public static final String RULE_UNDECLARED_PARTITION = ControlRule.VHE_ONLY.ruleName()
+            + ": partitions without declaring PARTITIONS_PMU";
 
     /** The hook named for a property of a whole run, which no single hook owns. */
     public static final String ANY_HOOK = "any";
-
-    // The core's run errors (PolicyFailure), the only place a run says which hook failed.
-    private static final Pattern BROKE_RULE = Pattern.compile("policy (\\S+) broke the rule '([^']+)' in (\\S+): (.*)",
-            Pattern.DOTALL);
-    private static final Pattern FAILED_IN = Pattern.compile("policy (\\S+) failed in (\\S+): (.*)", Pattern.DOTALL);
 
     private Contract() {}
 
@@ -63,10 +59,10 @@ public final class Contract {
         skipUnlessSupported(p, context);
         RunReport run = runOnce(p, context);
         if (!run.isOk()) {
-            if (cleanlyRefusedOnNvhe(p, context, run.error())) {
+            if (cleanlyRefusedOnNvhe(p, context, run.failure())) {
                 return; // the documented limit of a partitioning policy, not a breach of the contract
             }
-            throw violationOf(p, context, run.error());
+            throw violationOf(p, context, run.failure());
         }
         long breaches = count(run.metrics(), Metric.ISOLATION_BREACHES);
         if (breaches > 0) {
@@ -92,7 +88,7 @@ public final class Contract {
         RunReport second = runOnce(p, context);
         if (!first.isOk() || !second.isOk()) {
             // A failing run is the context check's business; only a difference is this rule's.
-            if (first.isOk() != second.isOk() || !first.error().equals(second.error())) {
+            if (first.isOk() != second.isOk() || !first.failure().equals(second.failure())) {
                 throw new ContractViolation(p.name(), ANY_HOOK, RULE_DETERMINISM, "on " + context.description()
                         + ", the same seed gave '" + describe(first) + "' then '" + describe(second) + "'");
             }
@@ -133,30 +129,33 @@ public final class Contract {
         return report.runs().get(0);
     }
 
-    private static ContractViolation violationOf(PolicyUnderTest p, ContractContext context, String error) {
-        Matcher broke = BROKE_RULE.matcher(error);
-        if (broke.matches()) {
-            String rule = broke.group(2);
-            if (rule.equals("VHE only") && context == ContractContext.NVHE_HOST) {
-                return new ContractViolation(broke.group(1), broke.group(3), RULE_UNDECLARED_PARTITION, "on "
-                        + context.description() + ": " + broke.group(4));
-            }
-            return new ContractViolation(broke.group(1), broke.group(3), rule, "on " + context.description() + ": "
-                    + broke.group(4));
+    /** The run's failure as a violation: the policy, hook and rule it names, or the context's survival rule. */
+    private static ContractViolation violationOf(PolicyUnderTest p, ContractContext context, RunFailure failure) {
+        String on = "on " + context.description() + ": ";
+        if (failure.rule() == ControlRule.VHE_ONLY && context == ContractContext.NVHE_HOST) {
+            return new ContractViolation(failure.policy(), hookOf(failure), RULE_UNDECLARED_PARTITION,
+                    on + failure.detail(), failure.rule());
         }
-        Matcher failed = FAILED_IN.matcher(error);
-        if (failed.matches()) {
-            return new ContractViolation(failed.group(1), failed.group(2), "every hook survives "
-                    + context.description(), failed.group(3));
+        if (failure.rule() != null) {
+            return new ContractViolation(failure.policy(), hookOf(failure), failure.rule().ruleName(),
+                    on + failure.detail(), failure.rule());
         }
-        return new ContractViolation(p.name(), ANY_HOOK, "every hook survives " + context.description(), error);
+        String survives = "every hook survives " + context.description();
+        if (failure.policy() != null) {
+            return new ContractViolation(failure.policy(), failure.hook(), survives, failure.detail());
+        }
+        return new ContractViolation(p.name(), ANY_HOOK, survives, failure.message());
     }
 
-    /** A policy that declares PARTITIONS_PMU may be refused on an nVHE host, with the rule 'VHE only' and nothing else. */
-    private static boolean cleanlyRefusedOnNvhe(PolicyUnderTest p, ContractContext context, String error) {
-        Matcher broke = BROKE_RULE.matcher(error);
-        return context == ContractContext.NVHE_HOST && p.has(PolicyBehavior.PARTITIONS_PMU) && broke.matches()
-                && broke.group(1).equals(p.name()) && broke.group(2).equals("VHE only");
+    /** A refusal outside any hook is a property of the run. */
+    private static String hookOf(RunFailure failure) {
+        return failure.hook() == null ? ANY_HOOK : failure.hook();
+    }
+
+    /** A policy that declares PARTITIONS_PMU may be refused on an nVHE host, with VHE_ONLY and nothing else. */
+    private static boolean cleanlyRefusedOnNvhe(PolicyUnderTest p, ContractContext context, RunFailure failure) {
+        return context == ContractContext.NVHE_HOST && p.has(PolicyBehavior.PARTITIONS_PMU)
+                && p.name().equals(failure.policy()) && failure.rule() == ControlRule.VHE_ONLY;
     }
 
     private static long count(MetricValues m, Metric metric) {

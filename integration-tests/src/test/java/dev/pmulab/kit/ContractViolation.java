@@ -2,6 +2,9 @@ package dev.pmulab.kit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.api.ControlRule;
+import java.util.Optional;
+
 /**
  * A policy broke the contract. The message always names the policy, the hook and the rule, so a
  * plugin author reading a test report knows where to look without a debugger:
@@ -13,13 +16,20 @@ public final class ContractViolation extends AssertionError {
     private final String policy;
     private final String hook;
     private final String rule;
+    private final ControlRule controlRule;
 
     ContractViolation(String policy, String hook, String rule, String detail) {
+        this(policy, hook, rule, detail, null);
+    }
+
+    /** A violation of a control rule the core refused; {@code rule} is how the kit names it. */
+    ContractViolation(String policy, String hook, String rule, String detail, ControlRule controlRule) {
         super("policy " + requireNonNull(policy, "policy is null") + ", hook " + requireNonNull(hook, "hook is null")
                 + ", rule '" + requireNonNull(rule, "rule is null") + "': " + requireNonNull(detail, "detail is null"));
         this.policy = policy;
         this.hook = hook;
         this.rule = rule;
+        this.controlRule = controlRule;
     }
 
     public String policy() {
@@ -31,7 +41,13 @@ public final class ContractViolation extends AssertionError {
         return hook;
     }
 
+    /** The rule broken: the kit's own ({@code no isolation breach}) or the core's control rule's short name. */
     public String rule() {
         return rule;
+    }
+
+    /** The control rule the core refused the policy's action for, when that is what broke the contract. */
+    public Optional<ControlRule> controlRule() {
+        return Optional.ofNullable(controlRule);
     }
 }

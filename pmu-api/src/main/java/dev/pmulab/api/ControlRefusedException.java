@@ -8,12 +8,17 @@ public final class ControlRefusedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String policy;
-    private final String rule;
+    private final ControlRule rule;
     private final String detail;
 
-    public ControlRefusedException(String policy, String rule, String detail) {
+    /**
+     * @param policy the policy whose action is refused
+     * @param rule the rule the action breaks
+     * @param detail what the policy tried, without the policy and the rule
+     */
+    public ControlRefusedException(String policy, ControlRule rule, String detail) {
         super("policy " + requireNonNull(policy, "policy is null") + " broke the rule '"
-                + requireNonNull(rule, "rule is null") + "': " + requireNonNull(detail, "detail is null"));
+                + requireNonNull(rule, "rule is null").ruleName() + "': " + requireNonNull(detail, "detail is null"));
         this.policy = policy;
         this.rule = rule;
         this.detail = detail;
@@ -23,8 +28,7 @@ public final class ControlRefusedException extends RuntimeException {
         return policy;
     }
 
-    /** A short stable name of the rule: {@code HPMN <= N}, {@code HPMN0}, {@code VHE only}, {@code pinned host event}. */
-    public String rule() {
+    public ControlRule rule() {
         return rule;
     }
 

@@ -19,6 +19,12 @@ public interface CpuView {
     /** PMCR_EL0.N at EL2: event counters implemented. */
     int counters();
 
+    /** This CPU's PMU version (ID_AA64DFR0_EL1.PMUVer), which sets its event-number space. */
+    PmuVer pmuVersion();
+
+    /** The common events this CPU's PMU implements (PMCEID0/1_EL0). */
+    CommonEvents commonEvents();
+
     /** FEAT_FGT: without it a direct guest counter costs a trap on every PMU register access. */
     boolean fgt();
 

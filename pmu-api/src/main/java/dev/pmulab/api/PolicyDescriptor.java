@@ -14,6 +14,12 @@ import java.util.Set;
  * core module and {@link #module(Settings)}; the module must bind {@link PolicyKind#policyInterface()}
  * (for example {@code bind(AllocationPolicy.class).to(MyPolicy.class)}), with constructor injection.
  *
+ * <p>Most descriptors extend their kind's base ({@link AllocationPolicyDescriptor},
+ * {@link SelectionPolicyDescriptor}, {@link FilterPolicyDescriptor}), which implements all of this
+ * from a name, a description, a {@link SettingsSchema} and the policy class, and binds the typed
+ * settings for the policy to inject. Implement this interface directly only for a module that
+ * binds more.
+ *
  * <p>What the core binds for a policy to inject: {@link Settings} (this policy's, validated) and
  * {@link PolicyContext}.
  */

@@ -62,9 +62,17 @@ public final class Settings {
         return (Long) get(name);
     }
 
-    /** An INTEGER setting that must fit an int (counter counts, indices). */
+    /**
+     * An INTEGER setting that must fit an int (counter counts, indices).
+     *
+     * @throws IllegalArgumentException naming the setting when its value does not fit
+     */
     public int getInt(String name) {
-        return Math.toIntExact((Long) get(name));
+        long v = (Long) get(name);
+        if (v != (int) v) {
+            throw new IllegalArgumentException(name + " must fit an int, not " + v);
+        }
+        return (int) v;
     }
 
     /** A STRING or CHOICE setting. */

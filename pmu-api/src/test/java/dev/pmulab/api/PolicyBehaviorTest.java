@@ -48,9 +48,9 @@ final class PolicyBehaviorTest {
 
     @Test
     void aRefusalKeepsItsPartsApart() {
-        ControlRefusedException e = new ControlRefusedException("p", "HPMN0", "HPMN 0 on CPU 1");
-        assertThat(e).hasMessage("policy p broke the rule 'HPMN0': HPMN 0 on CPU 1");
-        assertThat(e.detail()).isEqualTo("HPMN 0 on CPU 1");
-        assertThat(e.rule()).isEqualTo("HPMN0");
+        ControlRefusedException e = new ControlRefusedException("p", ControlRule.HPMN_LE_N, "HPMN 7 on CPU 1");
+        assertThat(e).hasMessage("policy p broke the rule 'HPMN <= N': HPMN 7 on CPU 1");
+        assertThat(e.detail()).isEqualTo("HPMN 7 on CPU 1");
+        assertThat(e.rule()).isEqualTo(ControlRule.HPMN_LE_N);
     }
 }

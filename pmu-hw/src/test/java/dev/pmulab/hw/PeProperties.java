@@ -2,19 +2,24 @@ package dev.pmulab.hw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pmulab.hw.testing.ReportSeed;
+import dev.pmulab.hw.testing.SeededRandom;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Invariants of the PMUv3 model that must hold for any configuration and any access sequence. */
+/**
+ * Invariants of the PMUv3 model that must hold for any configuration and any access sequence, each
+ * checked on {@value #CASES} random cases per run. A failure names its seed and the command that
+ * replays it ({@code -Dpmulab.seed=...}; docs/architecture.md, "Tests").
+ */
+@ExtendWith(ReportSeed.class)
 final class PeProperties {
+    private static final int CASES = 1000;
+
     private static final PmuRegister[] WRITABLE = {
         PmuRegister.PMCR_EL0, PmuRegister.PMCNTENSET_EL0, PmuRegister.PMCNTENCLR_EL0, PmuRegister.PMOVSSET_EL0,
         PmuRegister.PMOVSCLR_EL0, PmuRegister.PMINTENSET_EL1, PmuRegister.PMINTENCLR_EL1, PmuRegister.PMSWINC_EL0,
@@ -39,49 +44,46 @@ final class PeProperties {
 
     record AdvanceOp(long dt, ExceptionLevel el, int rates) implements Op {}
 
-    @Provide
-    Arbitrary<PmuConfig> configs() {
-        return Combinators.combine(
-                Arbitraries.integers().between(1, 31),
-                Arbitraries.of(PmuVersion.class),
-                Arbitraries.of(true, false),
-                Arbitraries.of(true, false),
-                Arbitraries.of(CuChoice.class),
-                Arbitraries.of(ReservedHpmnChoice.class))
-                .as((n, v, fgt, brbe, cu, res) -> PmuConfig.builder().n(n).version(v).fgt(fgt).hpmn0(fgt)
-                        .brbe(brbe).cu(cu).reservedHpmn(res)
-                        .events(0x0, 0x08, 0x11, 0x1e, 0x24).build());
+    static Stream<SeededRandom> cases() {
+        return SeededRandom.cases(CASES);
     }
 
-    private static Arbitrary<Long> registerValues() {
-        return Arbitraries.oneOf(
-                Arbitraries.longs(),
-                Arbitraries.longs().between(0, 0x3f),
-                Arbitraries.longs().between(0, 0xff_ffff),
-                Arbitraries.longs().between(0xffff_ff00L, 0xffff_ffffL),
-                Arbitraries.longs().between(-256, -1),
-                Combinators.combine(Arbitraries.of(EVENTS), Arbitraries.longs().between(0, 0x1f))
-                        .as((e, f) -> (long) e | (f << 27)));
+    private static PmuConfig config(SeededRandom random) {
+        boolean fgt = random.bool();
+        return PmuConfig.builder().n(random.intBetween(1, 31)).version(random.oneOf(PmuVersion.class)).fgt(fgt)
+                .hpmn0(fgt).brbe(random.bool()).cu(random.oneOf(CuChoice.class))
+                .reservedHpmn(random.oneOf(ReservedHpmnChoice.class))
+                .events(0x0, 0x08, 0x11, 0x1e, 0x24).build();
     }
 
-    private static Arbitrary<Op> writes(Arbitrary<ExceptionLevel> levels) {
-        return Combinators.combine(levels, Arbitraries.of(WRITABLE), Arbitraries.integers().between(0, 30),
-                registerValues()).as(WriteOp::new);
+    /** Any value, small values, values near the 32-bit edge, small negatives, or an event with filter bits. */
+    private static long registerValue(SeededRandom random) {
+        switch (random.intBetween(0, 5)) {
+            case 0: return random.anyLong();
+            case 1: return random.longBetween(0, 0x3f);
+            case 2: return random.longBetween(0, 0xff_ffff);
+            case 3: return random.longBetween(0xffff_ff00L, 0xffff_ffffL);
+            case 4: return random.longBetween(-256, -1);
+            default: return (long) random.oneOf(EVENTS) | (random.longBetween(0, 0x1f) << 27);
+        }
     }
 
-    @Provide
-    Arbitrary<List<Op>> runs() {
-        Arbitrary<Op> advance = Combinators.combine(Arbitraries.longs().between(0, 1L << 34),
-                Arbitraries.of(ExceptionLevel.class), Arbitraries.integers().between(0, RATES.length - 1))
-                .as(AdvanceOp::new);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, writes(Arbitraries.of(ExceptionLevel.class))),
-                net.jqwik.api.Tuple.of(1, advance)).list().ofMaxSize(60);
+    private static Op write(SeededRandom random, ExceptionLevel... levels) {
+        return new WriteOp(random.oneOf(levels), random.oneOf(WRITABLE), random.intBetween(0, 30),
+                registerValue(random));
     }
 
-    @Provide
-    Arbitrary<List<Op>> lowerLevelWrites() {
-        return writes(Arbitraries.of(ExceptionLevel.EL0, ExceptionLevel.EL1)).list().ofMaxSize(60);
+    /** Up to 60 steps, four writes (at any level) to one advance. */
+    private static List<Op> run(SeededRandom random) {
+        return random.listOf(60, () -> random.chance(4, 5)
+                ? write(random, ExceptionLevel.values())
+                : new AdvanceOp(random.longBetween(0, 1L << 34), random.oneOf(ExceptionLevel.class),
+                        random.intBetween(0, RATES.length - 1)));
+    }
+
+    /** Up to 60 writes at EL0 or EL1. */
+    private static List<Op> lowerLevelWrites(SeededRandom random) {
+        return random.listOf(60, () -> write(random, ExceptionLevel.EL0, ExceptionLevel.EL1));
     }
 
     private static long apply(Pe pe, Op op) {
@@ -95,10 +97,13 @@ final class PeProperties {
         return pe.now();
     }
 
-    @Property(tries = 300)
-    void nothingDoneAtEl0OrEl1ChangesSecondRangeState(@ForAll("configs") PmuConfig config,
-            @ForAll @IntRange(min = 0, max = 30) int hpmnSeed, @ForAll("runs") List<Op> setup,
-            @ForAll("lowerLevelWrites") List<Op> lowerLevel) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void nothingDoneAtEl0OrEl1ChangesSecondRangeState(SeededRandom random) {
+        PmuConfig config = config(random);
+        int hpmnSeed = random.intBetween(0, 30);
+        List<Op> setup = run(random);
+        List<Op> lowerLevel = lowerLevelWrites(random);
         Pe pe = new Pe(config);
         for (Op op : setup) {
             apply(pe, op);
@@ -124,9 +129,11 @@ final class PeProperties {
         }
     }
 
-    @Property(tries = 400)
-    void counterChangesOnlyByCountingWriteResetOrWrap(@ForAll("configs") PmuConfig config,
-            @ForAll("runs") List<Op> run) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void counterChangesOnlyByCountingWriteResetOrWrap(SeededRandom random) {
+        PmuConfig config = config(random);
+        List<Op> run = run(random);
         Pe pe = new Pe(config);
         int n = config.n();
         for (Op op : run) {
@@ -183,11 +190,15 @@ final class PeProperties {
         return null;
     }
 
-    @Property(tries = 400)
-    void lazyAdvanceEqualsStepwiseAdvance(@ForAll("configs") PmuConfig config, @ForAll("runs") List<Op> setup,
-            @ForAll @IntRange(min = 0, max = 2) int el, @ForAll @IntRange(min = 1, max = 2) int rates,
-            @ForAll @Size(max = 20) List<@IntRange(min = 0, max = 1_000_000) Integer> cuts,
-            @ForAll @IntRange(min = 1, max = 40) int scale) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void lazyAdvanceEqualsStepwiseAdvance(SeededRandom random) {
+        PmuConfig config = config(random);
+        List<Op> setup = run(random);
+        int el = random.intBetween(0, 2);
+        int rates = random.intBetween(1, 2);
+        List<Integer> cuts = random.listOf(20, () -> random.intBetween(0, 1_000_000));
+        int scale = random.intBetween(1, 40);
         Pe lazy = new Pe(config);
         Pe stepwise = new Pe(config);
         for (Op op : setup) {
@@ -218,8 +229,11 @@ final class PeProperties {
         assertThat(stepwise.irqAsserted()).isEqualTo(lazy.irqAsserted());
     }
 
-    @Property(tries = 400)
-    void interruptLevelAlwaysEqualsItsDefinition(@ForAll("configs") PmuConfig config, @ForAll("runs") List<Op> run) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void interruptLevelAlwaysEqualsItsDefinition(SeededRandom random) {
+        PmuConfig config = config(random);
+        List<Op> run = run(random);
         Pe pe = new Pe(config);
         for (Op op : run) {
             apply(pe, op);

@@ -3,6 +3,8 @@ package dev.pmulab.kvm;
 import static dev.pmulab.kvm.KvmUapi.KVM_PMU_EVENT_ALLOW;
 import static dev.pmulab.kvm.KvmUapi.KVM_PMU_EVENT_DENY;
 
+import dev.pmulab.api.EventFilter;
+import dev.pmulab.api.FilterAction;
 import java.nio.ByteBuffer;
 
 /**
@@ -31,6 +33,12 @@ public record KvmPmuEventFilter(int baseEvent, int nevents, int action) {
 
     public static KvmPmuEventFilter deny(int baseEvent, int nevents) {
         return new KvmPmuEventFilter(baseEvent, nevents, KVM_PMU_EVENT_DENY);
+    }
+
+    /** The struct a VMM fills in for a policy's filter (the SPI's FilterAction is KVM's action). */
+    public static KvmPmuEventFilter of(EventFilter filter) {
+        return new KvmPmuEventFilter(filter.baseEvent(), filter.nevents(),
+                filter.action() == FilterAction.ALLOW ? KVM_PMU_EVENT_ALLOW : KVM_PMU_EVENT_DENY);
     }
 
     /** The struct as copy_from_user reads it from the start of {@code buf}. */

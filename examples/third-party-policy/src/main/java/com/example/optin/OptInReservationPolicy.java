@@ -6,7 +6,6 @@ import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.VcpuView;
 import jakarta.inject.Inject;
 
@@ -27,8 +26,8 @@ public final class OptInReservationPolicy implements AllocationPolicy {
     private boolean[] reserved = new boolean[0];
 
     @Inject
-    public OptInReservationPolicy(Settings settings) {
-        this.guestCounters = settings.getInt("guest_counters");
+    public OptInReservationPolicy(OptInReservationSettings settings) {
+        this.guestCounters = settings.guestCounters();
     }
 
     @Override

@@ -1,17 +1,15 @@
 package dev.pmulab.kit.selftest;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Module;
 import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationPolicy;
+import dev.pmulab.api.AllocationPolicyDescriptor;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyBehavior;
 import dev.pmulab.api.PolicyDescriptor;
-import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SettingSpec;
-import dev.pmulab.api.Settings;
+import dev.pmulab.api.SettingsSchema;
 import dev.pmulab.api.VcpuView;
 import dev.pmulab.sim.plugin.PolicyRegistry;
 import jakarta.inject.Inject;
@@ -63,41 +61,10 @@ final class BrokenPolicies {
         }
     }
 
-    /** One allocation policy per descriptor, with no settings unless it overrides them. */
-    abstract static class Broken implements PolicyDescriptor {
-        private final String name;
-        private final String description;
-        private final Class<? extends AllocationPolicy> policy;
-
+    /** One allocation policy per descriptor, without settings. */
+    abstract static class Broken extends AllocationPolicyDescriptor<Void> {
         Broken(String name, String description, Class<? extends AllocationPolicy> policy) {
-            this.name = name;
-            this.description = description;
-            this.policy = policy;
-        }
-
-        @Override
-        public final String name() {
-            return name;
-        }
-
-        @Override
-        public final PolicyKind kind() {
-            return PolicyKind.ALLOCATION;
-        }
-
-        @Override
-        public final String description() {
-            return description;
-        }
-
-        @Override
-        public final Module module(Settings settings) {
-            return new AbstractModule() {
-                @Override
-                protected void configure() {
-                    bind(AllocationPolicy.class).to(policy);
-                }
-            };
+            super(name, description, SettingsSchema.none(), policy);
         }
     }
 
@@ -181,25 +148,29 @@ final class BrokenPolicies {
     }
 
     /** Every setting's default valid: the default fails the policy's own validation. */
-    public static final class InvalidDefault extends Broken {
+    public static final class InvalidDefault extends AllocationPolicyDescriptor<InvalidDefault.Reserved> {
+        /** Typed settings whose constructor rejects the declared default. */
+        record Reserved(int reservedHostCounters) {
+            static final SettingsSchema<Reserved> SCHEMA = SettingsSchema.of(Reserved.class,
+                    s -> new Reserved(s.getInt("reserved_host_counters")),
+                    SettingSpec.integer("reserved_host_counters", -3, "counters the host keeps"));
+
+            Reserved {
+                if (reservedHostCounters < 0) {
+                    throw new IllegalArgumentException("reserved_host_counters must be >= 0, got "
+                            + reservedHostCounters);
+                }
+            }
+        }
+
         public InvalidDefault() {
-            super("test-broken-default-setting", "declares a default its own validation rejects", Policy.class);
-        }
-
-        @Override
-        public List<SettingSpec> settings() {
-            return List.of(SettingSpec.integer("reserved_host_counters", -3, "counters the host keeps"));
-        }
-
-        @Override
-        public List<String> validate(Settings settings) {
-            long v = settings.getLong("reserved_host_counters");
-            return v < 0 ? List.of("reserved_host_counters must be >= 0, got " + v) : List.of();
+            super("test-broken-default-setting", "declares a default its own validation rejects", Reserved.SCHEMA,
+                    Policy.class);
         }
 
         public static final class Policy implements AllocationPolicy {
             @Inject
-            public Policy() {}
+            public Policy(Reserved settings) {}
         }
     }
 

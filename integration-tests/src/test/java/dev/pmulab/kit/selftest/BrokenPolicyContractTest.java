@@ -3,6 +3,7 @@ package dev.pmulab.kit.selftest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.kit.Contract;
 import dev.pmulab.kit.ContractContext;
 import dev.pmulab.kit.ContractViolation;
@@ -38,6 +39,7 @@ final class BrokenPolicyContractTest {
                 + " idle host: HPMN 7 on CPU 0, whose PMU has N = 6");
         assertThat(List.of(v.policy(), v.hook(), v.rule()))
                 .containsExactly("test-broken-hpmn-above-n", "host_boot", "HPMN <= N");
+        assertThat(v.controlRule()).contains(ControlRule.HPMN_LE_N);
     }
 
     @Test
@@ -65,6 +67,7 @@ final class BrokenPolicyContractTest {
         ContractViolation v = violation(() -> Contract.checkContext(p, ContractContext.GUEST_NEVER_TOUCHES_PMU));
         assertThat(v.getMessage()).isEqualTo("policy test-broken-throws-in-put, hook vcpu_put, rule 'every hook"
                 + " survives a guest that never touches the PMU': vCPU 0 has no counter enabled");
+        assertThat(v.controlRule()).as("no control rule: the hook threw").isEmpty();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.pmulab.api.testing;
 
+import dev.pmulab.api.CommonEvents;
 import dev.pmulab.api.CpuView;
+import dev.pmulab.api.PmuVer;
 import dev.pmulab.api.VcpuView;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,11 @@ public final class FakeCpu implements CpuView {
     public long hostCounterMask;
     public final List<HostEvent> events = new ArrayList<>();
     public VcpuView loaded;
+    /** PMUv3p5 unless a test says otherwise. */
+    public PmuVer pmuVersion = PmuVer.V3P5;
+    /** SW_INCR, CPU_CYCLES, INST_RETIRED and the two stall events unless a test says otherwise. */
+    public CommonEvents commonEvents = new CommonEvents((1L << 0x00) | (1L << 0x08) | (1L << 0x11),
+            (1L << (0x23 - 0x20)) | (1L << (0x24 - 0x20)));
 
     public FakeCpu(int id, String coreType, int counters, boolean hpmn0) {
         this.id = id;
@@ -101,6 +108,16 @@ public final class FakeCpu implements CpuView {
     @Override
     public int counters() {
         return counters;
+    }
+
+    @Override
+    public PmuVer pmuVersion() {
+        return pmuVersion;
+    }
+
+    @Override
+    public CommonEvents commonEvents() {
+        return commonEvents;
     }
 
     @Override

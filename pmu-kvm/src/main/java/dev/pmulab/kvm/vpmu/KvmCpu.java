@@ -1,6 +1,8 @@
 package dev.pmulab.kvm.vpmu;
 
+import dev.pmulab.api.CommonEvents;
 import dev.pmulab.api.CpuView;
+import dev.pmulab.api.PmuVer;
 import dev.pmulab.api.VcpuView;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.Pe;
@@ -37,6 +39,9 @@ final class KvmCpu implements CpuView {
     final boolean fgt;
     final boolean hpmn0;
     private final String coreType;
+    /** The PE's PMU version and common events, as the policy's view reports them. */
+    private final PmuVer pmuVersion;
+    private final CommonEvents commonEvents;
     /**
      * An event number this PE does not implement (none of SW_INCR and CHAIN): a partitioned guest's
      * PMEVTYPER gets it when the VM's filter denies the guest's event, so the counter counts nothing
@@ -67,6 +72,9 @@ final class KvmCpu implements CpuView {
         this.hpmn0 = config.hpmn0();
         this.hpmn = n;
         this.coreType = coreTypeOf(hostPmu.name());
+        // The SPI's version is read from the ID register field, the encoding both sides share.
+        this.pmuVersion = PmuVer.ofFieldValue(config.version().idAa64dfr0PmuVer());
+        this.commonEvents = new CommonEvents(config.pmceid0(), config.pmceid1());
         this.unimplementedEvent = unimplementedEvent(config);
     }
 
@@ -165,6 +173,16 @@ final class KvmCpu implements CpuView {
     @Override
     public int counters() {
         return n;
+    }
+
+    @Override
+    public PmuVer pmuVersion() {
+        return pmuVersion;
+    }
+
+    @Override
+    public CommonEvents commonEvents() {
+        return commonEvents;
     }
 
     @Override

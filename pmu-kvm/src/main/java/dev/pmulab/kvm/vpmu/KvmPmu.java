@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationPolicy;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
@@ -15,9 +16,9 @@ import dev.pmulab.kvm.perf.PerfCore;
 import dev.pmulab.kvm.perf.PerfPmu;
 import dev.pmulab.kvm.perf.PerfTask;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * KVM's PMU side of one host: the vCPUs' PMUs ({@link VcpuPmu}), the host PMU interrupt's KVM part,
@@ -44,7 +45,7 @@ public final class KvmPmu {
     long guestVisibleNNotes;
     long guestShareCuts;
     long refusedControls;
-    final Map<String, Long> refusalsByRule = new TreeMap<>();
+    final Map<ControlRule, Long> refusalsByRule = new EnumMap<>(ControlRule.class);
     long hpmnChanges;
     long hostCounterMaskChanges;
     long hostReschedules;

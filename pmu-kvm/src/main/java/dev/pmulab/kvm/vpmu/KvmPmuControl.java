@@ -1,10 +1,16 @@
 package dev.pmulab.kvm.vpmu;
 
+import static dev.pmulab.api.ControlRule.HPMN0;
+import static dev.pmulab.api.ControlRule.HPMN_LE_N;
+import static dev.pmulab.api.ControlRule.IMPLEMENTED_COUNTERS;
+import static dev.pmulab.api.ControlRule.PINNED_HOST_EVENT;
+import static dev.pmulab.api.ControlRule.VHE_ONLY;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationOrder;
 import dev.pmulab.api.ControlRefusedException;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.VcpuView;
 import dev.pmulab.kvm.perf.CounterAllocationOrder;
@@ -16,12 +22,6 @@ import dev.pmulab.kvm.perf.PerfPmu;
  * the policy and the rule, and charged where it does kernel work.
  */
 final class KvmPmuControl implements AllocationControl {
-    static final String RULE_HPMN_LE_N = "HPMN <= N";
-    static final String RULE_HPMN0 = "HPMN0";
-    static final String RULE_VHE_ONLY = "VHE only";
-    static final String RULE_PINNED = "pinned host event";
-    static final String RULE_IMPLEMENTED = "implemented counters";
-
     private final KvmPmu kvm;
 
     KvmPmuControl(KvmPmu kvm) {
@@ -38,19 +38,19 @@ final class KvmPmuControl implements AllocationControl {
     public void setHpmn(int cpu, int hpmn) {
         KvmCpu c = kvm.cpu(cpu);
         if (hpmn < 0 || hpmn > c.n) {
-            throw refuse(RULE_HPMN_LE_N, "HPMN " + hpmn + " on CPU " + cpu + ", whose PMU has N = " + c.n);
+            throw refuse(HPMN_LE_N, "HPMN " + hpmn + " on CPU " + cpu + ", whose PMU has N = " + c.n);
         }
         if (hpmn == 0 && !c.hpmn0) {
-            throw refuse(RULE_HPMN0, "HPMN 0 on CPU " + cpu + ", which lacks FEAT_HPMN0 (HPMN = 0 is reserved there)");
+            throw refuse(HPMN0, "HPMN 0 on CPU " + cpu + ", which lacks FEAT_HPMN0 (HPMN = 0 is reserved there)");
         }
         if (hpmn < c.n && !kvm.vhe()) {
-            throw refuse(RULE_VHE_ONLY, "HPMN " + hpmn + " < N on CPU " + cpu + " of an nVHE host: the counters above"
+            throw refuse(VHE_ONLY, "HPMN " + hpmn + " < N on CPU " + cpu + " of an nVHE host: the counters above"
                     + " HPMN belong to EL2, where an nVHE host kernel does not run (§3.8)");
         }
         long pinned = c.hostPinnedCounters() & KvmCpu.guestRange(hpmn);
         if (pinned != 0) {
-            throw refuse(RULE_PINNED, String.format("HPMN %d on CPU %d gives the guest counters 0x%x that pinned host"
-                    + " events hold (guest range: counters below HPMN and PMCCNTR)", hpmn, cpu, pinned));
+            throw refuse(PINNED_HOST_EVENT, String.format("HPMN %d on CPU %d gives the guest counters 0x%x that pinned"
+                    + " host events hold (guest range: counters below HPMN and PMCCNTR)", hpmn, cpu, pinned));
         }
         if (hpmn == c.hpmn) {
             return;
@@ -89,11 +89,11 @@ final class KvmPmuControl implements AllocationControl {
         KvmCpu c = kvm.cpu(cpu);
         long implemented = c.hostPmu.implementedMask();
         if ((counterMask & ~implemented) != 0) {
-            throw refuse(RULE_IMPLEMENTED, String.format("cntr_mask 0x%x on CPU %d names counters its PMU lacks"
+            throw refuse(IMPLEMENTED_COUNTERS, String.format("cntr_mask 0x%x on CPU %d names counters its PMU lacks"
                     + " (implemented: 0x%x)", counterMask, cpu, implemented));
         }
         if (counterMask != implemented && !kvm.vhe()) {
-            throw refuse(RULE_VHE_ONLY, String.format("cntr_mask 0x%x on CPU %d of an nVHE host keeps counters from"
+            throw refuse(VHE_ONLY, String.format("cntr_mask 0x%x on CPU %d of an nVHE host keeps counters from"
                     + " the host: a partition needs VHE (§3.8)", counterMask, cpu));
         }
         return c;
@@ -120,7 +120,7 @@ final class KvmPmuControl implements AllocationControl {
             throw new IllegalArgumentException(kvm.policyName + " passed a vCPU view this KVM did not give out: " + vcpu);
         }
         if (mode == GuestAccessMode.DIRECT && !kvm.vhe()) {
-            throw refuse(RULE_VHE_ONLY, "direct counters for " + vcpu + " on an nVHE host (§3.8)");
+            throw refuse(VHE_ONLY, "direct counters for " + vcpu + " on an nVHE host (§3.8)");
         }
         v.requestMode(mode, v.cpu == null ? kvm.now : kvm.nowOn(v.cpu));
     }
@@ -142,7 +142,7 @@ final class KvmPmuControl implements AllocationControl {
         kvm.guestShareCuts++;
     }
 
-    private ControlRefusedException refuse(String rule, String detail) {
+    private ControlRefusedException refuse(ControlRule rule, String detail) {
         kvm.refusedControls++;
         kvm.refusalsByRule.merge(rule, 1L, Long::sum);
         return new ControlRefusedException(kvm.policyName, rule, detail);

@@ -1,5 +1,6 @@
 package dev.pmulab.kvm.vpmu;
 
+import dev.pmulab.api.ControlRule;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Map;
  * @param guestVisibleNNotes PMCR_EL0.N changes the policy reported (noteGuestVisibleN)
  * @param guestShareCuts guest shares the policy cut because host events held counters (noteGuestShareCut)
  * @param refusedControls control actions refused (ControlRefusedException)
- * @param refusalsByRule the refusals per rule name
+ * @param refusalsByRule the refusals per rule
  * @param hpmnChanges setHpmn calls that changed a CPU's HPMN
  * @param hostCounterMaskChanges setHostCounterMask calls
  * @param hostReschedules reschedHostPerf calls (perf_pmu_resched_update, C12 each)
@@ -25,7 +26,7 @@ public record KvmPmuStats(
         long guestVisibleNNotes,
         long guestShareCuts,
         long refusedControls,
-        Map<String, Long> refusalsByRule,
+        Map<ControlRule, Long> refusalsByRule,
         long hpmnChanges,
         long hostCounterMaskChanges,
         long hostReschedules,

@@ -1,5 +1,10 @@
 package dev.pmulab.kvm.vpmu;
 
+import static dev.pmulab.api.ControlRule.HPMN0;
+import static dev.pmulab.api.ControlRule.HPMN_LE_N;
+import static dev.pmulab.api.ControlRule.IMPLEMENTED_COUNTERS;
+import static dev.pmulab.api.ControlRule.PINNED_HOST_EVENT;
+import static dev.pmulab.api.ControlRule.VHE_ONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -32,22 +37,22 @@ final class AllocationControlTest {
         VpmuTestbed t = host(VpmuTestbed.builder());
         ControlRefusedException e = refusal(() -> t.kvm.control().setHpmn(0, 7));
         assertThat(e.policy()).isEqualTo(POLICY);
-        assertThat(e.rule()).isEqualTo("HPMN <= N");
+        assertThat(e.rule()).isEqualTo(HPMN_LE_N);
         assertThat(e).hasMessageContaining(POLICY).hasMessageContaining("N = 6");
-        assertThat(refusal(() -> t.kvm.control().setHpmn(0, -1)).rule()).isEqualTo("HPMN <= N");
+        assertThat(refusal(() -> t.kvm.control().setHpmn(0, -1)).rule()).isEqualTo(HPMN_LE_N);
         assertThat(t.kvm.cpuView(0).hpmn()).isEqualTo(6);
         t.kvm.control().setHpmn(0, 6);
         t.kvm.control().setHpmn(0, 3);
         assertThat(t.kvm.cpuView(0).hpmn()).isEqualTo(3);
         assertThat(t.kvm.stats().refusedControls()).isEqualTo(2);
-        assertThat(t.kvm.stats().refusalsByRule()).containsEntry("HPMN <= N", 2L);
+        assertThat(t.kvm.stats().refusalsByRule()).containsEntry(HPMN_LE_N, 2L);
         assertThat(t.kvm.stats().hpmnChanges()).isEqualTo(1);
     }
 
     @Test
     void hpmnZeroNeedsFeatHpmn0() {
         VpmuTestbed without = host(VpmuTestbed.builder().hpmn0(false));
-        assertThat(refusal(() -> without.kvm.control().setHpmn(0, 0)).rule()).isEqualTo("HPMN0");
+        assertThat(refusal(() -> without.kvm.control().setHpmn(0, 0)).rule()).isEqualTo(HPMN0);
         VpmuTestbed with = host(VpmuTestbed.builder().hpmn0(true));
         with.kvm.control().setHpmn(0, 0);
         assertThat(with.kvm.cpuView(0).hpmn()).isZero();
@@ -56,17 +61,17 @@ final class AllocationControlTest {
     @Test
     void everyPartitioningActionIsRefusedOnAnNvheHost() {
         VpmuTestbed t = host(VpmuTestbed.builder().vhe(false));
-        assertThat(refusal(() -> t.kvm.control().setHpmn(0, 4)).rule()).isEqualTo("VHE only");
-        assertThat(refusal(() -> t.kvm.control().setHostCounterMask(0, 0b111100)).rule()).isEqualTo("VHE only");
-        assertThat(refusal(() -> t.kvm.control().reschedHostPerf(0, 0b111100)).rule()).isEqualTo("VHE only");
+        assertThat(refusal(() -> t.kvm.control().setHpmn(0, 4)).rule()).isEqualTo(VHE_ONLY);
+        assertThat(refusal(() -> t.kvm.control().setHostCounterMask(0, 0b111100)).rule()).isEqualTo(VHE_ONLY);
+        assertThat(refusal(() -> t.kvm.control().reschedHostPerf(0, 0b111100)).rule()).isEqualTo(VHE_ONLY);
         assertThat(refusal(() -> t.kvm.control().setGuestAccess(t.vp.view(), GuestAccessMode.DIRECT)).rule())
-                .isEqualTo("VHE only");
+                .isEqualTo(VHE_ONLY);
         // What does not partition is fine: HPMN = N, the full mask, emulated access.
         long all = t.kvm.cpuView(0).hostCounterMask();
         t.kvm.control().setHpmn(0, 6);
         t.kvm.control().setHostCounterMask(0, all);
         t.kvm.control().setGuestAccess(t.vp.view(), GuestAccessMode.EMULATED);
-        assertThat(t.kvm.stats().refusalsByRule()).containsEntry("VHE only", 4L);
+        assertThat(t.kvm.stats().refusalsByRule()).containsEntry(VHE_ONLY, 4L);
         assertThat(t.vp.accessMode()).isEqualTo(GuestAccessMode.EMULATED);
     }
 
@@ -80,7 +85,7 @@ final class AllocationControlTest {
 
         ControlRefusedException e = refusal(() -> t.kvm.control().setHpmn(0, 2));
 
-        assertThat(e.rule()).isEqualTo("pinned host event");
+        assertThat(e.rule()).isEqualTo(PINNED_HOST_EVENT);
         assertThat(e.policy()).isEqualTo(POLICY);
         t.sink.clear();
         t.kvm.control().reschedHostPerf(0, 0b111100);
@@ -99,7 +104,7 @@ final class AllocationControlTest {
         VpmuTestbed t = host(VpmuTestbed.builder());
         PerfEvent cycles = t.hostEvent(0, Events.CPU_CYCLES, true, 0);
         assertThat(cycles.hwIdx()).isEqualTo(31);
-        assertThat(refusal(() -> t.kvm.control().setHpmn(0, 4)).rule()).isEqualTo("pinned host event");
+        assertThat(refusal(() -> t.kvm.control().setHpmn(0, 4)).rule()).isEqualTo(PINNED_HOST_EVENT);
         t.kvm.control().reschedHostPerf(0, 0b110000);
         assertThat(cycles.hwIdx()).isEqualTo(4);
         t.kvm.control().setHpmn(0, 4);
@@ -109,7 +114,7 @@ final class AllocationControlTest {
     void aMaskOfCountersThePmuLacksIsRefused() {
         VpmuTestbed t = host(VpmuTestbed.builder());
         assertThat(refusal(() -> t.kvm.control().setHostCounterMask(0, 1L << 6)).rule())
-                .isEqualTo("implemented counters");
+                .isEqualTo(IMPLEMENTED_COUNTERS);
     }
 
     @Test

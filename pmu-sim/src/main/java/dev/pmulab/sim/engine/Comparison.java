@@ -218,7 +218,7 @@ public final class Comparison {
         try {
             rp = RunPolicies.create(CORE_MODULE, run.policies(), seed);
         } catch (PolicyFailure e) {
-            return RunResult.failed(e.getMessage(), List.of(), 0, 0);
+            return RunResult.failed(e.failure(), List.of(), 0, 0);
         }
         return new Simulation(scenario, rp, allocation, seed).run();
     }
@@ -232,7 +232,7 @@ public final class Comparison {
             if (r.ok()) {
                 reports.add(RunReport.ok(o.run().labels(), r.metrics()));
             } else {
-                reports.add(RunReport.failed(o.run().labels(), r.error().orElseThrow()));
+                reports.add(RunReport.failed(o.run().labels(), r.failure().orElseThrow()));
             }
             for (CostModel.Use u : r.costsUsed()) {
                 used.putIfAbsent(u.cost(), u);

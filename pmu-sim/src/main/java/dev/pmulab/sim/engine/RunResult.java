@@ -2,9 +2,11 @@ package dev.pmulab.sim.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.metrics.MetricValues;
+import dev.pmulab.sim.report.RunFailure;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,7 +18,8 @@ import java.util.Optional;
  *
  * @param metrics the metrics (empty for a failed run)
  * @param costsUsed every cost charged at least once, with whether the scenario overrode it
- * @param error the failure, naming the policy and the hook where one is to blame; empty when ok
+ * @param failure why the run failed, naming the policy, the hook and the rule where they are to
+ *     blame; empty when ok
  * @param events discrete events the engine processed (for {@code pmulab bench})
  * @param simulatedNs simulated time the run covered
  * @param guestTrapsByRegister every guest's trapped PMU accesses, summed per register (registers
@@ -24,12 +27,12 @@ import java.util.Optional;
  * @param guestPmuAccesses every PMU register access the guests made, trapped or not (0 for a
  *     failed run): the unit of work behind most engine events, for {@code pmulab bench}
  */
-public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Optional<String> error, long events,
+public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Optional<RunFailure> failure, long events,
         long simulatedNs, Map<PmuRegister, Long> guestTrapsByRegister, long guestPmuAccesses) {
     public RunResult {
         requireNonNull(metrics, "metrics is null");
         costsUsed = List.copyOf(costsUsed);
-        requireNonNull(error, "error is null");
+        requireNonNull(failure, "failure is null");
         requireNonNull(guestTrapsByRegister, "guestTrapsByRegister is null");
         // EnumMap keeps the registers in the architecture's order, which the printout follows.
         guestTrapsByRegister = guestTrapsByRegister.isEmpty() ? Map.of()
@@ -37,10 +40,15 @@ public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Opt
     }
 
     public boolean ok() {
-        return error.isEmpty();
+        return failure.isEmpty();
     }
 
-    public static RunResult failed(String error, List<CostModel.Use> costsUsed, long events, long simulatedNs) {
-        return new RunResult(MetricValues.empty(), costsUsed, Optional.of(error), events, simulatedNs, Map.of(), 0);
+    public static RunResult failed(RunFailure failure, List<CostModel.Use> costsUsed, long events, long simulatedNs) {
+        return new RunResult(MetricValues.empty(), costsUsed, Optional.of(failure), events, simulatedNs, Map.of(), 0);
+    }
+
+    /** A refusal that reached the engine outside any hook: the policy and the rule, no hook. */
+    static RunFailure refused(ControlRefusedException e) {
+        return new RunFailure(e.policy(), null, e.rule(), e.detail());
     }
 }

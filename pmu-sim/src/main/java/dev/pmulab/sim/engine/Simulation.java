@@ -10,6 +10,7 @@ import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
+import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.scenario.AdminWrite;
 import dev.pmulab.sim.scenario.RunLength;
 import dev.pmulab.sim.scenario.Scenario;
@@ -88,7 +89,7 @@ public final class Simulation {
             build();
             loop();
             if (failure != null) {
-                return RunResult.failed(failure, costs.used(), events, endNs);
+                return RunResult.failed(RunFailure.unblamed(failure), costs.used(), events, endNs);
             }
             // One VcpuPmuStats per vCPU (null without a PMU), taken once: each copies the vCPU's accounts.
             List<VcpuPmuStats> stats = new ArrayList<>();
@@ -98,13 +99,15 @@ public final class Simulation {
             MetricValues metrics = runMetrics.values(stats, endNs, workDoneNs);
             return new RunResult(metrics, costs.used(), Optional.empty(), events, endNs,
                     RunMetrics.guestTrapsByRegister(stats), RunMetrics.guestPmuAccesses(stats));
-        } catch (PolicyFailure | ControlRefusedException e) {
-            return RunResult.failed(e.getMessage(), costs.used(), events, endNs);
+        } catch (PolicyFailure e) {
+            return RunResult.failed(e.failure(), costs.used(), events, endNs);
+        } catch (ControlRefusedException e) {
+            return RunResult.failed(RunResult.refused(e), costs.used(), events, endNs);
         } catch (RuntimeException e) {
             // A fault of the simulator itself, not of the scenario or a policy: this run fails with
             // what and where, and the other runs of the comparison still report.
-            return RunResult.failed("internal error of the simulator after " + events + " events: " + e,
-                    costs.used(), events, endNs);
+            return RunResult.failed(RunFailure.unblamed("internal error of the simulator after " + events
+                    + " events: " + e), costs.used(), events, endNs);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.pmulab.sim.engine;
 
 import dev.pmulab.api.EventFilter;
-import dev.pmulab.api.FilterAction;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.VmView;
 import dev.pmulab.api.VmmPmuControl;
@@ -27,9 +26,8 @@ import java.util.Map;
 /**
  * What a VMM does through KVM's uAPI to start each VM, in the order KVM requires
  * (kvm-vpmu-uapi.md §1.2): create the vCPUs with the PMUv3 feature and the vGIC; the selection
- * policy's {@code configureVm} through the VMM's {@link VmmPmuControl} (SET_PMU, SET_NR_COUNTERS,
- * FIXED_COUNTERS_ONLY, pinning); the filter policy's ranges (FILTER); the PMU interrupt (IRQ);
- * vGIC init; INIT. Then one vCPU thread per vCPU with its workload, its guest model
+ * and filter policies' {@code configureVm} through the VMM's {@link VmmPmuControl} (SET_PMU,
+ * SET_NR_COUNTERS, FIXED_COUNTERS_ONLY, FILTER, pinning); the PMU interrupt (IRQ); vGIC init; INIT. Then one vCPU thread per vCPU with its workload, its guest model
  * ({@link GuestModels}) and its vPMU ({@code KvmPmu.attach}).
  */
 final class VmmSetup {
@@ -90,14 +88,7 @@ final class VmmSetup {
         spec.nrCounters().ifPresent(nr -> expectOk(vmm.setNrCounters(nr), spec, "SET_NR_COUNTERS"));
         HostView hostView = host.kvmPmu.hostView();
         policies.selection().ifPresent(p -> p.configureVm(view, hostView, vmm));
-        if (policies.filter().isPresent()) {
-            for (EventFilter f : policies.filter().get().eventFilters(view, hostView)) {
-                KvmPmuEventFilter kf = new KvmPmuEventFilter(f.baseEvent(), f.nevents(),
-                        f.action() == FilterAction.ALLOW ? KvmUapi.KVM_PMU_EVENT_ALLOW : KvmUapi.KVM_PMU_EVENT_DENY);
-                expectOk(vmVcpus.get(0).setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
-                        KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(kf)), spec, "FILTER");
-            }
-        }
+        policies.filter().ifPresent(p -> p.configureVm(view, hostView, vmm));
         for (Vcpu v : vmVcpus) {
             expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_IRQ,
                     UserPtr.ofInt(PMU_PPI)), spec, "IRQ");
@@ -181,6 +172,11 @@ final class VmmSetup {
         @Override
         public int setNrCounters(int counters) {
             return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(counters));
+        }
+
+        @Override
+        public int setEventFilter(EventFilter filter) {
+            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(KvmPmuEventFilter.of(filter)));
         }
 
         @Override

@@ -3,6 +3,9 @@ package dev.pmulab.sim.plugin;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.ControlRefusedException;
+import dev.pmulab.api.ControlRule;
+import dev.pmulab.sim.report.RunFailure;
+import java.util.Optional;
 
 /**
  * A policy threw: the message names the policy and the hook it failed in. The run it was part of
@@ -11,16 +14,11 @@ import dev.pmulab.api.ControlRefusedException;
 public final class PolicyFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final String policy;
-    private final String hook;
-    private final String rule;
+    private final RunFailure failure;
 
     public PolicyFailure(String policy, String hook, Throwable cause) {
-        super("policy " + requireNonNull(policy, "policy is null") + " failed in " + requireNonNull(hook, "hook is null")
-                + ": " + PolicyRegistry.rootMessage(cause), cause);
-        this.policy = policy;
-        this.hook = hook;
-        this.rule = null;
+        this(new RunFailure(requireNonNull(policy, "policy is null"), requireNonNull(hook, "hook is null"), null,
+                PolicyRegistry.rootMessage(cause)), cause);
     }
 
     /**
@@ -28,23 +26,30 @@ public final class PolicyFailure extends RuntimeException {
      * vcpu_load: detail}, so that a report names the hook as well as the rule.
      */
     public PolicyFailure(String hook, ControlRefusedException refusal) {
-        super("policy " + refusal.policy() + " broke the rule '" + refusal.rule() + "' in "
-                + requireNonNull(hook, "hook is null") + ": " + refusal.detail(), refusal);
-        this.policy = refusal.policy();
-        this.hook = hook;
-        this.rule = refusal.rule();
+        this(new RunFailure(refusal.policy(), requireNonNull(hook, "hook is null"), refusal.rule(),
+                refusal.detail()), refusal);
+    }
+
+    private PolicyFailure(RunFailure failure, Throwable cause) {
+        super(failure.message(), cause);
+        this.failure = failure;
     }
 
     public String policy() {
-        return policy;
+        return failure.policy();
     }
 
     public String hook() {
-        return hook;
+        return failure.hook();
     }
 
     /** The hardware or kernel rule the policy broke, when the core refused one of its actions. */
-    public java.util.Optional<String> rule() {
-        return java.util.Optional.ofNullable(rule);
+    public Optional<ControlRule> rule() {
+        return Optional.ofNullable(failure.rule());
+    }
+
+    /** The failure as the run's report gives it. */
+    public RunFailure failure() {
+        return failure;
     }
 }

@@ -223,6 +223,11 @@ public final class RunPolicies {
         }
 
         @Override
+        public void configureVm(VmView vm, HostView host, VmmPmuControl vmm) {
+            PluginCalls.run(policy, "configure_vm", () -> delegate.configureVm(vm, host, vmm));
+        }
+
+        @Override
         public List<EventFilter> eventFilters(VmView vm, HostView host) {
             List<EventFilter> filters = PluginCalls.call(policy, "event_filters", () -> delegate.eventFilters(vm, host));
             if (filters == null) {

@@ -14,8 +14,10 @@ import java.io.UncheckedIOException;
 
 /**
  * The JSON of the issue: {@code scenario}, {@code seed}, {@code runs} (each with {@code policies}
- * {allocation, selection, filter}, {@code status} ok|failed, {@code error} or null, and
- * {@code metrics} with every metric key, null when not applicable), plus {@code description},
+ * {allocation, selection, filter}, {@code status} ok|failed, {@code error} (the failure's text) or
+ * null, {@code failure} (its {@code policy}, {@code hook}, {@code rule} and {@code detail}, each null
+ * when nothing is to blame there) or null, and {@code metrics} with every metric key, null when not
+ * applicable), plus {@code description},
  * {@code compared_kind} and {@code estimates}. Written with Jackson's streaming generator in an
  * explicit order, so the shape and key order are this code, not reflection, and Jackson does the
  * string escaping. Numbers are plain decimals built from the exact double (see
@@ -70,10 +72,18 @@ public final class JsonRenderer implements ReportRenderer {
         }
         g.writeEndObject();
         g.writeStringField("status", run.status().jsonName());
-        if (run.error() == null) {
+        RunFailure f = run.failure();
+        if (f == null) {
             g.writeNullField("error");
+            g.writeNullField("failure");
         } else {
-            g.writeStringField("error", run.error());
+            g.writeStringField("error", f.message());
+            g.writeObjectFieldStart("failure");
+            g.writeStringField("policy", f.policy());
+            g.writeStringField("hook", f.hook());
+            g.writeStringField("rule", f.rule() == null ? null : f.rule().ruleName());
+            g.writeStringField("detail", f.detail());
+            g.writeEndObject();
         }
         g.writeObjectFieldStart("metrics");
         for (Metric m : Metric.all()) {

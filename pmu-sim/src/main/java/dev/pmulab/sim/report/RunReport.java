@@ -14,10 +14,10 @@ import java.util.Map;
  * {@code SelectedPolicy.label()} spells it; the engine labels a kind it leaves empty, e.g.
  * {@code none}), whether it finished, and its metrics.
  *
- * @param error null when OK; for a failed run the message naming the policy and the hook
+ * @param failure null when OK; for a failed run why, naming the policy, the hook and the rule
  * @param metrics empty for a failed run: a run that did not finish has no numbers to compare
  */
-public record RunReport(Map<PolicyKind, String> policies, Status status, String error, MetricValues metrics) {
+public record RunReport(Map<PolicyKind, String> policies, Status status, RunFailure failure, MetricValues metrics) {
     public enum Status {
         OK, FAILED;
 
@@ -43,11 +43,11 @@ public record RunReport(Map<PolicyKind, String> policies, Status status, String 
             throw new IllegalArgumentException("policies has a null kind: " + policies);
         }
         policies = Collections.unmodifiableMap(copy);
-        if (status == Status.OK && error != null) {
-            throw new IllegalArgumentException("an OK run has no error, got: " + error);
+        if (status == Status.OK && failure != null) {
+            throw new IllegalArgumentException("an OK run has no error, got: " + failure.message());
         }
         if (status == Status.FAILED) {
-            if (error == null || error.isBlank()) {
+            if (failure == null) {
                 throw new IllegalArgumentException("a failed run needs the error naming the policy and hook");
             }
             if (!metrics.isEmpty()) {
@@ -60,8 +60,13 @@ public record RunReport(Map<PolicyKind, String> policies, Status status, String 
         return new RunReport(policies, Status.OK, null, metrics);
     }
 
-    public static RunReport failed(Map<PolicyKind, String> policies, String error) {
-        return new RunReport(policies, Status.FAILED, error, MetricValues.empty());
+    public static RunReport failed(Map<PolicyKind, String> policies, RunFailure failure) {
+        return new RunReport(policies, Status.FAILED, failure, MetricValues.empty());
+    }
+
+    /** The failure as text reports print it ({@link RunFailure#message()}); null when OK. */
+    public String error() {
+        return failure == null ? null : failure.message();
     }
 
     public boolean isOk() {

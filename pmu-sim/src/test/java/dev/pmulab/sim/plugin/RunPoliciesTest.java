@@ -8,6 +8,7 @@ import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationOrder;
 import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.ControlRefusedException;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.PolicyKind;
@@ -107,7 +108,7 @@ final class RunPoliciesTest {
         RecordingControl refusing = new RecordingControl() {
             @Override
             public void setHpmn(int cpu, int hpmn) {
-                throw new ControlRefusedException("test-reserving", "HPMN0", "HPMN " + hpmn + " on CPU " + cpu);
+                throw new ControlRefusedException("test-reserving", ControlRule.HPMN0, "HPMN " + hpmn + " on CPU " + cpu);
             }
         };
         assertThatThrownBy(() -> policy.vcpuLoad(null, cpu(3), refusing))
@@ -116,7 +117,7 @@ final class RunPoliciesTest {
                 .hasCauseInstanceOf(ControlRefusedException.class)
                 .satisfies(e -> {
                     assertThat(((PolicyFailure) e).hook()).isEqualTo("vcpu_load");
-                    assertThat(((PolicyFailure) e).rule()).contains("HPMN0");
+                    assertThat(((PolicyFailure) e).rule()).contains(ControlRule.HPMN0);
                     assertThat(((PolicyFailure) e).policy()).isEqualTo("test-reserving");
                 });
     }

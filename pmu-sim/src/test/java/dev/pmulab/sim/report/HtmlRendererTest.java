@@ -48,7 +48,8 @@ class HtmlRendererTest {
         assertThat(html).contains("HPMN 12 &gt; N &lt;10&gt;", "at counter &quot;PMEVCNTR11&quot;");
         assertThat(html).doesNotContain("<10>");
         ComparisonReport r = new ComparisonReport("<b>s</b>", "a & b", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.failed(policies("<img onerror=x>"), "</pre><script>alert(1)</script>\u0001")),
+                List.of(RunReport.failed(policies("<img onerror=x>"),
+                        RunFailure.unblamed("</pre><script>alert(1)</script>\u0001"))),
                 List.of());
         String page = renderer.render(r);
         assertThat(page).doesNotContain("<b>", "<img", "<script", "\u0001")

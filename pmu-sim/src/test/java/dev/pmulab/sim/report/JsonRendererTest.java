@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
@@ -36,7 +37,7 @@ class JsonRendererTest {
         assertThat(root.get("runs").isArray()).isTrue();
         assertThat(root.get("runs")).hasSize(3);
         for (JsonNode run : root.get("runs")) {
-            assertThat(keys(run)).containsExactly("policies", "status", "error", "metrics");
+            assertThat(keys(run)).containsExactly("policies", "status", "error", "failure", "metrics");
             assertThat(keys(run.get("policies"))).containsExactly("allocation", "selection", "filter");
             assertThat(run.get("status").asText()).isIn("ok", "failed");
             assertThat(keys(run.get("metrics")))
@@ -51,6 +52,7 @@ class JsonRendererTest {
         assertThat(run.get("policies").get("selection").asText()).isEqualTo("default-pmu");
         assertThat(run.get("status").asText()).isEqualTo("ok");
         assertThat(run.get("error").isNull()).isTrue();
+        assertThat(run.get("failure").isNull()).isTrue();
         JsonNode m = run.get("metrics");
         assertThat(m.get("guest.pmu_traps").isIntegralNumber()).isTrue();
         assertThat(m.get("guest.pmu_traps").asLong()).isEqualTo(4321);
@@ -64,6 +66,12 @@ class JsonRendererTest {
         JsonNode run = MAPPER.readTree(json).get("runs").get(2);
         assertThat(run.get("status").asText()).isEqualTo("failed");
         assertThat(run.get("error").asText()).isEqualTo(SampleReports.GROW_ERROR);
+        JsonNode failure = run.get("failure");
+        assertThat(keys(failure)).containsExactly("policy", "hook", "rule", "detail");
+        assertThat(failure.get("policy").asText()).isEqualTo("trap-and-grow");
+        assertThat(failure.get("hook").asText()).isEqualTo("onTrappedAccess");
+        assertThat(failure.get("rule").isNull()).isTrue();
+        assertThat(failure.get("detail").asText()).isEqualTo("HPMN 12 > N <10>\nat counter \"PMEVCNTR11\"");
         for (Metric m : Metric.all()) {
             assertThat(run.get("metrics").get(m.key()).isNull()).as(m.key()).isTrue();
         }
@@ -89,10 +97,27 @@ class JsonRendererTest {
     }
 
     @Test
+    void aRefusalGivesItsRuleAsItsShortName() throws Exception {
+        RunFailure refused = new RunFailure("static-hpmn", "host_boot", ControlRule.VHE_ONLY, "HPMN 4 < N on CPU 0");
+        ComparisonReport r = new ComparisonReport("s", "d", 1, PolicyKind.ALLOCATION,
+                List.of(RunReport.failed(policies(EMULATED), refused)), List.of());
+        JsonNode run = MAPPER.readTree(renderer.render(r)).get("runs").get(0);
+        assertThat(run.get("failure").get("rule").asText()).isEqualTo("VHE only");
+        assertThat(run.get("error").asText())
+                .isEqualTo("policy static-hpmn broke the rule 'VHE only' in host_boot: HPMN 4 < N on CPU 0");
+        JsonNode simulator = MAPPER.readTree(renderer.render(new ComparisonReport("s", "d", 1, PolicyKind.ALLOCATION,
+                List.of(RunReport.failed(policies(EMULATED), RunFailure.unblamed("VM vm0 did not retire"))),
+                List.of()))).get("runs").get(0).get("failure");
+        assertThat(simulator.get("policy").isNull()).as("no policy to blame").isTrue();
+        assertThat(simulator.get("hook").isNull()).isTrue();
+        assertThat(simulator.get("detail").asText()).isEqualTo("VM vm0 did not retire");
+    }
+
+    @Test
     void escapesStrings() throws Exception {
         String nasty = "quote \" backslash \\ newline \n tab \t nul \u0000 </script>";
         ComparisonReport r = new ComparisonReport("s\"1", nasty, -7, PolicyKind.SELECTION,
-                List.of(RunReport.failed(policies(EMULATED), nasty)), List.of());
+                List.of(RunReport.failed(policies(EMULATED), RunFailure.unblamed(nasty))), List.of());
         JsonNode root = MAPPER.readTree(renderer.render(r));
         assertThat(root.get("scenario").asText()).isEqualTo("s\"1");
         assertThat(root.get("description").asText()).isEqualTo(nasty);

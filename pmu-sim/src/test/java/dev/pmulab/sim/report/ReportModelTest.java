@@ -41,12 +41,14 @@ class ReportModelTest {
     @Test
     void statusAndErrorAgree() {
         MetricValues some = MetricValues.builder().put(Metric.GUEST_CRASHES, 1L).build();
-        assertThatThrownBy(() -> new RunReport(policies(EMULATED), RunReport.Status.OK, "boom", some))
+        RunFailure boom = RunFailure.unblamed("boom");
+        assertThatThrownBy(() -> new RunReport(policies(EMULATED), RunReport.Status.OK, boom, some))
                 .hasMessageContaining("no error");
-        assertThatThrownBy(() -> RunReport.failed(policies(EMULATED), "")).hasMessageContaining("needs the error");
-        assertThatThrownBy(() -> new RunReport(policies(EMULATED), RunReport.Status.FAILED, "boom", some))
+        assertThatThrownBy(() -> RunReport.failed(policies(EMULATED), null)).hasMessageContaining("needs the error");
+        assertThatThrownBy(() -> RunFailure.unblamed(" ")).hasMessageContaining("says what happened");
+        assertThatThrownBy(() -> new RunReport(policies(EMULATED), RunReport.Status.FAILED, boom, some))
                 .hasMessageContaining("no metrics");
-        RunReport failed = RunReport.failed(policies(EMULATED), "boom");
+        RunReport failed = RunReport.failed(policies(EMULATED), boom);
         assertThat(failed.isOk()).isFalse();
         assertThat(failed.status().jsonName()).isEqualTo("failed");
         assertThat(RunReport.Status.OK.jsonName()).isEqualTo("ok");

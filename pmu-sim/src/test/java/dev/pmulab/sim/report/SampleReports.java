@@ -12,6 +12,8 @@ final class SampleReports {
     static final String EMULATED = "emulated";
     static final String STATIC = "static-hpmn(guest_counters=8, reserved_host_counters=2)";
     static final String GROW = "trap-and-grow(step=2)";
+    static final RunFailure GROW_FAILURE = new RunFailure("trap-and-grow", "onTrappedAccess", null,
+            "HPMN 12 > N <10>\nat counter \"PMEVCNTR11\"");
     static final String GROW_ERROR =
             "policy trap-and-grow failed in onTrappedAccess: HPMN 12 > N <10>\nat counter \"PMEVCNTR11\"";
 
@@ -104,7 +106,7 @@ final class SampleReports {
                 PolicyKind.ALLOCATION,
                 List.of(RunReport.ok(policies(EMULATED), emulatedMetrics()),
                         RunReport.ok(policies(STATIC), staticMetrics()),
-                        RunReport.failed(policies(GROW), GROW_ERROR)),
+                        RunReport.failed(policies(GROW), GROW_FAILURE)),
                 costs());
     }
 }

@@ -138,7 +138,8 @@ class TableRendererTest {
     @Test
     void controlCharactersCannotReachTheTerminal() {
         ComparisonReport r = new ComparisonReport("s", "", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.failed(policies("evil\u001b[2J"), "boom\u001b]0;title\u0007")), List.of());
+                List.of(RunReport.failed(policies("evil\u001b[2J"), RunFailure.unblamed("boom\u001b]0;title\u0007"))),
+                List.of());
         String t = renderer.render(r);
         assertThat(t).doesNotContain("\u001b", "\u0007").contains("evil?[2J", "boom?]0;title?");
     }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.SelectionPolicy;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.VmView;
 import dev.pmulab.api.VmmPmuControl;
 import jakarta.inject.Inject;
@@ -19,13 +18,12 @@ import jakarta.inject.Inject;
  */
 public final class DefaultPmuPolicy implements SelectionPolicy {
     private final String policyName;
-    private final long nrCounters;
+    private final int nrCounters;
 
     @Inject
-    public DefaultPmuPolicy(Settings settings, PolicyContext context) {
-        requireNonNull(settings, "settings is null");
+    public DefaultPmuPolicy(DefaultPmuSettings settings, PolicyContext context) {
+        this.nrCounters = requireNonNull(settings, "settings is null").nrCounters();
         this.policyName = requireNonNull(context, "context is null").policyName();
-        this.nrCounters = settings.getLong(NrCounters.NAME);
     }
 
     @Override
@@ -36,10 +34,10 @@ public final class DefaultPmuPolicy implements SelectionPolicy {
         if (nrCounters == NrCounters.UNSET) {
             return;
         }
-        int ret = vmm.setNrCounters((int) nrCounters);
+        int ret = vmm.setNrCounters(nrCounters);
         if (ret != 0) {
             throw VmmPmuSetupException.refused(policyName, vm.vmName(), KvmPmuAttribute.SET_NR_COUNTERS,
-                    Long.toString(nrCounters), ret, "the default PMU is that of CPU " + vm.initCpu() + " ("
+                    Integer.toString(nrCounters), ret, "the default PMU is that of CPU " + vm.initCpu() + " ("
                             + host.cpu(vm.initCpu()).pmuName() + ", " + host.cpu(vm.initCpu()).counters()
                             + " counters)");
         }

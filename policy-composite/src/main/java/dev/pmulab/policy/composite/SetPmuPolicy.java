@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.SelectionPolicy;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.VmView;
 import dev.pmulab.api.VmmPmuControl;
 import jakarta.inject.Inject;
@@ -27,15 +26,15 @@ public final class SetPmuPolicy implements SelectionPolicy {
     private final String policyName;
     private final String pmu;
     private final boolean pinVcpus;
-    private final long nrCounters;
+    private final int nrCounters;
 
     @Inject
-    public SetPmuPolicy(Settings settings, PolicyContext context) {
+    public SetPmuPolicy(SetPmuSettings settings, PolicyContext context) {
         requireNonNull(settings, "settings is null");
         this.policyName = requireNonNull(context, "context is null").policyName();
-        this.pmu = settings.getString(SetPmuDescriptor.PMU);
-        this.pinVcpus = settings.getBoolean(SetPmuDescriptor.PIN_VCPUS);
-        this.nrCounters = settings.getLong(NrCounters.NAME);
+        this.pmu = settings.pmu();
+        this.pinVcpus = settings.pinVcpus();
+        this.nrCounters = settings.nrCounters();
     }
 
     @Override
@@ -45,10 +44,10 @@ public final class SetPmuPolicy implements SelectionPolicy {
         requireNonNull(vmm, "vmm is null");
         String chosen = setPmu(vm, host, vmm);
         if (nrCounters != NrCounters.UNSET) {
-            int ret = vmm.setNrCounters((int) nrCounters);
+            int ret = vmm.setNrCounters(nrCounters);
             if (ret != 0) {
                 throw VmmPmuSetupException.refused(policyName, vm.vmName(), KvmPmuAttribute.SET_NR_COUNTERS,
-                        Long.toString(nrCounters), ret, "after SET_PMU(" + chosen + ")");
+                        Integer.toString(nrCounters), ret, "after SET_PMU(" + chosen + ")");
             }
         }
         if (pinVcpus) {
@@ -63,7 +62,7 @@ public final class SetPmuPolicy implements SelectionPolicy {
     }
 
     private String setPmu(VmView vm, HostView host, VmmPmuControl vmm) {
-        if (!pmu.equals(SetPmuDescriptor.LARGEST)) {
+        if (!pmu.equals(SetPmuSettings.LARGEST)) {
             if (!host.pmuNames().contains(pmu)) {
                 // A VMM reads the perf type from sysfs; with no such PMU there is nothing to pass KVM.
                 throw VmmPmuSetupException.unsatisfiable(policyName, vm.vmName(), "the host has no PMU named '"
@@ -92,7 +91,7 @@ public final class SetPmuPolicy implements SelectionPolicy {
             if (ret != -Errno.ENXIO || last) {
                 refused.add(candidate + " " + Errno.name(ret));
                 throw VmmPmuSetupException.refused(policyName, vm.vmName(), KvmPmuAttribute.SET_PMU, candidate, ret,
-                        "pmu=" + SetPmuDescriptor.LARGEST + " tried " + String.join(", ", refused));
+                        "pmu=" + SetPmuSettings.LARGEST + " tried " + String.join(", ", refused));
             }
             refused.add(candidate + " " + Errno.name(ret));
         }

@@ -3,20 +3,16 @@ package dev.pmulab.policy.composite;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import dev.pmulab.api.CommonEvents;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.HostView;
+import dev.pmulab.api.PmuVer;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.Settings;
+import dev.pmulab.api.testing.FakeVm;
 import dev.pmulab.api.VcpuView;
-import dev.pmulab.api.VmView;
-import dev.pmulab.api.VmmPmuControl;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +98,16 @@ final class Fakes {
         }
 
         @Override
+        public PmuVer pmuVersion() {
+            return PmuVer.V3P5;
+        }
+
+        @Override
+        public CommonEvents commonEvents() {
+            return new CommonEvents(1L << 0x11, 0);
+        }
+
+        @Override
         public boolean fgt() {
             return false;
         }
@@ -137,57 +143,8 @@ final class Fakes {
         }
     }
 
-    record FakeVm(String vmName, int vmId, int vcpuCount, String guestOs, int initCpu, int[] allowedCpus)
-            implements VmView {
-        @Override
-        public int[] allowedCpus() {
-            return allowedCpus.clone();
-        }
-    }
-
     static FakeVm vm(int initCpu, int... allowedCpus) {
-        return new FakeVm("vm0", 1, 2, "linux", initCpu, allowedCpus);
-    }
-
-    /**
-     * Records each call as text ({@code setPmu(armv8_cortex_a55)}, {@code pinVcpus([0, 1])}) and
-     * answers with scripted return values, 0 when none is scripted.
-     */
-    static final class RecordingVmm implements VmmPmuControl {
-        final List<String> calls = new ArrayList<>();
-        private final Map<String, Deque<Integer>> script = new LinkedHashMap<>();
-
-        /** The next {@code call} returns {@code ret}. */
-        RecordingVmm answer(String call, int ret) {
-            script.computeIfAbsent(call, k -> new ArrayDeque<>()).add(ret);
-            return this;
-        }
-
-        private int record(String call) {
-            calls.add(call);
-            Deque<Integer> q = script.get(call);
-            return q == null || q.isEmpty() ? 0 : q.poll();
-        }
-
-        @Override
-        public int setPmu(String pmuName) {
-            return record("setPmu(" + pmuName + ")");
-        }
-
-        @Override
-        public int setNrCounters(int counters) {
-            return record("setNrCounters(" + counters + ")");
-        }
-
-        @Override
-        public int setFixedCountersOnly() {
-            return record("setFixedCountersOnly()");
-        }
-
-        @Override
-        public void pinVcpus(int[] cpus) {
-            record("pinVcpus(" + Arrays.toString(cpus) + ")");
-        }
+        return FakeVm.linux(initCpu, allowedCpus);
     }
 
     record Context(String policyName, long seed) implements PolicyContext {}

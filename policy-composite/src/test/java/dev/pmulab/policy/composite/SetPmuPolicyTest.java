@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SelectionPolicy;
 import dev.pmulab.api.Settings;
+import dev.pmulab.api.testing.RecordingVmm;
 import dev.pmulab.policy.composite.Fakes.FakeHost;
-import dev.pmulab.policy.composite.Fakes.RecordingVmm;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,8 +58,8 @@ final class SetPmuPolicyTest {
     @Test
     void validationNamesTheSetting() {
         assertThat(descriptor.validate(Fakes.settings(descriptor, Map.of("pmu", "armv8 a55", "nr_counters", 32L))))
-                .containsExactly("nr_counters must be -1 (leave PMCR_EL0.N alone) or 0..31, not 32",
-                        "pmu must be a host PMU name or largest, not 'armv8 a55'");
+                .containsExactly("nr_counters must be -1 (leave PMCR_EL0.N alone) or 0..31, not 32; pmu must be a"
+                        + " host PMU name or largest, not 'armv8 a55'");
     }
 
     @Test

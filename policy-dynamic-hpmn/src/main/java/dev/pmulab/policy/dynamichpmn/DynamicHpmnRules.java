@@ -2,12 +2,12 @@ package dev.pmulab.policy.dynamichpmn;
 
 import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.ControlRefusedException;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.SettingSpec;
 import dev.pmulab.api.VcpuView;
-import java.util.List;
 
 /**
  * What the three dynamic policies share: counter masks in the PMCNTENSET layout (bit n = event
@@ -168,22 +168,22 @@ final class DynamicHpmnRules {
      */
     static void requireVhe(HostView host, String policyName, String because) {
         if (!host.vhe()) {
-            throw new ControlRefusedException(policyName, "VHE only", because + " partitions the PMU, which needs a"
-                    + " VHE host: the counters above HPMN belong to EL2, which an nVHE host kernel at EL1 cannot use"
-                    + " without a hypercall per access (partitioning-and-policies.md §3.8)");
+            throw new ControlRefusedException(policyName, ControlRule.VHE_ONLY, because + " partitions the PMU,"
+                    + " which needs a VHE host: the counters above HPMN belong to EL2, which an nVHE host kernel at"
+                    + " EL1 cannot use without a hypercall per access (partitioning-and-policies.md §3.8)");
         }
     }
 
-    /** The check every policy with a reserved_host_counters setting or knob applies. */
-    static List<String> checkReserved(long reserved) {
-        if (reserved != NO_PARTITION && (reserved < 0 || reserved > MAX_EVENT_COUNTERS)) {
-            return List.of(RESERVED_HOST_COUNTERS + " must be -1 (no partition) or 0.." + MAX_EVENT_COUNTERS + ", not "
-                    + reserved);
-        }
-        return List.of();
+    /** Whether reserved_host_counters may take {@code reserved}: -1 (no partition) or 0..31. */
+    static boolean validReserved(long reserved) {
+        return reserved == NO_PARTITION || (reserved >= 0 && reserved <= MAX_EVENT_COUNTERS);
     }
 
-    static IllegalArgumentException invalid(List<String> problems) {
-        return new IllegalArgumentException(String.join("; ", problems));
+    /** The check of every typed setting of reserved_host_counters, as its record's constructor makes it. */
+    static void requireValidReserved(long reserved) {
+        if (!validReserved(reserved)) {
+            throw new IllegalArgumentException(RESERVED_HOST_COUNTERS + " must be -1 (no partition) or 0.."
+                    + MAX_EVENT_COUNTERS + ", not " + reserved);
+        }
     }
 }

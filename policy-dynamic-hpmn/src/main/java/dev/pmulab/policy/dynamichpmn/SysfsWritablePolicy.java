@@ -8,7 +8,6 @@ import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.VcpuView;
 import jakarta.inject.Inject;
 
@@ -32,8 +31,8 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
     private int reserved;
 
     @Inject
-    public SysfsWritablePolicy(Settings settings, PolicyContext context) {
-        this.settings = SysfsWritableSettings.from(requireNonNull(settings, "settings is null"));
+    public SysfsWritablePolicy(SysfsWritableSettings settings, PolicyContext context) {
+        this.settings = requireNonNull(settings, "settings is null");
         this.policyName = requireNonNull(context, "context is null").policyName();
         this.reserved = this.settings.reservedHostCounters();
     }
@@ -67,7 +66,7 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
         if (!KNOB.equals(knob)) {
             throw new IllegalArgumentException(policyName + " has no knob '" + knob + "'; known knobs: " + KNOB);
         }
-        if (!DynamicHpmnRules.checkReserved(value).isEmpty()) {
+        if (!DynamicHpmnRules.validReserved(value)) {
             throw new IllegalArgumentException(policyName + ": cannot write " + value + " to " + KNOB
                     + "; it takes -1 (no partition) or 0.." + DynamicHpmnRules.MAX_EVENT_COUNTERS);
         }

@@ -8,7 +8,6 @@ import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.TrappedAccessResolution;
 import dev.pmulab.api.VcpuView;
 import jakarta.inject.Inject;
@@ -33,8 +32,8 @@ public final class TrapAndGrowPolicy implements AllocationPolicy {
     private DynamicHpmnCpuState cpus;
 
     @Inject
-    public TrapAndGrowPolicy(Settings settings, PolicyContext context) {
-        this.settings = TrapAndGrowSettings.from(requireNonNull(settings, "settings is null"));
+    public TrapAndGrowPolicy(TrapAndGrowSettings settings, PolicyContext context) {
+        this.settings = requireNonNull(settings, "settings is null");
         this.policyName = requireNonNull(context, "context is null").policyName();
     }
 

@@ -1,14 +1,12 @@
 package dev.pmulab.policy.dynamichpmn;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.pmulab.api.SettingSpec;
-import dev.pmulab.api.Settings;
+import dev.pmulab.api.SettingsSchema;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The typed settings of {@code trap-and-grow}.
+ * The typed settings of {@code trap-and-grow}; its constructor is the one place they are checked.
  *
  * @param start event counters every guest gets at vcpu_load
  * @param cap the most event counters a guest may grow to
@@ -21,7 +19,9 @@ public record TrapAndGrowSettings(int start, int cap, boolean displaceFlexible, 
     public static final String DISPLACE_FLEXIBLE = "displace_flexible";
     public static final String OPT_IN = DynamicHpmnRules.OPT_IN;
 
-    static final List<SettingSpec> SPECS = List.of(
+    public static final SettingsSchema<TrapAndGrowSettings> SCHEMA = SettingsSchema.of(TrapAndGrowSettings.class,
+            s -> new TrapAndGrowSettings(s.getInt(START), s.getInt(CAP), s.getBoolean(DISPLACE_FLEXIBLE),
+                    s.getBoolean(OPT_IN)),
             SettingSpec.integer(START, 1,
                     "event counters every guest gets at vcpu_load before it traps for more (0 means only PMCCNTR,"
                             + " and becomes 1 on CPUs without FEAT_HPMN0)"),
@@ -34,27 +34,6 @@ public record TrapAndGrowSettings(int start, int cap, boolean displaceFlexible, 
             DynamicHpmnRules.OPT_IN_SPEC);
 
     public TrapAndGrowSettings {
-        List<String> problems = check(start, cap);
-        if (!problems.isEmpty()) {
-            throw DynamicHpmnRules.invalid(problems);
-        }
-    }
-
-    public static TrapAndGrowSettings from(Settings settings) {
-        List<String> problems = validate(settings);
-        if (!problems.isEmpty()) {
-            throw DynamicHpmnRules.invalid(problems);
-        }
-        return new TrapAndGrowSettings(settings.getInt(START), settings.getInt(CAP),
-                settings.getBoolean(DISPLACE_FLEXIBLE), settings.getBoolean(OPT_IN));
-    }
-
-    static List<String> validate(Settings settings) {
-        requireNonNull(settings, "settings is null");
-        return check(settings.getLong(START), settings.getLong(CAP));
-    }
-
-    private static List<String> check(long start, long cap) {
         List<String> problems = new ArrayList<>();
         int max = DynamicHpmnRules.MAX_EVENT_COUNTERS;
         if (start < 0 || start > max) {
@@ -66,6 +45,8 @@ public record TrapAndGrowSettings(int start, int cap, boolean displaceFlexible, 
         if (problems.isEmpty() && start > cap) {
             problems.add(START + " (" + start + ") must not exceed " + CAP + " (" + cap + ")");
         }
-        return problems;
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
     }
 }

@@ -8,7 +8,6 @@ import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.VcpuView;
 import jakarta.inject.Inject;
 
@@ -34,8 +33,8 @@ public final class VcpuLoadReschedPolicy implements AllocationPolicy {
     private DynamicHpmnCpuState cpus;
 
     @Inject
-    public VcpuLoadReschedPolicy(Settings settings, PolicyContext context) {
-        this.settings = VcpuLoadReschedSettings.from(requireNonNull(settings, "settings is null"));
+    public VcpuLoadReschedPolicy(VcpuLoadReschedSettings settings, PolicyContext context) {
+        this.settings = requireNonNull(settings, "settings is null");
         this.policyName = requireNonNull(context, "context is null").policyName();
     }
 

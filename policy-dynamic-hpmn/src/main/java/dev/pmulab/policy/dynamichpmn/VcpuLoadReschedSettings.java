@@ -1,13 +1,10 @@
 package dev.pmulab.policy.dynamichpmn;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.pmulab.api.SettingSpec;
-import dev.pmulab.api.Settings;
-import java.util.List;
+import dev.pmulab.api.SettingsSchema;
 
 /**
- * The typed settings of {@code vcpu-load-resched}.
+ * The typed settings of {@code vcpu-load-resched}; its constructor is the one place they are checked.
  *
  * @param reservedHostCounters event counters a guest may never take on a CPU (so a guest gets at
  *     most N minus it), or -1 for no partition
@@ -24,30 +21,16 @@ public record VcpuLoadReschedSettings(int reservedHostCounters, boolean optIn) {
      */
     public static final int DEFAULT_RESERVED_HOST_COUNTERS = 0;
 
-    static final List<SettingSpec> SPECS = List.of(
+    public static final SettingsSchema<VcpuLoadReschedSettings> SCHEMA = SettingsSchema.of(
+            VcpuLoadReschedSettings.class,
+            s -> new VcpuLoadReschedSettings(s.getInt(RESERVED_HOST_COUNTERS), s.getBoolean(OPT_IN)),
             SettingSpec.integer(RESERVED_HOST_COUNTERS, DEFAULT_RESERVED_HOST_COUNTERS,
                     "upper limit, as counters the host always keeps: a loaded vCPU takes at most N minus it"
                             + " (and at most its VM's nr_counters); -1: no partition, every guest emulated"),
             DynamicHpmnRules.OPT_IN_SPEC);
 
     public VcpuLoadReschedSettings {
-        List<String> problems = DynamicHpmnRules.checkReserved(reservedHostCounters);
-        if (!problems.isEmpty()) {
-            throw DynamicHpmnRules.invalid(problems);
-        }
-    }
-
-    public static VcpuLoadReschedSettings from(Settings settings) {
-        List<String> problems = validate(settings);
-        if (!problems.isEmpty()) {
-            throw DynamicHpmnRules.invalid(problems);
-        }
-        return new VcpuLoadReschedSettings(settings.getInt(RESERVED_HOST_COUNTERS), settings.getBoolean(OPT_IN));
-    }
-
-    static List<String> validate(Settings settings) {
-        requireNonNull(settings, "settings is null");
-        return DynamicHpmnRules.checkReserved(settings.getLong(RESERVED_HOST_COUNTERS));
+        DynamicHpmnRules.requireValidReserved(reservedHostCounters);
     }
 
     public boolean partitioned() {

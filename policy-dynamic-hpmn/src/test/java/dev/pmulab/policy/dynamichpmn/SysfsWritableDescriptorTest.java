@@ -29,7 +29,7 @@ final class SysfsWritableDescriptorTest {
         assertThat(descriptor.settings()).extracting(SettingSpec::name)
                 .containsExactly("reserved_host_counters", "opt_in");
         assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
-        assertThat(SysfsWritableSettings.from(Settings.defaults(descriptor.settings())))
+        assertThat(SysfsWritableSettings.SCHEMA.read(Settings.defaults(descriptor.settings())))
                 .isEqualTo(new SysfsWritableSettings(-1, true));
     }
 

@@ -18,7 +18,7 @@ final class SysfsWritablePolicyTest {
     private static final String KNOB = "reserved_host_counters";
 
     private static SysfsWritablePolicy policy(Map<String, ?> settings) {
-        return new SysfsWritablePolicy(Settings.of(SysfsWritableSettings.SPECS, settings),
+        return new SysfsWritablePolicy(TestContext.typed(SysfsWritableSettings.SCHEMA, settings),
                 new TestContext(SysfsWritableDescriptor.NAME, 1));
     }
 

@@ -29,7 +29,7 @@ final class TrapAndGrowDescriptorTest {
         assertThat(descriptor.settings()).extracting(SettingSpec::name)
                 .containsExactly("start", "cap", "displace_flexible", "opt_in");
         assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
-        assertThat(TrapAndGrowSettings.from(Settings.defaults(descriptor.settings())))
+        assertThat(TrapAndGrowSettings.SCHEMA.read(Settings.defaults(descriptor.settings())))
                 .isEqualTo(new TrapAndGrowSettings(1, 31, true, true));
     }
 
@@ -40,7 +40,7 @@ final class TrapAndGrowDescriptorTest {
         assertThat(descriptor.validate(settings(Map.of("start", 4L, "cap", 2L))))
                 .containsExactly("start (4) must not exceed cap (2)");
         assertThat(descriptor.validate(settings(Map.of("start", -1L, "cap", 32L))))
-                .containsExactly("start must be 0..31, not -1", "cap must be 0..31, not 32");
+                .containsExactly("start must be 0..31, not -1; cap must be 0..31, not 32");
     }
 
     @Test

@@ -30,7 +30,7 @@ final class TrapAndGrowPolicyTest {
             Object v = settings[i + 1];
             given.put((String) settings[i], v instanceof Integer n ? Long.valueOf(n) : v);
         }
-        TrapAndGrowPolicy policy = new TrapAndGrowPolicy(Settings.of(TrapAndGrowSettings.SPECS, given),
+        TrapAndGrowPolicy policy = new TrapAndGrowPolicy(TestContext.typed(TrapAndGrowSettings.SCHEMA, given),
                 new TestContext(TrapAndGrowDescriptor.NAME, 1));
         control = new RecordingControl(host, TrapAndGrowDescriptor.NAME);
         policy.hostBoot(host, control);
@@ -59,7 +59,7 @@ final class TrapAndGrowPolicyTest {
     @Test
     void anNvheHostIsRefusedNamingThePolicyAndTheRule() {
         FakeHost nvhe = new FakeHost(false, new FakeCpu(0, "cortex-a76", 6, false));
-        TrapAndGrowPolicy policy = new TrapAndGrowPolicy(Settings.defaults(TrapAndGrowSettings.SPECS),
+        TrapAndGrowPolicy policy = new TrapAndGrowPolicy(TestContext.typed(TrapAndGrowSettings.SCHEMA, Map.of()),
                 new TestContext(TrapAndGrowDescriptor.NAME, 1));
         RecordingControl refused = new RecordingControl(nvhe, TrapAndGrowDescriptor.NAME);
         assertThatThrownBy(() -> policy.hostBoot(nvhe, refused))
@@ -85,7 +85,8 @@ final class TrapAndGrowPolicyTest {
         assertThat(cpu.hpmn()).isEqualTo(1);
 
         FakeHost modern = FakeHost.vhe(1, 6, true);
-        TrapAndGrowPolicy with = new TrapAndGrowPolicy(Settings.of(TrapAndGrowSettings.SPECS, Map.of("start", 0L)),
+        TrapAndGrowPolicy with = new TrapAndGrowPolicy(
+                TestContext.typed(TrapAndGrowSettings.SCHEMA, Map.of("start", 0L)),
                 new TestContext(TrapAndGrowDescriptor.NAME, 1));
         RecordingControl c = new RecordingControl(modern, TrapAndGrowDescriptor.NAME);
         with.hostBoot(modern, c);

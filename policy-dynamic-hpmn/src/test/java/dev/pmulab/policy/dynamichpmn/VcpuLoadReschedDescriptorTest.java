@@ -31,8 +31,8 @@ final class VcpuLoadReschedDescriptorTest {
                 .containsExactly("reserved_host_counters", "opt_in");
         assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
         Settings defaults = Settings.defaults(descriptor.settings());
-        assertThat(VcpuLoadReschedSettings.from(defaults)).isEqualTo(new VcpuLoadReschedSettings(0, true));
-        assertThat(VcpuLoadReschedSettings.from(defaults).partitioned()).isTrue();
+        assertThat(VcpuLoadReschedSettings.SCHEMA.read(defaults)).isEqualTo(new VcpuLoadReschedSettings(0, true));
+        assertThat(VcpuLoadReschedSettings.SCHEMA.read(defaults).partitioned()).isTrue();
     }
 
     @Test

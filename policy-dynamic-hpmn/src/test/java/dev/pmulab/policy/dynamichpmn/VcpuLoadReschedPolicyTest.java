@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 final class VcpuLoadReschedPolicyTest {
     private static VcpuLoadReschedPolicy policy(Map<String, ?> settings) {
-        return new VcpuLoadReschedPolicy(Settings.of(VcpuLoadReschedSettings.SPECS, settings),
+        return new VcpuLoadReschedPolicy(TestContext.typed(VcpuLoadReschedSettings.SCHEMA, settings),
                 new TestContext(VcpuLoadReschedDescriptor.NAME, 1));
     }
 

@@ -23,9 +23,18 @@ final class EventFilterSyntax {
     /**
      * Parses the setting.
      *
-     * @throws IllegalArgumentException naming the entry that cannot be read
+     * @throws IllegalArgumentException naming the setting and the entry that cannot be read
      */
     static List<EventFilter> parse(String text) {
+        try {
+            return parseEntries(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(EventFilterSettings.FILTERS + ": " + e.getMessage() + " (expected "
+                    + FORMAT + ")", e);
+        }
+    }
+
+    private static List<EventFilter> parseEntries(String text) {
         List<EventFilter> out = new ArrayList<>();
         // "allow: 0x10 - 0x1f" reads as "allow:0x10-0x1f": YAML authors put spaces there.
         String compact = text.replaceAll("\\s*:\\s*", ":").replaceAll("\\s*-\\s*", "-");

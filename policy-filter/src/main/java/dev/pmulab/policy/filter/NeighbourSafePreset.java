@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The {@code neighbour-safe} preset: deny the events whose counts depend on what other tenants do
+ * The {@code neighbour-safe} preset ({@link EventFilterSettings.Preset#NEIGHBOUR_SAFE}): deny the events whose counts depend on what other tenants do
  * to state this guest shares with them, so that a guest cannot turn its vPMU into an exact,
  * noise-free probe of a neighbour (docs/policies/event-filter.md gives the rationale per group).
  * It is a deny list, so its first filter is a DENY and every other event stays allowed (KVM's
@@ -18,8 +18,6 @@ import java.util.List;
  * Tables "Allocation of the PMU event number space" and "Event index".
  */
 public final class NeighbourSafePreset {
-    public static final String NAME = "neighbour-safe";
-
     /** Why an event is denied. */
     public enum Group {
         /**

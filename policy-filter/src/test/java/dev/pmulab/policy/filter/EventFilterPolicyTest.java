@@ -2,23 +2,24 @@ package dev.pmulab.policy.filter;
 
 import static dev.pmulab.api.EventFilter.allow;
 import static dev.pmulab.api.EventFilter.deny;
-import static dev.pmulab.policy.filter.SelftestOracle.HOST_PMCEID0;
-import static dev.pmulab.policy.filter.SelftestOracle.HOST_PMCEID1;
+import static dev.pmulab.policy.filter.KvmFilterTestbed.MAX_PMCEID0;
+import static dev.pmulab.policy.filter.KvmFilterTestbed.MAX_PMCEID1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import dev.pmulab.api.CpuView;
 import dev.pmulab.api.EventFilter;
 import dev.pmulab.api.FilterPolicy;
-import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.Settings;
-import dev.pmulab.api.VmView;
+import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.FakeVm;
+import dev.pmulab.api.testing.RecordingVmm;
+import dev.pmulab.hw.Events;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -29,78 +30,19 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/** The plugin's settings, and what KVM (pmu-kvm's FILTER) makes of the filters it sets. */
 final class EventFilterPolicyTest {
     private final EventFilterDescriptor descriptor = new EventFilterDescriptor();
-
-    /** The engine's views are not consulted: the filters depend on the settings only. */
-    private static final VmView VM = new VmView() {
-        @Override
-        public String vmName() {
-            return "vm0";
-        }
-
-        @Override
-        public int vmId() {
-            return 1;
-        }
-
-        @Override
-        public int vcpuCount() {
-            return 1;
-        }
-
-        @Override
-        public String guestOs() {
-            return "linux";
-        }
-
-        @Override
-        public int initCpu() {
-            return 0;
-        }
-
-        @Override
-        public int[] allowedCpus() {
-            return new int[] {0};
-        }
-    };
-
-    private static final HostView HOST = new HostView() {
-        @Override
-        public long now() {
-            return 0;
-        }
-
-        @Override
-        public int cpuCount() {
-            return 1;
-        }
-
-        @Override
-        public CpuView cpu(int cpu) {
-            throw new UnsupportedOperationException("a filter policy does not look at CPUs");
-        }
-
-        @Override
-        public boolean vhe() {
-            return true;
-        }
-
-        @Override
-        public List<String> pmuNames() {
-            return List.of("armv8_cortex_a76");
-        }
-
-        @Override
-        public int[] pmuCpus(String pmuName) {
-            return new int[] {0};
-        }
-    };
 
     private record Context(String policyName, long seed) implements PolicyContext {}
 
     private Settings settings(Map<String, ?> given) {
         return Settings.of(descriptor.settings(), given);
+    }
+
+    /** The filters the settings ask for, in order: what the policy sets after the preset's. */
+    private List<EventFilter> own(Map<String, ?> given) {
+        return EventFilterSettings.SCHEMA.read(settings(given)).filters();
     }
 
     /** The policy as the engine builds it, through the descriptor's module. */
@@ -118,8 +60,9 @@ final class EventFilterPolicyTest {
         }, descriptor.module(s)).getInstance(PolicyKind.FILTER.policyInterface());
     }
 
-    private List<EventFilter> filters(Map<String, ?> given) {
-        return policy(given).eventFilters(VM, HOST);
+    /** A PMUv3p1 host's VM after the policy set its filters. */
+    private KvmFilterTestbed onP1(Map<String, ?> given) {
+        return KvmFilterTestbed.p1().configure(policy(given));
     }
 
     @Test
@@ -138,31 +81,46 @@ final class EventFilterPolicyTest {
     @Test
     void defaultsSetNoFilterAtAll() {
         assertThat(Settings.defaults(descriptor.settings()).asMap()).containsOnly(Map.entry("filters", ""),
-                Map.entry("preset", "none"), Map.entry("host_pmuver", "p1"));
-        assertThat(filters(Map.of())).isEmpty();
+                Map.entry("preset", "none"));
+        KvmFilterTestbed t = onP1(Map.of());
+        assertThat(t.pmu().filter()).as("no bitmap, so everything counts").isEmpty();
+        assertThat(t.counts(Events.L1D_CACHE_REFILL)).isTrue();
+    }
+
+    @Test
+    void theHostPmuVersionIsTheHostsNotASetting() {
+        assertThatThrownBy(() -> settings(Map.of("host_pmuver", "p1"))).hasMessage("unknown setting host_pmuver");
     }
 
     @Test
     void filtersAreSetInTheOrderWritten() {
-        assertThat(filters(Map.of("filters", "deny:0x10-0x1f, allow:0x11"))).containsExactly(deny(0x10, 16),
+        assertThat(own(Map.of("filters", "deny:0x10-0x1f, allow:0x11"))).containsExactly(deny(0x10, 16),
                 allow(0x11, 1));
+        // The deny came first, so the rest stays allowed; the later allow gives CPU_CYCLES back.
+        KvmFilterTestbed t = onP1(Map.of("filters", "deny:0x10-0x1f, allow:0x11"));
+        assertThat(t.counts(Events.BR_MIS_PRED)).isFalse();
+        assertThat(t.counts(Events.CPU_CYCLES)).isTrue();
+        assertThat(t.counts(Events.INST_RETIRED)).isTrue();
     }
 
     @Test
     void entriesMaySeparateByWhiteSpaceAndUseDecimal() {
-        assertThat(filters(Map.of("filters", " allow:8\n allow:17-17\tdeny:0X4000-0x403F ")))
+        assertThat(own(Map.of("filters", " allow:8\n allow:17-17\tdeny:0X4000-0x403F ")))
                 .containsExactly(allow(8, 1), allow(17, 1), deny(0x4000, 64));
     }
 
     @Test
     void spacesAroundTheColonAndTheDashAreAllowed() {
-        assertThat(filters(Map.of("filters", "deny: 0x10 - 0x1f,allow : 0x11"))).containsExactly(deny(0x10, 16),
+        assertThat(own(Map.of("filters", "deny: 0x10 - 0x1f,allow : 0x11"))).containsExactly(deny(0x10, 16),
                 allow(0x11, 1));
     }
 
     @Test
-    void theWholeSixteenBitSpaceTakesTwoStructs() {
-        assertThat(filters(Map.of("filters", "allow:0x0-0xffff"))).containsExactly(allow(0, 0xffff), allow(0xffff, 1));
+    void theWholeSixteenBitSpaceTakesTwoStructsWhichKvmTakes() {
+        assertThat(own(Map.of("filters", "allow:0x0-0xffff"))).containsExactly(allow(0, 0xffff), allow(0xffff, 1));
+        KvmFilterTestbed t = onP1(Map.of("filters", "allow:0x0-0xffff"));
+        assertThat(t.pmu().eventAllowed(0xffff)).isTrue();
+        assertThat(t.pmu().eventAllowed(Events.CPU_CYCLES)).isTrue();
     }
 
     @ParameterizedTest
@@ -180,41 +138,57 @@ final class EventFilterPolicyTest {
     }
 
     @Test
-    void rangesPastTheEventSpaceOfAnArmv8Dot0HostAreRefusedAsKvmWould() {
-        assertThat(descriptor.validate(settings(Map.of("filters", "deny:0x11, deny:0x3ff-0x400, allow:0x4005",
-                "host_pmuver", "v3"))))
-                .containsExactly(
-                        "filters: deny:0x03ff-0x0400 ends past the 1024-event space of a v3 host; KVM would refuse "
-                                + "it with -EINVAL",
-                        "filters: allow:0x4005 ends past the 1024-event space of a v3 host; KVM would refuse it "
-                                + "with -EINVAL");
-        assertThat(descriptor.validate(settings(Map.of("filters", "deny:0x3ff-0x400, allow:0x4005")))).isEmpty();
+    void kvmRefusesARangePastTheEventSpaceOfAnArmv8Dot0HostAndTheRunSaysWhich() {
+        Map<String, String> given = Map.of("filters", "deny:0x11, deny:0x3ff-0x400, allow:0x4005");
+        KvmFilterTestbed v3 = KvmFilterTestbed.v3();
+        assertThatThrownBy(() -> v3.configure(policy(given)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("VM vm0: KVM_ARM_VCPU_PMU_V3_FILTER(deny:0x03ff-0x0400) of filters returned -EINVAL;"
+                        + " the host's PMU is V3, with 1024 event numbers");
+        // The first filter was taken before the refusal: KVM applies each call on its own.
+        assertThat(v3.pmu().eventAllowed(Events.CPU_CYCLES)).isFalse();
+        KvmFilterTestbed p1 = onP1(given);
+        assertThat(p1.pmu().eventAllowed(0x4005)).as("65536 events from PMUv3p1").isTrue();
+        assertThat(p1.pmu().eventAllowed(0x400)).isFalse();
     }
 
     @Test
     void presetComesFirstSoItsDenySetsTheDefault() {
-        List<EventFilter> f = filters(Map.of("preset", "neighbour-safe", "filters", "allow:0x16"));
-        assertThat(f).startsWith(NeighbourSafePreset.filters(65536).toArray(new EventFilter[0]))
-                .endsWith(allow(0x16, 1));
-        KvmPmuEventFilterModel m = KvmPmuEventFilterModel.of(KvmPmuEventFilterModel.ID_AA64DFR0_PMUVER_V3P1, f);
-        assertThat(m.allowed(ArmCommonEvents.L2D_CACHE)).as("given back").isTrue();
-        assertThat(m.allowed(ArmCommonEvents.L1D_CACHE_REFILL)).isFalse();
-        assertThat(m.allowed(0x8000)).as("default allow").isTrue();
+        KvmFilterTestbed t = onP1(Map.of("preset", "neighbour-safe", "filters", "allow:0x16"));
+        assertThat(t.counts(Events.L2D_CACHE)).as("given back").isTrue();
+        assertThat(t.counts(Events.L1D_CACHE_REFILL)).isFalse();
+        assertThat(t.counts(0x8000)).as("default allow").isTrue();
+        assertThat(t.pmu().filter().orElseThrow().nrEvents()).isEqualTo(65536);
+    }
+
+    @Test
+    void thePresetsFiltersAreSetFirstThenTheOwnOnesInOrder() {
+        RecordingVmm vmm = new RecordingVmm();
+        // FakeHost's CPUs are PMUv3p5: the 65536-event list, 19 ranges (NeighbourSafePresetTest).
+        policy(Map.of("preset", "neighbour-safe", "filters", "allow:0x16, allow:0x19"))
+                .configureVm(FakeVm.linux(0, 0), FakeHost.vhe(1, 6, true), vmm);
+        assertThat(vmm.calls).hasSize(21).startsWith("setEventFilter(deny:0x0001-0x0003)")
+                .endsWith("setEventFilter(deny:0xc0c0-0xffff)", "setEventFilter(allow:0x0016)",
+                        "setEventFilter(allow:0x0019)");
     }
 
     @Test
     void presetOnAnArmv8Dot0HostStaysInsideItsEventSpace() {
-        assertThat(filters(Map.of("preset", "neighbour-safe", "host_pmuver", "v3")))
-                .isEqualTo(NeighbourSafePreset.filters(1024));
+        // Were it the 65536-event list, KVM would refuse its 0x0400-0x3FFF range with -EINVAL.
+        KvmFilterTestbed t = KvmFilterTestbed.v3().configure(policy(Map.of("preset", "neighbour-safe")));
+        assertThat(t.pmu().filter().orElseThrow().nrEvents()).isEqualTo(1024);
+        assertThat(t.counts(Events.L1D_CACHE_REFILL)).isFalse();
+        assertThat(t.counts(0x3ff)).as("IMPLEMENTATION DEFINED").isFalse();
+        assertThat(t.counts(Events.INST_RETIRED)).isTrue();
     }
 
     @Test
     void presetMasksThePmceidOfWhatItDenies() {
-        List<EventFilter> f = filters(Map.of("preset", "neighbour-safe"));
-        KvmPmuEventFilterModel m = KvmPmuEventFilterModel.of(KvmPmuEventFilterModel.ID_AA64DFR0_PMUVER_V3P1, f);
-        long[] expected = SelftestOracle.expected(f);
-        assertThat(m.pmceid0(HOST_PMCEID0)).isEqualTo(expected[0]).isEqualTo(0x0000_0010_581F_FFD1L);
-        assertThat(m.pmceid1(HOST_PMCEID1)).isEqualTo(expected[1]).isEqualTo(0x0000_0007_1C00_007EL);
+        KvmFilterTestbed t = onP1(Map.of("preset", "neighbour-safe"));
+        // MAX_PMCEID0 with the preset's events 0x01-0x03, 0x05, 0x15-0x1A, 0x1D, 0x1F and 0x4005-0x4006
+        // cleared; MAX_PMCEID1 with 0x20, 0x27-0x39 cleared (0x3D-0x3F are off already).
+        assertThat(t.pmu().pmceid0()).isEqualTo(0x0000_0010_581F_FFD1L);
+        assertThat(t.pmu().pmceid1()).isEqualTo(0x0000_0007_1C00_007EL);
     }
 
     @Test
@@ -223,30 +197,28 @@ final class EventFilterPolicyTest {
         assertThatThrownBy(() -> settings(Map.of("preset", "paranoid"))).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** pmu_event_filter_test.c (kvm-vpmu-uapi.md §3.2) through the plugin: its settings, its filters, KVM's model. */
+    /** pmu_event_filter_test.c (kvm-vpmu-uapi.md §3.2) through the plugin's settings and KVM's FILTER. */
     static Stream<Arguments> conformanceCases() {
         return Stream.of(
-                Arguments.of("without_filter", "", 0x0000_0070_7FFF_FFFFL, 0x0000_0007_1FFF_FFFFL),
+                Arguments.of("without_filter", "", MAX_PMCEID0, MAX_PMCEID1),
                 Arguments.of("member_allow_filter", "allow:0x00, allow:0x08, allow:0x21", 0x101L, 0x2L),
                 Arguments.of("member_deny_filter", "deny:0x00, deny:0x08, deny:0x21", 0x0000_0070_7FFF_FEFEL,
                         0x0000_0007_1FFF_FFFDL),
-                Arguments.of("not_member_deny_filter", "deny:0x00", 0x0000_0070_7FFF_FFFEL, 0x0000_0007_1FFF_FFFFL),
+                Arguments.of("not_member_deny_filter", "deny:0x00", 0x0000_0070_7FFF_FFFEL, MAX_PMCEID1),
                 Arguments.of("not_member_allow_filter", "allow:0x00", 0x1L, 0L),
-                Arguments.of("deny_chain_filter", "deny:0x1e", 0x0000_0070_3FFF_FFFFL, 0x0000_0007_1FFF_FFFFL),
-                Arguments.of("deny_cpu_cycles_filter", "deny:0x11", 0x0000_0070_7FFD_FFFFL, 0x0000_0007_1FFF_FFFFL),
+                Arguments.of("deny_chain_filter", "deny:0x1e", 0x0000_0070_3FFF_FFFFL, MAX_PMCEID1),
+                Arguments.of("deny_cpu_cycles_filter", "deny:0x11", 0x0000_0070_7FFD_FFFFL, MAX_PMCEID1),
                 Arguments.of("cancel_allow_filter", "allow:0x11, deny:0x11", 0L, 0L),
-                Arguments.of("cancel_deny_filter", "deny:0x11, allow:0x11", 0x0000_0070_7FFF_FFFFL,
-                        0x0000_0007_1FFF_FFFFL),
+                Arguments.of("cancel_deny_filter", "deny:0x11, allow:0x11", MAX_PMCEID0, MAX_PMCEID1),
                 Arguments.of("multiple_filter", "allow:0x0-0xf, deny:0x6-0x8", 0xFE3FL, 0L));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("conformanceCases")
     void conformanceCasePassesThroughThePlugin(String name, String filters, long pmceid0, long pmceid1) {
-        List<EventFilter> f = filters(Map.of("filters", filters));
-        KvmPmuEventFilterModel m = KvmPmuEventFilterModel.of(KvmPmuEventFilterModel.ID_AA64DFR0_PMUVER_V3P1, f);
-        assertThat(m.pmceid0(HOST_PMCEID0)).as("PMCEID0").isEqualTo(pmceid0).isEqualTo(SelftestOracle.expected(f)[0]);
-        assertThat(m.pmceid1(HOST_PMCEID1)).as("PMCEID1").isEqualTo(pmceid1).isEqualTo(SelftestOracle.expected(f)[1]);
+        KvmFilterTestbed t = onP1(Map.of("filters", filters));
+        assertThat(t.pmu().pmceid0()).as("PMCEID0").isEqualTo(pmceid0);
+        assertThat(t.pmu().pmceid1()).as("PMCEID1").isEqualTo(pmceid1);
     }
 
     @Test

@@ -5,11 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.api.AllocationControl;
 import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.ControlRefusedException;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.CpuView;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.VcpuView;
 import jakarta.inject.Inject;
 
@@ -31,8 +31,8 @@ public final class StaticHpmnPolicy implements AllocationPolicy {
     private int[] hpmnByCpu;
 
     @Inject
-    public StaticHpmnPolicy(Settings settings, PolicyContext context) {
-        this.settings = StaticHpmnSettings.from(requireNonNull(settings, "settings is null"));
+    public StaticHpmnPolicy(StaticHpmnSettings settings, PolicyContext context) {
+        this.settings = requireNonNull(settings, "settings is null");
         this.policyName = requireNonNull(context, "context is null").policyName();
     }
 
@@ -47,13 +47,13 @@ public final class StaticHpmnPolicy implements AllocationPolicy {
         }
         // The policy refuses nVHE itself, before touching any CPU, rather than leaving it to the
         // core's check on the first setHpmn: no CPU is left half partitioned, and the refusal is the
-        // same ControlRefusedException (rule "VHE only") the core would raise.
+        // same ControlRefusedException (ControlRule.VHE_ONLY) the core would raise.
         if (!host.vhe()) {
-            throw new ControlRefusedException(policyName, "VHE only", StaticHpmnSettings.RESERVED_HOST_COUNTERS + "="
+            String setting = StaticHpmnSettings.RESERVED_HOST_COUNTERS;
+            throw new ControlRefusedException(policyName, ControlRule.VHE_ONLY, setting + "="
                     + settings.reservedHostCounters() + " partitions the PMU, which needs a VHE host: the counters"
                     + " above HPMN belong to EL2, which an nVHE host kernel at EL1 cannot use without a hypercall"
-                    + " per access (partitioning-and-policies.md §3.8); use " + StaticHpmnSettings.RESERVED_HOST_COUNTERS
-                    + "=-1 on this host");
+                    + " per access (partitioning-and-policies.md §3.8); use " + setting + "=-1 on this host");
         }
         for (int i = 0; i < hpmn.length; i++) {
             CpuView cpu = host.cpu(i);

@@ -1,14 +1,10 @@
 package dev.pmulab.policy.statichpmn;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.pmulab.api.SettingSpec;
-import dev.pmulab.api.Settings;
-import java.util.ArrayList;
-import java.util.List;
+import dev.pmulab.api.SettingsSchema;
 
 /**
- * The typed settings of {@code static-hpmn}.
+ * The typed settings of {@code static-hpmn}; its constructor is the one place they are checked.
  *
  * @param reservedHostCounters event counters the host keeps on every CPU, or
  *     {@link #NO_PARTITION}
@@ -30,7 +26,8 @@ public record StaticHpmnSettings(int reservedHostCounters, boolean optIn) {
      */
     public static final int DEFAULT_RESERVED_HOST_COUNTERS = 2;
 
-    static final List<SettingSpec> SPECS = List.of(
+    public static final SettingsSchema<StaticHpmnSettings> SCHEMA = SettingsSchema.of(StaticHpmnSettings.class,
+            s -> new StaticHpmnSettings(s.getInt(RESERVED_HOST_COUNTERS), s.getBoolean(OPT_IN)),
             SettingSpec.integer(RESERVED_HOST_COUNTERS, DEFAULT_RESERVED_HOST_COUNTERS,
                     "event counters the host keeps on every CPU (kvm.reserved_host_counters); guests get HPMN = N"
                             + " minus it, or 0 (FEAT_HPMN0) / 1 when it reaches N; -1: no partition, every guest"
@@ -40,35 +37,11 @@ public record StaticHpmnSettings(int reservedHostCounters, boolean optIn) {
                             + " counters; false: every vCPU with a PMU does, as v1's command line alone did"));
 
     public StaticHpmnSettings {
-        List<String> problems = check(reservedHostCounters);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+        if (reservedHostCounters != NO_PARTITION
+                && (reservedHostCounters < 0 || reservedHostCounters > MAX_EVENT_COUNTERS)) {
+            throw new IllegalArgumentException(RESERVED_HOST_COUNTERS + " must be -1 (no partition) or 0.."
+                    + MAX_EVENT_COUNTERS + ", not " + reservedHostCounters);
         }
-    }
-
-    /** The settings the core validated for this run. */
-    public static StaticHpmnSettings from(Settings settings) {
-        requireNonNull(settings, "settings is null");
-        List<String> problems = validate(settings);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
-        return new StaticHpmnSettings(settings.getInt(RESERVED_HOST_COUNTERS), settings.getBoolean(OPT_IN));
-    }
-
-    /** One message per problem, naming the setting. */
-    static List<String> validate(Settings settings) {
-        requireNonNull(settings, "settings is null");
-        return check(settings.getLong(RESERVED_HOST_COUNTERS));
-    }
-
-    private static List<String> check(long reserved) {
-        List<String> problems = new ArrayList<>();
-        if (reserved != NO_PARTITION && (reserved < 0 || reserved > MAX_EVENT_COUNTERS)) {
-            problems.add(RESERVED_HOST_COUNTERS + " must be -1 (no partition) or 0.." + MAX_EVENT_COUNTERS + ", not "
-                    + reserved);
-        }
-        return problems;
     }
 
     /** False for {@link #NO_PARTITION}: the policy then leaves the host as upstream KVM has it. */

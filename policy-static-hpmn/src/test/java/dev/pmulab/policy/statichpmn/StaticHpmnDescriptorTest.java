@@ -38,8 +38,8 @@ final class StaticHpmnDescriptorTest {
         Settings defaults = Settings.defaults(descriptor.settings());
         assertThat(defaults.getLong("reserved_host_counters")).isEqualTo(2);
         assertThat(defaults.getBoolean("opt_in")).isTrue();
-        assertThat(StaticHpmnSettings.from(defaults)).isEqualTo(new StaticHpmnSettings(2, true));
-        assertThat(StaticHpmnSettings.from(defaults).partitioned()).isTrue();
+        assertThat(StaticHpmnSettings.SCHEMA.read(defaults)).isEqualTo(new StaticHpmnSettings(2, true));
+        assertThat(StaticHpmnSettings.SCHEMA.read(defaults).partitioned()).isTrue();
     }
 
     @Test
@@ -51,7 +51,7 @@ final class StaticHpmnDescriptorTest {
                 .containsExactly("reserved_host_counters must be -1 (no partition) or 0..31, not -2");
         assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 32L))))
                 .containsExactly("reserved_host_counters must be -1 (no partition) or 0..31, not 32");
-        assertThatThrownBy(() -> StaticHpmnSettings.from(settings(Map.of("reserved_host_counters", -5L))))
+        assertThatThrownBy(() -> StaticHpmnSettings.SCHEMA.read(settings(Map.of("reserved_host_counters", -5L))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reserved_host_counters must be -1");
     }
@@ -68,6 +68,8 @@ final class StaticHpmnDescriptorTest {
             }
         }, descriptor.module(settings));
         assertThat(injector.getInstance(AllocationPolicy.class)).isInstanceOf(StaticHpmnPolicy.class);
+        assertThat(injector.getInstance(StaticHpmnSettings.class)).as("the typed settings, for the policy to inject")
+                .isEqualTo(new StaticHpmnSettings(2, true));
     }
 
     @Test

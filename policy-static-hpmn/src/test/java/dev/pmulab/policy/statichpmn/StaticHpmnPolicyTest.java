@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.api.ControlRefusedException;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.Settings;
@@ -20,8 +21,8 @@ final class StaticHpmnPolicyTest {
     record Context(String policyName, long seed) implements PolicyContext {}
 
     private static StaticHpmnPolicy policy(Map<String, ?> settings) {
-        return new StaticHpmnPolicy(Settings.of(StaticHpmnSettings.SPECS, settings),
-                new Context(StaticHpmnDescriptor.NAME, 1));
+        return new StaticHpmnPolicy(StaticHpmnSettings.SCHEMA.read(Settings.of(StaticHpmnSettings.SCHEMA.specs(),
+                settings)), new Context(StaticHpmnDescriptor.NAME, 1));
     }
 
     private static StaticHpmnPolicy reserving(int reserved) {
@@ -100,7 +101,7 @@ final class StaticHpmnPolicyTest {
                 .isInstanceOf(ControlRefusedException.class)
                 .hasMessageStartingWith("policy static-hpmn broke the rule 'VHE only'")
                 .hasMessageContaining("reserved_host_counters=2")
-                .satisfies(e -> assertThat(((ControlRefusedException) e).rule()).isEqualTo("VHE only"))
+                .satisfies(e -> assertThat(((ControlRefusedException) e).rule()).isEqualTo(ControlRule.VHE_ONLY))
                 .satisfies(e -> assertThat(((ControlRefusedException) e).policy()).isEqualTo("static-hpmn"));
         assertThat(control.actions).isEmpty();
         assertThat(host.fakeCpu(0).hostCounterMask()).isEqualTo(0x8000003fL);
