@@ -184,7 +184,10 @@ final class MetricsOnKnownScenariosTest {
      * value differs; at 62.5 ms, still on the A76, the same value as at 46.9: one stall, and
      * Windows divides by the zero delta: one crash. The crashed vCPU stops running, so the guest ran
      * 62.5 ms of 2 pCPUs x 100 ms: 31.25 %. set-pmu with the largest PMU (the A76's) pins the vCPU
-     * to the A76: no migration, no stall.
+     * to the A76: no migration, no stall. Five counters stop at 40 ms, not one: besides the cycle
+     * counter, KVM's reset left event counters 1-4 enabled (reset_pmu_reg: 0x8000001e) with event
+     * 0xc0de (reset_pmevtyper), and this guest never disables them, so their pinned perf events,
+     * which count nothing, stop on the A76 too.
      */
     @Test
     void aWindowsGuestWhoseCycleCounterFreezesCrashes() {
@@ -205,10 +208,11 @@ final class MetricsOnKnownScenariosTest {
         MetricValues defaultPmu = m.get("default-pmu");
         MetricValues setPmu = m.get("set-pmu");
 
-        assertThat(v(defaultPmu, Metric.GUEST_COUNTERS_STOPPED)).isEqualTo(1);
+        assertThat(v(defaultPmu, Metric.GUEST_COUNTERS_STOPPED)).isEqualTo(5);
         assertThat(v(defaultPmu, Metric.GUEST_CYCLE_STALLS)).isEqualTo(1);
         assertThat(v(defaultPmu, Metric.GUEST_CRASHES)).isEqualTo(1);
-        assertThat(v(defaultPmu, Metric.GUEST_RUN_PCT)).isCloseTo(31.25, within(0.01));
+        // 31.25 % less the kernel's share at loads and puts, which those four events lengthen.
+        assertThat(v(defaultPmu, Metric.GUEST_RUN_PCT)).isCloseTo(31.25, within(0.02));
         assertThat(v(setPmu, Metric.GUEST_CYCLE_STALLS)).isZero();
         assertThat(v(setPmu, Metric.GUEST_CRASHES)).isZero();
         assertThat(v(setPmu, Metric.GUEST_COUNTERS_STOPPED)).isZero();

@@ -10,6 +10,7 @@ package dev.pmulab.api;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int EINTR = 4;
     public static final int ENXIO = 6;
     public static final int ENOEXEC = 8;
     public static final int ENOMEM = 12;
@@ -33,6 +34,7 @@ public final class Errno {
         String n = switch (Math.abs(errno)) {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
+            case EINTR -> "EINTR";
             case ENXIO -> "ENXIO";
             case ENOEXEC -> "ENOEXEC";
             case ENOMEM -> "ENOMEM";

@@ -206,8 +206,9 @@ public final class Pe {
         this.config = requireNonNull(config, "config is null");
         this.n = config.n();
         this.version = config.version();
-        long imp = version.atLeast(PmuVersion.P7) ? 0 : config.imp(); // PMUv3p7: PMCR.IMP is RES0
-        this.pmcrIdBits = ((long) config.idcode() << 16) | (imp << 24);
+        // PMCR_EL0.IMP and IDCODE are RAZ with FEAT_PMUv3p7 (Arm ARM D24.5, PMCR_EL0), both of them.
+        this.pmcrIdBits = version.atLeast(PmuVersion.P7) ? 0
+                : ((long) config.idcode() << 16) | ((long) config.imp() << 24);
         this.implementedMask = lowBits(n) | C_BIT;
         boolean p5 = version.atLeast(PmuVersion.P5);
         boolean p7 = version.atLeast(PmuVersion.P7);

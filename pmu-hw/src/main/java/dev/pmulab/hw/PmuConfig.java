@@ -17,7 +17,7 @@ import java.util.List;
  * @param hpmn0 FEAT_HPMN0 (MDCR_EL2.HPMN = 0 is legal)
  * @param brbe FEAT_BRBE (BRBCR_ELx.FZP freeze on PMU overflow)
  * @param imp PMCR_EL0.IMP as read (RAZ from PMUv3p7)
- * @param idcode PMCR_EL0.IDCODE as read
+ * @param idcode PMCR_EL0.IDCODE as read (RAZ from PMUv3p7)
  * @param events implemented event numbers, ascending; common ones appear in PMCEID0/1
  * @param pmmir PMMIR_EL1 as read (PMUv3p4 and later)
  * @param cu the choice for EL0/EL1 access to HPMN &lt;= n &lt; N without FEAT_FGT

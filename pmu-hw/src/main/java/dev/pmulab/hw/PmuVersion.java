@@ -17,7 +17,7 @@ public enum PmuVersion {
     P4("p4", 0b0101),
     /** PMUv3p5 (Armv8.5): 64-bit event counters, PMCR_EL0.LP, MDCR_EL2.HLP and HCCD. */
     P5("p5", 0b0110),
-    /** PMUv3p7 (Armv8.7): freeze on overflow (PMCR_EL0.FZO, MDCR_EL2.HPMFZO); PMCR_EL0.IMP RAZ. */
+    /** PMUv3p7 (Armv8.7): freeze on overflow (PMCR_EL0.FZO, MDCR_EL2.HPMFZO); PMCR_EL0.IMP and IDCODE RAZ. */
     P7("p7", 0b0111),
     /** PMUv3p8 (Armv8.8): unsupported event numbers count nothing and read back as written. */
     P8("p8", 0b1000),

@@ -266,6 +266,20 @@ final class KvmArmPmuV3 {
         }
     }
 
+    /**
+     * __kvm_pmu_event_mask(): the event-number mask of a PMUVer: 10 bits for PMUv3 (IMP), 16 bits
+     * for V3P1, V3P4, V3P5 and V3P7; 0 for anything else (the kernel WARNs: 0, the reserved 2 and
+     * 3, which a userspace write of ID_AA64DFR0_EL1 can leave). The guest's mask is that of the VM's
+     * ID_AA64DFR0_EL1.PMUVer (kvm_pmu_event_mask); the filter's that of the host limit.
+     */
+    static int eventMask(int pmuVer) {
+        return switch (pmuVer) {
+            case 0b0001 -> 0x3ff;
+            case 0b0100, 0b0101, 0b0110, 0b0111 -> 0xffff;
+            default -> 0;
+        };
+    }
+
     private static BitSet cpuMask(KvmHost host, HostPmuDescriptor pmu) {
         BitSet cpus = new BitSet(host.nrCpus());
         for (int cpu : pmu.cpus()) {

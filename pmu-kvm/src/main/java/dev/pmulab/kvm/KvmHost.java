@@ -67,8 +67,15 @@ public final class KvmHost {
         return new Vm(this);
     }
 
-    /** KVM_CHECK_EXTENSION: 1 for KVM_CAP_ARM_PMU_V3 when guests can have a PMU, 0 otherwise. */
+    /**
+     * KVM_CHECK_EXTENSION: KVM_CAP_ARM_PMU_V3 is 1 when guests can have a PMU; KVM_CAP_ARM_USER_IRQ
+     * is always 1 on arm64 (the timers' and the PMU's lines in kvm_run's device_irq_level); 0 for
+     * any other capability.
+     */
     public int checkExtension(int cap) {
+        if (cap == KvmUapi.KVM_CAP_ARM_USER_IRQ) {
+            return 1;
+        }
         return cap == KvmUapi.KVM_CAP_ARM_PMU_V3 && supportsGuestPmuV3() ? 1 : 0;
     }
 
@@ -134,9 +141,12 @@ public final class KvmHost {
         return pmuVerLimit;
     }
 
-    /** nr_events of the event filter: the event space of {@link #pmuVerLimit()} (1024 or 65536, §1.3). */
+    /**
+     * nr_events of the event filter: the event space of {@link #pmuVerLimit()} (1024 or 65536, §1.3),
+     * whatever PMUVer userspace gives the guest in ID_AA64DFR0_EL1, for backward compatibility.
+     */
     public int filterEventSpace() {
-        return pmuVerLimit == null ? 0 : pmuVerLimit.eventNumberMask() + 1;
+        return pmuVerLimit == null ? 0 : KvmArmPmuV3.eventMask(pmuVerLimit.idAa64dfr0PmuVer()) + 1;
     }
 
     /** The first registered PMU whose CPUs include {@code cpu} (kvm_arm_set_default_pmu's search). */

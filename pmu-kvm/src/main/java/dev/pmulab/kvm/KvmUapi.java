@@ -24,6 +24,8 @@ public final class KvmUapi {
     public static final int KVM_VCPU_MAX_FEATURES = 9;
 
     public static final int KVM_CAP_ARM_PMU_V3 = 126;
+    /** A VM without an in-kernel irqchip: the timers' and the PMU's lines go to userspace through kvm_run. */
+    public static final int KVM_CAP_ARM_USER_IRQ = 144;
 
     // vCPU device-attribute group and its attributes (§1.0; attribute 5 is the unmerged RFC, §1.7).
     public static final int KVM_ARM_VCPU_PMU_V3_CTRL = 0;
@@ -41,10 +43,17 @@ public final class KvmUapi {
     // kvm_run.exit_reason
     public static final int KVM_EXIT_UNKNOWN = 0;
     public static final int KVM_EXIT_MMIO = 6;
-    /** §1.0 marks the value 9 as unverified; it is the value of linux/kvm.h's enumeration order. */
+    /** linux/kvm.h: 9 (§1.0 marks the value unverified; the header's #define says 9). */
     public static final int KVM_EXIT_FAIL_ENTRY = 9;
+    /** KVM_RUN returned -EINTR, here because a userspace irqchip must see a changed device line. */
+    public static final int KVM_EXIT_INTR = 10;
     /** kvm_run.fail_entry.hardware_entry_failure_reason: the vCPU ran on a CPU its PMU does not cover. */
     public static final long KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED = 1L << 0;
+
+    // kvm_run.s.regs.device_irq_level: the output lines of in-kernel devices a userspace irqchip sees.
+    public static final long KVM_ARM_DEV_EL1_VTIMER = 1L << 0;
+    public static final long KVM_ARM_DEV_EL1_PTIMER = 1L << 1;
+    public static final long KVM_ARM_DEV_PMU = 1L << 2;
 
     /** The PMC index of the cycle counter (ARMV8_PMU_CYCLE_IDX). */
     public static final int ARMV8_PMU_CYCLE_IDX = 31;

@@ -3,15 +3,18 @@ package dev.pmulab.kvm;
 import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EBUSY;
 import static dev.pmulab.api.Errno.EFAULT;
+import static dev.pmulab.api.Errno.EINTR;
 import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.api.Errno.ENODEV;
 import static dev.pmulab.api.Errno.ENOENT;
 import static dev.pmulab.api.Errno.ENOEXEC;
 import static dev.pmulab.api.Errno.ENXIO;
+import static dev.pmulab.kvm.KvmUapi.KVM_ARM_DEV_PMU;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PSCI_0_2;
 import static dev.pmulab.kvm.KvmUapi.KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED;
+import static dev.pmulab.kvm.KvmUapi.KVM_EXIT_INTR;
 import static dev.pmulab.kvm.KvmUapi.KVM_EXIT_MMIO;
 import static dev.pmulab.kvm.KvmUapi.KVM_VCPU_MAX_FEATURES;
 import static dev.pmulab.kvm.KvmUapi.SYS_ID_AA64DFR0_EL1;
@@ -22,8 +25,10 @@ import java.util.Optional;
 
 /**
  * A vCPU and the ioctls on its fd that concern the PMU: KVM_ARM_VCPU_INIT, the device attributes
- * of group KVM_ARM_VCPU_PMU_V3_CTRL, KVM_{GET,SET}_ONE_REG of the PMU registers, and KVM_RUN's
- * entry checks (kvm-vpmu-uapi.md §1). Every call returns 0 or a negative errno as the kernel does.
+ * of group KVM_ARM_VCPU_PMU_V3_CTRL, KVM_{GET,SET}_ONE_REG of the PMU registers and of
+ * ID_AA64DFR0_EL1, and KVM_RUN's entry checks and exits, with the PMU overflow line in kvm_run for
+ * a userspace irqchip (kvm-vpmu-uapi.md §1, §2.4). Every call returns 0 or a negative errno as the
+ * kernel does.
  */
 public final class Vcpu {
     private final Vm kvm;
@@ -32,6 +37,7 @@ public final class Vcpu {
     private final VcpuPmuView pmuView;
     private final KvmRun kvmRun = new KvmRun();
     private final Guest guest = new GuestAccess();
+    private final GuestThread guestThread;
     private GuestCode guestCode = GuestCode.DONE;
     private boolean initialized;
     private long features;
@@ -41,12 +47,14 @@ public final class Vcpu {
     // vcpu->arch.pmu, written by KvmArmPmuV3.
     boolean pmuCreated;
     int pmuIrqNum; // below 16 means not set (kvm_arm_pmu_irq_initialized)
+    boolean pmuIrqLevel; // the overflow line as kvm_pmu_update_state() last saw it
 
     Vcpu(Vm kvm, int id) {
         this.kvm = kvm;
         this.id = id;
         this.regs = new VcpuPmuRegs(this);
         this.pmuView = new VcpuPmuView(this);
+        this.guestThread = new GuestThread("vcpu" + id + "-guest");
     }
 
     public int id() {
@@ -57,9 +65,13 @@ public final class Vcpu {
         return kvm;
     }
 
-    /** Sets the code the guest runs from its next KVM_RUN on. */
+    /**
+     * Sets the code the guest runs from its next KVM_RUN on; guest code that an exit left in its
+     * middle is dropped.
+     */
     public void setGuestCode(GuestCode code) {
         this.guestCode = requireNonNull(code, "code is null");
+        guestThread.abandon();
     }
 
     /**
@@ -146,8 +158,9 @@ public final class Vcpu {
 
     /**
      * KVM_GET_ONE_REG: writes the register's value to {@code addr} (a {@code __u64}). The PMU
-     * registers with storage and ID_AA64DFR0_EL1 are modelled; PMU registers are hidden (-ENOENT)
-     * on a vCPU without the PMU feature. The register is looked up before {@code addr} is written.
+     * registers with storage and ID_AA64DFR0_EL1 (the VM's value) are modelled; PMU registers are
+     * hidden (-ENOENT) on a vCPU without the PMU feature. The register is looked up before
+     * {@code addr} is written.
      */
     public int getOneReg(long regId, UserPtr addr) {
         requireNonNull(addr, "addr is null (use UserPtr.NULL)");
@@ -156,7 +169,7 @@ public final class Vcpu {
         }
         long value;
         if (regId == SYS_ID_AA64DFR0_EL1) {
-            value = idAa64dfr0();
+            value = kvm.idAa64dfr0;
         } else {
             PmuRegister.Named reg = visiblePmuRegister(regId);
             if (reg == null) {
@@ -174,7 +187,9 @@ public final class Vcpu {
     /**
      * KVM_SET_ONE_REG: reads a {@code __u64} from {@code addr} (before the register is looked up,
      * as kvm_sys_reg_set_user does). PMCR_EL0 follows set_pmcr (§1.6): an N above the PMU's
-     * counters or after a vCPU ran is silently ignored. ID_AA64DFR0_EL1 accepts only its value.
+     * counters or after a vCPU ran is silently ignored. ID_AA64DFR0_EL1 follows
+     * set_id_aa64dfr0_el1 ({@link IdAa64dfr0#set}): userspace may lower the VM's PMUVer until a
+     * vCPU has run.
      */
     public int setOneReg(long regId, UserPtr addr) {
         requireNonNull(addr, "addr is null (use UserPtr.NULL)");
@@ -186,7 +201,7 @@ public final class Vcpu {
         }
         long value = addr.buffer().getLong(0);
         if (regId == SYS_ID_AA64DFR0_EL1) {
-            return value == idAa64dfr0() ? 0 : -EINVAL;
+            return IdAa64dfr0.set(this, value);
         }
         PmuRegister.Named reg = visiblePmuRegister(regId);
         if (reg == null) {
@@ -226,9 +241,16 @@ public final class Vcpu {
      * KVM_RUN with the vCPU thread on {@code cpu}. Before the first entry: the vCPU must be
      * initialised (-ENOEXEC), an in-kernel vGICv3 must be initialised (-EBUSY), and a PMU vCPU
      * must have done PMU INIT with a usable IRQ (-EINVAL, §1.1); only then has the VM "run once".
-     * At each entry, a CPU outside the VM's supported CPUs makes KVM_RUN return 0 with
-     * KVM_EXIT_FAIL_ENTRY / KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED and the CPU (§1.4); otherwise the
-     * guest code runs and its return is the exit (KVM_EXIT_MMIO carrying UCALL_DONE).
+     * At each entry, as kvm_arch_vcpu_ioctl_run() loops: KVM_REQ_RELOAD_PMU, then the overflow line
+     * is sampled (kvm_pmu_flush_hwstate); kvm_vcpu_exit_request() then returns -EINTR with
+     * KVM_EXIT_INTR if a userspace irqchip has not seen the line's level yet
+     * (kvm_pmu_should_notify_user), or 0 with KVM_EXIT_FAIL_ENTRY /
+     * KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED and the CPU if the CPU is outside the VM's supported CPUs
+     * (§1.4); otherwise the guest code runs. Without an in-kernel irqchip a guest access that changes
+     * the line ends KVM_RUN there with -EINTR / KVM_EXIT_INTR, and the next KVM_RUN resumes the guest
+     * code after it. The guest code's return is the exit KVM_EXIT_MMIO carrying UCALL_DONE. Every
+     * exit through the loop leaves the line in kvm_run's device_irq_level when the irqchip is in
+     * userspace (kvm_pmu_update_run).
      */
     public int run(int cpu) {
         kvm.host().checkCpu(cpu);
@@ -250,15 +272,69 @@ public final class Vcpu {
         ucall = Ucall.NONE;
         if (hasPmu()) {
             regs.reload();
+            updatePmuState(); // kvm_pmu_flush_hwstate()
         }
-        if (!kvm.supportedCpus.get(cpu)) {
+        int ret;
+        if (shouldNotifyUser()) {
+            kvmRun.exit(KVM_EXIT_INTR); // checked before the CPU (kvm_vcpu_exit_request)
+            ret = -EINTR;
+        } else if (!kvm.supportedCpus.get(cpu)) {
             kvmRun.failEntry(KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED, cpu);
-            return 0;
+            ret = 0;
+        } else {
+            ret = enterGuest();
         }
-        guestCode.run(guest);
+        if (!kvm.irqchipInKernel()) {
+            updateRun();
+        }
+        return ret;
+    }
+
+    /**
+     * Runs (or resumes) the guest code. With an in-kernel irqchip it runs to its end; without one
+     * it runs on a {@link GuestThread} so that a changed overflow line can end KVM_RUN in its
+     * middle.
+     */
+    private int enterGuest() {
+        if (kvm.irqchipInKernel()) {
+            guestCode.run(guest);
+        } else if (!guestThread.enter(guestCode, guest)) {
+            kvmRun.exit(KVM_EXIT_INTR);
+            return -EINTR;
+        }
+        if (hasPmu()) {
+            updatePmuState(); // kvm_pmu_sync_hwstate() after the guest's last instruction
+        }
         kvmRun.exit(KVM_EXIT_MMIO);
         ucall = Ucall.DONE;
         return 0;
+    }
+
+    /**
+     * kvm_pmu_update_state(): samples the overflow line. With an in-kernel vGIC a change is
+     * injected there (kvm_vgic_inject_irq; the model keeps no vGIC pending state); without one it
+     * waits for userspace to be told.
+     */
+    private void updatePmuState() {
+        pmuIrqLevel = regs.overflowStatus() != 0;
+    }
+
+    /**
+     * kvm_pmu_should_notify_user(): no in-kernel irqchip, and the line differs from the
+     * KVM_ARM_DEV_PMU bit userspace last saw (or wrote) in kvm_run.
+     */
+    private boolean shouldNotifyUser() {
+        if (kvm.irqchipInKernel()) {
+            return false;
+        }
+        boolean runLevel = (kvmRun.deviceIrqLevel() & KVM_ARM_DEV_PMU) != 0;
+        return pmuIrqLevel != runLevel;
+    }
+
+    /** kvm_pmu_update_run(): the line into kvm_run's device_irq_level, other bits untouched. */
+    private void updateRun() {
+        long level = kvmRun.deviceIrqLevel() & ~KVM_ARM_DEV_PMU;
+        kvmRun.setDeviceIrqLevel(pmuIrqLevel ? level | KVM_ARM_DEV_PMU : level);
     }
 
     /** This vCPU's {@code struct kvm_run}, as the last KVM_RUN left it. */
@@ -286,8 +362,19 @@ public final class Vcpu {
         return pmuIrqNum >= 16;
     }
 
+    /**
+     * kvm_reset_vcpu(): the VM's ID registers once, from the first vCPU initialised
+     * (reset_vm_ftr_id_reg), then this vCPU's registers, whose reset values depend on them
+     * (reset_pmevtyper masks with the guest's event mask). Guest code an exit left in its middle
+     * is dropped: the vCPU starts again.
+     */
     private void reset() {
+        if (!kvm.idRegsInitialized) {
+            kvm.idAa64dfr0 = IdAa64dfr0.sanitised(hasPmu(), kvm.host().pmuVerLimit());
+            kvm.idRegsInitialized = true;
+        }
         regs.reset();
+        guestThread.abandon();
         ucall = Ucall.NONE;
     }
 
@@ -295,15 +382,6 @@ public final class Vcpu {
     private PmuRegister.Named visiblePmuRegister(long regId) {
         PmuRegister.Named reg = KvmUapi.decodePmuRegister(regId);
         return reg != null && hasPmu() && VcpuPmuRegs.userAccessible(reg.register()) ? reg : null;
-    }
-
-    /**
-     * ID_AA64DFR0_EL1 as this model gives it: DebugVer = Armv8 (6) and PMUVer = the guest's PMU
-     * version (0 without the PMU feature); every other field reads 0.
-     */
-    private long idAa64dfr0() {
-        long pmuVer = hasPmu() ? kvm.pmu().pmuVersion().idAa64dfr0PmuVer() : 0;
-        return (pmuVer << 8) | 0x6;
     }
 
     /** The guest's PMU register accesses; without the PMU feature every one is UNDEFINED. */
@@ -329,6 +407,14 @@ public final class Vcpu {
                 throw GuestSyncException.undefined("MSR " + reg.archName(n) + " on vCPU " + id + " without a PMU");
             }
             regs.guestWrite(reg, n, value);
+            if (!kvm.irqchipInKernel()) {
+                // The trap is handled and KVM loops back to the entry: flush, then
+                // kvm_vcpu_exit_request(), which returns to a userspace irqchip if the line changed.
+                updatePmuState();
+                if (shouldNotifyUser()) {
+                    guestThread.exitToUserspace();
+                }
+            }
         }
 
         /** PMEVCNTR<n>_EL0 and PMEVTYPER<n>_EL0 exist for n = 0..30 only: no instruction names others. */

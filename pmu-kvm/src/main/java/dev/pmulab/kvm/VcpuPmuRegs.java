@@ -4,7 +4,6 @@ import static dev.pmulab.kvm.KvmUapi.ARMV8_PMU_CYCLE_IDX;
 
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuRegister;
-import dev.pmulab.hw.PmuVersion;
 import java.util.Arrays;
 
 /**
@@ -34,6 +33,11 @@ public final class VcpuPmuRegs {
     static final long PMUSERENR_MASK = 0xfL;
     private static final long LOW32 = 0xffff_ffffL;
     private static final long C_BIT = 1L << ARMV8_PMU_CYCLE_IDX;
+    /**
+     * What sys_regs.h reset_unknown() stores in a register whose reset value the architecture
+     * leaves UNKNOWN; each PMU register's reset function then masks it to the bits it implements.
+     */
+    static final long RESET_UNKNOWN = 0x1de7ec7edbadc0deL;
 
     private final Vcpu vcpu;
 
@@ -55,29 +59,39 @@ public final class VcpuPmuRegs {
     }
 
     /**
-     * kvm_reset_vcpu()'s PMU part. PMCR_EL0 resets to 0 (LC where it is RES1); N is not stored, so
-     * it survives a reset. The bitmaps are UNKNOWN masked to the implemented counters (§2.1): the
-     * model's UNKNOWN is all ones, so the mask is visible.
+     * kvm_reset_sys_regs()'s PMU part, each register by its sys_reg_descs reset function, with
+     * {@link #RESET_UNKNOWN} where the architecture leaves the value UNKNOWN:
+     * <ul>
+     *   <li>PMCR_EL0: reset_pmcr(), 0 (LC where it is RES1); N is not stored, so it survives;</li>
+     *   <li>PMCNTEN{SET,CLR}, PMINTEN{SET,CLR}, PMOVS{SET,CLR}: reset_pmu_reg(), UNKNOWN masked to
+     *       the implemented counters, BIT(31) | GENMASK(N-1, 0) (§2.1);</li>
+     *   <li>PMSELR_EL0: reset_pmselr(), UNKNOWN masked to SEL [4:0];</li>
+     *   <li>PMCCNTR_EL0: reset_unknown(), all 64 bits;</li>
+     *   <li>PMEVCNTR&lt;n&gt;_EL0: reset_pmevcntr(), UNKNOWN masked to [31:0], all 31 of them;</li>
+     *   <li>PMEVTYPER&lt;n&gt;_EL0: reset_pmevtyper(), UNKNOWN masked with kvm_pmu_evtyper_mask(),
+     *       which follows the VM's PMUVer at the time of the reset (0 without the PMU feature);</li>
+     *   <li>PMUSERENR_EL0 and PMCCFILTR_EL0: reset_val() 0.</li>
+     * </ul>
      */
     void reset() {
         writes++;
         pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC;
         long mask = implementedCounterMask();
-        pmcnten = mask;
-        pminten = mask;
-        pmovs = mask;
-        pmselr = 0;
+        pmcnten = RESET_UNKNOWN & mask;
+        pminten = RESET_UNKNOWN & mask;
+        pmovs = RESET_UNKNOWN & mask;
+        pmselr = RESET_UNKNOWN & PMSELR_SEL_MASK;
         pmuserenr = 0;
-        pmccntr = 0;
+        pmccntr = RESET_UNKNOWN;
         pmccfiltr = 0;
-        Arrays.fill(pmevcntr, 0);
-        Arrays.fill(pmevtyper, 0);
+        Arrays.fill(pmevcntr, RESET_UNKNOWN & LOW32);
+        Arrays.fill(pmevtyper, vcpu.hasPmu() ? RESET_UNKNOWN & evtyperMask() : 0);
     }
 
     /**
      * KVM_REQ_RELOAD_PMU, as processed before guest entry (§2.1, §1.6): drops bitmap bits of
      * counters at or above the guest's PMCR_EL0.N, and PMCR_EL0.LP that a userspace write left on
-     * a guest without PMUv3p5.
+     * a guest without PMUv3p5 (the VM's PMUVer, which userspace may have lowered).
      */
     void reload() {
         writes++;
@@ -85,7 +99,7 @@ public final class VcpuPmuRegs {
         pmcnten &= mask;
         pminten &= mask;
         pmovs &= mask;
-        if (!guestVersion().atLeast(PmuVersion.P5)) {
+        if (!guestHasPmuV3p5()) {
             pmcr &= ~PMCR_LP;
         }
     }
@@ -146,9 +160,12 @@ public final class VcpuPmuRegs {
         return is64bit(idx) ? raw : raw & LOW32;
     }
 
-    /** kvm_pmc_is_64bit(): the cycle counter always, every counter if the guest has PMUv3p5 (§2.3). */
+    /**
+     * kvm_pmc_is_64bit(): the cycle counter always, every counter if the guest has PMUv3p5 (§2.3),
+     * by the VM's ID_AA64DFR0_EL1.PMUVer.
+     */
     public boolean is64bit(int idx) {
-        return idx == ARMV8_PMU_CYCLE_IDX || guestVersion().atLeast(PmuVersion.P5);
+        return idx == ARMV8_PMU_CYCLE_IDX || guestHasPmuV3p5();
     }
 
     /** kvm_pmc_has_64bit_overflow(): PMCR_EL0.LC for the cycle counter, LP for 64-bit event counters. */
@@ -170,7 +187,7 @@ public final class VcpuPmuRegs {
             return;
         }
         long m = mask & pmcnten & implementedCounterMask() & ~C_BIT;
-        int eventMask = guestVersion().eventNumberMask();
+        int eventMask = vcpu.vm().pmu().eventMask();
         for (int i = 0; i < ARMV8_PMU_CYCLE_IDX; i++) {
             if ((m & (1L << i)) == 0 || (pmevtyper[i] & eventMask) != event) {
                 continue;
@@ -262,7 +279,7 @@ public final class VcpuPmuRegs {
         if (!vcpu.vm().host().aarch32El0Supported()) {
             v |= PMCR_LC;
         }
-        if (!guestVersion().atLeast(PmuVersion.P5)) {
+        if (!guestHasPmuV3p5()) {
             v &= ~PMCR_LP;
         }
         if ((v & PMCR_C) != 0) {
@@ -343,15 +360,17 @@ public final class VcpuPmuRegs {
     // ---- helpers ----
 
     /**
-     * kvm_pmu_evtyper_mask(): EXCLUDE_EL1 | EXCLUDE_EL0 | the guest's event mask (§2.1); the guest
-     * has neither EL2 nor EL3 here, so no other filter bit sticks.
+     * kvm_pmu_evtyper_mask(): EXCLUDE_EL1 | EXCLUDE_EL0 | the guest's event mask (§2.1, 10 or 16
+     * bits by the VM's PMUVer); the guest has neither EL2 nor EL3 here, so no other filter bit
+     * sticks.
      */
     public long evtyperMask() {
-        return EVTYPER_P | EVTYPER_U | guestVersion().eventNumberMask();
+        return EVTYPER_P | EVTYPER_U | vcpu.vm().pmu().eventMask();
     }
 
-    private PmuVersion guestVersion() {
-        return vcpu.vm().host().pmuVerLimit();
+    /** kvm_has_feat(kvm, ID_AA64DFR0_EL1, PMUVer, V3P5): the VM's PMUVer, compared unsigned. */
+    private boolean guestHasPmuV3p5() {
+        return vcpu.vm().pmu().pmuVer() >= IdAa64dfr0.PMUVER_V3P5;
     }
 
     private int selected() {

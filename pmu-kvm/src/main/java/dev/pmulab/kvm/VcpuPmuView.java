@@ -33,6 +33,14 @@ public final class VcpuPmuView {
         return vcpu.pmuIrqInitialized() ? OptionalInt.of(vcpu.pmuIrqNum) : OptionalInt.empty();
     }
 
+    /**
+     * The overflow line as KVM last sampled it ({@code vcpu->arch.pmu.irq_level}, updated at each
+     * KVM_RUN's entry and exit): what a userspace irqchip gets in kvm_run's device_irq_level.
+     */
+    public boolean irqLevel() {
+        return vcpu.pmuIrqLevel;
+    }
+
     /** PMCR_EL0 as the guest reads it (N included). */
     public long pmcr() {
         return vcpu.pmuRegs().pmcr();

@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * A VM: its vCPUs, its optional in-kernel vGIC, and the VM-wide PMU state KVM keeps in
  * {@code kvm->arch} (kvm-vpmu-uapi.md §1.0 "Scope"): the chosen host PMU, nr_pmu_counters,
- * supported_cpus, the event filter, the SET_PMU and FIXED_COUNTERS_ONLY flags, and whether a vCPU
- * has run. Attributes set through any vCPU change this state; {@link #pmu()} reads it.
+ * supported_cpus, the event filter, the SET_PMU and FIXED_COUNTERS_ONLY flags, ID_AA64DFR0_EL1
+ * (the guest's PMUVer; ID registers are per VM), and whether a vCPU has run. Attributes and ID
+ * register writes through any vCPU change this state; {@link #pmu()} reads it.
  */
 public final class Vm {
     private final KvmHost host;
@@ -34,6 +35,9 @@ public final class Vm {
     boolean hasRanOnce;
     long vcpuFeatures;
     boolean vcpuFeaturesConfigured;
+    /** kvm->arch.id_regs' ID_AA64DFR0_EL1, set at the first vCPU reset (KVM_ARCH_FLAG_ID_REGS_INITIALIZED). */
+    long idAa64dfr0;
+    boolean idRegsInitialized;
 
     Vm(KvmHost host) {
         this.host = requireNonNull(host, "host is null");

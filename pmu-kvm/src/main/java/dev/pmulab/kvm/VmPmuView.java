@@ -21,6 +21,7 @@ public final class VmPmuView {
     // PMCEID bits KVM forces (§2.5): SW_INCR and CHAIN on in PMCEID0; STALL_SLOT_* off in PMCEID1.
     private static final long PMCEID0_FORCED_ON = (1L << Events.SW_INCR) | (1L << Events.CHAIN);
     private static final long PMCEID1_FORCED_OFF = 0x7L << (0x3d - 0x20);
+    private static final PmuVersion[] VERSIONS = PmuVersion.values();
 
     private final Vm kvm;
 
@@ -97,15 +98,35 @@ public final class VmPmuView {
         return kvm.pmuFilter == null || kvm.pmuFilter.allows(event);
     }
 
-    /** The guest's PMU version (ID_AA64DFR0_EL1.PMUVer): the host's limit (§1.3); null without a host PMU. */
-    public PmuVersion pmuVersion() {
-        return kvm.host().pmuVerLimit();
+    /**
+     * The guest's ID_AA64DFR0_EL1.PMUVer, VM-wide: the host's limit (kvm_arm_pmu_get_pmuver_limit,
+     * §1.3) from the first KVM_ARM_VCPU_INIT, or the lower value userspace wrote before the VM
+     * first ran; 0 without a PMU (and before any vCPU is initialised).
+     */
+    public int pmuVer() {
+        return IdAa64dfr0.pmuVer(kvm.idAa64dfr0);
     }
 
-    /** kvm_pmu_event_mask(): the guest's event-number mask, 0x3ff (PMUv3) or 0xffff (PMUv3p1+). */
+    /**
+     * The guest's PMU version, {@link #pmuVer()} as a {@link PmuVersion}; null when PMUVer is 0 (no
+     * PMU) or one of the reserved values 2 and 3, which a userspace write may leave.
+     */
+    public PmuVersion pmuVersion() {
+        int pmuVer = pmuVer();
+        for (PmuVersion v : VERSIONS) {
+            if (v.idAa64dfr0PmuVer() == pmuVer) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * kvm_pmu_event_mask(): the guest's event-number mask from its PMUVer, 0x3ff (PMUv3) or 0xffff
+     * (PMUv3p1 to p7); 0 for PMUVer 0 or a reserved value (where the kernel WARNs).
+     */
     public int eventMask() {
-        PmuVersion v = pmuVersion();
-        return v == null ? 0 : v.eventNumberMask();
+        return KvmArmPmuV3.eventMask(pmuVer());
     }
 
     /**
@@ -142,9 +163,9 @@ public final class VmPmuView {
 
     /**
      * The chosen PMU's common events, with SW_INCR and CHAIN forced on and STALL_SLOT* forced off,
-     * ANDed with the filter: the low half from events [base, base+32), the high half from
-     * [0x4000+base, +32) only when the guest's event space reaches that far. Zero without a PMU
-     * and in FIXED_COUNTERS_ONLY.
+     * ANDed with the filter if there is one: the low half from events [base, base+32), the high
+     * half from [0x4000+base, +32) only when the guest's event space reaches that far. Zero without
+     * a PMU and in FIXED_COUNTERS_ONLY.
      */
     private long pmceid(boolean pmceid1) {
         if (kvm.armPmu == null || kvm.pmuV3FixedCountersOnly) {
@@ -159,8 +180,9 @@ public final class VmPmuView {
         }
         int base = pmceid1 ? 32 : 0;
         long mask = filter.bits32(base);
-        // The kernel gates on the guest's event space while the bitmap has the host's; the model's
-        // guest PMUVer is the host limit, so the two agree, and the gate is kept as the rule.
+        // The upper half comes from the bitmap (sized by the host's limit) only if the guest's event
+        // space, from the VM's PMUVer, reaches 0x4000 + base + 32: with a 10-bit guest it reads 0.
+        // Without a filter nothing is masked, whatever the guest's PMUVer.
         if (eventMask() + 1 >= 0x4000 + base + 32) {
             mask |= filter.bits32(0x4000 + base) << 32;
         }

@@ -176,12 +176,13 @@ final class PmcrOneRegTest {
         assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMCCNTR_EL0))).isEqualTo(-2L);
     }
 
+    /** Its own value is always accepted; a PMUVer above the host's limit is not (IdAa64dfr0WriteTest has the rest). */
     @Test
-    void idAa64dfr0AcceptsOnlyItsOwnValue() {
+    void idAa64dfr0AcceptsItsOwnValueAndNothingAboveTheLimit() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
         long dfr0 = vcpu.getReg(SYS_ID_AA64DFR0_EL1);
         assertThat((dfr0 >>> 8) & 0xf).isEqualTo(PmuVersion.P5.idAa64dfr0PmuVer());
         assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0))).isZero();
-        assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0 ^ 0x100))).isEqualTo(-EINVAL);
+        assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0 ^ 0x100))).as("PMUVer 7").isEqualTo(-EINVAL);
     }
 }

@@ -43,7 +43,7 @@ public record CpuModel(
         Sourced<Boolean> brbe,
         Sourced<PmcrId> pmcrId) {
 
-    /** PMCR_EL0.IMP [31:24] and IDCODE [23:16]; deprecated from PMUv3p5, and IMP reads 0 from p7. */
+    /** PMCR_EL0.IMP [31:24] and IDCODE [23:16]; deprecated from PMUv3p5, both read 0 from p7. */
     public record PmcrId(int imp, int idcode) {
         public PmcrId {
             if (imp < 0 || imp > 0xff || idcode < 0 || idcode > 0xff) {

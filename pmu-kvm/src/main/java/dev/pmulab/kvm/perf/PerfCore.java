@@ -11,7 +11,6 @@ import static dev.pmulab.kvm.perf.PerfEventOpenException.Errno.EPERM;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.hw.Pe;
-import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.CostSink;
 import dev.pmulab.kvm.HostPmuDescriptor;
 import dev.pmulab.kvm.KernelCost;
@@ -1277,30 +1276,20 @@ public final class PerfCore {
     }
 
     /**
-     * arm_pmu {@code validate_group}: the leader, its siblings and the new event must all get a
-     * counter of an empty PMU under its {@code cntr_mask}, or the open fails (§1.2).
+     * arm_pmu {@code validate_group} ({@link GroupValidation}): the leader, its siblings and the new
+     * event must all get a counter of an empty PMU under its {@code cntr_mask}, or the open fails (§1.2).
      */
     private static boolean validateGroup(PerfPmu pmu, PerfEvent leader, PerfEventAttr attr) {
-        boolean hasLongEvent = pmu.descriptor().hardware().version().atLeast(PmuVersion.P5);
-        long used = fakeAdd(0, pmu, hasLongEvent, leader.attr);
+        List<PerfEventAttr> members = new ArrayList<>(2 + (leader.siblings == null ? 0 : leader.siblings.size()));
+        members.add(leader.attr);
         if (leader.siblings != null) {
-            for (int i = 0; i < leader.siblings.size() && used != -1; i++) {
-                used = fakeAdd(used, pmu, hasLongEvent, leader.siblings.get(i).attr);
+            for (int i = 0; i < leader.siblings.size(); i++) {
+                members.add(leader.siblings.get(i).attr);
             }
         }
-        return used != -1 && fakeAdd(used, pmu, hasLongEvent, attr) != -1;
-    }
-
-    /** The used mask after placing {@code attr}, or -1 (no valid mask is all ones) when it does not fit. */
-    private static long fakeAdd(long used, PerfPmu pmu, boolean hasLongEvent, PerfEventAttr attr) {
-        if (used == -1) {
-            return -1;
-        }
-        int idx = ArmPmuV3.getEventIdx(used, pmu.cntrMask(), pmu.allocationOrder(), hasLongEvent, attr);
-        if (idx < 0) {
-            return -1;
-        }
-        return used | ArmPmuV3.idxMask(idx, ArmPmuV3.isChained(attr, idx, hasLongEvent));
+        members.add(attr);
+        return GroupValidation.validateGroup(pmu.cntrMask(), pmu.descriptor().hardware().version(),
+                pmu.allocationOrder(), members);
     }
 
     private PerfEventContext taskContext(PerfTask task) {

@@ -22,11 +22,17 @@ public final class PerfPmu {
     PerfPmu(HostPmuDescriptor descriptor, int index, long muxIntervalMs) {
         this.descriptor = requireNonNull(descriptor, "descriptor is null");
         this.index = index;
-        int n = descriptor.hardware().n();
-        // 6.11+ layout: event counters at bits 0..N-1, PMCCNTR at bit 31 (§2).
-        this.implementedMask = ((1L << n) - 1) | (1L << Pe.CYCLE_COUNTER);
+        this.implementedMask = probeCntrMask(descriptor.hardware().n());
         this.cntrMask = implementedMask;
         this.muxIntervalMs = muxIntervalMs;
+    }
+
+    /**
+     * The {@code cntr_mask} {@code __armv8pmu_probe_pmu} gives a PMU with {@code n} event counters,
+     * in the 6.11+ layout: event counters at bits 0..n-1, PMCCNTR at bit 31 (§2).
+     */
+    public static long probeCntrMask(int n) {
+        return ((1L << n) - 1) | (1L << Pe.CYCLE_COUNTER);
     }
 
     public String name() {

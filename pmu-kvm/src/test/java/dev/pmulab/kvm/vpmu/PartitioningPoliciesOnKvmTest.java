@@ -129,6 +129,8 @@ final class PartitioningPoliciesOnKvmTest {
         t.guestPmuReset(0);
         for (int i = 0; i < 4; i++) {
             t.wr(PMEVTYPER_EL0, i, Events.INST_RETIRED, 0);
+            // perf's armpmu_event_set_period: PMCR_EL0.P only reached the counters then below HPMN.
+            t.wr(PMEVCNTR_EL0, i, 0, 0);
         }
         t.wr(PMCNTENSET_EL0, 0b1111 | 1L << 31, 0);
         t.wr(PMCR_EL0, 1, 0);

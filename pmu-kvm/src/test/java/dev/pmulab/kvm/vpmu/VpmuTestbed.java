@@ -38,6 +38,8 @@ final class VpmuTestbed {
     static final int TYPE_A = 11;
     static final int TYPE_B = 10;
     static final int VCPU_PID = 100;
+    private static final long PMCR_P = 1L << 1;
+    private static final long PMCR_C = 1L << 2;
 
     /** Every PMU here implements these; PMCEID leaves 0x0001 clear, so it is the "counts nothing" event. */
     static final int[] EVENTS = {Events.SW_INCR, Events.L1D_CACHE_REFILL, Events.L1D_CACHE, Events.INST_RETIRED,
@@ -161,13 +163,23 @@ final class VpmuTestbed {
 
     /**
      * What a Linux guest's PMU driver does at probe (armv8pmu_reset): every counter, interrupt and
-     * overflow flag off. KVM resets them to UNKNOWN, which the model makes all ones.
+     * overflow flag off, then PMCR_EL0.P and C, zeroing the counters (the driver also sets LC, and
+     * LP on PMUv3p5; the tests choose the overflow widths themselves). KVM resets all of them to
+     * UNKNOWN (reset_unknown's 0x1de7ec7edbadc0de, masked). Under the emulated vPMU the P write
+     * recreates the perf event of every event counter (kvm_pmu_set_pmc_value), disabled, with the
+     * UNKNOWN event type, and the C write that of the cycle counter: {@link #perfEventsAtReset()}.
      */
     void guestPmuReset(long t) {
         long all = 0xffff_ffffL;
         wr(PmuRegister.PMCNTENCLR_EL0, all, t);
         wr(PmuRegister.PMINTENCLR_EL1, all, t);
         wr(PmuRegister.PMOVSCLR_EL0, all, t);
+        wr(PmuRegister.PMCR_EL0, PMCR_P | PMCR_C, t);
+    }
+
+    /** The perf events {@link #guestPmuReset} creates: one per event counter (N) and the cycle counter's. */
+    long perfEventsAtReset() {
+        return vm.pmu().nrCounters() + 1;
     }
 
     /** A guest kernel MRS at {@code t}. */
