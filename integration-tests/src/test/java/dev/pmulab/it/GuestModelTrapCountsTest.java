@@ -2,6 +2,8 @@ package dev.pmulab.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.RunReport;
@@ -17,6 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 final class GuestModelTrapCountsTest {
     /**
+     * A Linux guest's armv8pmu_start writes PMUSERENR_EL0 (0: no user access) before setting
+     * PMCR_EL0.E, and its armpmu_stop clears the stopped counter's overflow flag (PMOVSCLR) after
+     * disabling its counter and interrupt, as arm_pmuv3.c does; so "start" below is a counter write,
+     * a type write, PMINTENSET and PMCNTENSET (4), "stop" PMCNTENCLR, PMINTENCLR, PMOVSCLR and a
+     * counter read (4), "enable" PMUSERENR, then PMCR read and write (3), "disable" PMCR read and
+     * write (2).
      * <ul>
      * <li>windows: boot PMINTENCLR, PMOVSCLR, PMCCFILTR and PMCNTENSET writes, PMCR read and write
      * (6); a PMCCNTR read at each 64 Hz tick, at 15.625 ms x 1..6 within 100 ms (6): 12.
@@ -24,23 +32,27 @@ final class GuestModelTrapCountsTest {
      * of the 6 counters (12), PMCR read and write (2); at the first tick a PMCR read (1), then
      * PMEVTYPER6 is UNDEFINED in the hardware (n >= N, decided before any trap) and it stops: 18.
      * <li>perf stat of cycles and instructions: probe PMCR, PMCEID0, PMCEID1 (3), reset PMCNTENCLR,
-     * PMINTENCLR, PMOVSCLR, PMCR (4), start cycles on PMCCNTR and instructions on counter 0, each a
-     * counter write, a type write, PMINTENSET, PMCNTENSET (8), enable PMCR read and write (2); no
-     * multiplexing, and 64-bit counters armed at half their range never overflow in 100 ms: 17.
+     * PMINTENCLR, PMOVSCLR, PMCR (4), start cycles on PMCCNTR and instructions on counter 0 (8),
+     * enable (3): 18; no multiplexing and no frequency event, so a tick touches nothing; counting
+     * events are armed at 2^31 - 1 (half of a 32-bit event's range, on the 64-bit counters with
+     * the upper half set), which takes 0.7 s of cycles at 3 GHz: no overflow in 100 ms.
      * <li>perf stat of 8 events on 6 counters (the guest multiplexes): probe and reset (7), six starts
-     * (24), enable (2): 33; every tick rotates: PMCR read and write (2), six stops of PMCNTENCLR,
-     * PMINTENCLR and a counter read (18), six starts (24), PMCR read and write (2): 46; 33 + 24 x 46 = 1137.
+     * (24), enable (3): 34; every tick rotates: disable (2), six stops (24), six starts (24), enable
+     * (3): 53; 34 + 24 x 53 = 1306.
      * <li>NMI watchdog alone: probe and reset (7), the pinned cycles event started on PMCCNTR (4),
-     * enable (2): 13; its period is 10 s of cycles, and without a tool a tick touches nothing.
-     * <li>perf record -F 1 of instructions: probe and reset (7), start (4), enable (2): 13; every tick
-     * re-tunes the frequency (perf_adjust_freq_unthr_events): PMCR read and write (2), stop (3), start
-     * (4, the counter re-armed), PMCR read and write (2): 11; 13 + 24 x 11 = 277. The first period is
-     * 10^9 events and only grows toward one second's worth, so the counter never overflows in a tick.
+     * enable (3): 14; its period is 10 s of cycles, armed 2^31 - 1 at a time (0.7 s), and without a
+     * tool or a throttled event a tick touches nothing.
+     * <li>perf record -F 1 of instructions: probe and reset (7), start (4), enable (3): 14; every tick
+     * re-tunes the frequency (perf_adjust_freq_unthr_events): disable (2), stop (4), start (4, the
+     * counter re-armed with what is left of the period), enable (3): 13; 14 + 24 x 13 = 326. The
+     * period starts at 10^9 events, the re-tune only raises it toward one second's worth and never
+     * resets period_left (not above 8 periods), and fewer than 10^9 instructions retire in 100 ms:
+     * no overflow.
      * <li>the watchdog beside that perf record: its start (4) at boot; ticks re-tune only the tool's
-     * events: 277 + 4 = 281.
+     * events, and the watchdog's CPU context is walked only to unthrottle: 326 + 4 = 330.
      * <li>brbe (perf record -b -F 1 of instructions) on a BRBE CPU: the BRBCR_EL1 write at boot is not a
      * PMU register access (TPM does not trap it, and KVM sets no BRBE fine-grained trap), and with no
-     * overflow the handler never reads BRBFCR_EL1: the same 277 as perf record.
+     * overflow the handler never reads BRBFCR_EL1: the same 326 as perf record.
      * <li>idle: nothing: 0.
      * </ul>
      */
@@ -48,13 +60,13 @@ final class GuestModelTrapCountsTest {
     @CsvSource(delimiter = '|', value = {
         "windows | neoverse-n2 | windows-cycle-tick | 12",
         "linux | neoverse-n2 | greedy | 18",
-        "linux | neoverse-n2 | {kind: perf-stat, events: [cycles, instructions]} | 17",
+        "linux | neoverse-n2 | {kind: perf-stat, events: [cycles, instructions]} | 18",
         "linux | neoverse-n2 | {kind: perf-stat, events: [instructions, branches, branch-misses, L1-dcache-loads,"
-                + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 1137",
-        "linux | neoverse-n2 | nmi-watchdog | 13",
-        "linux | neoverse-n2 | {kind: perf-record, frequency: 1, events: [instructions]} | 277",
-        "linux | neoverse-n2 | [nmi-watchdog, {kind: perf-record, frequency: 1, events: [instructions]}] | 281",
-        "linux | neoverse-v3 | {kind: brbe, frequency: 1, events: [instructions]} | 277",
+                + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 1306",
+        "linux | neoverse-n2 | nmi-watchdog | 14",
+        "linux | neoverse-n2 | {kind: perf-record, frequency: 1, events: [instructions]} | 326",
+        "linux | neoverse-n2 | [nmi-watchdog, {kind: perf-record, frequency: 1, events: [instructions]}] | 330",
+        "linux | neoverse-v3 | {kind: brbe, frequency: 1, events: [instructions]} | 326",
         "linux | neoverse-n2 | idle | 0",
     })
     void trapsUnderTheEmulatedVpmu(String os, String core, String usage, long traps) {
@@ -62,5 +74,26 @@ final class GuestModelTrapCountsTest {
         RunReport run = report.runs().get(0);
         assertThat(run.status()).as(run.error()).isEqualTo(RunReport.Status.OK);
         assertThat(run.metrics().get(Metric.GUEST_PMU_TRAPS).orElseThrow()).isEqualTo(traps);
+    }
+
+    /**
+     * The PMUSERENR_EL0 write of armv8pmu_start traps under the emulated vPMU (MDCR_EL2.TPM) wherever
+     * the guest starts its PMU: at boot, then at each tick that re-enables it (a rotation, a
+     * re-tune), 24 ticks in 100 ms: perf stat without multiplexing 1; with multiplexing 1 + 24;
+     * perf record 1 + 24 re-tunes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{kind: perf-stat, events: [cycles, instructions]} | 1",
+        "{kind: perf-stat, events: [instructions, branches, branch-misses, L1-dcache-loads,"
+                + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 25",
+        "{kind: perf-record, frequency: 1, events: [instructions]} | 25",
+    })
+    void pmuserenrTrapsAtEveryPmuStart(String usage, long traps) {
+        List<Comparison.Outcome> outcomes = Runs.execute(Runs.onOneCpu("neoverse-n2", "linux", 1, usage, ""),
+                List.of("emulated"));
+        Comparison.Outcome o = outcomes.get(0);
+        assertThat(o.result().ok()).isTrue();
+        assertThat(o.result().guestTrapsByRegister().get(PmuRegister.PMUSERENR_EL0)).isEqualTo(traps);
     }
 }

@@ -54,6 +54,12 @@ final class Runs {
         return compare(BuiltInScenarios.load(name), policies);
     }
 
+    /** The raw outcomes (with the per-register trap counts) of comparing {@code policies} on {@code yaml}. */
+    static List<Comparison.Outcome> execute(String yaml, List<String> policies) {
+        Scenario s = ScenarioLoader.load("test.yaml", yaml);
+        return Comparison.plan(s, REGISTRY, policies, s.seed()).execute(2, n -> { });
+    }
+
     /** The raw outcomes (with the per-register trap counts) of the built-in scenario {@code name}'s own runs. */
     static List<Comparison.Outcome> executeBuiltIn(String name) {
         Scenario s = BuiltInScenarios.load(name);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = Pmulab.Version.class,
         description = "A laboratory for virtual-PMU designs on Arm: the PMUv3 hardware, the Linux host perf core "
                 + "and KVM's vPMU, with competing policies side by side.",
-        subcommands = {CompareCommand.class, RunCommand.class, ScenariosCommand.class, PoliciesCommand.class,
+        subcommands = {CompareCommand.class, ReproduceCommand.class, RunCommand.class, ScenariosCommand.class, PoliciesCommand.class,
             ValidateCommand.class, RegsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Pmulab {
 

@@ -259,24 +259,13 @@ final class ArmPmuV3 {
      */
     boolean setPeriod(PerfEvent e) {
         long left = e.periodLeft;
-        long period = e.samplePeriod;
-        boolean elapsed = false;
-        if (left <= -period) {
-            left = period;
+        boolean elapsed = PerfPeriod.periodElapsed(left);
+        if (elapsed) {
+            left = PerfPeriod.periodLeftAfterSetPeriod(left, e.samplePeriod);
             e.periodLeft = left;
-            e.lastPeriod = period;
-            elapsed = true;
+            e.lastPeriod = e.samplePeriod;
         }
-        if (left <= 0) {
-            left += period;
-            e.periodLeft = left;
-            e.lastPeriod = period;
-            elapsed = true;
-        }
-        long half = e.maxPeriod >>> 1;
-        if (left > half) {
-            left = half;
-        }
+        left = PerfPeriod.counterLeft(left, e.maxPeriod);
         e.prevCount = -left;
         writeCounter(e, -left & e.maxPeriod);
         return elapsed;

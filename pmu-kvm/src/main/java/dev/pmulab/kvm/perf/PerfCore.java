@@ -14,7 +14,6 @@ import dev.pmulab.hw.Pe;
 import dev.pmulab.kvm.CostSink;
 import dev.pmulab.kvm.HostPmuDescriptor;
 import dev.pmulab.kvm.KernelCost;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +44,6 @@ import java.util.Set;
  */
 public final class PerfCore {
     private long rescheds;
-    private static final long NSEC_PER_SEC = 1_000_000_000L;
 
     private final PerfCoreConfig config;
     private final CostSink costSink;
@@ -1146,19 +1144,14 @@ public final class PerfCore {
 
     /**
      * {@code perf_adjust_period}: move the period an eighth of the way to the one that would give
-     * {@code sample_freq} at the observed rate; if more than 8 periods are left, reload now.
+     * {@code sample_freq} at the observed rate; if more than 8 periods are left, reload now
+     * ({@link PerfPeriod}).
      */
     private static void adjustPeriod(ArmPmuV3 hw, PerfEvent e, long nsec, long count, boolean disable) {
-        long period = calculatePeriod(e.attr.sampleFreq(), nsec, count);
-        long delta = period - e.samplePeriod;
-        delta = (delta >= 0 ? delta + 7 : delta - 7) / 8;
-        long samplePeriod = e.samplePeriod + delta;
-        if (samplePeriod == 0) {
-            samplePeriod = 1;
-        }
+        long period = PerfPeriod.calculatePeriod(e.attr.sampleFreq(), nsec, count);
+        long samplePeriod = PerfPeriod.adjustedSamplePeriod(e.samplePeriod, period);
         e.samplePeriod = samplePeriod;
-        // The kernel compares the signed period_left with an unsigned bound: a negative one reloads too.
-        if (Long.compareUnsigned(e.periodLeft, 8 * samplePeriod) > 0) {
+        if (PerfPeriod.resetsPeriodLeft(e.periodLeft, samplePeriod)) {
             if (disable) {
                 hw.stopEvent(e);
             }
@@ -1167,24 +1160,6 @@ public final class PerfCore {
                 hw.startEvent(e);
             }
         }
-    }
-
-    /**
-     * {@code perf_calculate_period}: count * 10^9 / (nsec * sample_freq), exact. The kernel reduces
-     * operands only when a product would exceed 64 bits, so the two agree whenever both fit.
-     */
-    static long calculatePeriod(long frequency, long nsec, long count) {
-        long dividendHigh = Math.multiplyHigh(count, NSEC_PER_SEC);
-        long divisorHigh = Math.multiplyHigh(nsec, frequency);
-        long dividend = count * NSEC_PER_SEC;
-        long divisor = nsec * frequency;
-        if (dividendHigh == 0 && divisorHigh == 0 && dividend >= 0 && divisor >= 0) {
-            return divisor == 0 ? dividend : dividend / divisor;
-        }
-        BigInteger d = BigInteger.valueOf(count).multiply(BigInteger.valueOf(NSEC_PER_SEC));
-        BigInteger v = BigInteger.valueOf(nsec).multiply(BigInteger.valueOf(frequency));
-        BigInteger q = v.signum() == 0 ? d : d.divide(v);
-        return q.bitLength() < 63 ? q.longValue() : Long.MAX_VALUE;
     }
 
     // =============================================================================================

@@ -12,7 +12,7 @@ package dev.pmulab.kvm.perf;
  */
 public record PerfCoreConfig(boolean vhe, int hz, long maxSampleRate) {
     /** DEFAULT_MAX_SAMPLE_RATE (perf-core-and-costs.md §1.8). */
-    public static final long DEFAULT_MAX_SAMPLE_RATE = 100_000;
+    public static final long DEFAULT_MAX_SAMPLE_RATE = PerfSysctls.DEFAULT_MAX_SAMPLE_RATE;
 
     public PerfCoreConfig {
         if (hz <= 0 || hz > 1000) {
@@ -35,6 +35,6 @@ public record PerfCoreConfig(boolean vhe, int hz, long maxSampleRate) {
 
     /** TICK_NSEC: ns per scheduler tick, rounded to nearest as the kernel does. */
     public long tickNsec() {
-        return (1_000_000_000L + hz / 2) / hz;
+        return PerfPeriod.tickNsec(hz);
     }
 }

@@ -32,6 +32,8 @@ public final class KvmPmu {
     final PmuWorkMeter meter;
     final AllocationPolicy policy;
     final String policyName;
+    /** The fine-grained traps a partitioned guest keeps (the series' version being modelled). */
+    final PartitionFgtSet partitionFgt;
     private final KvmCpu[] cpus;
     private final List<VcpuPmu> vcpus = new ArrayList<>();
     private final KvmPmuControl control;
@@ -61,6 +63,18 @@ public final class KvmPmu {
      * @param policyName the policy's name, as refusals and errors name it
      */
     public KvmPmu(KvmHost kvm, PerfCore perf, CostSink costs, AllocationPolicy policy, String policyName) {
+        this(kvm, perf, costs, policy, policyName, PartitionFgtSet.V8);
+    }
+
+    /**
+     * As {@link #KvmPmu(KvmHost, PerfCore, CostSink, AllocationPolicy, String)}, with the trap set of
+     * a given version of the partitioning series.
+     *
+     * @param partitionFgt the HDFGRTR_EL2/HDFGWTR_EL2 bits a partitioned guest keeps trapped
+     */
+    public KvmPmu(KvmHost kvm, PerfCore perf, CostSink costs, AllocationPolicy policy, String policyName,
+            PartitionFgtSet partitionFgt) {
+        this.partitionFgt = requireNonNull(partitionFgt, "partitionFgt is null");
         this.kvmHost = requireNonNull(kvm, "kvm is null");
         this.perf = requireNonNull(perf, "perf is null");
         requireNonNull(costs, "costs is null");

@@ -16,16 +16,6 @@ import dev.pmulab.kvm.VcpuPmuRegs;
  * traps let most accesses through, and KVM swaps the guest's registers at load and put, lazily.
  */
 final class PmuDirect {
-    /**
-     * The PMU registers that stay trapped under a partition on a FEAT_FGT CPU (the same bits in
-     * HDFGRTR_EL2 and HDFGWTR_EL2; §3.4, v5 10/24, and v8's PMSELR): PMOVS, so KVM sees the
-     * overflows it injects; PMEVTYPERn and PMCCFILTR, for the event filter and no EL2 counting;
-     * PMCEIDn and PMMIR, which would show the host's implementation; PMSELR (v8). PMCR, PMUSERENR,
-     * PMCCNTR, PMCNTEN, PMINTEN, PMEVCNTRn and PMSWINC are the guest's.
-     */
-    static final long PARTITION_FGT_TRAPS = Pe.FGT_PMOVS | Pe.FGT_PMEVTYPERN | Pe.FGT_PMCCFILTR | Pe.FGT_PMCEIDN
-            | Pe.FGT_PMMIR | Pe.FGT_PMSELR;
-
     private static final long PMCR_E = 1L;
     /** PMCR_EL0 bits a load restores: E, D, X, DP, LC, LP; not the P and C actions (§3.9). */
     private static final long PMCR_STATEFUL = 0xffL & ~0x6L;
@@ -116,7 +106,7 @@ final class PmuDirect {
      * MDCR_EL2 for a partitioned guest (v8 10/21, §3.7): HPMN = its counters, HPME (host counters
      * count on), HPMD and HCCD (the guest range does not count at EL2), HLP (host counters keep
      * their 64-bit overflow); TPM and TPMCR cleared only with FEAT_FGT and (FEAT_HPMN0 or a
-     * counter), and only once GUEST_OWNED. The fine-grained traps keep {@link #PARTITION_FGT_TRAPS}.
+     * counter), and only once GUEST_OWNED. The fine-grained traps keep the host's {@link PartitionFgtSet}.
      * MDCR_EL2 and the FGT registers are written at every guest entry anyway, so this costs nothing
      * on top of vcpu_load.
      */
@@ -127,8 +117,9 @@ final class PmuDirect {
                 | (untrap ? 0 : KvmCpu.MDCR_EL2_TPM | KvmCpu.MDCR_EL2_TPMCR);
         c.pe.writeChecked(PmuRegister.MDCR_EL2, 0, mdcr);
         if (c.fgt) {
-            c.pe.writeChecked(PmuRegister.HDFGRTR_EL2, 0, c.hostHdfgrtr | PARTITION_FGT_TRAPS);
-            c.pe.writeChecked(PmuRegister.HDFGWTR_EL2, 0, c.hostHdfgwtr | PARTITION_FGT_TRAPS);
+            long traps = v.kvm.partitionFgt.traps();
+            c.pe.writeChecked(PmuRegister.HDFGRTR_EL2, 0, c.hostHdfgrtr | traps);
+            c.pe.writeChecked(PmuRegister.HDFGWTR_EL2, 0, c.hostHdfgwtr | traps);
         }
     }
 
@@ -329,7 +320,10 @@ final class PmuDirect {
         Pe pe = v.cpu.pe;
         int counter = switch (reg) {
             case PMEVCNTR_EL0, PMEVTYPER_EL0 -> index;
-            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> (int) (regs.userGet(PmuRegister.PMSELR_EL0, 0) & 0x1f);
+            // With the registers loaded the physical PMSELR is the guest's: under the v1 trap set
+            // the guest writes it untrapped (v1 11/17 "Use physical PMSELR for PMXEVTYPER").
+            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> (int) ((restored ? pe.readChecked(PmuRegister.PMSELR_EL0, 0)
+                    : regs.userGet(PmuRegister.PMSELR_EL0, 0)) & 0x1f);
             case PMCCNTR_EL0, PMCCFILTR_EL0 -> Pe.CYCLE_COUNTER;
             default -> -1;
         };

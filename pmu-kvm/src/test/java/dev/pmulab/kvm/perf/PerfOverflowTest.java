@@ -162,6 +162,30 @@ final class PerfOverflowTest {
     }
 
     @Test
+    void aTickWithAnOverflowStillPendingCarriesTheEventsPastItIntoTheNextPeriod() {
+        // As frequencyModeRetunesThePeriodAtEachInterrupt up to the IRQ at 2 ns: sample_period
+        // 976,621,095, the counter armed with 31,251 at 2 ns, so it overflows at 31,253.
+        // The interrupt is not handled; the tick comes at 31,258, 5 events past the overflow:
+        //   stop: period_left = 31,251 - 31,256 = -5; the tick's count is all 31,258 events;
+        //   period 31,258e9 / (4e6 * 4000) = 1,953; filtered:
+        //   976,621,095 + (1,953 - 976,621,095 - 7) / 8 = 976,621,095 - 122,077,393 = 854,543,702;
+        //   period_left -5 is not above 8 periods (perf_adjust_period compares signed values), so
+        //   it stays, and set_period carries it: 854,543,702 - 5 = 854,543,697 left.
+        // (Read as unsigned, -5 would have reset period_left and armed a whole period, 5 more.)
+        PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
+        PerfEvent e = t.cpuEvent(0, a76(Events.L1D_CACHE).sampleFreq(4000).build(), 0);
+        t.perf.handleIrq(0, 1);
+        t.perf.handleIrq(0, 2);
+        assertThat(t.perf.nextOverflowTime(0)).isEqualTo(31_253);
+
+        t.perf.perfEventTaskTick(0, 31_258);
+
+        assertThat(e.samplePeriod()).isEqualTo(854_543_702);
+        assertThat(t.perf.nextOverflowTime(0)).isEqualTo(31_258 + 854_543_697);
+        assertThat(e.samples()).as("the pending overflow's sample is lost, as in the kernel").isEqualTo(2);
+    }
+
+    @Test
     void sampleFrequencyAboveTheMaximumIsRefused() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         assertThatThrownBy(() -> t.cpuEvent(0, a76(Events.L1D_CACHE).sampleFreq(100_001).build(), 0))

@@ -389,4 +389,40 @@ final class DirectVpmuTest {
         }
         assertThat(t.pe().check(PmuRegister.PMSWINC_EL0, 0, true)).isEqualTo(AccessOutcome.OK);
     }
+
+    @Test
+    void theV1TrapSetLeavesPmselrPmceidAndPmmirToTheGuest() {
+        // v1 09/17 traps only PMOVS, PMEVTYPERn and PMCCFILTR; v8 adds PMCEIDn, PMMIR and PMSELR.
+        VpmuTestbed t = partitioned().partitionFgt(PartitionFgtSet.V1).build();
+        t.enter(0, 0);
+        t.rd(PMCR_EL0, 0);
+        t.wr(PMSELR_EL0, 0, 0); // FREE: traps and claims; from here the guest owns its registers
+        for (PmuRegister reg : new PmuRegister[] {PmuRegister.PMOVSSET_EL0, PmuRegister.PMOVSCLR_EL0,
+            PmuRegister.PMCCFILTR_EL0, PmuRegister.PMEVTYPER_EL0, PmuRegister.PMXEVTYPER_EL0}) {
+            assertThat(t.pe().check(reg, 0, false)).as("%s", reg).isEqualTo(AccessOutcome.TRAP_EL2);
+        }
+        for (PmuRegister reg : new PmuRegister[] {PmuRegister.PMSELR_EL0, PmuRegister.PMCEID0_EL0,
+            PmuRegister.PMCEID1_EL0, PmuRegister.PMMIR_EL1, PmuRegister.PMCR_EL0, PmuRegister.PMEVCNTR_EL0}) {
+            assertThat(t.pe().check(reg, 0, false)).as("%s", reg).isEqualTo(AccessOutcome.OK);
+        }
+        // The guest reads the hardware's PMCEID0, not KVM's view of its PMU.
+        GuestAccess pmceid = t.rd(PMCEID0_EL0, 0);
+        assertThat(pmceid.trapped()).isFalse();
+        assertThat(pmceid.value()).isEqualTo(t.pe().readChecked(PMCEID0_EL0, 0));
+    }
+
+    @Test
+    void underV1AnUntrappedPmselrSelectsTheCounterOfATrappedPmxevtyper() {
+        // v1 11/17: PMSELR is the guest's, so KVM takes the counter from the physical register.
+        VpmuTestbed t = partitioned().partitionFgt(PartitionFgtSet.V1).build();
+        t.enter(0, 0);
+        t.guestPmuReset(0); // the first trapped write claims the registers
+        assertThat(t.wr(PMSELR_EL0, 1, 10).trapped()).isFalse();
+        GuestAccess type = t.wr(PmuRegister.PMXEVTYPER_EL0, 0, Events.L1D_CACHE, 20);
+
+        assertThat(type.trapped()).isTrue();
+        assertThat(t.rd(PMEVTYPER_EL0, 1, 30).value() & 0xffff).isEqualTo(Events.L1D_CACHE);
+        assertThat(t.pe().snapshot().pmevtyper()[1] & 0xffff).isEqualTo(Events.L1D_CACHE);
+        assertThat(t.rd(PMEVTYPER_EL0, 0, 40).value() & 0xffff).isNotEqualTo(Events.L1D_CACHE);
+    }
 }

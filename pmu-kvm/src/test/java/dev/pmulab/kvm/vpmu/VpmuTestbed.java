@@ -116,7 +116,7 @@ final class VpmuTestbed {
                     KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(b.nrCounters))).isZero();
         }
         assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
-        kvm = new KvmPmu(host, perf, meter, b.policy, b.policyName);
+        kvm = new KvmPmu(host, perf, meter, b.policy, b.policyName, b.partitionFgt);
         kvm.hostBoot(0);
         vp = kvm.attach(vcpu, thread, "vm0", 0, b.partition);
     }
@@ -221,6 +221,7 @@ final class VpmuTestbed {
         private CostSink costs;
         private AllocationPolicy policy;
         private String policyName = "test-policy";
+        private PartitionFgtSet partitionFgt = PartitionFgtSet.V8;
         private final List<KvmPmuEventFilter> filters = new ArrayList<>();
 
         Builder cpus(int v) { cpus = v; return this; }
@@ -237,6 +238,8 @@ final class VpmuTestbed {
         Builder fixedCountersOnly() { fixedCountersOnly = true; return this; }
         Builder policy(AllocationPolicy p, String name) { policy = p; policyName = name; return this; }
         Builder filter(KvmPmuEventFilter f) { filters.add(f); return this; }
+        /** The series version whose FGT set a partitioned guest keeps (default V8). */
+        Builder partitionFgt(PartitionFgtSet v) { partitionFgt = v; return this; }
         /** Charges go to {@code c} instead of {@link #sink} (which then records nothing). */
         Builder costs(CostSink c) { costs = c; return this; }
 

@@ -2,6 +2,7 @@ package dev.pmulab.sim.engine;
 
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.Vcpu;
+import dev.pmulab.kvm.perf.PerfSampleLimits;
 import dev.pmulab.sim.guest.BrbeGuest;
 import dev.pmulab.sim.guest.GreedyGuest;
 import dev.pmulab.sim.guest.GuestPmuModel;
@@ -37,8 +38,9 @@ final class GuestModels {
      *
      * @param cpuHz the workload's cycles per second (the guest's cycle counter rate)
      * @param v the vCPU, whose VM's PMU version says whether event counters are 64-bit (PMUv3p5)
+     * @param limits the guest kernel's perf sampling limits, shared by its vCPUs
      */
-    static GuestPmuModel forVcpu(VmSpec spec, long cpuHz, Vcpu v) {
+    static GuestPmuModel forVcpu(VmSpec spec, long cpuHz, Vcpu v, PerfSampleLimits limits) {
         int hz = spec.guestHz();
         boolean longCounters = spec.pmu() && v.vm().pmu().pmuVersion().atLeast(PmuVersion.P5);
         boolean watchdog = spec.pmuUsage().stream().anyMatch(u -> u instanceof PmuUsage.NmiWatchdog);
@@ -47,11 +49,11 @@ final class GuestModels {
                 long freq = r.sampling().mode() == Sampling.Mode.FREQUENCY ? r.sampling().value()
                         : PERF_RECORD_FREQ_FOR_A_PERIOD;
                 return new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, eventsOf(r.groups()), freq, hz, longCounters,
-                        watchdog, cpuHz);
+                        watchdog, cpuHz, limits);
             }
             if (u instanceof PmuUsage.PerfStat st) {
                 return new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT, eventsOf(st.groups()), 0, hz, longCounters,
-                        watchdog, cpuHz);
+                        watchdog, cpuHz, limits);
             }
             if (u instanceof PmuUsage.WindowsCycleTick wt) {
                 int windowsHz = (int) Math.max(1, 1_000_000_000L / wt.tickNs());
@@ -64,11 +66,11 @@ final class GuestModels {
                 long freq = b.sampling().mode() == Sampling.Mode.FREQUENCY ? b.sampling().value() : BRBE_FREQ_FOR_A_PERIOD;
                 return new BrbeGuest(new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
                         b.events().stream().mapToInt(EventRef::number).toArray(), freq, hz, longCounters, watchdog,
-                        cpuHz));
+                        cpuHz, limits));
             }
         }
         if (watchdog) {
-            return new LinuxGuestPerf(LinuxGuestPerf.Mode.NONE, new int[0], 0, hz, longCounters, true, cpuHz);
+            return new LinuxGuestPerf(LinuxGuestPerf.Mode.NONE, new int[0], 0, hz, longCounters, true, cpuHz, limits);
         }
         return new IdleGuest(hz);
     }

@@ -86,7 +86,7 @@ final class Host {
         perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
         KvmHost kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
         AllocationPolicy allocation = policies.allocation().orElse(null);
-        KvmPmu kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName);
+        KvmPmu kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName, config.partitionFgt());
         // One table for every CPU (rates are immutable values): 64 copies of it cost cache, not accuracy.
         EventRates hostKernelRates = WorkloadRates.toRates(WorkloadRates.kernelPerSecond(WorkloadRates.DEFAULT_CPU_HZ));
         for (SimCpu c : cpus) {

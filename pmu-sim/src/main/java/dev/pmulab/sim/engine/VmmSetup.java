@@ -12,6 +12,8 @@ import dev.pmulab.kvm.KvmUapi;
 import dev.pmulab.kvm.UserPtr;
 import dev.pmulab.kvm.Vcpu;
 import dev.pmulab.kvm.Vm;
+import dev.pmulab.kvm.perf.PerfSampleLimits;
+import dev.pmulab.kvm.perf.PerfSysctls;
 import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.plugin.RunPolicies;
@@ -105,6 +107,8 @@ final class VmmSetup {
                 WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
         long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
         double exitShare = exitShare(w);
+        // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
+        PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
         for (int i = 0; i < spec.vcpus(); i++) {
             Vcpu v = vmVcpus.get(i);
             PerfTask task = new PerfTask(Host.FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
@@ -116,7 +120,7 @@ final class VmmSetup {
             sv.kernelRates = kernelRates;
             sv.instructionsPerNs = instructionsPerSecond / 1e9;
             sv.exitShare = exitShare;
-            sv.model = GuestModels.forVcpu(spec, userPerSecond.get(Events.CPU_CYCLES), v);
+            sv.model = GuestModels.forVcpu(spec, userPerSecond.get(Events.CPU_CYCLES), v, guestPerfLimits);
             sv.measured = busy;
             if (spec.pmu()) {
                 sv.pmu = host.kvmPmu.attach(v, task, spec.name(), vmId, spec.partition());

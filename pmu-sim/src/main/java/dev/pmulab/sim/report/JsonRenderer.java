@@ -99,7 +99,7 @@ public final class JsonRenderer implements ReportRenderer {
         g.writeEndObject();
     }
 
-    private static DefaultPrettyPrinter prettyPrinter() {
+    static DefaultPrettyPrinter prettyPrinter() {
         // Jackson's default indenter uses the platform line separator; fix it to LF for identical bytes.
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
         DefaultPrettyPrinter p = new DefaultPrettyPrinter(Separators.createDefaultInstance()

@@ -73,6 +73,24 @@ public final class ReportWriter {
     }
 
     /**
+     * Renders a {@code pmulab reproduce} report into {@code dir/}{@link ReproductionFormat#fileName}
+     * ({@code validation.md} for Markdown), atomically as {@link #writeFile} does, creating
+     * {@code dir} if needed.
+     *
+     * @return the file written
+     */
+    public static Path writeToDirectory(ReproductionReport report, ReproductionFormat format, Path dir)
+            throws IOException {
+        requireNonNull(report, "report is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(dir, "dir is null");
+        Path target = dir.resolve(format.fileName());
+        String text = format.renderer().render(report);
+        writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
+        return target;
+    }
+
+    /**
      * {@code <scenario>-<compared kind>.<extension>}, e.g. {@code flagship-allocation.html}: comparing
      * another kind of the same scenario does not overwrite it. Characters outside
      * {@code [A-Za-z0-9._-]} become {@code _}, and a leading dot too, so a scenario name cannot

@@ -7,6 +7,7 @@ import dev.pmulab.hw.catalog.CpuCatalog;
 import dev.pmulab.hw.catalog.CpuModel;
 import dev.pmulab.hw.catalog.SocCatalog;
 import dev.pmulab.hw.catalog.SocModel;
+import dev.pmulab.kvm.vpmu.PartitionFgtSet;
 import dev.pmulab.sim.scenario.FieldReader.Fields;
 import dev.pmulab.sim.scenario.YamlTree.Entry;
 import dev.pmulab.sim.scenario.YamlTree.ListNode;
@@ -28,7 +29,9 @@ import java.util.stream.Collectors;
  */
 final class HostReader {
     static final List<String> HOST_KEYS = List.of("soc", "cpus", "firmware", "cpu_overrides", "vhe", "hz",
-            "mux_interval", "nmi_watchdog", "watchdog_thresh");
+            "mux_interval", "nmi_watchdog", "watchdog_thresh", "kvm");
+    /** {@code host.kvm}: how the host's KVM is built (which partitioning series' FGT set it traps). */
+    static final List<String> KVM_KEYS = List.of("partition_fgt");
     /** One entry of {@code host.cpus}. */
     static final List<String> CLUSTER_KEYS = List.of("core", "count");
     /** One core type's entry in {@code host.cpu_overrides} (keyed by the core's name). */
@@ -74,10 +77,30 @@ final class HostReader {
         boolean watchdog = o.flag("nmi_watchdog", false);
         long thresh = FieldReader.orElse(o.positiveDuration("watchdog_thresh", PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS),
                 PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS);
+        PartitionFgtSet fgtSet = partitionFgt(o);
         if (soc == null) {
             return new Section(null, null);
         }
-        return new Section(in.build(m.mark(), "host", () -> new HostSpec(soc, vhe, hz, mux, watchdog, thresh)), soc);
+        return new Section(in.build(m.mark(), "host",
+                () -> new HostSpec(soc, vhe, hz, mux, watchdog, thresh, fgtSet)), soc);
+    }
+
+    /** {@code host.kvm.partition_fgt}: the partitioning series' FGT set; v8 unless given. */
+    private PartitionFgtSet partitionFgt(Fields o) {
+        if (!o.has("kvm")) {
+            return HostSpec.DEFAULT_PARTITION_FGT;
+        }
+        MapNode km = in.map(o.get("kvm"), o.at("kvm"));
+        if (km == null) {
+            return HostSpec.DEFAULT_PARTITION_FGT;
+        }
+        Fields k = in.fields(km, o.at("kvm"), KVM_KEYS);
+        if (!k.has("partition_fgt")) {
+            return HostSpec.DEFAULT_PARTITION_FGT;
+        }
+        PartitionFgtSet v = in.choice(k.get("partition_fgt"), k.at("partition_fgt"),
+                List.of(PartitionFgtSet.values()), PartitionFgtSet::configName);
+        return FieldReader.orElse(v, HostSpec.DEFAULT_PARTITION_FGT);
     }
 
     /** {@code soc} or {@code cpus} (or neither: the generic SoC), then the overrides; null if wrong. */

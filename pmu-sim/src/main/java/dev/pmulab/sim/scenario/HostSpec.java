@@ -3,6 +3,7 @@ package dev.pmulab.sim.scenario;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.hw.catalog.SocModel;
+import dev.pmulab.kvm.vpmu.PartitionFgtSet;
 import java.util.Set;
 
 /**
@@ -14,21 +15,32 @@ import java.util.Set;
  * @param muxIntervalNs perf's rotation interval per (CPU, PMU), {@code perf_event_mux_interval_ms}
  * @param nmiWatchdog the host runs the perf hard-lockup detector: one pinned cycles event per CPU
  * @param watchdogThreshNs its watchdog_thresh
+ * @param partitionFgt the fine-grained traps KVM keeps for a partitioned guest: the version of the
+ *     partitioning series being modelled ({@code host.kvm.partition_fgt})
  */
 public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, boolean nmiWatchdog,
-        long watchdogThreshNs) {
+        long watchdogThreshNs, PartitionFgtSet partitionFgt) {
+
+    /** The trap set a scenario gets when it names none: the latest version modelled. */
+    public static final PartitionFgtSet DEFAULT_PARTITION_FGT = PartitionFgtSet.V8;
 
     /** The CONFIG_HZ choices arm64 Kconfig offers. */
     public static final Set<Integer> HZ_CHOICES = Set.of(100, 250, 300, 1000);
 
     public HostSpec {
         requireNonNull(soc, "soc is null");
+        requireNonNull(partitionFgt, "partitionFgt is null");
         if (!HZ_CHOICES.contains(hz)) {
             throw new IllegalArgumentException("HZ must be 100, 250, 300 or 1000, was " + hz);
         }
         if (muxIntervalNs <= 0 || watchdogThreshNs <= 0) {
             throw new IllegalArgumentException("intervals must be positive: " + muxIntervalNs + ", " + watchdogThreshNs);
         }
+    }
+
+    /** A host with the default partition trap set ({@link #DEFAULT_PARTITION_FGT}). */
+    public HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, boolean nmiWatchdog, long watchdogThreshNs) {
+        this(soc, vhe, hz, muxIntervalNs, nmiWatchdog, watchdogThreshNs, DEFAULT_PARTITION_FGT);
     }
 
     /**

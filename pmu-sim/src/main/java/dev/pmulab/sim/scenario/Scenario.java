@@ -64,6 +64,12 @@ public record Scenario(
         return vms.stream().mapToInt(VmSpec::vcpus).sum();
     }
 
+    /** The same scenario with other VMs (a variant built in code, e.g. another sample rate). */
+    public Scenario withVms(List<VmSpec> newVms) {
+        return new Scenario(name, description, source, seed, run, host, hostPerf, hostTasks, newVms, policies,
+                adminWrites, costs);
+    }
+
     /** The same scenario with another run length (a shorter look, a longer soak). */
     public Scenario withRun(RunLength newRun) {
         return new Scenario(name, description, source, seed, newRun, host, hostPerf, hostTasks, vms, policies,

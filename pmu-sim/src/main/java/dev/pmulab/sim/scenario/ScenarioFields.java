@@ -46,6 +46,7 @@ public final class ScenarioFields {
         add(out, "run", RunReader.RUN_KEYS);
         add(out, "run.until_work_done", RunReader.WORK_KEYS);
         add(out, "host", HostReader.HOST_KEYS);
+        add(out, "host.kvm", HostReader.KVM_KEYS);
         add(out, "host.cpus[]", HostReader.CLUSTER_KEYS);
         add(out, "host.cpu_overrides", List.of("<core>"));
         add(out, "host.cpu_overrides.<core>", HostReader.OVERRIDE_KEYS);

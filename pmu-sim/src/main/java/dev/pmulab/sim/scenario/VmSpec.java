@@ -59,6 +59,11 @@ public record VmSpec(
         }
     }
 
+    /** The same VM with another PMU usage (a variant built in code). */
+    public VmSpec withPmuUsage(List<PmuUsage> newUsage) {
+        return new VmSpec(name, vcpus, guestOs, guestHz, pmu, nrCounters, partition, placement, newUsage, workload);
+    }
+
     /** The guest never touches its PMU. */
     public boolean pmuIdle() {
         return pmuUsage.size() == 1 && pmuUsage.get(0) instanceof PmuUsage.Idle;

@@ -81,6 +81,11 @@ final class MalformedScenarioTest {
                                 + "vms: [{name: vm0, vcpus: 1, workload: idle}]\n",
                         "bad.yaml:1:29: run.until_work_done.vm: VM vm0 runs nothing (its workload is idle), so it"
                                 + " never retires the instructions the run waits for"),
+                row("unknown partition trap set", RUN + "host: {kvm: {partition_fgt: v5}}\n",
+                        "bad.yaml:2:29: host.kvm.partition_fgt: expected one of v1, v8, got 'v5'"),
+                row("unknown host.kvm field", RUN + "host:\n  kvm: {partition_fgts: v1}\n",
+                        "bad.yaml:3:9: host.kvm.partition_fgts: unknown field 'partition_fgts'; known fields:"
+                                + " partition_fgt"),
                 row("unknown SoC", RUN + "host: {soc: rk3399}\n",
                         "bad.yaml:2:13: host.soc: unknown SoC 'rk3399'; known: rk3588, sm8550, sm8650, tensor-g3,"
                                 + " dimensity-9300, ampere-altra, graviton3, generic"),

@@ -9,6 +9,7 @@ import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.hw.catalog.Provenance;
 import dev.pmulab.hw.catalog.SocModel;
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.vpmu.PartitionFgtSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ final class ScenarioLoaderTest {
         assertThat(h.muxIntervalNs()).isEqualTo(2 * MS);
         assertThat(h.nmiWatchdog()).isTrue();
         assertThat(h.watchdogThreshNs()).isEqualTo(5 * S);
+        assertThat(h.partitionFgt()).isEqualTo(PartitionFgtSet.V1);
 
         assertThat(s.hostPerf()).containsExactly(
                 new PerfSession("big-core-stat", PerfMode.STAT, PerfScope.SYSTEM, List.of(4, 5, 6, 7),
@@ -142,7 +144,7 @@ final class ScenarioLoaderTest {
         assertThat(p.allocation().get(2).rawSettings())
                 .isEqualTo(Map.of("top_down", true, "cpus", List.of(4L, 5L, 6L, 7L)));
         assertThat(p.allocation().get(1).declaredAt())
-                .isEqualTo(new SourcePosition("full-example.yaml", 95, 7, "policies.allocation[1]"));
+                .isEqualTo(new SourcePosition("full-example.yaml", 96, 7, "policies.allocation[1]"));
         assertThat(p.allocation().get(1).label()).isEqualTo("static-hpmn(reserved_host_counters=2)");
         assertThat(p.selection()).hasValueSatisfying(c -> {
             assertThat(c.kind()).isEqualTo(PolicyKind.SELECTION);
@@ -152,7 +154,7 @@ final class ScenarioLoaderTest {
         assertThat(p.filter()).hasValueSatisfying(c -> {
             assertThat(c.kind()).isEqualTo(PolicyKind.FILTER);
             assertThat(c.name()).isEqualTo("event-filter");
-            assertThat(c.declaredAt()).isEqualTo(new SourcePosition("full-example.yaml", 98, 11, "policies.filter"));
+            assertThat(c.declaredAt()).isEqualTo(new SourcePosition("full-example.yaml", 99, 11, "policies.filter"));
         });
 
         assertThat(s.adminWrites()).containsExactly(
@@ -202,6 +204,7 @@ final class ScenarioLoaderTest {
         assertThat(s.host().hz()).isEqualTo(250);
         assertThat(s.host().muxIntervalNs()).isEqualTo(4 * MS);
         assertThat(s.host().nmiWatchdog()).isFalse();
+        assertThat(s.host().partitionFgt()).isEqualTo(PartitionFgtSet.V8);
         assertThat(s.hostPerf()).isEmpty();
         assertThat(s.hostTasks()).isEmpty();
         VmSpec vm = s.vms().get(0);

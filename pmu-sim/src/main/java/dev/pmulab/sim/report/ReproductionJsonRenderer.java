@@ -1,0 +1,209 @@
+package dev.pmulab.sim.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import dev.pmulab.sim.report.ReproductionReport.BenchmarkRuns;
+import dev.pmulab.sim.report.ReproductionReport.Level;
+import dev.pmulab.sim.report.ReproductionReport.Row;
+import dev.pmulab.sim.report.ReproductionReport.Run;
+import dev.pmulab.sim.report.ReproductionReport.Trend;
+import dev.pmulab.sim.report.ReproductionReport.TrendPoint;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * {@code pmulab reproduce --format json}: {@code source}, {@code tolerance}, {@code summary},
+ * {@code rows} (published and simulated before/after/delta, ratio, within, metric, source),
+ * {@code levels}, {@code trend} (the sweep's points and verdicts), {@code livelock},
+ * {@code benchmarks} (each run's status and headline metrics) and {@code costs}. Written with
+ * Jackson's streaming generator in a fixed order; numbers are plain decimals from the exact double
+ * (at most six decimals), {@code null} when missing; two-space indent, LF line ends.
+ */
+public final class ReproductionJsonRenderer implements ReproductionRenderer {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    @Override
+    public String render(ReproductionReport r) {
+        StringWriter w = new StringWriter(16384);
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            g.setPrettyPrinter(JsonRenderer.prettyPrinter());
+            g.writeStartObject();
+            g.writeObjectFieldStart("source");
+            g.writeStringField("title", r.source().title());
+            g.writeStringField("url", r.source().url());
+            g.writeStringField("date", r.source().date());
+            g.writeEndObject();
+            number(g, "tolerance", r.tolerance());
+            number(g, "livelock_guest_pct", r.livelockGuestPct());
+            g.writeObjectFieldStart("summary");
+            g.writeNumberField("rows", r.rows().size());
+            g.writeNumberField("rows_within", r.rowsWithin());
+            g.writeNumberField("levels", r.levels().size());
+            g.writeNumberField("levels_within", r.levelsWithin());
+            g.writeStringField("benefit_grows_with_rate", r.trend().growsWithRate().label());
+            g.writeStringField("benefit_grows_with_events", r.trend().growsWithEvents().label());
+            strings(g, "livelocked_benchmark_runs", r.livelockedBenchmarkRuns());
+            strings(g, "livelocked_sweep_runs", r.livelockedTrendRuns());
+            strings(g, "failures", r.failures());
+            g.writeEndObject();
+            g.writeArrayFieldStart("rows");
+            for (Row row : r.rows()) {
+                row(g, r, row);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("levels");
+            for (Level l : r.levels()) {
+                g.writeStartObject();
+                g.writeStringField("name", l.name());
+                g.writeNumberField("benchmark", l.benchmark());
+                g.writeStringField("run", l.policy());
+                g.writeStringField("unit", l.unit());
+                number(g, "published", l.published());
+                number(g, "simulated", l.simulated());
+                number(g, "ratio", l.ratio());
+                within(g, r, l.ratio());
+                g.writeBooleanField("done_criterion", l.doneCriterion());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            trend(g, r);
+            g.writeArrayFieldStart("benchmarks");
+            for (BenchmarkRuns b : r.benchmarks()) {
+                g.writeStartObject();
+                g.writeNumberField("number", b.number());
+                g.writeStringField("scenario", b.scenario());
+                g.writeStringField("command", b.command());
+                run(g, r, "before", b.before());
+                run(g, r, "after", b.after());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("costs");
+            for (CostAssumption c : r.costs()) {
+                g.writeStartObject();
+                g.writeStringField("id", c.id());
+                g.writeStringField("name", c.name());
+                g.writeNumberField("value_ns", c.valueNs());
+                g.writeStringField("flag", c.flag());
+                g.writeStringField("source", c.source());
+                g.writeBooleanField("overridden", c.overridden());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            // A StringWriter does not fail; this is Jackson's checked signature.
+            throw new UncheckedIOException(e);
+        }
+        return w.append('\n').toString();
+    }
+
+    private static void row(JsonGenerator g, ReproductionReport r, Row row) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("benchmark", row.benchmark());
+        g.writeStringField("quantity", row.quantity());
+        g.writeStringField("unit", row.unit());
+        g.writeStringField("delta_unit", row.deltaUnit());
+        g.writeStringField("metric", row.metric());
+        g.writeObjectFieldStart("published");
+        number(g, "before", row.publishedBefore());
+        number(g, "after", row.publishedAfter());
+        number(g, "delta", row.publishedDelta());
+        g.writeBooleanField("delta_stated", row.deltaStated());
+        g.writeEndObject();
+        g.writeObjectFieldStart("simulated");
+        number(g, "before", row.simulatedBefore());
+        number(g, "after", row.simulatedAfter());
+        number(g, "delta", row.simulatedDelta());
+        g.writeEndObject();
+        number(g, "ratio", row.ratio());
+        within(g, r, row.ratio());
+        g.writeObjectFieldStart("source");
+        g.writeStringField("title", row.source().title());
+        g.writeStringField("url", row.source().url());
+        g.writeStringField("date", row.source().date());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void trend(JsonGenerator g, ReproductionReport r) throws IOException {
+        Trend t = r.trend();
+        g.writeObjectFieldStart("trend");
+        g.writeStringField("scenario", t.scenario());
+        g.writeNumberField("instructions", t.instructions());
+        g.writeNumberField("time_limit_ns", t.timeLimitNs());
+        g.writeStringField("grows_with_rate", t.growsWithRate().label());
+        g.writeStringField("grows_with_events", t.growsWithEvents().label());
+        g.writeNumberField("events_at_rates", t.eventsAtRates());
+        g.writeArrayFieldStart("by_rate");
+        for (TrendPoint p : t.byRate()) {
+            point(g, r, p);
+        }
+        g.writeEndArray();
+        g.writeNumberField("rate_at_events_hz", t.rateAtEvents());
+        g.writeArrayFieldStart("by_events");
+        for (TrendPoint p : t.byEvents()) {
+            point(g, r, p);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void point(JsonGenerator g, ReproductionReport r, TrendPoint p) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("rate_hz", p.frequencyHz());
+        g.writeNumberField("events", p.events());
+        number(g, "benefit_pct", p.benefitPct());
+        g.writeBooleanField("benefit_is_lower_bound", p.benefitIsLowerBound());
+        run(g, r, "emulated", p.emulated());
+        run(g, r, "partitioned", p.partitioned());
+        g.writeEndObject();
+    }
+
+    private static void run(JsonGenerator g, ReproductionReport r, String name, Run run) throws IOException {
+        g.writeObjectFieldStart(name);
+        g.writeStringField("policy", run.policy());
+        g.writeStringField("status", run.status().jsonName());
+        if (run.error() == null) {
+            g.writeNullField("error");
+        } else {
+            g.writeStringField("error", run.error());
+        }
+        number(g, "guest.workload_ns", run.realNs());
+        number(g, "guest.sys_ns", run.sysNs());
+        number(g, "guest.run_pct", run.guestPct());
+        number(g, "host.kernel_pct", run.hostKernelPct());
+        g.writeBooleanField("livelocked", r.livelocked(run));
+        g.writeEndObject();
+    }
+
+    private static void within(JsonGenerator g, ReproductionReport r, double ratio) throws IOException {
+        if (Double.isNaN(ratio)) {
+            g.writeNullField("within");
+        } else {
+            g.writeBooleanField("within", r.within(ratio));
+        }
+    }
+
+    private static void number(JsonGenerator g, String field, double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.writeNullField(field);
+        } else {
+            g.writeFieldName(field);
+            g.writeNumber(Text.machine(v));
+        }
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+}
