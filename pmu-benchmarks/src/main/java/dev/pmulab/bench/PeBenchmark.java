@@ -7,6 +7,9 @@ import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuConfig;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.MdcrEl2;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,12 +47,12 @@ public class PeBenchmark {
         int[] events = {Events.INST_RETIRED, Events.L1D_CACHE, Events.L1D_CACHE_REFILL, Events.BR_MIS_PRED,
             Events.STALL_BACKEND, Events.CPU_CYCLES};
         for (int i = 0; i < events.length; i++) {
-            pe.write(PmuRegister.PMEVTYPER_EL0, i, events[i] | (1L << 27));
+            pe.write(PmuRegister.PMEVTYPER_EL0, i, events[i] | PmevtyperEl0.NSH);
         }
-        pe.write(PmuRegister.MDCR_EL2, 0, 4 | (1 << 7));
+        pe.write(PmuRegister.MDCR_EL2, 0, MdcrEl2.withHpmn(MdcrEl2.HPME, 4));
         pe.write(PmuRegister.PMCNTENSET_EL0, 0, 0x8000003fL);
         pe.write(PmuRegister.PMINTENSET_EL1, 0, 0x1);
-        pe.write(PmuRegister.PMCR_EL0, 0, 1);
+        pe.write(PmuRegister.PMCR_EL0, 0, PmcrEl0.E);
         EventRates rates = EventRates.builder()
                 .perSecond(Events.CPU_CYCLES, 3_000_000_000L)
                 .perSecond(Events.INST_RETIRED, 4_500_000_000L)

@@ -1,5 +1,6 @@
 package dev.pmulab.hw;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -100,7 +101,7 @@ public final class EventRates {
 
         /** Sets a rate already in Q32.32 events per nanosecond. */
         public Builder rateQ32(int event, long rateQ32) {
-            if (event < 0 || event > 0xffff) {
+            if (event < 0 || event > PmevtyperEl0.EVTCOUNT_MASK) {
                 throw new IllegalArgumentException("event number out of range: " + event);
             }
             if (rateQ32 < 0 || rateQ32 > MAX_RATE_Q32) {

@@ -2,6 +2,16 @@ package dev.pmulab.hw;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.regs.BrbcrElx;
+import dev.pmulab.hw.regs.BrbfcrEl1;
+import dev.pmulab.hw.regs.HdfgxtrEl2;
+import dev.pmulab.hw.regs.MdcrEl2;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevcntrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
+import dev.pmulab.hw.regs.PmselrEl0;
+import dev.pmulab.hw.regs.PmuserenrEl0;
+
 /**
  * One Arm processing element's PMUv3 (Arm ARM D13, registers D24.5, MDCR_EL2 D24.3), with the BRBE
  * freeze-on-overflow controls (D19.3), as a Non-secure AArch64 PE with EL2 implemented and enabled,
@@ -18,79 +28,35 @@ import static java.util.Objects.requireNonNull;
  * freezes counters (FZO/HPMFZO) or pauses BRBE, so one advance equals many smaller ones.
  * {@link #nextOverflowTime()} computes when the next interrupt-enabled counter overflows without
  * stepping. Nothing on these paths allocates, except the rare 128-bit division fallback.
+ *
+ * <p>Its parts: {@code AccessCheck} decides an access in the Arm ARM's order, {@code OverflowTime}
+ * does the exact 128-bit arithmetic of when a counter overflows, and the register fields are those
+ * of {@link dev.pmulab.hw.regs}. What stays here is one state: the registers, the lazy-counting
+ * remainders and the masks derived from both, which every write, advance and overflow query reads
+ * and updates together. It is longer than a class should be for that reason: splitting it further
+ * would put the per-access and per-event paths behind another object or copy the state between
+ * objects.
  */
 public final class Pe {
     /** Index of PMCCNTR in the PMCNTEN/PMINTEN/PMOVS layouts and in per-counter arrays. */
     public static final int CYCLE_COUNTER = 31;
     private static final long C_BIT = 1L << CYCLE_COUNTER;
-    private static final long LOW32 = 0xffff_ffffL;
+    /** The fractional part of a Q32.32 count of events. */
+    private static final long FRACTION_Q32 = 0xffff_ffffL;
 
-    // PMCR_EL0 fields
-    static final long PMCR_E = 1L;
-    static final long PMCR_P = 1L << 1;
-    static final long PMCR_C = 1L << 2;
-    static final long PMCR_D = 1L << 3;
-    static final long PMCR_DP = 1L << 5;
-    static final long PMCR_LC = 1L << 6;
-    static final long PMCR_LP = 1L << 7;
-    static final long PMCR_FZO = 1L << 9;
-
-    // MDCR_EL2 fields
-    static final long MDCR_HPMN = 0x1f;
-    static final long MDCR_TPMCR = 1L << 5;
-    static final long MDCR_TPM = 1L << 6;
-    static final long MDCR_HPME = 1L << 7;
-    /** TDE, TDA, TDOSA, TDRA: debug trap controls that exist with EL2; stored, no PMU effect. */
-    static final long MDCR_DEBUG_TRAPS = 0xfL << 8;
-    static final long MDCR_HPMD = 1L << 17;
-    static final long MDCR_HCCD = 1L << 23;
-    static final long MDCR_HLP = 1L << 26;
-    static final long MDCR_HPMFZO = 1L << 29;
-
-    // PMEVTYPER / PMCCFILTR filter bits (no EL3: NSK, NSU and M are RES0; no Secure EL2: SH RES0)
-    static final long EVTYPER_P = 1L << 31;
-    static final long EVTYPER_U = 1L << 30;
-    static final long EVTYPER_NSK = 1L << 29;
-    static final long EVTYPER_NSU = 1L << 28;
-    static final long EVTYPER_NSH = 1L << 27;
-    static final long FILTER_BITS = EVTYPER_P | EVTYPER_U | EVTYPER_NSH;
-
-    // PMUSERENR_EL0 fields
-    static final long USERENR_EN = 1L;
-    static final long USERENR_SW = 1L << 1;
-    static final long USERENR_CR = 1L << 2;
-    static final long USERENR_ER = 1L << 3;
-    static final long USERENR_UEN = 1L << 4;
-    static final long USERENR_TID = 1L << 6;
-
-    // BRBE
-    static final long BRBCR_E0BRE = 1L; // BRBCR_EL2: E0HBRE
-    static final long BRBCR_E1BRE = 1L << 1; // BRBCR_EL2: E2BRE
-    static final long BRBCR_FZP = 1L << 8;
-    static final long BRBCR_MASK = 0x3L | (1L << 3) | (1L << 4) | (0x3L << 5) | BRBCR_FZP | (0x3L << 22);
-    static final long BRBFCR_PAUSED = 1L << 7;
-    static final long BRBFCR_MASK = (1L << 5) | (1L << 6) | BRBFCR_PAUSED | (0xffL << 16) | (0x3L << 28);
-
-    // FEAT_FGT trap bits of HDFGRTR_EL2 / HDFGWTR_EL2 for the PMU (positive polarity: 1 traps).
-    public static final long FGT_PMEVCNTRN = 1L << 12;
-    public static final long FGT_PMEVTYPERN = 1L << 13;
-    public static final long FGT_PMCCFILTR = 1L << 14;
-    public static final long FGT_PMCCNTR = 1L << 15;
-    public static final long FGT_PMCNTEN = 1L << 16;
-    public static final long FGT_PMINTEN = 1L << 17;
-    public static final long FGT_PMOVS = 1L << 18;
-    public static final long FGT_PMSELR = 1L << 19;
-    /** HDFGWTR_EL2 only. */
-    public static final long FGT_PMSWINC = 1L << 20;
-    /** HDFGWTR_EL2 only: PMCR_EL0 reads have no fine-grained trap. */
-    public static final long FGT_PMCR = 1L << 21;
-    public static final long FGT_PMMIR = 1L << 22;
-    public static final long FGT_PMUSERENR = 1L << 57;
-    public static final long FGT_PMCEIDN = 1L << 58;
-    static final long HDFGRTR_PMU_MASK = FGT_PMEVCNTRN | FGT_PMEVTYPERN | FGT_PMCCFILTR | FGT_PMCCNTR | FGT_PMCNTEN
-            | FGT_PMINTEN | FGT_PMOVS | FGT_PMSELR | FGT_PMMIR | FGT_PMUSERENR | FGT_PMCEIDN;
-    static final long HDFGWTR_PMU_MASK = FGT_PMEVCNTRN | FGT_PMEVTYPERN | FGT_PMCCFILTR | FGT_PMCCNTR | FGT_PMCNTEN
-            | FGT_PMINTEN | FGT_PMOVS | FGT_PMSELR | FGT_PMSWINC | FGT_PMCR | FGT_PMUSERENR;
+    /**
+     * The PMEVTYPER/PMCCFILTR filter bits this PE stores: no EL3, so NSK, NSU and M are RES0; no
+     * Secure EL2, so SH is RES0.
+     */
+    private static final long FILTER_BITS = PmevtyperEl0.P | PmevtyperEl0.U | PmevtyperEl0.NSH;
+    /** MDCR_EL2's debug trap controls: they exist with EL2 and are stored, with no PMU effect. */
+    private static final long MDCR_DEBUG_TRAPS = MdcrEl2.TDE | MdcrEl2.TDA | MdcrEl2.TDOSA | MdcrEl2.TDRA;
+    /** The BRBCR_ELx fields this PE stores. */
+    private static final long BRBCR_STORED = BrbcrElx.E0BRE | BrbcrElx.EXBRE | BrbcrElx.CC | BrbcrElx.MPRED
+            | BrbcrElx.TS_MASK | BrbcrElx.FZP | BrbcrElx.ERTN | BrbcrElx.EXCEPTION;
+    /** The BRBFCR_EL1 bits this PE stores. */
+    private static final long BRBFCR_STORED = (1L << 5) | BrbfcrEl1.LASTFAILED | BrbfcrEl1.PAUSED | (0xffL << 16)
+            | BrbfcrEl1.BANK_MASK;
 
     private final PmuConfig config;
     private final int n;
@@ -208,18 +174,20 @@ public final class Pe {
         this.version = config.version();
         // PMCR_EL0.IMP and IDCODE are RAZ with FEAT_PMUv3p7 (Arm ARM D24.5, PMCR_EL0), both of them.
         this.pmcrIdBits = version.atLeast(PmuVersion.P7) ? 0
-                : ((long) config.idcode() << 16) | ((long) config.imp() << 24);
+                : ((long) config.idcode() << PmcrEl0.IDCODE_SHIFT) | ((long) config.imp() << PmcrEl0.IMP_SHIFT);
         this.implementedMask = lowBits(n) | C_BIT;
         boolean p5 = version.atLeast(PmuVersion.P5);
         boolean p7 = version.atLeast(PmuVersion.P7);
-        this.pmcrWritable = PMCR_E | PMCR_D | PMCR_DP | PMCR_LC | (p5 ? PMCR_LP : 0) | (p7 ? PMCR_FZO : 0);
-        this.mdcrWritable = MDCR_HPMN | MDCR_TPMCR | MDCR_TPM | MDCR_HPME | MDCR_DEBUG_TRAPS
-                | (version.atLeast(PmuVersion.P1) ? MDCR_HPMD : 0)
-                | (p5 ? MDCR_HCCD | MDCR_HLP : 0)
-                | (p7 ? MDCR_HPMFZO : 0);
+        this.pmcrWritable = PmcrEl0.E | PmcrEl0.D | PmcrEl0.DP | PmcrEl0.LC | (p5 ? PmcrEl0.LP : 0)
+                | (p7 ? PmcrEl0.FZO : 0);
+        this.mdcrWritable = MdcrEl2.HPMN_MASK | MdcrEl2.TPMCR | MdcrEl2.TPM | MdcrEl2.HPME | MDCR_DEBUG_TRAPS
+                | (version.atLeast(PmuVersion.P1) ? MdcrEl2.HPMD : 0)
+                | (p5 ? MdcrEl2.HCCD | MdcrEl2.HLP : 0)
+                | (p7 ? MdcrEl2.HPMFZO : 0);
         this.evtyperWritable = FILTER_BITS | version.eventNumberMask();
-        this.userenrWritable = 0xfL | (version.atLeast(PmuVersion.P9) ? USERENR_UEN | USERENR_TID : 0);
-        this.counterWidthMask = p5 ? -1L : LOW32;
+        this.userenrWritable = PmuserenrEl0.MASK
+                | (version.atLeast(PmuVersion.P9) ? PmuserenrEl0.UEN | PmuserenrEl0.TID : 0);
+        this.counterWidthMask = p5 ? -1L : PmevcntrEl0.LOW32;
         this.pmceid0 = config.pmceid0();
         this.pmceid1 = config.pmceid1();
         this.eagerRefresh = config.brbe();
@@ -281,7 +249,7 @@ public final class Pe {
 
     private void setMdcr(long value) {
         mdcr = value;
-        int hpmn = (int) (mdcr & MDCR_HPMN);
+        int hpmn = MdcrEl2.hpmn(mdcr);
         if (hpmn > n || (hpmn == 0 && !config.hpmn0())) {
             hpmn = config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0;
         }
@@ -302,20 +270,20 @@ public final class Pe {
     /** Whether counter {@code i} overflows at bit 63: LC for PMCCNTR, LP (R1) or HLP (R2) from PMUv3p5. */
     public boolean overflowsAt64(int i) {
         if (i == CYCLE_COUNTER) {
-            return (pmcr & PMCR_LC) != 0;
+            return (pmcr & PmcrEl0.LC) != 0;
         }
         if (!version.atLeast(PmuVersion.P5)) {
             return false;
         }
-        return inFirstRange(i) ? (pmcr & PMCR_LP) != 0 : (mdcr & MDCR_HLP) != 0;
+        return inFirstRange(i) ? (pmcr & PmcrEl0.LP) != 0 : (mdcr & MdcrEl2.HLP) != 0;
     }
 
     /** overflowsAt64 for every counter at once, for refresh(): the advance path reads the mask. */
     private long computeOverflowAt64Mask() {
-        long m = (pmcr & PMCR_LC) != 0 ? C_BIT : 0;
+        long m = (pmcr & PmcrEl0.LC) != 0 ? C_BIT : 0;
         if (version.atLeast(PmuVersion.P5)) {
             long r1 = firstRangeEventMask();
-            m |= ((pmcr & PMCR_LP) != 0 ? r1 : 0) | ((mdcr & MDCR_HLP) != 0 ? lowBits(n) & ~r1 : 0);
+            m |= ((pmcr & PmcrEl0.LP) != 0 ? r1 : 0) | ((mdcr & MdcrEl2.HLP) != 0 ? lowBits(n) & ~r1 : 0);
         }
         return m;
     }
@@ -330,11 +298,11 @@ public final class Pe {
 
     /** Freeze on overflow (PMUv3p7): FZO freezes R1 while an R1 event counter has overflowed, HPMFZO R2 likewise. */
     private boolean firstRangeFrozen() {
-        return (pmcr & PMCR_FZO) != 0 && (ovs & firstRangeEventMask()) != 0;
+        return (pmcr & PmcrEl0.FZO) != 0 && (ovs & firstRangeEventMask()) != 0;
     }
 
     private boolean secondRangeFrozen() {
-        return (mdcr & MDCR_HPMFZO) != 0 && (ovs & secondRangeMask()) != 0;
+        return (mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & secondRangeMask()) != 0;
     }
 
     /**
@@ -355,14 +323,14 @@ public final class Pe {
         if (pending == 0) {
             return false;
         }
-        boolean e = (pmcr & PMCR_E) != 0;
-        boolean hpme = (mdcr & MDCR_HPME) != 0;
+        boolean e = (pmcr & PmcrEl0.E) != 0;
+        boolean hpme = (mdcr & MdcrEl2.HPME) != 0;
         long r1 = firstRangeEventMask() | C_BIT;
         return (e && (pending & r1) != 0) || (hpme && (pending & ~r1) != 0);
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Access checks (Arm ARM D24.5 accessibility pseudocode; pmuv3-architecture.md §2.11, §2.12)
+    // Access checks (AccessCheck: Arm ARM D24.5 accessibility pseudocode)
 
     /**
      * Decides an MRS ({@code write == false}) or MSR of {@code reg} (index {@code index} for
@@ -370,141 +338,31 @@ public final class Pe {
      */
     public AccessOutcome check(PmuRegister reg, int index, boolean write) {
         requireNonNull(reg, "reg is null");
-        // Decode: the other direction of a read-only or write-only register is UNDEFINED.
-        if ((reg.access() == PmuRegister.Access.RO && write) || (reg.access() == PmuRegister.Access.WO && !write)) {
-            return AccessOutcome.UNDEFINED;
-        }
-        switch (reg) {
-            case PMEVCNTR_EL0, PMEVTYPER_EL0 -> {
-                // n >= N: UNDEFINED before any other check (FGT rule RSRPKH; model choice D2 without FGT).
-                if (index < 0 || index >= n) {
-                    return AccessOutcome.UNDEFINED;
-                }
-            }
-            case MDCR_EL2 -> {
-                return el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
-            }
-            case PMMIR_EL1 -> {
-                if (!version.atLeast(PmuVersion.P4) || el == ExceptionLevel.EL0) {
-                    return AccessOutcome.UNDEFINED;
-                }
-            }
-            case PMINTENSET_EL1, PMINTENCLR_EL1 -> {
-                if (el == ExceptionLevel.EL0) {
-                    return AccessOutcome.UNDEFINED;
-                }
-            }
-            case BRBCR_EL1, BRBFCR_EL1 -> {
-                return config.brbe() && el != ExceptionLevel.EL0 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
-            }
-            case BRBCR_EL2 -> {
-                return config.brbe() && el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
-            }
-            case HDFGRTR_EL2, HDFGWTR_EL2 -> {
-                return config.fgt() && el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
-            }
-            default -> { }
-        }
-        if (el == ExceptionLevel.EL2) {
-            if (reg == PmuRegister.PMXEVCNTR_EL0 || reg == PmuRegister.PMXEVTYPER_EL0) {
-                return selectedCounterUndefined(reg) ? AccessOutcome.UNDEFINED : AccessOutcome.OK;
-            }
-            return AccessOutcome.OK;
-        }
-        if (el == ExceptionLevel.EL0) {
-            if (reg == PmuRegister.PMUSERENR_EL0) {
-                // Readable at EL0 whatever its value; not writable there.
-                if (write) {
-                    return AccessOutcome.UNDEFINED;
-                }
-            } else if (!el0Permitted(reg, write)) {
-                return AccessOutcome.TRAP_EL1;
-            }
-        }
-        // Arm ARM D24.5 step 2: a fine-grained trap comes before MDCR_EL2.TPM.
-        if (config.fgt() && (fineGrainedTrapBit(reg, write) & (write ? hdfgwtr : hdfgrtr)) != 0) {
-            return AccessOutcome.TRAP_EL2;
-        }
-        if ((mdcr & MDCR_TPM) != 0) {
-            return AccessOutcome.TRAP_EL2;
-        }
-        if (reg == PmuRegister.PMCR_EL0 && (mdcr & MDCR_TPMCR) != 0) {
-            return AccessOutcome.TRAP_EL2;
-        }
-        int counter = switch (reg) {
-            case PMEVCNTR_EL0, PMEVTYPER_EL0 -> index;
-            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> {
-                if (selectedCounterUndefined(reg)) {
-                    yield -2;
-                }
-                yield pmselr == CYCLE_COUNTER ? -1 : pmselr;
-            }
-            default -> -1;
-        };
-        if (counter == -2) {
-            return AccessOutcome.UNDEFINED;
-        }
-        if (counter >= effectiveHpmn()) {
-            // HPMN <= n < N from EL0/EL1: FGT makes it a trap to EL2; without FGT it is
-            // CONSTRAINED UNPREDICTABLE and follows the configured choice (D1).
-            if (config.fgt()) {
-                return AccessOutcome.TRAP_EL2;
-            }
-            return switch (config.cu()) {
-                case TRAP -> AccessOutcome.TRAP_EL2;
-                case UNDEF -> AccessOutcome.UNDEFINED;
-                case RAZWI, NOP -> AccessOutcome.OK;
-            };
-        }
-        return AccessOutcome.OK;
+        return AccessCheck.check(this, reg, index, write);
     }
 
-    /** The HDFGRTR_EL2/HDFGWTR_EL2 bit that traps this access (pmuv3-architecture.md §3.1), 0 if none. */
-    private static long fineGrainedTrapBit(PmuRegister reg, boolean write) {
-        return switch (reg) {
-            case PMEVCNTR_EL0, PMXEVCNTR_EL0 -> FGT_PMEVCNTRN;
-            case PMEVTYPER_EL0, PMXEVTYPER_EL0 -> FGT_PMEVTYPERN;
-            case PMCCFILTR_EL0 -> FGT_PMCCFILTR;
-            case PMCCNTR_EL0 -> FGT_PMCCNTR;
-            case PMCNTENSET_EL0, PMCNTENCLR_EL0 -> FGT_PMCNTEN;
-            case PMINTENSET_EL1, PMINTENCLR_EL1 -> FGT_PMINTEN;
-            case PMOVSSET_EL0, PMOVSCLR_EL0 -> FGT_PMOVS;
-            case PMSELR_EL0 -> FGT_PMSELR;
-            case PMSWINC_EL0 -> FGT_PMSWINC;
-            case PMCR_EL0 -> write ? FGT_PMCR : 0;
-            case PMMIR_EL1 -> FGT_PMMIR;
-            case PMUSERENR_EL0 -> FGT_PMUSERENR;
-            case PMCEID0_EL0, PMCEID1_EL0 -> FGT_PMCEIDN;
-            default -> 0;
-        };
+    // The registers AccessCheck reads, each only when its decision gets to it.
+
+    int pmselr() {
+        return pmselr;
     }
 
-    /** PMXEV* with SEL &gt;= N (other than PMXEVTYPER with SEL = 31) is UNDEFINED (D2, D5). */
-    private boolean selectedCounterUndefined(PmuRegister reg) {
-        if (pmselr == CYCLE_COUNTER) {
-            return reg == PmuRegister.PMXEVCNTR_EL0;
-        }
-        return pmselr >= n;
+    long pmuserenr() {
+        return pmuserenr;
     }
 
-    /** PMUSERENR_EL0 gating of EL0: EN opens everything; SW, CR and ER open one access each. */
-    private boolean el0Permitted(PmuRegister reg, boolean write) {
-        if ((pmuserenr & USERENR_EN) != 0) {
-            return true;
-        }
-        return switch (reg) {
-            case PMSWINC_EL0 -> (pmuserenr & USERENR_SW) != 0;
-            case PMCCNTR_EL0 -> !write && (pmuserenr & USERENR_CR) != 0;
-            case PMEVCNTR_EL0, PMXEVCNTR_EL0 -> !write && (pmuserenr & USERENR_ER) != 0;
-            case PMSELR_EL0 -> (pmuserenr & USERENR_ER) != 0;
-            default -> false;
-        };
+    long mdcr() {
+        return mdcr;
+    }
+
+    /** HDFGWTR_EL2 for a write, HDFGRTR_EL2 for a read. */
+    long fineGrainedTraps(boolean write) {
+        return write ? hdfgwtr : hdfgrtr;
     }
 
     /** True when an allowed EL0/EL1 access to a second-range counter is RAZ/WI or a NOP by model choice. */
     private boolean cuIgnored(int counter) {
-        return el != ExceptionLevel.EL2 && !config.fgt() && counter >= effectiveHpmn()
-                && (config.cu() == CuChoice.RAZWI || config.cu() == CuChoice.NOP);
+        return AccessCheck.cuIgnored(config, counter, el, effHpmn);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -565,7 +423,7 @@ public final class Pe {
     /** PMCR_EL0 as read here: PMCR.N shows the effective HPMN below EL2 (Arm ARM, MDCR_EL2.HPMN). */
     private long pmcrValue() {
         int shownN = el == ExceptionLevel.EL2 ? n : effHpmn;
-        return pmcr | ((long) shownN << 11) | pmcrIdBits;
+        return PmcrEl0.withN(pmcr, shownN) | pmcrIdBits;
     }
 
     private long readAny(PmuRegister reg, int index) {
@@ -646,7 +504,7 @@ public final class Pe {
         switch (reg) {
             case PMCR_EL0 -> {
                 pmcr = value & pmcrWritable;
-                if ((value & PMCR_P) != 0) {
+                if ((value & PmcrEl0.P) != 0) {
                     // Resets the event counters accessible here: both ranges at EL2, the first at EL0/EL1.
                     long m = accessMask & ~C_BIT;
                     for (int i = 0; i < n; i++) {
@@ -655,7 +513,7 @@ public final class Pe {
                         }
                     }
                 }
-                if ((value & PMCR_C) != 0) {
+                if ((value & PmcrEl0.C) != 0) {
                     ccntr = 0;
                 }
             }
@@ -669,7 +527,7 @@ public final class Pe {
                 ensureFresh(); // what counts decides what increments
                 softwareIncrement(value & accessMask & ~C_BIT);
             }
-            case PMSELR_EL0 -> pmselr = (int) (value & 0x1f); // never checked against HPMN (§1.3)
+            case PMSELR_EL0 -> pmselr = PmselrEl0.sel(value); // never checked against HPMN (§1.3)
             case PMCCNTR_EL0 -> ccntr = value;
             case PMCCFILTR_EL0 -> {
                 ccfiltr = value & FILTER_BITS;
@@ -699,19 +557,19 @@ public final class Pe {
                 }
             }
             case MDCR_EL2 -> setMdcr(value & mdcrWritable);
-            case BRBCR_EL1 -> brbcrEl1 = value & BRBCR_MASK;
-            case BRBCR_EL2 -> brbcrEl2 = value & BRBCR_MASK;
+            case BRBCR_EL1 -> brbcrEl1 = value & BRBCR_STORED;
+            case BRBCR_EL2 -> brbcrEl2 = value & BRBCR_STORED;
             case BRBFCR_EL1 -> {
                 boolean wasPaused = brbePaused();
-                brbfcr = value & BRBFCR_MASK;
+                brbfcr = value & BRBFCR_STORED;
                 if (wasPaused && !brbePaused()) {
                     brbeBlackoutNs += now - brbePausedAt;
                 } else if (!wasPaused && brbePaused()) {
                     brbePausedAt = now;
                 }
             }
-            case HDFGRTR_EL2 -> hdfgrtr = value & HDFGRTR_PMU_MASK;
-            case HDFGWTR_EL2 -> hdfgwtr = value & HDFGWTR_PMU_MASK;
+            case HDFGRTR_EL2 -> hdfgrtr = value & HdfgxtrEl2.READ_PMU_MASK;
+            case HDFGWTR_EL2 -> hdfgwtr = value & HdfgxtrEl2.WRITE_PMU_MASK;
             case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1 -> throw new IllegalStateException(reg + " is read-only");
         }
         nextOverflowCached = NO_OVERFLOW_CACHED;
@@ -888,7 +746,7 @@ public final class Pe {
             if (Long.compareUnsigned(sumLo, lo) < 0) {
                 hi++;
             }
-            fracQ32[i] = sumLo & LOW32;
+            fracQ32[i] = sumLo & FRACTION_Q32;
             long events = (hi << 32) | (sumLo >>> 32);
             if (hi >>> 31 != 0) {
                 events = Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
@@ -903,7 +761,7 @@ public final class Pe {
     }
 
     private boolean cyclePrescaled() {
-        return (pmcr & PMCR_D) != 0 && (pmcr & PMCR_LC) == 0;
+        return (pmcr & PmcrEl0.D) != 0 && (pmcr & PmcrEl0.LC) == 0;
     }
 
     /**
@@ -926,13 +784,7 @@ public final class Pe {
             updated = (old + events) & counterWidthMask;
             evcntr[i] = updated;
         }
-        long wraps;
-        if ((overflowAt64Mask & (1L << i)) != 0) {
-            wraps = Long.compareUnsigned(updated, old) < 0 ? 1 : 0;
-        } else {
-            long low = (old & LOW32) + Math.min(events, Long.MAX_VALUE - LOW32);
-            wraps = low >>> 32;
-        }
+        long wraps = PmevcntrEl0.overflows(old, events, (overflowAt64Mask & (1L << i)) != 0);
         if (wraps == 0) {
             return;
         }
@@ -962,13 +814,10 @@ public final class Pe {
         return best;
     }
 
-    /** Increments counter {@code i} needs before its next overflow (2^64 is reported as Long.MIN_VALUE). */
+    /** Increments counter {@code i} needs before its next overflow (2^64 is reported as 0). */
     private long incrementsToOverflow(int i) {
         long value = i == CYCLE_COUNTER ? ccntr : evcntr[i];
-        if ((overflowAt64Mask & (1L << i)) != 0) {
-            return -value; // unsigned 2^64 - value; 0 means a full 2^64
-        }
-        return (1L << 32) - (value & LOW32);
+        return PmevcntrEl0.incrementsToOverflow(value, (overflowAt64Mask & (1L << i)) != 0);
     }
 
     /** ns from now until counter {@code i} next overflows under the current context (MAX_VALUE if never). */
@@ -984,80 +833,16 @@ public final class Pe {
             if ((rateDrivenMask & (1L << even)) == 0) {
                 return Long.MAX_VALUE;
             }
-            long first = incrementsToOverflow(even);
-            if ((overflowAt64Mask & (1L << even)) != 0 || first == 0 || k == 0 || k < 0) {
-                // CHAIN only makes sense over a 32-bit overflow (§2.10); a 64-bit carry or 2^32 carries
-                // away is beyond any simulated time.
-                return k == 1 && first > 0 ? timeToEvents(even, 0, first) : Long.MAX_VALUE;
-            }
-            // events = first + (k - 1) * 2^32, as a 128-bit value (hi:lo).
-            long lo = ((k - 1) << 32) + first;
-            long hi = ((k - 1) >>> 32) + (Long.compareUnsigned(lo, first) < 0 ? 1 : 0);
-            return timeToEvents(even, hi, lo);
+            return OverflowTime.afterChainedCarries(k, incrementsToOverflow(even),
+                    (overflowAt64Mask & (1L << even)) != 0, fracQ32[even], rateQ32[even]);
         }
         if ((rateDrivenMask & (1L << i)) == 0) {
             return Long.MAX_VALUE;
         }
-        long hi = k == 0 ? 1 : 0;
-        long lo = k;
         if (i == CYCLE_COUNTER && cyclePrescaled()) {
-            // 64 cycles per increment, less the cycles already accumulated toward the next one.
-            hi = (hi << 6) | (lo >>> 58);
-            lo = lo << 6;
-            long before = lo;
-            lo -= cyclePrescale;
-            if (Long.compareUnsigned(before, cyclePrescale) < 0) {
-                hi--;
-            }
+            return OverflowTime.afterPrescaledIncrements(k, cyclePrescale, fracQ32[i], rateQ32[i]);
         }
-        return timeToEvents(i, hi, lo);
-    }
-
-    /**
-     * Smallest dt with floor((frac + dt * rate) / 2^32) &gt;= events, where events is the unsigned
-     * 128-bit value hi:lo (at most about 2^70). Exact; allocates nothing.
-     */
-    private long timeToEvents(int i, long eventsHi, long eventsLo) {
-        // need = events * 2^32 - frac, as 128 bits
-        long needHi = (eventsHi << 32) | (eventsLo >>> 32);
-        long needLo = eventsLo << 32;
-        long frac = fracQ32[i];
-        if (Long.compareUnsigned(needLo, frac) < 0) {
-            needHi--;
-        }
-        needLo -= frac;
-        if (needHi < 0 || (needHi == 0 && needLo == 0)) {
-            return 0;
-        }
-        return ceilDiv128(needHi, needLo, rateQ32[i]);
-    }
-
-    /**
-     * ceil((hi:lo) / d) for an unsigned 128-bit dividend below 2^127 and 0 &lt; d &lt; 2^63, or
-     * Long.MAX_VALUE when the quotient reaches 2^62 (beyond 146 years of simulated time). A double
-     * gives the quotient to within 2^11; the exact 128-bit remainder corrects it.
-     */
-    static long ceilDiv128(long hi, long lo, long d) {
-        double approx = (hi * 0x1p64 + unsignedToDouble(lo)) / d;
-        if (approx >= 0x1p62) {
-            return Long.MAX_VALUE;
-        }
-        long q = (long) approx;
-        long pHi = Math.multiplyHigh(q, d);
-        long pLo = q * d;
-        long rLo = lo - pLo;
-        long rHi = hi - pHi - (Long.compareUnsigned(lo, pLo) < 0 ? 1 : 0);
-        // |remainder| <= 2^12 * d < 2^52, so it fits a signed long: rHi is rLo's sign extension.
-        if (rHi != (rLo >> 63)) {
-            throw new ArithmeticException("128-bit division lost precision: " + hi + ":" + lo + " / " + d);
-        }
-        q += Math.floorDiv(rLo, d);
-        return Math.floorMod(rLo, d) != 0 ? q + 1 : q;
-    }
-
-    private static double unsignedToDouble(long v) {
-        double d = (double) (v >>> 1) * 2.0;
-        return d + (v & 1);
+        return OverflowTime.afterIncrements(k, fracQ32[i], rateQ32[i]);
     }
 
     /**
@@ -1110,9 +895,9 @@ public final class Pe {
         // CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5), for every counter at once.
         long r1 = firstRangeEventMask();
         long r2 = lowBits(n) & ~r1;
-        long enabled = cnten & (((pmcr & PMCR_E) != 0 ? r1 : 0) | ((mdcr & MDCR_HPME) != 0 ? r2 : 0));
+        long enabled = cnten & (((pmcr & PmcrEl0.E) != 0 ? r1 : 0) | ((mdcr & MdcrEl2.HPME) != 0 ? r2 : 0));
         // HPMD (p1) prohibits the first range at EL2; the second range is never prohibited here.
-        boolean hpmd = el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P1) && (mdcr & MDCR_HPMD) != 0;
+        boolean hpmd = el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P1) && (mdcr & MdcrEl2.HPMD) != 0;
         boolean r1Frozen = firstRangeFrozen();
         long stopped = (hpmd || r1Frozen ? r1 : 0) | (secondRangeFrozen() ? r2 : 0);
         long filterPass = switch (el) {
@@ -1123,9 +908,9 @@ public final class Pe {
         long counting = enabled & ~stopped & filterPass & ~C_BIT;
         // The cycle counter is first-range; prohibition and freeze stop it only with PMCR.DP,
         // and HCCD (p5) stops it at EL2 regardless.
-        boolean ccEnabled = (cnten & C_BIT) != 0 && (pmcr & PMCR_E) != 0
-                && !((hpmd || r1Frozen) && (pmcr & PMCR_DP) != 0)
-                && !(el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MDCR_HCCD) != 0);
+        boolean ccEnabled = (cnten & C_BIT) != 0 && (pmcr & PmcrEl0.E) != 0
+                && !((hpmd || r1Frozen) && (pmcr & PmcrEl0.DP) != 0)
+                && !(el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MdcrEl2.HCCD) != 0);
         if (ccEnabled) {
             counting |= filterPass & C_BIT;
         }
@@ -1181,9 +966,9 @@ public final class Pe {
      */
     private void setFilterPass(int i, long filter) {
         long bit = 1L << i;
-        boolean el0 = ((filter & EVTYPER_U) != 0) == ((filter & EVTYPER_NSU) != 0);
-        boolean el1 = ((filter & EVTYPER_P) != 0) == ((filter & EVTYPER_NSK) != 0);
-        boolean el2 = (filter & EVTYPER_NSH) != 0;
+        boolean el0 = ((filter & PmevtyperEl0.U) != 0) == ((filter & PmevtyperEl0.NSU) != 0);
+        boolean el1 = ((filter & PmevtyperEl0.P) != 0) == ((filter & PmevtyperEl0.NSK) != 0);
+        boolean el2 = (filter & PmevtyperEl0.NSH) != 0;
         filterPassEl0 = (filterPassEl0 & ~bit) | (el0 ? bit : 0);
         filterPassEl1 = (filterPassEl1 & ~bit) | (el1 ? bit : 0);
         filterPassEl2 = (filterPassEl2 & ~bit) | (el2 ? bit : 0);
@@ -1228,17 +1013,17 @@ public final class Pe {
         long r1 = firstRangeEventMask();
         long r2 = secondRangeMask();
         long sensitive = 0;
-        if ((pmcr & PMCR_FZO) != 0 && (ovs & r1) == 0) {
+        if ((pmcr & PmcrEl0.FZO) != 0 && (ovs & r1) == 0) {
             sensitive |= r1;
         }
-        if ((mdcr & MDCR_HPMFZO) != 0 && (ovs & r2) == 0) {
+        if ((mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & r2) == 0) {
             sensitive |= r2;
         }
         if (config.brbe() && !brbePaused() && branchRecordAllowed()) {
-            if ((brbcrEl1 & BRBCR_FZP) != 0) {
+            if ((brbcrEl1 & BrbcrElx.FZP) != 0) {
                 sensitive |= r1;
             }
-            if ((brbcrEl2 & BRBCR_FZP) != 0) {
+            if ((brbcrEl2 & BrbcrElx.FZP) != 0) {
                 sensitive |= r2;
             }
         }
@@ -1251,9 +1036,9 @@ public final class Pe {
     /** BranchRecordAllowed() for the current level, from the BRBCR_ELx enables. */
     private boolean branchRecordAllowed() {
         return switch (el) {
-            case EL0 -> (brbcrEl1 & BRBCR_E0BRE) != 0;
-            case EL1 -> (brbcrEl1 & BRBCR_E1BRE) != 0;
-            case EL2 -> (brbcrEl2 & BRBCR_E1BRE) != 0;
+            case EL0 -> (brbcrEl1 & BrbcrElx.E0BRE) != 0;
+            case EL1 -> (brbcrEl1 & BrbcrElx.EXBRE) != 0;
+            case EL2 -> (brbcrEl2 & BrbcrElx.EXBRE) != 0;
         };
     }
 
@@ -1266,10 +1051,10 @@ public final class Pe {
         if (!config.brbe() || brbePaused() || !branchRecordAllowed()) {
             return;
         }
-        boolean r1 = (brbcrEl1 & BRBCR_FZP) != 0 && (ovs & firstRangeEventMask()) != 0;
-        boolean r2 = (brbcrEl2 & BRBCR_FZP) != 0 && (ovs & secondRangeMask()) != 0;
+        boolean r1 = (brbcrEl1 & BrbcrElx.FZP) != 0 && (ovs & firstRangeEventMask()) != 0;
+        boolean r2 = (brbcrEl2 & BrbcrElx.FZP) != 0 && (ovs & secondRangeMask()) != 0;
         if (r1 || r2) {
-            brbfcr |= BRBFCR_PAUSED;
+            brbfcr |= BrbfcrEl1.PAUSED;
             brbePausedAt = now;
         }
     }
@@ -1277,7 +1062,7 @@ public final class Pe {
     /** BRBFCR_EL1.PAUSED. */
     public boolean brbePaused() {
         ensureFresh();
-        return (brbfcr & BRBFCR_PAUSED) != 0;
+        return (brbfcr & BrbfcrEl1.PAUSED) != 0;
     }
 
     /** Total time BRBE recording has been paused by a freeze, up to {@link #now()}. */

@@ -2,6 +2,7 @@ package dev.pmulab.hw;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +57,7 @@ public record PmuConfig(
         events = events.clone();
         Arrays.sort(events);
         for (int e : events) {
-            if (e < 0 || e > 0xffff) {
+            if (e < 0 || e > PmevtyperEl0.EVTCOUNT_MASK) {
                 throw new IllegalArgumentException("event number out of range 0..0xffff: " + e);
             }
         }

@@ -1,5 +1,6 @@
 package dev.pmulab.hw;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -48,7 +49,7 @@ public enum PmuVersion {
 
     /** p1: PMEVTYPER.evtCount is 16 bits rather than 10. */
     public int eventNumberMask() {
-        return atLeast(P1) ? 0xffff : 0x3ff;
+        return (int) (atLeast(P1) ? PmevtyperEl0.EVTCOUNT_MASK : PmevtyperEl0.EVTCOUNT_V3_MASK);
     }
 
     public static PmuVersion fromShortName(String name) {

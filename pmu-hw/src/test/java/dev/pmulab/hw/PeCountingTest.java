@@ -16,17 +16,17 @@ import static dev.pmulab.hw.PmuRegister.PMEVTYPER_EL0;
 import static dev.pmulab.hw.PmuRegister.PMINTENSET_EL1;
 import static dev.pmulab.hw.PmuRegister.PMOVSCLR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMOVSSET_EL0;
+import static dev.pmulab.hw.regs.PmevtyperEl0.NSH;
+import static dev.pmulab.hw.regs.PmevtyperEl0.P;
+import static dev.pmulab.hw.regs.PmevtyperEl0.U;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pmulab.hw.regs.PmcrEl0;
 import org.junit.jupiter.api.Test;
 
 /** Counting over time: rates, filters, overflow timing, freeze, CHAIN and BRBE freeze. */
 final class PeCountingTest {
-    private static final long NSH = 1L << 27;
-    private static final long P = 1L << 31;
-    private static final long U = 1L << 30;
-
     /** 2 cycles per ns (2 GHz) and one instruction every 4 ns, exactly representable in Q32.32. */
     private static final EventRates RUNNING = EventRates.builder()
             .rate(Events.CPU_CYCLES, 2, 1)
@@ -383,12 +383,12 @@ final class PeCountingTest {
         Pe asN = pe(PmuConfig.builder());
         w(asN, MDCR_EL2, 0, 9); // HPMN > N
         asN.setExceptionLevel(EL1);
-        assertThat(r(asN, PMCR_EL0, 0) >>> 11 & 0x1f).isEqualTo(6);
+        assertThat(PmcrEl0.n(r(asN, PMCR_EL0, 0))).isEqualTo(6);
         Pe allR2 = pe(PmuConfig.builder().reservedHpmn(ReservedHpmnChoice.ALL_SECOND_RANGE));
         w(allR2, MDCR_EL2, 0, 0);
         assertThat(r(allR2, MDCR_EL2, 0)).as("direct read returns what was written").isZero();
         allR2.setExceptionLevel(EL1);
-        assertThat(r(allR2, PMCR_EL0, 0) >>> 11 & 0x1f).isZero();
+        assertThat(PmcrEl0.n(r(allR2, PMCR_EL0, 0))).isZero();
         assertThat(allR2.read(PMEVCNTR_EL0, 0).outcome()).isEqualTo(AccessOutcome.TRAP_EL2);
     }
 
@@ -397,7 +397,7 @@ final class PeCountingTest {
         Pe pe = pe(PmuConfig.builder().fgt(true).hpmn0(true));
         w(pe, MDCR_EL2, 0, 0);
         pe.setExceptionLevel(EL1);
-        assertThat(r(pe, PMCR_EL0, 0) >>> 11 & 0x1f).isZero();
+        assertThat(PmcrEl0.n(r(pe, PMCR_EL0, 0))).isZero();
         assertThat(pe.read(PMEVCNTR_EL0, 0).outcome()).isEqualTo(AccessOutcome.TRAP_EL2);
         assertThat(pe.read(PMEVCNTR_EL0, 6).outcome()).as("n >= N UNDEFINED with FGT").isEqualTo(AccessOutcome.UNDEFINED);
         assertThat(r(pe, PMCCNTR_EL0, 0)).as("PMCCNTR stays accessible").isZero();
@@ -472,7 +472,7 @@ final class PeCountingTest {
             java.math.BigInteger[] qr = n.divideAndRemainder(java.math.BigInteger.valueOf(d));
             java.math.BigInteger ceil = qr[1].signum() == 0 ? qr[0] : qr[0].add(java.math.BigInteger.ONE);
             long expected = ceil.bitLength() <= 62 ? ceil.longValue() : Long.MAX_VALUE;
-            long actual = Pe.ceilDiv128(hi, lo, d);
+            long actual = OverflowTime.ceilDiv128(hi, lo, d);
             if (expected != Long.MAX_VALUE) {
                 assertThat(actual).as("ceil(%s / %d)", n, d).isEqualTo(expected);
             } else {

@@ -2,6 +2,8 @@ package dev.pmulab.hw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pmulab.hw.regs.HdfgxtrEl2;
+import dev.pmulab.hw.regs.PmcrEl0;
 import org.junit.jupiter.api.Test;
 
 /** FEAT_FGT's PMU trap bits, as KVM programs them for a guest with direct counters. */
@@ -11,7 +13,8 @@ final class PeFineGrainedTrapsTest {
         Pe pe = new Pe(PmuConfig.builder().n(10).fgt(true).hpmn0(true).build());
         pe.write(PmuRegister.MDCR_EL2, 0, 6 | (1 << 7)); // HPMN=6, HPME; no TPM
         // The v5 set (partitioning-and-policies.md §6.2): PMOVS, PMEVTYPER/PMCCFILTR, PMCEID/PMMIR stay trapped.
-        long traps = Pe.FGT_PMOVS | Pe.FGT_PMEVTYPERN | Pe.FGT_PMCCFILTR | Pe.FGT_PMCEIDN | Pe.FGT_PMMIR;
+        long traps = HdfgxtrEl2.PMOVS | HdfgxtrEl2.PMEVTYPERN_EL0 | HdfgxtrEl2.PMCCFILTR_EL0
+                | HdfgxtrEl2.PMCEIDN_EL0 | HdfgxtrEl2.PMMIR_EL1;
         assertThat(pe.write(PmuRegister.HDFGRTR_EL2, 0, traps)).isEqualTo(AccessOutcome.OK);
         assertThat(pe.write(PmuRegister.HDFGWTR_EL2, 0, traps)).isEqualTo(AccessOutcome.OK);
         pe.setExceptionLevel(ExceptionLevel.EL1);
@@ -27,7 +30,7 @@ final class PeFineGrainedTrapsTest {
         assertThat(pe.read(PmuRegister.PMCEID0_EL0, 0).outcome()).isEqualTo(AccessOutcome.TRAP_EL2);
         assertThat(pe.read(PmuRegister.PMEVCNTR_EL0, 2).outcome()).isEqualTo(AccessOutcome.OK);
         assertThat(pe.write(PmuRegister.PMCNTENSET_EL0, 0, 1)).isEqualTo(AccessOutcome.OK);
-        assertThat(pe.read(PmuRegister.PMCR_EL0, 0).value() >>> 11 & 0x1f).isEqualTo(6);
+        assertThat(PmcrEl0.n(pe.read(PmuRegister.PMCR_EL0, 0).value())).isEqualTo(6);
         // Counters at or above HPMN still trap under FGT, and n >= N is UNDEFINED first.
         assertThat(pe.read(PmuRegister.PMEVCNTR_EL0, 7).outcome()).isEqualTo(AccessOutcome.TRAP_EL2);
         assertThat(pe.read(PmuRegister.PMEVCNTR_EL0, 12).outcome()).isEqualTo(AccessOutcome.UNDEFINED);
@@ -36,8 +39,8 @@ final class PeFineGrainedTrapsTest {
     @Test
     void pmcrHasAWriteTrapOnly() {
         Pe pe = new Pe(PmuConfig.builder().fgt(true).build());
-        pe.write(PmuRegister.HDFGRTR_EL2, 0, Pe.FGT_PMCR);
-        pe.write(PmuRegister.HDFGWTR_EL2, 0, Pe.FGT_PMCR);
+        pe.write(PmuRegister.HDFGRTR_EL2, 0, HdfgxtrEl2.PMCR_EL0);
+        pe.write(PmuRegister.HDFGWTR_EL2, 0, HdfgxtrEl2.PMCR_EL0);
         assertThat(pe.read(PmuRegister.HDFGRTR_EL2, 0).value()).as("PMCR has no read trap bit").isZero();
         pe.setExceptionLevel(ExceptionLevel.EL1);
         assertThat(pe.read(PmuRegister.PMCR_EL0, 0).outcome()).isEqualTo(AccessOutcome.OK);
@@ -47,7 +50,7 @@ final class PeFineGrainedTrapsTest {
     @Test
     void el0PmuserenrTrapComesBeforeTheFineGrainedTrap() {
         Pe pe = new Pe(PmuConfig.builder().fgt(true).build());
-        pe.write(PmuRegister.HDFGRTR_EL2, 0, Pe.FGT_PMEVCNTRN);
+        pe.write(PmuRegister.HDFGRTR_EL2, 0, HdfgxtrEl2.PMEVCNTRN_EL0);
         pe.setExceptionLevel(ExceptionLevel.EL0);
         assertThat(pe.read(PmuRegister.PMEVCNTR_EL0, 0).outcome()).isEqualTo(AccessOutcome.TRAP_EL1);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmulab.hw.testing.ReportSeed;
 import dev.pmulab.hw.testing.SeededRandom;
+import dev.pmulab.hw.regs.MdcrEl2;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -112,7 +113,7 @@ final class PeProperties {
         pe.switchContext(pe.now(), ExceptionLevel.EL2, EventRates.NONE);
         int hpmn = config.hpmn0() ? hpmnSeed % config.n() : 1 + hpmnSeed % Math.max(1, config.n() - 1);
         long mdcr = pe.read(PmuRegister.MDCR_EL2, 0).value();
-        pe.write(PmuRegister.MDCR_EL2, 0, (mdcr & ~0x1fL) | hpmn);
+        pe.write(PmuRegister.MDCR_EL2, 0, MdcrEl2.withHpmn(mdcr, hpmn));
         long r2 = ((1L << config.n()) - 1) & ~((1L << pe.effectiveHpmn()) - 1);
         Pe.Snapshot before = pe.snapshot();
         for (Op op : lowerLevel) {
@@ -242,7 +243,7 @@ final class PeProperties {
             long mdcr = pe.read(PmuRegister.MDCR_EL2, 0).value();
             long ovs = pe.read(PmuRegister.PMOVSSET_EL0, 0).value();
             long inten = pe.read(PmuRegister.PMINTENSET_EL1, 0).value();
-            int raw = (int) (mdcr & 0x1f);
+            int raw = MdcrEl2.hpmn(mdcr);
             int n = config.n();
             int hpmn = raw > n || (raw == 0 && !config.hpmn0())
                     ? (config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0) : raw;

@@ -15,6 +15,7 @@ import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_PMU;
 import static dev.pmulab.kvm.KvmUapi.KVM_PMU_EVENT_ALLOW;
 import static dev.pmulab.kvm.KvmUapi.KVM_PMU_EVENT_DENY;
 
+import dev.pmulab.hw.regs.PmcrEl0;
 import java.util.BitSet;
 import java.util.Optional;
 
@@ -260,7 +261,7 @@ final class KvmArmPmuV3 {
      * The model has no nested virtualisation, so the NV condition never applies.
      */
     static void setPmcrN(Vm kvm, long pmcr) {
-        int newN = (int) ((pmcr & VcpuPmuRegs.PMCR_N_MASK) >>> VcpuPmuRegs.PMCR_N_SHIFT);
+        int newN = PmcrEl0.n(pmcr);
         if (!kvm.hasRanOnce && newN <= kvm.maxCounters()) {
             kvm.nrPmuCounters = newN;
         }

@@ -2,6 +2,7 @@ package dev.pmulab.kvm;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
 
 /**
@@ -56,7 +57,7 @@ public final class KvmUapi {
     public static final long KVM_ARM_DEV_PMU = 1L << 2;
 
     /** The PMC index of the cycle counter (ARMV8_PMU_CYCLE_IDX). */
-    public static final int ARMV8_PMU_CYCLE_IDX = 31;
+    public static final int ARMV8_PMU_CYCLE_IDX = Pe.CYCLE_COUNTER;
     /** Event counters a PMU can have (ARMV8_PMU_MAX_GENERAL_COUNTERS). */
     public static final int ARMV8_PMU_MAX_GENERAL_COUNTERS = 31;
 

@@ -4,6 +4,11 @@ import static dev.pmulab.kvm.KvmUapi.ARMV8_PMU_CYCLE_IDX;
 
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevcntrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
+import dev.pmulab.hw.regs.PmselrEl0;
+import dev.pmulab.hw.regs.PmuserenrEl0;
 import java.util.Arrays;
 
 /**
@@ -18,20 +23,6 @@ import java.util.Arrays;
  * one (§2.2), count here through {@link #counterIncrement}.
  */
 public final class VcpuPmuRegs {
-    static final long PMCR_E = 1L;
-    static final long PMCR_P = 1L << 1;
-    static final long PMCR_C = 1L << 2;
-    static final long PMCR_LC = 1L << 6;
-    static final long PMCR_LP = 1L << 7;
-    /** ARMV8_PMU_PMCR_MASK: bits [7:0], the only PMCR_EL0 bits a guest or userspace can write. */
-    static final long PMCR_MASK = 0xffL;
-    static final int PMCR_N_SHIFT = 11;
-    static final long PMCR_N_MASK = 0x1fL << PMCR_N_SHIFT;
-    static final long EVTYPER_P = 1L << 31;
-    static final long EVTYPER_U = 1L << 30;
-    static final long PMSELR_SEL_MASK = 0x1fL;
-    static final long PMUSERENR_MASK = 0xfL;
-    private static final long LOW32 = 0xffff_ffffL;
     private static final long C_BIT = 1L << ARMV8_PMU_CYCLE_IDX;
     /**
      * What sys_regs.h reset_unknown() stores in a register whose reset value the architecture
@@ -75,16 +66,16 @@ public final class VcpuPmuRegs {
      */
     void reset() {
         writes++;
-        pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC;
+        pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC;
         long mask = implementedCounterMask();
         pmcnten = RESET_UNKNOWN & mask;
         pminten = RESET_UNKNOWN & mask;
         pmovs = RESET_UNKNOWN & mask;
-        pmselr = RESET_UNKNOWN & PMSELR_SEL_MASK;
+        pmselr = RESET_UNKNOWN & PmselrEl0.SEL_MASK;
         pmuserenr = 0;
         pmccntr = RESET_UNKNOWN;
         pmccfiltr = 0;
-        Arrays.fill(pmevcntr, RESET_UNKNOWN & LOW32);
+        Arrays.fill(pmevcntr, RESET_UNKNOWN & PmevcntrEl0.LOW32);
         Arrays.fill(pmevtyper, vcpu.hasPmu() ? RESET_UNKNOWN & evtyperMask() : 0);
     }
 
@@ -100,7 +91,7 @@ public final class VcpuPmuRegs {
         pminten &= mask;
         pmovs &= mask;
         if (!guestHasPmuV3p5()) {
-            pmcr &= ~PMCR_LP;
+            pmcr &= ~PmcrEl0.LP;
         }
     }
 
@@ -119,7 +110,7 @@ public final class VcpuPmuRegs {
 
     /** kvm_vcpu_read_pmcr(): PMCR_EL0 with N = nr_pmu_counters (§1.6). */
     public long pmcr() {
-        return pmcr | ((long) n() << PMCR_N_SHIFT);
+        return PmcrEl0.withN(pmcr, n());
     }
 
     /** kvm_pmu_implemented_counter_mask(): BIT(31) | GENMASK(N-1, 0) (§2.1). */
@@ -144,7 +135,7 @@ public final class VcpuPmuRegs {
      * PMINTENSET, nothing while PMCR_EL0.E is 0; PMCNTENSET does not matter.
      */
     public long overflowStatus() {
-        return (pmcr & PMCR_E) == 0 ? 0 : pmovs() & pminten();
+        return (pmcr & PmcrEl0.E) == 0 ? 0 : pmovs() & pminten();
     }
 
     /** PMEVTYPER&lt;idx&gt;_EL0, or PMCCFILTR_EL0 for index 31. */
@@ -157,7 +148,7 @@ public final class VcpuPmuRegs {
     public long counterValue(int idx) {
         checkIndex(idx);
         long raw = idx == ARMV8_PMU_CYCLE_IDX ? pmccntr : pmevcntr[idx];
-        return is64bit(idx) ? raw : raw & LOW32;
+        return is64bit(idx) ? raw : raw & PmevcntrEl0.LOW32;
     }
 
     /**
@@ -171,9 +162,9 @@ public final class VcpuPmuRegs {
     /** kvm_pmc_has_64bit_overflow(): PMCR_EL0.LC for the cycle counter, LP for 64-bit event counters. */
     public boolean has64bitOverflow(int idx) {
         if (idx == ARMV8_PMU_CYCLE_IDX) {
-            return (pmcr & PMCR_LC) != 0;
+            return (pmcr & PmcrEl0.LC) != 0;
         }
-        return is64bit(idx) && (pmcr & PMCR_LP) != 0;
+        return is64bit(idx) && (pmcr & PmcrEl0.LP) != 0;
     }
 
     /**
@@ -183,7 +174,7 @@ public final class VcpuPmuRegs {
      * (§2.3). PMSWINC calls it with SW_INCR; the vPMU's overflow handler with CHAIN.
      */
     public void counterIncrement(long mask, int event) {
-        if ((pmcr & PMCR_E) == 0) {
+        if ((pmcr & PmcrEl0.E) == 0) {
             return;
         }
         long m = mask & pmcnten & implementedCounterMask() & ~C_BIT;
@@ -192,13 +183,13 @@ public final class VcpuPmuRegs {
             if ((m & (1L << i)) == 0 || (pmevtyper[i] & eventMask) != event) {
                 continue;
             }
-            long v = pmevcntr[i] + 1;
+            long old = pmevcntr[i];
+            long v = old + 1;
             if (!is64bit(i)) {
-                v &= LOW32;
+                v &= PmevcntrEl0.LOW32;
             }
             pmevcntr[i] = v;
-            boolean wrapped = has64bitOverflow(i) ? v == 0 : (v & LOW32) == 0;
-            if (!wrapped) {
+            if (PmevcntrEl0.overflows(old, 1, has64bitOverflow(i)) == 0) {
                 continue;
             }
             pmovs |= 1L << i;
@@ -255,14 +246,14 @@ public final class VcpuPmuRegs {
             case PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0, PMOVSCLR_EL0 ->
                     userSet(reg, n, value);
             case PMSWINC_EL0 -> counterIncrement(value & mask, Events.SW_INCR);
-            case PMSELR_EL0 -> pmselr = value & PMSELR_SEL_MASK;
+            case PMSELR_EL0 -> pmselr = value & PmselrEl0.SEL_MASK;
             case PMCCNTR_EL0 -> pmccntr = value;
             case PMCCFILTR_EL0 -> pmccfiltr = value & evtyperMask();
             case PMXEVCNTR_EL0 -> setCounter(checkedIndex(selected(), reg, n), value);
             case PMXEVTYPER_EL0 -> setEventType(checkedIndex(selected(), reg, n), value);
             case PMEVCNTR_EL0 -> setCounter(checkedIndex(n, reg, n), value);
             case PMEVTYPER_EL0 -> setEventType(checkedIndex(n, reg, n), value);
-            case PMUSERENR_EL0 -> pmuserenr = value & PMUSERENR_MASK;
+            case PMUSERENR_EL0 -> pmuserenr = value & PmuserenrEl0.MASK;
             // Read-only (KVM's write_to_read_only), EL2 and BRBE registers.
             case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1, HDFGRTR_EL2,
                     HDFGWTR_EL2 ->
@@ -275,22 +266,22 @@ public final class VcpuPmuRegs {
      * without AArch32 EL0; LP is cleared without PMUv3p5; C and P are actions, not stored.
      */
     private void handlePmcr(long value) {
-        long v = value & PMCR_MASK;
+        long v = value & PmcrEl0.MASK;
         if (!vcpu.vm().host().aarch32El0Supported()) {
-            v |= PMCR_LC;
+            v |= PmcrEl0.LC;
         }
         if (!guestHasPmuV3p5()) {
-            v &= ~PMCR_LP;
+            v &= ~PmcrEl0.LP;
         }
-        if ((v & PMCR_C) != 0) {
+        if ((v & PmcrEl0.C) != 0) {
             pmccntr = 0;
         }
-        if ((v & PMCR_P) != 0) {
+        if ((v & PmcrEl0.P) != 0) {
             for (int i = 0; i < n(); i++) {
                 pmevcntr[i] = 0;
             }
         }
-        pmcr = v & ~(PMCR_C | PMCR_P);
+        pmcr = v & ~(PmcrEl0.C | PmcrEl0.P);
     }
 
     // ---- userspace (KVM_{GET,SET}_ONE_REG) ----
@@ -339,8 +330,8 @@ public final class VcpuPmuRegs {
         writes++;
         long mask = implementedCounterMask();
         switch (reg) {
-            case PMCR_EL0 -> pmcr = (value & PMCR_MASK & ~(PMCR_C | PMCR_P))
-                    | (vcpu.vm().host().aarch32El0Supported() ? 0 : PMCR_LC);
+            case PMCR_EL0 -> pmcr = (value & PmcrEl0.MASK & ~(PmcrEl0.C | PmcrEl0.P))
+                    | (vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC);
             case PMCNTENSET_EL0 -> pmcnten |= value & mask;
             case PMCNTENCLR_EL0 -> pmcnten &= ~(value & mask);
             case PMINTENSET_EL1 -> pminten |= value & mask;
@@ -365,7 +356,7 @@ public final class VcpuPmuRegs {
      * sticks.
      */
     public long evtyperMask() {
-        return EVTYPER_P | EVTYPER_U | vcpu.vm().pmu().eventMask();
+        return PmevtyperEl0.P | PmevtyperEl0.U | vcpu.vm().pmu().eventMask();
     }
 
     /** kvm_has_feat(kvm, ID_AA64DFR0_EL1, PMUVer, V3P5): the VM's PMUVer, compared unsigned. */
@@ -374,7 +365,7 @@ public final class VcpuPmuRegs {
     }
 
     private int selected() {
-        return (int) (pmselr & PMSELR_SEL_MASK);
+        return PmselrEl0.sel(pmselr);
     }
 
     /** pmu_counter_idx_valid(): an index outside the implemented counters is UNDEFINED (§2.1). */

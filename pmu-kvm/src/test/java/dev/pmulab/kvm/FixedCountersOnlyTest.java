@@ -24,6 +24,7 @@ import static dev.pmulab.kvm.TestHosts.LITTLE_TYPE;
 import static dev.pmulab.kvm.TestHosts.PMU_FEATURES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pmulab.hw.regs.PmcrEl0;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,8 +165,8 @@ final class FixedCountersOnlyTest {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
         assertThat(setFco(vcpu)).isZero();
         long id = KVM_ARM64_SYS_REG(PMCR_EL0);
-        vcpu.setReg(id, 3L << 11);
-        assertThat((vcpu.getReg(id) >>> 11) & 0x1f).isZero();
+        vcpu.setReg(id, PmcrEl0.withN(0, 3));
+        assertThat(PmcrEl0.n(vcpu.getReg(id))).isZero();
     }
 
     /** Every CPU a host PMU covers is allowed, and the cycle counter's PMU follows the CPU. */

@@ -16,6 +16,10 @@ import static dev.pmulab.hw.PmuRegister.PMSELR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMSWINC_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVTYPER_EL0;
+import static dev.pmulab.hw.regs.PmcrEl0.C;
+import static dev.pmulab.hw.regs.PmcrEl0.E;
+import static dev.pmulab.hw.regs.PmcrEl0.LC;
+import static dev.pmulab.hw.regs.PmcrEl0.P;
 import static dev.pmulab.kvm.GuestSyncException.ESR_ELx_EC_UNKNOWN;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT;
@@ -31,11 +35,6 @@ import org.junit.jupiter.api.Test;
 
 /** The guest's PMU register accesses as KVM emulates them (kvm-vpmu-uapi.md §2.1, §2.3). */
 final class GuestPmuRegsTest {
-    private static final long E = 1L;
-    private static final long P = 1L << 1;
-    private static final long C = 1L << 2;
-    private static final long LC = 1L << 6;
-
     /**
      * Runs {@code code} as the guest of a fresh one-vCPU VM on {@code host}, set up as the selftests
      * do: a vGICv3, IRQ 23, INIT. (Without an in-kernel irqchip, KVM_RUN would return to userspace

@@ -7,6 +7,7 @@ import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVTYPER_EL0;
+import static dev.pmulab.hw.regs.PmcrEl0.n;
 import static dev.pmulab.api.Errno.EFAULT;
 import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.api.Errno.ENOENT;
@@ -32,10 +33,6 @@ import org.junit.jupiter.api.Test;
 final class PmcrOneRegTest {
     private static final long PMCR = KVM_ARM64_SYS_REG(PMCR_EL0);
     private final KvmHost host = TestHosts.homogeneous();
-
-    private static int n(long pmcr) {
-        return (int) ((pmcr >>> 11) & 0x1f);
-    }
 
     @Test
     void pmcrEl0IdIsTheSysregEncoding33912_0() {

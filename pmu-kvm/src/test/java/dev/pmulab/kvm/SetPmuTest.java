@@ -22,6 +22,7 @@ import static dev.pmulab.kvm.TestHosts.LITTLE_TYPE;
 import static dev.pmulab.kvm.TestHosts.PMU_FEATURES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pmulab.hw.regs.PmcrEl0;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,7 +128,7 @@ final class SetPmuTest {
         assertThat(setPmu(vcpu, BIG_TYPE)).isZero();
         assertThat(vm.pmu().armPmu()).contains(TestHosts.big());
         assertThat(vm.pmu().nrCounters()).isEqualTo(BIG_N);
-        assertThat(vcpu.pmu().pmcr() >>> 11 & 0x1f).isEqualTo(BIG_N);
+        assertThat(PmcrEl0.n(vcpu.pmu().pmcr())).isEqualTo(BIG_N);
     }
 
     @Test

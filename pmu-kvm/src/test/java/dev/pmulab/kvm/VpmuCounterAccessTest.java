@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -70,18 +71,10 @@ final class VpmuCounterAccessTest {
                 .isZero();
     }
 
-    private static int getPmcrN(long pmcr) {
-        return (int) ((pmcr >>> 11) & 0x1f);
-    }
-
-    private static long setPmcrN(long pmcr, int n) {
-        return (pmcr & ~(0x1fL << 11)) | ((long) n << 11);
-    }
-
     /** get_pmcr_n_limit(): PMCR_EL0.N of a fresh VM. */
     private int getPmcrNLimit() {
         createVpmuVm(GuestCode.DONE);
-        return getPmcrN(vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0)));
+        return PmcrEl0.n(vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0)));
     }
 
     /** test_create_vpmu_vm_with_nr_counters(): SET_NR_COUNTERS(n), then INIT. */
@@ -102,12 +95,12 @@ final class VpmuCounterAccessTest {
         createVpmuVm(guestCode);
         assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
         long pmcrOrig = vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0));
-        vcpu.setReg(KVM_ARM64_SYS_REG(PMCR_EL0), setPmcrN(pmcrOrig, pmcrN));
+        vcpu.setReg(KVM_ARM64_SYS_REG(PMCR_EL0), PmcrEl0.withN(pmcrOrig, pmcrN));
         long pmcr = vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0));
         if (expectFail) {
             assertThat(pmcr).as("PMCR_EL0 after writing N = %d", pmcrN).isEqualTo(pmcrOrig);
         } else {
-            assertThat(getPmcrN(pmcr)).isEqualTo(pmcrN);
+            assertThat(PmcrEl0.n(pmcr)).isEqualTo(pmcrN);
         }
     }
 
@@ -257,7 +250,7 @@ final class VpmuCounterAccessTest {
     /** guest_code(pmcr_n). */
     static GuestCode guestCode(int pmcrN) {
         return g -> {
-            assertThat(getPmcrN(g.read(PMCR_EL0))).as("guest PMCR_EL0.N").isEqualTo(pmcrN);
+            assertThat(PmcrEl0.n(g.read(PMCR_EL0))).as("guest PMCR_EL0.N").isEqualTo(pmcrN);
             long unimplemented = ((1L << 31) - 1) & ~((1L << pmcrN) - 1);
             for (PmuRegister reg : new PmuRegister[] {PMCNTENSET_EL0, PMINTENSET_EL1, PMOVSSET_EL0}) {
                 g.write(reg, unimplemented);
@@ -296,7 +289,7 @@ final class VpmuCounterAccessTest {
     @MethodSource("nUpToTheLimit")
     void setNrCountersUpToTheLimitSucceeds(int n) {
         createVpmuVmWithNrCounters(n, false, GuestCode.DONE);
-        assertThat(getPmcrN(vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0)))).isEqualTo(n);
+        assertThat(PmcrEl0.n(vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0)))).isEqualTo(n);
     }
 
     static IntStream nUpToTheLimit() {

@@ -4,6 +4,10 @@ import dev.pmulab.hw.Events;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.hw.PmuVersion;
+import dev.pmulab.hw.regs.MdcrEl2;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevcntrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
 
 /**
  * The PMUv3 driver on one CPU: {@code struct pmu_hw_events} (used_mask, events[]), the CPU's
@@ -24,23 +28,8 @@ final class ArmPmuV3 {
     static final long GENERAL_MASK = CYCLE_BIT - 1;
     /** Odd general counters 1, 3, ... 29: the high halves a chained pair may use. */
     static final long ODD_MASK = 0xAAAA_AAAAL & GENERAL_MASK;
-    static final long LOW32 = 0xffff_ffffL;
-    static final long BIAS = ~LOW32;
-
-    static final long PMCR_E = 1L;
-    static final long PMCR_P = 1L << 1;
-    static final long PMCR_C = 1L << 2;
-    static final long PMCR_LC = 1L << 6;
-    static final long PMCR_LP = 1L << 7;
-    static final long MDCR_HPME = 1L << 7;
-
-    /** ARMV8_PMU_EXCLUDE_EL1: PMEVTYPER.P. */
-    static final long EXCLUDE_EL1 = 1L << 31;
-    /** ARMV8_PMU_EXCLUDE_EL0: PMEVTYPER.U. */
-    static final long EXCLUDE_EL0 = 1L << 30;
-    /** ARMV8_PMU_INCLUDE_EL2: PMEVTYPER.NSH. */
-    static final long INCLUDE_EL2 = 1L << 27;
-    static final long EVTYPE_EVENT = 0xffff;
+    /** The upper 32 bits a 32-bit event on a 64-bit counter starts with (armv8pmu_bias_long_counter). */
+    static final long BIAS = ~PmevcntrEl0.LOW32;
 
     final int cpu;
     final PerfPmu pmu;
@@ -86,7 +75,7 @@ final class ArmPmuV3 {
      */
     static int getEventIdx(long used, long cntrMask, CounterAllocationOrder order, boolean hasLongEvent,
             PerfEventAttr attr) {
-        if ((attr.config() & EVTYPE_EVENT) == Events.CPU_CYCLES && (cntrMask & CYCLE_BIT) != 0) {
+        if ((attr.config() & PmevtyperEl0.EVTCOUNT_MASK) == Events.CPU_CYCLES && (cntrMask & CYCLE_BIT) != 0) {
             if ((used & CYCLE_BIT) == 0) {
                 return CYCLE_IDX;
             }
@@ -167,18 +156,18 @@ final class ArmPmuV3 {
     /** {@code armv8pmu_start}. */
     void start() {
         if (hostOwnsPmcr()) {
-            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pe.readChecked(PmuRegister.PMCR_EL0, 0) | PMCR_E);
+            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pe.readChecked(PmuRegister.PMCR_EL0, 0) | PmcrEl0.E);
         } else {
-            pe.writeChecked(PmuRegister.MDCR_EL2, 0, pe.readChecked(PmuRegister.MDCR_EL2, 0) | MDCR_HPME);
+            pe.writeChecked(PmuRegister.MDCR_EL2, 0, pe.readChecked(PmuRegister.MDCR_EL2, 0) | MdcrEl2.HPME);
         }
     }
 
     /** {@code armv8pmu_stop}. */
     void stop() {
         if (hostOwnsPmcr()) {
-            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pe.readChecked(PmuRegister.PMCR_EL0, 0) & ~PMCR_E);
+            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pe.readChecked(PmuRegister.PMCR_EL0, 0) & ~PmcrEl0.E);
         } else {
-            pe.writeChecked(PmuRegister.MDCR_EL2, 0, pe.readChecked(PmuRegister.MDCR_EL2, 0) & ~MDCR_HPME);
+            pe.writeChecked(PmuRegister.MDCR_EL2, 0, pe.readChecked(PmuRegister.MDCR_EL2, 0) & ~MdcrEl2.HPME);
         }
     }
 
@@ -194,7 +183,7 @@ final class ArmPmuV3 {
         pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, all);
         kvmEventsHost = 0;
         kvmEventsGuest = 0;
-        pe.writeChecked(PmuRegister.PMCR_EL0, 0, PMCR_P | PMCR_C | PMCR_LC | (hasLongEvent ? PMCR_LP : 0));
+        pe.writeChecked(PmuRegister.PMCR_EL0, 0, PmcrEl0.P | PmcrEl0.C | PmcrEl0.LC | (hasLongEvent ? PmcrEl0.LP : 0));
         exit();
     }
 
@@ -278,11 +267,11 @@ final class ArmPmuV3 {
         if (idx == CYCLE_IDX) {
             value = pe.readChecked(PmuRegister.PMCCNTR_EL0, 0);
         } else if (e.chained) {
-            value = (pe.eventCounter(idx) << 32) | (pe.eventCounter(idx - 1) & LOW32);
+            value = (pe.eventCounter(idx) << 32) | (pe.eventCounter(idx - 1) & PmevcntrEl0.LOW32);
         } else {
             value = pe.eventCounter(idx);
         }
-        return needsBias(e) ? value & LOW32 : value;
+        return needsBias(e) ? value & PmevcntrEl0.LOW32 : value;
     }
 
     private void writeCounter(PerfEvent e, long value) {
@@ -294,7 +283,7 @@ final class ArmPmuV3 {
             pe.writeChecked(PmuRegister.PMCCNTR_EL0, 0, value);
         } else if (e.chained) {
             pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx, value >>> 32);
-            pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx - 1, value & LOW32);
+            pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx - 1, value & PmevcntrEl0.LOW32);
         } else {
             pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx, value);
         }
@@ -314,7 +303,7 @@ final class ArmPmuV3 {
         if (e.chained) {
             // The low half counts the event; the high half counts CHAIN at every level.
             pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx - 1, e.configBase);
-            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, Events.CHAIN | INCLUDE_EL2);
+            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, Events.CHAIN | PmevtyperEl0.NSH);
         } else if (idx == CYCLE_IDX) {
             pe.writeChecked(PmuRegister.PMCCFILTR_EL0, 0, e.configBase);
         } else {
@@ -395,28 +384,29 @@ final class ArmPmuV3 {
      * {@code config_base} for an event (armv8pmu_set_event_filter, §2): on VHE the host kernel is
      * EL2, so a host event includes EL2 unless it excludes the kernel or the host; exclude_guest
      * drops EL1 (the guest kernel) and exclude_host drops EL0 (KVM flips EL0 at vcpu load/put). On
-     * nVHE EL2 is the hypervisor. exclude_kernel drops EL1 and exclude_user EL0 in both.
+     * nVHE EL2 is the hypervisor. exclude_kernel drops EL1 and exclude_user EL0 in both. The
+     * driver's INCLUDE_EL2, EXCLUDE_EL1 and EXCLUDE_EL0 are PMEVTYPER's NSH, P and U.
      */
     static long configBase(PerfEventAttr attr, boolean vhe) {
-        long base = attr.config() & EVTYPE_EVENT;
+        long base = attr.config() & PmevtyperEl0.EVTCOUNT_MASK;
         if (vhe) {
             if (!attr.excludeKernel() && !attr.excludeHost()) {
-                base |= INCLUDE_EL2;
+                base |= PmevtyperEl0.NSH;
             }
             if (attr.excludeGuest()) {
-                base |= EXCLUDE_EL1;
+                base |= PmevtyperEl0.P;
             }
             if (attr.excludeHost()) {
-                base |= EXCLUDE_EL0;
+                base |= PmevtyperEl0.U;
             }
         } else if (!attr.excludeHv() && !attr.excludeHost()) {
-            base |= INCLUDE_EL2;
+            base |= PmevtyperEl0.NSH;
         }
         if (attr.excludeKernel()) {
-            base |= EXCLUDE_EL1;
+            base |= PmevtyperEl0.P;
         }
         if (attr.excludeUser()) {
-            base |= EXCLUDE_EL0;
+            base |= PmevtyperEl0.U;
         }
         return base;
     }

@@ -41,6 +41,15 @@ import java.util.Set;
  *
  * <p>Scheduling, rotation, reads and interrupts allocate nothing. Not thread-safe: one simulator
  * thread drives a perf core and its PEs.
+ *
+ * <p>One class on purpose, longer than the others: it mirrors kernel/events/core.c, whose functions
+ * (perf_event_open's checks, ctx_sched_in/out, merge_sched_in, group_sched_in,
+ * perf_rotate_context, perf_event_overflow, __perf_update_times) call one another over one shared
+ * state, the per-CPU and per-task contexts. Kept together under the kernel's names and in
+ * its order, a change to the kernel can be followed here function by function; split by topic,
+ * each piece would need that whole state and the calls between them would cross classes. What is
+ * not core.c lives beside it: the arm_pmuv3 driver in {@code ArmPmuV3}, a PMU's counters and
+ * cntr_mask in {@link PerfPmu}, an event's state in {@link PerfEvent}.
  */
 public final class PerfCore {
     private long rescheds;

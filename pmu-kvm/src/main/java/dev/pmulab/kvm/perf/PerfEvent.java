@@ -1,5 +1,6 @@
 package dev.pmulab.kvm.perf;
 
+import dev.pmulab.hw.regs.PmevcntrEl0;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +66,7 @@ public final class PerfEvent {
         this.epc = epc;
         this.overflowHandler = overflowHandler;
         this.configBase = configBase;
-        this.maxPeriod = attr.is64Bit() ? -1L : 0xffff_ffffL;
+        this.maxPeriod = attr.is64Bit() ? -1L : PmevcntrEl0.LOW32;
         this.state = attr.disabled() ? PerfEventState.OFF : PerfEventState.INACTIVE;
         if (attr.isSampling()) {
             // perf_event_alloc: frequency mode starts from a period of 1 and is re-tuned (§1.8).

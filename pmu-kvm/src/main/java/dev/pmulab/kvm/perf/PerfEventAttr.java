@@ -1,5 +1,7 @@
 package dev.pmulab.kvm.perf;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
+
 /**
  * The parts of {@code struct perf_event_attr} the host perf model acts on.
  *
@@ -44,7 +46,7 @@ public record PerfEventAttr(
         if (type < 0) {
             throw new IllegalArgumentException("type must be >= 0, was " + type);
         }
-        if (config < 0 || config > 0xffff) {
+        if (config < 0 || config > PmevtyperEl0.EVTCOUNT_MASK) {
             throw new IllegalArgumentException("config must be a PMUv3 event number 0..0xffff, was " + config);
         }
         if (samplePeriod < 0) {

@@ -20,15 +20,6 @@ import java.util.Optional;
  * {@link CpuView} of the CPU.
  */
 final class KvmCpu implements CpuView {
-    // MDCR_EL2 fields (Arm ARM D24.3; the kernel's MDCR_EL2_* names).
-    static final long MDCR_EL2_HPMN_MASK = 0x1fL;
-    static final long MDCR_EL2_TPMCR = 1L << 5;
-    static final long MDCR_EL2_TPM = 1L << 6;
-    static final long MDCR_EL2_HPME = 1L << 7;
-    static final long MDCR_EL2_HPMD = 1L << 17;
-    static final long MDCR_EL2_HCCD = 1L << 23;
-    static final long MDCR_EL2_HLP = 1L << 26;
-
     static final long CYCLE_BIT = 1L << Pe.CYCLE_COUNTER;
 
     final int id;

@@ -1,6 +1,6 @@
 package dev.pmulab.kvm.vpmu;
 
-import dev.pmulab.hw.Pe;
+import dev.pmulab.hw.regs.HdfgxtrEl2;
 
 /**
  * Which PMU registers a partitioned guest still traps on a FEAT_FGT CPU: the bits KVM sets in
@@ -25,7 +25,7 @@ public enum PartitionFgtSet {
      * trapped: the guest reads the host's PMCEID and PMMIR. v1 11/17 accordingly uses the
      * physical PMSELR for a trapped PMXEVTYPER. v2 (11/23) and v3 (10/22) keep this set.
      */
-    V1(Pe.FGT_PMOVS | Pe.FGT_PMEVTYPERN | Pe.FGT_PMCCFILTR),
+    V1(HdfgxtrEl2.PMOVS | HdfgxtrEl2.PMEVTYPERN_EL0 | HdfgxtrEl2.PMCCFILTR_EL0),
 
     /**
      * v5 10/24 (2025-12-09) added PMCEIDn and PMMIR, "because they can leak information specific
@@ -35,7 +35,8 @@ public enum PartitionFgtSet {
      * fix list ("trapping PMSELR", Message-ID 20260612192909.1153907-1-coltonlewis@google.com);
      * the patch hunk that sets it was not found, so that bit rests on the cover letter alone.
      */
-    V8(Pe.FGT_PMOVS | Pe.FGT_PMEVTYPERN | Pe.FGT_PMCCFILTR | Pe.FGT_PMCEIDN | Pe.FGT_PMMIR | Pe.FGT_PMSELR);
+    V8(HdfgxtrEl2.PMOVS | HdfgxtrEl2.PMEVTYPERN_EL0 | HdfgxtrEl2.PMCCFILTR_EL0 | HdfgxtrEl2.PMCEIDN_EL0
+            | HdfgxtrEl2.PMMIR_EL1 | HdfgxtrEl2.PMSELR_EL0);
 
     private final long traps;
 

@@ -6,6 +6,11 @@ import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.TrappedAccessResolution;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.HdfgxtrEl2;
+import dev.pmulab.hw.regs.MdcrEl2;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
+import dev.pmulab.hw.regs.PmselrEl0;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.VcpuPmuRegs;
 
@@ -16,11 +21,8 @@ import dev.pmulab.kvm.VcpuPmuRegs;
  * traps let most accesses through, and KVM swaps the guest's registers at load and put, lazily.
  */
 final class PmuDirect {
-    private static final long PMCR_E = 1L;
     /** PMCR_EL0 bits a load restores: E, D, X, DP, LC, LP; not the P and C actions (§3.9). */
-    private static final long PMCR_STATEFUL = 0xffL & ~0x6L;
-    private static final long EXCLUDE_EL1 = 1L << 31;
-    private static final long EXCLUDE_EL0 = 1L << 30;
+    private static final long PMCR_STATEFUL = PmcrEl0.MASK & ~(PmcrEl0.P | PmcrEl0.C);
 
     private final VcpuPmu v;
     private final VcpuPmuRegs regs;
@@ -77,9 +79,9 @@ final class PmuDirect {
             kvmPmuPut(c);
         } else if (hpmn < c.n) {
             Pe pe = c.pe;
-            boolean hostRunning = (pe.readChecked(PmuRegister.MDCR_EL2, 0) & KvmCpu.MDCR_EL2_HPME) != 0;
-            long pmcr = pe.readChecked(PmuRegister.PMCR_EL0, 0) & PMCR_STATEFUL & ~PMCR_E;
-            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pmcr | (hostRunning ? PMCR_E : 0));
+            boolean hostRunning = (pe.readChecked(PmuRegister.MDCR_EL2, 0) & MdcrEl2.HPME) != 0;
+            long pmcr = pe.readChecked(PmuRegister.PMCR_EL0, 0) & PMCR_STATEFUL & ~PmcrEl0.E;
+            pe.writeChecked(PmuRegister.PMCR_EL0, 0, pmcr | (hostRunning ? PmcrEl0.E : 0));
         }
         c.restoreHostTraps();
         c.hypExit();
@@ -99,7 +101,7 @@ final class PmuDirect {
 
     /** Whether the guest counts or has an interrupt pending: its registers are worth loading eagerly. */
     private boolean active() {
-        return ((regs.pmcr() & PMCR_E) != 0 && regs.pmcnten() != 0) || regs.overflowStatus() != 0;
+        return ((regs.pmcr() & PmcrEl0.E) != 0 && regs.pmcnten() != 0) || regs.overflowStatus() != 0;
     }
 
     /**
@@ -112,9 +114,9 @@ final class PmuDirect {
      */
     private void programTraps(KvmCpu c) {
         boolean untrap = guestOwned && c.fgt && (c.hpmn0 || hpmn > 0);
-        long mdcr = (c.hostMdcr & ~(KvmCpu.MDCR_EL2_HPMN_MASK | KvmCpu.MDCR_EL2_TPM | KvmCpu.MDCR_EL2_TPMCR))
-                | hpmn | KvmCpu.MDCR_EL2_HPME | KvmCpu.MDCR_EL2_HPMD | KvmCpu.MDCR_EL2_HCCD | KvmCpu.MDCR_EL2_HLP
-                | (untrap ? 0 : KvmCpu.MDCR_EL2_TPM | KvmCpu.MDCR_EL2_TPMCR);
+        long mdcr = MdcrEl2.withHpmn(c.hostMdcr & ~(MdcrEl2.TPM | MdcrEl2.TPMCR), hpmn)
+                | MdcrEl2.HPME | MdcrEl2.HPMD | MdcrEl2.HCCD | MdcrEl2.HLP
+                | (untrap ? 0 : MdcrEl2.TPM | MdcrEl2.TPMCR);
         c.pe.writeChecked(PmuRegister.MDCR_EL2, 0, mdcr);
         if (c.fgt) {
             long traps = v.kvm.partitionFgt.traps();
@@ -137,7 +139,7 @@ final class PmuDirect {
         sysregs(2);
         c.perf.setGuestOwnsPmcr(c.id, true);
         pe.writeChecked(PmuRegister.PMCR_EL0, 0, regs.userGet(PmuRegister.PMCR_EL0, 0) & PMCR_STATEFUL);
-        pe.writeChecked(PmuRegister.PMSELR_EL0, 0, regs.userGet(PmuRegister.PMSELR_EL0, 0) & 0x1f);
+        pe.writeChecked(PmuRegister.PMSELR_EL0, 0, regs.userGet(PmuRegister.PMSELR_EL0, 0) & PmselrEl0.SEL_MASK);
         pe.writeChecked(PmuRegister.PMUSERENR_EL0, 0, regs.userGet(PmuRegister.PMUSERENR_EL0, 0));
         pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, gm); // no spurious interrupt from a stale flag (v6)
         sysregs(4);
@@ -195,8 +197,9 @@ final class PmuDirect {
         regs.userSet(PmuRegister.PMUSERENR_EL0, 0, pe.readChecked(PmuRegister.PMUSERENR_EL0, 0));
         sysregs(3);
         saveEnablesAndOverflows(pe, gm);
-        boolean hostRunning = (pe.readChecked(PmuRegister.MDCR_EL2, 0) & KvmCpu.MDCR_EL2_HPME) != 0;
-        pe.writeChecked(PmuRegister.PMCR_EL0, 0, (hostPmcr & PMCR_STATEFUL & ~PMCR_E) | (hostRunning ? PMCR_E : 0));
+        boolean hostRunning = (pe.readChecked(PmuRegister.MDCR_EL2, 0) & MdcrEl2.HPME) != 0;
+        pe.writeChecked(PmuRegister.PMCR_EL0, 0,
+                (hostPmcr & PMCR_STATEFUL & ~PmcrEl0.E) | (hostRunning ? PmcrEl0.E : 0));
         pe.writeChecked(PmuRegister.PMUSERENR_EL0, 0, hostPmuserenr);
         sysregs(4);
         c.perf.setGuestOwnsPmcr(c.id, false);
@@ -245,10 +248,10 @@ final class PmuDirect {
     private long hwEventType(int i) {
         long guest = regs.eventType(i);
         if (v.eventDenied(i)) {
-            return EXCLUDE_EL1 | EXCLUDE_EL0 | (i == Pe.CYCLE_COUNTER ? 0 : v.cpu.unimplementedEvent);
+            return PmevtyperEl0.P | PmevtyperEl0.U | (i == Pe.CYCLE_COUNTER ? 0 : v.cpu.unimplementedEvent);
         }
         long eventBits = i == Pe.CYCLE_COUNTER ? 0 : v.vmPmu.eventMask();
-        return guest & (EXCLUDE_EL1 | EXCLUDE_EL0 | eventBits);
+        return guest & (PmevtyperEl0.P | PmevtyperEl0.U | eventBits);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -322,8 +325,8 @@ final class PmuDirect {
             case PMEVCNTR_EL0, PMEVTYPER_EL0 -> index;
             // With the registers loaded the physical PMSELR is the guest's: under the v1 trap set
             // the guest writes it untrapped (v1 11/17 "Use physical PMSELR for PMXEVTYPER").
-            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> (int) ((restored ? pe.readChecked(PmuRegister.PMSELR_EL0, 0)
-                    : regs.userGet(PmuRegister.PMSELR_EL0, 0)) & 0x1f);
+            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> PmselrEl0.sel(restored ? pe.readChecked(PmuRegister.PMSELR_EL0, 0)
+                    : regs.userGet(PmuRegister.PMSELR_EL0, 0));
             case PMCCNTR_EL0, PMCCFILTR_EL0 -> Pe.CYCLE_COUNTER;
             default -> -1;
         };
@@ -370,7 +373,7 @@ final class PmuDirect {
                     return regs.userGet(PmuRegister.PMSELR_EL0, 0);
                 }
                 regs.guestWrite(reg, 0, value);
-                pe.writeChecked(PmuRegister.PMSELR_EL0, 0, value & 0x1f);
+                pe.writeChecked(PmuRegister.PMSELR_EL0, 0, value & PmselrEl0.SEL_MASK);
                 return 0;
             default:
                 if (write) {
@@ -438,7 +441,7 @@ final class PmuDirect {
     boolean untrappedBreach(Pe pe, PmuRegister reg, int index) {
         int counter = switch (reg) {
             case PMEVCNTR_EL0, PMEVTYPER_EL0 -> index;
-            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> (int) (pe.readChecked(PmuRegister.PMSELR_EL0, 0) & 0x1f);
+            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> PmselrEl0.sel(pe.readChecked(PmuRegister.PMSELR_EL0, 0));
             case PMCCNTR_EL0, PMCCFILTR_EL0 -> Pe.CYCLE_COUNTER;
             default -> -1;
         };
@@ -492,7 +495,7 @@ final class PmuDirect {
         }
         Pe pe = v.cpu.pe;
         long gm = guestRange(hpmn);
-        boolean e = (pe.readChecked(PmuRegister.PMCR_EL0, 0) & PMCR_E) != 0;
+        boolean e = (pe.readChecked(PmuRegister.PMCR_EL0, 0) & PmcrEl0.E) != 0;
         return e && (regs.pmovs() & pe.readChecked(PmuRegister.PMINTENSET_EL1, 0) & gm) != 0;
     }
 
@@ -506,10 +509,10 @@ final class PmuDirect {
         // range) never clears (VcpuPmu.noteEnableIntent).
         long intent = v.guestEnableIntent();
         if (!restored) {
-            return (regs.pmcr() & PMCR_E) != 0 ? regs.pmcnten() & intent : 0;
+            return (regs.pmcr() & PmcrEl0.E) != 0 ? regs.pmcnten() & intent : 0;
         }
         Pe pe = v.cpu.pe;
-        if ((pe.readChecked(PmuRegister.PMCR_EL0, 0) & PMCR_E) == 0) {
+        if ((pe.readChecked(PmuRegister.PMCR_EL0, 0) & PmcrEl0.E) == 0) {
             return 0;
         }
         long gm = guestRange(hpmn);

@@ -3,6 +3,11 @@ package dev.pmulab.kvm.vpmu;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.MdcrEl2;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevcntrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
+import dev.pmulab.hw.regs.PmselrEl0;
 import dev.pmulab.kvm.GuestSyncException;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.VcpuPmuRegs;
@@ -25,12 +30,6 @@ final class PmuEmul {
     /** KVM_ARMV8_PMU_MAX_COUNTERS: 31 event counters and the cycle counter. */
     static final int NR_PMCS = 32;
     static final int CYCLE_IDX = Pe.CYCLE_COUNTER;
-    static final long PMCR_E = 1L;
-    static final long PMCR_P = 1L << 1;
-    static final long PMCR_C = 1L << 2;
-    static final long EXCLUDE_EL1 = 1L << 31;
-    static final long EXCLUDE_EL0 = 1L << 30;
-    private static final long LOW32 = 0xffff_ffffL;
 
     /** {@code struct kvm_pmc}: one guest counter, its perf event, and the overflow handler perf calls. */
     private final class KvmPmc implements PerfOverflowHandler {
@@ -83,7 +82,7 @@ final class PmuEmul {
         KvmCpu c = v.cpu;
         c.hypEnter(now);
         c.saveHostTraps();
-        long mdcr = (c.hostMdcr & ~KvmCpu.MDCR_EL2_HPMN_MASK) | c.n | KvmCpu.MDCR_EL2_TPM | KvmCpu.MDCR_EL2_TPMCR;
+        long mdcr = MdcrEl2.withHpmn(c.hostMdcr, c.n) | MdcrEl2.TPM | MdcrEl2.TPMCR;
         c.pe.writeChecked(PmuRegister.MDCR_EL2, 0, mdcr);
         c.hypExit();
         int type = pmuType();
@@ -217,7 +216,7 @@ final class PmuEmul {
     }
 
     private int selected() {
-        return (int) (regs.userGet(PmuRegister.PMSELR_EL0, 0) & 0x1f);
+        return PmselrEl0.sel(regs.userGet(PmuRegister.PMSELR_EL0, 0));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -230,7 +229,7 @@ final class PmuEmul {
         if (e != null) {
             counter += perf.read(e, now);
         }
-        return regs.is64bit(idx) ? counter : counter & LOW32;
+        return regs.is64bit(idx) ? counter : counter & PmevcntrEl0.LOW32;
     }
 
     /** kvm_pmu_set_counter_value: release the event, store the value, re-create it for the new period. */
@@ -248,15 +247,15 @@ final class PmuEmul {
     private void kvmPmuHandlePmcr(long value, long now) {
         long before = regs.pmcr();
         regs.guestWrite(PmuRegister.PMCR_EL0, 0, value); // zeroes the shadows for C and P
-        if ((value & PMCR_C) != 0) {
+        if ((value & PmcrEl0.C) != 0) {
             kvmPmuSetCounterValue(pmcs[CYCLE_IDX], 0, now);
         }
-        if ((value & PMCR_P) != 0) {
+        if ((value & PmcrEl0.P) != 0) {
             for (int i = 0; i < regs.n(); i++) {
                 kvmPmuSetCounterValue(pmcs[i], 0, now);
             }
         }
-        if (((before ^ regs.pmcr()) & PMCR_E) != 0) {
+        if (((before ^ regs.pmcr()) & PmcrEl0.E) != 0) {
             kvmPmuReprogramCounterMask(regs.implementedCounterMask(), now, false);
         }
         v.kvmVcpuPmuRestoreGuest(now);
@@ -264,7 +263,7 @@ final class PmuEmul {
 
     /** kvm_pmu_counter_is_enabled: PMCR_EL0.E and the counter's PMCNTENSET bit. */
     private boolean kvmPmuCounterIsEnabled(int idx) {
-        return (regs.pmcr() & PMCR_E) != 0 && (regs.pmcnten() & (1L << idx)) != 0;
+        return (regs.pmcr() & PmcrEl0.E) != 0 && (regs.pmcnten() & (1L << idx)) != 0;
     }
 
     /**
@@ -316,7 +315,7 @@ final class PmuEmul {
         boolean is64 = regs.is64bit(idx);
         PerfEventAttr attr = new PerfEventAttr(type, eventsel, is64 ? PerfEventAttr.CONFIG1_LONG : 0,
                 true, !kvmPmuCounterIsEnabled(idx),
-                (evtyper & EXCLUDE_EL0) != 0, (evtyper & EXCLUDE_EL1) != 0,
+                (evtyper & PmevtyperEl0.U) != 0, (evtyper & PmevtyperEl0.P) != 0,
                 true, false, true, false,
                 computePeriod(idx, regs.counterValue(idx)), false, 0);
         try {
@@ -375,12 +374,8 @@ final class PmuEmul {
      * what a perf period holds is as good as never.
      */
     private long computePeriod(int idx, long counter) {
-        if (regs.has64bitOverflow(idx)) {
-            long p = -counter;
-            return p <= 0 ? Long.MAX_VALUE : p;
-        }
-        long p = -counter & LOW32;
-        return p == 0 ? 1L << 32 : p;
+        long p = PmevcntrEl0.incrementsToOverflow(counter, regs.has64bitOverflow(idx));
+        return p <= 0 ? Long.MAX_VALUE : p;
     }
 
     /** The perf type the guest's events go on: the VM's PMU, or in FIXED_COUNTERS_ONLY this CPU's (-1: none). */

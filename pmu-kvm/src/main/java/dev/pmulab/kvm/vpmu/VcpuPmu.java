@@ -8,6 +8,8 @@ import dev.pmulab.hw.AccessOutcome;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.Vcpu;
 import dev.pmulab.kvm.VcpuPmuRegs;
@@ -311,7 +313,7 @@ public final class VcpuPmu {
     private void rmwEvtyper(KvmCpu c, int idx, boolean excludeEl0) {
         PmuRegister reg = idx == Pe.CYCLE_COUNTER ? PmuRegister.PMCCFILTR_EL0 : PmuRegister.PMEVTYPER_EL0;
         long typer = c.pe.readChecked(reg, idx);
-        typer = excludeEl0 ? typer | PmuEmul.EXCLUDE_EL0 : typer & ~PmuEmul.EXCLUDE_EL0;
+        typer = excludeEl0 ? typer | PmevtyperEl0.U : typer & ~PmevtyperEl0.U;
         c.pe.writeChecked(reg, idx, typer);
         kvm.meter.charge(c.id, KernelCost.PMU_SYSREG_SAVE_RESTORE, 0);
     }
@@ -490,7 +492,7 @@ public final class VcpuPmu {
         if (mode == GuestAccessMode.DIRECT) {
             return direct.enabledMask();
         }
-        return (regs.pmcr() & PmuEmul.PMCR_E) != 0 ? regs.pmcnten() : 0;
+        return (regs.pmcr() & PmcrEl0.E) != 0 ? regs.pmcnten() : 0;
     }
 
     /** The event counter {@code i} counts: CPU_CYCLES for PMCCNTR, else its PMEVTYPER's event. */

@@ -1,5 +1,8 @@
 package dev.pmulab.kvm.perf;
 
+import static dev.pmulab.hw.regs.PmevtyperEl0.NSH;
+import static dev.pmulab.hw.regs.PmevtyperEl0.P;
+import static dev.pmulab.hw.regs.PmevtyperEl0.U;
 import static dev.pmulab.kvm.perf.PerfTestbed.MS;
 import static dev.pmulab.kvm.perf.PerfTestbed.a76;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,10 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** Which counter an event gets and how it is programmed: perf-core-and-costs.md §2, §3.2. */
 final class ArmPmuCounterTest {
-    private static final long P = 1L << 31;
-    private static final long U = 1L << 30;
-    private static final long NSH = 1L << 27;
-
     @Test
     void cpuCyclesTakesPmccntrWhenFreeOtherwiseTheLowestFreeCounter() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);

@@ -9,6 +9,8 @@ import static dev.pmulab.hw.PmuRegister.PMEVTYPER_EL0;
 import static dev.pmulab.hw.PmuRegister.PMINTENSET_EL1;
 import static dev.pmulab.hw.PmuRegister.PMOVSSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMSELR_EL0;
+import static dev.pmulab.hw.regs.PmcrEl0.E;
+import static dev.pmulab.hw.regs.PmcrEl0.P;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmulab.api.GuestAccessMode;
@@ -18,6 +20,8 @@ import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.KvmPmuEventFilter;
 import dev.pmulab.kvm.perf.PerfEvent;
@@ -29,11 +33,6 @@ import org.junit.jupiter.api.Test;
  * accesses outside the share, overflow forwarding, and the host's counters beside the guest's.
  */
 final class DirectVpmuTest {
-    private static final long E = 1;
-    private static final long P = 1L << 1;
-    private static final long EXCLUDE_EL1 = 1L << 31;
-    private static final long EXCLUDE_EL0 = 1L << 30;
-
     private final TestPartitionPolicy policy = new TestPartitionPolicy(2);
 
     /** N = 6, HPMN = 2 at boot, the vCPU direct from its first load. */
@@ -103,15 +102,15 @@ final class DirectVpmuTest {
         t.enter(0, 0);
         t.guestPmuReset(0);
 
-        GuestAccess allowed = t.wr(PMEVTYPER_EL0, 0, Events.INST_RETIRED | EXCLUDE_EL0, 0);
+        GuestAccess allowed = t.wr(PMEVTYPER_EL0, 0, Events.INST_RETIRED | PmevtyperEl0.U, 0);
         GuestAccess denied = t.wr(PMEVTYPER_EL0, 1, Events.L1D_CACHE, 0);
 
         assertThat(allowed.trapped()).isTrue();
         assertThat(denied.trapped()).isTrue();
         Pe.Snapshot hw = t.pe().snapshot();
-        assertThat(hw.pmevtyper()[0]).isEqualTo(Events.INST_RETIRED | EXCLUDE_EL0);
+        assertThat(hw.pmevtyper()[0]).isEqualTo(Events.INST_RETIRED | PmevtyperEl0.U);
         // Denied: an event the PE does not implement, EL0 and EL1 excluded; the guest still reads its value.
-        assertThat(hw.pmevtyper()[1]).isEqualTo(EXCLUDE_EL1 | EXCLUDE_EL0 | 0x0001);
+        assertThat(hw.pmevtyper()[1]).isEqualTo(PmevtyperEl0.P | PmevtyperEl0.U | 0x0001);
         assertThat(t.rd(PMEVTYPER_EL0, 1, 0).value()).isEqualTo(Events.L1D_CACHE);
         t.wr(PMCNTENSET_EL0, 0b11, 0);
         t.wr(PMCR_EL0, E, 0);
@@ -164,7 +163,7 @@ final class DirectVpmuTest {
         // PMCR_EL0 reads are untrapped and show N = HPMN.
         GuestAccess pmcr = t.rd(PMCR_EL0, 0);
         assertThat(pmcr.trapped()).isFalse();
-        assertThat((pmcr.value() >>> 11) & 0x1f).isEqualTo(2);
+        assertThat(PmcrEl0.n(pmcr.value())).isEqualTo(2);
     }
 
     @Test
@@ -188,7 +187,7 @@ final class DirectVpmuTest {
         assertThat(s.outsideShareTraps()).isEqualTo(1);
         assertThat(s.outsideShareRetries()).isEqualTo(1);
         assertThat(s.visibleNChanges()).isEqualTo(1); // N went from 2 to 4 under the running guest
-        assertThat((t.rd(PMCR_EL0, 20).value() >>> 11) & 0x1f).isEqualTo(4);
+        assertThat(PmcrEl0.n(t.rd(PMCR_EL0, 20).value())).isEqualTo(4);
         assertThat(t.kvm.cpuView(0).hpmn()).isEqualTo(4);
     }
 

@@ -15,6 +15,8 @@ import static dev.pmulab.hw.PmuRegister.PMSELR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMSWINC_EL0;
 import static dev.pmulab.hw.PmuRegister.PMUSERENR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVCNTR_EL0;
+import static dev.pmulab.hw.regs.PmcrEl0.E;
+import static dev.pmulab.hw.regs.PmcrEl0.P;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -23,6 +25,7 @@ import dev.pmulab.hw.AccessOutcome;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.KvmPmuEventFilter;
 import dev.pmulab.kvm.perf.PerfEvent;
@@ -35,9 +38,6 @@ import org.junit.jupiter.api.Test;
  * guest counters are pinned task-bound exclude_host perf events, and what that costs and loses.
  */
 final class EmulatedVpmuTest {
-    private static final long E = 1;
-    private static final long P = 1L << 1;
-
     /** A VM whose guest reset its PMU at boot, loaded on CPU 0 at time 0. */
     private static VpmuTestbed booted(VpmuTestbed.Builder b) {
         VpmuTestbed t = b.build();
@@ -82,7 +82,7 @@ final class EmulatedVpmuTest {
         assertThat(s.trapsByRegister()).containsEntry(PMCR_EL0, 3L).containsEntry(PMSWINC_EL0, 1L);
         assertThat(s.isolationBreaches()).isZero();
         // KVM answers from its own state: N is the VM's, PMCEID the VM's view of its PMU.
-        assertThat((t.rd(PMCR_EL0, 20).value() >>> 11) & 0x1f).isEqualTo(6);
+        assertThat(PmcrEl0.n(t.rd(PMCR_EL0, 20).value())).isEqualTo(6);
         assertThat(t.rd(PMCEID0_EL0, 20).value()).isEqualTo(t.vm.pmu().pmceid0());
     }
 
@@ -271,7 +271,7 @@ final class EmulatedVpmuTest {
         t.wr(PMCNTENSET_EL0, 1L << 31, 0);
         t.wr(PMCR_EL0, E, 0);
         assertThat(t.vp.emul.event(31).pmu().type()).isEqualTo(VpmuTestbed.TYPE_A);
-        assertThat((t.rd(PMCR_EL0, 0).value() >>> 11) & 0x1f).isZero(); // no event counters
+        assertThat(PmcrEl0.n(t.rd(PMCR_EL0, 0).value())).isZero(); // no event counters
         t.exit(1_000);
         t.sink.clear();
 

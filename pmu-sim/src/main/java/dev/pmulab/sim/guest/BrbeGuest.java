@@ -3,6 +3,7 @@ package dev.pmulab.sim.guest;
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.BrbcrElx;
 
 /**
  * A Linux guest sampling with branch records ({@code perf record -b}): BRBE records at EL0 and
@@ -11,10 +12,6 @@ import dev.pmulab.hw.PmuRegister;
  * recording (BRBFCR_EL1.PAUSED = 0). The sampling itself is {@link LinuxGuestPerf}'s.
  */
 public final class BrbeGuest implements GuestPmuModel {
-    private static final long BRBCR_E0BRE = 1;
-    private static final long BRBCR_E1BRE = 1L << 1;
-    private static final long BRBCR_FZP = 1L << 8;
-
     private final LinuxGuestPerf perf;
 
     public BrbeGuest(LinuxGuestPerf perf) {
@@ -28,7 +25,7 @@ public final class BrbeGuest implements GuestPmuModel {
 
     @Override
     public void boot(GuestPmuPort port) {
-        port.write(PmuRegister.BRBCR_EL1, BRBCR_E0BRE | BRBCR_E1BRE | BRBCR_FZP);
+        port.write(PmuRegister.BRBCR_EL1, BrbcrElx.E0BRE | BrbcrElx.EXBRE | BrbcrElx.FZP);
         perf.boot(port);
     }
 

@@ -4,6 +4,7 @@ import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
 
 /**
  * A guest that knows the trap-and-grow trick (Colton Lewis's third objection,
@@ -37,11 +38,11 @@ public final class GreedyGuest implements GuestPmuModel {
         port.write(PmuRegister.PMOVSCLR_EL0, 0xffff_ffffL);
         programVisible(port);
         long pmcr = port.read(PmuRegister.PMCR_EL0);
-        port.write(PmuRegister.PMCR_EL0, (pmcr | 1) & 0xff);
+        port.write(PmuRegister.PMCR_EL0, (pmcr | PmcrEl0.E) & PmcrEl0.MASK);
     }
 
     private void programVisible(GuestPmuPort port) {
-        int n = (int) ((port.read(PmuRegister.PMCR_EL0) >>> 11) & 0x1f);
+        int n = PmcrEl0.n(port.read(PmuRegister.PMCR_EL0));
         for (int i = programmed; i < n; i++) {
             port.write(PmuRegister.PMEVTYPER_EL0, i, Events.INST_RETIRED);
             port.write(PmuRegister.PMCNTENSET_EL0, 1L << i);

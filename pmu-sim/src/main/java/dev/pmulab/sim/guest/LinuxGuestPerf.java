@@ -5,9 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
+import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.kvm.perf.PerfPeriod;
 import dev.pmulab.kvm.perf.PerfSampleLimits;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevcntrEl0;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,17 +49,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         NONE
     }
 
-    private static final int CYCLE_IDX = 31;
-    private static final long PMCR_E = 1;
-    private static final long PMCR_P = 1L << 1;
-    private static final long PMCR_C = 1L << 2;
-    private static final long PMCR_LC = 1L << 6;
-    private static final long PMCR_LP = 1L << 7;
+    private static final int CYCLE_IDX = Pe.CYCLE_COUNTER;
     /**
      * {@code arm_pmu_event_max_period} of every event here: perf's events and the watchdog's are
      * 32-bit events (no {@code config1} "long"), whatever the counter's width.
      */
-    private static final long MAX_PERIOD = 0xffff_ffffL;
+    private static final long MAX_PERIOD = PmevcntrEl0.LOW32;
     /**
      * What {@code armv8pmu_start} writes to PMUSERENR_EL0 when user access is off (the default
      * {@code kernel.perf_user_access} = 0, and perf stat/record never ask for it):
@@ -197,14 +195,14 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     @Override
     public void boot(GuestPmuPort port) {
         // armv8pmu_probe_pmu: PMCR_EL0.N is how many counters this guest has.
-        nCounters = (int) ((port.read(PmuRegister.PMCR_EL0) >>> 11) & 0x1f);
+        nCounters = PmcrEl0.n(port.read(PmuRegister.PMCR_EL0));
         port.read(PmuRegister.PMCEID0_EL0);
         port.read(PmuRegister.PMCEID1_EL0);
         // armv8pmu_reset: disable every counter and interrupt, clear overflows, reset counters.
         port.write(PmuRegister.PMCNTENCLR_EL0, 0xffff_ffffL);
         port.write(PmuRegister.PMINTENCLR_EL1, 0xffff_ffffL);
         port.write(PmuRegister.PMOVSCLR_EL0, 0xffff_ffffL);
-        port.write(PmuRegister.PMCR_EL0, PMCR_P | PMCR_C | PMCR_LC | (longCounters ? PMCR_LP : 0));
+        port.write(PmuRegister.PMCR_EL0, PmcrEl0.P | PmcrEl0.C | PmcrEl0.LC | (longCounters ? PmcrEl0.LP : 0));
         booted = true;
         schedIn(port, true);
         armpmuEnable(port);
@@ -465,14 +463,14 @@ public final class LinuxGuestPerf implements GuestPmuModel {
 
     private static void armv8pmuStop(GuestPmuPort port) {
         long pmcr = port.read(PmuRegister.PMCR_EL0);
-        port.write(PmuRegister.PMCR_EL0, pmcr & ~PMCR_E & 0xff);
+        port.write(PmuRegister.PMCR_EL0, pmcr & ~PmcrEl0.E & PmcrEl0.MASK);
     }
 
     /** {@code armv8pmu_start}: user access off (PMUSERENR_EL0 = 0), then PMCR_EL0.E set. */
     private static void armv8pmuStart(GuestPmuPort port) {
         port.write(PmuRegister.PMUSERENR_EL0, PMUSERENR_NO_USER_ACCESS);
         long pmcr = port.read(PmuRegister.PMCR_EL0);
-        port.write(PmuRegister.PMCR_EL0, (pmcr | PMCR_E) & 0xff);
+        port.write(PmuRegister.PMCR_EL0, (pmcr | PmcrEl0.E) & PmcrEl0.MASK);
     }
 
     /**

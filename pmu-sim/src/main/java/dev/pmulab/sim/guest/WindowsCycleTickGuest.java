@@ -2,7 +2,9 @@ package dev.pmulab.sim.guest;
 
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.ExceptionLevel;
+import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.hw.regs.PmcrEl0;
 
 /**
  * A Windows on Arm guest that reads PMCCNTR_EL0 on every timer tick and divides by the delta
@@ -43,9 +45,9 @@ public final class WindowsCycleTickGuest implements GuestPmuModel {
         port.write(PmuRegister.PMINTENCLR_EL1, 0xffff_ffffL);
         port.write(PmuRegister.PMOVSCLR_EL0, 0xffff_ffffL);
         port.write(PmuRegister.PMCCFILTR_EL0, 0);
-        port.write(PmuRegister.PMCNTENSET_EL0, 1L << 31);
+        port.write(PmuRegister.PMCNTENSET_EL0, 1L << Pe.CYCLE_COUNTER);
         long pmcr = port.read(PmuRegister.PMCR_EL0);
-        port.write(PmuRegister.PMCR_EL0, (pmcr | 1 | (1L << 6)) & 0xff);
+        port.write(PmuRegister.PMCR_EL0, (pmcr | PmcrEl0.E | PmcrEl0.LC) & PmcrEl0.MASK);
         booted = true;
     }
 

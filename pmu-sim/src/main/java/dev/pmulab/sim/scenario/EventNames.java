@@ -3,6 +3,7 @@ package dev.pmulab.sim.scenario;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.hw.Events;
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -162,7 +163,7 @@ public final class EventNames {
         String hex = n.startsWith("0x") ? n.substring(2) : n.startsWith("r") ? n.substring(1) : null;
         if (hex != null && hex.matches("[0-9a-f]{1,8}")) {
             long v = Long.parseLong(hex, 16);
-            if (v > 0xffff) {
+            if (v > PmevtyperEl0.EVTCOUNT_MASK) {
                 throw new IllegalArgumentException("event number " + name
                         + " is too large: PMUv3 event numbers are 16 bits (at most 0xffff)");
             }

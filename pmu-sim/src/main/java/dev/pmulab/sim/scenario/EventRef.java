@@ -2,6 +2,8 @@ package dev.pmulab.sim.scenario;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
+
 /**
  * An event as a scenario names it: the name as written (reports show it) and the PMUv3 event
  * number it stands for ({@link EventNames}).
@@ -9,7 +11,7 @@ import static java.util.Objects.requireNonNull;
 public record EventRef(String name, int number) {
     public EventRef {
         requireNonNull(name, "name is null");
-        if (number < 0 || number > 0xffff) {
+        if (number < 0 || number > PmevtyperEl0.EVTCOUNT_MASK) {
             throw new IllegalArgumentException("PMUv3 event numbers are 16 bits: " + number);
         }
     }

@@ -2,6 +2,7 @@ package dev.pmulab.sim.scenario;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import java.util.Collections;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -36,7 +37,7 @@ public record Workload(
         }
         ratesPerSecond = Collections.unmodifiableMap(new TreeMap<>(ratesPerSecond));
         for (Map.Entry<Integer, Long> e : ratesPerSecond.entrySet()) {
-            if (e.getKey() < 0 || e.getKey() > 0xffff || e.getValue() < 0) {
+            if (e.getKey() < 0 || e.getKey() > PmevtyperEl0.EVTCOUNT_MASK || e.getValue() < 0) {
                 throw new IllegalArgumentException("bad rate " + e);
             }
         }

@@ -31,6 +31,7 @@ final class ScenarioFieldsTest {
         c.put("run.until_work_done", new Case("run: {until_work_done: {vm: v, instructions: 1, zz: 1}}\n"
                 + "vms: [{name: v, vcpus: 1}]\n", "run.until_work_done.zz"));
         c.put("host", new Case(RUN + "host: {zz: 1}\n", "host.zz"));
+        c.put("host.kvm", new Case(RUN + "host: {kvm: {zz: 1}}\n", "host.kvm.zz"));
         c.put("host.cpus[]", new Case(RUN + "host: {cpus: [{core: cortex-a55, count: 1, zz: 1}]}\n",
                 "host.cpus[0].zz"));
         c.put("host.cpu_overrides.<core>", new Case(RUN + "host: {soc: rk3588, cpu_overrides: {cortex-a55: {zz: 1}}}\n",
