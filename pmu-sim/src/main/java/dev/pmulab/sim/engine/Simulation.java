@@ -2,74 +2,23 @@ package dev.pmulab.sim.engine;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.ControlRefusedException;
-import dev.pmulab.api.EventFilter;
-import dev.pmulab.api.HostView;
-import dev.pmulab.api.VmView;
-import dev.pmulab.api.VmmPmuControl;
-import dev.pmulab.hw.EventRates;
-import dev.pmulab.hw.Events;
-import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
-import dev.pmulab.hw.PmuRegister;
-import dev.pmulab.hw.catalog.ArmPmu;
-import dev.pmulab.hw.catalog.SocModel;
-import dev.pmulab.kvm.HostPmuDescriptor;
 import dev.pmulab.kvm.KernelCost;
-import dev.pmulab.kvm.KvmHost;
-import dev.pmulab.kvm.KvmPmuEventFilter;
-import dev.pmulab.kvm.KvmUapi;
-import dev.pmulab.kvm.UserPtr;
-import dev.pmulab.kvm.Vcpu;
-import dev.pmulab.kvm.Vm;
-import dev.pmulab.kvm.perf.PerfCore;
-import dev.pmulab.kvm.perf.PerfCoreConfig;
-import dev.pmulab.kvm.perf.PerfEvent;
-import dev.pmulab.kvm.perf.PerfEventAttr;
-import dev.pmulab.kvm.perf.PerfEventOpenException;
-import dev.pmulab.kvm.perf.PerfEventState;
-import dev.pmulab.kvm.perf.PerfSampleLimits;
-import dev.pmulab.kvm.perf.PerfSysctls;
-import dev.pmulab.kvm.perf.PerfTask;
-import dev.pmulab.kvm.vpmu.GuestCounterStats;
-import dev.pmulab.kvm.vpmu.KvmPmu;
-import dev.pmulab.kvm.vpmu.VcpuPmu;
 import dev.pmulab.kvm.vpmu.VcpuPmuStats;
 import dev.pmulab.sim.cost.CostModel;
-import dev.pmulab.sim.guest.BrbeGuest;
-import dev.pmulab.sim.guest.GreedyGuest;
-import dev.pmulab.sim.guest.GuestPmuModel;
-import dev.pmulab.sim.guest.GuestPmuPort;
-import dev.pmulab.sim.guest.GuestUndefinedException;
-import dev.pmulab.sim.guest.IdleGuest;
-import dev.pmulab.sim.guest.LinuxGuestPerf;
-import dev.pmulab.sim.guest.WindowsCycleTickGuest;
-import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
-import dev.pmulab.sim.metrics.Percentiles;
 import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.scenario.AdminWrite;
-import dev.pmulab.sim.scenario.EventGroup;
-import dev.pmulab.sim.scenario.EventRef;
-import dev.pmulab.sim.scenario.HostTask;
-import dev.pmulab.sim.scenario.PerfScope;
-import dev.pmulab.sim.scenario.PerfSession;
-import dev.pmulab.sim.scenario.PmuUsage;
 import dev.pmulab.sim.scenario.RunLength;
-import dev.pmulab.sim.scenario.Sampling;
 import dev.pmulab.sim.scenario.Scenario;
-import dev.pmulab.sim.scenario.VmSpec;
-import dev.pmulab.sim.scenario.Workload;
-import dev.pmulab.sim.scenario.WorkloadProfile;
-import dev.pmulab.sim.scenario.WorkloadRates;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -79,66 +28,39 @@ import java.util.SplittableRandom;
  * so kernel work done on a CPU delays what comes after it there. Kernel work is priced by the cost
  * model through the cost sink and spent on the CPU at EL2 with kernel event rates, so counters see
  * it as the hardware would. A run is a pure function of (scenario, policies, seed).
+ *
+ * <p>This class sets the run up and owns the event loop: the queue, the dispatch of each
+ * {@link EventKind} to the type whose job it is, and the end of the run. The jobs:
+ * {@link Host} (the host's CPUs, perf and KVM, its tasks and perf sessions), {@link VmmSetup} (each
+ * VM through KVM's uAPI, with {@link GuestModels}), {@link Scheduler}, {@link GuestExecution},
+ * {@link HostKernelEvents} (PMU interrupt, perf's hrtimer, sysfs writes), {@link HostKernelWork}
+ * and {@link CpuTimers}, {@link CpuTimeAccounts}, {@link RunMetrics}. Nothing is allocated per event.
  */
 public final class Simulation {
-    // Event kinds (the queue's kind field).
-    private static final int EV_SCHED_TICK = 1;
-    private static final int EV_GUEST_TICK = 2;
-    private static final int EV_HW_OVERFLOW = 3;
-    private static final int EV_PERF_MUX = 4;
-    private static final int EV_MIGRATE = 5;
-    private static final int EV_ADMIN_WRITE = 6;
-    private static final int EV_WORK_DONE = 7;
-    private static final int EV_END = 8;
-    private static final int EV_WAKE = 9;
-    private static final int EV_SLEEP = 10;
-    private static final int EV_RETRY_ENTRY = 11;
-
-    /** Duty cycle of a partly loaded thread: it runs load x this, then sleeps the rest. */
-    private static final long DUTY_PERIOD_NS = 10_000_000L;
-    /** Time a VMM takes to re-place a vCPU whose entry failed on an unsupported CPU. */
-    private static final long FAILED_ENTRY_RETRY_NS = 1_000_000L;
-    /** perf's task-clock does not matter here; host tasks and vCPU threads get pids from here. */
-    private static final int FIRST_PID = 1000;
-
     private final Scenario scenario;
     private final RunPolicies policies;
     private final String allocationName;
-    private final long seed;
     private final CostModel costs;
     private final EngineCostSink sink;
     private final EventQueue queue = new EventQueue(4096);
     private final SplittableRandom random;
-
-    private SimCpu[] cpus;
-    private PerfCore perf;
-    private KvmHost kvm;
-    private KvmPmu kvmPmu;
     private final List<SimThread> threads = new ArrayList<>();
     private final List<SimVcpu> vcpus = new ArrayList<>();
-    private final List<PerfEvent> hostEvents = new ArrayList<>();
-    private final List<PerfEvent> hostPinnedEvents = new ArrayList<>();
+    private final CpuTimeAccounts accounts = new CpuTimeAccounts();
+
+    // Set up by build().
+    private SimCpu[] cpus;
+    private CpuTimers timers;
+    private GuestExecution guest;
+    private Scheduler scheduler;
+    private HostKernelEvents hostEvents;
+    private RunMetrics runMetrics;
+
     private long endNs;
     private long events;
     private boolean ended;
     private String failure;
     private long workDoneNs = -1;
-    private long reschedsAtStart;
-
-    // Measurements.
-    // One port serves every guest kernel run, so a tick or an interrupt allocates nothing.
-    /**
-     * Guest kernel ports, reused so an access allocates nothing, one per nesting level: a trapped
-     * access on one CPU can make KVM charge another CPU, whose owed kernel time is spent at once and
-     * may run that CPU's guest PMU interrupt handler before the first access returns.
-     */
-    private Port[] guestPorts = {new Port()};
-    private int guestPortDepth;
-    // vcpu_load and vcpu_put PMU work, one sample each, in growable arrays (no boxing per switch).
-    private long[] loadSamples = new long[1024];
-    private int loads;
-    private long[] putSamples = new long[1024];
-    private int puts;
 
     /**
      * @param scenario the validated scenario
@@ -150,20 +72,16 @@ public final class Simulation {
         this.scenario = requireNonNull(scenario, "scenario is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.allocationName = requireNonNull(allocationName, "allocationName is null");
-        this.seed = seed;
         this.costs = new CostModel(toPrices(scenario));
         this.sink = new EngineCostSink(costs, scenario.host().cpuCount());
         this.random = new SplittableRandom(seed);
     }
 
     private static Map<KernelCost, CostModel.Price> toPrices(Scenario s) {
-        java.util.EnumMap<KernelCost, CostModel.Price> m = new java.util.EnumMap<>(KernelCost.class);
+        EnumMap<KernelCost, CostModel.Price> m = new EnumMap<>(KernelCost.class);
         s.costs().forEach((cost, o) -> m.put(cost, new CostModel.Price(o.baseNs(), o.perUnitNsOrDefault(cost))));
         return m;
     }
-
-    // =============================================================================================
-    // Building the host
 
     /** Runs the scenario to its end and returns the metrics, or the failure that stopped it. */
     public RunResult run() {
@@ -178,9 +96,9 @@ public final class Simulation {
             for (SimVcpu v : vcpus) {
                 stats.add(v.pmu == null ? null : v.pmu.stats());
             }
-            MetricValues metrics = metrics(stats);
-            return new RunResult(metrics, costs.used(), java.util.Optional.empty(), events, endNs,
-                    guestTrapsByRegister(stats), guestPmuAccesses(stats));
+            MetricValues metrics = runMetrics.values(stats, endNs, workDoneNs);
+            return new RunResult(metrics, costs.used(), Optional.empty(), events, endNs,
+                    RunMetrics.guestTrapsByRegister(stats), RunMetrics.guestPmuAccesses(stats));
         } catch (PolicyFailure e) {
             return RunResult.failed(e.failure(), costs.used(), events, endNs);
         } catch (ControlRefusedException e) {
@@ -193,515 +111,58 @@ public final class Simulation {
         }
     }
 
+    // =============================================================================================
+    // Setting the run up
+
+    /**
+     * The host boots, its tasks and perf sessions start, the VMMs set their VMs up, the threads are
+     * placed; the kernel work of each step is spent on its CPUs before the next.
+     */
     private void build() {
         // Timers are only scheduled within the run, so its end must be known before anything runs.
         endNs = scenario.run().limitNs();
-        SocModel soc = scenario.host().soc();
-        int n = soc.cpuCount();
-        cpus = new SimCpu[n];
-        List<Pe> pes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Pe pe = new Pe(soc.cpu(i).pmuConfig());
-            pes.add(pe);
-            cpus[i] = new SimCpu(i, pe);
-        }
-        List<HostPmuDescriptor> pmus = new ArrayList<>();
-        List<ArmPmu> armPmus = soc.pmus();
-        for (int i = 0; i < armPmus.size(); i++) {
-            ArmPmu p = armPmus.get(i);
-            // Dynamic perf PMU types start after the fixed ones (PERF_TYPE_MAX = 6); Linux hands
-            // them out in registration order.
-            pmus.add(new HostPmuDescriptor(p.name(), 8 + i, p.supportedCpus(), p.cpu().pmuConfig()));
-        }
-        boolean vhe = scenario.host().vhe();
-        perf = new PerfCore(new PerfCoreConfig(vhe, scenario.host().hz(), PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE),
-                pmus, pes, sink);
-        long muxMs = Math.max(1, scenario.host().muxIntervalNs() / 1_000_000L);
-        perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
-        kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
-        AllocationPolicy allocation = policies.allocation().orElse(null);
-        kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName, scenario.host().partitionFgt());
-        // One table for every CPU (rates are immutable values): 64 copies of it cost cache, not accuracy.
-        EventRates hostKernelRates = WorkloadRates.toRates(WorkloadRates.kernelPerSecond(WorkloadRates.DEFAULT_CPU_HZ));
-        for (SimCpu c : cpus) {
-            c.hostKernelRates = hostKernelRates;
-            c.pe.switchContext(0, ExceptionLevel.EL2, EventRates.NONE);
-        }
-        kvmPmu.hostBoot(0);
-        spendOwedKernelTimeEverywhere(0);
-        buildHostTasks();
-        openHostPerf();
-        buildVms();
-        placeThreads();
-        reschedsAtStart = perf.reschedCount();
+        Host host = Host.boot(scenario, policies, allocationName, sink);
+        cpus = host.cpus;
+        timers = new CpuTimers(host.perf, queue, cpus.length, endNs);
+        HostKernelWork kernel = new HostKernelWork(sink, accounts);
+        guest = new GuestExecution(cpus, vcpus, sink, accounts, kernel, timers, queue, scenario.run());
+        scheduler = new Scheduler(host, threads, sink, accounts, kernel, guest, timers, queue, scenario.host().hz(),
+                random);
+        hostEvents = new HostKernelEvents(host, policies, kernel, guest, timers);
+        guest.spendOwedKernelTimeEverywhere(0);
+        host.addHostTasks(scenario.hostTasks(), threads);
+        Host.HostPerfEvents hostPerf = host.openPerfSessions(scenario, threads);
+        guest.spendOwedKernelTimeEverywhere(0);
+        new VmmSetup(host, policies, costs).startVms(scenario.vms(), threads, vcpus);
+        scheduler.placeThreads();
+        runMetrics = new RunMetrics(accounts, host, vcpus, hostPerf);
         schedulePeriodic();
     }
 
-    private void buildHostTasks() {
-        for (HostTask t : scenario.hostTasks()) {
-            EventRates userRates = WorkloadRates.toRates(WorkloadRates.perSecond(t.workload()));
-            for (int cpu : t.cpus()) {
-                SimThread th = new SimThread(threads.size(), t.name() + "/" + cpu,
-                        new PerfTask(FIRST_PID + threads.size(), t.name()), List.of(cpu));
-                th.userRates = userRates;
-                th.load = t.workload().profile() == WorkloadProfile.IDLE ? 0 : t.workload().load();
-                threads.add(th);
-            }
-        }
-    }
-
-    private void openHostPerf() {
-        long threshCycles = WorkloadRates.DEFAULT_CPU_HZ * Math.max(1, scenario.host().watchdogThreshNs() / 1_000_000_000L);
-        if (scenario.host().nmiWatchdog()) {
-            // The hard-lockup detector: one pinned CPU_CYCLES event per CPU (perf-core-and-costs.md §6).
-            for (SimCpu c : cpus) {
-                PerfEventAttr attr = PerfEventAttr.builder(perf.pmuOfCpu(c.id).type(), Events.CPU_CYCLES)
-                        .pinned(true).samplePeriod(threshCycles).build();
-                PerfEvent e = perf.open(c.id, attr, null, c.id, null, 0);
-                hostEvents.add(e);
-                hostPinnedEvents.add(e);
-            }
-        }
-        for (PerfSession s : scenario.hostPerf()) {
-            if (s.scope() == PerfScope.SYSTEM) {
-                List<Integer> on = s.cpus().isEmpty() ? allCpus() : s.cpus();
-                for (int cpu : on) {
-                    openGroups(s, null, cpu);
-                }
-            } else {
-                String task = s.task().orElseThrow();
-                for (SimThread th : threads) {
-                    if (th.task.comm().equals(task)) {
-                        openGroups(s, th.task, -1);
-                    }
-                }
-            }
-        }
-        spendOwedKernelTimeEverywhere(0);
-    }
-
-    private void openGroups(PerfSession s, PerfTask task, int cpu) {
-        int type = cpu >= 0 ? perf.pmuOfCpu(cpu).type() : perf.pmus().get(0).type();
-        int caller = cpu >= 0 ? cpu : 0;
-        for (EventGroup g : s.groups()) {
-            PerfEvent leader = null;
-            for (EventRef ref : g.events()) {
-                PerfEventAttr.Builder b = PerfEventAttr.builder(type, ref.number()).pinned(s.pinned() && leader == null)
-                        .excludeGuest(s.excludeGuest()).excludeHost(s.excludeHost());
-                if (s.sampling().isPresent()) {
-                    Sampling sm = s.sampling().get();
-                    if (sm.mode() == Sampling.Mode.FREQUENCY) {
-                        b.sampleFreq(sm.value());
-                    } else {
-                        b.samplePeriod(sm.value());
-                    }
-                }
-                try {
-                    PerfEvent e = perf.open(caller, b.build(), task, cpu, leader, 0);
-                    hostEvents.add(e);
-                    if (s.pinned()) {
-                        hostPinnedEvents.add(e);
-                    }
-                    if (leader == null) {
-                        leader = e;
-                    }
-                } catch (PerfEventOpenException e) {
-                    throw new IllegalArgumentException("host perf session " + s.name() + ": cannot open "
-                            + ref.name() + " on " + (cpu >= 0 ? "CPU " + cpu : "task " + task) + ": " + e.getMessage(), e);
-                }
-            }
-        }
-    }
-
-    private List<Integer> allCpus() {
-        List<Integer> l = new ArrayList<>();
-        for (int i = 0; i < cpus.length; i++) {
-            l.add(i);
-        }
-        return l;
-    }
-
-    // =============================================================================================
-    // VMs: the VMM's setup through KVM's uapi, then the vCPU threads
-
-    private void buildVms() {
-        int vmId = 0;
-        for (VmSpec spec : scenario.vms()) {
-            Vm vm = kvm.createVm();
-            List<Vcpu> vmVcpus = new ArrayList<>();
-            long features = spec.pmu() ? 1L << KvmUapi.KVM_ARM_VCPU_PMU_V3 : 0;
-            kvm.pinSelfToCpu(spec.placement().initCpu());
-            for (int i = 0; i < spec.vcpus(); i++) {
-                vmVcpus.add(vm.createVcpu(i, features));
-            }
-            vm.createVgicV3(64);
-            SimVmView view = new SimVmView(spec, vmId, allowed(spec));
-            SimVmm vmm = new SimVmm(vmVcpus, view);
-            if (spec.pmu()) {
-                spec.nrCounters().ifPresent(nr -> expectOk(vmm.setNrCounters(nr), spec, "SET_NR_COUNTERS"));
-                HostView hostView = kvmPmu.hostView();
-                policies.selection().ifPresent(p -> p.configureVm(view, hostView, vmm));
-                policies.filter().ifPresent(p -> p.configureVm(view, hostView, vmm));
-                for (Vcpu v : vmVcpus) {
-                    // PPI 23, the recommended PMU interrupt (pmuv3-architecture.md §2.8).
-                    expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_IRQ,
-                            UserPtr.ofInt(23)), spec, "IRQ");
-                }
-            }
-            // The VMM initialises the in-kernel vGIC before PMU INIT, which needs it (kvm-vpmu-uapi.md §1.2).
-            vm.vgic().orElseThrow().init();
-            if (spec.pmu()) {
-                for (Vcpu v : vmVcpus) {
-                    expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT),
-                            spec, "INIT");
-                }
-            }
-            Workload w = spec.workload();
-            Map<Integer, Long> userPerSecond = WorkloadRates.perSecond(w);
-            EventRates userRates = WorkloadRates.toRates(userPerSecond);
-            EventRates kernelRates = WorkloadRates.toRates(
-                    WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
-            long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
-            // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
-            PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
-            for (int i = 0; i < spec.vcpus(); i++) {
-                Vcpu v = vmVcpus.get(i);
-                PerfTask task = new PerfTask(FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
-                List<Integer> allowed = vmm.pinned != null ? vmm.pinned : view.allowedList;
-                if (spec.placement().pinned()) {
-                    allowed = List.of(spec.placement().pinnedCpu(i));
-                }
-                SimVcpu sv = new SimVcpu(threads.size(), spec.name() + "/vcpu" + i, task, allowed, spec, vmId, i, v);
-                boolean busy = w.profile() != WorkloadProfile.IDLE && i < w.threads();
-                sv.load = busy ? w.load() : 0;
-                sv.userRates = userRates;
-                sv.kernelRates = kernelRates;
-                sv.instructionsPerNs = instructionsPerSecond / 1e9;
-                sv.exitShare = w.exitsPerSecond().isPresent()
-                        ? Math.min(0.9, w.exitsPerSecond().getAsLong() * (double) costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0) / 1e9)
-                        : (w.profile() == WorkloadProfile.EXIT_HEAVY
-                                ? 16_000 * (double) costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0) / 1e9 : 0);
-                sv.model = guestModel(spec, userPerSecond.get(Events.CPU_CYCLES), v, guestPerfLimits);
-                sv.measured = busy;
-                if (spec.pmu()) {
-                    sv.pmu = kvmPmu.attach(v, task, spec.name(), vmId, spec.partition());
-                }
-                threads.add(sv);
-                vcpus.add(sv);
-            }
-            vmId++;
-        }
-    }
-
-    private static void expectOk(int ret, VmSpec spec, String what) {
-        if (ret != 0) {
-            throw new IllegalStateException("VM " + spec.name() + ": KVM_ARM_VCPU_PMU_V3_" + what + " returned " + ret);
-        }
-    }
-
-    private List<Integer> allowed(VmSpec spec) {
-        return spec.placement().cpus();
-    }
-
-    /** The guest behaviour models of a VM's {@code pmu_usage}, combined. */
-    private GuestPmuModel guestModel(VmSpec spec, long cpuHz, Vcpu v, PerfSampleLimits limits) {
-        int hz = spec.guestHz();
-        boolean longCounters = spec.pmu() && v.vm().pmu().pmuVersion().atLeast(dev.pmulab.hw.PmuVersion.P5);
-        boolean watchdog = spec.pmuUsage().stream().anyMatch(u -> u instanceof PmuUsage.NmiWatchdog);
-        for (PmuUsage u : spec.pmuUsage()) {
-            if (u instanceof PmuUsage.PerfRecord r) {
-                long freq = r.sampling().mode() == Sampling.Mode.FREQUENCY ? r.sampling().value() : 1000;
-                return new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, eventsOf(r.groups()), freq, hz, longCounters,
-                        watchdog, cpuHz, limits);
-            }
-            if (u instanceof PmuUsage.PerfStat st) {
-                return new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT, eventsOf(st.groups()), 0, hz, longCounters,
-                        watchdog, cpuHz, limits);
-            }
-            if (u instanceof PmuUsage.WindowsCycleTick wt) {
-                int windowsHz = (int) Math.max(1, 1_000_000_000L / wt.tickNs());
-                return new WindowsCycleTickGuest(windowsHz, true);
-            }
-            if (u instanceof PmuUsage.Greedy) {
-                return new GreedyGuest(hz);
-            }
-            if (u instanceof PmuUsage.Brbe b) {
-                long freq = b.sampling().mode() == Sampling.Mode.FREQUENCY ? b.sampling().value() : 4000;
-                return new BrbeGuest(new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
-                        b.events().stream().mapToInt(EventRef::number).toArray(), freq, hz, longCounters, watchdog,
-                        cpuHz, limits));
-            }
-        }
-        if (watchdog) {
-            return new LinuxGuestPerf(LinuxGuestPerf.Mode.NONE, new int[0], 0, hz, longCounters, true, cpuHz, limits);
-        }
-        return new IdleGuest(hz);
-    }
-
-    private static int[] eventsOf(List<EventGroup> groups) {
-        return groups.stream().flatMap(g -> g.events().stream()).mapToInt(EventRef::number).toArray();
-    }
-
-    /** The VMM's side of the selection policy: KVM's vCPU attributes on every vCPU, and pinning. */
-    private final class SimVmm implements VmmPmuControl {
-        private final List<Vcpu> vcpus;
-        private final SimVmView view;
-        List<Integer> pinned;
-
-        SimVmm(List<Vcpu> vcpus, SimVmView view) {
-            this.vcpus = vcpus;
-            this.view = view;
-        }
-
-        private int onEvery(long attr, UserPtr arg) {
-            for (Vcpu v : vcpus) {
-                int r = arg == null ? v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, attr)
-                        : v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, attr, arg);
-                if (r != 0) {
-                    return r;
-                }
-            }
-            return 0;
-        }
-
-        @Override
-        public int setPmu(String pmuName) {
-            int type = perf.pmu(pmuName).type();
-            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.ofInt(type));
-        }
-
-        @Override
-        public int setNrCounters(int counters) {
-            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(counters));
-        }
-
-        @Override
-        public int setEventFilter(EventFilter filter) {
-            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(KvmPmuEventFilter.of(filter)));
-        }
-
-        @Override
-        public int setFixedCountersOnly() {
-            return onEvery(KvmUapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY, null);
-        }
-
-        @Override
-        public void pinVcpus(int[] cpuList) {
-            List<Integer> l = new ArrayList<>();
-            for (int c : cpuList) {
-                if (view.allowedList.contains(c)) {
-                    l.add(c);
-                }
-            }
-            if (l.isEmpty()) {
-                throw new IllegalArgumentException("VM " + view.vmName() + ": the selection policy pins its vCPUs to "
-                        + Arrays.toString(cpuList) + ", none of which the scenario allows " + view.allowedList);
-            }
-            pinned = List.copyOf(l);
-        }
-    }
-
-    /** The VM as policies see it during setup. */
-    private static final class SimVmView implements VmView {
-        private final VmSpec spec;
-        private final int vmId;
-        final List<Integer> allowedList;
-
-        SimVmView(VmSpec spec, int vmId, List<Integer> allowed) {
-            this.spec = spec;
-            this.vmId = vmId;
-            this.allowedList = List.copyOf(allowed);
-        }
-
-        @Override
-        public String vmName() {
-            return spec.name();
-        }
-
-        @Override
-        public int vmId() {
-            return vmId;
-        }
-
-        @Override
-        public int vcpuCount() {
-            return spec.vcpus();
-        }
-
-        @Override
-        public String guestOs() {
-            return spec.guestOs().configName();
-        }
-
-        @Override
-        public int initCpu() {
-            return spec.placement().initCpu();
-        }
-
-        @Override
-        public int[] allowedCpus() {
-            return allowedList.stream().mapToInt(Integer::intValue).toArray();
-        }
-    }
-
-    // =============================================================================================
-    // Threads and the scheduler
-
-    /** A schedulable thread: a host task or a vCPU thread. */
-    private static class SimThread {
-        final int id;
-        final String name;
-        final PerfTask task;
-        List<Integer> allowed;
-        int cpu = -1; // the runqueue it is on
-        boolean running;
-        boolean sleeping;
-        double load = 1.0;
-        EventRates userRates = EventRates.NONE;
-        long runnableSince = -1;
-        long waitNs;
-        long sleepStamp;
-
-        SimThread(int id, String name, PerfTask task, List<Integer> allowed) {
-            this.id = id;
-            this.name = name;
-            this.task = task;
-            this.allowed = List.copyOf(allowed);
-        }
-
-        boolean isVcpu() {
-            return false;
-        }
-    }
-
-    /** A vCPU thread: the thread, its KVM vCPU and vPMU, and its guest's PMU driver. */
-    private static final class SimVcpu extends SimThread {
-        final VmSpec spec;
-        final int vmId;
-        final int index;
-        final Vcpu vcpu;
-        VcpuPmu pmu;
-        GuestPmuModel model;
-        EventRates kernelRates = EventRates.NONE;
-        double instructionsPerNs;
-        double exitShare;
-        boolean measured;
-        boolean booted;
-        boolean pendingTick;
-        long tickGen;
-        long workGen;
-        // Accounting.
-        long loadedAt;
-        long runNs;
-        long trapNs;
-        long guestKernelNs;
-        long guestUserSince;
-        double instructions;
-        long brbeBlackoutAtLoad;
-        long brbeBlackoutNs;
-        long failedEntries;
-        boolean crashed;
-        boolean mustMove;
-
-        SimVcpu(int id, String name, PerfTask task, List<Integer> allowed, VmSpec spec, int vmId, int index,
-                Vcpu vcpu) {
-            super(id, name, task, allowed);
-            this.spec = spec;
-            this.vmId = vmId;
-            this.index = index;
-            this.vcpu = vcpu;
-        }
-
-        @Override
-        boolean isVcpu() {
-            return true;
-        }
-    }
-
-    /** One physical CPU: its PE, its runqueue, and what it spent its time on. */
-    private static final class SimCpu {
-        final int id;
-        final Pe pe;
-        final ArrayDeque<SimThread> runqueue = new ArrayDeque<>();
-        SimThread current;
-        long sliceStart;
-        EventRates hostKernelRates = EventRates.NONE;
-        long overflowGen;
-        long scheduledOverflow = Long.MAX_VALUE;
-        long muxGen;
-        long scheduledMux = Long.MAX_VALUE;
-        boolean ranVcpu;
-        // Time buckets, in ns.
-        long accountedTo;
-        long guestNs;
-        long hostKernelNs;
-
-        SimCpu(int id, Pe pe) {
-            this.id = id;
-            this.pe = pe;
-        }
-    }
-
-    private long slice() {
-        // EEVDF base slice: 0.70 ms x (1 + ilog2(min(ncpus, 8))) (perf-core-and-costs.md §6).
-        int n = Math.min(cpus.length, 8);
-        int ilog2 = 31 - Integer.numberOfLeadingZeros(n);
-        return 700_000L * (1 + ilog2);
-    }
-
-    private void placeThreads() {
-        int[] load = new int[cpus.length];
-        for (SimThread t : threads) {
-            int best = -1;
-            for (int c : t.allowed) {
-                if (best < 0 || load[c] < load[best]) {
-                    best = c;
-                }
-            }
-            t.cpu = best;
-            load[best]++;
-            if (t.load <= 0) {
-                t.sleeping = true;
-                continue;
-            }
-            enqueue(cpus[best], t, 0);
-        }
-        for (SimCpu c : cpus) {
-            if (c.current == null && !c.runqueue.isEmpty()) {
-                switchTo(c, c.runqueue.poll(), 0);
-            }
-        }
-    }
-
-    private void enqueue(SimCpu c, SimThread t, long now) {
-        t.cpu = c.id;
-        t.runnableSince = now;
-        c.runqueue.add(t);
-    }
-
+    /** The first of every periodic event, and the administrator's writes. */
     private void schedulePeriodic() {
-        queue.schedule(endNs, EV_END, 0, 0);
-        long tick = 1_000_000_000L / scenario.host().hz();
+        queue.schedule(endNs, EventKind.END, 0, 0);
+        long tick = scheduler.tickNs();
         for (SimCpu c : cpus) {
             // Stagger CPU ticks deterministically, as real CPUs' timers are not aligned.
-            queue.schedule(tick + (c.id * 7919L) % tick, EV_SCHED_TICK, c.id, 0);
-            rescheduleCpuTimers(c);
+            queue.schedule(tick + (c.id * 7919L) % tick, EventKind.SCHED_TICK, c.id, 0);
+            timers.reschedule(c);
         }
         for (SimVcpu v : vcpus) {
             long period = 1_000_000_000L / v.model.hz();
             v.tickGen++;
-            queue.schedule(period + (v.id * 104_729L) % period, EV_GUEST_TICK, v.id, v.tickGen);
-            v.spec.placement().migrate().ifPresent(m -> queue.schedule(m.everyNs(), EV_MIGRATE, v.id, 0));
+            queue.schedule(period + (v.id * 104_729L) % period, EventKind.GUEST_TICK, v.id, v.tickGen);
+            v.spec.placement().migrate().ifPresent(m -> queue.schedule(m.everyNs(), EventKind.MIGRATE, v.id, 0));
         }
         for (SimThread t : threads) {
             if (t.load > 0 && t.load < 1) {
                 t.sleepStamp++;
-                queue.schedule(Math.round(DUTY_PERIOD_NS * t.load), EV_SLEEP, t.id, t.sleepStamp);
+                queue.schedule(Math.round(Scheduler.DUTY_PERIOD_NS * t.load), EventKind.SLEEP, t.id, t.sleepStamp);
             }
         }
         List<AdminWrite> writes = scenario.adminWrites();
         for (int i = 0; i < writes.size(); i++) {
-            queue.schedule(writes.get(i).atNs(), EV_ADMIN_WRITE, i, 0);
+            queue.schedule(writes.get(i).atNs(), EventKind.ADMIN_WRITE, i, 0);
         }
     }
 
@@ -715,42 +176,54 @@ public final class Simulation {
             int arg = queue.arg();
             long stamp = queue.stamp();
             switch (queue.kind()) {
-                case EV_END -> end(t);
-                case EV_SCHED_TICK -> schedTick(cpus[arg], t);
-                case EV_GUEST_TICK -> guestTick((SimVcpu) threads.get(arg), t, stamp);
-                case EV_HW_OVERFLOW -> hwOverflow(cpus[arg], t, stamp);
-                case EV_PERF_MUX -> perfMux(cpus[arg], t, stamp);
-                case EV_MIGRATE -> migrate((SimVcpu) threads.get(arg), t);
-                case EV_ADMIN_WRITE -> adminWrite(scenario.adminWrites().get(arg), t);
-                case EV_WORK_DONE -> workDone((SimVcpu) threads.get(arg), t, stamp);
-                case EV_WAKE -> wake(threads.get(arg), t, stamp);
-                case EV_SLEEP -> sleep(threads.get(arg), t, stamp);
-                case EV_RETRY_ENTRY -> retryEntry((SimVcpu) threads.get(arg), t);
+                case EventKind.END -> end(t);
+                case EventKind.SCHED_TICK -> scheduler.tick(cpus[arg], t);
+                case EventKind.GUEST_TICK -> guestTick((SimVcpu) threads.get(arg), t, stamp);
+                case EventKind.HW_OVERFLOW -> hostEvents.pmuOverflow(cpus[arg], t, stamp);
+                case EventKind.PERF_MUX -> hostEvents.perfMuxTimer(cpus[arg], t, stamp);
+                case EventKind.MIGRATE -> scheduler.migrate((SimVcpu) threads.get(arg), t);
+                case EventKind.ADMIN_WRITE -> hostEvents.adminWrite(scenario.adminWrites().get(arg), t);
+                case EventKind.WORK_DONE -> workDone((SimVcpu) threads.get(arg), t, stamp);
+                case EventKind.WAKE -> scheduler.wake(threads.get(arg), t, stamp);
+                case EventKind.SLEEP -> scheduler.sleep(threads.get(arg), t, stamp);
+                case EventKind.RETRY_ENTRY -> retryEntry((SimVcpu) threads.get(arg), t);
                 default -> throw new IllegalStateException("unknown event kind " + queue.kind());
             }
         }
     }
 
-    /** The time an event for {@code c} can run: when it arrives, or when the CPU is free. */
-    private static long at(SimCpu c, long t) {
-        return Math.max(t, c.pe.now());
+    private void guestTick(SimVcpu v, long t, long stamp) {
+        long crashedAt = guest.guestTick(v, t, stamp);
+        if (crashedAt >= 0) {
+            scheduler.exitCrashedGuest(cpus[v.cpu], v, crashedAt);
+        }
     }
 
+    private void workDone(SimVcpu v, long t, long stamp) {
+        long doneAt = guest.workDone(v, t, stamp);
+        if (doneAt >= 0) {
+            workDoneNs = doneAt;
+            end(doneAt);
+        }
+    }
+
+    private void retryEntry(SimVcpu v, long t) {
+        if (!scheduler.retryEntry(v, t)) {
+            failure = "VM " + v.spec.name() + ": no CPU the VM may run on is supported by its PMU";
+            ended = true;
+        }
+    }
+
+    /** The run ends at {@code t} (its limit, or when the work was done): the accounts are closed there. */
     private void end(long t) {
         ended = true;
         for (SimCpu c : cpus) {
-            long now = at(c, t);
-            account(c, now);
+            long now = c.at(t);
             if (c.current instanceof SimVcpu v) {
-                closeGuestUser(v, c, now);
-                if (v.pmu != null) {
-                    v.pmu.settleAtEndOfWindow(now);
-                }
-                v.runNs += now - v.loadedAt;
-                v.brbeBlackoutNs += c.pe.brbeBlackoutNs() - v.brbeBlackoutAtLoad;
+                guest.endOfRun(c, v, now);
             }
             for (SimThread th : c.runqueue) {
-                th.waitNs += now - th.runnableSince;
+                accounts.stopsWaiting(th, now);
             }
         }
         if (scenario.run() instanceof RunLength.UntilWorkDone u && workDoneNs < 0) {
@@ -758,828 +231,6 @@ public final class Simulation {
                     + t + " ns";
         }
         endNs = workDoneNs >= 0 ? workDoneNs : t;
-    }
-
-    private void schedTick(SimCpu c, long t) {
-        long now = at(c, t);
-        leaveGuestForKernel(c, now);
-        perf.perfEventTaskTick(c.id, now);
-        if (sink.owed(c.id) > 0) {
-            kvmPmu.resyncEl0(c.id, now); // the re-tune reprogrammed counters under a loaded vCPU
-        }
-        now = spendKernel(c, now);
-        SimThread cur = c.current;
-        if (cur != null && !c.runqueue.isEmpty() && now - c.sliceStart >= slice()) {
-            c.runqueue.add(cur);
-            cur.runnableSince = now;
-            switchTo(c, c.runqueue.poll(), now);
-        } else if (cur == null && !c.runqueue.isEmpty()) {
-            switchTo(c, c.runqueue.poll(), now);
-        } else {
-            returnFromKernel(c, now);
-        }
-        queue.schedule(t + 1_000_000_000L / scenario.host().hz(), EV_SCHED_TICK, c.id, 0);
-        rescheduleCpuTimers(c);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Context switches: vcpu_put, perf sched out/in, vcpu_load (the kernel's order)
-
-    private void switchTo(SimCpu c, SimThread next, long t) {
-        long now = at(c, t);
-        SimThread prev = c.current;
-        if (prev != null) {
-            account(c, now);
-            if (prev instanceof SimVcpu pv) {
-                closeGuestUser(pv, c, now);
-                now = vcpuPut(c, pv, now);
-            }
-            prev.running = false;
-        }
-        c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
-        c.current = null;
-        perf.contextSwitch(c.id, next == null ? null : next.task, now);
-        now = spendKernel(c, now);
-        if (next == null) {
-            c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE); // WFI: nothing counts
-            c.accountedTo = now;
-            rescheduleCpuTimers(c);
-            return;
-        }
-        if (next.runnableSince >= 0) {
-            next.waitNs += now - next.runnableSince;
-            next.runnableSince = -1;
-        }
-        c.current = next;
-        next.running = true;
-        c.sliceStart = now;
-        if (next instanceof SimVcpu v) {
-            if (!enterVcpu(c, v, now)) {
-                return;
-            }
-        } else {
-            c.pe.switchContext(now, ExceptionLevel.EL0, next.userRates);
-            c.accountedTo = now;
-        }
-        rescheduleCpuTimers(c);
-    }
-
-    /** KVM_RUN entry and vcpu_load; false when the entry failed and the CPU moved on. */
-    private boolean enterVcpu(SimCpu c, SimVcpu v, long now) {
-        if (v.crashed) {
-            c.current = null;
-            v.running = false;
-            switchTo(c, c.runqueue.poll(), now);
-            return false;
-        }
-        c.ranVcpu = true;
-        if (v.pmu != null) {
-            // KVM_RUN's entry check: a CPU outside the VM's supported CPUs fails entry (SET_PMU).
-            int ret = v.vcpu.run(c.id);
-            if (ret == 0 && v.vcpu.kvmRun().exitReason() == KvmUapi.KVM_EXIT_FAIL_ENTRY) {
-                v.failedEntries++;
-                v.running = false;
-                c.current = null;
-                v.runnableSince = now;
-                v.mustMove = true;
-                queue.schedule(now + FAILED_ENTRY_RETRY_NS, EV_RETRY_ENTRY, v.id, 0);
-                switchTo(c, c.runqueue.poll(), now);
-                return false;
-            }
-        }
-        now = vcpuLoad(c, v, now);
-        v.loadedAt = now;
-        v.brbeBlackoutAtLoad = c.pe.brbeBlackoutNs();
-        c.accountedTo = now;
-        if (!v.booted) {
-            v.booted = true;
-            now = runGuestKernel(c, v, now, GuestWork.BOOT);
-        }
-        if (v.pendingTick) {
-            v.pendingTick = false;
-            now = runGuestKernel(c, v, now, GuestWork.TICK);
-        }
-        now = deliverGuestIrq(c, v, now);
-        enterGuestUser(c, v, now);
-        scheduleWorkDone(v, now);
-        return true;
-    }
-
-    private long vcpuLoad(SimCpu c, SimVcpu v, long now) {
-        long base = costs.charge(KernelCost.VCPU_LOAD_BASE, 0);
-        if (v.pmu != null) {
-            v.pmu.vcpuLoad(c.id, now);
-        }
-        long pmuWork = sink.take(c.id);
-        if (v.measured || v.pmu != null) {
-            loadSamples = append(loadSamples, loads++, pmuWork);
-        }
-        return spendKernelNs(c, now, base + pmuWork);
-    }
-
-    private long vcpuPut(SimCpu c, SimVcpu v, long now) {
-        c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
-        v.runNs += now - v.loadedAt;
-        v.brbeBlackoutNs += c.pe.brbeBlackoutNs() - v.brbeBlackoutAtLoad;
-        long base = costs.charge(KernelCost.VCPU_PUT_BASE, 0);
-        if (v.pmu != null) {
-            v.pmu.vcpuPut(now);
-        }
-        long pmuWork = sink.take(c.id);
-        putSamples = append(putSamples, puts++, pmuWork);
-        return spendKernelNs(c, now, base + pmuWork);
-    }
-
-    private void retryEntry(SimVcpu v, long t) {
-        if (!v.mustMove || ended) {
-            return;
-        }
-        v.mustMove = false;
-        // The VMM re-places the thread on a CPU the VM supports (it learnt from the failed entry).
-        List<Integer> supported = new ArrayList<>();
-        for (int c : v.allowed) {
-            if (v.vcpu.vm().pmu().supportsCpu(c)) {
-                supported.add(c);
-            }
-        }
-        if (supported.isEmpty()) {
-            failure = "VM " + v.spec.name() + ": no CPU the VM may run on is supported by its PMU";
-            ended = true;
-            return;
-        }
-        v.allowed = List.copyOf(supported);
-        SimCpu target = leastLoaded(v.allowed);
-        enqueue(target, v, t);
-        v.runnableSince = t - FAILED_ENTRY_RETRY_NS;
-        if (target.current == null) {
-            target.runqueue.remove(v);
-            switchTo(target, v, t);
-        }
-    }
-
-    private SimCpu leastLoaded(List<Integer> allowed) {
-        SimCpu best = null;
-        for (int id : allowed) {
-            SimCpu c = cpus[id];
-            int load = c.runqueue.size() + (c.current != null ? 1 : 0);
-            int bestLoad = best == null ? Integer.MAX_VALUE : best.runqueue.size() + (best.current != null ? 1 : 0);
-            if (load < bestLoad) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Guest execution and the guest's PMU driver
-
-    private enum GuestWork { BOOT, TICK, IRQ }
-
-    private void enterGuestUser(SimCpu c, SimVcpu v, long now) {
-        c.pe.switchContext(now, ExceptionLevel.EL0, v.userRates);
-        v.guestUserSince = now;
-        c.accountedTo = now;
-    }
-
-    /** Ends the guest's user-mode span at {@code now}: ground truth, work done, and the exit share. */
-    private void closeGuestUser(SimVcpu v, SimCpu c, long now) {
-        if (v.guestUserSince < 0) {
-            return;
-        }
-        long span = now - v.guestUserSince;
-        v.guestUserSince = -1;
-        if (span <= 0) {
-            return;
-        }
-        // Exit-heavy workloads spend a share of the span in host exit handling (aggregated, C2 per exit).
-        long exits = Math.round(span * v.exitShare);
-        long guestSpan = span - exits;
-        c.guestNs += guestSpan;
-        c.hostKernelNs += exits;
-        c.accountedTo = now;
-        v.model.accountExecution(ExceptionLevel.EL0, v.userRates, guestSpan);
-        if (v.measured) {
-            v.instructions += guestSpan * v.instructionsPerNs;
-        }
-    }
-
-    /** Time spent since the CPU's last accounting, in its current mode (guest, host task or idle). */
-    private void account(SimCpu c, long now) {
-        if (now <= c.accountedTo) {
-            return;
-        }
-        if (!(c.current instanceof SimVcpu)) {
-            // host tasks and idle are neither guest nor host kernel time
-            c.accountedTo = now;
-        }
-    }
-
-    /** Leaves guest user mode for a kernel entry (tick, interrupt) on {@code c} at {@code now}. */
-    private void leaveGuestForKernel(SimCpu c, long now) {
-        account(c, now);
-        if (c.current instanceof SimVcpu v) {
-            closeGuestUser(v, c, now);
-        }
-        c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
-    }
-
-    /** Returns to whatever the CPU was running after kernel work. */
-    private void returnFromKernel(SimCpu c, long now) {
-        SimThread cur = c.current;
-        if (cur instanceof SimVcpu v) {
-            now = deliverGuestIrq(c, v, now);
-            enterGuestUser(c, v, now);
-            scheduleWorkDone(v, now);
-        } else if (cur != null) {
-            c.pe.switchContext(now, ExceptionLevel.EL0, cur.userRates);
-            c.accountedTo = now;
-        } else {
-            c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE);
-            c.accountedTo = now;
-        }
-        rescheduleCpuTimers(c);
-    }
-
-    /** Spends what {@code c} owes as host kernel time at EL2, from {@code now}; returns the new time. */
-    private long spendKernel(SimCpu c, long now) {
-        return spendKernelNs(c, now, sink.take(c.id));
-    }
-
-    private long spendKernelNs(SimCpu c, long now, long ns) {
-        if (ns <= 0) {
-            return now;
-        }
-        c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
-        long end = now + ns;
-        c.pe.advanceTo(end);
-        if (c.current instanceof SimVcpu || c.ranVcpu) {
-            c.hostKernelNs += ns;
-        }
-        c.accountedTo = end;
-        return end;
-    }
-
-    /** Kernel time owed by CPUs that an operation elsewhere touched (a reschedule of every CPU). */
-    private void spendOwedKernelTimeEverywhere(long t) {
-        for (SimCpu c : cpus) {
-            if (sink.owed(c.id) > 0) {
-                long now = at(c, t);
-                boolean inGuest = c.current instanceof SimVcpu v && v.guestUserSince >= 0;
-                if (inGuest) {
-                    leaveGuestForKernel(c, now);
-                }
-                now = spendKernel(c, now);
-                if (inGuest || c.current != null) {
-                    returnFromKernel(c, now);
-                } else {
-                    c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE);
-                }
-            }
-        }
-    }
-
-    /** Runs the guest kernel's PMU driver for one boot, tick or interrupt; returns the time after it. */
-    private long runGuestKernel(SimCpu c, SimVcpu v, long now, GuestWork work) {
-        if (v.pmu == null) {
-            return now;
-        }
-        c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
-        if (guestPortDepth == guestPorts.length) {
-            guestPorts = Arrays.copyOf(guestPorts, guestPorts.length * 2);
-            for (int i = guestPortDepth; i < guestPorts.length; i++) {
-                guestPorts[i] = new Port();
-            }
-        }
-        Port port = guestPorts[guestPortDepth++].enter(c, v, now);
-        try {
-            switch (work) {
-                case BOOT -> v.model.boot(port);
-                case TICK -> v.model.tick(port);
-                case IRQ -> v.model.pmuInterrupt(port);
-            }
-        } catch (GuestUndefinedException e) {
-            // An UNDEFINED the guest did not expect on a register its PMU has: Linux oopses.
-            v.crashed = true;
-        } finally {
-            guestPortDepth--;
-        }
-        if (v.model.crashed()) {
-            v.crashed = true;
-        }
-        return port.t;
-    }
-
-    /** Injects the virtual PMU interrupt while its level is high, and runs the guest's handler. */
-    private long deliverGuestIrq(SimCpu c, SimVcpu v, long now) {
-        if (v.pmu == null || !v.pmu.irqLevel() || v.crashed) {
-            return now;
-        }
-        // KVM charged the injection (C18) when it raised the line; here the guest takes the interrupt.
-        now = spendKernel(c, now);
-        now = runGuestKernel(c, v, now, GuestWork.IRQ);
-        long eoi = costs.charge(KernelCost.GUEST_PMU_EOI, 0);
-        c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
-        c.pe.advanceTo(now + eoi);
-        v.guestKernelNs += eoi;
-        c.guestNs += eoi;
-        v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, eoi);
-        return now + eoi;
-    }
-
-    /** A guest PMU register access: the vPMU decides and charges; the time passes at EL1 or EL2. */
-    private final class Port implements GuestPmuPort {
-        private SimCpu c;
-        private SimVcpu v;
-        long t;
-
-        /** Points the port at {@code v} on {@code c} from {@code t}, for one guest kernel run. */
-        Port enter(SimCpu c, SimVcpu v, long t) {
-            this.c = c;
-            this.v = v;
-            this.t = t;
-            return this;
-        }
-
-        @Override
-        public long read(PmuRegister reg, int index) {
-            return access(reg, index, false, 0);
-        }
-
-        @Override
-        public void write(PmuRegister reg, int index, long value) {
-            access(reg, index, true, value);
-        }
-
-        private long access(PmuRegister reg, int index, boolean write, long value) {
-            c.pe.switchContext(t, ExceptionLevel.EL1, v.kernelRates);
-            long read = 0;
-            if (write) {
-                v.pmu.msr(reg, index, value, t);
-            } else {
-                read = v.pmu.mrs(reg, index, t);
-            }
-            long ns = sink.take(c.id);
-            if (v.pmu.lastAccessTrapped()) {
-                v.trapNs += ns;
-                v.guestKernelNs += ns;
-                c.pe.switchContext(Math.max(t, c.pe.now()), ExceptionLevel.EL2, c.hostKernelRates);
-                long end = Math.max(t, c.pe.now()) + ns;
-                c.pe.advanceTo(end);
-                c.hostKernelNs += ns;
-                t = end;
-            } else {
-                long start = Math.max(t, c.pe.now());
-                c.pe.advanceTo(start + ns);
-                v.guestKernelNs += ns;
-                c.guestNs += ns;
-                v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, ns);
-                t = start + ns;
-            }
-            c.accountedTo = t;
-            spendOwedKernelTimeElsewhere(c, t);
-            if (v.pmu.lastAccessUndefined()) {
-                throw new GuestUndefinedException(reg, index, write);
-            }
-            return read;
-        }
-
-        @Override
-        public long now() {
-            return t;
-        }
-    }
-
-    /** An access on one CPU may make the policy reschedule another CPU: spend that CPU's debt there. */
-    private void spendOwedKernelTimeElsewhere(SimCpu self, long t) {
-        int n = sink.owingCount();
-        if (n == 0 || (n == 1 && sink.owingCpu(0) == self.id)) {
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            SimCpu o = cpus[sink.owingCpu(i)];
-            if (o != self && sink.owed(o.id) > 0) {
-                long now = at(o, t);
-                boolean inGuest = o.current instanceof SimVcpu;
-                if (inGuest) {
-                    leaveGuestForKernel(o, now);
-                }
-                now = spendKernel(o, now);
-                returnFromKernel(o, now);
-            }
-        }
-        if (sink.owed(self.id) == 0) {
-            sink.clearOwing();
-        }
-    }
-
-    private void guestTick(SimVcpu v, long t, long stamp) {
-        if (stamp != v.tickGen || ended) {
-            return;
-        }
-        long period = 1_000_000_000L / v.model.hz();
-        v.tickGen++;
-        queue.schedule(t + period, EV_GUEST_TICK, v.id, v.tickGen);
-        if (!v.running) {
-            v.pendingTick = true; // the timer interrupt is taken at the next entry
-            return;
-        }
-        SimCpu c = cpus[v.cpu];
-        long now = at(c, t);
-        account(c, now);
-        closeGuestUser(v, c, now);
-        now = runGuestKernel(c, v, now, GuestWork.TICK);
-        now = deliverGuestIrq(c, v, now);
-        if (v.crashed) {
-            crash(c, v, now);
-            return;
-        }
-        enterGuestUser(c, v, now);
-        scheduleWorkDone(v, now);
-        rescheduleCpuTimers(c);
-    }
-
-    private void crash(SimCpu c, SimVcpu v, long now) {
-        // A crashed guest stops running; its vCPU thread leaves the CPU for good.
-        c.current = null;
-        v.running = false;
-        now = vcpuPut(c, v, now);
-        perf.contextSwitch(c.id, null, now);
-        now = spendKernel(c, now);
-        switchTo(c, c.runqueue.poll(), now);
-    }
-
-    private void hwOverflow(SimCpu c, long t, long stamp) {
-        if (stamp != c.overflowGen) {
-            return;
-        }
-        c.scheduledOverflow = Long.MAX_VALUE;
-        long now = at(c, t);
-        leaveGuestForKernel(c, now);
-        if (c.pe.irqAsserted()) {
-            kvmPmu.handlePmuIrq(c.id, now);
-            now = spendKernel(c, now);
-            spendOwedKernelTimeElsewhere(c, now);
-        }
-        returnFromKernel(c, now);
-    }
-
-    private void perfMux(SimCpu c, long t, long stamp) {
-        if (stamp != c.muxGen) {
-            return;
-        }
-        c.scheduledMux = Long.MAX_VALUE;
-        long now = at(c, t);
-        leaveGuestForKernel(c, now);
-        if (perf.perfMuxHrtimerHandler(c.id, now)) {
-            kvmPmu.resyncEl0(c.id, now); // the rotation reprogrammed counters under a loaded vCPU
-        }
-        now = spendKernel(c, now);
-        returnFromKernel(c, now);
-    }
-
-    /** Keeps one pending overflow event and one rotation event per CPU, at their computed times. */
-    private void rescheduleCpuTimers(SimCpu c) {
-        long ov = perf.nextOverflowTime(c.id);
-        if (ov != c.scheduledOverflow) {
-            c.overflowGen++;
-            c.scheduledOverflow = ov;
-            if (ov != Long.MAX_VALUE && ov <= endNs) {
-                queue.schedule(Math.max(ov, c.pe.now()), EV_HW_OVERFLOW, c.id, c.overflowGen);
-            }
-        }
-        long mux = perf.nextRotationTime(c.id);
-        if (mux != c.scheduledMux) {
-            c.muxGen++;
-            c.scheduledMux = mux;
-            if (mux != Long.MAX_VALUE && mux <= endNs) {
-                queue.schedule(Math.max(mux, c.pe.now()), EV_PERF_MUX, c.id, c.muxGen);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Migration, sleeping, admin writes, work
-
-    private void migrate(SimVcpu v, long t) {
-        var m = v.spec.placement().migrate().orElseThrow();
-        queue.schedule(t + m.everyNs(), EV_MIGRATE, v.id, 0);
-        if (v.crashed || v.sleeping || v.allowed.size() < 2) {
-            return;
-        }
-        SimCpu from = cpus[v.cpu];
-        String fromType = perf.pmuOfCpu(from.id).name();
-        List<Integer> candidates = new ArrayList<>();
-        for (int id : v.allowed) {
-            if (id != from.id && (!m.acrossCoreTypes() || !perf.pmuOfCpu(id).name().equals(fromType))) {
-                candidates.add(id);
-            }
-        }
-        if (candidates.isEmpty()) {
-            return;
-        }
-        SimCpu to = cpus[candidates.get(random.nextInt(candidates.size()))];
-        if (v.running) {
-            long now = at(from, t);
-            from.current = v; // switchTo puts it
-            switchTo(from, from.runqueue.poll(), now);
-            enqueue(to, v, now);
-            if (to.current == null) {
-                to.runqueue.remove(v);
-                switchTo(to, v, now);
-            }
-        } else if (from.runqueue.remove(v)) {
-            enqueue(to, v, t);
-            v.runnableSince = t;
-            if (to.current == null) {
-                to.runqueue.remove(v);
-                switchTo(to, v, t);
-            }
-        }
-    }
-
-    private void sleep(SimThread th, long t, long stamp) {
-        if (stamp != th.sleepStamp || ended) {
-            return;
-        }
-        th.sleepStamp++;
-        queue.schedule(t + Math.round(DUTY_PERIOD_NS * (1 - th.load)), EV_WAKE, th.id, th.sleepStamp);
-        th.sleeping = true;
-        SimCpu c = cpus[th.cpu];
-        if (th.running) {
-            switchTo(c, c.runqueue.poll(), t);
-        } else {
-            c.runqueue.remove(th);
-            th.waitNs += t - Math.max(0, th.runnableSince);
-            th.runnableSince = -1;
-        }
-    }
-
-    private void wake(SimThread th, long t, long stamp) {
-        if (stamp != th.sleepStamp || ended) {
-            return;
-        }
-        th.sleepStamp++;
-        queue.schedule(t + Math.round(DUTY_PERIOD_NS * th.load), EV_SLEEP, th.id, th.sleepStamp);
-        th.sleeping = false;
-        SimCpu c = cpus[th.cpu];
-        if (c.current == null) {
-            th.runnableSince = -1;
-            switchTo(c, th, t);
-        } else {
-            enqueue(c, th, t);
-        }
-    }
-
-    private void adminWrite(AdminWrite w, long t) {
-        // The knob is a sysfs file only a policy that declares it creates; under any other policy the
-        // administrator's write fails (the file does not exist) and changes nothing.
-        boolean hasKnob = policies.selected(dev.pmulab.api.PolicyKind.ALLOCATION)
-                .map(p -> p.policy().descriptor().behaviors().contains(
-                        dev.pmulab.api.PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB))
-                .orElse(false);
-        if (!hasKnob) {
-            return;
-        }
-        kvmPmu.adminWrite(w.knob(), w.value(), t);
-        spendOwedKernelTimeEverywhere(t);
-    }
-
-    private void scheduleWorkDone(SimVcpu v, long now) {
-        if (!(scenario.run() instanceof RunLength.UntilWorkDone u) || !v.measured || !v.spec.name().equals(u.vm())
-                || v.instructionsPerNs <= 0) {
-            return;
-        }
-        double remaining = u.instructions() / (double) measuredThreads(u.vm()) - v.instructions;
-        if (remaining <= 0) {
-            return;
-        }
-        long dt = (long) Math.ceil(remaining / (v.instructionsPerNs * (1 - v.exitShare)));
-        v.workGen++;
-        queue.schedule(now + Math.max(1, dt), EV_WORK_DONE, v.id, v.workGen);
-    }
-
-    private int measuredThreads(String vm) {
-        int n = 0;
-        for (SimVcpu v : vcpus) {
-            if (v.measured && v.spec.name().equals(vm)) {
-                n++;
-            }
-        }
-        return Math.max(1, n);
-    }
-
-    private void workDone(SimVcpu v, long t, long stamp) {
-        if (stamp != v.workGen || !v.running) {
-            return;
-        }
-        SimCpu c = cpus[v.cpu];
-        long now = at(c, t);
-        closeGuestUser(v, c, now);
-        RunLength.UntilWorkDone u = (RunLength.UntilWorkDone) scenario.run();
-        double per = u.instructions() / (double) measuredThreads(u.vm());
-        if (v.instructions + 1 < per) {
-            enterGuestUser(c, v, now);
-            scheduleWorkDone(v, now);
-            return;
-        }
-        v.measured = true;
-        enterGuestUser(c, v, now);
-        boolean all = true;
-        for (SimVcpu o : vcpus) {
-            if (o.measured && o.spec.name().equals(u.vm()) && o.instructions + 1 < per) {
-                all = false;
-            }
-        }
-        if (all) {
-            workDoneNs = now;
-            end(now);
-        }
-    }
-
-    // =============================================================================================
-    // Metrics (docs/metrics.md defines each)
-
-    /** Every guest PMU access, trapped or not, summed over vCPUs. */
-    private static long guestPmuAccesses(List<VcpuPmuStats> stats) {
-        long sum = 0;
-        for (VcpuPmuStats s : stats) {
-            if (s != null) {
-                sum += s.accesses();
-            }
-        }
-        return sum;
-    }
-
-    /** Every guest's trapped PMU accesses per register, summed over vCPUs. */
-    private static Map<PmuRegister, Long> guestTrapsByRegister(List<VcpuPmuStats> stats) {
-        java.util.EnumMap<PmuRegister, Long> sum = new java.util.EnumMap<>(PmuRegister.class);
-        for (VcpuPmuStats s : stats) {
-            if (s != null) {
-                s.trapsByRegister().forEach((reg, n) -> sum.merge(reg, n, Long::sum));
-            }
-        }
-        return sum;
-    }
-
-    /** The run's metrics; {@code stats} holds each vCPU's PMU stats, in {@code vcpus} order. */
-    private MetricValues metrics(List<VcpuPmuStats> stats) {
-        MetricValues.Builder m = MetricValues.builder();
-        long traps = 0;
-        long trapNs = 0;
-        long runNs = 0;
-        long sysNs = 0;
-        long stopped = 0;
-        long leaks = 0;
-        // KVM's stats hold both directions, the guest's side summed over vCPUs.
-        long breaches = kvmPmu.stats().isolationBreaches();
-        long visibleN = 0;
-        long stalls = 0;
-        long crashes = 0;
-        long waitNs = 0;
-        long elapsedTotal = 0;
-        double coverageSum = 0;
-        int coverageCount = 0;
-        double errorSum = 0;
-        int errorCount = 0;
-        long blackout = 0;
-        boolean anyBrbe = false;
-        for (int i = 0; i < vcpus.size(); i++) {
-            SimVcpu v = vcpus.get(i);
-            runNs += v.runNs;
-            trapNs += v.trapNs;
-            sysNs += v.guestKernelNs;
-            waitNs += v.waitNs;
-            elapsedTotal += endNs;
-            stalls += v.model.cycleStalls();
-            if (v.crashed) {
-                crashes++;
-            }
-            if (v.model.usesBrbe()) {
-                anyBrbe = true;
-                blackout += v.brbeBlackoutNs;
-            }
-            for (GuestPmuModel.Accuracy a : v.model.accuracy()) {
-                errorSum += 100.0 * Math.abs(a.measured() - a.truth()) / a.truth();
-                errorCount++;
-            }
-            VcpuPmuStats s = stats.get(i);
-            if (s == null) {
-                continue;
-            }
-            traps += s.trappedAccesses();
-            leaks += s.filterLeaks();
-            visibleN += s.visibleNChanges();
-            for (GuestCounterStats cs : s.counters()) {
-                stopped += cs.stoppedEpisodes();
-                if (cs.enabledNs() - cs.deniedNs() > 0) {
-                    coverageSum += 100.0 * cs.coverage();
-                    coverageCount++;
-                }
-            }
-        }
-        m.put(Metric.GUEST_PMU_TRAPS, traps);
-        m.put(Metric.GUEST_PMU_TRAP_NS, trapNs);
-        if (runNs > 0) {
-            m.put(Metric.GUEST_PMU_OVERHEAD_PCT, 100.0 * trapNs / runNs);
-        } else {
-            m.notApplicable(Metric.GUEST_PMU_OVERHEAD_PCT);
-        }
-        m.put(Metric.GUEST_WORKLOAD_NS, workDoneNs >= 0 ? workDoneNs : endNs);
-        m.put(Metric.GUEST_SYS_NS, sysNs);
-        long vcpuCpus = 0;
-        long guestNs = 0;
-        long kernelNs = 0;
-        for (SimCpu c : cpus) {
-            if (c.ranVcpu) {
-                vcpuCpus++;
-                guestNs += c.guestNs;
-                kernelNs += c.hostKernelNs;
-            }
-        }
-        if (vcpuCpus > 0 && endNs > 0) {
-            m.put(Metric.GUEST_RUN_PCT, Math.min(100, 100.0 * guestNs / (endNs * (double) vcpuCpus)));
-            m.put(Metric.HOST_KERNEL_PCT, Math.min(100, 100.0 * kernelNs / (endNs * (double) vcpuCpus)));
-        } else {
-            m.notApplicable(Metric.GUEST_RUN_PCT);
-            m.notApplicable(Metric.HOST_KERNEL_PCT);
-        }
-        if (elapsedTotal > 0) {
-            m.put(Metric.VCPU_WAIT_PCT, Math.min(100, 100.0 * waitNs / elapsedTotal));
-        } else {
-            m.notApplicable(Metric.VCPU_WAIT_PCT);
-        }
-        if (coverageCount > 0) {
-            m.put(Metric.GUEST_EVENT_COVERAGE_PCT, coverageSum / coverageCount);
-        } else {
-            m.notApplicable(Metric.GUEST_EVENT_COVERAGE_PCT);
-        }
-        m.put(Metric.GUEST_COUNTERS_STOPPED, stopped);
-        if (errorCount > 0) {
-            m.put(Metric.GUEST_COUNT_ERROR_PCT, errorSum / errorCount);
-        } else {
-            m.notApplicable(Metric.GUEST_COUNT_ERROR_PCT);
-        }
-        m.put(Metric.GUEST_CYCLE_STALLS, stalls);
-        m.put(Metric.GUEST_CRASHES, crashes);
-        m.put(Metric.GUEST_VISIBLE_N_CHANGES, visibleN);
-        putMeanAndP99(m, Arrays.copyOf(loadSamples, loads), Metric.HOST_VCPU_LOAD_NS_MEAN, Metric.HOST_VCPU_LOAD_NS_P99);
-        putMeanAndP99(m, Arrays.copyOf(putSamples, puts), Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99);
-        m.put(Metric.HOST_PERF_RESCHEDS, perf.reschedCount() - reschedsAtStart);
-        double covSum = 0;
-        double covMin = Double.MAX_VALUE;
-        int covCount = 0;
-        // A CPU may still be busy with kernel work that started before the end: read at the latest time.
-        long readAt = endNs;
-        for (SimCpu c : cpus) {
-            readAt = Math.max(readAt, c.pe.now());
-        }
-        for (PerfEvent e : hostEvents) {
-            // perf_event_read_value at the end: time_enabled and time_running brought up to date.
-            var rv = perf.readValue(e, readAt);
-            if (rv.timeEnabled() > 0) {
-                double cov = 100.0 * rv.timeRunning() / rv.timeEnabled();
-                covSum += cov;
-                covMin = Math.min(covMin, cov);
-                covCount++;
-            }
-        }
-        if (covCount > 0) {
-            m.put(Metric.HOST_EVENT_COVERAGE_PCT, covSum / covCount);
-            m.put(Metric.HOST_EVENT_COVERAGE_MIN_PCT, covMin);
-        } else {
-            m.notApplicable(Metric.HOST_EVENT_COVERAGE_PCT);
-            m.notApplicable(Metric.HOST_EVENT_COVERAGE_MIN_PCT);
-        }
-        long errors = hostPinnedEvents.stream().filter(e -> e.state() == PerfEventState.ERROR).count();
-        m.put(Metric.HOST_PINNED_ERRORS, errors);
-        if (anyBrbe) {
-            m.put(Metric.BRBE_BLACKOUT_NS, blackout);
-        } else {
-            m.notApplicable(Metric.BRBE_BLACKOUT_NS);
-        }
-        m.put(Metric.ISOLATION_BREACHES, breaches);
-        m.put(Metric.FILTER_LEAKS, leaks);
-        return m.build();
-    }
-
-    private static long[] append(long[] samples, int at, long value) {
-        long[] a = at < samples.length ? samples : Arrays.copyOf(samples, samples.length * 2);
-        a[at] = value;
-        return a;
-    }
-
-    private static void putMeanAndP99(MetricValues.Builder m, long[] a, Metric mean, Metric p99) {
-        if (a.length == 0) {
-            m.notApplicable(mean);
-            m.notApplicable(p99);
-            return;
-        }
-        double sum = 0;
-        for (long x : a) {
-            sum += x;
-        }
-        m.put(mean, sum / a.length);
-        m.put(p99, Percentiles.nearestRank(a, 99));
     }
 
     /** Events processed so far (for benchmarks). */

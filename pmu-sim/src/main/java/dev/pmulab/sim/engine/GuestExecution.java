@@ -1,0 +1,386 @@
+package dev.pmulab.sim.engine;
+
+import dev.pmulab.hw.EventRates;
+import dev.pmulab.hw.ExceptionLevel;
+import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.sim.cost.CostModel;
+import dev.pmulab.sim.guest.GuestPmuPort;
+import dev.pmulab.sim.guest.GuestUndefinedException;
+import dev.pmulab.sim.scenario.RunLength;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a CPU runs between the scheduler's decisions: a loaded vCPU's guest in user mode, its guest
+ * kernel's PMU driver (boot, timer tick, PMU interrupt) whose register accesses go through the
+ * vCPU's vPMU, and the host kernel entries that interrupt it. A host kernel entry leaves the
+ * guest ({@link #leaveGuestForKernel}), spends the CPU's owed kernel work, and returns to what the
+ * CPU was running ({@link #returnFromKernel}), delivering the guest's virtual PMU interrupt on the
+ * way in as KVM does before it enters the guest. Since an access on one CPU can make KVM charge
+ * another CPU (a reschedule), that CPU's debt is spent at once, which can run its own guest's
+ * interrupt handler: guest kernel runs nest, one {@link Port} per level.
+ *
+ * <p>Also here, as the guest's workload retires instructions only in user mode: the work target of
+ * a run until work done.
+ */
+final class GuestExecution {
+    private enum GuestWork { BOOT, TICK, IRQ }
+
+    private final SimCpu[] cpus;
+    private final List<SimVcpu> vcpus;
+    private final EngineCostSink sink;
+    private final CostModel costs;
+    private final CpuTimeAccounts accounts;
+    private final HostKernelWork kernel;
+    private final CpuTimers timers;
+    private final EventQueue queue;
+    private final RunLength runLength;
+
+    /**
+     * Guest kernel ports, reused so an access allocates nothing, one per nesting level: a trapped
+     * access on one CPU can make KVM charge another CPU, whose owed kernel time is spent at once and
+     * may run that CPU's guest PMU interrupt handler before the first access returns.
+     */
+    private Port[] guestPorts = {new Port()};
+    private int guestPortDepth;
+
+    /**
+     * @param vcpus every vCPU thread of the run, filled in by the VMM's setup (before the first entry)
+     */
+    GuestExecution(SimCpu[] cpus, List<SimVcpu> vcpus, EngineCostSink sink, CpuTimeAccounts accounts,
+            HostKernelWork kernel, CpuTimers timers, EventQueue queue, RunLength runLength) {
+        this.cpus = cpus;
+        this.vcpus = vcpus;
+        this.sink = sink;
+        this.costs = sink.costs();
+        this.accounts = accounts;
+        this.kernel = kernel;
+        this.timers = timers;
+        this.queue = queue;
+        this.runLength = runLength;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Entering and leaving the guest
+
+    /**
+     * The guest's side of an entry, after vcpu_load: its boot the first time, a timer tick taken
+     * while it was off the CPU, its pending PMU interrupt; then guest user mode.
+     */
+    void enterGuest(SimCpu c, SimVcpu v, long now) {
+        if (!v.booted) {
+            v.booted = true;
+            now = runGuestKernel(c, v, now, GuestWork.BOOT);
+        }
+        if (v.pendingTick) {
+            v.pendingTick = false;
+            now = runGuestKernel(c, v, now, GuestWork.TICK);
+        }
+        now = deliverGuestIrq(c, v, now);
+        enterGuestUser(c, v, now);
+        scheduleWorkDone(v, now);
+    }
+
+    private void enterGuestUser(SimCpu c, SimVcpu v, long now) {
+        c.pe.switchContext(now, ExceptionLevel.EL0, v.userRates);
+        v.guestUserSince = now;
+    }
+
+    /** Ends the guest's user-mode span at {@code now}: ground truth, work done, and the exit share. */
+    void closeGuestUser(SimVcpu v, SimCpu c, long now) {
+        if (v.guestUserSince < 0) {
+            return;
+        }
+        long span = now - v.guestUserSince;
+        v.guestUserSince = -1;
+        if (span <= 0) {
+            return;
+        }
+        // Exit-heavy workloads spend a share of the span in host exit handling (aggregated, C2 per exit).
+        long exits = Math.round(span * v.exitShare);
+        long guestSpan = span - exits;
+        accounts.guestUser(c, guestSpan);
+        accounts.exitHandling(c, exits);
+        v.model.accountExecution(ExceptionLevel.EL0, v.userRates, guestSpan);
+        if (v.measured) {
+            v.instructions += guestSpan * v.instructionsPerNs;
+        }
+    }
+
+    /** Leaves guest user mode for a kernel entry (tick, interrupt) on {@code c} at {@code now}. */
+    void leaveGuestForKernel(SimCpu c, long now) {
+        if (c.current instanceof SimVcpu v) {
+            closeGuestUser(v, c, now);
+        }
+        c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
+    }
+
+    /** Returns to whatever the CPU was running after kernel work. */
+    void returnFromKernel(SimCpu c, long now) {
+        SimThread cur = c.current;
+        if (cur instanceof SimVcpu v) {
+            now = deliverGuestIrq(c, v, now);
+            enterGuestUser(c, v, now);
+            scheduleWorkDone(v, now);
+        } else if (cur != null) {
+            c.pe.switchContext(now, ExceptionLevel.EL0, cur.userRates);
+        } else {
+            c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE);
+        }
+        timers.reschedule(c);
+    }
+
+    /** The run ends at {@code now} with {@code v} loaded on {@code c}: its accounts up to {@code now}. */
+    void endOfRun(SimCpu c, SimVcpu v, long now) {
+        closeGuestUser(v, c, now);
+        if (v.pmu != null) {
+            v.pmu.settleAtEndOfWindow(now);
+        }
+        accounts.vcpuPut(c, v, now);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Owed host kernel time
+
+    /** Kernel time owed by CPUs that an operation elsewhere touched (a reschedule of every CPU). */
+    void spendOwedKernelTimeEverywhere(long t) {
+        for (SimCpu c : cpus) {
+            if (sink.owed(c.id) > 0) {
+                long now = c.at(t);
+                boolean inGuest = c.current instanceof SimVcpu v && v.guestUserSince >= 0;
+                if (inGuest) {
+                    leaveGuestForKernel(c, now);
+                }
+                now = kernel.spendOwed(c, now);
+                if (inGuest || c.current != null) {
+                    returnFromKernel(c, now);
+                } else {
+                    c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE);
+                }
+            }
+        }
+    }
+
+    /** An access on one CPU may make the policy reschedule another CPU: spend that CPU's debt there. */
+    void spendOwedKernelTimeElsewhere(SimCpu self, long t) {
+        int n = sink.owingCount();
+        if (n == 0 || (n == 1 && sink.owingCpu(0) == self.id)) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            SimCpu o = cpus[sink.owingCpu(i)];
+            if (o != self && sink.owed(o.id) > 0) {
+                long now = o.at(t);
+                boolean inGuest = o.current instanceof SimVcpu;
+                if (inGuest) {
+                    leaveGuestForKernel(o, now);
+                }
+                now = kernel.spendOwed(o, now);
+                returnFromKernel(o, now);
+            }
+        }
+        if (sink.owed(self.id) == 0) {
+            sink.clearOwing();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The guest kernel
+
+    /**
+     * The guest's timer tick ({@link EventKind#GUEST_TICK}): taken at once if the vCPU runs, else at
+     * its next entry.
+     *
+     * @return the time its guest crashed in this tick, or -1: a crashed vCPU's thread must then
+     *     leave the CPU for good, which is the scheduler's to do
+     */
+    long guestTick(SimVcpu v, long t, long stamp) {
+        if (stamp != v.tickGen) {
+            return -1;
+        }
+        long period = 1_000_000_000L / v.model.hz();
+        v.tickGen++;
+        queue.schedule(t + period, EventKind.GUEST_TICK, v.id, v.tickGen);
+        if (!v.running) {
+            v.pendingTick = true; // the timer interrupt is taken at the next entry
+            return -1;
+        }
+        SimCpu c = cpus[v.cpu];
+        long now = c.at(t);
+        closeGuestUser(v, c, now);
+        now = runGuestKernel(c, v, now, GuestWork.TICK);
+        now = deliverGuestIrq(c, v, now);
+        if (v.crashed) {
+            return now;
+        }
+        enterGuestUser(c, v, now);
+        scheduleWorkDone(v, now);
+        timers.reschedule(c);
+        return -1;
+    }
+
+    /** Runs the guest kernel's PMU driver for one boot, tick or interrupt; returns the time after it. */
+    private long runGuestKernel(SimCpu c, SimVcpu v, long now, GuestWork work) {
+        if (v.pmu == null) {
+            return now;
+        }
+        c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
+        if (guestPortDepth == guestPorts.length) {
+            guestPorts = Arrays.copyOf(guestPorts, guestPorts.length * 2);
+            for (int i = guestPortDepth; i < guestPorts.length; i++) {
+                guestPorts[i] = new Port();
+            }
+        }
+        Port port = guestPorts[guestPortDepth++].enter(c, v, now);
+        try {
+            switch (work) {
+                case BOOT -> v.model.boot(port);
+                case TICK -> v.model.tick(port);
+                case IRQ -> v.model.pmuInterrupt(port);
+            }
+        } catch (GuestUndefinedException e) {
+            // An UNDEFINED the guest did not expect on a register its PMU has: Linux oopses.
+            v.crashed = true;
+        } finally {
+            guestPortDepth--;
+        }
+        if (v.model.crashed()) {
+            v.crashed = true;
+        }
+        return port.t;
+    }
+
+    /** Injects the virtual PMU interrupt while its level is high, and runs the guest's handler. */
+    private long deliverGuestIrq(SimCpu c, SimVcpu v, long now) {
+        if (v.pmu == null || !v.pmu.irqLevel() || v.crashed) {
+            return now;
+        }
+        // KVM charged the injection (C18) when it raised the line; here the guest takes the interrupt.
+        now = kernel.spendOwed(c, now);
+        now = runGuestKernel(c, v, now, GuestWork.IRQ);
+        long eoi = costs.charge(KernelCost.GUEST_PMU_EOI, 0);
+        c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
+        c.pe.advanceTo(now + eoi);
+        accounts.guestPmuEoi(c, v, eoi);
+        v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, eoi);
+        return now + eoi;
+    }
+
+    /** A guest PMU register access: the vPMU decides and charges; the time passes at EL1 or EL2. */
+    private final class Port implements GuestPmuPort {
+        private SimCpu c;
+        private SimVcpu v;
+        long t;
+
+        /** Points the port at {@code v} on {@code c} from {@code t}, for one guest kernel run. */
+        Port enter(SimCpu c, SimVcpu v, long t) {
+            this.c = c;
+            this.v = v;
+            this.t = t;
+            return this;
+        }
+
+        @Override
+        public long read(PmuRegister reg, int index) {
+            return access(reg, index, false, 0);
+        }
+
+        @Override
+        public void write(PmuRegister reg, int index, long value) {
+            access(reg, index, true, value);
+        }
+
+        private long access(PmuRegister reg, int index, boolean write, long value) {
+            c.pe.switchContext(t, ExceptionLevel.EL1, v.kernelRates);
+            long read = 0;
+            if (write) {
+                v.pmu.msr(reg, index, value, t);
+            } else {
+                read = v.pmu.mrs(reg, index, t);
+            }
+            long ns = sink.take(c.id);
+            if (v.pmu.lastAccessTrapped()) {
+                accounts.trappedPmuAccess(c, v, ns);
+                c.pe.switchContext(Math.max(t, c.pe.now()), ExceptionLevel.EL2, c.hostKernelRates);
+                long end = Math.max(t, c.pe.now()) + ns;
+                c.pe.advanceTo(end);
+                t = end;
+            } else {
+                long start = Math.max(t, c.pe.now());
+                c.pe.advanceTo(start + ns);
+                accounts.guestPmuAccess(c, v, ns);
+                v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, ns);
+                t = start + ns;
+            }
+            spendOwedKernelTimeElsewhere(c, t);
+            if (v.pmu.lastAccessUndefined()) {
+                throw new GuestUndefinedException(reg, index, write);
+            }
+            return read;
+        }
+
+        @Override
+        public long now() {
+            return t;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The work target of a run until work done
+
+    /** Schedules the time {@code v} will have retired its share of the work, if it keeps running. */
+    private void scheduleWorkDone(SimVcpu v, long now) {
+        if (!(runLength instanceof RunLength.UntilWorkDone u) || !v.measured || !v.spec.name().equals(u.vm())
+                || v.instructionsPerNs <= 0) {
+            return;
+        }
+        double remaining = u.instructions() / (double) measuredThreads(u.vm()) - v.instructions;
+        if (remaining <= 0) {
+            return;
+        }
+        long dt = (long) Math.ceil(remaining / (v.instructionsPerNs * (1 - v.exitShare)));
+        v.workGen++;
+        queue.schedule(now + Math.max(1, dt), EventKind.WORK_DONE, v.id, v.workGen);
+    }
+
+    private int measuredThreads(String vm) {
+        int n = 0;
+        for (SimVcpu v : vcpus) {
+            if (v.measured && v.spec.name().equals(vm)) {
+                n++;
+            }
+        }
+        return Math.max(1, n);
+    }
+
+    /**
+     * {@code v} may have retired its share ({@link EventKind#WORK_DONE}).
+     *
+     * @return the time every measured vCPU of the VM had retired its share, which ends the run; or -1
+     */
+    long workDone(SimVcpu v, long t, long stamp) {
+        if (stamp != v.workGen || !v.running) {
+            return -1;
+        }
+        SimCpu c = cpus[v.cpu];
+        long now = c.at(t);
+        closeGuestUser(v, c, now);
+        RunLength.UntilWorkDone u = (RunLength.UntilWorkDone) runLength;
+        double per = u.instructions() / (double) measuredThreads(u.vm());
+        if (v.instructions + 1 < per) {
+            enterGuestUser(c, v, now);
+            scheduleWorkDone(v, now);
+            return -1;
+        }
+        v.measured = true;
+        enterGuestUser(c, v, now);
+        boolean all = true;
+        for (SimVcpu o : vcpus) {
+            if (o.measured && o.spec.name().equals(u.vm()) && o.instructions + 1 < per) {
+                all = false;
+            }
+        }
+        return all ? now : -1;
+    }
+}

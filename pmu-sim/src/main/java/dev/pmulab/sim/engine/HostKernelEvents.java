@@ -1,0 +1,75 @@
+package dev.pmulab.sim.engine;
+
+import dev.pmulab.api.PolicyBehavior;
+import dev.pmulab.api.PolicyKind;
+import dev.pmulab.kvm.perf.PerfCore;
+import dev.pmulab.kvm.vpmu.KvmPmu;
+import dev.pmulab.sim.plugin.RunPolicies;
+import dev.pmulab.sim.scenario.AdminWrite;
+
+/**
+ * The host kernel work the event loop starts that is neither the scheduler's nor a guest's: the
+ * PMU overflow interrupt (armv8pmu_handle_irq, and KVM's handler for a guest's counter), perf's
+ * multiplexing hrtimer (perf_mux_hrtimer_handler), and an administrator's sysfs write. Each
+ * interrupts what the CPU runs, spends the work it caused there, and returns to it.
+ */
+final class HostKernelEvents {
+    private final PerfCore perf;
+    private final KvmPmu kvmPmu;
+    private final RunPolicies policies;
+    private final HostKernelWork kernel;
+    private final GuestExecution guest;
+    private final CpuTimers timers;
+
+    HostKernelEvents(Host host, RunPolicies policies, HostKernelWork kernel, GuestExecution guest, CpuTimers timers) {
+        this.perf = host.perf;
+        this.kvmPmu = host.kvmPmu;
+        this.policies = policies;
+        this.kernel = kernel;
+        this.guest = guest;
+        this.timers = timers;
+    }
+
+    /** A counter overflowed on {@code c} ({@link EventKind#HW_OVERFLOW}): the PMU interrupt, if still asserted. */
+    void pmuOverflow(SimCpu c, long t, long stamp) {
+        if (!timers.overflowDue(c.id, stamp)) {
+            return;
+        }
+        long now = c.at(t);
+        guest.leaveGuestForKernel(c, now);
+        if (c.pe.irqAsserted()) {
+            kvmPmu.handlePmuIrq(c.id, now);
+            now = kernel.spendOwed(c, now);
+            guest.spendOwedKernelTimeElsewhere(c, now);
+        }
+        guest.returnFromKernel(c, now);
+    }
+
+    /** perf's multiplexing hrtimer expired on {@code c} ({@link EventKind#PERF_MUX}): rotate. */
+    void perfMuxTimer(SimCpu c, long t, long stamp) {
+        if (!timers.rotationDue(c.id, stamp)) {
+            return;
+        }
+        long now = c.at(t);
+        guest.leaveGuestForKernel(c, now);
+        if (perf.perfMuxHrtimerHandler(c.id, now)) {
+            kvmPmu.resyncEl0(c.id, now); // the rotation reprogrammed counters under a loaded vCPU
+        }
+        now = kernel.spendOwed(c, now);
+        guest.returnFromKernel(c, now);
+    }
+
+    /** The administrator writes a knob of the allocation policy ({@link EventKind#ADMIN_WRITE}). */
+    void adminWrite(AdminWrite w, long t) {
+        // The knob is a sysfs file only a policy that declares it creates; under any other policy the
+        // administrator's write fails (the file does not exist) and changes nothing.
+        boolean hasKnob = policies.selected(PolicyKind.ALLOCATION)
+                .map(p -> p.policy().descriptor().behaviors().contains(PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB))
+                .orElse(false);
+        if (!hasKnob) {
+            return;
+        }
+        kvmPmu.adminWrite(w.knob(), w.value(), t);
+        guest.spendOwedKernelTimeEverywhere(t);
+    }
+}

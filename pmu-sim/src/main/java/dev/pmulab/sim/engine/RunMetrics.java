@@ -1,0 +1,242 @@
+package dev.pmulab.sim.engine;
+
+import dev.pmulab.hw.PmuRegister;
+import dev.pmulab.kvm.perf.PerfCore;
+import dev.pmulab.kvm.perf.PerfEvent;
+import dev.pmulab.kvm.perf.PerfEventState;
+import dev.pmulab.kvm.vpmu.GuestCounterStats;
+import dev.pmulab.kvm.vpmu.KvmPmu;
+import dev.pmulab.kvm.vpmu.VcpuPmuStats;
+import dev.pmulab.sim.guest.GuestPmuModel;
+import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.metrics.MetricValues;
+import dev.pmulab.sim.metrics.Percentiles;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run's metrics, as docs/metrics.md defines each, from what the run kept: the CPU-time
+ * accounts, each vCPU's PMU statistics and guest model, KVM's statistics, and the host perf
+ * events' times. Created when the host and its VMs are set up, so that counts the setup made
+ * (perf reschedules) are left out; read once at the end. A new metric is a {@link Metric} constant
+ * and one {@code put} (or {@code notApplicable}) here, from an input this type already has or one
+ * added to its constructor.
+ */
+final class RunMetrics {
+    private final CpuTimeAccounts accounts;
+    private final SimCpu[] cpus;
+    private final List<SimVcpu> vcpus;
+    private final PerfCore perf;
+    private final KvmPmu kvmPmu;
+    private final Host.HostPerfEvents hostPerf;
+    private final long reschedsAtStart;
+
+    RunMetrics(CpuTimeAccounts accounts, Host host, List<SimVcpu> vcpus, Host.HostPerfEvents hostPerf) {
+        this.accounts = accounts;
+        this.cpus = host.cpus;
+        this.vcpus = vcpus;
+        this.perf = host.perf;
+        this.kvmPmu = host.kvmPmu;
+        this.hostPerf = hostPerf;
+        this.reschedsAtStart = perf.reschedCount();
+    }
+
+    /** Every guest PMU access, trapped or not, summed over vCPUs ({@code null} for a vCPU without a PMU). */
+    static long guestPmuAccesses(List<VcpuPmuStats> stats) {
+        long sum = 0;
+        for (VcpuPmuStats s : stats) {
+            if (s != null) {
+                sum += s.accesses();
+            }
+        }
+        return sum;
+    }
+
+    /** Every guest's trapped PMU accesses per register, summed over vCPUs. */
+    static Map<PmuRegister, Long> guestTrapsByRegister(List<VcpuPmuStats> stats) {
+        EnumMap<PmuRegister, Long> sum = new EnumMap<>(PmuRegister.class);
+        for (VcpuPmuStats s : stats) {
+            if (s != null) {
+                s.trapsByRegister().forEach((reg, n) -> sum.merge(reg, n, Long::sum));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The run's metrics.
+     *
+     * @param stats each vCPU's PMU stats, in {@code vcpus} order ({@code null} for a vCPU without a PMU)
+     * @param endNs when the run ended
+     * @param workDoneNs when the measured VM retired its work, or -1
+     */
+    MetricValues values(List<VcpuPmuStats> stats, long endNs, long workDoneNs) {
+        MetricValues.Builder m = MetricValues.builder();
+        guestMetrics(m, stats, endNs, workDoneNs);
+        cpuTimeMetrics(m, endNs);
+        putMeanAndP99(m, accounts.vcpuLoadPmuWork(), Metric.HOST_VCPU_LOAD_NS_MEAN, Metric.HOST_VCPU_LOAD_NS_P99);
+        putMeanAndP99(m, accounts.vcpuPutPmuWork(), Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99);
+        m.put(Metric.HOST_PERF_RESCHEDS, perf.reschedCount() - reschedsAtStart);
+        hostEventMetrics(m, endNs);
+        return m.build();
+    }
+
+    /** The metrics summed over vCPUs: traps, guest sys time, waits, coverage, accuracy, crashes, BRBE, leaks. */
+    private void guestMetrics(MetricValues.Builder m, List<VcpuPmuStats> stats, long endNs, long workDoneNs) {
+        long traps = 0;
+        long trapNs = 0;
+        long runNs = 0;
+        long sysNs = 0;
+        long stopped = 0;
+        long leaks = 0;
+        // KVM's stats hold both directions, the guest's side summed over vCPUs.
+        long breaches = kvmPmu.stats().isolationBreaches();
+        long visibleN = 0;
+        long stalls = 0;
+        long crashes = 0;
+        long waitNs = 0;
+        long elapsedTotal = 0;
+        double coverageSum = 0;
+        int coverageCount = 0;
+        double errorSum = 0;
+        int errorCount = 0;
+        long blackout = 0;
+        boolean anyBrbe = false;
+        for (int i = 0; i < vcpus.size(); i++) {
+            SimVcpu v = vcpus.get(i);
+            runNs += accounts.runNs(v);
+            trapNs += accounts.trapNs(v);
+            sysNs += accounts.guestSysNs(v);
+            waitNs += accounts.waitNs(v);
+            elapsedTotal += endNs;
+            stalls += v.model.cycleStalls();
+            if (v.crashed) {
+                crashes++;
+            }
+            if (v.model.usesBrbe()) {
+                anyBrbe = true;
+                blackout += accounts.brbeBlackoutNs(v);
+            }
+            for (GuestPmuModel.Accuracy a : v.model.accuracy()) {
+                errorSum += 100.0 * Math.abs(a.measured() - a.truth()) / a.truth();
+                errorCount++;
+            }
+            VcpuPmuStats s = stats.get(i);
+            if (s == null) {
+                continue;
+            }
+            traps += s.trappedAccesses();
+            leaks += s.filterLeaks();
+            visibleN += s.visibleNChanges();
+            for (GuestCounterStats cs : s.counters()) {
+                stopped += cs.stoppedEpisodes();
+                if (cs.enabledNs() - cs.deniedNs() > 0) {
+                    coverageSum += 100.0 * cs.coverage();
+                    coverageCount++;
+                }
+            }
+        }
+        m.put(Metric.GUEST_PMU_TRAPS, traps);
+        m.put(Metric.GUEST_PMU_TRAP_NS, trapNs);
+        if (runNs > 0) {
+            m.put(Metric.GUEST_PMU_OVERHEAD_PCT, 100.0 * trapNs / runNs);
+        } else {
+            m.notApplicable(Metric.GUEST_PMU_OVERHEAD_PCT);
+        }
+        m.put(Metric.GUEST_WORKLOAD_NS, workDoneNs >= 0 ? workDoneNs : endNs);
+        m.put(Metric.GUEST_SYS_NS, sysNs);
+        if (elapsedTotal > 0) {
+            m.put(Metric.VCPU_WAIT_PCT, Math.min(100, 100.0 * waitNs / elapsedTotal));
+        } else {
+            m.notApplicable(Metric.VCPU_WAIT_PCT);
+        }
+        if (coverageCount > 0) {
+            m.put(Metric.GUEST_EVENT_COVERAGE_PCT, coverageSum / coverageCount);
+        } else {
+            m.notApplicable(Metric.GUEST_EVENT_COVERAGE_PCT);
+        }
+        m.put(Metric.GUEST_COUNTERS_STOPPED, stopped);
+        if (errorCount > 0) {
+            m.put(Metric.GUEST_COUNT_ERROR_PCT, errorSum / errorCount);
+        } else {
+            m.notApplicable(Metric.GUEST_COUNT_ERROR_PCT);
+        }
+        m.put(Metric.GUEST_CYCLE_STALLS, stalls);
+        m.put(Metric.GUEST_CRASHES, crashes);
+        m.put(Metric.GUEST_VISIBLE_N_CHANGES, visibleN);
+        if (anyBrbe) {
+            m.put(Metric.BRBE_BLACKOUT_NS, blackout);
+        } else {
+            m.notApplicable(Metric.BRBE_BLACKOUT_NS);
+        }
+        m.put(Metric.ISOLATION_BREACHES, breaches);
+        m.put(Metric.FILTER_LEAKS, leaks);
+    }
+
+    /** guest.run_pct and host.kernel_pct: shares of the time of the CPUs that ran a vCPU. */
+    private void cpuTimeMetrics(MetricValues.Builder m, long endNs) {
+        long vcpuCpus = 0;
+        long guestNs = 0;
+        long kernelNs = 0;
+        for (SimCpu c : cpus) {
+            if (accounts.ranVcpu(c)) {
+                vcpuCpus++;
+                guestNs += accounts.guestNs(c);
+                kernelNs += accounts.hostKernelNs(c);
+            }
+        }
+        if (vcpuCpus > 0 && endNs > 0) {
+            m.put(Metric.GUEST_RUN_PCT, Math.min(100, 100.0 * guestNs / (endNs * (double) vcpuCpus)));
+            m.put(Metric.HOST_KERNEL_PCT, Math.min(100, 100.0 * kernelNs / (endNs * (double) vcpuCpus)));
+        } else {
+            m.notApplicable(Metric.GUEST_RUN_PCT);
+            m.notApplicable(Metric.HOST_KERNEL_PCT);
+        }
+    }
+
+    /** The host perf events' coverage (time_running / time_enabled) and the pinned ones in ERROR. */
+    private void hostEventMetrics(MetricValues.Builder m, long endNs) {
+        double covSum = 0;
+        double covMin = Double.MAX_VALUE;
+        int covCount = 0;
+        // A CPU may still be busy with kernel work that started before the end: read at the latest time.
+        long readAt = endNs;
+        for (SimCpu c : cpus) {
+            readAt = Math.max(readAt, c.pe.now());
+        }
+        for (PerfEvent e : hostPerf.all()) {
+            // perf_event_read_value at the end: time_enabled and time_running brought up to date.
+            var rv = perf.readValue(e, readAt);
+            if (rv.timeEnabled() > 0) {
+                double cov = 100.0 * rv.timeRunning() / rv.timeEnabled();
+                covSum += cov;
+                covMin = Math.min(covMin, cov);
+                covCount++;
+            }
+        }
+        if (covCount > 0) {
+            m.put(Metric.HOST_EVENT_COVERAGE_PCT, covSum / covCount);
+            m.put(Metric.HOST_EVENT_COVERAGE_MIN_PCT, covMin);
+        } else {
+            m.notApplicable(Metric.HOST_EVENT_COVERAGE_PCT);
+            m.notApplicable(Metric.HOST_EVENT_COVERAGE_MIN_PCT);
+        }
+        long errors = hostPerf.pinned().stream().filter(e -> e.state() == PerfEventState.ERROR).count();
+        m.put(Metric.HOST_PINNED_ERRORS, errors);
+    }
+
+    private static void putMeanAndP99(MetricValues.Builder m, long[] a, Metric mean, Metric p99) {
+        if (a.length == 0) {
+            m.notApplicable(mean);
+            m.notApplicable(p99);
+            return;
+        }
+        double sum = 0;
+        for (long x : a) {
+            sum += x;
+        }
+        m.put(mean, sum / a.length);
+        m.put(p99, Percentiles.nearestRank(a, 99));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pmulab.sim.engine;
+
+import dev.pmulab.hw.EventRates;
+import dev.pmulab.kvm.Vcpu;
+import dev.pmulab.kvm.perf.PerfTask;
+import dev.pmulab.kvm.vpmu.VcpuPmu;
+import dev.pmulab.sim.guest.GuestPmuModel;
+import dev.pmulab.sim.scenario.VmSpec;
+import java.util.List;
+
+/** A vCPU thread: the thread, its KVM vCPU and vPMU, and its guest's PMU driver. */
+final class SimVcpu extends SimThread {
+    final VmSpec spec;
+    final Vcpu vcpu;
+    /** Its vPMU, or null for a VM without the PMUv3 feature. */
+    VcpuPmu pmu;
+    GuestPmuModel model;
+    /** Its guest kernel's events per ns at EL1. */
+    EventRates kernelRates = EventRates.NONE;
+    double instructionsPerNs;
+    /** The share of its guest user time the host spends handling its workload's exits. */
+    double exitShare;
+    /** Its workload is busy: its instructions count toward a run until work done, its vcpu_load samples count. */
+    boolean measured;
+    boolean booted;
+    /** A guest timer tick came while it was off the CPU: taken at its next entry. */
+    boolean pendingTick;
+    /** Generation of its pending guest tick event. */
+    long tickGen;
+    /** Generation of its pending work-done event. */
+    long workGen;
+    /**
+     * When its guest last entered user mode; -1 once it left (to its kernel, the host, or off the
+     * CPU). 0 before its first entry.
+     */
+    long guestUserSince;
+    /** Instructions its workload retired while measured (for a run until work done). */
+    double instructions;
+    boolean crashed;
+    /** Its entry failed on an unsupported CPU: the VMM re-places it ({@link Scheduler#retryEntry}). */
+    boolean mustMove;
+
+    SimVcpu(int id, String name, PerfTask task, List<Integer> allowed, VmSpec spec, Vcpu vcpu) {
+        super(id, name, task, allowed);
+        this.spec = spec;
+        this.vcpu = vcpu;
+    }
+}
