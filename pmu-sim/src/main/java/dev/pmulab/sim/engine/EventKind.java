@@ -29,6 +29,8 @@ final class EventKind {
     static final int SLEEP = 10;
     /** The VMM re-places a vCPU whose entry failed (arg: thread id). */
     static final int RETRY_ENTRY = 11;
+    /** A guest's own timer, such as perf stat -I's (arg: thread id; stamp: the vCPU's timer generation). */
+    static final int GUEST_TIMER = 12;
 
     private EventKind() {}
 }

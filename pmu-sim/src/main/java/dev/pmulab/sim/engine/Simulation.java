@@ -149,9 +149,15 @@ public final class Simulation {
             timers.reschedule(c);
         }
         for (SimVcpu v : vcpus) {
-            long period = 1_000_000_000L / v.model.hz();
+            long period = v.model.tickNs();
             v.tickGen++;
             queue.schedule(period + (v.id * 104_729L) % period, EventKind.GUEST_TICK, v.id, v.tickGen);
+            long timer = v.model.timerPeriodNs();
+            if (timer > 0) {
+                // The guest's own timer runs from its start, on every vCPU at the same instants.
+                v.timerGen++;
+                queue.schedule(timer, EventKind.GUEST_TIMER, v.id, v.timerGen);
+            }
             v.spec.placement().migrate().ifPresent(m -> queue.schedule(m.everyNs(), EventKind.MIGRATE, v.id, 0));
         }
         for (SimThread t : threads) {
@@ -187,6 +193,7 @@ public final class Simulation {
                 case EventKind.WAKE -> scheduler.wake(threads.get(arg), t, stamp);
                 case EventKind.SLEEP -> scheduler.sleep(threads.get(arg), t, stamp);
                 case EventKind.RETRY_ENTRY -> retryEntry((SimVcpu) threads.get(arg), t);
+                case EventKind.GUEST_TIMER -> guestTimer((SimVcpu) threads.get(arg), t, stamp);
                 default -> throw new IllegalStateException("unknown event kind " + queue.kind());
             }
         }
@@ -196,6 +203,15 @@ public final class Simulation {
         long crashedAt = guest.guestTick(v, t, stamp);
         if (crashedAt >= 0) {
             scheduler.exitCrashedGuest(cpus[v.cpu], v, crashedAt);
+        }
+    }
+
+    private void guestTimer(SimVcpu v, long t, long stamp) {
+        long crashedAt = guest.guestTimer(v, t, stamp);
+        if (crashedAt >= 0) {
+            scheduler.exitCrashedGuest(cpus[v.cpu], v, crashedAt);
+        } else if (v.pendingTimer && v.sleeping && v.booted && v.model.timerWakesIdleVcpu()) {
+            scheduler.kick(v, t); // its work is on an idle CPU's counters: an IPI wakes it
         }
     }
 

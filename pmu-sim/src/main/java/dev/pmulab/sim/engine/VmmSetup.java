@@ -6,6 +6,7 @@ import dev.pmulab.api.VmView;
 import dev.pmulab.api.VmmPmuControl;
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
+import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.KvmPmuEventFilter;
 import dev.pmulab.kvm.KvmUapi;
@@ -16,6 +17,7 @@ import dev.pmulab.kvm.perf.PerfSampleLimits;
 import dev.pmulab.kvm.perf.PerfSysctls;
 import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.sim.cost.CostModel;
+import dev.pmulab.sim.guest.GuestPmuModels;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.scenario.VmSpec;
 import dev.pmulab.sim.scenario.Workload;
@@ -31,7 +33,7 @@ import java.util.Map;
  * (kvm-vpmu-uapi.md §1.2): create the vCPUs with the PMUv3 feature and the vGIC; the selection
  * and filter policies' {@code configureVm} through the VMM's {@link VmmPmuControl} (SET_PMU,
  * SET_NR_COUNTERS, FIXED_COUNTERS_ONLY, FILTER, pinning); the PMU interrupt (IRQ); vGIC init; INIT. Then one vCPU thread per vCPU with its workload, its guest model
- * ({@link GuestModels}) and its vPMU ({@code KvmPmu.attach}).
+ * ({@link GuestPmuModels}) and its vPMU ({@code KvmPmu.attach}).
  */
 final class VmmSetup {
     /** PPI 23, the recommended PMU interrupt (pmuv3-architecture.md §2.8). */
@@ -106,6 +108,8 @@ final class VmmSetup {
         double exitShare = exitShare(w);
         // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
         PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
+        // The guest's event counters are 64-bit from PMUv3p5 (its driver then sets PMCR_EL0.LP).
+        boolean longCounters = spec.pmu() && vmVcpus.get(0).vm().pmu().pmuVersion().atLeast(PmuVersion.P5);
         for (int i = 0; i < spec.vcpus(); i++) {
             Vcpu v = vmVcpus.get(i);
             PerfTask task = new PerfTask(Host.FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
@@ -117,7 +121,7 @@ final class VmmSetup {
             sv.kernelRates = kernelRates;
             sv.instructionsPerNs = instructionsPerSecond / 1e9;
             sv.exitShare = exitShare;
-            sv.model = GuestModels.forVcpu(spec, userPerSecond.get(Events.CPU_CYCLES), v, guestPerfLimits);
+            sv.model = GuestPmuModels.forVcpu(spec, i, longCounters, guestPerfLimits);
             sv.measured = busy;
             if (spec.pmu()) {
                 sv.pmu = host.kvmPmu.attach(v, task, spec.name(), vmId, spec.partition());

@@ -21,7 +21,10 @@ import java.util.stream.Collectors;
  * threads, load, event rates and exit rate.
  */
 final class WorkloadReader {
+    /** A VM's workload. */
     static final List<String> WORKLOAD_KEYS = List.of("profile", "threads", "load", "rates", "exits_per_second");
+    /** A host task's: it runs in no VM, so it has no VM exits. */
+    static final List<String> HOST_TASK_WORKLOAD_KEYS = List.of("profile", "threads", "load", "rates");
 
     /**
      * What runs the workload.
@@ -63,7 +66,9 @@ final class WorkloadReader {
         if (m == null) {
             return null;
         }
-        Fields o = in.fields(m, path, WORKLOAD_KEYS);
+        Fields o = runner.isVm() ? in.fields(m, path, WORKLOAD_KEYS)
+                : in.fields(m, path, HOST_TASK_WORKLOAD_KEYS, " for a host task's workload (it runs in no VM, so it has"
+                        + " no VM exits)");
         WorkloadProfile profile = null;
         if (o.required("profile")) {
             ScalarNode s = in.scalar(o.get("profile"), o.at("profile"), "a workload profile");
@@ -112,12 +117,7 @@ final class WorkloadReader {
             readRates(rm, o.at("rates"), rates, written);
         }
         OptionalLong exits = OptionalLong.empty();
-        if (o.has("exits_per_second")) {
-            if (!runner.isVm()) {
-                in.problem(o.keyMark("exits_per_second"), o.at("exits_per_second"), "a host task does not run in a"
-                        + " VM, so it has no VM exits; exits_per_second is for a VM's workload");
-                return null;
-            }
+        if (runner.isVm() && o.has("exits_per_second")) {
             Long e = in.atLeast(o.get("exits_per_second"), o.at("exits_per_second"), 0);
             if (e == null) {
                 return null;
@@ -135,8 +135,9 @@ final class WorkloadReader {
         if (w == null) {
             return null;
         }
-        boolean exitsOk = exitsFit(w, runner, o.has("exits_per_second") ? o.get("exits_per_second")
-                : o.get("profile"), o.has("exits_per_second") ? o.at("exits_per_second") : o.at("profile"));
+        boolean exitsGiven = runner.isVm() && o.has("exits_per_second");
+        boolean exitsOk = exitsFit(w, runner, exitsGiven ? o.get("exits_per_second") : o.get("profile"),
+                exitsGiven ? o.at("exits_per_second") : o.at("profile"));
         return ratesFit(w, m, o.at("rates"), written) && exitsOk ? w : null;
     }
 

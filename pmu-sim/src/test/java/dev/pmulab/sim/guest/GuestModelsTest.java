@@ -29,6 +29,18 @@ final class GuestModelsTest {
         return new PerfSampleLimits(PerfSysctls.DEFAULTS, hz);
     }
 
+    /** perf stat -- cmd of {@code events}, each alone, on 64-bit counters. */
+    private static LinuxGuestPerf stat(int[] events, int hz, PerfSampleLimits limits) {
+        return LinuxGuestPerf.builder(hz, limits).longCounters(true)
+                .session(GuestPerfSession.stat(GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, 0)).build();
+    }
+
+    /** perf record -F {@code freq} -- cmd of {@code events}, each alone, on 64-bit counters. */
+    private static LinuxGuestPerf record(int[] events, long freq, int hz, PerfSampleLimits limits) {
+        return LinuxGuestPerf.builder(hz, limits).longCounters(true).session(GuestPerfSession.recordFrequency(
+                GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, freq)).build();
+    }
+
     private static Pe pe() {
         return new Pe(PmuConfig.builder().n(6).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
     }
@@ -103,8 +115,7 @@ final class GuestModelsTest {
     void perfStatWithMoreEventsThanCountersMultiplexesAndCountsExactly() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT, EVENTS, 0, 250, true, false, 3_000_000_000L,
-                limits(250));
+        LinuxGuestPerf perf = stat(EVENTS, 250, limits(250));
         run(perf, pe, port, 100);
         // 8 events, 6 counters + PMCCNTR: cycles takes PMCCNTR, six take counters, one waits.
         assertThat(perf.multiplexing()).isTrue();
@@ -121,8 +132,7 @@ final class GuestModelsTest {
     void perfRecordConvergesOnTheRequestedSampleRate() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 1000,
-                1000, true, false, 3_000_000_000L, limits(1000));
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 1000, 1000, limits(1000));
         run(perf, pe, port, 2000);
         // 3e9 instructions/s sampled at 1000 Hz: the low-pass filter settles near 3e6 per sample.
         assertThat(perf.currentPeriod(Events.INST_RETIRED)).isBetween(2_900_000L, 3_100_000L);
@@ -134,7 +144,7 @@ final class GuestModelsTest {
     void windowsGuestCountsNoStallOnRunningHardwareAndCrashesOnAFrozenCycleCounter() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        WindowsCycleTickGuest windows = new WindowsCycleTickGuest(64, true);
+        WindowsCycleTickGuest windows = new WindowsCycleTickGuest(15_625_000L, true);
         run(windows, pe, port, 10);
         assertThat(windows.cycleStalls()).isZero();
         assertThat(windows.crashed()).isFalse();
@@ -152,12 +162,13 @@ final class GuestModelsTest {
     void greedyGuestProgramsEveryVisibleCounterAndStopsWhenRefused() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        GreedyGuest greedy = new GreedyGuest(250);
+        GreedyGuest greedy = new GreedyGuest(250, 10_000_000L, true);
         pe.setExceptionLevel(ExceptionLevel.EL1);
         greedy.boot(port);
         assertThat(greedy.programmed()).isEqualTo(6);
-        greedy.tick(port); // PMEVTYPER6 is UNDEFINED on a 6-counter PE
-        greedy.tick(port);
+        assertThat(greedy.timerPeriodNs()).isEqualTo(10_000_000L);
+        greedy.timer(port); // PMEVTYPER6 is UNDEFINED on a 6-counter PE
+        greedy.timer(port);
         assertThat(greedy.programmed()).isEqualTo(6);
         assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value()).isEqualTo(0x3f);
     }
@@ -198,9 +209,7 @@ final class GuestModelsTest {
     void periodLeftSurvivesARotation() {
         Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
-                new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, true, false,
-                3_000_000_000L, limits(1000));
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
         Driver d = new Driver(perf, pe, port, SLOW);
         assertThat(pe.eventCounter(0)).isEqualTo(-1_000_000L);
         assertThat(pe.eventCounter(1)).isEqualTo(-1_000_000L);
@@ -232,9 +241,7 @@ final class GuestModelsTest {
     void multiplexedEventsKeepTheirSampleRate() {
         Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
-                new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, true, false,
-                3_000_000_000L, limits(1000));
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
         new Driver(perf, pe, port, WORKLOAD).until(2_000_000_000L);
         assertThat(perf.samples()).isBetween(4000L, 4400L);
         assertThat(perf.throttles()).isZero();
@@ -257,8 +264,7 @@ final class GuestModelsTest {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
         PerfSampleLimits limits = new PerfSampleLimits(new PerfSysctls(3000, 25), 1000);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 3000,
-                1000, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 3000, 1000, limits);
         Driver d = new Driver(perf, pe, port, WORKLOAD);
         assertThat(limits.maxSamplesPerTick()).isEqualTo(3);
 
@@ -307,8 +313,7 @@ final class GuestModelsTest {
         Pe pe = pe();
         TimedPort port = new TimedPort(pe, 10_000);
         PerfSampleLimits limits = limits(1000);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 1000,
-                1000, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 1000, 1000, limits);
         Driver d = new Driver(perf, pe, port, WORKLOAD);
         int pmis = 0;
         while (pmis < 3) {
@@ -332,19 +337,16 @@ final class GuestModelsTest {
     @Test
     void perfRecordClampsItsFrequencyToTheCurrentMaximum() {
         PerfSampleLimits limits = limits(250);
-        LinuxGuestPerf high = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 200_000,
-                250, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf high = record(new int[] {Events.INST_RETIRED}, 200_000, 250, limits);
         assertThat(high.requestedFrequency()).isEqualTo(200_000);
         assertThat(high.sampleFrequency()).isEqualTo(100_000);
         // One 2 s handler drops the limit to one sample per tick: 250 Hz at HZ=250 (PerfSampleLimitsTest).
         limits.newCpu().sampleEventTook(2_000_000_000L);
-        LinuxGuestPerf later = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 4000,
-                250, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf later = record(new int[] {Events.INST_RETIRED}, 4000, 250, limits);
         assertThat(later.sampleFrequency()).isEqualTo(250);
         // Its first period is one second of events at an assumed 1 GHz over the clamped rate.
         assertThat(later.currentPeriod(Events.INST_RETIRED)).isEqualTo(4_000_000);
-        LinuxGuestPerf below = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 100,
-                250, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf below = record(new int[] {Events.INST_RETIRED}, 100, 250, limits);
         assertThat(below.sampleFrequency()).isEqualTo(100);
     }
 
@@ -358,8 +360,7 @@ final class GuestModelsTest {
     void armv8pmuStartWritesPmuserenrBeforeEnablingThePmu() {
         Pe pe = pe();
         TimedPort port = new TimedPort(pe, 0);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT,
-                new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 0, 250, true, false, 3_000_000_000L, limits(250));
+        LinuxGuestPerf perf = stat(new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 250, limits(250));
         pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         perf.boot(port);
         assertThat(port.log).containsExactly(

@@ -72,8 +72,9 @@ final class ScenarioLimitsTest {
                                 + " has no guest scheduler), so a VM runs at most its 2 vCPUs' worth; was 3"),
                 row("VM exits of a host task", RUN + "host_tasks: [{name: t, workload: {profile: cpu-bound,"
                                 + " exits_per_second: 10}}]\n",
-                        "bad.yaml:2:55: host_tasks[0].workload.exits_per_second: a host task does not run in a VM, so"
-                                + " it has no VM exits; exits_per_second is for a VM's workload"),
+                        "bad.yaml:2:55: host_tasks[0].workload.exits_per_second: unknown field 'exits_per_second' for a"
+                                + " host task's workload (it runs in no VM, so it has no VM exits); known fields: profile,"
+                                + " threads, load, rates"),
                 row("exits that leave no guest time", VM + "    workload: {profile: cpu-bound, exits_per_second: 3e6}\n",
                         "bad.yaml:5:54: vms[0].workload.exits_per_second: 3000000 VM exits per second at 306 ns each"
                                 + " (C2, HVC_ROUND_TRIP) would take 92 % of a vCPU's time; the simulator gives exit"
