@@ -47,68 +47,7 @@ final class GuestModelsTest {
 
     /** Runs {@code model} for {@code ticks} guest ticks of EL0 work, taking PMU interrupts when they fire. */
     private static void run(GuestPmuModel model, Pe pe, GuestPmuPort port, int ticks) {
-        new Driver(model, pe, port, WORKLOAD).until(ticks * (1_000_000_000L / model.hz()));
-    }
-
-    /**
-     * Drives a guest model on a PE: boot at 0, then EL0 work at {@code rates}, a PMU interrupt
-     * whenever a counter overflows and a tick every 1/hz s, in time order (an interrupt due at a
-     * tick's instant first). Accesses may take guest time (TimedPort): the next event then comes
-     * after them.
-     */
-    private static final class Driver {
-        final GuestPmuModel model;
-        final Pe pe;
-        final GuestPmuPort port;
-        final EventRates rates;
-        final long tick;
-        long nextTick;
-
-        Driver(GuestPmuModel model, Pe pe, GuestPmuPort port, EventRates rates) {
-            this.model = model;
-            this.pe = pe;
-            this.port = port;
-            this.rates = rates;
-            this.tick = 1_000_000_000L / model.hz();
-            this.nextTick = tick;
-            pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
-            model.boot(port);
-        }
-
-        /** Runs until guest time {@code end} (a tick due at {@code end} included). */
-        void until(long end) {
-            while (pe.now() < end) {
-                if (step(end) == Step.NONE) {
-                    return;
-                }
-            }
-        }
-
-        enum Step { PMI, TICK, NONE }
-
-        /** Runs to the next interrupt or tick (not past {@code end}) and takes it. */
-        Step step(long end) {
-            long t = pe.now();
-            pe.switchContext(t, ExceptionLevel.EL0, rates);
-            long ov = pe.nextOverflowTime();
-            long next = Math.max(t, Math.min(ov, nextTick));
-            if (next > end) {
-                model.accountExecution(ExceptionLevel.EL0, rates, end - t);
-                pe.switchContext(end, ExceptionLevel.EL1, EventRates.NONE);
-                return Step.NONE;
-            }
-            model.accountExecution(ExceptionLevel.EL0, rates, next - t);
-            pe.switchContext(next, ExceptionLevel.EL1, EventRates.NONE);
-            if (ov <= nextTick) {
-                assertThat(pe.irqAsserted()).isTrue();
-                model.pmuInterrupt(port);
-                assertThat(pe.irqAsserted()).as("the handler clears what it took").isFalse();
-                return Step.PMI;
-            }
-            nextTick += tick;
-            model.tick(port);
-            return Step.TICK;
-        }
+        new GuestDriver(model, pe, port, WORKLOAD).until(ticks * model.tickNs());
     }
 
     @Test
@@ -210,7 +149,7 @@ final class GuestModelsTest {
         Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
         BareMetalPort port = new BareMetalPort(pe);
         LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
-        Driver d = new Driver(perf, pe, port, SLOW);
+        GuestDriver d = new GuestDriver(perf, pe, port, SLOW);
         assertThat(pe.eventCounter(0)).isEqualTo(-1_000_000L);
         assertThat(pe.eventCounter(1)).isEqualTo(-1_000_000L);
 
@@ -242,7 +181,7 @@ final class GuestModelsTest {
         Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
         BareMetalPort port = new BareMetalPort(pe);
         LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
-        new Driver(perf, pe, port, WORKLOAD).until(2_000_000_000L);
+        new GuestDriver(perf, pe, port, WORKLOAD).until(2_000_000_000L);
         assertThat(perf.samples()).isBetween(4000L, 4400L);
         assertThat(perf.throttles()).isZero();
     }
@@ -265,15 +204,15 @@ final class GuestModelsTest {
         BareMetalPort port = new BareMetalPort(pe);
         PerfSampleLimits limits = new PerfSampleLimits(new PerfSysctls(3000, 25), 1000);
         LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 3000, 1000, limits);
-        Driver d = new Driver(perf, pe, port, WORKLOAD);
+        GuestDriver d = new GuestDriver(perf, pe, port, WORKLOAD);
         assertThat(limits.maxSamplesPerTick()).isEqualTo(3);
 
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(pe.now()).isEqualTo(111_111);
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(pe.now()).isEqualTo(222_222);
         assertThat(perf.throttled(Events.INST_RETIRED)).isFalse();
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(pe.now()).isEqualTo(333_333);
         assertThat(perf.throttled(Events.INST_RETIRED)).isTrue();
         assertThat(perf.samples()).isEqualTo(3);
@@ -281,7 +220,7 @@ final class GuestModelsTest {
         assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value() & 1).as("counter 0 stopped").isZero();
         assertThat(nextOverflowAtEl0(pe)).isEqualTo(Long.MAX_VALUE);
 
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.TICK);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.TICK);
         assertThat(pe.now()).isEqualTo(1_000_000);
         assertThat(perf.throttled(Events.INST_RETIRED)).isFalse();
         assertThat(perf.currentPeriod(Events.INST_RETIRED)).isEqualTo(497_396);
@@ -289,14 +228,14 @@ final class GuestModelsTest {
         assertThat(nextOverflowAtEl0(pe)).isEqualTo(1_138_889);
 
         for (int i = 0; i < 2; i++) {
-            assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+            assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
             assertThat(perf.throttled(Events.INST_RETIRED)).isFalse();
         }
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(perf.throttled(Events.INST_RETIRED)).isTrue();
         assertThat(perf.pmis()).isEqualTo(6);
         assertThat(perf.throttles()).isEqualTo(2);
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.TICK);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.TICK);
     }
 
     /**
@@ -314,16 +253,16 @@ final class GuestModelsTest {
         TimedPort port = new TimedPort(pe, 10_000);
         PerfSampleLimits limits = limits(1000);
         LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 1000, 1000, limits);
-        Driver d = new Driver(perf, pe, port, WORKLOAD);
+        GuestDriver d = new GuestDriver(perf, pe, port, WORKLOAD);
         int pmis = 0;
         while (pmis < 3) {
-            if (d.step(Long.MAX_VALUE) == Driver.Step.PMI) {
+            if (d.step(Long.MAX_VALUE) == GuestDriver.Step.PMI) {
                 pmis++;
             }
         }
         assertThat(limits.maxSampleRate()).isEqualTo(100_000);
         int before = port.log.size();
-        while (d.step(Long.MAX_VALUE) != Driver.Step.PMI) {
+        while (d.step(Long.MAX_VALUE) != GuestDriver.Step.PMI) {
             before = port.log.size();
         }
         assertThat(port.log.size() - before).as("accesses of the 4th PMI").isEqualTo(9);
