@@ -12,6 +12,7 @@ import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.scenario.AdminWrite;
+import dev.pmulab.sim.scenario.PerfSession;
 import dev.pmulab.sim.scenario.RunLength;
 import dev.pmulab.sim.scenario.Scenario;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public final class Simulation {
     private boolean ended;
     private String failure;
     private long workDoneNs = -1;
+    private Host.HostPerfEvents hostPerf;
 
     /**
      * @param scenario the validated scenario
@@ -131,7 +133,7 @@ public final class Simulation {
         hostEvents = new HostKernelEvents(host, policies, kernel, guest, timers);
         guest.spendOwedKernelTimeEverywhere(0);
         host.addHostTasks(scenario.hostTasks(), threads);
-        Host.HostPerfEvents hostPerf = host.openPerfSessions(scenario, threads);
+        hostPerf = host.openPerfSessions(scenario, threads);
         guest.spendOwedKernelTimeEverywhere(0);
         new VmmSetup(host, policies, costs).startVms(scenario.vms(), threads, vcpus);
         scheduler.placeThreads();
@@ -166,6 +168,17 @@ public final class Simulation {
                 queue.schedule(Math.round(Scheduler.DUTY_PERIOD_NS * t.load), EventKind.SLEEP, t.id, t.sleepStamp);
             }
         }
+        List<PerfSession> sessions = scenario.hostPerf();
+        for (int i = 0; i < sessions.size(); i++) {
+            PerfSession s = sessions.get(i);
+            if (s.startNs() > 0) {
+                queue.schedule(s.startNs(), EventKind.HOST_PERF_START, i, 0);
+            }
+            // A stop at the end of the run changes nothing the run reports.
+            if (s.stopNs().isPresent() && s.stopNs().getAsLong() < endNs) {
+                queue.schedule(s.stopNs().getAsLong(), EventKind.HOST_PERF_STOP, i, 0);
+            }
+        }
         List<AdminWrite> writes = scenario.adminWrites();
         for (int i = 0; i < writes.size(); i++) {
             queue.schedule(writes.get(i).atNs(), EventKind.ADMIN_WRITE, i, 0);
@@ -194,6 +207,10 @@ public final class Simulation {
                 case EventKind.SLEEP -> scheduler.sleep(threads.get(arg), t, stamp);
                 case EventKind.RETRY_ENTRY -> retryEntry((SimVcpu) threads.get(arg), t);
                 case EventKind.GUEST_TIMER -> guestTimer((SimVcpu) threads.get(arg), t, stamp);
+                case EventKind.HOST_PERF_START -> hostEvents.perfSession(arg, true, t, scenario.hostPerf(), threads,
+                        hostPerf);
+                case EventKind.HOST_PERF_STOP -> hostEvents.perfSession(arg, false, t, scenario.hostPerf(), threads,
+                        hostPerf);
                 default -> throw new IllegalStateException("unknown event kind " + queue.kind());
             }
         }
