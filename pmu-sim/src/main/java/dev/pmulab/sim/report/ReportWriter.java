@@ -91,6 +91,21 @@ public final class ReportWriter {
     }
 
     /**
+     * Renders a {@code pmulab reproduce --fit} report into {@code dir/}{@link CostFitFormat#fileName}
+     * ({@code cost-fit.txt} or {@code cost-fit.csv}), atomically as {@link #writeFile} does.
+     *
+     * @return the file written
+     */
+    public static Path writeToDirectory(CostFitReport report, CostFitFormat format, Path dir) throws IOException {
+        requireNonNull(report, "report is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(dir, "dir is null");
+        Path target = dir.resolve(format.fileName());
+        writeAtomically(target, format.render(report).getBytes(StandardCharsets.UTF_8));
+        return target;
+    }
+
+    /**
      * {@code <scenario>-<compared kind>.<extension>}, e.g. {@code flagship-allocation.html}: comparing
      * another kind of the same scenario does not overwrite it. Characters outside
      * {@code [A-Za-z0-9._-]} become {@code _}, and a leading dot too, so a scenario name cannot
