@@ -84,7 +84,7 @@ final class Host {
         boolean vhe = config.vhe();
         PerfCore perf = new PerfCore(new PerfCoreConfig(vhe, config.hz(), PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE),
                 pmus, pes, sink);
-        long muxMs = Math.max(1, config.muxIntervalNs() / 1_000_000L);
+        long muxMs = config.muxIntervalNs() / 1_000_000L; // whole ms, at least 1 (HostSpec)
         perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
         KvmHost kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
         AllocationPolicy allocation = policies.allocation().orElse(null);
@@ -127,8 +127,9 @@ final class Host {
         List<PerfEvent> all = new ArrayList<>();
         List<PerfEvent> pinned = new ArrayList<>();
         List<List<PerfEvent>> bySession = new ArrayList<>();
-        long threshCycles = WorkloadRates.DEFAULT_CPU_HZ
-                * Math.max(1, scenario.host().watchdogThreshNs() / 1_000_000_000L);
+        // hw_nmi_get_sample_period: the host's maximum CPU frequency (its cpufreq's; the default
+        // clock here) times watchdog_thresh, whole seconds (HostSpec).
+        long threshCycles = WorkloadRates.DEFAULT_CPU_HZ * (scenario.host().watchdogThreshNs() / 1_000_000_000L);
         if (scenario.host().nmiWatchdog()) {
             // The hard-lockup detector: one pinned CPU_CYCLES event per CPU (perf-core-and-costs.md §6).
             for (SimCpu c : cpus) {

@@ -106,10 +106,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
 
     /**
      * The Linux hard-lockup detector in the guest: one pinned CPU_CYCLES event per vCPU, with a
-     * period of the maximum CPU frequency times {@code watchdog_thresh}; it keeps one counter busy
-     * for the guest's whole life (perf-core-and-costs.md §6).
+     * period of the maximum CPU frequency (5 GHz in a guest, which has no cpufreq) times
+     * {@code watchdog_thresh}; it keeps one counter busy for the guest's whole life
+     * (perf-core-and-costs.md §6).
      *
-     * @param threshNs watchdog_thresh (10 s by default)
+     * @param threshNs watchdog_thresh, whole seconds from 1 to 60 (10 s by default)
      */
     record NmiWatchdog(long threshNs) implements PmuUsage {
         public static final String KIND = "nmi-watchdog";
@@ -118,8 +119,10 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         public static final long DEFAULT_THRESH_NS = 10_000_000_000L;
 
         public NmiWatchdog {
-            if (threshNs <= 0) {
-                throw new IllegalArgumentException("watchdog_thresh must be positive, was " + threshNs);
+            // The guest's kernel.watchdog_thresh: whole seconds, 1 to 60 (0 turns the detector off).
+            if (threshNs <= 0 || threshNs % 1_000_000_000L != 0 || threshNs > 60_000_000_000L) {
+                throw new IllegalArgumentException("watchdog_thresh is a whole number of seconds, 1 to 60, was "
+                        + threshNs + " ns");
             }
         }
 
