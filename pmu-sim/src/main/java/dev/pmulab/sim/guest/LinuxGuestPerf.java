@@ -164,13 +164,16 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         /** The leader first; shrinks at open when perf stat skips a member the PMU cannot take. */
         GuestEvent[] members;
         final boolean pinned;
+        /** The perf user that opened it; null for the watchdog. */
+        final GuestPerfSession session;
         boolean active;
         /** A pinned group that did not fit (PERF_EVENT_STATE_ERROR): never scheduled again. */
         boolean error;
 
-        Group(GuestEvent[] members, boolean pinned) {
+        Group(GuestEvent[] members, boolean pinned, GuestPerfSession session) {
             this.members = members;
             this.pinned = pinned;
+            this.session = session;
             for (GuestEvent e : members) {
                 e.group = this;
             }
@@ -257,7 +260,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (b.watchdogPeriod > 0) {
             // A sampling event with a fixed period: the watchdog's handler writes no sample.
             watchdog = new GuestEvent(Events.CPU_CYCLES, true, false, 0, b.watchdogPeriod);
-            cpuPinned.add(new Group(new GuestEvent[] {watchdog}, true));
+            cpuPinned.add(new Group(new GuestEvent[] {watchdog}, true, null));
         } else {
             watchdog = null;
         }
@@ -289,7 +292,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
                         intervalEvents.add(members[i]);
                     }
                 }
-                ctx.add(new Group(members, false));
+                ctx.add(new Group(members, false, s));
             }
         }
         this.requestedFreq = requested;
@@ -380,9 +383,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
             if (kept.size() == g.members.length) {
                 continue;
             }
-            if (g.members[0].sampling) {
-                removeSessionOf(ctx, g.members[0]);
-                return;
+            if (g.session.tool() == GuestPerfSession.Tool.RECORD) {
+                removeSession(ctx, g.session);
+                i = -1; // its groups are gone: look at what is left from the start
+                continue;
             }
             for (GuestEvent e : g.members) {
                 if (!kept.contains(e)) {
@@ -395,18 +399,15 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     }
 
     /** perf record could not open a group: the whole tool exits, its events with it. */
-    private void removeSessionOf(List<Group> ctx, GuestEvent failed) {
-        // A session's groups are contiguous in its context and share their sampling settings; the
-        // model has one record session per guest (a kind appears once per VM), so every sampling
-        // group of this context is that session's.
+    private void removeSession(List<Group> ctx, GuestPerfSession session) {
         ctx.removeIf(g -> {
-            boolean record = g.members[0].sampling;
-            if (record) {
+            boolean its = g.session == session;
+            if (its) {
                 for (GuestEvent e : g.members) {
                     toolEvents.remove(e);
                 }
             }
-            return record;
+            return its;
         });
     }
 

@@ -204,7 +204,7 @@ final class GuestPerfUsersTest {
      * arm_pmu's validate_group at perf_event_open, on a 2-counter guest: a group of three events
      * without cycles cannot fit. perf stat leaves out the member that fails (it shows "not
      * supported") and counts the other two together; perf record cannot open it and exits, so
-     * nothing of it is on the PMU.
+     * nothing of it is on the PMU, while the guest's other perf users are.
      */
     @Test
     void aGroupTooBigForTheGuestPmuIsCutByPerfStatAndRefusedByPerfRecord() {
@@ -215,11 +215,18 @@ final class GuestPerfUsersTest {
         stat.boot(new BareMetalPort(pe));
         assertThat(stat.countersInUse()).isEqualTo(0x3L);
 
+        // The perf record exits; another perf user of the guest (perf stat -a of cycles, on
+        // PMCCNTR, and a second perf record of instructions) is not affected.
         Pe pe2 = pe(2);
-        LinuxGuestPerf record = perf().session(GuestPerfSession.recordPeriod(group, Scope.TASK, 1_000_000)).build();
+        LinuxGuestPerf record = perf()
+                .session(GuestPerfSession.stat(GuestPerfSession.singles(CYCLES), Scope.SYSTEM, 0))
+                .session(GuestPerfSession.recordPeriod(group, Scope.TASK, 1_000_000))
+                .session(GuestPerfSession.recordPeriod(GuestPerfSession.singles(INSTRUCTIONS), Scope.TASK, 1_000_000))
+                .build();
         pe2.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         record.boot(new BareMetalPort(pe2));
-        assertThat(record.countersInUse()).isZero();
+        assertThat(record.countersInUse()).isEqualTo(0x8000_0001L);
+        assertThat(pe2.read(PmuRegister.PMEVTYPER_EL0, 0).value() & 0xffff).isEqualTo(INSTRUCTIONS);
     }
 
     /**
