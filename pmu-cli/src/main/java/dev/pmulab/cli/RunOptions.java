@@ -134,9 +134,9 @@ final class RunOptions {
         }
         err.println("pmulab " + command + ": " + c.runs().size() + " runs of " + c.scenario().name() + " would take about "
                 + WallTimeEstimate.human(total) + " on " + lanes + (lanes == 1 ? " core" : " cores") + " ("
-                + String.format(Locale.ROOT, "%.3g", e.simulatedSeconds()) + " s simulated each, about "
-                + String.format(Locale.ROOT, "%.3g", e.eventsPerRun()) + " engine events and "
-                + String.format(Locale.ROOT, "%.3g", e.accessesPerRun()) + " guest PMU accesses per run)");
+                + WallTimeEstimate.human(e.simulatedSeconds()) + " simulated each: about "
+                + WallTimeEstimate.count(e.eventsPerRun()) + " engine events and "
+                + WallTimeEstimate.count(e.accessesPerRun()) + " guest PMU accesses per run)");
         err.println("pmulab " + command + ": most of it: " + Messages.cut(e.dominant().what()));
         err.flush();
         if (yes) {

@@ -68,11 +68,11 @@ public final class TextFiles {
      * (a NUL is the usual sign of a binary file, and is valid UTF-8).
      */
     public static String decode(String name, byte[] bytes) throws TextFileException {
-        for (int i = 0; i < bytes.length; i++) {
+        int control = -1;
+        for (int i = 0; i < bytes.length && control < 0; i++) {
             int b = bytes[i];
-            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\f' && b != '\r' || b == 0x7f) {
-                throw new TextFileException(TextFileException.Problem.NOT_UTF8_TEXT, name + ": not UTF-8 text at byte "
-                        + i + " (control character 0x" + String.format(Locale.ROOT, "%02x", b) + ")", null);
+            if ((b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\f' && b != '\r') || b == 0x7f) {
+                control = i;
             }
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -84,10 +84,16 @@ public final class TextFiles {
         if (!r.isError()) {
             r = decoder.flush(out);
         }
-        if (r.isError()) {
-            int at = in.position();
-            throw new TextFileException(TextFileException.Problem.NOT_UTF8_TEXT, name + ": not UTF-8 text at byte " + at
-                    + " (0x" + String.format(Locale.ROOT, "%02x", bytes[at] & 0xff) + "); save it as UTF-8", null);
+        int malformed = r.isError() ? in.position() : -1;
+        // Whichever comes first: a UTF-16 file's BOM (0xff) before its NUL bytes, a NUL before a Latin-1 letter.
+        if (malformed >= 0 && (control < 0 || malformed < control)) {
+            throw new TextFileException(TextFileException.Problem.NOT_UTF8_TEXT, name + ": not UTF-8 text at byte "
+                    + malformed + " (0x" + String.format(Locale.ROOT, "%02x", bytes[malformed] & 0xff)
+                    + "); save it as UTF-8", null);
+        }
+        if (control >= 0) {
+            throw new TextFileException(TextFileException.Problem.NOT_UTF8_TEXT, name + ": not UTF-8 text at byte "
+                    + control + " (control character 0x" + String.format(Locale.ROOT, "%02x", bytes[control]) + ")", null);
         }
         out.flip();
         return out.toString();

@@ -224,6 +224,20 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
         return String.format(Locale.ROOT, "%.0f days", seconds / 86400);
     }
 
+    /** {@code 950}, {@code 12,400}, {@code 3.1 million}, {@code 22 billion}. */
+    public static String count(double n) {
+        if (n >= 1e10) {
+            return String.format(Locale.ROOT, "%.0f billion", n / 1e9);
+        }
+        if (n >= 1e9) {
+            return String.format(Locale.ROOT, "%.1f billion", n / 1e9);
+        }
+        if (n >= 1e6) {
+            return String.format(Locale.ROOT, "%.1f million", n / 1e6);
+        }
+        return String.format(Locale.ROOT, "%,.0f", n);
+    }
+
     private static String seconds(double s) {
         if (s >= 1) {
             return fmt(s) + "s";

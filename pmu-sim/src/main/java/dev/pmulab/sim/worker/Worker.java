@@ -177,8 +177,9 @@ public final class Worker {
     }
 
     private void reply(String line, boolean retiring) {
-        send(line);
+        // Free before the reply leaves: the asking JVM may send the next request the moment it has it.
         busy = false;
+        send(line);
         if (retiring) {
             Runtime.getRuntime().halt(0);
         }

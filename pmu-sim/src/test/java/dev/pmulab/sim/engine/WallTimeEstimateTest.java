@@ -83,5 +83,9 @@ final class WallTimeEstimateTest {
         assertThat(WallTimeEstimate.human(14 * 60)).isEqualTo("14 min");
         assertThat(WallTimeEstimate.human(31 * 3600)).isEqualTo("31.0 h");
         assertThat(WallTimeEstimate.human(12 * 86400)).isEqualTo("12 days");
+        assertThat(WallTimeEstimate.count(950)).isEqualTo("950");
+        assertThat(WallTimeEstimate.count(12_400)).isEqualTo("12,400");
+        assertThat(WallTimeEstimate.count(3.14e6)).isEqualTo("3.1 million");
+        assertThat(WallTimeEstimate.count(2.21e10)).isEqualTo("22 billion");
     }
 }
