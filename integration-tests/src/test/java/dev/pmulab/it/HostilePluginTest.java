@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,39 @@ final class HostilePluginTest {
         }
         // Two hangs at 4 s on two lanes, eleven worker JVM starts, all on a shared 2-core machine.
         assertThat(wallSeconds).isLessThan(150);
+    }
+
+    @Test
+    void stoppingTheComparisonStopsItsWorkersWithinSeconds() throws Exception {
+        // A separate JVM is the point here: SIGTERM (what Ctrl-C's SIGINT does too) to pmulab, whose
+        // worker sleeps in a hook with a minute of budget left.
+        Path javaLauncher = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process parent = new ProcessBuilder(javaLauncher.toString(), "-cp", System.getProperty("java.class.path"),
+                Pmulab.class.getName(), "compare", scenario.toString(), "--plugin-path", plugins.toString(),
+                "--policies", "test-hostile-sleep", "--worker-budget", "60s")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            List<ProcessHandle> workers = List.of();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (workers.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                workers = parent.descendants().filter(h -> h.info().commandLine().orElse("").contains(" worker "))
+                        .toList();
+            }
+            assertThat(workers).as("a worker JVM under pmulab").isNotEmpty();
+            Thread.sleep(1000); // the worker has the run and sleeps in vcpu_load
+            long t0 = System.nanoTime();
+            parent.destroy();
+            assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            for (ProcessHandle w : workers) {
+                w.onExit().get(10, TimeUnit.SECONDS);
+            }
+            // About a second on a quiet machine; the bound leaves room for a loaded one.
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
     }
 
     @Test

@@ -313,12 +313,16 @@ public final class WorkerPool implements AutoCloseable {
         private RunResult died(Map<PolicyKind, String> names, List<String> suspects, long t0)
                 throws InterruptedException {
             long elapsed = System.nanoTime() - t0;
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            Optional<HookTracker.Snapshot> where = HookTracker.read(status);
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                // Its stdout ended but it lives on: something closed file descriptor 1.
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
+                return RunResult.failed(ContainedFailure.message(names, suspects, where,
+                        "closed the worker's protocol channel (file descriptor 1)", elapsed), List.of(), 0, 0);
             }
-            int code = process.isAlive() ? -1 : process.exitValue();
-            Optional<HookTracker.Snapshot> where = HookTracker.read(status);
+            where = HookTracker.read(status); // after the exit: its shutdown hooks have run
+            int code = process.exitValue();
             String what;
             if (code > 128 && code < 128 + 65) {
                 int signal = code - 128;
