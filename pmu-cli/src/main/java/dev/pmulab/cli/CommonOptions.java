@@ -36,8 +36,7 @@ final class CommonOptions {
             if (Files.isRegularFile(p)) {
                 throw new PluginException("--plugin-path " + p + " is a file"
                         + (p.toString().endsWith(".jar") ? " (a jar)" : "") + "; give the directory that holds the "
-                        + "plugin jars: --plugin-path " + (p.toAbsolutePath().getParent() == null ? "DIR"
-                                : p.getParent() == null ? "." : p.getParent().toString()));
+                        + "plugin jars: --plugin-path " + (p.getParent() == null ? "." : p.getParent().toString()));
             }
             if (!Files.isDirectory(p)) {
                 throw new PluginException("--plugin-path " + p + ": no such directory");
@@ -77,7 +76,8 @@ final class CommonOptions {
         } catch (java.nio.file.InvalidPathException e) {
             throw new IllegalArgumentException("'" + nameOrPath + "' is not a path: " + e.getReason());
         }
-        if (Files.exists(p) || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml") || nameOrPath.contains("/")) {
+        boolean looksLikeAFile = nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml") || nameOrPath.contains("/");
+        if (Files.exists(p) || looksLikeAFile) {
             String text = ScenarioLoader.readText(p);
             RunSpec.ScenarioSource source = new RunSpec.ScenarioSource(p.toString(), text);
             return new ScenarioInput(source.load(), source);
@@ -86,7 +86,8 @@ final class CommonOptions {
             throw new IllegalArgumentException("no scenario file or built-in scenario '" + nameOrPath
                     + "': no such file, and the built-in ones are " + String.join(", ", BuiltInScenarios.names()));
         }
-        RunSpec.ScenarioSource source = new RunSpec.ScenarioSource(nameOrPath + ".yaml", BuiltInScenarios.yaml(nameOrPath));
+        RunSpec.ScenarioSource source =
+                new RunSpec.ScenarioSource(nameOrPath + ".yaml", BuiltInScenarios.yaml(nameOrPath));
         return new ScenarioInput(source.load(), source);
     }
 }

@@ -89,7 +89,8 @@ final class CompareCommand implements Callable<Integer> {
         ComparisonReport report = c.report(outcomes);
         if (out != null) {
             Path written = ReportWriter.writeToDirectory(report, fmt, out);
-            err.println("pmulab compare: wrote " + written + (replaced.isPresent() ? " (replacing the earlier report)" : ""));
+            err.println("pmulab compare: wrote " + written
+                    + (replaced.isPresent() ? " (replacing the earlier report)" : ""));
         } else {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ReportWriter.write(report, fmt, bytes);

@@ -192,16 +192,12 @@ final class RunOptions {
         }
         try (Progress p = new Progress(err, c.runs().size(), "runs of " + c.scenario().name(),
                 System.console() != null)) {
-            if (isolation == WorkerExecutor.Isolation.NONE) {
+            if (c.runs().stream().noneMatch(run -> WorkerExecutor.inWorker(isolation, run))) {
                 return c.execute(parallelism(), p::step);
             }
             try (WorkerPool pool = new WorkerPool(WorkerLaunch.ofThisJvm(Pmulab.class.getName(), heapMiB()), err)) {
-                WorkerExecutor executor = new WorkerExecutor(pool, isolation, input.source(), pluginDirectories,
-                        budgets::get);
-                if (c.runs().stream().noneMatch(executor::inWorker)) {
-                    return c.execute(parallelism(), p::step);
-                }
-                return c.execute(parallelism(), p::step, executor);
+                return c.execute(parallelism(), p::step, new WorkerExecutor(pool, isolation, input.source(),
+                        pluginDirectories, budgets::get));
             }
         }
     }

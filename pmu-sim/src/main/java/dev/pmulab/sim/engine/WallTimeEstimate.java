@@ -40,9 +40,15 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
     static final double SECONDS_PER_EMULATED_ACCESS = 0.8e-6;
     /** Wall time per guest PMU access of a partitioned guest (about 200 ns measured). */
     static final double SECONDS_PER_DIRECT_ACCESS = 0.2e-6;
-    /** Register accesses of one guest PMU interrupt: the handler's PMOVS/PMCR pair, a counter read and write per overflow, the re-arm. */
+    /**
+     * Register accesses of one guest PMU interrupt: the handler's PMOVS and PMCR reads and writes, a
+     * counter read and write per overflow, the re-arm.
+     */
     static final double ACCESSES_PER_SAMPLE = 10;
-    /** Register accesses per event of one guest perf rotation or period re-tune (disable, read, write type, write counter, enable). */
+    /**
+     * Register accesses per event of one guest perf rotation or period re-tune: disable, read, write
+     * the type, write the counter, enable.
+     */
     static final double ACCESSES_PER_REPROGRAM = 5;
     /** A thread that does not want the CPU all the time sleeps and wakes once per this (the engine's duty cycle). */
     static final double DUTY_PERIOD_SECONDS = 0.010;
@@ -97,7 +103,8 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
             }
             if (events > hostN) {
                 terms.add(new Term("host_perf " + s.name() + ": rotations every "
-                        + seconds(scenario.host().muxIntervalNs() / 1e9), places * 1e9 / scenario.host().muxIntervalNs(), 0));
+                        + seconds(scenario.host().muxIntervalNs() / 1e9),
+                        places * 1e9 / scenario.host().muxIntervalNs(), 0));
             }
         }
         for (int i = 0; i < scenario.vms().size(); i++) {

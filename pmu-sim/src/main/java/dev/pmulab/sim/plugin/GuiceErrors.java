@@ -53,10 +53,12 @@ final class GuiceErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+        String what = root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
         for (StackTraceElement frame : root.getStackTrace()) {
             String cls = frame.getClassName();
-            if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("com.google.")) {
+            if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.")
+                    || cls.startsWith("com.google.")) {
                 continue;
             }
             String simple = cls.substring(cls.lastIndexOf('.') + 1);

@@ -57,6 +57,11 @@ public final class WorkerExecutor implements Comparison.RunExecutor {
 
     /** Whether {@code run} goes to a worker. */
     public boolean inWorker(Comparison.PlannedRun run) {
+        return inWorker(isolation, run);
+    }
+
+    /** Whether {@code run} goes to a worker under {@code isolation}. */
+    public static boolean inWorker(Isolation isolation, Comparison.PlannedRun run) {
         return switch (isolation) {
             case NONE -> false;
             case ALL -> true;
