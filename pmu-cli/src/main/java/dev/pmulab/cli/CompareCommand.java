@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Run one scenario under several policies of one kind and print the numbers side by side.",
             "With no scenario: the flagship built-in scenario across every allocation policy found.",
-            "Exit status: 0 every run finished, 1 a run failed (the report is still written; stderr says which),",
-            "2 bad input (nothing ran). Runs of policies from plugin jars go to worker JVMs."
+            "Exit status: 0 every run finished; 1 a run failed (the report is still",
+            "written, and stderr says which); 2 bad input or usage, nothing ran.",
+            "Runs of policies from plugin jars go to worker JVMs."
         })
 final class CompareCommand implements Callable<Integer> {
     @Spec

@@ -20,8 +20,11 @@ import picocli.CommandLine.Spec;
 /** {@code pmulab run}: one scenario with exactly the policies it names. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
-            "Run one scenario with its policies (each allocation policy it lists, one run each) and print the metrics.",
-            "Exit status: 0 every run finished, 1 a run failed (stderr says which), 2 bad input (nothing ran)."
+            "Run one scenario with its policies (each allocation policy it lists, one run",
+            "each) and print the metrics.",
+            "Exit status: 0 every run finished; 1 a run failed (stderr says which);",
+            "2 bad input or usage, nothing ran. Runs of policies from plugin jars go to",
+            "worker JVMs."
         })
 final class RunCommand implements Callable<Integer> {
     @Spec

@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {
-            "Serve simulation runs for another pmulab process: JSON-lines requests on stdin, replies on stdout",
-            "(docs/architecture.md, \"Worker JVMs\"). pmulab compare and run start one per run of a plugin policy;",
-            "a person rarely runs it by hand."
+            "Serve runs for another pmulab process (JSON lines on stdin and stdout).",
+            "The protocol: docs/architecture.md, \"Worker JVMs\".",
+            "pmulab compare and run start one per run of a plugin policy; a person",
+            "rarely runs it by hand."
         })
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--status-file", paramLabel = "FILE",
