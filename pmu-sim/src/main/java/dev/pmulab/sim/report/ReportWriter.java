@@ -2,6 +2,7 @@ package dev.pmulab.sim.report;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.api.PolicyKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -112,8 +113,13 @@ public final class ReportWriter {
      * leave the directory or hide the file.
      */
     public static String fileName(ComparisonReport report, ReportFormat format) {
+        return fileName(report.scenario(), report.comparedKind(), format);
+    }
+
+    /** {@link #fileName(ComparisonReport, ReportFormat)} before the report exists (to check {@code --out} first). */
+    public static String fileName(String scenario, PolicyKind comparedKind, ReportFormat format) {
         StringBuilder sb = new StringBuilder();
-        String base = report.scenario() + "-" + report.comparedKind().configName();
+        String base = scenario + "-" + comparedKind.configName();
         for (int i = 0; i < base.length(); i++) {
             char c = base.charAt(i);
             boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
