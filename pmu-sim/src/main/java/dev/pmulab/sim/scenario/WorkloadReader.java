@@ -89,8 +89,8 @@ final class WorkloadReader {
                 // The engine runs the guest's threads one per vCPU; it has no guest scheduler to
                 // share a vCPU between two of them.
                 in.problem(o.get("threads").mark(), o.at("threads"), "the simulator runs a guest's threads one per"
-                        + " vCPU (it has no guest scheduler), so a VM runs at most its " + runner.vcpus()
-                        + " vCPUs' worth; was " + t);
+                        + " vCPU (it has no guest scheduler), so threads is at most the VM's vcpus, " + runner.vcpus()
+                        + "; was " + t);
                 return null;
             }
             threads = (int) (long) t;

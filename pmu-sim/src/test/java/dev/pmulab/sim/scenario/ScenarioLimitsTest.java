@@ -69,7 +69,7 @@ final class ScenarioLimitsTest {
                                 + " lower cycles or instructions"),
                 row("more guest threads than vCPUs", VM + "    workload: {profile: cpu-bound, threads: 3}\n",
                         "bad.yaml:5:45: vms[0].workload.threads: the simulator runs a guest's threads one per vCPU (it"
-                                + " has no guest scheduler), so a VM runs at most its 2 vCPUs' worth; was 3"),
+                                + " has no guest scheduler), so threads is at most the VM's vcpus, 2; was 3"),
                 row("VM exits of a host task", RUN + "host_tasks: [{name: t, workload: {profile: cpu-bound,"
                                 + " exits_per_second: 10}}]\n",
                         "bad.yaml:2:55: host_tasks[0].workload.exits_per_second: unknown field 'exits_per_second' for a"
