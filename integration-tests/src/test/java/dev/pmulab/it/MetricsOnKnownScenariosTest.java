@@ -24,12 +24,12 @@ final class MetricsOnKnownScenariosTest {
     /** Every cost 0 but a trap's C1 (1 us) and C12's per-event part (200 ns). */
     private static final String TRAP_COSTS_ONLY = "costs: {C1: 1000, C2: 0, C3: 0, C4: 0, C5: 0, C6: 0, C7: 0, C8: 0,"
             + " C9: 0, C10: 0, C11: 0, C12: {base: 0, per_unit: 200}, C13: 0, C14: 0, C16: 0, C17: 0, C18: 0,"
-            + " C19: 0, C20: 0, C21: 0, C22: 0}\n";
+            + " C19: 0, C20: 0, C21: 0, C22: 0, C23: 0}\n";
 
     /** Every cost 0 but a PMU register save or restore, C7 = 10 ns. */
     private static final String SAVE_RESTORE_COSTS_ONLY = "costs: {C1: 0, C2: 0, C3: 0, C4: 0, C5: 0, C6: 0, C7: 10,"
             + " C8: 0, C9: 0, C10: 0, C11: 0, C12: {base: 0, per_unit: 0}, C13: 0, C14: 0, C16: 0, C17: 0, C18: 0,"
-            + " C19: 0, C20: 0, C21: 0, C22: 0}\n";
+            + " C19: 0, C20: 0, C21: 0, C22: 0, C23: 0}\n";
 
     /** {@code vcpus} Linux vCPUs pinned on the one {@code core} CPU for 100 ms (Runs.onOneCpu). */
     private static String guest(String core, int vcpus, String usage, String more) {
