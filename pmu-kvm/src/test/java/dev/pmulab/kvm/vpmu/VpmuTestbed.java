@@ -10,6 +10,7 @@ import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuConfig;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.hw.PmuVersion;
+import dev.pmulab.hw.regs.PmcrEl0;
 import dev.pmulab.kvm.CostSink;
 import dev.pmulab.kvm.HostPmuDescriptor;
 import dev.pmulab.kvm.KvmHost;
@@ -38,8 +39,6 @@ final class VpmuTestbed {
     static final int TYPE_A = 11;
     static final int TYPE_B = 10;
     static final int VCPU_PID = 100;
-    private static final long PMCR_P = 1L << 1;
-    private static final long PMCR_C = 1L << 2;
 
     /** Every PMU here implements these; PMCEID leaves 0x0001 clear, so it is the "counts nothing" event. */
     static final int[] EVENTS = {Events.SW_INCR, Events.L1D_CACHE_REFILL, Events.L1D_CACHE, Events.INST_RETIRED,
@@ -174,7 +173,7 @@ final class VpmuTestbed {
         wr(PmuRegister.PMCNTENCLR_EL0, all, t);
         wr(PmuRegister.PMINTENCLR_EL1, all, t);
         wr(PmuRegister.PMOVSCLR_EL0, all, t);
-        wr(PmuRegister.PMCR_EL0, PMCR_P | PMCR_C, t);
+        wr(PmuRegister.PMCR_EL0, PmcrEl0.P | PmcrEl0.C, t);
     }
 
     /** The perf events {@link #guestPmuReset} creates: one per event counter (N) and the cycle counter's. */
