@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     private String scenario;
 
     @Option(names = "--policies", split = ",", paramLabel = "NAME", description = "Policies to run (default: the scenario's).")
-    private List<String> policies = List.of();
+    private List<String> policies;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
             description = "Unmeasured runs of each policy before its measured one, so the JIT has compiled the "
@@ -46,7 +46,9 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be 0 or more, not " + warmup);
         }
-        Comparison c = Comparison.plan(s, common.registry(), policies, s.seed());
+        RunOptions.checkPolicyList(policies);
+        Comparison c = Comparison.plan(s, common.registry(),
+                policies == null ? List.of() : policies.stream().map(String::strip).toList(), s.seed());
         out.printf(Locale.ROOT, "scenario %s: %d runs%n", s.name(), c.runs().size());
         long totalEvents = 0;
         double totalSim = 0;

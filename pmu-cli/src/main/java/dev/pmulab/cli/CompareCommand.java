@@ -5,13 +5,12 @@ import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.ReportFormat;
 import dev.pmulab.sim.report.ReportWriter;
 import dev.pmulab.sim.scenario.BuiltInScenarios;
-import dev.pmulab.sim.scenario.Scenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +23,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {
             "Run one scenario under several policies of one kind and print the numbers side by side.",
-            "With no scenario: the flagship built-in scenario across every allocation policy found."
+            "With no scenario: the flagship built-in scenario across every allocation policy found.",
+            "Exit status: 0 every run finished; 1 a run failed (the report is still",
+            "written, and stderr says which); 2 bad input or usage, nothing ran.",
+            "Runs of policies from plugin jars go to worker JVMs."
         })
 final class CompareCommand implements Callable<Integer> {
     @Spec
@@ -33,6 +35,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
+    @Mixin
+    private RunOptions running;
+
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "A scenario file or a built-in name "
             + "(pmulab scenarios lists them). Default: " + BuiltInScenarios.FLAGSHIP + ".")
     private String scenario;
@@ -40,14 +45,14 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--policies", split = ",", paramLabel = "NAME",
             description = "Policies of one kind to compare, each a column; the scenario's choices for the other "
                     + "kinds stay fixed. Default: the scenario's allocation policies (all, if it names none).")
-    private List<String> policies = new ArrayList<>();
+    private List<String> policies;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, csv, json or html (default: ${DEFAULT-VALUE}).")
     private String format;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the report into DIR (atomically) instead of printing it.")
+            description = "Write the report into DIR (atomically) instead of printing it; checked before anything runs.")
     private Path out;
 
     @Option(names = "--traps",
@@ -57,26 +62,36 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
     private Long seed;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: the number of CPUs).")
-    private Integer jobs;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // Every input is checked before anything runs: options, the scenario, the plugins, the policies, --out.
         ReportFormat fmt = ReportFormat.fromCliName(format);
         TrapBreakdown.requireTableFormat(traps, format);
-        Scenario s = CommonOptions.scenario(scenario == null ? BuiltInScenarios.FLAGSHIP : scenario);
-        Comparison c = Comparison.plan(s, common.registry(), policies, seed == null ? s.seed() : seed);
-        int parallelism = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
-        List<Comparison.Outcome> outcomes;
-        try (Progress p = new Progress(err, c.runs().size(), "runs of " + s.name(), System.console() != null)) {
-            outcomes = c.execute(parallelism, p::step);
+        running.validate();
+        RunOptions.checkPolicyList(policies);
+        CommonOptions.ScenarioInput input =
+                CommonOptions.scenarioInput(scenario == null ? BuiltInScenarios.FLAGSHIP : scenario);
+        List<Path> pluginDirs = common.pluginDirectories();
+        Comparison c = Comparison.plan(input.scenario(), common.registry(),
+                policies == null ? List.of() : policies.stream().map(String::strip).toList(),
+                seed == null ? input.scenario().seed() : seed);
+        Optional<Path> replaced = Optional.empty();
+        if (out != null) {
+            replaced = OutDirectory.check(out, ReportWriter.fileName(input.scenario().name(), c.comparedKind(), fmt));
         }
+        if (!running.confirm("compare", c, err)) {
+            return Pmulab.EXIT_BAD_INPUT;
+        }
+        replaced.ifPresent(r -> err.println("pmulab compare: --out " + out + " holds an earlier report, "
+                + OutDirectory.describe(r) + "; this run replaces it"));
+        List<Comparison.Outcome> outcomes = running.execute("compare", c, input, pluginDirs, err);
         ComparisonReport report = c.report(outcomes);
         if (out != null) {
             Path written = ReportWriter.writeToDirectory(report, fmt, out);
-            err.println("pmulab compare: wrote " + written);
+            err.println("pmulab compare: wrote " + written
+                    + (replaced.isPresent() ? " (replacing the earlier report)" : ""));
         } else {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ReportWriter.write(report, fmt, bytes);
@@ -86,6 +101,7 @@ final class CompareCommand implements Callable<Integer> {
             stdout.print(TrapBreakdown.render(c, outcomes));
         }
         stdout.flush();
+        RunOptions.reportFailures("compare", report, err);
         return report.failedRuns().isEmpty() ? 0 : 1;
     }
 }

@@ -11,9 +11,13 @@ import picocli.CommandLine.Command;
         versionProvider = Pmulab.Version.class,
         description = "A laboratory for virtual-PMU designs on Arm: the PMUv3 hardware, the Linux host perf core "
                 + "and KVM's vPMU, with competing policies side by side.",
-        subcommands = {CompareCommand.class, ReproduceCommand.class, RunCommand.class, ScenariosCommand.class, PoliciesCommand.class,
-            ValidateCommand.class, RegsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CompareCommand.class, ReproduceCommand.class, RunCommand.class, ScenariosCommand.class,
+            PoliciesCommand.class, ValidateCommand.class, RegsCommand.class, BenchCommand.class, WorkerCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Pmulab {
+
+    /** Exit status when a run of a comparison failed (the others and the report are still there). */
+    public static final int EXIT_RUN_FAILED = 1;
 
     /** Exit status when the input (a file, a script, an option) is bad: nothing was run. */
     public static final int EXIT_BAD_INPUT = 2;
@@ -28,12 +32,21 @@ public final class Pmulab {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            // Bad input (a scenario, a policy name or setting, a plugin jar) names itself and runs
-            // nothing: exit 2. Anything else is a failure of the tool: exit 1.
+            // Bad input (a scenario, a policy name or setting, a plugin jar, an option) names itself
+            // and runs nothing: exit 2. Anything else is a failure of the tool: exit 1, one line,
+            // never a stack trace.
             boolean badInput = e instanceof dev.pmulab.sim.scenario.ScenarioException
                     || e instanceof dev.pmulab.sim.plugin.PluginException || e instanceof IllegalArgumentException;
-            commandLine.getErr().println("pmulab " + commandLine.getCommandName() + ": " + e.getMessage());
+            String message = badInput ? String.valueOf(e.getMessage()) : "internal error: " + e;
+            commandLine.getErr().println("pmulab " + commandLine.getCommandName() + ": " + Messages.cut(message));
             return badInput ? EXIT_BAD_INPUT : 1;
+        });
+        cl.setParameterExceptionHandler((e, arguments) -> {
+            // picocli's message names the option and echoes the value: cut, in case the value is huge.
+            CommandLine where = e.getCommandLine();
+            where.getErr().println("pmulab " + where.getCommandName() + ": " + Messages.cut(e.getMessage()));
+            where.getErr().println("Try 'pmulab " + (where == cl ? "" : where.getCommandName() + " ") + "--help'.");
+            return EXIT_BAD_INPUT;
         });
         int status = cl.execute(args);
         out.flush();

@@ -1,5 +1,6 @@
 package dev.pmulab.cli;
 
+import dev.pmulab.hw.io.TextFileException;
 import dev.pmulab.hw.script.PmuScript;
 import dev.pmulab.hw.script.PmuScriptException;
 import dev.pmulab.hw.script.PmuScriptRunner;
@@ -67,11 +68,15 @@ final class RegsCommand implements Callable<Integer> {
         for (Path p : scripts) {
             try {
                 parsed.add(PmuScript.parse(p));
+            } catch (TextFileException e) {
+                // Already one line naming the file: no such file, too large, not UTF-8 text at byte N.
+                err.println("pmulab regs: " + Messages.cut(e.getMessage()));
+                bad = true;
             } catch (IOException e) {
-                err.println("pmulab regs: cannot read " + p + ": " + e.getMessage());
+                err.println("pmulab regs: cannot read " + p + ": " + Messages.cut(String.valueOf(e.getMessage())));
                 bad = true;
             } catch (PmuScriptException e) {
-                err.println("pmulab regs: " + e.getMessage());
+                err.println("pmulab regs: " + Messages.cut(e.getMessage()));
                 bad = true;
             }
         }

@@ -1,13 +1,19 @@
 package dev.pmulab.cli;
 
+import dev.pmulab.sim.report.CostFitFormat;
+import dev.pmulab.sim.report.CostFitReport;
 import dev.pmulab.sim.report.ReportWriter;
 import dev.pmulab.sim.report.ReproductionFormat;
 import dev.pmulab.sim.report.ReproductionMarkdownRenderer;
 import dev.pmulab.sim.report.ReproductionReport;
+import dev.pmulab.sim.validation.CostAxis;
+import dev.pmulab.sim.validation.CostFit;
 import dev.pmulab.sim.validation.Reproduction;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +33,11 @@ import picocli.CommandLine.Spec;
             "published vs simulated before, after and delta for each row, the ratio of the deltas and whether it",
             "is within +-25 %; published levels; the letter's trend claim (the benefit grows with the sample rate",
             "and the number of events) on variants of benchmark 1; and which configurations livelock.",
-            "docs/validation.md is this command's markdown: " + ReproductionMarkdownRenderer.REGENERATE
+            "docs/validation.md is this command's markdown: " + ReproductionMarkdownRenderer.REGENERATE,
+            "",
+            "With --fit, sweep kernel costs over a grid instead: at each point run the three benchmarks with",
+            "those prices and score the point on benchmarks 1 and 3 (benchmark 2 is held out), e.g.",
+            "  pmulab reproduce --fit C12=250,500,1000 --fit C12.per_unit=50,200,400 --scale 0.2"
         })
 final class ReproduceCommand implements Callable<Integer> {
     @Spec
@@ -47,15 +57,36 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: the number of CPUs).")
     private Integer jobs;
 
+    @Option(names = "--fit", paramLabel = "KEY=V1,V2,...",
+            description = {"Sweep a kernel cost over these values (ns) instead of reproducing once; repeatable, the"
+                    + " grid is every combination. KEY is a cost id or name (C12, perf_event_create), with"
+                    + " .per_unit for the per-unit part of C12 or C14. Formats: table or csv;"
+                    + " --out DIR writes DIR/cost-fit.<txt|csv>."})
+    private List<String> fit = new ArrayList<>();
+
+    @Option(names = "--scale", paramLabel = "S",
+            description = "With --fit: run each benchmark for this share of its length, in (0, 1]"
+                    + " (default: " + DEFAULT_FIT_SCALE + "; 1 runs the benchmarks as reproduce does).")
+    private Double scale;
+
+    /** --fit's run length: a fifth of each benchmark (6 s of stress-ng, 1.8e9 gzip instructions). */
+    static final double DEFAULT_FIT_SCALE = 0.2;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ReproductionFormat fmt = ReproductionFormat.fromCliName(format);
         int parallelism = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         if (parallelism < 1) {
             throw new IllegalArgumentException("--jobs must be at least 1, was " + parallelism);
         }
+        if (!fit.isEmpty()) {
+            return fit(stdout, err, parallelism);
+        }
+        if (scale != null) {
+            throw new IllegalArgumentException("--scale applies to --fit only");
+        }
+        ReproductionFormat fmt = ReproductionFormat.fromCliName(format);
         Reproduction reproduction = new Reproduction(common.registry(), parallelism);
         ReproductionReport report;
         try (Progress p = new Progress(err, reproduction.runCount(), "runs of the v1 cover letter's benchmarks",
@@ -80,5 +111,37 @@ final class ReproduceCommand implements Callable<Integer> {
             err.println("pmulab reproduce: run failed: " + f);
         }
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** {@code --fit}: the grid, each point's scores, the best point. Exit 1 when a run failed. */
+    private int fit(PrintWriter stdout, PrintWriter err, int parallelism) throws Exception {
+        CostFitFormat fmt = CostFitFormat.fromCliName(format);
+        List<CostAxis> axes = new ArrayList<>();
+        for (String f : fit) {
+            axes.add(CostAxis.parse(f));
+        }
+        CostFit costFit = new CostFit(common.registry(), parallelism, scale != null ? scale : DEFAULT_FIT_SCALE);
+        CostFitReport report;
+        try (Progress p = new Progress(err, CostFit.runCount(axes), "runs of the cost fit",
+                System.console() != null)) {
+            report = costFit.run(axes, p::step);
+        }
+        if (out != null) {
+            Path written = ReportWriter.writeToDirectory(report, fmt, out);
+            err.println("pmulab reproduce --fit: wrote " + written);
+        } else {
+            stdout.print(fmt.render(report));
+        }
+        stdout.flush();
+        CostFitReport.Point best = report.bestPoint();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < report.parameters().size(); i++) {
+            values.append(i == 0 ? "" : " ").append(report.parameters().get(i).label()).append('=')
+                    .append(best.valuesNs().get(i));
+        }
+        err.println("pmulab reproduce --fit: " + report.points().size() + " points; best " + values + " (J = "
+                + String.format(Locale.ROOT, "%.3f", best.objective()) + ")");
+        long failed = report.points().stream().mapToLong(p -> p.failures().size()).sum();
+        return failed == 0 ? 0 : 1;
     }
 }

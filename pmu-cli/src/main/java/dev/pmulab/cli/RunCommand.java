@@ -4,10 +4,10 @@ import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.ReportFormat;
 import dev.pmulab.sim.report.ReportWriter;
-import dev.pmulab.sim.scenario.Scenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,14 +19,22 @@ import picocli.CommandLine.Spec;
 
 /** {@code pmulab run}: one scenario with exactly the policies it names. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run one scenario with its policies (each allocation policy it lists, one run each) and "
-                + "print the metrics.")
+        description = {
+            "Run one scenario with its policies (each allocation policy it lists, one run",
+            "each) and print the metrics.",
+            "Exit status: 0 every run finished; 1 a run failed (stderr says which);",
+            "2 bad input or usage, nothing ran. Runs of policies from plugin jars go to",
+            "worker JVMs."
+        })
 final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
     @Mixin
     private CommonOptions common;
+
+    @Mixin
+    private RunOptions running;
 
     @Parameters(paramLabel = "SCENARIO", description = "A scenario file or a built-in name.")
     private String scenario;
@@ -45,21 +53,27 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ReportFormat fmt = ReportFormat.fromCliName(format);
         TrapBreakdown.requireTableFormat(traps, format);
-        Scenario s = CommonOptions.scenario(scenario);
-        Comparison c = Comparison.plan(s, common.registry(), List.of(), seed == null ? s.seed() : seed);
-        List<Comparison.Outcome> outcomes;
-        try (Progress p = new Progress(spec.commandLine().getErr(), c.runs().size(), "runs", System.console() != null)) {
-            outcomes = c.execute(Runtime.getRuntime().availableProcessors(), p::step);
+        running.validate();
+        CommonOptions.ScenarioInput input = CommonOptions.scenarioInput(scenario);
+        List<Path> pluginDirs = common.pluginDirectories();
+        Comparison c = Comparison.plan(input.scenario(), common.registry(), List.of(),
+                seed == null ? input.scenario().seed() : seed);
+        if (!running.confirm("run", c, err)) {
+            return Pmulab.EXIT_BAD_INPUT;
         }
+        List<Comparison.Outcome> outcomes = running.execute("run", c, input, pluginDirs, err);
         ComparisonReport report = c.report(outcomes);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ReportWriter.write(report, ReportFormat.fromCliName(format), bytes);
+        ReportWriter.write(report, fmt, bytes);
         stdout.print(bytes.toString(StandardCharsets.UTF_8));
         if (traps) {
             stdout.print(TrapBreakdown.render(c, outcomes));
         }
         stdout.flush();
+        RunOptions.reportFailures("run", report, err);
         return report.failedRuns().isEmpty() ? 0 : 1;
     }
 }

@@ -9,9 +9,8 @@ import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.hw.ReservedHpmnChoice;
 import dev.pmulab.hw.catalog.CpuCatalog;
+import dev.pmulab.hw.io.TextFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,8 +38,17 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
         statements = List.copyOf(statements);
     }
 
+    /** The largest pmuscript {@link #parse(Path)} reads: a hand-written one is a few kB (docs/pmuscript.md). */
+    public static final long MAX_FILE_BYTES = 1L << 20;
+
+    /**
+     * Parses a pmuscript file.
+     *
+     * @throws dev.pmulab.hw.io.TextFileException for a missing file, one above {@link #MAX_FILE_BYTES},
+     *     or one that is not UTF-8 text (naming the byte)
+     */
     public static PmuScript parse(Path file) throws IOException, PmuScriptException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        return parse(file.toString(), TextFiles.read(file, "pmuscript", MAX_FILE_BYTES));
     }
 
     public static PmuScript parse(String name, String text) throws PmuScriptException {

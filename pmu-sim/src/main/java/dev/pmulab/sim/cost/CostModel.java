@@ -78,8 +78,12 @@ public final class CostModel {
         return out;
     }
 
-    /** The charged costs whose value is still the default of an {@code estimate}: what the result leans on. */
+    /**
+     * The charged costs whose value is still the default of an {@code estimate}, or one the cost fit
+     * chose ({@code fitted}): what the result leans on, nobody having measured it.
+     */
     public List<Use> estimatesLeanedOn() {
-        return used().stream().filter(u -> !u.overridden() && u.cost().flag() == KernelCost.Flag.ESTIMATE).toList();
+        return used().stream().filter(u -> !u.overridden() && (u.cost().flag() == KernelCost.Flag.ESTIMATE
+                || u.cost().flag() == KernelCost.Flag.FITTED)).toList();
     }
 }

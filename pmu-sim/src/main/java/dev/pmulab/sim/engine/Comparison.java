@@ -48,6 +48,19 @@ public final class Comparison {
     /** A planned run and its result, for callers that want the raw numbers (bench, tests). */
     public record Outcome(PlannedRun run, RunResult result) {}
 
+    /**
+     * Where a planned run executes: in this JVM ({@link #IN_PROCESS}), or in a worker JVM
+     * ({@code dev.pmulab.sim.worker.WorkerExecutor}) that contains whatever a plugin does. Either
+     * way the result is the same bytes: a run is a pure function of (scenario, policies, seed).
+     */
+    @FunctionalInterface
+    public interface RunExecutor {
+        RunResult run(Comparison comparison, PlannedRun run);
+    }
+
+    /** Every run in this JVM, on the comparison's threads. */
+    public static final RunExecutor IN_PROCESS = (comparison, run) -> comparison.runOne(run);
+
     private final Scenario scenario;
     private final PolicyKind kind;
     private final List<PlannedRun> runs;
@@ -170,8 +183,17 @@ public final class Comparison {
         return new Comparison(scenario, kind, List.of(runs.get(index)), seed);
     }
 
-    /** Runs every planned run, {@code parallelism} at a time, reporting each finished run to {@code done}. */
+    /** Runs every planned run in this JVM, {@code parallelism} at a time, reporting each finished run to {@code done}. */
     public List<Outcome> execute(int parallelism, IntConsumer done) {
+        return execute(parallelism, done, IN_PROCESS);
+    }
+
+    /**
+     * Runs every planned run through {@code executor}, {@code parallelism} at a time, reporting each
+     * finished run to {@code done}; outcomes in plan order.
+     */
+    public List<Outcome> execute(int parallelism, IntConsumer done, RunExecutor executor) {
+        requireNonNull(executor, "executor is null");
         List<Outcome> out = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, runs.size())), r -> {
             Thread t = new Thread(r, "pmulab-run");
@@ -182,7 +204,7 @@ public final class Comparison {
             List<Future<RunResult>> futures = new ArrayList<>();
             for (PlannedRun run : runs) {
                 futures.add(pool.submit(() -> {
-                    RunResult r = runOne(run);
+                    RunResult r = executor.run(this, run);
                     done.accept(1);
                     return r;
                 }));
@@ -212,15 +234,33 @@ public final class Comparison {
     }
 
     private RunResult runOne(PlannedRun run) {
-        String allocation = run.policies().stream().filter(p -> p.kind() == PolicyKind.ALLOCATION)
+        return run(scenario, run.policies(), seed);
+    }
+
+    /**
+     * One run of {@code scenario} with {@code policies} (at most one of each kind) in this JVM: what
+     * every executor ends in, here or in a worker.
+     */
+    public static RunResult run(Scenario scenario, List<SelectedPolicy> policies, long seed) {
+        String allocation = policies.stream().filter(p -> p.kind() == PolicyKind.ALLOCATION)
                 .map(SelectedPolicy::name).findFirst().orElse("emulated");
         RunPolicies rp;
         try {
-            rp = RunPolicies.create(CORE_MODULE, run.policies(), seed);
+            rp = RunPolicies.create(CORE_MODULE, policies, seed);
         } catch (PolicyFailure e) {
             return RunResult.failed(e.failure(), List.of(), 0, 0);
         }
         return new Simulation(scenario, rp, allocation, seed).run();
+    }
+
+    /** The scenario every run of this comparison simulates. */
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** The seed of every run. */
+    public long seed() {
+        return seed;
     }
 
     /** Turns outcomes into the side-by-side report. */

@@ -13,7 +13,7 @@ final class PluginCalls {
     private PluginCalls() {}
 
     static <T> T call(LoadedPolicy policy, String hook, Supplier<T> body) {
-        ClassLoader previous = enter(policy);
+        ClassLoader previous = enter(policy, hook);
         try {
             return body.get();
         } catch (RuntimeException | Error e) {
@@ -33,12 +33,16 @@ final class PluginCalls {
     /*
      * The three steps of call(), for the hooks the engine calls at every context switch or trap,
      * which must not allocate a lambda per call:
-     *   ClassLoader previous = enter(policy);
+     *   ClassLoader previous = enter(policy, hook);
      *   try { ... } catch (RuntimeException | Error e) { throw blame(policy, hook, e); } finally { exit(previous); }
      */
 
-    /** Makes the policy's class loader the thread's context loader; returns the one to restore. */
-    static ClassLoader enter(LoadedPolicy policy) {
+    /**
+     * Makes the policy's class loader the thread's context loader, and tells a worker's
+     * {@link HookTracker} which hook runs; returns the loader to restore.
+     */
+    static ClassLoader enter(LoadedPolicy policy, String hook) {
+        HookTracker.enter(policy.kind(), hook);
         Thread t = Thread.currentThread();
         ClassLoader previous = t.getContextClassLoader();
         t.setContextClassLoader(policy.classLoader());
@@ -47,6 +51,7 @@ final class PluginCalls {
 
     static void exit(ClassLoader previous) {
         Thread.currentThread().setContextClassLoader(previous);
+        HookTracker.exit();
     }
 
     /**
@@ -56,6 +61,8 @@ final class PluginCalls {
      */
     static RuntimeException blame(LoadedPolicy policy, String hook, Throwable e) {
         if (e instanceof VirtualMachineError vme) {
+            // A worker reports it with the hook it left (HookTracker); in-process it ends the comparison.
+            HookTracker.fault();
             throw vme;
         }
         if (e instanceof PolicyFailure f) {

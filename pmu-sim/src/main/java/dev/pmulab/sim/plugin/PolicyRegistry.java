@@ -205,6 +205,10 @@ public final class PolicyRegistry {
     }
 
     static String rootMessage(Throwable t) {
+        RuntimeException guice = GuiceErrors.find(t);
+        if (guice != null) {
+            return GuiceErrors.condense(guice); // one line, not Guice's page
+        }
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();

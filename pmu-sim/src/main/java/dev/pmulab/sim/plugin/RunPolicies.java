@@ -163,7 +163,7 @@ public final class RunPolicies {
         }
 
         private void vcpuHook(String hook, VcpuHook h, VcpuView vcpu, CpuView cpu, AllocationControl control) {
-            ClassLoader previous = PluginCalls.enter(policy);
+            ClassLoader previous = PluginCalls.enter(policy, hook);
             try {
                 h.call(delegate, vcpu, cpu, control);
             } catch (RuntimeException | Error e) {
@@ -177,7 +177,7 @@ public final class RunPolicies {
         public TrappedAccessResolution guestAccessOutsideShare(VcpuView vcpu, CpuView cpu, int counter,
                 AllocationControl control) {
             TrappedAccessResolution r;
-            ClassLoader previous = PluginCalls.enter(policy);
+            ClassLoader previous = PluginCalls.enter(policy, "guest_access_outside_share");
             try {
                 r = delegate.guestAccessOutsideShare(vcpu, cpu, counter, control);
             } catch (RuntimeException | Error e) {

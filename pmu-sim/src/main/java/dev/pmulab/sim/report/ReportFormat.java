@@ -1,11 +1,7 @@
 package dev.pmulab.sim.report;
 
-import static java.util.Objects.requireNonNull;
-
-import java.util.Locale;
-
 /** The formats of {@code pmulab compare --format}. */
-public enum ReportFormat {
+public enum ReportFormat implements CliFormat {
     TABLE("txt", new TableRenderer()),
     CSV("csv", new CsvRenderer()),
     JSON("json", new JsonRenderer()),
@@ -19,12 +15,7 @@ public enum ReportFormat {
         this.renderer = renderer;
     }
 
-    /** The name on the command line: {@code table}, {@code csv}, {@code json}, {@code html}. */
-    public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The file extension under {@code --out}, without the dot. */
+    @Override
     public String extension() {
         return extension;
     }
@@ -33,14 +24,8 @@ public enum ReportFormat {
         return renderer;
     }
 
-    /** @throws IllegalArgumentException for an unknown name, listing the known ones */
+    /** {@code table}, {@code csv}, {@code json}, {@code html}; see {@link CliFormat#fromCliName(Class, String)}. */
     public static ReportFormat fromCliName(String name) {
-        requireNonNull(name, "name is null");
-        for (ReportFormat f : values()) {
-            if (f.cliName().equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown report format '" + name + "'; known: table, csv, json, html");
+        return CliFormat.fromCliName(ReportFormat.class, name);
     }
 }

@@ -2,6 +2,7 @@ package dev.pmulab.sim.report;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.api.PolicyKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -91,14 +92,34 @@ public final class ReportWriter {
     }
 
     /**
+     * Renders a {@code pmulab reproduce --fit} report into {@code dir/}{@link CostFitFormat#fileName}
+     * ({@code cost-fit.txt} or {@code cost-fit.csv}), atomically as {@link #writeFile} does.
+     *
+     * @return the file written
+     */
+    public static Path writeToDirectory(CostFitReport report, CostFitFormat format, Path dir) throws IOException {
+        requireNonNull(report, "report is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(dir, "dir is null");
+        Path target = dir.resolve(format.fileName());
+        writeAtomically(target, format.render(report).getBytes(StandardCharsets.UTF_8));
+        return target;
+    }
+
+    /**
      * {@code <scenario>-<compared kind>.<extension>}, e.g. {@code flagship-allocation.html}: comparing
      * another kind of the same scenario does not overwrite it. Characters outside
      * {@code [A-Za-z0-9._-]} become {@code _}, and a leading dot too, so a scenario name cannot
      * leave the directory or hide the file.
      */
     public static String fileName(ComparisonReport report, ReportFormat format) {
+        return fileName(report.scenario(), report.comparedKind(), format);
+    }
+
+    /** {@link #fileName(ComparisonReport, ReportFormat)} before the report exists (to check {@code --out} first). */
+    public static String fileName(String scenario, PolicyKind comparedKind, ReportFormat format) {
         StringBuilder sb = new StringBuilder();
-        String base = report.scenario() + "-" + report.comparedKind().configName();
+        String base = scenario + "-" + comparedKind.configName();
         for (int i = 0; i < base.length(); i++) {
             char c = base.charAt(i);
             boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')

@@ -1,13 +1,7 @@
 package dev.pmulab.sim.report;
 
-import static java.util.Objects.requireNonNull;
-
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** The formats of {@code pmulab reproduce --format}. */
-public enum ReproductionFormat {
+public enum ReproductionFormat implements CliFormat {
     TABLE("txt", new ReproductionTableRenderer()),
     JSON("json", new ReproductionJsonRenderer()),
     HTML("html", new ReproductionHtmlRenderer()),
@@ -25,12 +19,7 @@ public enum ReproductionFormat {
         this.renderer = renderer;
     }
 
-    /** The name on the command line: {@code table}, {@code json}, {@code html}, {@code markdown}. */
-    public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The file extension under {@code --out}, without the dot. */
+    @Override
     public String extension() {
         return extension;
     }
@@ -44,15 +33,8 @@ public enum ReproductionFormat {
         return renderer;
     }
 
-    /** @throws IllegalArgumentException for an unknown name, listing the known ones */
+    /** {@code table}, {@code json}, {@code html}, {@code markdown}; see {@link CliFormat#fromCliName(Class, String)}. */
     public static ReproductionFormat fromCliName(String name) {
-        requireNonNull(name, "name is null");
-        for (ReproductionFormat f : values()) {
-            if (f.cliName().equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown report format '" + name + "'; known: "
-                + Arrays.stream(values()).map(ReproductionFormat::cliName).collect(Collectors.joining(", ")));
+        return CliFormat.fromCliName(ReproductionFormat.class, name);
     }
 }

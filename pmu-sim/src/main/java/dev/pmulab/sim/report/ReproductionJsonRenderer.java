@@ -1,43 +1,32 @@
 package dev.pmulab.sim.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import static dev.pmulab.sim.report.ReportJson.number;
+
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.pmulab.sim.report.ReproductionReport.BenchmarkRuns;
 import dev.pmulab.sim.report.ReproductionReport.Level;
 import dev.pmulab.sim.report.ReproductionReport.Row;
 import dev.pmulab.sim.report.ReproductionReport.Run;
+import dev.pmulab.sim.report.ReproductionReport.Source;
 import dev.pmulab.sim.report.ReproductionReport.Trend;
 import dev.pmulab.sim.report.ReproductionReport.TrendPoint;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * {@code pmulab reproduce --format json}: {@code source}, {@code tolerance}, {@code summary},
  * {@code rows} (published and simulated before/after/delta, ratio, within, metric, source),
  * {@code levels}, {@code trend} (the sweep's points and verdicts), {@code livelock},
- * {@code benchmarks} (each run's status and headline metrics) and {@code costs}. Written with
- * Jackson's streaming generator in a fixed order; numbers are plain decimals from the exact double
- * (at most six decimals), {@code null} when missing; two-space indent, LF line ends.
+ * {@code benchmarks} (each run's status and headline metrics) and {@code costs}. Written in a fixed
+ * order through {@link ReportJson} (shared with compare's JSON): numbers are plain decimals from the
+ * exact double (at most six decimals), {@code null} when missing; two-space indent, LF line ends.
  */
 public final class ReproductionJsonRenderer implements ReproductionRenderer {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
-
     @Override
     public String render(ReproductionReport r) {
-        StringWriter w = new StringWriter(16384);
-        try (JsonGenerator g = FACTORY.createGenerator(w)) {
-            g.setPrettyPrinter(JsonRenderer.prettyPrinter());
+        return ReportJson.render(16384, g -> {
             g.writeStartObject();
-            g.writeObjectFieldStart("source");
-            g.writeStringField("title", r.source().title());
-            g.writeStringField("url", r.source().url());
-            g.writeStringField("date", r.source().date());
-            g.writeEndObject();
+            source(g, r.source());
             number(g, "tolerance", r.tolerance());
             number(g, "livelock_guest_pct", r.livelockGuestPct());
             g.writeObjectFieldStart("summary");
@@ -86,21 +75,12 @@ public final class ReproductionJsonRenderer implements ReproductionRenderer {
             g.writeArrayFieldStart("costs");
             for (CostAssumption c : r.costs()) {
                 g.writeStartObject();
-                g.writeStringField("id", c.id());
-                g.writeStringField("name", c.name());
-                g.writeNumberField("value_ns", c.valueNs());
-                g.writeStringField("flag", c.flag());
-                g.writeStringField("source", c.source());
-                g.writeBooleanField("overridden", c.overridden());
+                ReportJson.costFields(g, c);
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            // A StringWriter does not fail; this is Jackson's checked signature.
-            throw new UncheckedIOException(e);
-        }
-        return w.append('\n').toString();
+        });
     }
 
     private static void row(JsonGenerator g, ReproductionReport r, Row row) throws IOException {
@@ -123,11 +103,7 @@ public final class ReproductionJsonRenderer implements ReproductionRenderer {
         g.writeEndObject();
         number(g, "ratio", row.ratio());
         within(g, r, row.ratio());
-        g.writeObjectFieldStart("source");
-        g.writeStringField("title", row.source().title());
-        g.writeStringField("url", row.source().url());
-        g.writeStringField("date", row.source().date());
-        g.writeEndObject();
+        source(g, row.source());
         g.writeEndObject();
     }
 
@@ -182,20 +158,20 @@ public final class ReproductionJsonRenderer implements ReproductionRenderer {
         g.writeEndObject();
     }
 
+    /** The publication a figure comes from: the report's own and each row's. */
+    private static void source(JsonGenerator g, Source source) throws IOException {
+        g.writeObjectFieldStart("source");
+        g.writeStringField("title", source.title());
+        g.writeStringField("url", source.url());
+        g.writeStringField("date", source.date());
+        g.writeEndObject();
+    }
+
     private static void within(JsonGenerator g, ReproductionReport r, double ratio) throws IOException {
         if (Double.isNaN(ratio)) {
             g.writeNullField("within");
         } else {
             g.writeBooleanField("within", r.within(ratio));
-        }
-    }
-
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            g.writeNullField(field);
-        } else {
-            g.writeFieldName(field);
-            g.writeNumber(Text.machine(v));
         }
     }
 

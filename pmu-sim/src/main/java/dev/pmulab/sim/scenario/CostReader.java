@@ -40,7 +40,7 @@ final class CostReader {
         Map<KernelCost, Mark> where = new EnumMap<>(KernelCost.class);
         for (Entry e : m.entries().values()) {
             String p = path + "." + e.key();
-            KernelCost cost = cost(e.key());
+            KernelCost cost = KernelCost.fromKey(e.key()).orElse(null);
             if (cost == null) {
                 String msg = e.key().equalsIgnoreCase("C15")
                         ? "C15, the rotation interval, is not a cost here: set host.mux_interval"
@@ -63,15 +63,6 @@ final class CostReader {
             }
         }
         return out;
-    }
-
-    private static KernelCost cost(String key) {
-        for (KernelCost c : KernelCost.values()) {
-            if (c.id().equalsIgnoreCase(key) || c.name().equalsIgnoreCase(key)) {
-                return c;
-            }
-        }
-        return null;
     }
 
     /** A number of ns, a duration, or {@code {base: ..., per_unit: ...}}. */

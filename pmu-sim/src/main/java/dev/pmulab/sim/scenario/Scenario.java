@@ -75,4 +75,15 @@ public record Scenario(
         return new Scenario(name, description, source, seed, newRun, host, hostPerf, hostTasks, vms, policies,
                 adminWrites.stream().filter(w -> w.atNs() < newRun.limitNs()).toList(), costs);
     }
+
+    /**
+     * The same scenario with other kernel cost prices in place of its own (a cost not in
+     * {@code newCosts} keeps its default): how the cost fit sweeps constants over the built-in
+     * benchmark scenarios without writing overrides into them.
+     */
+    public Scenario withCosts(Map<KernelCost, CostOverride> newCosts) {
+        requireNonNull(newCosts, "newCosts is null");
+        return new Scenario(name, description, source, seed, run, host, hostPerf, hostTasks, vms, policies,
+                adminWrites, newCosts);
+    }
 }

@@ -2,11 +2,8 @@ package dev.pmulab.sim.scenario;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.pmulab.hw.io.TextFileException;
+import dev.pmulab.hw.io.TextFiles;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,24 +18,37 @@ public final class ScenarioLoader {
     private ScenarioLoader() {}
 
     /**
+     * The largest scenario file {@link #load(Path)} reads. A hand-written scenario is a few kB (the
+     * flagship, 64 CPUs and 128 vCPUs, is 3 kB); YAML's parser given tens of MB spins for minutes
+     * before it reports anything, so such a file is refused before it is parsed.
+     */
+    public static final long MAX_FILE_BYTES = 1L << 20;
+
+    /**
      * Loads the scenario in {@code file} (UTF-8); messages name the file as given.
      *
-     * @throws ScenarioException listing every problem, or naming the file when it cannot be read
+     * @throws ScenarioException listing every problem, or naming the file when it cannot be read:
+     *     no such file, a directory, above {@link #MAX_FILE_BYTES}, not UTF-8 text (with the byte)
      */
     public static Scenario load(Path file) {
+        return load(file.toString(), readText(file));
+    }
+
+    /**
+     * The text of the scenario file {@code file}, checked as {@link #load(Path)} checks it, for a
+     * caller that keeps the text (a worker JVM loads the same text again).
+     *
+     * @throws ScenarioException naming the file and what is wrong with it
+     */
+    public static String readText(Path file) {
         requireNonNull(file, "file is null");
-        String text;
         try {
-            // A strict decoder: a file in another encoding is an error, not mojibake in the names.
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw new ScenarioException(List.of(new ScenarioProblem(file.toString(), 0, 0, "",
-                    "is not UTF-8 text")), e);
-        } catch (IOException e) {
-            throw new ScenarioException(List.of(new ScenarioProblem(file.toString(), 0, 0, "",
-                    "cannot read: " + e.getClass().getSimpleName() + " " + e.getMessage())), e);
+            return TextFiles.read(file, "scenario file", MAX_FILE_BYTES);
+        } catch (TextFileException e) {
+            // The message already starts with the file name: the problem names no position.
+            String message = e.getMessage().substring(file.toString().length() + 2);
+            throw new ScenarioException(List.of(new ScenarioProblem(file.toString(), 0, 0, "", message)), e);
         }
-        return load(file.toString(), text);
     }
 
     /**

@@ -129,7 +129,8 @@ final class RunPoliciesTest {
         assertThatThrownBy(() -> RunPolicies.create(CORE, List.of(p), 1))
                 .isInstanceOf(PolicyFailure.class)
                 .hasMessageContaining("policy test-no-inject-constructor failed in injection")
-                .hasMessageContaining("@Inject");
+                .hasMessageContaining("No injectable constructor")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
@@ -142,6 +143,59 @@ final class RunPoliciesTest {
         RecordingControl control = new RecordingControl();
         RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow().vcpuLoad(null, cpu(1), control);
         assertThat(control.actions).containsExactly("setHpmn(1, 5)");
+    }
+
+    /** A jar whose policy's constructor, or static initialiser, throws: Guice's page condensed to one line. */
+    private static java.util.Map<String, String> brokenPolicy(String pkg, String name, String policyBody) {
+        return java.util.Map.of(pkg + ".Descriptor", """
+                package %1$s;
+
+                import com.google.inject.Module;
+                import dev.pmulab.api.*;
+                import jakarta.inject.Inject;
+
+                public final class Descriptor implements PolicyDescriptor {
+                    public String name() { return "%2$s"; }
+                    public PolicyKind kind() { return PolicyKind.ALLOCATION; }
+                    public String description() { return "breaks while it is built"; }
+                    public Module module(Settings settings) {
+                        return PolicyDescriptor.bindPolicy(AllocationPolicy.class, Policy.class);
+                    }
+
+                    public static final class Policy implements AllocationPolicy {
+                        %3$s
+                    }
+                }
+                """.formatted(pkg, name, policyBody));
+    }
+
+    @Test
+    void aConstructorThatThrowsIsOneLineNamingTheConstructorNotGuicesPage() throws Exception {
+        Path plugins = work.resolve("plugins");
+        TestJars.build(work, plugins.resolve("ctor.jar"), brokenPolicy("com.example.ctor", "ctor-throws",
+                "@Inject public Policy() { throw new IllegalStateException(\"no counters for me\"); }"),
+                "com.example.ctor.Descriptor\n");
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader(), List.of(plugins));
+        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "ctor-throws", Map.of());
+        assertThatThrownBy(() -> RunPolicies.create(CORE, List.of(p), 1))
+                .isInstanceOf(PolicyFailure.class)
+                .hasMessage("policy ctor-throws failed in injection: constructor of Descriptor$Policy threw "
+                        + "IllegalStateException: no counters for me");
+    }
+
+    @Test
+    void aStaticInitialiserThatThrowsIsOneLineNamingTheInitialiser() throws Exception {
+        Path plugins = work.resolve("plugins");
+        TestJars.build(work, plugins.resolve("clinit.jar"), brokenPolicy("com.example.clinit", "clinit-throws",
+                "static { fail(); } static void fail() { throw new IllegalArgumentException(\"bad table\"); }"
+                        + " @Inject public Policy() {}"),
+                "com.example.clinit.Descriptor\n");
+        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader(), List.of(plugins));
+        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "clinit-throws", Map.of());
+        assertThatThrownBy(() -> RunPolicies.create(CORE, List.of(p), 1))
+                .isInstanceOf(PolicyFailure.class)
+                .hasMessage("policy clinit-throws failed in injection: static initialiser of Descriptor$Policy threw "
+                        + "IllegalArgumentException: bad table");
     }
 
     @Test

@@ -339,13 +339,38 @@ final class ScenarioLoaderTest {
         Path missing = dir.resolve("missing.yaml");
         assertThatThrownBy(() -> ScenarioLoader.load(missing))
                 .isInstanceOf(ScenarioException.class)
-                .hasMessage(missing + ": cannot read: NoSuchFileException " + missing);
+                .hasMessage(missing + ": no such file");
 
         Path latin1 = dir.resolve("latin1.yaml");
         Files.write(latin1, "run: {duration: 1s}\ndescription: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> ScenarioLoader.load(latin1))
                 .isInstanceOf(ScenarioException.class)
-                .hasMessage(latin1 + ": is not UTF-8 text");
+                // "run: {duration: 1s}\n" is 20 bytes, "description: caf" 16 more: the Latin-1 é is byte 36.
+                .hasMessage(latin1 + ": not UTF-8 text at byte 36 (0xe9); save it as UTF-8");
+
+        Path binary = dir.resolve("binary.yaml");
+        Files.write(binary, new byte[] {'r', 'u', 'n', ':', 0, 1, 2});
+        assertThatThrownBy(() -> ScenarioLoader.load(binary))
+                .hasMessage(binary + ": not UTF-8 text at byte 4 (control character 0x00)");
+
+        Path directory = Files.createDirectories(dir.resolve("a-directory.yaml"));
+        assertThatThrownBy(() -> ScenarioLoader.load(directory))
+                .hasMessage(directory + ": is a directory, not a scenario file");
+    }
+
+    @Test
+    void aFileAboveTheSizeLimitIsRefusedBeforeTheParserSeesIt(@TempDir Path dir) throws IOException {
+        Path huge = dir.resolve("huge.yaml");
+        // Exactly the limit is read; one byte more is refused, in well under a second.
+        byte[] atLimit = ("run: {duration: 1s}\n#" + "x".repeat((int) ScenarioLoader.MAX_FILE_BYTES - 22) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(atLimit).hasSize((int) ScenarioLoader.MAX_FILE_BYTES);
+        Files.write(huge, atLimit);
+        assertThat(ScenarioLoader.load(huge).name()).isEqualTo("huge");
+        Files.write(huge, "x".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> ScenarioLoader.load(huge))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessage(huge + ": is larger than 1 MiB, the limit for a scenario file (a hand-written one is a few kB)");
     }
 
     @Test

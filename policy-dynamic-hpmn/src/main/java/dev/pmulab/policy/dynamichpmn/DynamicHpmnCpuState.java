@@ -56,6 +56,20 @@ final class DynamicHpmnCpuState {
         DynamicHpmnRules.noteVisibleN(vcpu, legal, control);
     }
 
+    /**
+     * vcpu_put's give-back, the series' kvm_pmu_put (§3.9, §6.3): if the vCPU on slot {@code c} held a
+     * guest share, every counter goes back to the host (a reschedule only if the load squeezed host
+     * events out, else the mask is overwritten) and the slot forgets the share.
+     */
+    void kvmPmuPut(int c, CpuView cpu, AllocationControl control) {
+        if (!guestShare[c]) {
+            return;
+        }
+        DynamicHpmnRules.giveBackCounters(cpu, squeezed[c], control);
+        guestShare[c] = false;
+        squeezed[c] = false;
+    }
+
     /** The index of {@code cpu}; fails if host_boot has not run or did not see it. */
     static int slot(DynamicHpmnCpuState state, String policyName, CpuView cpu, String hook) {
         if (state == null) {

@@ -119,16 +119,10 @@ public final class TrapAndGrowPolicy implements AllocationPolicy {
         requireNonNull(vcpu, "vcpu is null");
         requireNonNull(cpu, "cpu is null");
         requireNonNull(control, "control is null");
-        int c = DynamicHpmnCpuState.slot(cpus, policyName, cpu, "vcpu_put");
-        if (!cpus.guestShare[c]) {
-            return;
-        }
         // The shrink needs no state here: the next vcpu_load sizes the share from the counters the
         // guest had enabled at this put (VcpuView.guestCountersInUse), so the host has every counter
         // while the vCPU is away.
-        DynamicHpmnRules.giveBackCounters(cpu, cpus.squeezed[c], control);
-        cpus.guestShare[c] = false;
-        cpus.squeezed[c] = false;
+        cpus.kvmPmuPut(DynamicHpmnCpuState.slot(cpus, policyName, cpu, "vcpu_put"), cpu, control);
     }
 
     /** The most event counters this vCPU may hold on this CPU: cap, clamped to N and the VM's nr_counters. */

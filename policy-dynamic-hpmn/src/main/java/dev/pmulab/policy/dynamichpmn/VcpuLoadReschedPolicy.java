@@ -74,12 +74,6 @@ public final class VcpuLoadReschedPolicy implements AllocationPolicy {
         requireNonNull(vcpu, "vcpu is null");
         requireNonNull(cpu, "cpu is null");
         requireNonNull(control, "control is null");
-        int c = DynamicHpmnCpuState.slot(cpus, policyName, cpu, "vcpu_put");
-        if (!cpus.guestShare[c]) {
-            return;
-        }
-        DynamicHpmnRules.giveBackCounters(cpu, cpus.squeezed[c], control);
-        cpus.guestShare[c] = false;
-        cpus.squeezed[c] = false;
+        cpus.kvmPmuPut(DynamicHpmnCpuState.slot(cpus, policyName, cpu, "vcpu_put"), cpu, control);
     }
 }

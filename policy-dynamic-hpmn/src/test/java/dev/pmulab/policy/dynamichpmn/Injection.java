@@ -6,6 +6,7 @@ import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.Settings;
+import dev.pmulab.api.testing.PolicyFixture;
 
 /** Builds a descriptor's policy as the core does: Settings and PolicyContext bound, constructor injection only. */
 final class Injection {
@@ -18,7 +19,7 @@ final class Injection {
                 binder().requireAtInjectOnConstructors();
                 binder().disableCircularProxies();
                 bind(Settings.class).toInstance(settings);
-                bind(PolicyContext.class).toInstance(new TestContext(descriptor.name(), 5));
+                bind(PolicyContext.class).toInstance(new PolicyFixture.Context(descriptor.name(), 5));
             }
         }, descriptor.module(settings)).getInstance(AllocationPolicy.class);
     }

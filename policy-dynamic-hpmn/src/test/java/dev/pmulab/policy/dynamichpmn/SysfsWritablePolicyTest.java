@@ -2,6 +2,7 @@ package dev.pmulab.policy.dynamichpmn;
 
 import dev.pmulab.api.testing.FakeCpu;
 import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.PolicyFixture;
 import dev.pmulab.api.testing.FakeVcpu;
 import dev.pmulab.api.testing.RecordingControl;
 
@@ -10,45 +11,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.GuestAccessMode;
-import dev.pmulab.api.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class SysfsWritablePolicyTest {
     private static final String KNOB = "reserved_host_counters";
 
-    private static SysfsWritablePolicy policy(Map<String, ?> settings) {
-        return new SysfsWritablePolicy(TestContext.typed(SysfsWritableSettings.SCHEMA, settings),
-                new TestContext(SysfsWritableDescriptor.NAME, 1));
-    }
+    private static final PolicyFixture<SysfsWritableSettings, SysfsWritablePolicy> POLICY = new PolicyFixture<>(
+            SysfsWritableDescriptor.NAME, SysfsWritableSettings.SCHEMA, SysfsWritablePolicy::new);
 
     private static SysfsWritablePolicy bootingWith(int reserved) {
-        return policy(Map.of(SysfsWritableSettings.RESERVED_HOST_COUNTERS, (long) reserved));
-    }
-
-    private static RecordingControl boot(SysfsWritablePolicy policy, FakeHost host) {
-        RecordingControl control = new RecordingControl(host, SysfsWritableDescriptor.NAME);
-        policy.hostBoot(host, control);
-        return control;
+        return POLICY.policy(SysfsWritableSettings.RESERVED_HOST_COUNTERS, reserved);
     }
 
     @Test
     void bootAppliesTheBootValueOnEveryCpuWithoutAReschedule() {
         FakeHost host = FakeHost.vhe(2, 6, false);
-        RecordingControl control = boot(bootingWith(2), host);
+        RecordingControl control = POLICY.boot(bootingWith(2), host);
         assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x30)", "setHpmn(0, 4)",
                 "setHostCounterMask(1, 0x30)", "setHpmn(1, 4)");
     }
 
     @Test
     void byDefaultNothingIsPartitionedUntilTheKnobIsWritten() {
-        FakeHost host = FakeHost.vhe(1, 6, false);
-        SysfsWritablePolicy policy = policy(Map.of());
-        RecordingControl control = boot(policy, host);
-        FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
-        policy.vcpuLoad(vcpu, host.fakeCpu(0), control);
-        assertThat(control.actions).isEmpty();
-        assertThat(vcpu.accessMode()).isEqualTo(GuestAccessMode.EMULATED);
+        SysfsWritablePolicy policy = POLICY.policy(Map.of());
+        POLICY.assertUpstreamEvenOnNvhe(policy);
         assertThat(policy.reservedHostCounters()).isEqualTo(-1);
     }
 
@@ -56,7 +43,7 @@ final class SysfsWritablePolicyTest {
     void everyWriteReschedulesEveryCpuOnce() {
         FakeHost host = FakeHost.vhe(4, 6, false);
         SysfsWritablePolicy policy = bootingWith(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         long[] writes = {3, 3, 1};
         for (long w : writes) {
             policy.adminWrite(KNOB, w, host, control);
@@ -76,7 +63,7 @@ final class SysfsWritablePolicyTest {
         FakeHost host = new FakeHost(true, new FakeCpu(0, "cortex-a510", 6, true),
                 new FakeCpu(1, "cortex-a710", 20, true), new FakeCpu(2, "cortex-a55", 6, false));
         SysfsWritablePolicy policy = bootingWith(-1);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         policy.adminWrite(KNOB, 8, host, control);
         assertThat(host.fakeCpu(0).hpmn()).isZero();
         assertThat(host.fakeCpu(1).hpmn()).isEqualTo(12);
@@ -88,7 +75,7 @@ final class SysfsWritablePolicyTest {
     void aLoadedGuestSeesItsNChangeUnderItAndHostEventsMoveOutOfTheNewGuestRange() {
         FakeHost host = FakeHost.vhe(2, 6, false);
         SysfsWritablePolicy policy = bootingWith(4);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeCpu cpu = host.fakeCpu(0);
         cpu.pinnedOn(2, 3); // the host's events in its range, counters 2..5
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
@@ -108,7 +95,7 @@ final class SysfsWritablePolicyTest {
     void vcpuLoadGivesDirectAccessOnceAndVcpuPutDoesNothing() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         SysfsWritablePolicy policy = bootingWith(-1);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeCpu cpu = host.fakeCpu(0);
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
         FakeVcpu plain = new FakeVcpu(1, 0, 6);
@@ -134,7 +121,7 @@ final class SysfsWritablePolicyTest {
     void writingMinusOneEndsThePartitionAndGuestsGoBackToEmulation() {
         FakeHost host = FakeHost.vhe(2, 6, false);
         SysfsWritablePolicy policy = bootingWith(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeVcpu loaded = new FakeVcpu(0, 0, 6);
         FakeVcpu away = new FakeVcpu(1, 0, 6);
         policy.vcpuLoad(loaded, host.fakeCpu(0), control);
@@ -158,7 +145,7 @@ final class SysfsWritablePolicyTest {
     void anUnknownKnobIsRefusedNamingItAndTheKnownOne() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         SysfsWritablePolicy policy = bootingWith(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         assertThatThrownBy(() -> policy.adminWrite("reserved_guest_counters", 2, host, control))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -170,7 +157,7 @@ final class SysfsWritablePolicyTest {
     void anInvalidValueIsRefusedAndChangesNothing() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         SysfsWritablePolicy policy = bootingWith(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         assertThatThrownBy(() -> policy.adminWrite(KNOB, -2, host, control))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -184,12 +171,12 @@ final class SysfsWritablePolicyTest {
     void partitioningWritesAreRefusedOnNvheButTheDefaultBootsThere() {
         FakeHost host = new FakeHost(false, new FakeCpu(0, "cortex-a76", 6, false));
         SysfsWritablePolicy policy = bootingWith(-1);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         assertThatThrownBy(() -> policy.adminWrite(KNOB, 2, host, control))
                 .isInstanceOf(ControlRefusedException.class)
                 .hasMessageStartingWith("policy sysfs-writable broke the rule 'VHE only': writing reserved_host_counters=2");
         assertThat(control.actions).isEmpty();
         assertThat(policy.reservedHostCounters()).isEqualTo(-1);
-        assertThatThrownBy(() -> boot(bootingWith(2), host)).isInstanceOf(ControlRefusedException.class);
+        assertThatThrownBy(() -> POLICY.boot(bootingWith(2), host)).isInstanceOf(ControlRefusedException.class);
     }
 }

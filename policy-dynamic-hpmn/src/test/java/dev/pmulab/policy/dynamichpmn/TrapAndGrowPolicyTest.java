@@ -2,6 +2,7 @@ package dev.pmulab.policy.dynamichpmn;
 
 import dev.pmulab.api.testing.FakeCpu;
 import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.PolicyFixture;
 import dev.pmulab.api.testing.FakeVcpu;
 import dev.pmulab.api.testing.RecordingControl;
 
@@ -13,12 +14,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.GuestAccessMode;
-import dev.pmulab.api.Settings;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class TrapAndGrowPolicyTest {
+    private static final PolicyFixture<TrapAndGrowSettings, TrapAndGrowPolicy> POLICY =
+            new PolicyFixture<>(TrapAndGrowDescriptor.NAME, TrapAndGrowSettings.SCHEMA, TrapAndGrowPolicy::new);
+
     private final FakeHost host = FakeHost.vhe(1, 6, false);
     private final FakeCpu cpu = host.fakeCpu(0);
     private final FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
@@ -30,10 +33,8 @@ final class TrapAndGrowPolicyTest {
             Object v = settings[i + 1];
             given.put((String) settings[i], v instanceof Integer n ? Long.valueOf(n) : v);
         }
-        TrapAndGrowPolicy policy = new TrapAndGrowPolicy(TestContext.typed(TrapAndGrowSettings.SCHEMA, given),
-                new TestContext(TrapAndGrowDescriptor.NAME, 1));
-        control = new RecordingControl(host, TrapAndGrowDescriptor.NAME);
-        policy.hostBoot(host, control);
+        TrapAndGrowPolicy policy = POLICY.policy(given);
+        control = POLICY.boot(policy, host);
         return policy;
     }
 
@@ -59,8 +60,7 @@ final class TrapAndGrowPolicyTest {
     @Test
     void anNvheHostIsRefusedNamingThePolicyAndTheRule() {
         FakeHost nvhe = new FakeHost(false, new FakeCpu(0, "cortex-a76", 6, false));
-        TrapAndGrowPolicy policy = new TrapAndGrowPolicy(TestContext.typed(TrapAndGrowSettings.SCHEMA, Map.of()),
-                new TestContext(TrapAndGrowDescriptor.NAME, 1));
+        TrapAndGrowPolicy policy = POLICY.policy(Map.of());
         RecordingControl refused = new RecordingControl(nvhe, TrapAndGrowDescriptor.NAME);
         assertThatThrownBy(() -> policy.hostBoot(nvhe, refused))
                 .isInstanceOf(ControlRefusedException.class)
@@ -85,11 +85,8 @@ final class TrapAndGrowPolicyTest {
         assertThat(cpu.hpmn()).isEqualTo(1);
 
         FakeHost modern = FakeHost.vhe(1, 6, true);
-        TrapAndGrowPolicy with = new TrapAndGrowPolicy(
-                TestContext.typed(TrapAndGrowSettings.SCHEMA, Map.of("start", 0L)),
-                new TestContext(TrapAndGrowDescriptor.NAME, 1));
-        RecordingControl c = new RecordingControl(modern, TrapAndGrowDescriptor.NAME);
-        with.hostBoot(modern, c);
+        TrapAndGrowPolicy with = POLICY.policy("start", 0);
+        RecordingControl c = POLICY.boot(with, modern);
         with.vcpuLoad(new FakeVcpu(0, 0, 6), modern.fakeCpu(0), c);
         assertThat(modern.fakeCpu(0).hpmn()).isZero();
         assertThat(modern.fakeCpu(0).hostCounterMask()).isEqualTo(0x3fL);

@@ -2,6 +2,7 @@ package dev.pmulab.policy.dynamichpmn;
 
 import dev.pmulab.api.testing.FakeCpu;
 import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.PolicyFixture;
 import dev.pmulab.api.testing.FakeVcpu;
 import dev.pmulab.api.testing.RecordingControl;
 
@@ -11,30 +12,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pmulab.api.AllocationOrder;
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.GuestAccessMode;
-import dev.pmulab.api.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class VcpuLoadReschedPolicyTest {
-    private static VcpuLoadReschedPolicy policy(Map<String, ?> settings) {
-        return new VcpuLoadReschedPolicy(TestContext.typed(VcpuLoadReschedSettings.SCHEMA, settings),
-                new TestContext(VcpuLoadReschedDescriptor.NAME, 1));
-    }
+    private static final PolicyFixture<VcpuLoadReschedSettings, VcpuLoadReschedPolicy> POLICY = new PolicyFixture<>(
+            VcpuLoadReschedDescriptor.NAME, VcpuLoadReschedSettings.SCHEMA, VcpuLoadReschedPolicy::new);
 
     private static VcpuLoadReschedPolicy limiting(int reserved) {
-        return policy(Map.of(VcpuLoadReschedSettings.RESERVED_HOST_COUNTERS, (long) reserved));
-    }
-
-    private static RecordingControl boot(VcpuLoadReschedPolicy policy, FakeHost host) {
-        RecordingControl control = new RecordingControl(host, VcpuLoadReschedDescriptor.NAME);
-        policy.hostBoot(host, control);
-        return control;
+        return POLICY.policy(VcpuLoadReschedSettings.RESERVED_HOST_COUNTERS, reserved);
     }
 
     @Test
     void bootSetsTopDownAllocationAndLeavesTheHostEveryCounter() {
         FakeHost host = FakeHost.vhe(2, 6, false);
-        RecordingControl control = boot(limiting(2), host);
+        RecordingControl control = POLICY.boot(limiting(2), host);
         assertThat(control.actions).containsExactly("setHostAllocationOrder(TOP_DOWN)");
         assertThat(control.order).isEqualTo(AllocationOrder.TOP_DOWN);
         assertThat(host.fakeCpu(1).hostCounterMask()).isEqualTo(0x8000003fL);
@@ -45,7 +37,7 @@ final class VcpuLoadReschedPolicyTest {
         FakeHost host = FakeHost.vhe(1, 6, false);
         FakeCpu cpu = host.fakeCpu(0).flexibleOn(5).pinnedOn(4);
         VcpuLoadReschedPolicy policy = limiting(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
         for (int i = 0; i < 3; i++) {
             policy.vcpuLoad(vcpu, cpu, control);
@@ -64,7 +56,7 @@ final class VcpuLoadReschedPolicyTest {
         FakeHost host = FakeHost.vhe(1, 6, false);
         FakeCpu cpu = host.fakeCpu(0).flexibleOn(1); // placed bottom-up before this policy booted
         VcpuLoadReschedPolicy policy = limiting(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
 
@@ -85,7 +77,7 @@ final class VcpuLoadReschedPolicyTest {
         FakeHost host = FakeHost.vhe(1, 6, false);
         FakeCpu cpu = host.fakeCpu(0).pinnedOn(31);
         VcpuLoadReschedPolicy policy = limiting(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         policy.vcpuLoad(new FakeVcpu(0, 0, 6), cpu, control);
         assertThat(control.only("reschedHostPerf")).containsExactly("reschedHostPerf(0, 0x30)");
         assertThat(cpu.hostPinnedCounters()).isEqualTo(1L << 5); // counting cycles on an event counter now
@@ -97,7 +89,7 @@ final class VcpuLoadReschedPolicyTest {
     void theGuestTakesAtMostItsVmsCounterCount() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         VcpuLoadReschedPolicy policy = limiting(0);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         policy.vcpuLoad(new FakeVcpu(0, 0, 2), host.fakeCpu(0), control);
         assertThat(host.fakeCpu(0).hpmn()).isEqualTo(2);
         assertThat(host.fakeCpu(0).hostCounterMask()).isEqualTo(0x3cL);
@@ -107,7 +99,7 @@ final class VcpuLoadReschedPolicyTest {
     void theLimitIsAppliedPerCpuOnHeterogeneousHosts() {
         FakeHost host = new FakeHost(true, new FakeCpu(0, "cortex-a510", 6, true), new FakeCpu(1, "cortex-a710", 20, true));
         VcpuLoadReschedPolicy policy = limiting(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         FakeVcpu vcpu = new FakeVcpu(0, 0, 20);
         policy.vcpuLoad(vcpu, host.fakeCpu(0), control);
@@ -124,13 +116,13 @@ final class VcpuLoadReschedPolicyTest {
     void reservingEveryCounterLeavesTheGuestPmccntrWithHpmn0OrCounterZeroWithout() {
         FakeHost withHpmn0 = FakeHost.vhe(1, 6, true);
         VcpuLoadReschedPolicy a = limiting(6);
-        a.vcpuLoad(new FakeVcpu(0, 0, 6), withHpmn0.fakeCpu(0), boot(a, withHpmn0));
+        a.vcpuLoad(new FakeVcpu(0, 0, 6), withHpmn0.fakeCpu(0), POLICY.boot(a, withHpmn0));
         assertThat(withHpmn0.fakeCpu(0).hpmn()).isZero();
         assertThat(withHpmn0.fakeCpu(0).hostCounterMask()).isEqualTo(0x3fL);
 
         FakeHost without = FakeHost.vhe(1, 6, false);
         VcpuLoadReschedPolicy b = limiting(6);
-        b.vcpuLoad(new FakeVcpu(0, 0, 6), without.fakeCpu(0), boot(b, without));
+        b.vcpuLoad(new FakeVcpu(0, 0, 6), without.fakeCpu(0), POLICY.boot(b, without));
         assertThat(without.fakeCpu(0).hpmn()).isEqualTo(1);
         assertThat(without.fakeCpu(0).hostCounterMask()).isEqualTo(0x3eL);
     }
@@ -140,7 +132,7 @@ final class VcpuLoadReschedPolicyTest {
         FakeHost host = FakeHost.vhe(1, 6, false);
         FakeCpu cpu = host.fakeCpu(0).pinnedOn(3, 5).flexibleOn(1);
         VcpuLoadReschedPolicy policy = limiting(0);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         policy.vcpuLoad(new FakeVcpu(0, 0, 6), cpu, control);
         assertThat(control.actions).containsExactly("noteGuestShareCut(vm0/0, 0, 6, 3)", "reschedHostPerf(0, 0x38)",
@@ -156,7 +148,7 @@ final class VcpuLoadReschedPolicyTest {
         FakeHost host = FakeHost.vhe(1, 6, false);
         FakeCpu cpu = host.fakeCpu(0);
         VcpuLoadReschedPolicy policy = limiting(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
         policy.vcpuLoad(vcpu, cpu, control);
         vcpu.ranOn(cpu);
@@ -183,7 +175,7 @@ final class VcpuLoadReschedPolicyTest {
         FakeHost host = FakeHost.vhe(1, 6, false);
         FakeCpu cpu = host.fakeCpu(0).flexibleOn(0, 1, 2, 3);
         VcpuLoadReschedPolicy policy = limiting(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
         policy.vcpuLoad(vcpu, cpu, control);
         assertThat(cpu.flexibleWaiting()).isEqualTo(2);
@@ -196,7 +188,7 @@ final class VcpuLoadReschedPolicyTest {
     void onlyOptedInVcpusArePartitionedUnlessOptInIsOff() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         VcpuLoadReschedPolicy policy = limiting(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         FakeVcpu plain = new FakeVcpu(0, 0, 6);
         plain.partitionRequested = false;
@@ -204,22 +196,15 @@ final class VcpuLoadReschedPolicyTest {
         policy.vcpuPut(plain, host.fakeCpu(0), control);
         assertThat(control.actions).isEmpty();
 
-        VcpuLoadReschedPolicy everyone = policy(Map.of(VcpuLoadReschedSettings.OPT_IN, false));
-        everyone.vcpuLoad(plain, host.fakeCpu(0), boot(everyone, host));
+        VcpuLoadReschedPolicy everyone = POLICY.policy(Map.of(VcpuLoadReschedSettings.OPT_IN, false));
+        everyone.vcpuLoad(plain, host.fakeCpu(0), POLICY.boot(everyone, host));
         assertThat(plain.accessMode()).isEqualTo(GuestAccessMode.DIRECT);
         assertThat(host.fakeCpu(0).hpmn()).isEqualTo(6);
     }
 
     @Test
     void minusOneLeavesEverythingAsUpstreamEvenOnNvhe() {
-        FakeHost host = new FakeHost(false, new FakeCpu(0, "cortex-a76", 6, false));
-        VcpuLoadReschedPolicy policy = limiting(-1);
-        RecordingControl control = boot(policy, host);
-        FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
-        policy.vcpuLoad(vcpu, host.fakeCpu(0), control);
-        policy.vcpuPut(vcpu, host.fakeCpu(0), control);
-        assertThat(control.actions).isEmpty();
-        assertThat(vcpu.accessMode()).isEqualTo(GuestAccessMode.EMULATED);
+        POLICY.assertUpstreamEvenOnNvhe(limiting(-1));
     }
 
     @Test

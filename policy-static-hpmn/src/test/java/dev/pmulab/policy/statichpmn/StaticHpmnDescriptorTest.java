@@ -12,6 +12,7 @@ import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SettingSpec;
 import dev.pmulab.api.Settings;
+import dev.pmulab.api.testing.PolicyFixture;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ final class StaticHpmnDescriptorTest {
             protected void configure() {
                 binder().requireAtInjectOnConstructors();
                 bind(Settings.class).toInstance(settings);
-                bind(PolicyContext.class).toInstance(new StaticHpmnPolicyTest.Context("static-hpmn", 3));
+                bind(PolicyContext.class).toInstance(new PolicyFixture.Context("static-hpmn", 3));
             }
         }, descriptor.module(settings));
         assertThat(injector.getInstance(AllocationPolicy.class)).isInstanceOf(StaticHpmnPolicy.class);

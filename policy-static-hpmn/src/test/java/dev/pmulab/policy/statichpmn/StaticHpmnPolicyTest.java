@@ -2,6 +2,7 @@ package dev.pmulab.policy.statichpmn;
 
 import dev.pmulab.api.testing.FakeCpu;
 import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.PolicyFixture;
 import dev.pmulab.api.testing.FakeVcpu;
 import dev.pmulab.api.testing.RecordingControl;
 
@@ -11,34 +12,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.GuestAccessMode;
-import dev.pmulab.api.PolicyContext;
-import dev.pmulab.api.Settings;
 import dev.pmulab.api.TrappedAccessResolution;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class StaticHpmnPolicyTest {
-    record Context(String policyName, long seed) implements PolicyContext {}
-
-    private static StaticHpmnPolicy policy(Map<String, ?> settings) {
-        return new StaticHpmnPolicy(StaticHpmnSettings.SCHEMA.read(Settings.of(StaticHpmnSettings.SCHEMA.specs(),
-                settings)), new Context(StaticHpmnDescriptor.NAME, 1));
-    }
+    private static final PolicyFixture<StaticHpmnSettings, StaticHpmnPolicy> POLICY =
+            new PolicyFixture<>(StaticHpmnDescriptor.NAME, StaticHpmnSettings.SCHEMA, StaticHpmnPolicy::new);
 
     private static StaticHpmnPolicy reserving(int reserved) {
-        return policy(Map.of(StaticHpmnSettings.RESERVED_HOST_COUNTERS, (long) reserved));
-    }
-
-    private static RecordingControl boot(StaticHpmnPolicy policy, FakeHost host) {
-        RecordingControl control = new RecordingControl(host, StaticHpmnDescriptor.NAME);
-        policy.hostBoot(host, control);
-        return control;
+        return POLICY.policy(StaticHpmnSettings.RESERVED_HOST_COUNTERS, reserved);
     }
 
     @Test
     void hpmnIsNMinusTheReservationAndTheHostLosesTheGuestCountersAndPmccntr() {
         FakeHost host = FakeHost.vhe(2, 6, false);
-        RecordingControl control = boot(reserving(2), host);
+        RecordingControl control = POLICY.boot(reserving(2), host);
         assertThat(control.actions).containsExactly(
                 "setHostCounterMask(0, 0x30)", "setHpmn(0, 4)",
                 "setHostCounterMask(1, 0x30)", "setHpmn(1, 4)");
@@ -49,24 +38,24 @@ final class StaticHpmnPolicyTest {
     @Test
     void reservingEveryCounterGivesHpmnZeroWithFeatHpmn0AndOneWithout() {
         FakeHost withHpmn0 = FakeHost.vhe(1, 6, true);
-        boot(reserving(6), withHpmn0);
+        POLICY.boot(reserving(6), withHpmn0);
         assertThat(withHpmn0.fakeCpu(0).hpmn()).isZero();
         assertThat(withHpmn0.fakeCpu(0).hostCounterMask()).isEqualTo(0x3fL);
 
         FakeHost without = FakeHost.vhe(1, 6, false);
-        boot(reserving(6), without);
+        POLICY.boot(reserving(6), without);
         assertThat(without.fakeCpu(0).hpmn()).isEqualTo(1);
         assertThat(without.fakeCpu(0).hostCounterMask()).isEqualTo(0x3eL);
 
         FakeHost beyondN = FakeHost.vhe(1, 6, false);
-        boot(reserving(20), beyondN);
+        POLICY.boot(reserving(20), beyondN);
         assertThat(beyondN.fakeCpu(0).hpmn()).isEqualTo(1);
     }
 
     @Test
     void reservingNothingGivesTheGuestEveryCounterAndTheHostNone() {
         FakeHost host = FakeHost.vhe(1, 6, false);
-        RecordingControl control = boot(reserving(0), host);
+        RecordingControl control = POLICY.boot(reserving(0), host);
         assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x0)", "setHpmn(0, 6)");
     }
 
@@ -76,7 +65,7 @@ final class StaticHpmnPolicyTest {
                 new FakeCpu(0, "cortex-a510", 6, true),
                 new FakeCpu(1, "cortex-a710", 20, true),
                 new FakeCpu(2, "cortex-a55", 6, false));
-        boot(reserving(4), host);
+        POLICY.boot(reserving(4), host);
         assertThat(host.fakeCpu(0).hpmn()).isEqualTo(2);
         assertThat(host.fakeCpu(1).hpmn()).isEqualTo(16);
         assertThat(host.fakeCpu(1).hostCounterMask()).isEqualTo(0xf0000L);
@@ -86,7 +75,7 @@ final class StaticHpmnPolicyTest {
                 new FakeCpu(0, "cortex-a510", 6, true),
                 new FakeCpu(1, "cortex-a710", 20, true),
                 new FakeCpu(2, "cortex-a55", 6, false));
-        boot(reserving(10), again);
+        POLICY.boot(reserving(10), again);
         assertThat(again.fakeCpu(0).hpmn()).isZero();
         assertThat(again.fakeCpu(1).hpmn()).isEqualTo(10);
         assertThat(again.fakeCpu(2).hpmn()).isEqualTo(1);
@@ -109,21 +98,14 @@ final class StaticHpmnPolicyTest {
 
     @Test
     void withoutAPartitionNothingChangesEvenOnNvhe() {
-        FakeHost host = new FakeHost(false, new FakeCpu(0, "cortex-a76", 6, false));
-        StaticHpmnPolicy policy = reserving(StaticHpmnSettings.NO_PARTITION);
-        RecordingControl control = boot(policy, host);
-        FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
-        policy.vcpuLoad(vcpu, host.fakeCpu(0), control);
-        policy.vcpuPut(vcpu, host.fakeCpu(0), control);
-        assertThat(control.actions).isEmpty();
-        assertThat(vcpu.accessMode()).isEqualTo(GuestAccessMode.EMULATED);
+        POLICY.assertUpstreamEvenOnNvhe(reserving(StaticHpmnSettings.NO_PARTITION));
     }
 
     @Test
     void hostEventsOnGuestCountersAtBootAreRescheduledIntoTheHostRange() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         host.fakeCpu(0).pinnedOn(31).flexibleOn(0);
-        RecordingControl control = boot(reserving(2), host);
+        RecordingControl control = POLICY.boot(reserving(2), host);
         assertThat(control.actions).containsExactly("reschedHostPerf(0, 0x30)", "setHpmn(0, 4)");
         assertThat(host.fakeCpu(0).hostCountersInUse()).isEqualTo(0x30L);
         assertThat(host.fakeCpu(0).pinnedInError()).isZero();
@@ -133,7 +115,7 @@ final class StaticHpmnPolicyTest {
     void optedInVcpusGetDirectCountersOnceAndTheOthersStayEmulated() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         StaticHpmnPolicy policy = reserving(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         FakeVcpu partitioned = new FakeVcpu(0, 0, 6);
         FakeVcpu plain = new FakeVcpu(1, 0, 6);
@@ -157,9 +139,9 @@ final class StaticHpmnPolicyTest {
     @Test
     void withoutOptInEveryVcpuWithAPmuIsPartitioned() {
         FakeHost host = FakeHost.vhe(1, 6, false);
-        StaticHpmnPolicy policy = policy(Map.of(StaticHpmnSettings.RESERVED_HOST_COUNTERS, 2L,
+        StaticHpmnPolicy policy = POLICY.policy(Map.of(StaticHpmnSettings.RESERVED_HOST_COUNTERS, 2L,
                 StaticHpmnSettings.OPT_IN, false));
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeVcpu plain = new FakeVcpu(1, 0, 6);
         plain.partitionRequested = false;
         policy.vcpuLoad(plain, host.fakeCpu(0), control);
@@ -173,7 +155,7 @@ final class StaticHpmnPolicyTest {
                 new FakeCpu(1, "cortex-a710", 20, true),
                 new FakeCpu(2, "cortex-a510", 6, true));
         StaticHpmnPolicy policy = reserving(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         FakeVcpu vcpu = new FakeVcpu(0, 0, 20);
 
@@ -190,7 +172,7 @@ final class StaticHpmnPolicyTest {
     void theSplitNeverMovesAfterBoot() {
         FakeHost host = FakeHost.vhe(1, 6, false);
         StaticHpmnPolicy policy = reserving(2);
-        RecordingControl control = boot(policy, host);
+        RecordingControl control = POLICY.boot(policy, host);
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
         policy.vcpuLoad(vcpu, host.fakeCpu(0), control);
         control.actions.clear();
