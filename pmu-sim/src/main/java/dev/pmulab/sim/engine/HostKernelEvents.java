@@ -36,10 +36,12 @@ final class HostKernelEvents {
             return;
         }
         long now = c.at(t);
-        guest.leaveGuestForKernel(c, now);
+        SimVcpu inGuest = guest.leaveGuestForKernel(c, now);
         if (c.pe.irqAsserted()) {
+            // armv8pmu_handle_irq (and kvm_pmu_perf_overflow for a guest's counter) in hardirq
+            // context, before guest_timing_exit_irqoff when it interrupted a guest.
             kvmPmu.handlePmuIrq(c.id, now);
-            now = kernel.spendOwed(c, now);
+            now = kernel.spendInterrupt(c, now, inGuest);
             guest.spendOwedKernelTimeElsewhere(c, now);
         }
         guest.returnFromKernel(c, now);
@@ -51,11 +53,11 @@ final class HostKernelEvents {
             return;
         }
         long now = c.at(t);
-        guest.leaveGuestForKernel(c, now);
+        SimVcpu inGuest = guest.leaveGuestForKernel(c, now);
         if (perf.perfMuxHrtimerHandler(c.id, now)) {
             kvmPmu.resyncEl0(c.id, now); // the rotation reprogrammed counters under a loaded vCPU
         }
-        now = kernel.spendOwed(c, now);
+        now = kernel.spendInterrupt(c, now, inGuest); // perf_mux_hrtimer_handler, a hardirq
         guest.returnFromKernel(c, now);
     }
 

@@ -46,7 +46,7 @@ public final class Simulation {
     private final SplittableRandom random;
     private final List<SimThread> threads = new ArrayList<>();
     private final List<SimVcpu> vcpus = new ArrayList<>();
-    private final CpuTimeAccounts accounts = new CpuTimeAccounts();
+    private final CpuTimeAccounts accounts;
 
     // Set up by build().
     private SimCpu[] cpus;
@@ -70,6 +70,7 @@ public final class Simulation {
      */
     public Simulation(Scenario scenario, RunPolicies policies, String allocationName, long seed) {
         this.scenario = requireNonNull(scenario, "scenario is null");
+        this.accounts = new CpuTimeAccounts(scenario.host().cputimeAccounting());
         this.policies = requireNonNull(policies, "policies is null");
         this.allocationName = requireNonNull(allocationName, "allocationName is null");
         this.costs = new CostModel(toPrices(scenario));

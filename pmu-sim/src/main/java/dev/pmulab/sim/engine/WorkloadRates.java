@@ -107,6 +107,17 @@ public final class WorkloadRates {
         return perSecond(KERNEL, Map.of(Events.CPU_CYCLES, cpuHz));
     }
 
+    /**
+     * While a guest refills its caches after an exit (C23): cycles pass and nothing retires, so
+     * only the cycle counts run, at {@code cpuHz}.
+     */
+    public static Map<Integer, Long> refillPerSecond(long cpuHz) {
+        Map<Integer, Long> out = new TreeMap<>();
+        out.put(Events.CPU_CYCLES, cpuHz);
+        out.put(Events.BUS_CYCLES, cpuHz);
+        return out;
+    }
+
     /** Events per second to {@link EventRates} (Q32.32 per ns). */
     public static EventRates toRates(Map<Integer, Long> perSecond) {
         EventRates.Builder b = EventRates.builder();

@@ -315,6 +315,36 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         armpmuEnable(port);
     }
 
+    /**
+     * A context switch of the measured task, whose tool events are task-bound (perf stat and perf
+     * record of a command, inherited by its children): {@code perf_event_task_sched_out} →
+     * {@code perf_event_context_sched_out} → {@code ctx_sched_out} takes every active event off
+     * ({@code armpmu_del}: stopped, read, counter freed) between {@code perf_pmu_disable} and
+     * {@code perf_pmu_enable}; when the task comes back, {@code perf_event_task_sched_in} →
+     * {@code ctx_sched_in} puts them back greedily ({@code armpmu_add}, each with its
+     * {@code period_left}) under another disable/enable pair. The watchdog is a CPU event and stays.
+     * (A switch between two tasks with clone-equivalent contexts swaps them without touching the
+     * PMU, {@code context_equiv}; the measured task is switched against unrelated tasks.)
+     */
+    @Override
+    public void taskSwitch(GuestPmuPort port) {
+        if (mode == Mode.NONE || flexible.isEmpty()) {
+            return;
+        }
+        armpmuDisable(port);
+        for (int i = 0, n = flexible.size(); i < n; i++) {
+            GuestEvent e = flexible.get(i);
+            if (e.idx >= 0) {
+                armpmuStop(port, e);
+                release(e);
+            }
+        }
+        armpmuEnable(port);
+        armpmuDisable(port);
+        schedIn(port, false);
+        armpmuEnable(port);
+    }
+
     /** ctx_sched_in: the pinned watchdog first (at boot), then flexible events in list order. */
     private void schedIn(GuestPmuPort port, boolean boot) {
         if (boot && watchdog != null) {

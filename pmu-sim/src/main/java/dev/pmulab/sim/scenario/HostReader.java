@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  */
 final class HostReader {
     static final List<String> HOST_KEYS = List.of("soc", "cpus", "firmware", "cpu_overrides", "vhe", "hz",
-            "mux_interval", "nmi_watchdog", "watchdog_thresh", "kvm");
+            "mux_interval", "nmi_watchdog", "watchdog_thresh", "kvm", "cputime_accounting");
     /** {@code host.kvm}: how the host's KVM is built (which partitioning series' FGT set it traps). */
     static final List<String> KVM_KEYS = List.of("partition_fgt");
     /** One entry of {@code host.cpus}. */
@@ -78,11 +78,15 @@ final class HostReader {
         long thresh = FieldReader.orElse(o.positiveDuration("watchdog_thresh", PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS),
                 PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS);
         PartitionFgtSet fgtSet = partitionFgt(o);
+        CputimeAccounting accounting = o.has("cputime_accounting")
+                ? FieldReader.orElse(in.choice(o.get("cputime_accounting"), o.at("cputime_accounting"),
+                        List.of(CputimeAccounting.values()), CputimeAccounting::configName), CputimeAccounting.TICK)
+                : CputimeAccounting.TICK;
         if (soc == null) {
             return new Section(null, null);
         }
         return new Section(in.build(m.mark(), "host",
-                () -> new HostSpec(soc, vhe, hz, mux, watchdog, thresh, fgtSet)), soc);
+                () -> new HostSpec(soc, vhe, hz, mux, watchdog, thresh, fgtSet, accounting)), soc);
     }
 
     /** {@code host.kvm.partition_fgt}: the partitioning series' FGT set; v8 unless given. */
