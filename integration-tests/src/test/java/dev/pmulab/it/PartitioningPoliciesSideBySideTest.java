@@ -41,9 +41,10 @@ final class PartitioningPoliciesSideBySideTest {
 
     /**
      * Benchmark 1 of the v1 cover letter. The trap count falls more than tenfold there; the time in
-     * traps and the guest's system time fall by far more, because no trap creates, enables or
-     * destroys a host perf event any more, and the job finishes sooner (4.143 s to 3.139 s in the
-     * letter).
+     * traps falls by far more, because no trap creates, enables or destroys a host perf event any
+     * more, and the job finishes sooner (4.143 s to 3.139 s in the letter). The guest's system time
+     * falls too (0.159 s to 0.110 s in the letter), but not tenfold: most of it is gzip's own
+     * syscalls, and the PMI handlers' traps are user time under the guest's tick accounting.
      */
     @Test
     void guestPerfRecordEveryPartitioningPolicyCutsTrapsTenfoldAndSystemTime() {
@@ -59,7 +60,7 @@ final class PartitioningPoliciesSideBySideTest {
             assertThat(value(m, p, Metric.GUEST_PMU_TRAPS)).as("%s traps", p).isLessThanOrEqualTo(emulatedTraps / 10);
             assertThat(value(m, p, Metric.GUEST_PMU_TRAP_NS)).as("%s trap time", p)
                     .isLessThanOrEqualTo(emulatedTrapNs / 10);
-            assertThat(value(m, p, Metric.GUEST_SYS_NS)).as("%s guest sys time", p).isLessThan(emulatedSys / 10);
+            assertThat(value(m, p, Metric.GUEST_SYS_NS)).as("%s guest sys time", p).isLessThan(emulatedSys);
             assertThat(value(m, p, Metric.GUEST_WORKLOAD_NS)).as("%s real time", p).isLessThan(emulatedWall * 0.9);
         }
     }

@@ -52,7 +52,13 @@ final class ScenarioFieldPairsTest {
                     + " scenario is refused); the brbe usage's own pairs show what BRBE changes");
 
     private static final String RUN = "run: {duration: 20ms}\n";
-    private static final String N2 = "host: {cpus: [{core: neoverse-n2, count: 2}]}\n";
+    /**
+     * Two Neoverse-N2; host interrupts are irq time (IRQ_TIME_ACCOUNTING), so the host's own
+     * sampling and re-tuning on a vCPU's CPU show in {@code host.irq_pct} rather than vanishing into
+     * guest time.
+     */
+    private static final String N2_OPEN = "host: {cpus: [{core: neoverse-n2, count: 2}], cputime_accounting: irq-time";
+    private static final String N2 = N2_OPEN + "}\n";
     private static final String EMULATED = "policies: {allocation: emulated}\n";
     private static final String STAT = "pmu_usage: {kind: perf-stat, events: [cycles, instructions]}";
     private static final String STAT4 = "pmu_usage: {kind: perf-stat, events: [cycles, instructions, l1d_cache,"
@@ -105,7 +111,7 @@ final class ScenarioFieldPairsTest {
         // (the generic host), 1.4 ms on 2.
         String shareCpu0 = "vms:\n  - {name: vm0, vcpus: 2, placement: {cpus: [0]}, " + STAT + "}\n";
         p.add("host", RUN + "host: {hz: 1000}\n" + shareCpu0 + EMULATED,
-                RUN + "host: {cpus: [{core: neoverse-n2, count: 2}], hz: 1000}\n" + shareCpu0 + EMULATED);
+                RUN + N2_OPEN + ", hz: 1000}\n" + shareCpu0 + EMULATED);
         p.add("host_perf", base(vm(STAT), ""),
                 base(vm(STAT), "host_perf: [{name: s, mode: stat, cpus: [0], events: " + HOST8 + "}]\n"));
         p.add("host_tasks", base(vm(STAT), ""),
@@ -143,28 +149,35 @@ final class ScenarioFieldPairsTest {
         // STALL is a PMUv3p5 event: a Neoverse-N2 counts it, a Cortex-A76 (PMUv3p1) does not; -I reads it.
         String stall = vm("pmu_usage: {kind: perf-stat, interval: 10ms, events: [stall]}");
         p.add("host.cpus", base(stall, ""), RUN + "host: {cpus: [{core: cortex-a76, count: 2}]}\n" + stall + EMULATED);
-        p.add("host.cpu_overrides", base(vm(STAT4), ""), RUN + "host: {cpus: [{core: neoverse-n2, count: 2}],"
+        p.add("host.cpu_overrides", base(vm(STAT4), ""), RUN + N2_OPEN + ","
                 + " cpu_overrides: {neoverse-n2: {n: 2}}}\n" + vm(STAT4) + EMULATED);
         String hpmn = "policies: {allocation: static-hpmn}\n";
-        p.add("host.vhe", base(vm(STAT4), ""), RUN + "host: {cpus: [{core: neoverse-n2, count: 2}], vhe: false}\n"
+        p.add("host.vhe", base(vm(STAT4), ""), RUN + N2_OPEN + ", vhe: false}\n"
                 + vm(STAT4) + EMULATED);
         String record = "pmu_usage: {kind: perf-record, events: [instructions], frequency: 1000}";
         // The host re-tunes its frequency-mode event at every one of its ticks.
         String hostFreq = "host_perf: [{name: r, mode: record, cpus: [0], frequency: 1000, events: [cycles]}]\n";
-        p.add("host.hz", base(vm(STAT), hostFreq), RUN + "host: {cpus: [{core: neoverse-n2, count: 2}], hz: 1000}\n"
+        p.add("host.hz", base(vm(STAT), hostFreq), RUN + N2_OPEN + ", hz: 1000}\n"
                 + vm(STAT) + hostFreq + EMULATED);
         String hostMux = "host_perf: [{name: s, mode: stat, cpus: [0], events: " + HOST8 + "}]\n";
-        p.add("host.mux_interval", RUN + "host: {cpus: [{core: neoverse-n2, count: 2}], mux_interval: 1ms}\n"
-                + vm(STAT) + hostMux + EMULATED, RUN + "host: {cpus: [{core: neoverse-n2, count: 2}], mux_interval: 2ms}\n"
+        p.add("host.mux_interval", RUN + N2_OPEN + ", mux_interval: 1ms}\n"
+                + vm(STAT) + hostMux + EMULATED, RUN + N2_OPEN + ", mux_interval: 2ms}\n"
                 + vm(STAT) + hostMux + EMULATED);
-        p.add("host.nmi_watchdog", base(vm(STAT), ""), RUN + "host: {cpus: [{core: neoverse-n2, count: 2}],"
+        p.add("host.nmi_watchdog", base(vm(STAT), ""), RUN + N2_OPEN + ","
                 + " nmi_watchdog: true}\n" + vm(STAT) + EMULATED);
         // 3 GHz x thresh cycles at 2.5e11 a second, armed 2^31 at a time: 1 s elapses at 12 ms, 60 s not.
-        String wd = "run: {duration: 15ms}\nhost: {cpus: [{core: neoverse-n2, count: 2}], nmi_watchdog: true,"
+        String wd = "run: {duration: 15ms}\nhost: {cpus: [{core: neoverse-n2, count: 2}], cputime_accounting: irq-time, nmi_watchdog: true,"
                 + " watchdog_thresh: ";
         p.add("host.watchdog_thresh", wd + "1s}\n" + vm(STAT + ", " + FAST) + EMULATED,
                 wd + "60s}\n" + vm(STAT + ", " + FAST) + EMULATED);
         String ampere = "host: {cpus: [{core: ampereone, count: 2}]";
+        // The guest's PMU interrupts reach the host first: guest time or irq time on that CPU.
+        String sampled4k = "pmu_usage: {kind: perf-record, events: [instructions], frequency: 4000}";
+        p.add("host.cputime_accounting", RUN + "host: {cpus: [{core: neoverse-n2, count: 2}], cputime_accounting:"
+                + " tick}\n" + vm(sampled4k) + EMULATED, RUN + "host: {cpus: [{core: neoverse-n2, count: 2}],"
+                        + " cputime_accounting: irq-time}\n" + vm(sampled4k) + EMULATED);
+        p.vmField("vms[].cputime_accounting", sampled4k + ", cputime_accounting: tick",
+                sampled4k + ", cputime_accounting: irq-time");
         p.add("host.kvm", RUN + ampere + "}\n" + vm(STAT4) + hpmn,
                 RUN + ampere + ", kvm: {partition_fgt: v1}}\n" + vm(STAT4) + hpmn);
         p.add("host.kvm.partition_fgt", RUN + ampere + ", kvm: {partition_fgt: v8}}\n" + vm(STAT4) + hpmn,

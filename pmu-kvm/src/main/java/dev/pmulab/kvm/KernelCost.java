@@ -161,7 +161,10 @@ public enum KernelCost {
     GUEST_OVERFLOW_INJECT_REMOTE("C19", 1926, 0, Flag.DERIVED, "Altra virtual IPI delivery 1926 ns as the kick proxy"),
     GUEST_PMU_EOI("C20", 14, 0, Flag.MEASURED, "Altra eoi micro-bench"),
     GUEST_UNTRAPPED_ACCESS("C21", 15, 0, Flag.ESTIMATE, "a native sysreg access, as C7"),
-    PERIOD_RETUNE("C22", 50, 0, Flag.ESTIMATE, "~3 sysreg writes plus arithmetic");
+    PERIOD_RETUNE("C22", 50, 0, Flag.ESTIMATE, "~3 sysreg writes plus arithmetic"),
+    EXIT_INDIRECT("C23", 450, 0, Flag.ESTIMATE,
+            "guest time lost refilling caches, TLBs and predictors after one exit; SplitX (Landau et al., ASPLOS"
+                    + " 2011): indirect costs comparable to the direct cost and up to 10x it; the low end, 1x C1");
 
     /** How a default was obtained (perf-core-and-costs.md §8). */
     public enum Flag {
@@ -216,7 +219,7 @@ public enum KernelCost {
         this.sourcedPerUnit = perUnitHigh <= 0 ? null : new Range(perUnitLow, perUnitHigh);
     }
 
-    /** The row of the cost table: C1 ... C22. */
+    /** The row of the cost table: C1 ... C23. */
     public String id() {
         return id;
     }

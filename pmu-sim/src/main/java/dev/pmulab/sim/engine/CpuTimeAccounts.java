@@ -1,55 +1,80 @@
 package dev.pmulab.sim.engine;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.sim.scenario.CputimeAccounting;
 import java.util.Arrays;
 
 /**
  * Where the run's CPU time went: the one place the engine adds time to a bucket, with one method
  * per kind of time charged. The engine decides what a span of time was (guest user, a trapped
- * access, kernel work...) and how long it took; this type says which buckets that span counts in.
- * The metrics ({@link RunMetrics}) read the buckets at the end; docs/metrics.md defines them.
- * Kernel work a CPU owes but has not run yet is the cost sink's ({@link EngineCostSink}); it
- * becomes host kernel time here when {@link HostKernelWork} spends it on the CPU.
+ * access, kernel work...) and how long it took; this type says which buckets that span counts in,
+ * as the host's and the guest's kernels would (kernel/sched/cputime.c). The metrics
+ * ({@link RunMetrics}) read the buckets at the end; docs/metrics.md defines them. Kernel work a CPU
+ * owes but has not run yet is the cost sink's ({@link EngineCostSink}); it becomes host time here
+ * when {@link HostKernelWork} spends it on the CPU.
  *
- * <p>The buckets, each in ns:
+ * <p>Two views of the same time:
  * <ul>
- *   <li>per CPU ({@link OfCpu}), what mpstat would call the CPU's guest and system time, kept only
- *       for the CPUs that ran a vCPU at least once, since guest.run_pct and host.kernel_pct are
- *       shares of those CPUs' time:
- *       <ul>
- *         <li>{@code ranVcpu}: the CPU entered a vCPU at least once ({@link #vcpuEntered});</li>
- *         <li>{@code guestNs}: the CPU ran guest code: guest user spans less their exits
- *             ({@link #guestUser}), untrapped guest PMU accesses ({@link #guestPmuAccess}), the
- *             guest's PMU interrupt EOIs ({@link #guestPmuEoi});</li>
- *         <li>{@code hostKernelNs}: the CPU ran the host kernel: the kernel work charged to it and
- *             spent there ({@link #hostKernel}: vcpu_load/vcpu_put, ticks, interrupts, perf
- *             reschedules), the exits of guest user spans ({@link #exitHandling}), trapped guest
- *             PMU accesses ({@link #trappedPmuAccess}).</li>
- *       </ul></li>
- *   <li>per thread ({@link OfThread}), a host task's or a vCPU's:
- *       <ul>
- *         <li>{@code waitingSince} and {@code waitNs}: runnable but not running, as the kernel's
- *             sched_info keeps last_queued and run_delay ({@link #waiting}, {@link #stopsWaiting},
- *             {@link #sleepsWhileWaiting});</li>
- *         <li>for a vCPU thread (0 for a host task): {@code loadedAt} and {@code runNs}, the
- *             time between vcpu_load and vcpu_put ({@link #vcpuLoaded}, {@link #vcpuPut});
- *             {@code trapNs}, the host time of its trapped PMU accesses; {@code guestSysNs}, the
- *             guest kernel time of its PMU accesses, trapped or not, and EOIs (guest.sys_ns);
- *             {@code brbeAtLoad} and {@code brbeBlackoutNs}, the time BRBE was paused while it
- *             was loaded.</li>
- *       </ul></li>
- *   <li>per run, one sample per vcpu_load and per vcpu_put of the PMU work it did
- *       ({@link #vcpuLoadPmuWork}, {@link #vcpuPutPmuWork}), for the host.vcpu_load/put_ns
- *       metrics; the same time is also host kernel time.</li>
+ *   <li><b>The host's, per CPU</b> ({@link OfCpu}), what mpstat shows on a CPU that ran a vCPU:
+ *       {@code guestNs} (%guest), {@code hostSysNs} (%sys) and {@code hostIrqNs} (%irq). KVM
+ *       brackets guest execution with {@code guest_timing_enter_irqoff}/{@code
+ *       guest_timing_exit_irqoff} (arch/arm64/kvm/arm.c, {@code kvm_arch_vcpu_ioctl_run}) and
+ *       briefly enables interrupts between the exit and the second one, so the host interrupt that
+ *       caused an exit (the PMU overflow interrupt with {@code kvm_pmu_perf_overflow}, the tick, the
+ *       mux hrtimer, an IPI) is handled while PF_VCPU is still set: with tick accounting
+ *       {@code account_system_time} gives it to {@code account_guest_time}, with IRQ time
+ *       accounting it is CPUTIME_IRQ ({@link #hostInterrupt}). Handling the exit afterwards (sysreg
+ *       trap emulation, perf reprogramming, the workload's own exits) and process-context work
+ *       (vcpu_load/put, context switches) is system time.</li>
+ *   <li><b>The guest's, per vCPU</b> ({@link OfThread}), what {@code time(1)} shows for the guest's
+ *       workload: {@code guestUserNs}, {@code guestSysNs}, {@code guestIrqNs}. The guest's clock runs
+ *       through every excursion to the host, so a trap, an exit or a host interrupt counts in the
+ *       guest mode it interrupted. Guest kernel work is sys only in process context (perf's
+ *       syscalls at boot, {@code perf_event_task_sched_out/in} at a context switch, the workload's
+ *       own syscalls); in hardirq context (the PMU interrupt {@code armv8pmu_handle_irq}, the tick's
+ *       {@code perf_event_task_tick}, the mux hrtimer) it is charged, with the guest's tick
+ *       accounting ({@code account_process_tick(p, user_mode(regs))}), to the mode the interrupt
+ *       interrupted, which in this engine is always the workload's user mode; with the guest's IRQ
+ *       time accounting ({@code irqtime_account_process_tick}) it is irq time, in neither user nor
+ *       sys ({@link GuestMode#interrupt}). Accounting every ns to the mode a tick at that instant
+ *       would see is the expectation of the kernel's tick sampling, without its sampling noise.</li>
  * </ul>
- * Host task time and idle time have no bucket: no metric reads them. A new kind of time is a new
- * method here, named for what was charged, plus the bucket it adds to; nothing allocates per charge.
+ *
+ * <p>Also kept: per thread, {@code waitingSince} and {@code waitNs}, runnable but not running, as the
+ * kernel's sched_info keeps last_queued and run_delay ({@link #waiting}, {@link #stopsWaiting},
+ * {@link #sleepsWhileWaiting}); per vCPU thread {@code loadedAt} and {@code runNs} (vcpu_load to
+ * vcpu_put), {@code trapNs} (the host time of its trapped PMU accesses), {@code brbeAtLoad} and
+ * {@code brbeBlackoutNs}; per run, one sample per vcpu_load and per vcpu_put of the PMU work it did
+ * ({@link #vcpuLoadPmuWork}, {@link #vcpuPutPmuWork}), which is also host system time. Host task
+ * time and idle time have no bucket: no metric reads them. A new kind of time is a new method here,
+ * named for what was charged, plus the bucket it adds to; nothing allocates per charge.
  */
 final class CpuTimeAccounts {
+    /** Where a span of the guest's time goes in its kernel's accounting. */
+    enum GuestMode {
+        /** The workload at EL0, and what interrupted it under tick accounting. */
+        USER,
+        /** Guest kernel work in process context: the workload's syscalls, perf's syscalls, sched_out/in. */
+        SYS,
+        /** Guest hardirq work under IRQ time accounting (CPUTIME_IRQ). */
+        IRQ;
+
+        /**
+         * Where a guest hardirq handler's time goes: the interrupted mode (the workload's user mode)
+         * under tick accounting, irq time under IRQ time accounting.
+         */
+        static GuestMode interrupt(CputimeAccounting guestAccounting) {
+            return guestAccounting == CputimeAccounting.IRQ_TIME ? IRQ : USER;
+        }
+    }
+
     /** One CPU's buckets; only {@link CpuTimeAccounts} reads or writes them. */
     static final class OfCpu {
         private boolean ranVcpu;
         private long guestNs;
-        private long hostKernelNs;
+        private long hostSysNs;
+        private long hostIrqNs;
     }
 
     /** One thread's buckets; only {@link CpuTimeAccounts} reads or writes them. */
@@ -59,16 +84,25 @@ final class CpuTimeAccounts {
         private long loadedAt;
         private long runNs;
         private long trapNs;
+        private long guestUserNs;
         private long guestSysNs;
+        private long guestIrqNs;
         private long brbeAtLoad;
         private long brbeBlackoutNs;
     }
+
+    private final CputimeAccounting hostAccounting;
 
     // vcpu_load and vcpu_put PMU work, one sample each, in growable arrays (no boxing per switch).
     private long[] loadSamples = new long[1024];
     private int loads;
     private long[] putSamples = new long[1024];
     private int puts;
+
+    /** @param hostAccounting how the host kernel accounts interrupt time ({@code host.cputime_accounting}) */
+    CpuTimeAccounts(CputimeAccounting hostAccounting) {
+        this.hostAccounting = requireNonNull(hostAccounting, "hostAccounting is null");
+    }
 
     // ---------------------------------------------------------------------------------------------
     // CPU time
@@ -79,48 +113,90 @@ final class CpuTimeAccounts {
     }
 
     /**
-     * Kernel work charged to {@code c} (through the cost sink) and spent there at EL2: host kernel
-     * time, on a CPU that ran a vCPU.
+     * Kernel work charged to {@code c} (through the cost sink) and spent there at EL2 in process
+     * context (vcpu_load/put, a context switch, KVM_RUN's work before entry): host system time, on a
+     * CPU that ran a vCPU.
      */
     void hostKernel(SimCpu c, long ns) {
         if (c.time.ranVcpu) {
-            c.time.hostKernelNs += ns;
+            c.time.hostSysNs += ns;
         }
     }
 
-    /** The guest ran its workload at EL0 for {@code ns} on {@code c}. */
-    void guestUser(SimCpu c, long ns) {
+    /**
+     * A host interrupt handler (the PMU overflow interrupt, the tick's perf work, the mux hrtimer,
+     * an IPI's reschedule) ran for {@code ns} on {@code c}. When it interrupted {@code inGuest}'s
+     * guest (non-null), KVM took it before {@code guest_timing_exit_irqoff}: guest time under tick
+     * accounting ({@code account_guest_time}, PF_VCPU set), irq time under IRQ time accounting;
+     * and for the guest, whose clock ran on, time in the user mode it interrupted. Otherwise irq
+     * time, or system time under tick accounting (the tick samples the kernel it interrupted).
+     */
+    void hostInterrupt(SimCpu c, SimVcpu inGuest, long ns) {
+        if (inGuest != null) {
+            inGuest.time.guestUserNs += ns;
+        }
+        if (!c.time.ranVcpu) {
+            return;
+        }
+        if (hostAccounting == CputimeAccounting.IRQ_TIME) {
+            c.time.hostIrqNs += ns;
+        } else if (inGuest != null) {
+            c.time.guestNs += ns;
+        } else {
+            c.time.hostSysNs += ns;
+        }
+    }
+
+    /**
+     * {@code v}'s guest ran its workload at EL0 for {@code span} on {@code c}, of which the host
+     * handled the workload's own exits (HVC, MMIO...) for {@code exits} (host system time) and the
+     * workload's syscalls took {@code syscalls} (guest sys; the engine runs them inside the span).
+     */
+    void guestUser(SimCpu c, SimVcpu v, long span, long exits, long syscalls) {
+        c.time.guestNs += span - exits;
+        c.time.hostSysNs += exits;
+        v.time.guestUserNs += span - syscalls;
+        v.time.guestSysNs += syscalls;
+    }
+
+    /**
+     * The guest lost {@code ns} refilling caches, TLBs and predictors after an exit (C23): guest
+     * execution that retires nothing, in {@code mode} for the guest.
+     */
+    void exitRefill(SimCpu c, SimVcpu v, GuestMode mode, long ns) {
         c.time.guestNs += ns;
+        addGuest(v, mode, ns);
     }
 
     /**
-     * The host handled the workload's own exits (HVC, MMIO...) for {@code ns} within a guest user
-     * span on {@code c}: host kernel time, aggregated over the span.
+     * A PMU register access of {@code v}'s guest kernel, made in {@code mode}, trapped and KVM
+     * handled it for {@code ns} on {@code c}: host system time on the CPU (handled after
+     * {@code guest_timing_exit_irqoff}), trap time of the vCPU, and guest time in {@code mode}.
      */
-    void exitHandling(SimCpu c, long ns) {
-        c.time.hostKernelNs += ns;
-    }
-
-    /**
-     * A PMU register access of {@code v}'s guest kernel trapped and KVM handled it for {@code ns}
-     * on {@code c}: host kernel time on the CPU, guest kernel time and trap time of the vCPU.
-     */
-    void trappedPmuAccess(SimCpu c, SimVcpu v, long ns) {
+    void trappedPmuAccess(SimCpu c, SimVcpu v, GuestMode mode, long ns) {
         v.time.trapNs += ns;
-        v.time.guestSysNs += ns;
-        c.time.hostKernelNs += ns;
+        addGuest(v, mode, ns);
+        c.time.hostSysNs += ns;
     }
 
-    /** A PMU register access of {@code v}'s guest kernel ran natively for {@code ns} on {@code c}. */
-    void guestPmuAccess(SimCpu c, SimVcpu v, long ns) {
-        v.time.guestSysNs += ns;
+    /** A PMU register access of {@code v}'s guest kernel, in {@code mode}, ran natively for {@code ns} on {@code c}. */
+    void guestPmuAccess(SimCpu c, SimVcpu v, GuestMode mode, long ns) {
+        addGuest(v, mode, ns);
         c.time.guestNs += ns;
     }
 
-    /** {@code v}'s guest kernel wrote the EOI of its PMU interrupt, {@code ns} on {@code c}. */
-    void guestPmuEoi(SimCpu c, SimVcpu v, long ns) {
-        v.time.guestSysNs += ns;
+    /** {@code v}'s guest kernel wrote the EOI of its PMU interrupt, {@code ns} on {@code c}, in its handler's {@code mode}. */
+    void guestPmuEoi(SimCpu c, SimVcpu v, GuestMode mode, long ns) {
+        addGuest(v, mode, ns);
         c.time.guestNs += ns;
+    }
+
+    private static void addGuest(SimVcpu v, GuestMode mode, long ns) {
+        switch (mode) {
+            case USER -> v.time.guestUserNs += ns;
+            case SYS -> v.time.guestSysNs += ns;
+            case IRQ -> v.time.guestIrqNs += ns;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -145,12 +221,12 @@ final class CpuTimeAccounts {
     }
 
     /**
-     * {@code t}, not running, goes to sleep at {@code now}: the time it waited. A thread that was
-     * not runnable (a crashed vCPU) counts from the start of the run.
+     * {@code t}, not running, goes to sleep at {@code now}: the time it waited since it became
+     * runnable. A thread that was not runnable (a crashed vCPU, off every run queue) waited for
+     * nothing and adds nothing.
      */
     void sleepsWhileWaiting(SimThread t, long now) {
-        t.time.waitNs += now - Math.max(0, t.time.waitingSince);
-        t.time.waitingSince = -1;
+        stopsWaiting(t, now);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -195,8 +271,17 @@ final class CpuTimeAccounts {
         return c.time.guestNs;
     }
 
+    /** mpstat's %sys + %irq (+ %soft, which the engine has none of) on {@code c}. */
     long hostKernelNs(SimCpu c) {
-        return c.time.hostKernelNs;
+        return c.time.hostSysNs + c.time.hostIrqNs;
+    }
+
+    long hostSysNs(SimCpu c) {
+        return c.time.hostSysNs;
+    }
+
+    long hostIrqNs(SimCpu c) {
+        return c.time.hostIrqNs;
     }
 
     long waitNs(SimThread t) {
@@ -211,8 +296,16 @@ final class CpuTimeAccounts {
         return v.time.trapNs;
     }
 
+    long guestUserNs(SimVcpu v) {
+        return v.time.guestUserNs;
+    }
+
     long guestSysNs(SimVcpu v) {
         return v.time.guestSysNs;
+    }
+
+    long guestIrqNs(SimVcpu v) {
+        return v.time.guestIrqNs;
     }
 
     long brbeBlackoutNs(SimVcpu v) {

@@ -5,6 +5,7 @@ import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.sim.cost.CostModel;
+import dev.pmulab.sim.engine.CpuTimeAccounts.GuestMode;
 import dev.pmulab.sim.guest.GuestPmuPort;
 import dev.pmulab.sim.guest.GuestUndefinedException;
 import dev.pmulab.sim.scenario.RunLength;
@@ -14,8 +15,8 @@ import java.util.List;
 /**
  * What a CPU runs between the scheduler's decisions: a loaded vCPU's guest in user mode, its guest
  * kernel's PMU driver (boot, timer tick, its own timer, its task switched out and in, PMU
- * interrupt) whose register accesses go through the vCPU's vPMU, and the host kernel entries that
- * interrupt it. A host kernel entry leaves the
+ * interrupt) whose register accesses go through the
+ * vCPU's vPMU, and the host kernel entries that interrupt it. A host kernel entry leaves the
  * guest ({@link #leaveGuestForKernel}), spends the CPU's owed kernel work, and returns to what the
  * CPU was running ({@link #returnFromKernel}), delivering the guest's virtual PMU interrupt on the
  * way in as KVM does before it enters the guest. Since an access on one CPU can make KVM charge
@@ -26,7 +27,22 @@ import java.util.List;
  * a run until work done.
  */
 final class GuestExecution {
-    private enum GuestWork { BOOT, TICK, TIMER, TASK_OUT, TASK_IN, IRQ }
+    /**
+     * What a guest kernel run is, and so in which context it runs: BOOT (perf's syscalls opening
+     * and enabling its events), SWITCH, TASK_OUT and TASK_IN ({@code perf_event_task_sched_out/in}
+     * in {@code schedule()}: a switch to another task and back, to the idle task at a sleep, back at
+     * a wake) in process context; TICK, TIMER (the model's own timer: perf stat -I's read IPI, a
+     * driver's timer) and IRQ (the PMU interrupt handler) in hardirq context.
+     */
+    private enum GuestWork {
+        BOOT(false), TICK(true), TIMER(true), IRQ(true), SWITCH(false), TASK_OUT(false), TASK_IN(false);
+
+        final boolean hardirq;
+
+        GuestWork(boolean hardirq) {
+            this.hardirq = hardirq;
+        }
+    }
 
     private final SimCpu[] cpus;
     private final List<SimVcpu> vcpus;
@@ -90,10 +106,13 @@ final class GuestExecution {
             v.taskWoke = false;
             now = runGuestKernel(c, v, now, GuestWork.TASK_IN);
         }
+        if (!v.kicked) {
+            // vcpu_load was a host excursion: the guest refills what the host evicted.
+            now = exitRefill(c, v, now, GuestMode.USER, ExceptionLevel.EL0);
+        }
         now = deliverGuestIrq(c, v, now);
         if (v.kicked) {
-            v.guestUserSince = -1; // it never reaches user mode
-            return now;
+            return now; // it never reaches user mode: back to idle
         }
         enterGuestUser(c, v, now);
         scheduleWorkDone(v, now);
@@ -115,6 +134,24 @@ final class GuestExecution {
         return now;
     }
 
+    /**
+     * The indirect cost of an exit (C23, perf-core-and-costs.md §10): after a host excursion the
+     * guest's next {@code ns} refill caches, TLBs and branch predictors. Cycles count, nothing
+     * retires (the vCPU's refill rates have cycles only) and the workload makes no progress; the
+     * time is guest time, in {@code mode} for the guest.
+     */
+    private long exitRefill(SimCpu c, SimVcpu v, long now, GuestMode mode, ExceptionLevel el) {
+        long ns = costs.charge(KernelCost.EXIT_INDIRECT, 0);
+        if (ns <= 0) {
+            return now;
+        }
+        c.pe.switchContext(now, el, v.refillRates);
+        c.pe.advanceTo(now + ns);
+        accounts.exitRefill(c, v, mode, ns);
+        v.model.accountExecution(el, v.refillRates, ns);
+        return now + ns;
+    }
+
     private void enterGuestUser(SimCpu c, SimVcpu v, long now) {
         c.pe.switchContext(now, ExceptionLevel.EL0, v.userRates);
         v.guestUserSince = now;
@@ -130,29 +167,43 @@ final class GuestExecution {
         if (span <= 0) {
             return;
         }
-        // Exit-heavy workloads spend a share of the span in host exit handling (aggregated, C2 per exit).
+        // Exit-heavy workloads spend a share of the span in host exit handling (aggregated, C2 per
+        // exit) and, after each exit, refilling caches (C23 per exit, no progress); the workload's
+        // syscalls are a share of its time the engine runs inside the span (guest sys time).
         long exits = Math.round(span * v.exitShare);
+        long refill = Math.round(span * v.refillShare);
         long guestSpan = span - exits;
-        accounts.guestUser(c, guestSpan);
-        accounts.exitHandling(c, exits);
+        accounts.guestUser(c, v, span, exits, Math.round(span * v.activity.syscallShare()));
         v.model.accountExecution(ExceptionLevel.EL0, v.userRates, guestSpan);
         if (v.measured) {
-            v.instructions += guestSpan * v.instructionsPerNs;
+            v.instructions += (guestSpan - refill) * v.instructionsPerNs;
         }
     }
 
-    /** Leaves guest user mode for a kernel entry (tick, interrupt) on {@code c} at {@code now}. */
-    void leaveGuestForKernel(SimCpu c, long now) {
+    /**
+     * Leaves what {@code c} runs for a host interrupt (tick, PMU interrupt, hrtimer, IPI) at
+     * {@code now}.
+     *
+     * @return the vCPU whose guest the interrupt interrupted (it was in guest user mode), or null:
+     *     the host's accounting of the handler depends on it ({@link CpuTimeAccounts#hostInterrupt})
+     */
+    SimVcpu leaveGuestForKernel(SimCpu c, long now) {
+        SimVcpu inGuest = null;
         if (c.current instanceof SimVcpu v) {
+            if (v.guestUserSince >= 0) {
+                inGuest = v;
+            }
             closeGuestUser(v, c, now);
         }
         c.pe.switchContext(now, ExceptionLevel.EL2, c.hostKernelRates);
+        return inGuest;
     }
 
     /** Returns to whatever the CPU was running after kernel work. */
     void returnFromKernel(SimCpu c, long now) {
         SimThread cur = c.current;
         if (cur instanceof SimVcpu v) {
+            now = exitRefill(c, v, now, GuestMode.USER, ExceptionLevel.EL0);
             now = deliverGuestIrq(c, v, now);
             enterGuestUser(c, v, now);
             scheduleWorkDone(v, now);
@@ -181,12 +232,11 @@ final class GuestExecution {
         for (SimCpu c : cpus) {
             if (sink.owed(c.id) > 0) {
                 long now = c.at(t);
-                boolean inGuest = c.current instanceof SimVcpu v && v.guestUserSince >= 0;
-                if (inGuest) {
-                    leaveGuestForKernel(c, now);
-                }
-                now = kernel.spendOwed(c, now);
-                if (inGuest || c.current != null) {
+                SimVcpu inGuest = c.current instanceof SimVcpu v && v.guestUserSince >= 0
+                        ? leaveGuestForKernel(c, now) : null;
+                // The reschedule's IPI: a host interrupt on that CPU.
+                now = kernel.spendInterrupt(c, now, inGuest);
+                if (inGuest != null || c.current != null) {
                     returnFromKernel(c, now);
                 } else {
                     c.pe.switchContext(now, ExceptionLevel.EL2, EventRates.NONE);
@@ -205,11 +255,9 @@ final class GuestExecution {
             SimCpu o = cpus[sink.owingCpu(i)];
             if (o != self && sink.owed(o.id) > 0) {
                 long now = o.at(t);
-                boolean inGuest = o.current instanceof SimVcpu;
-                if (inGuest) {
-                    leaveGuestForKernel(o, now);
-                }
-                now = kernel.spendOwed(o, now);
+                SimVcpu inGuest = o.current instanceof SimVcpu ? leaveGuestForKernel(o, now) : null;
+                // The reschedule's IPI: a host interrupt on that CPU.
+                now = kernel.spendInterrupt(o, now, inGuest);
                 returnFromKernel(o, now);
             }
         }
@@ -268,6 +316,17 @@ final class GuestExecution {
         closeGuestUser(v, c, now);
         now = runGuestKernel(c, v, now, work);
         now = deliverGuestIrq(c, v, now);
+        if (work == GuestWork.TICK) {
+            // On the way out of the tick, schedule() switches the measured task out and back in at
+            // the workload's rate of context switches and forks: perf_event_task_sched_out/in in
+            // process context.
+            v.switchCredit += v.switchesPerTick;
+            while (v.switchCredit >= 1 && !v.crashed) {
+                v.switchCredit -= 1;
+                now = runGuestKernel(c, v, now, GuestWork.SWITCH);
+                now = deliverGuestIrq(c, v, now);
+            }
+        }
         if (v.crashed) {
             return now;
         }
@@ -289,15 +348,16 @@ final class GuestExecution {
                 guestPorts[i] = new Port();
             }
         }
-        Port port = guestPorts[guestPortDepth++].enter(c, v, now);
+        Port port = guestPorts[guestPortDepth++].enter(c, v, now, work.hardirq ? v.irqMode : GuestMode.SYS);
         try {
             switch (work) {
                 case BOOT -> v.model.boot(port);
                 case TICK -> v.model.tick(port);
                 case TIMER -> v.model.timer(port);
+                case IRQ -> v.model.pmuInterrupt(port);
+                case SWITCH -> v.model.taskSwitch(port);
                 case TASK_OUT -> v.model.taskSchedOut(port);
                 case TASK_IN -> v.model.taskSchedIn(port);
-                case IRQ -> v.model.pmuInterrupt(port);
             }
         } catch (GuestUndefinedException e) {
             // An UNDEFINED the guest did not expect on a register its PMU has: Linux oopses.
@@ -322,7 +382,7 @@ final class GuestExecution {
         long eoi = costs.charge(KernelCost.GUEST_PMU_EOI, 0);
         c.pe.switchContext(now, ExceptionLevel.EL1, v.kernelRates);
         c.pe.advanceTo(now + eoi);
-        accounts.guestPmuEoi(c, v, eoi);
+        accounts.guestPmuEoi(c, v, v.irqMode, eoi);
         v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, eoi);
         return now + eoi;
     }
@@ -331,13 +391,15 @@ final class GuestExecution {
     private final class Port implements GuestPmuPort {
         private SimCpu c;
         private SimVcpu v;
+        private GuestMode mode;
         long t;
 
-        /** Points the port at {@code v} on {@code c} from {@code t}, for one guest kernel run. */
-        Port enter(SimCpu c, SimVcpu v, long t) {
+        /** Points the port at {@code v} on {@code c} from {@code t}, for one guest kernel run accounted in {@code mode}. */
+        Port enter(SimCpu c, SimVcpu v, long t, GuestMode mode) {
             this.c = c;
             this.v = v;
             this.t = t;
+            this.mode = mode;
             return this;
         }
 
@@ -361,15 +423,16 @@ final class GuestExecution {
             }
             long ns = sink.take(c.id);
             if (v.pmu.lastAccessTrapped()) {
-                accounts.trappedPmuAccess(c, v, ns);
+                accounts.trappedPmuAccess(c, v, mode, ns);
                 c.pe.switchContext(Math.max(t, c.pe.now()), ExceptionLevel.EL2, c.hostKernelRates);
                 long end = Math.max(t, c.pe.now()) + ns;
                 c.pe.advanceTo(end);
-                t = end;
+                // The trap was an exit: the guest code after it refills (C23).
+                t = exitRefill(c, v, end, mode, ExceptionLevel.EL1);
             } else {
                 long start = Math.max(t, c.pe.now());
                 c.pe.advanceTo(start + ns);
-                accounts.guestPmuAccess(c, v, ns);
+                accounts.guestPmuAccess(c, v, mode, ns);
                 v.model.accountExecution(ExceptionLevel.EL1, v.kernelRates, ns);
                 t = start + ns;
             }
@@ -399,7 +462,7 @@ final class GuestExecution {
         if (remaining <= 0) {
             return;
         }
-        long dt = (long) Math.ceil(remaining / (v.instructionsPerNs * (1 - v.exitShare)));
+        long dt = (long) Math.ceil(remaining / (v.instructionsPerNs * (1 - v.exitShare - v.refillShare)));
         v.workGen++;
         queue.schedule(now + Math.max(1, dt), EventKind.WORK_DONE, v.id, v.workGen);
     }

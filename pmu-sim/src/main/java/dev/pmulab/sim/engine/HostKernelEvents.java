@@ -46,10 +46,12 @@ final class HostKernelEvents {
             return;
         }
         long now = c.at(t);
-        guest.leaveGuestForKernel(c, now);
+        SimVcpu inGuest = guest.leaveGuestForKernel(c, now);
         if (c.pe.irqAsserted()) {
+            // armv8pmu_handle_irq (and kvm_pmu_perf_overflow for a guest's counter) in hardirq
+            // context, before guest_timing_exit_irqoff when it interrupted a guest.
             kvmPmu.handlePmuIrq(c.id, now);
-            now = kernel.spendOwed(c, now);
+            now = kernel.spendInterrupt(c, now, inGuest);
             guest.spendOwedKernelTimeElsewhere(c, now);
         }
         guest.returnFromKernel(c, now);
@@ -61,11 +63,11 @@ final class HostKernelEvents {
             return;
         }
         long now = c.at(t);
-        guest.leaveGuestForKernel(c, now);
+        SimVcpu inGuest = guest.leaveGuestForKernel(c, now);
         if (perf.perfMuxHrtimerHandler(c.id, now)) {
             kvmPmu.resyncEl0(c.id, now); // the rotation reprogrammed counters under a loaded vCPU
         }
-        now = kernel.spendOwed(c, now);
+        now = kernel.spendInterrupt(c, now, inGuest); // perf_mux_hrtimer_handler, a hardirq
         guest.returnFromKernel(c, now);
     }
 
@@ -78,8 +80,9 @@ final class HostKernelEvents {
      */
     void perfSession(int index, boolean start, long t, List<PerfSession> sessions, List<SimThread> threads,
             Host.HostPerfEvents events) {
+        SimVcpu[] inGuest = new SimVcpu[cpus.length];
         for (SimCpu c : cpus) {
-            guest.leaveGuestForKernel(c, c.at(t));
+            inGuest[c.id] = guest.leaveGuestForKernel(c, c.at(t));
         }
         Host.CpuClock clock = cpu -> cpus[cpu].at(t);
         if (start) {
@@ -90,7 +93,8 @@ final class HostKernelEvents {
         for (SimCpu c : cpus) {
             long now = c.at(t);
             kvmPmu.resyncEl0(c.id, now);
-            now = kernel.spendOwed(c, now);
+            // The open's or close's IPI: a host interrupt on that CPU.
+            now = kernel.spendInterrupt(c, now, inGuest[c.id]);
             guest.returnFromKernel(c, now);
         }
     }

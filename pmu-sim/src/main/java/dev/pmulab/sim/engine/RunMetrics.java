@@ -87,7 +87,9 @@ final class RunMetrics {
         long traps = 0;
         long trapNs = 0;
         long runNs = 0;
+        long userNs = 0;
         long sysNs = 0;
+        long irqNs = 0;
         long stopped = 0;
         long leaks = 0;
         // KVM's stats hold both directions, the guest's side summed over vCPUs.
@@ -107,7 +109,9 @@ final class RunMetrics {
             SimVcpu v = vcpus.get(i);
             runNs += accounts.runNs(v);
             trapNs += accounts.trapNs(v);
+            userNs += accounts.guestUserNs(v);
             sysNs += accounts.guestSysNs(v);
+            irqNs += accounts.guestIrqNs(v);
             waitNs += accounts.waitNs(v);
             elapsedTotal += endNs;
             stalls += v.model.cycleStalls();
@@ -145,7 +149,9 @@ final class RunMetrics {
             m.notApplicable(Metric.GUEST_PMU_OVERHEAD_PCT);
         }
         m.put(Metric.GUEST_WORKLOAD_NS, workDoneNs >= 0 ? workDoneNs : endNs);
+        m.put(Metric.GUEST_USER_NS, userNs);
         m.put(Metric.GUEST_SYS_NS, sysNs);
+        m.put(Metric.GUEST_IRQ_NS, irqNs);
         if (elapsedTotal > 0) {
             m.put(Metric.VCPU_WAIT_PCT, Math.min(100, 100.0 * waitNs / elapsedTotal));
         } else {
@@ -174,24 +180,33 @@ final class RunMetrics {
         m.put(Metric.FILTER_LEAKS, leaks);
     }
 
-    /** guest.run_pct and host.kernel_pct: shares of the time of the CPUs that ran a vCPU. */
+    /** guest.run_pct, host.kernel_pct, host.sys_pct, host.irq_pct: shares of the time of the CPUs that ran a vCPU. */
     private void cpuTimeMetrics(MetricValues.Builder m, long endNs) {
         long vcpuCpus = 0;
         long guestNs = 0;
         long kernelNs = 0;
+        long sysNs = 0;
+        long irqNs = 0;
         for (SimCpu c : cpus) {
             if (accounts.ranVcpu(c)) {
                 vcpuCpus++;
                 guestNs += accounts.guestNs(c);
                 kernelNs += accounts.hostKernelNs(c);
+                sysNs += accounts.hostSysNs(c);
+                irqNs += accounts.hostIrqNs(c);
             }
         }
         if (vcpuCpus > 0 && endNs > 0) {
-            m.put(Metric.GUEST_RUN_PCT, Math.min(100, 100.0 * guestNs / (endNs * (double) vcpuCpus)));
-            m.put(Metric.HOST_KERNEL_PCT, Math.min(100, 100.0 * kernelNs / (endNs * (double) vcpuCpus)));
+            double cpuNs = endNs * (double) vcpuCpus;
+            m.put(Metric.GUEST_RUN_PCT, Math.min(100, 100.0 * guestNs / cpuNs));
+            m.put(Metric.HOST_KERNEL_PCT, Math.min(100, 100.0 * kernelNs / cpuNs));
+            m.put(Metric.HOST_SYS_PCT, Math.min(100, 100.0 * sysNs / cpuNs));
+            m.put(Metric.HOST_IRQ_PCT, Math.min(100, 100.0 * irqNs / cpuNs));
         } else {
             m.notApplicable(Metric.GUEST_RUN_PCT);
             m.notApplicable(Metric.HOST_KERNEL_PCT);
+            m.notApplicable(Metric.HOST_SYS_PCT);
+            m.notApplicable(Metric.HOST_IRQ_PCT);
         }
     }
 

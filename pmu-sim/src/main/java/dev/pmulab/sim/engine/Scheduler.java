@@ -123,12 +123,13 @@ final class Scheduler {
      */
     void tick(SimCpu c, long t) {
         long now = c.at(t);
-        guest.leaveGuestForKernel(c, now);
+        SimVcpu inGuest = guest.leaveGuestForKernel(c, now);
         perf.perfEventTaskTick(c.id, now);
         if (sink.owed(c.id) > 0) {
             kvmPmu.resyncEl0(c.id, now); // the re-tune reprogrammed counters under a loaded vCPU
         }
-        now = kernel.spendOwed(c, now);
+        // The tick's perf work runs in the timer's hardirq; a switch after it is process context.
+        now = kernel.spendInterrupt(c, now, inGuest);
         SimThread cur = c.current;
         if (cur != null && !c.runqueue.isEmpty() && now - c.sliceStart >= sliceNs) {
             c.runqueue.add(cur);
@@ -355,9 +356,14 @@ final class Scheduler {
         }
     }
 
+    /** A crashed guest's vCPU thread never runs again: its duty cycle ends (and its waiting with it). */
+    private static boolean crashed(SimThread th) {
+        return th instanceof SimVcpu v && v.crashed;
+    }
+
     /** A partly loaded thread has run its share of the duty period and sleeps ({@link EventKind#SLEEP}). */
     void sleep(SimThread th, long t, long stamp) {
-        if (stamp != th.sleepStamp) {
+        if (stamp != th.sleepStamp || crashed(th)) {
             return;
         }
         th.sleepStamp++;
@@ -376,7 +382,7 @@ final class Scheduler {
 
     /** A partly loaded thread wakes ({@link EventKind#WAKE}): it runs at once on an idle CPU, else queues. */
     void wake(SimThread th, long t, long stamp) {
-        if (stamp != th.sleepStamp) {
+        if (stamp != th.sleepStamp || crashed(th)) {
             return;
         }
         th.sleepStamp++;

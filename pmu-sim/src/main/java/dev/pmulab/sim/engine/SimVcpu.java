@@ -20,6 +20,18 @@ final class SimVcpu extends SimThread {
     double instructionsPerNs;
     /** The share of its guest user time the host spends handling its workload's exits. */
     double exitShare;
+    /** The share of its guest user time lost refilling caches after those exits (C23 per exit). */
+    double refillShare;
+    /** Its events per ns while refilling after an exit: cycles only, nothing retires (C23). */
+    EventRates refillRates = EventRates.NONE;
+    /** Its workload's own guest kernel activity: syscalls, context switches, forks. */
+    GuestKernelActivity activity = GuestKernelActivity.NONE;
+    /** Where its guest's hardirq handlers' time goes: the interrupted user mode, or irq time. */
+    CpuTimeAccounts.GuestMode irqMode = CpuTimeAccounts.GuestMode.USER;
+    /** Task switches (context switches and forks) of its measured task per guest tick. */
+    double switchesPerTick;
+    /** Task switches due but not yet run (a fraction carried from tick to tick). */
+    double switchCredit;
     /** Its workload is busy: its instructions count toward a run until work done, its vcpu_load samples count. */
     boolean measured;
     boolean booted;
@@ -41,10 +53,10 @@ final class SimVcpu extends SimThread {
     /** Generation of its pending work-done event. */
     long workGen;
     /**
-     * When its guest last entered user mode; -1 once it left (to its kernel, the host, or off the
-     * CPU). 0 before its first entry.
+     * When its guest last entered user mode; -1 while it is not there (before its first entry, in
+     * its kernel, in the host, or off the CPU).
      */
-    long guestUserSince;
+    long guestUserSince = -1;
     /** Instructions its workload retired while measured (for a run until work done). */
     double instructions;
     boolean crashed;

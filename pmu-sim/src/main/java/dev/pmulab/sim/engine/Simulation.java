@@ -33,7 +33,8 @@ import java.util.SplittableRandom;
  * <p>This class sets the run up and owns the event loop: the queue, the dispatch of each
  * {@link EventKind} to the type whose job it is, and the end of the run. The jobs:
  * {@link Host} (the host's CPUs, perf and KVM, its tasks and perf sessions), {@link VmmSetup} (each
- * VM through KVM's uAPI, with {@link GuestModels}), {@link Scheduler}, {@link GuestExecution},
+ * VM through KVM's uAPI, with its guest models from {@code GuestPmuModels}), {@link Scheduler},
+ * {@link GuestExecution},
  * {@link HostKernelEvents} (PMU interrupt, perf's hrtimer, sysfs writes), {@link HostKernelWork}
  * and {@link CpuTimers}, {@link CpuTimeAccounts}, {@link RunMetrics}. Nothing is allocated per event.
  */
@@ -47,7 +48,7 @@ public final class Simulation {
     private final SplittableRandom random;
     private final List<SimThread> threads = new ArrayList<>();
     private final List<SimVcpu> vcpus = new ArrayList<>();
-    private final CpuTimeAccounts accounts = new CpuTimeAccounts();
+    private final CpuTimeAccounts accounts;
 
     // Set up by build().
     private SimCpu[] cpus;
@@ -72,6 +73,7 @@ public final class Simulation {
      */
     public Simulation(Scenario scenario, RunPolicies policies, String allocationName, long seed) {
         this.scenario = requireNonNull(scenario, "scenario is null");
+        this.accounts = new CpuTimeAccounts(scenario.host().cputimeAccounting());
         this.policies = requireNonNull(policies, "policies is null");
         this.allocationName = requireNonNull(allocationName, "allocationName is null");
         this.costs = new CostModel(toPrices(scenario));

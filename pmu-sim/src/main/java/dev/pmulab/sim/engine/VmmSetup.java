@@ -106,6 +106,12 @@ final class VmmSetup {
                 WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
         long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
         double exitShare = exitShare(w);
+        // After each of its exits the guest refills (C23): no progress for that long.
+        double refillShare = Math.min(WorkloadRates.MAX_EXIT_AND_REFILL_SHARE - exitShare, exitShare
+                * costs.priceNs(KernelCost.EXIT_INDIRECT, 0) / Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0)));
+        EventRates refillRates = WorkloadRates.toRates(WorkloadRates.refillPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
+        GuestKernelActivity activity = GuestKernelActivity.of(w.profile());
+        CpuTimeAccounts.GuestMode irqMode = CpuTimeAccounts.GuestMode.interrupt(spec.cputimeAccounting());
         // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
         PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
         // The guest's event counters are 64-bit from PMUv3p5 (its driver then sets PMCR_EL0.LP).
@@ -121,6 +127,14 @@ final class VmmSetup {
             sv.kernelRates = kernelRates;
             sv.instructionsPerNs = instructionsPerSecond / 1e9;
             sv.exitShare = exitShare;
+            sv.refillShare = refillShare;
+            sv.refillRates = refillRates;
+            sv.irqMode = irqMode;
+            if (busy) {
+                sv.activity = activity;
+                sv.switchesPerTick = (activity.switchesPerSecond() + activity.forksPerSecond()) * w.load()
+                        / spec.guestHz();
+            }
             sv.model = GuestPmuModels.forVcpu(spec, i, longCounters, guestPerfLimits);
             sv.measured = busy;
             if (spec.pmu()) {

@@ -62,6 +62,11 @@ public final class BrbeGuest implements GuestPmuModel {
     }
 
     @Override
+    public void taskSwitch(GuestPmuPort port) {
+        perf.taskSwitch(port);
+    }
+
+    @Override
     public void accountExecution(ExceptionLevel el, EventRates rates, long ns) {
         perf.accountExecution(el, rates, ns);
     }

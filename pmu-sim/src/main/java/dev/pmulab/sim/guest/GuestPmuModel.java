@@ -20,6 +20,14 @@ public interface GuestPmuModel {
     void pmuInterrupt(GuestPmuPort port);
 
     /**
+     * The measured task is switched out and, after another task ran, back in:
+     * {@code perf_event_task_sched_out} then {@code perf_event_task_sched_in}, in process context.
+     * A model with task-bound events takes them off the PMU and puts them back; one without
+     * (system-wide events, no tool) does nothing.
+     */
+    default void taskSwitch(GuestPmuPort port) {}
+
+    /**
      * The workload executed for {@code ns} at guest {@code el} with {@code rates}: the ground
      * truth for every event the guest had on a counter.
      */

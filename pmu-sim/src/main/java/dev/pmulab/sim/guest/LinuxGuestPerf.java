@@ -656,6 +656,24 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         armpmuEnable(port);
     }
 
+    /**
+     * A context switch of the workload's task while it keeps running here (another task of the
+     * guest ran in between, at the rate its profile gives): {@code perf_event_task_sched_out}, then
+     * {@code perf_event_task_sched_in}, each with the PMU stopped around it; the task sessions'
+     * events come off the PMU and back, each with its {@code period_left}. The CPU context (the
+     * watchdog, -a sessions) stays. (A switch between two tasks with clone-equivalent contexts
+     * swaps them without touching the PMU, {@code context_equiv}; the measured task is switched
+     * against unrelated tasks.)
+     */
+    @Override
+    public void taskSwitch(GuestPmuPort port) {
+        if (!booted || !taskIn) {
+            return;
+        }
+        taskSchedOut(port);
+        taskSchedIn(port);
+    }
+
     /** The task sessions have events here: they leave and return with the task. */
     @Override
     public boolean followsTask() {

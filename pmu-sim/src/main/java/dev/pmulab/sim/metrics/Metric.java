@@ -31,8 +31,15 @@ public enum Metric {
             "100 x guest.pmu_trap_ns / vCPU run time (vcpu_load to vcpu_put, summed over vCPUs)"),
     GUEST_WORKLOAD_NS("guest.workload_ns", NANOSECONDS, GUEST, LOWER, INTEGER,
             "wall-clock time of each measured guest workload, start to end (time(1)'s real), summed"),
+    GUEST_USER_NS("guest.user_ns", NANOSECONDS, GUEST, LOWER, INTEGER,
+            "guest CPU time in user mode as the guest kernel accounts it, interrupts it took there included"
+                    + " under tick accounting (time(1)'s user)"),
     GUEST_SYS_NS("guest.sys_ns", NANOSECONDS, GUEST, LOWER, INTEGER,
-            "CPU time the measured guest workloads spent at guest EL1, trap time included (time(1)'s sys)"),
+            "guest kernel time in process context (syscalls, perf's own work, sched_out/in), traps included"
+                    + " (time(1)'s sys)"),
+    GUEST_IRQ_NS("guest.irq_ns", NANOSECONDS, GUEST, LOWER, INTEGER,
+            "guest hardirq time (PMU interrupt, tick, mux hrtimer) under the guest's IRQ time accounting;"
+                    + " 0 under tick accounting"),
     GUEST_RUN_PCT("guest.run_pct", PERCENT, GUEST, HIGHER, DECIMAL_2,
             "100 x time the vCPUs' pCPUs executed guest code / (elapsed x those pCPUs), mpstat's %guest"),
     VCPU_WAIT_PCT("vcpu.wait_pct", PERCENT, GUEST, LOWER, DECIMAL_2,
@@ -51,6 +58,10 @@ public enum Metric {
             "changes of the PMCR_EL0.N a vCPU reads at EL1 after its first run, summed over vCPUs"),
     HOST_KERNEL_PCT("host.kernel_pct", PERCENT, HOST, LOWER, DECIMAL_2,
             "100 x host kernel time on the pCPUs that ran vCPUs / (elapsed x those pCPUs), mpstat's %sys+%irq+%soft"),
+    HOST_SYS_PCT("host.sys_pct", PERCENT, HOST, LOWER, DECIMAL_2,
+            "mpstat's %sys on the pCPUs that ran vCPUs: exit handling, trap emulation, vcpu_load/put, switches"),
+    HOST_IRQ_PCT("host.irq_pct", PERCENT, HOST, LOWER, DECIMAL_2,
+            "mpstat's %irq on the pCPUs that ran vCPUs: host interrupt handlers, under host IRQ time accounting"),
     HOST_VCPU_LOAD_NS_MEAN("host.vcpu_load_ns.mean", NANOSECONDS, HOST, LOWER, INTEGER,
             "mean time the PMU work adds to one vcpu_load (everything charged there but the base cost C5)"),
     HOST_VCPU_LOAD_NS_P99("host.vcpu_load_ns.p99", NANOSECONDS, HOST, LOWER, INTEGER,

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  */
 final class HostReader {
     static final List<String> HOST_KEYS = List.of("soc", "cpus", "firmware", "cpu_overrides", "vhe", "hz",
-            "mux_interval", "nmi_watchdog", "watchdog_thresh", "kvm");
+            "mux_interval", "nmi_watchdog", "watchdog_thresh", "kvm", "cputime_accounting");
     /** {@code host.kvm}: how the host's KVM is built (which partitioning series' FGT set it traps). */
     static final List<String> KVM_KEYS = List.of("partition_fgt");
     /** One entry of {@code host.cpus}. */
@@ -95,13 +95,17 @@ final class HostReader {
             thresh = FieldReader.orElse(t, thresh);
         }
         PartitionFgtSet fgtSet = partitionFgt(o);
+        CputimeAccounting accounting = o.has("cputime_accounting")
+                ? FieldReader.orElse(in.choice(o.get("cputime_accounting"), o.at("cputime_accounting"),
+                        List.of(CputimeAccounting.values()), CputimeAccounting::configName), CputimeAccounting.TICK)
+                : CputimeAccounting.TICK;
         if (soc == null) {
             return new Section(null, null);
         }
         long muxNs = mux;
         long threshNs = thresh;
         return new Section(in.build(m.mark(), "host",
-                () -> new HostSpec(soc, vhe, hz, muxNs, watchdog, threshNs, fgtSet)), soc);
+                () -> new HostSpec(soc, vhe, hz, muxNs, watchdog, threshNs, fgtSet, accounting)), soc);
     }
 
     /**

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param watchdogThreshNs its watchdog_thresh: whole seconds, 1 to 60
  * @param partitionFgt the fine-grained traps KVM keeps for a partitioned guest: the version of the
  *     partitioning series being modelled ({@code host.kvm.partition_fgt})
+ * @param cputimeAccounting how the host kernel accounts interrupt time, which decides where mpstat
+ *     shows a host interrupt taken inside KVM's run loop ({@code host.cputime_accounting})
  */
 public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, boolean nmiWatchdog,
-        long watchdogThreshNs, PartitionFgtSet partitionFgt) {
+        long watchdogThreshNs, PartitionFgtSet partitionFgt, CputimeAccounting cputimeAccounting) {
 
     /** The trap set a scenario gets when it names none: the latest version modelled. */
     public static final PartitionFgtSet DEFAULT_PARTITION_FGT = PartitionFgtSet.V8;
@@ -30,6 +32,7 @@ public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, bo
     public HostSpec {
         requireNonNull(soc, "soc is null");
         requireNonNull(partitionFgt, "partitionFgt is null");
+        requireNonNull(cputimeAccounting, "cputimeAccounting is null");
         if (!HZ_CHOICES.contains(hz)) {
             throw new IllegalArgumentException("HZ must be 100, 250, 300 or 1000, was " + hz);
         }
@@ -42,6 +45,12 @@ public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, bo
             throw new IllegalArgumentException("watchdog_thresh is a whole number of seconds, 1 to 60, was "
                     + watchdogThreshNs + " ns");
         }
+    }
+
+    /** A host with tick-based CPU time accounting (the kernel's default). */
+    public HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, boolean nmiWatchdog, long watchdogThreshNs,
+            PartitionFgtSet partitionFgt) {
+        this(soc, vhe, hz, muxIntervalNs, nmiWatchdog, watchdogThreshNs, partitionFgt, CputimeAccounting.TICK);
     }
 
     /** A host with the default partition trap set ({@link #DEFAULT_PARTITION_FGT}). */

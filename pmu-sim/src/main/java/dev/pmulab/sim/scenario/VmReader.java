@@ -13,7 +13,7 @@ import java.util.OptionalInt;
 /** One entry of {@code vms}: the VM, its vCPUs' placement, its guest's PMU usage and its workload. */
 final class VmReader {
     static final List<String> VM_KEYS = List.of("name", "vcpus", "guest_os", "guest_hz", "pmu", "nr_counters",
-            "partition", "placement", "pmu_usage", "workload");
+            "partition", "placement", "pmu_usage", "workload", "cputime_accounting");
     static final List<String> PLACEMENT_KEYS = List.of("cpus", "pinned", "init_cpu", "migrate");
     static final List<String> MIGRATE_KEYS = List.of("every", "across_core_types");
 
@@ -69,15 +69,22 @@ final class VmReader {
                 ? usage.read(o.get("pmu_usage"), o.at("pmu_usage"), os, pmu, placement, host.soc())
                 : List.of(new PmuUsage.Idle());
         Workload workload = o.has("workload") ? workloads.read(o.get("workload"), o.at("workload"), vcpus,
-                WorkloadReader.Runner.vm(vcpus, host.priceNs(KernelCost.HVC_ROUND_TRIP)))
+                WorkloadReader.Runner.vm(vcpus, host.priceNs(KernelCost.HVC_ROUND_TRIP),
+                        host.priceNs(KernelCost.EXIT_INDIRECT)))
                 : Workload.of(WorkloadProfile.CPU_BOUND, vcpus);
+        CputimeAccounting accounting = CputimeAccounting.TICK;
+        if (o.has("cputime_accounting")) {
+            accounting = FieldReader.orElse(in.choice(o.get("cputime_accounting"), o.at("cputime_accounting"),
+                    List.of(CputimeAccounting.values()), CputimeAccounting::configName), accounting);
+        }
         if (!FieldReader.allPresent(name, vcpusRead, placement, usages, workload)) {
             return null;
         }
         GuestOs osFinal = os;
         OptionalInt nrFinal = nrCounters;
+        CputimeAccounting accountingFinal = accounting;
         VmSpec vm = in.build(m.mark(), path, () -> new VmSpec(name, vcpus, osFinal, guestHz, pmu, nrFinal, partition,
-                placement, usages, workload));
+                placement, usages, workload, accountingFinal));
         if (vm != null) {
             names.vmRead(vm);
         }

@@ -21,6 +21,9 @@ import java.util.Set;
  * @param placement where its vCPUs run
  * @param pmuUsage how the guest uses its PMU; never empty ({@link PmuUsage.Idle} when it does not)
  * @param workload what the guest runs
+ * @param cputimeAccounting how the guest kernel accounts interrupt time, which decides whether its
+ *     PMU interrupt handlers show in the workload's user time or in neither user nor sys
+ *     ({@code vms[].cputime_accounting})
  */
 public record VmSpec(
         String name,
@@ -32,7 +35,8 @@ public record VmSpec(
         boolean partition,
         Placement placement,
         List<PmuUsage> pmuUsage,
-        Workload workload) {
+        Workload workload,
+        CputimeAccounting cputimeAccounting) {
 
     public VmSpec {
         requireNonNull(name, "name is null");
@@ -41,6 +45,7 @@ public record VmSpec(
         requireNonNull(placement, "placement is null");
         pmuUsage = List.copyOf(pmuUsage);
         requireNonNull(workload, "workload is null");
+        requireNonNull(cputimeAccounting, "cputimeAccounting is null");
         if (vcpus < 1) {
             throw new IllegalArgumentException("VM " + name + " needs at least one vCPU, had " + vcpus);
         }
@@ -59,9 +64,17 @@ public record VmSpec(
         }
     }
 
+    /** A VM whose guest kernel uses tick-based CPU time accounting (the kernel's default). */
+    public VmSpec(String name, int vcpus, GuestOs guestOs, int guestHz, boolean pmu, OptionalInt nrCounters,
+            boolean partition, Placement placement, List<PmuUsage> pmuUsage, Workload workload) {
+        this(name, vcpus, guestOs, guestHz, pmu, nrCounters, partition, placement, pmuUsage, workload,
+                CputimeAccounting.TICK);
+    }
+
     /** The same VM with another PMU usage (a variant built in code). */
     public VmSpec withPmuUsage(List<PmuUsage> newUsage) {
-        return new VmSpec(name, vcpus, guestOs, guestHz, pmu, nrCounters, partition, placement, newUsage, workload);
+        return new VmSpec(name, vcpus, guestOs, guestHz, pmu, nrCounters, partition, placement, newUsage, workload,
+                cputimeAccounting);
     }
 
     /** The guest never touches its PMU. */

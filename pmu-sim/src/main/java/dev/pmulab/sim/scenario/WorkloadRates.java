@@ -40,6 +40,11 @@ public final class WorkloadRates {
      * rest is guest time, so a workload always makes progress. The scenario reader refuses more.
      */
     public static final double MAX_EXIT_SHARE = 0.9;
+    /**
+     * The largest share of a vCPU's time exits and the refill after them (C23) take together; the
+     * rest is the workload's. The scenario reader refuses more.
+     */
+    public static final double MAX_EXIT_AND_REFILL_SHARE = 0.95;
 
     /** The events a profile derives from the clock (the rest follow the instruction rate). */
     static final Set<Integer> PER_CYCLE_EVENTS = Set.of(Events.CPU_CYCLES, Events.BUS_CYCLES,
@@ -127,6 +132,17 @@ public final class WorkloadRates {
     /** The kernel profile (guest EL1 PMU code, host exit handling) at {@code cpuHz}. */
     public static Map<Integer, Long> kernelPerSecond(long cpuHz) {
         return perSecond(KERNEL, Map.of(Events.CPU_CYCLES, cpuHz));
+    }
+
+    /**
+     * While a guest refills its caches after an exit (C23): cycles pass and nothing retires, so
+     * only the cycle counts run, at {@code cpuHz}.
+     */
+    public static Map<Integer, Long> refillPerSecond(long cpuHz) {
+        Map<Integer, Long> out = new TreeMap<>();
+        out.put(Events.CPU_CYCLES, cpuHz);
+        out.put(Events.BUS_CYCLES, cpuHz);
+        return out;
     }
 
     /** Events per second to {@link EventRates} (Q32.32 per ns). */

@@ -30,15 +30,16 @@ final class WorkloadReader {
      * What runs the workload.
      *
      * @param vcpus a VM's vCPUs, 0 for a host task
-     * @param exitNs what one VM exit costs (C2, the scenario's or the default), for a VM
+     * @param exitNs what one VM exit costs the host (C2, the scenario's or the default), for a VM
+     * @param refillNs the guest time lost refilling after one exit (C23), for a VM
      */
-    record Runner(int vcpus, long exitNs) {
+    record Runner(int vcpus, long exitNs, long refillNs) {
         static Runner hostTask() {
-            return new Runner(0, 0);
+            return new Runner(0, 0, 0);
         }
 
-        static Runner vm(int vcpus, long exitNs) {
-            return new Runner(vcpus, exitNs);
+        static Runner vm(int vcpus, long exitNs, long refillNs) {
+            return new Runner(vcpus, exitNs, refillNs);
         }
 
         boolean isVm() {
@@ -142,8 +143,10 @@ final class WorkloadReader {
     }
 
     /**
-     * A VM's exits, at C2 each, must leave the vCPU some guest time: the engine books at most
-     * {@link WorkloadRates#MAX_EXIT_SHARE} of it as exit handling.
+     * A VM's exits must leave the vCPU some time for its workload: the engine books at most
+     * {@link WorkloadRates#MAX_EXIT_SHARE} of it as exit handling (C2 each), and at most
+     * {@link WorkloadRates#MAX_EXIT_AND_REFILL_SHARE} as exit handling and the refill after each
+     * exit (C23).
      */
     private boolean exitsFit(Workload w, Runner runner, Node at, String path) {
         if (!runner.isVm()) {
@@ -151,14 +154,18 @@ final class WorkloadReader {
         }
         long exits = WorkloadRates.exitsPerSecond(w);
         double share = exits * (double) runner.exitNs() / 1e9;
-        if (share <= WorkloadRates.MAX_EXIT_SHARE) {
+        double withRefill = exits * (double) (runner.exitNs() + runner.refillNs()) / 1e9;
+        if (share <= WorkloadRates.MAX_EXIT_SHARE && withRefill <= WorkloadRates.MAX_EXIT_AND_REFILL_SHARE) {
             return true;
         }
-        long most = (long) (WorkloadRates.MAX_EXIT_SHARE * 1e9 / runner.exitNs());
-        in.problem(at.mark(), path, exits + " VM exits per second at " + runner.exitNs() + " ns each (C2,"
-                + " HVC_ROUND_TRIP) would take " + Math.round(share * 100) + " % of a vCPU's time; the simulator"
-                + " gives exit handling at most " + Math.round(WorkloadRates.MAX_EXIT_SHARE * 100) + " %, which is "
-                + most + " exits per second at that cost");
+        long most = (long) Math.min(WorkloadRates.MAX_EXIT_SHARE * 1e9 / Math.max(1, runner.exitNs()),
+                WorkloadRates.MAX_EXIT_AND_REFILL_SHARE * 1e9 / Math.max(1, runner.exitNs() + runner.refillNs()));
+        in.problem(at.mark(), path, exits + " VM exits per second, each " + runner.exitNs() + " ns in the host (C2,"
+                + " HVC_ROUND_TRIP) and " + runner.refillNs() + " ns of refill after it (C23, EXIT_INDIRECT), would"
+                + " take " + Math.round(withRefill * 100) + " % of a vCPU's time; the simulator gives exits at most "
+                + Math.round(WorkloadRates.MAX_EXIT_SHARE * 100) + " % and exits with their refill at most "
+                + Math.round(WorkloadRates.MAX_EXIT_AND_REFILL_SHARE * 100) + " %, which is " + most
+                + " exits per second at these costs");
         return false;
     }
 

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.catalog.CpuCatalog;
 import dev.pmulab.kvm.perf.PerfTask;
+import dev.pmulab.sim.engine.CpuTimeAccounts.GuestMode;
+import dev.pmulab.sim.scenario.CputimeAccounting;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Which buckets each kind of time lands in. Every expected number is the sum of the charges above it. */
 final class CpuTimeAccountsTest {
-    private final CpuTimeAccounts accounts = new CpuTimeAccounts();
+    private final CpuTimeAccounts accounts = new CpuTimeAccounts(CputimeAccounting.TICK);
     private final SimCpu cpu = new SimCpu(0, new Pe(CpuCatalog.all().get(0).pmuConfig()));
     private final SimVcpu vcpu = new SimVcpu(1, "vm/vcpu0", new PerfTask(1001, "vm/vcpu0"), List.of(0), null, null);
     private final SimThread task = new SimThread(0, "stress/0", new PerfTask(1000, "stress"), List.of(0));
@@ -29,27 +31,108 @@ final class CpuTimeAccountsTest {
     }
 
     @Test
-    void aTrappedAccessIsHostKernelTimeAndANativeOneGuestTimeBothGuestSys() {
+    void aTrappedAccessIsHostSysTimeAndANativeOneGuestTimeBothInTheModeOfTheGuestRun() {
         accounts.vcpuEntered(cpu);
-        accounts.trappedPmuAccess(cpu, vcpu, 400);
-        accounts.guestPmuAccess(cpu, vcpu, 30);
-        accounts.guestPmuEoi(cpu, vcpu, 20);
+        // A sched-in in process context (perf_event_task_sched_in): guest sys.
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.SYS, 400);
+        accounts.guestPmuAccess(cpu, vcpu, GuestMode.SYS, 30);
+        // The PMU interrupt handler, interrupting user mode, under tick accounting: guest user.
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.USER, 500);
+        accounts.guestPmuEoi(cpu, vcpu, GuestMode.USER, 20);
 
-        assertThat(accounts.hostKernelNs(cpu)).isEqualTo(400); // the trap
+        assertThat(accounts.hostSysNs(cpu)).isEqualTo(900); // 400 + 500: trap emulation after the exit
+        assertThat(accounts.hostIrqNs(cpu)).isZero();
+        assertThat(accounts.hostKernelNs(cpu)).isEqualTo(900);
         assertThat(accounts.guestNs(cpu)).isEqualTo(50); // 30 native + 20 EOI
-        assertThat(accounts.trapNs(vcpu)).isEqualTo(400);
-        assertThat(accounts.guestSysNs(vcpu)).isEqualTo(450); // 400 + 30 + 20: time(1)'s sys sees all three
+        assertThat(accounts.trapNs(vcpu)).isEqualTo(900);
+        assertThat(accounts.guestSysNs(vcpu)).isEqualTo(430); // 400 + 30: the guest's clock ran through the trap
+        assertThat(accounts.guestUserNs(vcpu)).isEqualTo(520); // 500 + 20
+        assertThat(accounts.guestIrqNs(vcpu)).isZero();
     }
 
     @Test
-    void aGuestUserSpanIsGuestTimeAndItsExitsHostKernelTime() {
+    void aPmiInterruptingUserModeIsUserTimeUnderTickAccountingAndIrqTimeUnderIrqTimeAccounting() {
+        assertThat(GuestMode.interrupt(CputimeAccounting.TICK)).isEqualTo(GuestMode.USER);
+        assertThat(GuestMode.interrupt(CputimeAccounting.IRQ_TIME)).isEqualTo(GuestMode.IRQ);
         accounts.vcpuEntered(cpu);
-        accounts.guestUser(cpu, 900);
-        accounts.exitHandling(cpu, 100);
+        // The handler: two trapped accesses of 451 ns and an EOI of 14 ns, under irq-time accounting.
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 451);
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 451);
+        accounts.guestPmuEoi(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 14);
+
+        assertThat(accounts.guestIrqNs(vcpu)).isEqualTo(916); // 451 + 451 + 14: in neither utime nor stime
+        assertThat(accounts.guestUserNs(vcpu)).isZero();
+        assertThat(accounts.guestSysNs(vcpu)).isZero();
+    }
+
+    @Test
+    void aGuestUserSpanIsGuestTimeItsExitsHostSysAndItsSyscallsGuestSys() {
+        accounts.vcpuEntered(cpu);
+        // 1000 ns in the guest's user mode, 100 of them in the host handling exits, 60 in syscalls.
+        accounts.guestUser(cpu, vcpu, 1_000, 100, 60);
+
+        assertThat(accounts.guestNs(cpu)).isEqualTo(900); // 1000 - 100
+        assertThat(accounts.hostSysNs(cpu)).isEqualTo(100);
+        assertThat(accounts.guestUserNs(vcpu)).isEqualTo(940); // 1000 - 60: the guest's clock ran through the exits
+        assertThat(accounts.guestSysNs(vcpu)).isEqualTo(60);
+    }
+
+    @Test
+    void aHostInterruptBeforeGuestTimingExitIsGuestTimeUnderTickAccounting() {
+        accounts.vcpuEntered(cpu);
+        // The PMU overflow interrupt of a host event backing a guest counter, 1750 ns (C16 + C18),
+        // taken while the guest ran: PF_VCPU is still set, account_guest_time.
+        accounts.hostInterrupt(cpu, vcpu, 1_750);
+        // The same handler while a host task ran on the CPU: system time under tick accounting.
+        accounts.hostInterrupt(cpu, null, 1_000);
+        // vcpu_load in process context: system time.
+        accounts.hostKernel(cpu, 300);
+
+        assertThat(accounts.guestNs(cpu)).isEqualTo(1_750);
+        assertThat(accounts.hostSysNs(cpu)).isEqualTo(1_300); // 1000 + 300
+        assertThat(accounts.hostIrqNs(cpu)).isZero();
+        assertThat(accounts.guestUserNs(vcpu)).isEqualTo(1_750); // the guest's clock ran on in user mode
+    }
+
+    @Test
+    void aHostInterruptIsIrqTimeUnderHostIrqTimeAccounting() {
+        CpuTimeAccounts irqTime = new CpuTimeAccounts(CputimeAccounting.IRQ_TIME);
+        irqTime.vcpuEntered(cpu);
+        irqTime.hostInterrupt(cpu, vcpu, 1_750);
+        irqTime.hostInterrupt(cpu, null, 1_000);
+        irqTime.trappedPmuAccess(cpu, vcpu, GuestMode.USER, 451); // trap emulation stays sys
+
+        assertThat(irqTime.hostIrqNs(cpu)).isEqualTo(2_750); // 1750 + 1000
+        assertThat(irqTime.hostSysNs(cpu)).isEqualTo(451);
+        assertThat(irqTime.hostKernelNs(cpu)).isEqualTo(3_201); // %sys + %irq
+        assertThat(irqTime.guestNs(cpu)).isZero();
+    }
+
+    @Test
+    void anExitRefillIsGuestTimeInTheModeThatResumes() {
+        accounts.vcpuEntered(cpu);
+        accounts.exitRefill(cpu, vcpu, GuestMode.USER, 450);
+        accounts.exitRefill(cpu, vcpu, GuestMode.SYS, 450);
 
         assertThat(accounts.guestNs(cpu)).isEqualTo(900);
-        assertThat(accounts.hostKernelNs(cpu)).isEqualTo(100);
-        assertThat(accounts.guestSysNs(vcpu)).isZero();
+        assertThat(accounts.hostKernelNs(cpu)).isZero(); // not host time: no %sys
+        assertThat(accounts.guestUserNs(vcpu)).isEqualTo(450);
+        assertThat(accounts.guestSysNs(vcpu)).isEqualTo(450);
+    }
+
+    @Test
+    void aVcpuThatNeverEnteredIsNotInGuestUserMode() {
+        // It used to start "in guest user since 0", so a kernel entry before its first entry
+        // closed a user span from time 0.
+        assertThat(vcpu.guestUserSince).isEqualTo(-1);
+    }
+
+    @Test
+    void aThreadThatWasNotRunnableWaitsForNothingWhenItSleeps() {
+        // A crashed vCPU is on no run queue: its sleep adds no wait (it used to count from time 0).
+        accounts.sleepsWhileWaiting(vcpu, 7_000_000);
+
+        assertThat(accounts.waitNs(vcpu)).isZero();
     }
 
     @Test

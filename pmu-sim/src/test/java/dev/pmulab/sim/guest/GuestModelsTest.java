@@ -68,6 +68,35 @@ final class GuestModelsTest {
     }
 
     @Test
+    void aTaskSwitchTakesTheToolsEventsOffAndPutsThemBackUnderTwoDisableEnablePairs() {
+        Pe pe = pe();
+        TimedPort port = new TimedPort(pe, 0);
+        pe.setExceptionLevel(ExceptionLevel.EL1);
+        LinuxGuestPerf perf = stat(new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 250, limits(250));
+        perf.boot(port);
+        port.log.clear();
+        perf.taskSwitch(port);
+        // perf_event_task_sched_out: perf_pmu_disable (PMCR read, write without E), armpmu_del per
+        // event (its counter read once), perf_pmu_enable (no counter in use: the PMU stays off);
+        // perf_event_task_sched_in: disable, armpmu_add per event (its counter written once with
+        // -period_left), enable (armv8pmu_start: PMUSERENR_EL0 = 0 once, then PMCR.E).
+        assertThat(port.log).filteredOn(a -> a.equals("R PMCCNTR_EL0")).hasSize(1);
+        assertThat(port.log).filteredOn(a -> a.equals("R PMEVCNTR_EL00")).hasSize(1);
+        assertThat(port.log).filteredOn(a -> a.startsWith("W PMCCNTR_EL0")).hasSize(1);
+        assertThat(port.log).filteredOn(a -> a.startsWith("W PMEVCNTR_EL00")).hasSize(1);
+        assertThat(port.log).filteredOn(a -> a.startsWith("W PMUSERENR_EL0")).hasSize(1);
+        assertThat(port.log.get(0)).isEqualTo("R PMCR_EL0");
+        assertThat(perf.eventsOnCounters()).isEqualTo(2);
+        // A model with no tool events (the watchdog alone) does nothing.
+        LinuxGuestPerf none = LinuxGuestPerf.builder(250, limits(250)).longCounters(true)
+                .watchdog(LinuxGuestPerf.watchdogPeriod(10)).build();
+        none.boot(port);
+        port.log.clear();
+        none.taskSwitch(port);
+        assertThat(port.log).isEmpty();
+    }
+
+    @Test
     void perfRecordConvergesOnTheRequestedSampleRate() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);

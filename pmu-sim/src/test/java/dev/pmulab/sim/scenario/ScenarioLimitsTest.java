@@ -76,13 +76,15 @@ final class ScenarioLimitsTest {
                                 + " host task's workload (it runs in no VM, so it has no VM exits); known fields: profile,"
                                 + " threads, load, rates"),
                 row("exits that leave no guest time", VM + "    workload: {profile: cpu-bound, exits_per_second: 3e6}\n",
-                        "bad.yaml:5:54: vms[0].workload.exits_per_second: 3000000 VM exits per second at 306 ns each"
-                                + " (C2, HVC_ROUND_TRIP) would take 92 % of a vCPU's time; the simulator gives exit"
-                                + " handling at most 90 %, which is 2941176 exits per second at that cost"),
+                        "bad.yaml:5:54: vms[0].workload.exits_per_second: 3000000 VM exits per second, each 306 ns in"
+                                + " the host (C2, HVC_ROUND_TRIP) and 450 ns of refill after it (C23, EXIT_INDIRECT),"
+                                + " would take 227 % of a vCPU's time; the simulator gives exits at most 90 % and exits"
+                                + " with their refill at most 95 %, which is 1256613 exits per second at these costs"),
                 row("exit-heavy at a priced-up C2", VM + "    workload: exit-heavy\ncosts: {C2: 100us}\n",
-                        "bad.yaml:5:15: vms[0].workload: 16000 VM exits per second at 100000 ns each (C2,"
-                                + " HVC_ROUND_TRIP) would take 160 % of a vCPU's time; the simulator gives exit handling"
-                                + " at most 90 %, which is 9000 exits per second at that cost"),
+                        "bad.yaml:5:15: vms[0].workload: 16000 VM exits per second, each 100000 ns in the host (C2,"
+                                + " HVC_ROUND_TRIP) and 450 ns of refill after it (C23, EXIT_INDIRECT), would take 161 %"
+                                + " of a vCPU's time; the simulator gives exits at most 90 % and exits with their refill"
+                                + " at most 95 %, which is 9000 exits per second at these costs"),
                 row("a cost above a second", RUN + "costs: {C1: 1e18}\n",
                         "bad.yaml:2:13: costs.C1: a kernel cost is at most 1s (1000000000 ns) in the simulator; was"
                                 + " 1000000000s"),
@@ -126,9 +128,9 @@ final class ScenarioLimitsTest {
                 Arguments.of("no event counters with FEAT_HPMN0 and FEAT_FGT",
                         RUN + "host: {soc: generic, cpu_overrides: {neoverse-n2: {n: 0, hpmn0: true, fgt: true}}}\n"),
                 Arguments.of("as many guest threads as vCPUs", VM + "    workload: {profile: cpu-bound, threads: 2}\n"),
-                // 2941176 x 306 ns = 0.89999986 s a second.
-                Arguments.of("exits up to 90 % of the time", VM + "    workload: {profile: cpu-bound, exits_per_second:"
-                        + " 2941176}\n"),
+                // 1256613 x (306 + 450) ns = 0.94999943 s a second.
+                Arguments.of("exits and their refill up to 95 % of the time", VM + "    workload: {profile: cpu-bound,"
+                        + " exits_per_second: 1256613}\n"),
                 Arguments.of("a cost of a second", RUN + "costs: {C1: 1s, C12: {base: 1s, per_unit: 1s}}\n"),
                 Arguments.of("a run of 2^62 ns", "run: {duration: 4611686018427387904ns}\n"),
                 Arguments.of("several Linux perf users", VM + "    pmu_usage: [nmi-watchdog, {kind: perf-stat, events:"
