@@ -28,9 +28,11 @@ final class GuestModelTrapCountsTest {
      * <ul>
      * <li>windows: boot PMINTENCLR, PMOVSCLR, PMCCFILTR and PMCNTENSET writes, PMCR read and write
      * (6); a PMCCNTR read at each 64 Hz tick, at 15.625 ms x 1..6 within 100 ms (6): 12.
-     * <li>greedy: boot PMINTENCLR and PMOVSCLR (2), PMCR read (1), PMEVTYPER and PMCNTENSET for each
-     * of the 6 counters (12), PMCR read and write (2); at the first tick a PMCR read (1), then
-     * PMEVTYPER6 is UNDEFINED in the hardware (n >= N, decided before any trap) and it stops: 18.
+     * <li>greedy (reprogram_every 10 ms, asks_for_more): boot PMINTENCLR and PMOVSCLR (2), PMCR
+     * read (1), PMEVTYPER and PMCNTENSET for each of the 6 counters (12), PMCR read and write (2):
+     * 17; at each of its 9 intervals in the run (10, ..., 90 ms) a PMCR read and the 12 rewrites
+     * (13), and at the first PMEVTYPER6, UNDEFINED in the hardware (n >= N, decided before any
+     * trap), after which it asks no more: 17 + 9 x 13 = 134.
      * <li>perf stat of cycles and instructions: probe PMCR, PMCEID0, PMCEID1 (3), reset PMCNTENCLR,
      * PMINTENCLR, PMOVSCLR, PMCR (4), start cycles on PMCCNTR and instructions on counter 0 (8),
      * enable (3): 18; no multiplexing and no frequency event, so a tick touches nothing; counting
@@ -66,7 +68,7 @@ final class GuestModelTrapCountsTest {
     @ParameterizedTest(name = "{0} on {1}")
     @CsvSource(delimiter = '|', value = {
         "windows | neoverse-n2 | windows-cycle-tick | 12",
-        "linux | neoverse-n2 | greedy | 18",
+        "linux | neoverse-n2 | greedy | 134",
         "linux | neoverse-n2 | {kind: perf-stat, events: [cycles, instructions]} | 110",
         "linux | neoverse-n2 | {kind: perf-stat, events: [instructions, branches, branch-misses, L1-dcache-loads,"
                 + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 1526",

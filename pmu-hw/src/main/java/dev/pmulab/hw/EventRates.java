@@ -16,6 +16,8 @@ public final class EventRates {
     public static final long ONE_PER_NS = 1L << 32;
     /** Rates above this (256 events per ns) are refused; no PE generates events that fast. */
     public static final long MAX_RATE_Q32 = 256L << 32;
+    /** The same limit in events per second, what {@link Builder#perSecond} takes at most. */
+    public static final long MAX_PER_SECOND = 256_000_000_000L;
 
     public static final EventRates NONE = new EventRates(new int[0], new long[0]);
 
@@ -129,7 +131,7 @@ public final class EventRates {
 
         /** A frequency in events per second (for example CPU_CYCLES at 2_400_000_000 Hz). */
         public Builder perSecond(int event, long eventsPerSecond) {
-            if (eventsPerSecond < 0 || eventsPerSecond > 256_000_000_000L) {
+            if (eventsPerSecond < 0 || eventsPerSecond > MAX_PER_SECOND) {
                 throw new IllegalArgumentException("events per second out of range: " + eventsPerSecond);
             }
             // eventsPerSecond * 2^32 / 1e9 computed without overflow: split into whole and fraction.

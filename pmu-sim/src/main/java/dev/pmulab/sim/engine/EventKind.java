@@ -29,6 +29,12 @@ final class EventKind {
     static final int SLEEP = 10;
     /** The VMM re-places a vCPU whose entry failed (arg: thread id). */
     static final int RETRY_ENTRY = 11;
+    /** A guest's own timer, such as perf stat -I's (arg: thread id; stamp: the vCPU's timer generation). */
+    static final int GUEST_TIMER = 12;
+    /** A host perf session starts: perf opens its events (arg: its index in the scenario). */
+    static final int HOST_PERF_START = 13;
+    /** A host perf session stops: perf closes its events (arg: its index in the scenario). */
+    static final int HOST_PERF_STOP = 14;
 
     private EventKind() {}
 }

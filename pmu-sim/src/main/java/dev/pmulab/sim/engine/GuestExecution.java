@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * What a CPU runs between the scheduler's decisions: a loaded vCPU's guest in user mode, its guest
- * kernel's PMU driver (boot, timer tick, PMU interrupt) whose register accesses go through the
+ * kernel's PMU driver (boot, timer tick, its own timer, its task switched out and in, PMU
+ * interrupt) whose register accesses go through the
  * vCPU's vPMU, and the host kernel entries that interrupt it. A host kernel entry leaves the
  * guest ({@link #leaveGuestForKernel}), spends the CPU's owed kernel work, and returns to what the
  * CPU was running ({@link #returnFromKernel}), delivering the guest's virtual PMU interrupt on the
@@ -28,11 +29,13 @@ import java.util.List;
 final class GuestExecution {
     /**
      * What a guest kernel run is, and so in which context it runs: BOOT (perf's syscalls opening
-     * and enabling its events) and SWITCH ({@code perf_event_task_sched_out/in} in {@code schedule()})
-     * in process context, TICK and IRQ (the timer and PMU interrupt handlers) in hardirq context.
+     * and enabling its events), SWITCH, TASK_OUT and TASK_IN ({@code perf_event_task_sched_out/in}
+     * in {@code schedule()}: a switch to another task and back, to the idle task at a sleep, back at
+     * a wake) in process context; TICK, TIMER (the model's own timer: perf stat -I's read IPI, a
+     * driver's timer) and IRQ (the PMU interrupt handler) in hardirq context.
      */
     private enum GuestWork {
-        BOOT(false), TICK(true), IRQ(true), SWITCH(false);
+        BOOT(false), TICK(true), TIMER(true), IRQ(true), SWITCH(false), TASK_OUT(false), TASK_IN(false);
 
         final boolean hardirq;
 
@@ -79,10 +82,14 @@ final class GuestExecution {
     // Entering and leaving the guest
 
     /**
-     * The guest's side of an entry, after vcpu_load: its boot the first time, a timer tick taken
-     * while it was off the CPU, its pending PMU interrupt; then guest user mode.
+     * The guest's side of an entry, after vcpu_load: its boot the first time, a timer tick and a
+     * timer of its own taken while it was off the CPU, its task scheduled in if it woke, its pending
+     * PMU interrupt; then guest user mode, unless it was only woken for that kernel work
+     * ({@link SimVcpu#kicked}).
+     *
+     * @return the time after the guest kernel's work
      */
-    void enterGuest(SimCpu c, SimVcpu v, long now) {
+    long enterGuest(SimCpu c, SimVcpu v, long now) {
         if (!v.booted) {
             v.booted = true;
             now = runGuestKernel(c, v, now, GuestWork.BOOT);
@@ -91,11 +98,40 @@ final class GuestExecution {
             v.pendingTick = false;
             now = runGuestKernel(c, v, now, GuestWork.TICK);
         }
-        // vcpu_load was a host excursion: the guest refills what the host evicted.
-        now = exitRefill(c, v, now, GuestMode.USER, ExceptionLevel.EL0);
+        if (v.pendingTimer) {
+            v.pendingTimer = false;
+            now = runGuestKernel(c, v, now, GuestWork.TIMER);
+        }
+        if (v.taskWoke && !v.kicked) {
+            v.taskWoke = false;
+            now = runGuestKernel(c, v, now, GuestWork.TASK_IN);
+        }
+        if (!v.kicked) {
+            // vcpu_load was a host excursion: the guest refills what the host evicted.
+            now = exitRefill(c, v, now, GuestMode.USER, ExceptionLevel.EL0);
+        }
         now = deliverGuestIrq(c, v, now);
+        if (v.kicked) {
+            return now; // it never reaches user mode: back to idle
+        }
         enterGuestUser(c, v, now);
         scheduleWorkDone(v, now);
+        return now;
+    }
+
+    /**
+     * {@code v}'s workload task goes to sleep while the vCPU runs: the guest switches to its idle
+     * task ({@code perf_event_task_sched_out} when the guest's perf follows the task), then idles.
+     *
+     * @return the time after the guest kernel's work
+     */
+    long taskSleeps(SimCpu c, SimVcpu v, long t) {
+        long now = c.at(t);
+        closeGuestUser(v, c, now);
+        if (v.booted && v.model.followsTask()) {
+            now = runGuestKernel(c, v, now, GuestWork.TASK_OUT);
+        }
+        return now;
     }
 
     /**
@@ -244,25 +280,52 @@ final class GuestExecution {
         if (stamp != v.tickGen) {
             return -1;
         }
-        long period = 1_000_000_000L / v.model.hz();
         v.tickGen++;
-        queue.schedule(t + period, EventKind.GUEST_TICK, v.id, v.tickGen);
+        queue.schedule(t + v.model.tickNs(), EventKind.GUEST_TICK, v.id, v.tickGen);
         if (!v.running) {
             v.pendingTick = true; // the timer interrupt is taken at the next entry
             return -1;
         }
+        return runNow(v, t, GuestWork.TICK);
+    }
+
+    /**
+     * The guest's own timer ({@link EventKind#GUEST_TIMER}): taken at once if the vCPU runs, else at
+     * its next entry, once however many intervals passed ({@link SimVcpu#pendingTimer}); an idle vCPU
+     * whose timer has work there is woken for it by the scheduler.
+     *
+     * @return the time its guest crashed, or -1
+     */
+    long guestTimer(SimVcpu v, long t, long stamp) {
+        if (stamp != v.timerGen) {
+            return -1;
+        }
+        v.timerGen++;
+        queue.schedule(t + v.model.timerPeriodNs(), EventKind.GUEST_TIMER, v.id, v.timerGen);
+        if (!v.running) {
+            v.pendingTimer = true;
+            return -1;
+        }
+        return runNow(v, t, GuestWork.TIMER);
+    }
+
+    /** Interrupts {@code v}'s guest user mode for {@code work} and returns to it. */
+    private long runNow(SimVcpu v, long t, GuestWork work) {
         SimCpu c = cpus[v.cpu];
         long now = c.at(t);
         closeGuestUser(v, c, now);
-        now = runGuestKernel(c, v, now, GuestWork.TICK);
+        now = runGuestKernel(c, v, now, work);
         now = deliverGuestIrq(c, v, now);
-        // On the way out of the tick, schedule() switches the measured task out and back in at the
-        // workload's rate of context switches and forks: perf_event_task_sched_out/in in process context.
-        v.switchCredit += v.switchesPerTick;
-        while (v.switchCredit >= 1 && !v.crashed) {
-            v.switchCredit -= 1;
-            now = runGuestKernel(c, v, now, GuestWork.SWITCH);
-            now = deliverGuestIrq(c, v, now);
+        if (work == GuestWork.TICK) {
+            // On the way out of the tick, schedule() switches the measured task out and back in at
+            // the workload's rate of context switches and forks: perf_event_task_sched_out/in in
+            // process context.
+            v.switchCredit += v.switchesPerTick;
+            while (v.switchCredit >= 1 && !v.crashed) {
+                v.switchCredit -= 1;
+                now = runGuestKernel(c, v, now, GuestWork.SWITCH);
+                now = deliverGuestIrq(c, v, now);
+            }
         }
         if (v.crashed) {
             return now;
@@ -273,7 +336,7 @@ final class GuestExecution {
         return -1;
     }
 
-    /** Runs the guest kernel's PMU driver for one boot, tick or interrupt; returns the time after it. */
+    /** Runs the guest kernel's PMU driver for one piece of {@code work}; returns the time after it. */
     private long runGuestKernel(SimCpu c, SimVcpu v, long now, GuestWork work) {
         if (v.pmu == null) {
             return now;
@@ -290,8 +353,11 @@ final class GuestExecution {
             switch (work) {
                 case BOOT -> v.model.boot(port);
                 case TICK -> v.model.tick(port);
+                case TIMER -> v.model.timer(port);
                 case IRQ -> v.model.pmuInterrupt(port);
                 case SWITCH -> v.model.taskSwitch(port);
+                case TASK_OUT -> v.model.taskSchedOut(port);
+                case TASK_IN -> v.model.taskSchedIn(port);
             }
         } catch (GuestUndefinedException e) {
             // An UNDEFINED the guest did not expect on a register its PMU has: Linux oopses.

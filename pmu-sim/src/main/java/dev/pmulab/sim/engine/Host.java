@@ -14,6 +14,7 @@ import dev.pmulab.kvm.perf.PerfCoreConfig;
 import dev.pmulab.kvm.perf.PerfEvent;
 import dev.pmulab.kvm.perf.PerfEventAttr;
 import dev.pmulab.kvm.perf.PerfEventOpenException;
+import dev.pmulab.kvm.perf.PerfEventState;
 import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.kvm.vpmu.KvmPmu;
 import dev.pmulab.sim.plugin.RunPolicies;
@@ -26,6 +27,7 @@ import dev.pmulab.sim.scenario.PerfSession;
 import dev.pmulab.sim.scenario.Sampling;
 import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.WorkloadProfile;
+import dev.pmulab.sim.scenario.WorkloadRates;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,7 +84,7 @@ final class Host {
         boolean vhe = config.vhe();
         PerfCore perf = new PerfCore(new PerfCoreConfig(vhe, config.hz(), PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE),
                 pmus, pes, sink);
-        long muxMs = Math.max(1, config.muxIntervalNs() / 1_000_000L);
+        long muxMs = config.muxIntervalNs() / 1_000_000L; // whole ms, at least 1 (HostSpec)
         perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
         KvmHost kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
         AllocationPolicy allocation = policies.allocation().orElse(null);
@@ -97,12 +99,17 @@ final class Host {
         return new Host(cpus, perf, kvm, kvmPmu);
     }
 
-    /** Adds one thread per CPU of each host task to {@code threads} (a thread's id is its index there). */
+    /**
+     * Adds each host task's threads to {@code threads} (a thread's id is its index there): its
+     * workload's {@code threads}, the i-th on the i-th of its CPUs, wrapping around (one per CPU
+     * unless the scenario says otherwise).
+     */
     void addHostTasks(List<HostTask> tasks, List<SimThread> threads) {
         for (HostTask t : tasks) {
             EventRates userRates = WorkloadRates.toRates(WorkloadRates.perSecond(t.workload()));
-            for (int cpu : t.cpus()) {
-                SimThread th = new SimThread(threads.size(), t.name() + "/" + cpu,
+            for (int i = 0; i < t.workload().threads(); i++) {
+                int cpu = t.cpus().get(i % t.cpus().size());
+                SimThread th = new SimThread(threads.size(), t.name() + "/" + i,
                         new PerfTask(FIRST_PID + threads.size(), t.name()), List.of(cpu));
                 th.userRates = userRates;
                 th.load = t.workload().profile() == WorkloadProfile.IDLE ? 0 : t.workload().load();
@@ -112,14 +119,17 @@ final class Host {
     }
 
     /**
-     * Opens the NMI watchdog and the scenario's host perf sessions with perf_event_open's semantics:
-     * a system-wide session per CPU, a task session on every thread of its task.
+     * Opens the NMI watchdog and the scenario's host perf sessions that start with the run, with
+     * perf_event_open's semantics: a system-wide session per CPU, a task session on every thread of
+     * its task. A session that starts later is opened by {@link #startSession}.
      */
     HostPerfEvents openPerfSessions(Scenario scenario, List<SimThread> threads) {
         List<PerfEvent> all = new ArrayList<>();
         List<PerfEvent> pinned = new ArrayList<>();
-        long threshCycles = WorkloadRates.DEFAULT_CPU_HZ
-                * Math.max(1, scenario.host().watchdogThreshNs() / 1_000_000_000L);
+        List<List<PerfEvent>> bySession = new ArrayList<>();
+        // hw_nmi_get_sample_period: the host's maximum CPU frequency (its cpufreq's; the default
+        // clock here) times watchdog_thresh, whole seconds (HostSpec).
+        long threshCycles = WorkloadRates.DEFAULT_CPU_HZ * (scenario.host().watchdogThreshNs() / 1_000_000_000L);
         if (scenario.host().nmiWatchdog()) {
             // The hard-lockup detector: one pinned CPU_CYCLES event per CPU (perf-core-and-costs.md §6).
             for (SimCpu c : cpus) {
@@ -130,25 +140,67 @@ final class Host {
                 pinned.add(e);
             }
         }
+        HostPerfEvents events = new HostPerfEvents(all, pinned, bySession);
         for (PerfSession s : scenario.hostPerf()) {
-            if (s.scope() == PerfScope.SYSTEM) {
-                List<Integer> on = s.cpus().isEmpty() ? allCpus() : s.cpus();
-                for (int cpu : on) {
-                    openGroups(s, null, cpu, all, pinned);
-                }
-            } else {
-                String task = s.task().orElseThrow();
-                for (SimThread th : threads) {
-                    if (th.task.comm().equals(task)) {
-                        openGroups(s, th.task, -1, all, pinned);
-                    }
+            bySession.add(new ArrayList<>());
+            if (s.startNs() == 0) {
+                startSession(bySession.size() - 1, s, threads, events, t -> 0L);
+            }
+        }
+        return events;
+    }
+
+    /** When an operation on a CPU happens: that CPU's time for a request made at the event's time. */
+    @FunctionalInterface
+    interface CpuClock {
+        long at(int cpu);
+    }
+
+    /**
+     * perf opens session {@code index} ({@code s}): per CPU for a system-wide session, on every
+     * thread of its task otherwise; each open happens at {@code clock}'s time of the CPU it runs on
+     * (a task's: the CPU the thread is on). What it charges stays owed.
+     */
+    void startSession(int index, PerfSession s, List<SimThread> threads, HostPerfEvents into, CpuClock clock) {
+        List<PerfEvent> opened = into.bySession().get(index);
+        if (s.scope() == PerfScope.SYSTEM) {
+            List<Integer> on = s.cpus().isEmpty() ? allCpus() : s.cpus();
+            for (int cpu : on) {
+                openGroups(s, null, cpu, clock.at(cpu), opened);
+            }
+        } else {
+            String task = s.task().orElseThrow();
+            for (SimThread th : threads) {
+                if (th.task.comm().equals(task)) {
+                    openGroups(s, th.task, -1, clock.at(th.running ? th.cpu : 0), opened);
                 }
             }
         }
-        return new HostPerfEvents(List.copyOf(all), List.copyOf(pinned));
+        into.all().addAll(opened);
+        if (s.pinned()) {
+            into.pinned().addAll(opened);
+        }
     }
 
-    private void openGroups(PerfSession s, PerfTask task, int cpu, List<PerfEvent> all, List<PerfEvent> pinned) {
+    /**
+     * perf closes session {@code index}'s events (its file descriptors), members before their
+     * leaders, each at {@code clock}'s time of the CPU it is on. Their counts and times stay as they
+     * were at the close, which is what perf reports.
+     */
+    void stopSession(int index, HostPerfEvents from, CpuClock clock) {
+        List<PerfEvent> opened = from.bySession().get(index);
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            PerfEvent e = opened.get(i);
+            if (e.state() == PerfEventState.DEAD) {
+                continue;
+            }
+            // The close runs where the event is counting (an IPI to that CPU), else on the caller's.
+            int cpu = e.state() == PerfEventState.ACTIVE ? e.oncpu() : Math.max(0, e.cpu());
+            perf.close(cpu, e, clock.at(cpu));
+        }
+    }
+
+    private void openGroups(PerfSession s, PerfTask task, int cpu, long now, List<PerfEvent> opened) {
         int type = cpu >= 0 ? perf.pmuOfCpu(cpu).type() : perf.pmus().get(0).type();
         int caller = cpu >= 0 ? cpu : 0;
         for (EventGroup g : s.groups()) {
@@ -165,11 +217,8 @@ final class Host {
                     }
                 }
                 try {
-                    PerfEvent e = perf.open(caller, b.build(), task, cpu, leader, 0);
-                    all.add(e);
-                    if (s.pinned()) {
-                        pinned.add(e);
-                    }
+                    PerfEvent e = perf.open(caller, b.build(), task, cpu, leader, now);
+                    opened.add(e);
                     if (leader == null) {
                         leader = e;
                     }
@@ -191,7 +240,8 @@ final class Host {
 
     /**
      * The host's perf events: every event the sessions and the watchdog opened (for the host
-     * coverage metrics), and the pinned ones among them (for host.pinned_errors).
+     * coverage metrics), the pinned ones among them (for host.pinned_errors), and each session's, in
+     * the scenario's order (empty until it starts). The lists grow as sessions start.
      */
-    record HostPerfEvents(List<PerfEvent> all, List<PerfEvent> pinned) {}
+    record HostPerfEvents(List<PerfEvent> all, List<PerfEvent> pinned, List<List<PerfEvent>> bySession) {}
 }

@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
 /**
  * The host scheduler: a FIFO run queue per CPU with EEVDF's base slice, the scheduler tick (with
  * perf's tick work), initial placement on the least loaded allowed CPU, the duty cycle of partly
- * loaded threads (sleep and wake), periodic vCPU migration, and the VMM re-placing a vCPU whose
- * entry failed. A context switch runs in the kernel's order ({@link #switchTo}): vcpu_put, perf
+ * loaded threads (sleep and wake), an idle vCPU woken for its guest kernel's work only
+ * ({@link #kick}), periodic vCPU migration, and the VMM re-placing a vCPU whose entry failed. A context switch runs in the kernel's order ({@link #switchTo}): vcpu_put, perf
  * sched-out and sched-in, KVM_RUN's entry check, vcpu_load; then {@link GuestExecution} enters the
  * guest. A guest that crashed leaves its CPU for good here ({@link #exitCrashedGuest}).
  */
@@ -94,6 +94,12 @@ final class Scheduler {
             load[best]++;
             if (t.load <= 0) {
                 t.sleeping = true;
+                if (t instanceof SimVcpu v && v.model.bootsWithoutTask()) {
+                    // The guest kernel puts per-CPU events (perf -a, the watchdog) on every CPU,
+                    // this one too: the vCPU boots, then idles.
+                    v.kicked = true;
+                    enqueue(cpus[best], t, 0);
+                }
                 continue;
             }
             enqueue(cpus[best], t, 0);
@@ -165,8 +171,15 @@ final class Scheduler {
         next.running = true;
         c.sliceStart = now;
         if (next instanceof SimVcpu v) {
-            if (!enterVcpu(c, v, now)) {
+            long after = enterVcpu(c, v, now);
+            if (after < 0) {
                 switchTo(c, c.runqueue.poll(), now); // it cannot run: the CPU moves on
+                return;
+            }
+            if (v.kicked) {
+                // Its guest kernel's work done, the guest idles again (WFI) and KVM blocks the vCPU.
+                v.kicked = false;
+                switchTo(c, c.runqueue.poll(), after);
                 return;
             }
         } else {
@@ -176,15 +189,15 @@ final class Scheduler {
     }
 
     /**
-     * KVM_RUN on {@code c}: its entry check, vcpu_load, then the guest. False, with the thread off
-     * the CPU, when the vCPU cannot run: its guest crashed, or the entry failed (the VMM re-places
-     * it after {@link #FAILED_ENTRY_RETRY_NS}).
+     * KVM_RUN on {@code c}: its entry check, vcpu_load, then the guest. Returns the time after the
+     * guest kernel's work on entry; -1, with the thread off the CPU, when the vCPU cannot run: its
+     * guest crashed, or the entry failed (the VMM re-places it after {@link #FAILED_ENTRY_RETRY_NS}).
      */
-    private boolean enterVcpu(SimCpu c, SimVcpu v, long now) {
+    private long enterVcpu(SimCpu c, SimVcpu v, long now) {
         if (v.crashed) {
             c.current = null;
             v.running = false;
-            return false;
+            return -1;
         }
         accounts.vcpuEntered(c);
         if (v.pmu != null) {
@@ -196,13 +209,12 @@ final class Scheduler {
                 accounts.waiting(v, now);
                 v.mustMove = true;
                 queue.schedule(now + FAILED_ENTRY_RETRY_NS, EventKind.RETRY_ENTRY, v.id, 0);
-                return false;
+                return -1;
             }
         }
         now = vcpuLoad(c, v, now);
         accounts.vcpuLoaded(c, v, now);
-        guest.enterGuest(c, v, now);
-        return true;
+        return guest.enterGuest(c, v, now);
     }
 
     private long vcpuLoad(SimCpu c, SimVcpu v, long now) {
@@ -326,6 +338,24 @@ final class Scheduler {
         }
     }
 
+    /**
+     * Wakes an idle vCPU for its guest kernel's work only ({@link SimVcpu#kicked}): an IPI or a
+     * timer reaching a CPU in WFI. It runs that work at its entry and idles again.
+     */
+    void kick(SimVcpu v, long t) {
+        if (v.running || v.crashed || !v.sleeping || v.kicked) {
+            return;
+        }
+        v.kicked = true;
+        SimCpu c = cpus[v.cpu];
+        if (c.current == null) {
+            accounts.runsAtOnce(v);
+            switchTo(c, v, t);
+        } else {
+            enqueue(c, v, t);
+        }
+    }
+
     /** A crashed guest's vCPU thread never runs again: its duty cycle ends (and its waiting with it). */
     private static boolean crashed(SimThread th) {
         return th instanceof SimVcpu v && v.crashed;
@@ -341,7 +371,9 @@ final class Scheduler {
         th.sleeping = true;
         SimCpu c = cpus[th.cpu];
         if (th.running) {
-            switchTo(c, c.runqueue.poll(), t);
+            // A vCPU's workload sleeps inside its guest first: the guest switches to its idle task.
+            long now = th instanceof SimVcpu v ? guest.taskSleeps(c, v, t) : t;
+            switchTo(c, c.runqueue.poll(), now);
         } else {
             c.runqueue.remove(th);
             accounts.sleepsWhileWaiting(th, t);
@@ -356,6 +388,13 @@ final class Scheduler {
         th.sleepStamp++;
         queue.schedule(t + Math.round(DUTY_PERIOD_NS * th.load), EventKind.SLEEP, th.id, th.sleepStamp);
         th.sleeping = false;
+        if (th instanceof SimVcpu v) {
+            v.taskWoke = true; // the guest schedules its task in at the vCPU's next entry
+            if (v.kicked) {
+                v.kicked = false; // already queued for a kick: it now runs its task as well
+                return;
+            }
+        }
         SimCpu c = cpus[th.cpu];
         if (c.current == null) {
             accounts.runsAtOnce(th);

@@ -39,6 +39,17 @@ final class SimVcpu extends SimThread {
     boolean pendingTick;
     /** Generation of its pending guest tick event. */
     long tickGen;
+    /** Its guest's own timer ({@code GuestPmuModel.timerPeriodNs}) came while it was off the CPU: taken at its next entry. */
+    boolean pendingTimer;
+    /** Generation of its pending guest timer event. */
+    long timerGen;
+    /**
+     * It runs only for guest kernel work while its workload sleeps or has no thread here (a boot, a
+     * timer's IPI): after that work it goes back to idle (WFI), without entering user mode.
+     */
+    boolean kicked;
+    /** Its workload's task woke: the guest schedules it in (perf_event_task_sched_in) at the next entry. */
+    boolean taskWoke;
     /** Generation of its pending work-done event. */
     long workGen;
     /**

@@ -12,6 +12,7 @@ import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.scenario.AdminWrite;
+import dev.pmulab.sim.scenario.PerfSession;
 import dev.pmulab.sim.scenario.RunLength;
 import dev.pmulab.sim.scenario.Scenario;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import java.util.SplittableRandom;
  * <p>This class sets the run up and owns the event loop: the queue, the dispatch of each
  * {@link EventKind} to the type whose job it is, and the end of the run. The jobs:
  * {@link Host} (the host's CPUs, perf and KVM, its tasks and perf sessions), {@link VmmSetup} (each
- * VM through KVM's uAPI, with {@link GuestModels}), {@link Scheduler}, {@link GuestExecution},
+ * VM through KVM's uAPI, with its guest models from {@code GuestPmuModels}), {@link Scheduler},
+ * {@link GuestExecution},
  * {@link HostKernelEvents} (PMU interrupt, perf's hrtimer, sysfs writes), {@link HostKernelWork}
  * and {@link CpuTimers}, {@link CpuTimeAccounts}, {@link RunMetrics}. Nothing is allocated per event.
  */
@@ -61,6 +63,7 @@ public final class Simulation {
     private boolean ended;
     private String failure;
     private long workDoneNs = -1;
+    private Host.HostPerfEvents hostPerf;
 
     /**
      * @param scenario the validated scenario
@@ -132,7 +135,7 @@ public final class Simulation {
         hostEvents = new HostKernelEvents(host, policies, kernel, guest, timers);
         guest.spendOwedKernelTimeEverywhere(0);
         host.addHostTasks(scenario.hostTasks(), threads);
-        Host.HostPerfEvents hostPerf = host.openPerfSessions(scenario, threads);
+        hostPerf = host.openPerfSessions(scenario, threads);
         guest.spendOwedKernelTimeEverywhere(0);
         new VmmSetup(host, policies, costs).startVms(scenario.vms(), threads, vcpus);
         scheduler.placeThreads();
@@ -150,15 +153,32 @@ public final class Simulation {
             timers.reschedule(c);
         }
         for (SimVcpu v : vcpus) {
-            long period = 1_000_000_000L / v.model.hz();
+            long period = v.model.tickNs();
             v.tickGen++;
             queue.schedule(period + (v.id * 104_729L) % period, EventKind.GUEST_TICK, v.id, v.tickGen);
+            long timer = v.model.timerPeriodNs();
+            if (timer > 0) {
+                // The guest's own timer runs from its start, on every vCPU at the same instants.
+                v.timerGen++;
+                queue.schedule(timer, EventKind.GUEST_TIMER, v.id, v.timerGen);
+            }
             v.spec.placement().migrate().ifPresent(m -> queue.schedule(m.everyNs(), EventKind.MIGRATE, v.id, 0));
         }
         for (SimThread t : threads) {
             if (t.load > 0 && t.load < 1) {
                 t.sleepStamp++;
                 queue.schedule(Math.round(Scheduler.DUTY_PERIOD_NS * t.load), EventKind.SLEEP, t.id, t.sleepStamp);
+            }
+        }
+        List<PerfSession> sessions = scenario.hostPerf();
+        for (int i = 0; i < sessions.size(); i++) {
+            PerfSession s = sessions.get(i);
+            if (s.startNs() > 0) {
+                queue.schedule(s.startNs(), EventKind.HOST_PERF_START, i, 0);
+            }
+            // A stop at the end of the run changes nothing the run reports.
+            if (s.stopNs().isPresent() && s.stopNs().getAsLong() < endNs) {
+                queue.schedule(s.stopNs().getAsLong(), EventKind.HOST_PERF_STOP, i, 0);
             }
         }
         List<AdminWrite> writes = scenario.adminWrites();
@@ -188,6 +208,11 @@ public final class Simulation {
                 case EventKind.WAKE -> scheduler.wake(threads.get(arg), t, stamp);
                 case EventKind.SLEEP -> scheduler.sleep(threads.get(arg), t, stamp);
                 case EventKind.RETRY_ENTRY -> retryEntry((SimVcpu) threads.get(arg), t);
+                case EventKind.GUEST_TIMER -> guestTimer((SimVcpu) threads.get(arg), t, stamp);
+                case EventKind.HOST_PERF_START -> hostEvents.perfSession(arg, true, t, scenario.hostPerf(), threads,
+                        hostPerf);
+                case EventKind.HOST_PERF_STOP -> hostEvents.perfSession(arg, false, t, scenario.hostPerf(), threads,
+                        hostPerf);
                 default -> throw new IllegalStateException("unknown event kind " + queue.kind());
             }
         }
@@ -197,6 +222,15 @@ public final class Simulation {
         long crashedAt = guest.guestTick(v, t, stamp);
         if (crashedAt >= 0) {
             scheduler.exitCrashedGuest(cpus[v.cpu], v, crashedAt);
+        }
+    }
+
+    private void guestTimer(SimVcpu v, long t, long stamp) {
+        long crashedAt = guest.guestTimer(v, t, stamp);
+        if (crashedAt >= 0) {
+            scheduler.exitCrashedGuest(cpus[v.cpu], v, crashedAt);
+        } else if (v.pendingTimer && v.sleeping && v.booted && v.model.timerWakesIdleVcpu()) {
+            scheduler.kick(v, t); // its work is on an idle CPU's counters: an IPI wakes it
         }
     }
 

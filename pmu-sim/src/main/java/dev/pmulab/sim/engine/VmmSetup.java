@@ -6,6 +6,7 @@ import dev.pmulab.api.VmView;
 import dev.pmulab.api.VmmPmuControl;
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
+import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.KvmPmuEventFilter;
 import dev.pmulab.kvm.KvmUapi;
@@ -16,10 +17,12 @@ import dev.pmulab.kvm.perf.PerfSampleLimits;
 import dev.pmulab.kvm.perf.PerfSysctls;
 import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.sim.cost.CostModel;
+import dev.pmulab.sim.guest.GuestPmuModels;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.scenario.VmSpec;
 import dev.pmulab.sim.scenario.Workload;
 import dev.pmulab.sim.scenario.WorkloadProfile;
+import dev.pmulab.sim.scenario.WorkloadRates;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,17 +33,13 @@ import java.util.Map;
  * (kvm-vpmu-uapi.md §1.2): create the vCPUs with the PMUv3 feature and the vGIC; the selection
  * and filter policies' {@code configureVm} through the VMM's {@link VmmPmuControl} (SET_PMU,
  * SET_NR_COUNTERS, FIXED_COUNTERS_ONLY, FILTER, pinning); the PMU interrupt (IRQ); vGIC init; INIT. Then one vCPU thread per vCPU with its workload, its guest model
- * ({@link GuestModels}) and its vPMU ({@code KvmPmu.attach}).
+ * ({@link GuestPmuModels}) and its vPMU ({@code KvmPmu.attach}).
  */
 final class VmmSetup {
     /** PPI 23, the recommended PMU interrupt (pmuv3-architecture.md §2.8). */
     private static final int PMU_PPI = 23;
     /** SPIs the VMM gives the vGIC. */
     private static final int VGIC_NR_IRQS = 64;
-    /** Guest exits per second of an exit-heavy workload that gives no rate. */
-    private static final long EXIT_HEAVY_EXITS_PER_SECOND = 16_000;
-    /** The largest share of a vCPU's time exit handling may take. */
-    private static final double MAX_EXIT_SHARE = 0.9;
 
     private final Host host;
     private final RunPolicies policies;
@@ -108,13 +107,15 @@ final class VmmSetup {
         long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
         double exitShare = exitShare(w);
         // After each of its exits the guest refills (C23): no progress for that long.
-        double refillShare = Math.min(0.95 - exitShare, exitShare
+        double refillShare = Math.min(WorkloadRates.MAX_EXIT_AND_REFILL_SHARE - exitShare, exitShare
                 * costs.priceNs(KernelCost.EXIT_INDIRECT, 0) / Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0)));
         EventRates refillRates = WorkloadRates.toRates(WorkloadRates.refillPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
         GuestKernelActivity activity = GuestKernelActivity.of(w.profile());
         CpuTimeAccounts.GuestMode irqMode = CpuTimeAccounts.GuestMode.interrupt(spec.cputimeAccounting());
         // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
         PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
+        // The guest's event counters are 64-bit from PMUv3p5 (its driver then sets PMCR_EL0.LP).
+        boolean longCounters = spec.pmu() && vmVcpus.get(0).vm().pmu().pmuVersion().atLeast(PmuVersion.P5);
         for (int i = 0; i < spec.vcpus(); i++) {
             Vcpu v = vmVcpus.get(i);
             PerfTask task = new PerfTask(Host.FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
@@ -134,7 +135,7 @@ final class VmmSetup {
                 sv.switchesPerTick = (activity.switchesPerSecond() + activity.forksPerSecond()) * w.load()
                         / spec.guestHz();
             }
-            sv.model = GuestModels.forVcpu(spec, userPerSecond.get(Events.CPU_CYCLES), v, guestPerfLimits);
+            sv.model = GuestPmuModels.forVcpu(spec, i, longCounters, guestPerfLimits);
             sv.measured = busy;
             if (spec.pmu()) {
                 sv.pmu = host.kvmPmu.attach(v, task, spec.name(), vmId, spec.partition());
@@ -144,13 +145,13 @@ final class VmmSetup {
         }
     }
 
-    /** The share of a vCPU's guest time its exits take in the host, at C2 per exit. */
+    /**
+     * The share of a vCPU's guest time its exits take in the host, at C2 per exit; the scenario
+     * reader refused a workload whose share would pass {@link WorkloadRates#MAX_EXIT_SHARE}.
+     */
     private double exitShare(Workload w) {
         double exitNs = costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0);
-        if (w.exitsPerSecond().isPresent()) {
-            return Math.min(MAX_EXIT_SHARE, w.exitsPerSecond().getAsLong() * exitNs / 1e9);
-        }
-        return w.profile() == WorkloadProfile.EXIT_HEAVY ? EXIT_HEAVY_EXITS_PER_SECOND * exitNs / 1e9 : 0;
+        return Math.min(WorkloadRates.MAX_EXIT_SHARE, WorkloadRates.exitsPerSecond(w) * exitNs / 1e9);
     }
 
     private static void expectOk(int ret, VmSpec spec, String what) {

@@ -14,6 +14,7 @@ import dev.pmulab.sim.scenario.Sampling;
 import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.VmSpec;
 import dev.pmulab.sim.scenario.Workload;
+import dev.pmulab.sim.scenario.WorkloadRates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -8,21 +8,35 @@ import dev.pmulab.hw.regs.PmcrEl0;
 
 /**
  * A guest that knows the trap-and-grow trick (Colton Lewis's third objection,
- * partitioning-and-policies.md §6.5): it programs every counter PMCR_EL0.N shows, then on every
- * tick writes the counter just above them to make the host give it one more, until the host
- * refuses (KVM injects UNDEFINED) or it has them all.
+ * partitioning-and-policies.md §6.5): it programs and enables every counter PMCR_EL0.N shows, and
+ * on its own timer ({@code reprogram_every}) reads PMCR_EL0.N again and rewrites every counter it
+ * shows; with {@code asks_for_more} it then also writes the counter just above them, to make the
+ * host give it one more, until the host refuses (KVM injects UNDEFINED) or it has them all.
  */
 public final class GreedyGuest implements GuestPmuModel {
+    /** The highest event counter the architecture has (PMEVCNTR30_EL0). */
+    private static final int LAST_COUNTER = 30;
+
     private final int hz;
+    private final long reprogramEveryNs;
+    private final boolean asksForMore;
     private int programmed;
     private boolean refused;
     private boolean booted;
+    private long rewrites;
 
-    public GreedyGuest(int hz) {
-        if (hz <= 0) {
-            throw new IllegalArgumentException("hz must be positive");
+    /**
+     * @param hz the guest kernel's tick
+     * @param reprogramEveryNs the interval of its reprogramming timer
+     * @param asksForMore whether it writes the counter above PMCR_EL0.N at each interval
+     */
+    public GreedyGuest(int hz, long reprogramEveryNs, boolean asksForMore) {
+        if (hz <= 0 || reprogramEveryNs <= 0) {
+            throw new IllegalArgumentException("hz and the reprogram interval must be positive");
         }
         this.hz = hz;
+        this.reprogramEveryNs = reprogramEveryNs;
+        this.asksForMore = asksForMore;
     }
 
     @Override
@@ -41,9 +55,10 @@ public final class GreedyGuest implements GuestPmuModel {
         port.write(PmuRegister.PMCR_EL0, (pmcr | PmcrEl0.E) & PmcrEl0.MASK);
     }
 
+    /** Every counter PMCR_EL0.N shows: its type and its enable, written again. */
     private void programVisible(GuestPmuPort port) {
         int n = PmcrEl0.n(port.read(PmuRegister.PMCR_EL0));
-        for (int i = programmed; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             port.write(PmuRegister.PMEVTYPER_EL0, i, Events.INST_RETIRED);
             port.write(PmuRegister.PMCNTENSET_EL0, 1L << i);
         }
@@ -52,12 +67,26 @@ public final class GreedyGuest implements GuestPmuModel {
 
     @Override
     public void tick(GuestPmuPort port) {
-        if (!booted || refused || programmed >= 31) {
+        // Its timer, not the kernel's tick, drives it.
+    }
+
+    @Override
+    public long timerPeriodNs() {
+        return reprogramEveryNs;
+    }
+
+    @Override
+    public void timer(GuestPmuPort port) {
+        if (!booted) {
             return;
         }
         programVisible(port);
+        rewrites++;
+        if (!asksForMore || refused || programmed > LAST_COUNTER) {
+            return;
+        }
         try {
-            // Ask for more: a counter just above what PMCR_EL0.N shows.
+            // Ask for more: the counter just above what PMCR_EL0.N shows.
             port.write(PmuRegister.PMEVTYPER_EL0, programmed, Events.INST_RETIRED);
             port.write(PmuRegister.PMCNTENSET_EL0, 1L << programmed);
             programmed++;
@@ -79,5 +108,10 @@ public final class GreedyGuest implements GuestPmuModel {
     /** Counters the guest has programmed so far. */
     public int programmed() {
         return programmed;
+    }
+
+    /** Times its timer rewrote the counters. */
+    public long rewrites() {
+        return rewrites;
     }
 }

@@ -36,6 +36,54 @@ public interface GuestPmuModel {
     /** The guest kernel's tick frequency, in Hz. */
     int hz();
 
+    /** The interval of {@link #tick}, in ns: the kernel's TICK_NSEC unless the guest's clock says otherwise. */
+    default long tickNs() {
+        return 1_000_000_000L / hz();
+    }
+
+    /**
+     * The interval of the guest's own timer, in ns ({@code perf stat -I}'s, a driver's reprogram
+     * interval), on the guest's clock from its start; 0 for none. A timer that comes while the vCPU
+     * does not run is taken when it next runs, once however many intervals went by (a periodic
+     * hrtimer forwarded past its overruns).
+     */
+    default long timerPeriodNs() {
+        return 0;
+    }
+
+    /** The guest's own timer fired (see {@link #timerPeriodNs}). */
+    default void timer(GuestPmuPort port) {}
+
+    /**
+     * The guest's scheduler takes the workload's task off this vCPU (it sleeps; the CPU idles):
+     * {@code perf_event_task_sched_out}.
+     */
+    default void taskSchedOut(GuestPmuPort port) {}
+
+    /** The workload's task runs on this vCPU again: {@code perf_event_task_sched_in}. */
+    default void taskSchedIn(GuestPmuPort port) {}
+
+    /** Whether the model has work when the workload's task leaves or returns ({@link #taskSchedOut}). */
+    default boolean followsTask() {
+        return false;
+    }
+
+    /**
+     * Whether the guest has PMU work on a vCPU that runs none of the workload's threads, so that
+     * vCPU boots (its driver runs {@link #boot}) although it then idles.
+     */
+    default boolean bootsWithoutTask() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #timer} has work on an idle vCPU, which it then wakes (an IPI); otherwise the
+     * timer waits for the vCPU's next run.
+     */
+    default boolean timerWakesIdleVcpu() {
+        return false;
+    }
+
     /** True once the guest has crashed; the engine stops running its vCPU. */
     default boolean crashed() {
         return false;

@@ -7,17 +7,23 @@ import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
-import dev.pmulab.kvm.perf.PerfPeriod;
-import dev.pmulab.kvm.perf.PerfSampleLimits;
+import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.hw.regs.PmcrEl0;
 import dev.pmulab.hw.regs.PmevcntrEl0;
+import dev.pmulab.kvm.perf.CounterAllocationOrder;
+import dev.pmulab.kvm.perf.GroupValidation;
+import dev.pmulab.kvm.perf.PerfEventAttr;
+import dev.pmulab.kvm.perf.PerfPeriod;
+import dev.pmulab.kvm.perf.PerfPmu;
+import dev.pmulab.kvm.perf.PerfSampleLimits;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Linux guest running {@code perf stat} or {@code perf record} (and optionally the hard-lockup
- * NMI watchdog) on its vCPU, through the arm_pmuv3 driver. The guest's perf core lives here and
- * issues the driver's register accesses through the vPMU port, in the driver's order:
+ * The perf core of a Linux guest on one of its vCPUs, with every perf user the guest runs there
+ * ({@link GuestPerfSession}s: {@code perf stat}, {@code perf record}, with or without {@code -a})
+ * and the hard-lockup NMI watchdog, through the arm_pmuv3 driver. It issues the driver's register
+ * accesses through the vPMU port, in the driver's order:
  * <ul>
  * <li>probe and {@code armv8pmu_reset};
  * <li>{@code armpmu_start}: {@code armpmu_event_set_period} (the counter write, from
@@ -28,27 +34,24 @@ import java.util.List;
  * <li>{@code armv8pmu_start}: PMUSERENR_EL0 written with 0 (no user access), then PMCR_EL0.E set by
  * read-modify-write; {@code armv8pmu_stop}: PMCR_EL0.E cleared.
  * </ul>
- * Its perf core schedules events as the host's does (pinned first; flexible groups greedy in list
- * order, stopping at the first that does not fit; CPU_CYCLES on PMCCNTR when free), rotates the
- * flexible list at every tick when it multiplexes, and keeps each event's {@code period_left}
- * across every stop and start ({@link PerfPeriod}). At every tick {@code perf_event_task_tick}
- * unthrottles and re-tunes frequency-mode events ({@code perf_adjust_freq_unthr_events}). The
- * overflow handler is {@code armv8pmu_handle_irq}, timed in guest time for
- * {@code perf_sample_event_took}; an event whose interrupts in one tick reach
- * {@code max_samples_per_tick} is throttled ({@code __perf_event_account_interrupt}). The sampling
- * limits are the guest kernel's, shared by its vCPUs ({@link PerfSampleLimits}).
+ * Its contexts are the kernel's: the CPU context holds the watchdog (pinned) and every
+ * {@code -a} session's groups (flexible); the workload task's context holds the task sessions'
+ * groups, and is scheduled in and out with the task ({@code perf_event_task_sched_in/out}). Groups
+ * go on in {@code ctx_sched_in}'s order (CPU pinned, CPU flexible, task flexible), all members or
+ * none, CPU_CYCLES on PMCCNTR when free; a flexible pass stops at the first group that does not
+ * fit and marks its context for rotation, and every tick rotates the contexts that need it
+ * ({@code perf_rotate_context}). Each event keeps its {@code period_left} across every stop and
+ * start ({@link PerfPeriod}). At every tick {@code perf_event_task_tick} unthrottles and re-tunes
+ * frequency-mode events ({@code perf_adjust_freq_unthr_context}, per context); fixed-period
+ * ({@code -c}) events keep their period. The overflow handler is {@code armv8pmu_handle_irq},
+ * timed in guest time for {@code perf_sample_event_took}; an event whose interrupts in one tick
+ * reach {@code max_samples_per_tick} is throttled with its group
+ * ({@code __perf_event_account_interrupt}). The sampling limits are the guest kernel's, shared by
+ * its vCPUs ({@link PerfSampleLimits}). A {@code perf stat -I} session's reads come at its interval
+ * ({@link #timer}): {@code armpmu_read} of each of its events on a counter here, which the tool's
+ * read of the event makes the kernel run on this CPU.
  */
 public final class LinuxGuestPerf implements GuestPmuModel {
-    /** How the guest tool uses its events. */
-    public enum Mode {
-        /** {@code perf stat}: counting; the driver still arms each counter at half its range. */
-        STAT,
-        /** {@code perf record -F freq}: sampling in frequency mode. */
-        RECORD,
-        /** No tool: only the NMI watchdog, if enabled. */
-        NONE
-    }
-
     private static final int CYCLE_IDX = Pe.CYCLE_COUNTER;
     /**
      * {@code arm_pmu_event_max_period} of every event here: perf's events and the watchdog's are
@@ -63,22 +66,40 @@ public final class LinuxGuestPerf implements GuestPmuModel {
      * December 2021, merged for Linux 5.17); before it armv8pmu_start only set PMCR.E.
      */
     private static final long PMUSERENR_NO_USER_ACCESS = 0;
-    /** Watchdog period: watchdog_thresh (10 s) at the guest's CPU frequency (perf-core-and-costs.md §6). */
-    private static final long WATCHDOG_THRESH_NS = 10_000_000_000L;
+    /**
+     * {@code SAFE_MAX_CPU_FREQ} (arch/arm64/kernel/watchdog_hld.c): the CPU frequency
+     * {@code hw_nmi_get_sample_period} assumes when cpufreq reports none, as in a KVM guest, which
+     * has no cpufreq driver.
+     */
+    public static final long SAFE_MAX_CPU_FREQ_HZ = 5_000_000_000L;
 
-    private final Mode mode;
     private final int hz;
     private final long tickNsec;
-    private final long requestedFreq;
-    private final long sampleFreq;
     private final boolean longCounters;
     private final PerfSampleLimits limits;
     private final PerfSampleLimits.Cpu limitsCpu;
-    private final List<GuestEvent> flexible = new ArrayList<>();
+    private final List<GuestPerfSession> sessions;
+    /** The first perf record session's -F as asked and as opened (0 without one), for tests and reports. */
+    private final long requestedFreq;
+    private final long sampleFreq;
+    /** The CPU context: the watchdog (pinned) and the -a sessions' groups (flexible, in open order). */
+    private final List<Group> cpuPinned = new ArrayList<>();
+    private final List<Group> cpuFlexible = new ArrayList<>();
+    /** The workload task's context on this CPU: the task sessions' groups; empty without a task here. */
+    private final List<Group> taskFlexible = new ArrayList<>();
+    /** Every event of every session, in open order (not the watchdog). */
+    private final List<GuestEvent> toolEvents = new ArrayList<>();
+    /** The events of the perf stat -I session, read at its interval. */
+    private final List<GuestEvent> intervalEvents = new ArrayList<>();
+    private final long intervalNs;
     private final GuestEvent watchdog;
     private final GuestEvent[] onCounter = new GuestEvent[32];
     private int nCounters;
-    private boolean multiplexing;
+    /** {@code rotate_necessary} of the CPU and the task context. */
+    private boolean cpuRotate;
+    private boolean taskRotate;
+    /** The task context is scheduled in on this CPU (its task runs here). */
+    private boolean taskIn;
     private boolean booted;
     /** {@code perf_throttled_seq}: this CPU's tick count, which starts each event's interrupt count afresh. */
     private long throttledSeq;
@@ -87,6 +108,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private long pmis;
     private long samples;
     private long throttles;
+    private long intervalReads;
     /**
      * Execution not yet added to the ground truth of the events counting, per rates: every guest
      * access accounts a few ns, and the truth is an exact sum of (ns x rate) pieces, so the order
@@ -105,6 +127,9 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         final boolean sampling;
         /** {@code is_event_in_freq_mode}. */
         final boolean freq;
+        /** {@code attr.sample_freq} of a frequency-mode event, as opened. */
+        final long sampleFreq;
+        Group group;
         int idx = -1;
         /** PERF_HES_STOPPED: not counting on its counter (never started, stopped, or throttled). */
         boolean hwStopped = true;
@@ -123,63 +148,171 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         final GroundTruth truth = new GroundTruth();
         long truthAtRead; // ground truth when the driver last read the counter
 
-        GuestEvent(int event, boolean sampling, boolean freq, long samplePeriod) {
+        GuestEvent(int event, boolean sampling, boolean freq, long sampleFreq, long samplePeriod) {
             this.event = event;
             this.sampling = sampling;
             this.freq = freq;
+            this.sampleFreq = sampleFreq;
             this.samplePeriod = samplePeriod;
             this.lastPeriod = samplePeriod;
             this.periodLeft = samplePeriod;
         }
     }
 
-    /**
-     * @param mode what the guest tool does
-     * @param events PMUv3 event numbers the tool opens, in its order (one event per group)
-     * @param sampleFreq {@code perf record -F}: samples per second per event in record mode; perf
-     *     lowers it to the guest kernel's {@code perf_event_max_sample_rate} at open
-     * @param hz the guest kernel's tick frequency
-     * @param longCounters the guest's PMU has 64-bit event counters (PMUv3p5): the driver sets LP
-     * @param watchdog the hard-lockup NMI watchdog is on (one pinned CPU_CYCLES event)
-     * @param cpuHz the CPU frequency the watchdog period is computed from
-     * @param limits the guest kernel's sampling limits, shared by all its vCPUs
-     */
-    public LinuxGuestPerf(Mode mode, int[] events, long sampleFreq, int hz, boolean longCounters, boolean watchdog,
-            long cpuHz, PerfSampleLimits limits) {
-        this.mode = requireNonNull(mode, "mode is null");
-        requireNonNull(events, "events is null");
-        this.limits = requireNonNull(limits, "limits is null");
-        if (hz <= 0) {
-            throw new IllegalArgumentException("hz must be positive");
-        }
-        if (mode == Mode.RECORD && sampleFreq <= 0) {
-            throw new IllegalArgumentException("perf record needs a sampling frequency");
-        }
-        this.hz = hz;
-        this.tickNsec = PerfPeriod.tickNsec(hz);
-        this.requestedFreq = sampleFreq;
-        // record_opts__config_freq (tools/perf/util/record.c): a -F above the current
-        // perf_event_max_sample_rate is lowered to it, with a warning, unless --strict-freq.
-        this.sampleFreq = mode == Mode.RECORD ? Math.min(sampleFreq, limits.maxSampleRate()) : 0;
-        this.longCounters = longCounters;
-        this.limitsCpu = limits.newCpu();
-        if (mode != Mode.NONE) {
-            for (int e : events) {
-                if (mode == Mode.RECORD) {
-                    // The kernel starts a frequency-mode event at a period of 1 and ramps it up at
-                    // its first interrupts; the model starts at one sample's worth at an assumed
-                    // 1 GHz and lets the ticks re-tune it.
-                    flexible.add(new GuestEvent(e, true, true, Math.max(1, 1_000_000_000L / this.sampleFreq)));
-                } else {
-                    // __hw_perf_event_init: a counting event interrupts at half the counter range.
-                    flexible.add(new GuestEvent(e, false, false, MAX_PERIOD >>> 1));
-                }
+    /** A group: on the PMU with all its members or not at all. */
+    private static final class Group {
+        /** The leader first; shrinks at open when perf stat skips a member the PMU cannot take. */
+        GuestEvent[] members;
+        final boolean pinned;
+        /** The perf user that opened it; null for the watchdog. */
+        final GuestPerfSession session;
+        boolean active;
+        /** A pinned group that did not fit (PERF_EVENT_STATE_ERROR): never scheduled again. */
+        boolean error;
+
+        Group(GuestEvent[] members, boolean pinned, GuestPerfSession session) {
+            this.members = members;
+            this.pinned = pinned;
+            this.session = session;
+            for (GuestEvent e : members) {
+                e.group = this;
             }
         }
-        // hw_nmi_get_sample_period: watchdog_thresh seconds of cycles, a fixed period.
-        this.watchdog = watchdog
-                ? new GuestEvent(Events.CPU_CYCLES, true, false, cpuHz * (WATCHDOG_THRESH_NS / 1_000_000_000L))
-                : null;
+    }
+
+    /** A guest's perf on one vCPU, built by {@link #builder}. */
+    public static final class Builder {
+        private final int hz;
+        private final PerfSampleLimits limits;
+        private boolean longCounters;
+        private long watchdogPeriod;
+        private boolean runsTask = true;
+        private final List<GuestPerfSession> sessions = new ArrayList<>();
+
+        private Builder(int hz, PerfSampleLimits limits) {
+            if (hz <= 0) {
+                throw new IllegalArgumentException("hz must be positive");
+            }
+            this.hz = hz;
+            this.limits = requireNonNull(limits, "limits is null");
+        }
+
+        /** The guest's PMU has 64-bit event counters (PMUv3p5): the driver sets PMCR_EL0.LP. */
+        public Builder longCounters(boolean longCounters) {
+            this.longCounters = longCounters;
+            return this;
+        }
+
+        /**
+         * The hard-lockup detector: one pinned CPU_CYCLES event on every CPU with a fixed period of
+         * {@code hw_nmi_get_sample_period(watchdog_thresh)} cycles ({@link #watchdogPeriod}).
+         */
+        public Builder watchdog(long periodCycles) {
+            if (periodCycles <= 0) {
+                throw new IllegalArgumentException("the watchdog's period is positive, was " + periodCycles);
+            }
+            this.watchdogPeriod = periodCycles;
+            return this;
+        }
+
+        /** A perf user; sessions open their events in the order they are added. */
+        public Builder session(GuestPerfSession session) {
+            sessions.add(requireNonNull(session, "session is null"));
+            return this;
+        }
+
+        /**
+         * Whether the workload's task runs on this vCPU (default true): without it the task
+         * sessions have no events here; only the CPU context's are.
+         */
+        public Builder runsTask(boolean runsTask) {
+            this.runsTask = runsTask;
+            return this;
+        }
+
+        public LinuxGuestPerf build() {
+            return new LinuxGuestPerf(this);
+        }
+    }
+
+    /** A guest perf core for one vCPU of a kernel with CONFIG_HZ {@code hz} and sampling limits {@code limits}. */
+    public static Builder builder(int hz, PerfSampleLimits limits) {
+        return new Builder(hz, limits);
+    }
+
+    /**
+     * {@code hw_nmi_get_sample_period} on arm64: the CPU's maximum frequency times
+     * watchdog_thresh; a guest, without cpufreq, takes {@link #SAFE_MAX_CPU_FREQ_HZ}.
+     *
+     * @param threshSeconds kernel.watchdog_thresh
+     */
+    public static long watchdogPeriod(long threshSeconds) {
+        return Math.multiplyExact(SAFE_MAX_CPU_FREQ_HZ, threshSeconds);
+    }
+
+    private LinuxGuestPerf(Builder b) {
+        this.hz = b.hz;
+        this.tickNsec = PerfPeriod.tickNsec(b.hz);
+        this.longCounters = b.longCounters;
+        this.limits = b.limits;
+        this.limitsCpu = b.limits.newCpu();
+        this.sessions = List.copyOf(b.sessions);
+        if (b.watchdogPeriod > 0) {
+            // A sampling event with a fixed period: the watchdog's handler writes no sample.
+            watchdog = new GuestEvent(Events.CPU_CYCLES, true, false, 0, b.watchdogPeriod);
+            cpuPinned.add(new Group(new GuestEvent[] {watchdog}, true, null));
+        } else {
+            watchdog = null;
+        }
+        long requested = 0;
+        long opened = 0;
+        long interval = 0;
+        for (GuestPerfSession s : sessions) {
+            boolean here = s.scope() == GuestPerfSession.Scope.SYSTEM || b.runsTask;
+            // record_opts__config_freq (tools/perf/util/record.c): a -F above the current
+            // perf_event_max_sample_rate is lowered to it, with a warning, unless --strict-freq.
+            long freq = s.frequency() ? Math.min(s.sample(), limits.maxSampleRate()) : 0;
+            if (s.tool() == GuestPerfSession.Tool.RECORD && requested == 0) {
+                requested = s.frequency() ? s.sample() : 0;
+                opened = freq;
+            }
+            if (s.intervalNs() > 0) {
+                interval = s.intervalNs();
+            }
+            if (!here) {
+                continue;
+            }
+            List<Group> ctx = s.scope() == GuestPerfSession.Scope.SYSTEM ? cpuFlexible : taskFlexible;
+            for (List<Integer> g : s.groups()) {
+                GuestEvent[] members = new GuestEvent[g.size()];
+                for (int i = 0; i < members.length; i++) {
+                    members[i] = newEvent(s, g.get(i), freq);
+                    toolEvents.add(members[i]);
+                    if (s.intervalNs() > 0) {
+                        intervalEvents.add(members[i]);
+                    }
+                }
+                ctx.add(new Group(members, false, s));
+            }
+        }
+        this.requestedFreq = requested;
+        this.sampleFreq = opened;
+        this.intervalNs = interval;
+    }
+
+    private static GuestEvent newEvent(GuestPerfSession s, int event, long freq) {
+        if (s.tool() == GuestPerfSession.Tool.STAT) {
+            // __hw_perf_event_init: a counting event interrupts at half the counter range.
+            return new GuestEvent(event, false, false, 0, MAX_PERIOD >>> 1);
+        }
+        if (s.frequency()) {
+            // The kernel starts a frequency-mode event at a period of 1 and ramps it up at its first
+            // interrupts; the model starts at one sample's worth at an assumed 1 GHz and lets the
+            // ticks re-tune it.
+            return new GuestEvent(event, true, true, freq, Math.max(1, 1_000_000_000L / freq));
+        }
+        // perf record -c: attr.sample_period, never re-tuned.
+        return new GuestEvent(event, true, false, 0, s.sample());
     }
 
     @Override
@@ -192,6 +325,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         return idx == CYCLE_IDX || longCounters;
     }
 
+    /**
+     * Probe and reset, the tools' perf_event_open (arm_pmu's {@code validate_group} against this
+     * PMU: perf stat leaves out a member that does not fit, as "not supported"; perf record opens
+     * nothing and exits), then {@code ctx_sched_in} of the CPU context and, if the task runs here,
+     * its context.
+     */
     @Override
     public void boot(GuestPmuPort port) {
         // armv8pmu_probe_pmu: PMCR_EL0.N is how many counters this guest has.
@@ -203,15 +342,79 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         port.write(PmuRegister.PMINTENCLR_EL1, 0xffff_ffffL);
         port.write(PmuRegister.PMOVSCLR_EL0, 0xffff_ffffL);
         port.write(PmuRegister.PMCR_EL0, PmcrEl0.P | PmcrEl0.C | PmcrEl0.LC | (longCounters ? PmcrEl0.LP : 0));
+        validateGroups(cpuFlexible);
+        validateGroups(taskFlexible);
         booted = true;
-        schedIn(port, true);
+        taskIn = !taskFlexible.isEmpty();
+        for (int i = 0, n = cpuPinned.size(); i < n; i++) {
+            Group g = cpuPinned.get(i);
+            if (!groupSchedIn(port, g)) {
+                g.error = true; // a pinned group that cannot go on goes to ERROR
+            }
+        }
+        cpuRotate = flexibleSchedIn(port, cpuFlexible);
+        if (taskIn) {
+            taskRotate = flexibleSchedIn(port, taskFlexible);
+        }
         armpmuEnable(port);
     }
 
     /**
-     * The guest's timer tick: {@code perf_event_task_tick} (a new throttle sequence; the CPU
-     * context, where the watchdog lives, only when something was throttled; the tool's context when
-     * it has frequency events or something was throttled), then the multiplexing rotation.
+     * perf_event_open of each member after the first: arm_pmu's {@code validate_group} (the host
+     * perf core's own rule, {@link GroupValidation}) on this PMU's counters. perf stat marks a member
+     * that fails "not supported" and opens the rest of its group ({@code stat_handle_error}); perf
+     * record fails to open and exits, so none of its groups is left.
+     */
+    private void validateGroups(List<Group> ctx) {
+        long mask = PerfPmu.probeCntrMask(nCounters);
+        PmuVersion version = longCounters ? PmuVersion.P5 : PmuVersion.V3;
+        for (int i = 0; i < ctx.size(); i++) {
+            Group g = ctx.get(i);
+            List<PerfEventAttr> open = new ArrayList<>();
+            List<GuestEvent> kept = new ArrayList<>();
+            for (GuestEvent e : g.members) {
+                open.add(PerfEventAttr.builder(0, e.event).build());
+                if (GroupValidation.validateGroup(mask, version, CounterAllocationOrder.LOW_TO_HIGH, open)) {
+                    kept.add(e);
+                } else {
+                    open.remove(open.size() - 1);
+                }
+            }
+            if (kept.size() == g.members.length) {
+                continue;
+            }
+            if (g.session.tool() == GuestPerfSession.Tool.RECORD) {
+                removeSession(ctx, g.session);
+                i = -1; // its groups are gone: look at what is left from the start
+                continue;
+            }
+            for (GuestEvent e : g.members) {
+                if (!kept.contains(e)) {
+                    toolEvents.remove(e);
+                    intervalEvents.remove(e);
+                }
+            }
+            g.members = kept.toArray(new GuestEvent[0]);
+        }
+    }
+
+    /** perf record could not open a group: the whole tool exits, its events with it. */
+    private void removeSession(List<Group> ctx, GuestPerfSession session) {
+        ctx.removeIf(g -> {
+            boolean its = g.session == session;
+            if (its) {
+                for (GuestEvent e : g.members) {
+                    toolEvents.remove(e);
+                }
+            }
+            return its;
+        });
+    }
+
+    /**
+     * The guest's timer tick: {@code perf_event_task_tick} (a new throttle sequence; each context
+     * re-tuned when it has frequency events on counters or something was throttled:
+     * {@code perf_adjust_freq_unthr_context}), then the rotation of the contexts that multiplex.
      */
     @Override
     public void tick(GuestPmuPort port) {
@@ -221,36 +424,59 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         throttledSeq++;
         boolean unthrottle = throttledCount != 0;
         throttledCount = 0;
-        if (watchdog != null && watchdog.idx >= 0 && unthrottle) {
-            armpmuDisable(port);
-            adjustFreqUnthrEvent(port, watchdog);
-            armpmuEnable(port);
+        adjustFreqUnthrContext(port, cpuPinned, cpuFlexible, unthrottle);
+        if (taskIn) {
+            adjustFreqUnthrContext(port, null, taskFlexible, unthrottle);
         }
-        if (!flexible.isEmpty() && (activeFreqEvents() > 0 || unthrottle)) {
-            armpmuDisable(port);
-            for (int i = 0, n = flexible.size(); i < n; i++) {
-                GuestEvent e = flexible.get(i);
-                if (e.idx >= 0) {
-                    adjustFreqUnthrEvent(port, e);
-                }
-            }
-            armpmuEnable(port);
-        }
-        if (multiplexing) {
+        if (cpuRotate || (taskIn && taskRotate)) {
             rotate(port);
         }
     }
 
-    /** {@code ctx->nr_freq}: frequency-mode events scheduled in. */
-    private int activeFreqEvents() {
-        int n = 0;
-        for (int i = 0, size = flexible.size(); i < size; i++) {
-            GuestEvent e = flexible.get(i);
-            if (e.idx >= 0 && e.freq) {
-                n++;
+    /**
+     * {@code perf_adjust_freq_unthr_context} of one context (its pinned and flexible groups): skipped
+     * unless a frequency event of it is on a counter ({@code ctx->nr_freq}) or something was
+     * throttled; then, with the PMU stopped, each of its events on a counter is unthrottled and
+     * re-tuned.
+     */
+    private void adjustFreqUnthrContext(GuestPmuPort port, List<Group> pinned, List<Group> flexible,
+            boolean unthrottle) {
+        int onPmu = 0;
+        int freq = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            List<Group> groups = pass == 0 ? pinned : flexible;
+            if (groups == null) {
+                continue;
+            }
+            for (int i = 0, n = groups.size(); i < n; i++) {
+                for (GuestEvent e : groups.get(i).members) {
+                    if (e.idx >= 0) {
+                        onPmu++;
+                        if (e.freq) {
+                            freq++;
+                        }
+                    }
+                }
             }
         }
-        return n;
+        if (onPmu == 0 || !(freq > 0 || unthrottle)) {
+            return;
+        }
+        armpmuDisable(port);
+        for (int pass = 0; pass < 2; pass++) {
+            List<Group> groups = pass == 0 ? pinned : flexible;
+            if (groups == null) {
+                continue;
+            }
+            for (int i = 0, n = groups.size(); i < n; i++) {
+                for (GuestEvent e : groups.get(i).members) {
+                    if (e.idx >= 0) {
+                        adjustFreqUnthrEvent(port, e);
+                    }
+                }
+            }
+        }
+        armpmuEnable(port);
     }
 
     /**
@@ -279,12 +505,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     }
 
     /**
-     * {@code perf_adjust_period}: the period moves an eighth of the way toward {@code sample_freq}
-     * at the observed rate; {@code period_left} is reset only when more than eight new periods are
-     * left (then, from the interrupt path, with a stop and start around it).
+     * {@code perf_adjust_period}: the period moves an eighth of the way toward the event's
+     * {@code sample_freq} at the observed rate; {@code period_left} is reset only when more than
+     * eight new periods are left (then, from the interrupt path, with a stop and start around it).
      */
     private void adjustPeriod(GuestPmuPort port, GuestEvent e, long nsec, long count, boolean disable) {
-        long period = PerfPeriod.calculatePeriod(sampleFreq, nsec, count);
+        long period = PerfPeriod.calculatePeriod(e.sampleFreq, nsec, count);
         e.samplePeriod = PerfPeriod.adjustedSamplePeriod(e.samplePeriod, period);
         if (PerfPeriod.resetsPeriodLeft(e.periodLeft, e.samplePeriod)) {
             if (disable) {
@@ -298,70 +524,210 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     }
 
     /**
-     * {@code perf_rotate_context}: every active flexible event off ({@code armpmu_del}), the first
-     * moved to the end, back on greedily ({@code armpmu_add}); each keeps its {@code period_left}.
+     * {@code perf_rotate_context}, with the PMU stopped: the task context's flexible groups off (also
+     * when only the CPU context rotates, since CPU flexible outranks them), the CPU context's if it
+     * rotates; in each rotating context the first group on the PMU (or the first, if none is) moves
+     * to the end; then CPU flexible and task flexible back on greedily. Every event keeps its
+     * {@code period_left}.
      */
     private void rotate(GuestPmuPort port) {
+        boolean task = taskIn && taskRotate;
+        boolean cpu = cpuRotate;
         armpmuDisable(port);
-        for (int i = 0, n = flexible.size(); i < n; i++) {
-            GuestEvent e = flexible.get(i);
-            if (e.idx >= 0) {
-                armpmuStop(port, e);
-                release(e);
+        if (taskIn && (task || cpu)) {
+            flexibleSchedOut(port, taskFlexible);
+        }
+        if (cpu) {
+            flexibleSchedOut(port, cpuFlexible);
+        }
+        if (task) {
+            rotateList(taskFlexible);
+        }
+        if (cpu) {
+            rotateList(cpuFlexible);
+            cpuRotate = flexibleSchedIn(port, cpuFlexible);
+        }
+        if (taskIn && (task || cpu)) {
+            taskRotate = flexibleSchedIn(port, taskFlexible);
+        }
+        armpmuEnable(port);
+    }
+
+    /** {@code ctx_event_to_rotate} and {@code rotate_ctx}: the first active group, else the first, to the end. */
+    private static void rotateList(List<Group> groups) {
+        int pick = 0;
+        for (int i = 0, n = groups.size(); i < n; i++) {
+            if (groups.get(i).active) {
+                pick = i;
+                break;
             }
         }
-        flexible.add(flexible.remove(0));
-        schedIn(port, false);
+        groups.add(groups.remove(pick));
+    }
+
+    /**
+     * {@code ctx_flexible_sched_in}: groups in list order until the first that does not fit
+     * (perf-core-and-costs.md §1.3); returns whether one did not ({@code rotate_necessary}).
+     */
+    private boolean flexibleSchedIn(GuestPmuPort port, List<Group> groups) {
+        for (int i = 0, n = groups.size(); i < n; i++) {
+            Group g = groups.get(i);
+            if (g.active) {
+                continue;
+            }
+            if (!groupSchedIn(port, g)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code __pmu_ctx_sched_out} of the flexible groups: each member off its counter ({@code armpmu_del}). */
+    private void flexibleSchedOut(GuestPmuPort port, List<Group> groups) {
+        for (int i = 0, n = groups.size(); i < n; i++) {
+            groupSchedOut(port, groups.get(i));
+        }
+    }
+
+    /**
+     * {@code group_sched_in}: {@code armpmu_add} of the leader, then each sibling; if one finds no
+     * counter, the members already added come off again ({@code group_error}). False when the group
+     * did not go on.
+     */
+    private boolean groupSchedIn(GuestPmuPort port, Group g) {
+        if (g.error) {
+            return false;
+        }
+        GuestEvent[] m = g.members;
+        for (int i = 0; i < m.length; i++) {
+            if (!assign(m[i])) {
+                for (int j = i - 1; j >= 0; j--) {
+                    armpmuStop(port, m[j]);
+                    release(m[j]);
+                }
+                return false;
+            }
+            eventSchedIn(port, m[i]);
+        }
+        g.active = true;
+        return true;
+    }
+
+    private void groupSchedOut(GuestPmuPort port, Group g) {
+        if (!g.active) {
+            return;
+        }
+        for (GuestEvent e : g.members) {
+            armpmuStop(port, e);
+            release(e);
+        }
+        g.active = false;
+    }
+
+    /**
+     * {@code perf_event_task_sched_out}: the workload's task leaves this CPU (it sleeps; the CPU goes
+     * idle), so its context comes off the PMU, with the PMU stopped around it.
+     */
+    @Override
+    public void taskSchedOut(GuestPmuPort port) {
+        if (!booted || !taskIn) {
+            return;
+        }
+        armpmuDisable(port);
+        flexibleSchedOut(port, taskFlexible);
+        taskIn = false;
+        taskRotate = false;
         armpmuEnable(port);
     }
 
     /**
-     * A context switch of the measured task, whose tool events are task-bound (perf stat and perf
-     * record of a command, inherited by its children): {@code perf_event_task_sched_out} →
-     * {@code perf_event_context_sched_out} → {@code ctx_sched_out} takes every active event off
-     * ({@code armpmu_del}: stopped, read, counter freed) between {@code perf_pmu_disable} and
-     * {@code perf_pmu_enable}; when the task comes back, {@code perf_event_task_sched_in} →
-     * {@code ctx_sched_in} puts them back greedily ({@code armpmu_add}, each with its
-     * {@code period_left}) under another disable/enable pair. The watchdog is a CPU event and stays.
-     * (A switch between two tasks with clone-equivalent contexts swaps them without touching the
-     * PMU, {@code context_equiv}; the measured task is switched against unrelated tasks.)
+     * {@code perf_event_task_sched_in}: the task runs here again; its context's groups go on with
+     * the counters the CPU context leaves (its pinned groups would first push CPU flexible off; a
+     * tool's groups are never pinned).
      */
     @Override
-    public void taskSwitch(GuestPmuPort port) {
-        if (mode == Mode.NONE || flexible.isEmpty()) {
+    public void taskSchedIn(GuestPmuPort port) {
+        if (!booted || taskIn || taskFlexible.isEmpty()) {
             return;
         }
         armpmuDisable(port);
-        for (int i = 0, n = flexible.size(); i < n; i++) {
-            GuestEvent e = flexible.get(i);
-            if (e.idx >= 0) {
-                armpmuStop(port, e);
-                release(e);
-            }
-        }
-        armpmuEnable(port);
-        armpmuDisable(port);
-        schedIn(port, false);
+        taskIn = true;
+        taskRotate = flexibleSchedIn(port, taskFlexible);
         armpmuEnable(port);
     }
 
-    /** ctx_sched_in: the pinned watchdog first (at boot), then flexible events in list order. */
-    private void schedIn(GuestPmuPort port, boolean boot) {
-        if (boot && watchdog != null) {
-            if (assign(watchdog)) {
-                eventSchedIn(port, watchdog);
+    /**
+     * A context switch of the workload's task while it keeps running here (another task of the
+     * guest ran in between, at the rate its profile gives): {@code perf_event_task_sched_out}, then
+     * {@code perf_event_task_sched_in}, each with the PMU stopped around it; the task sessions'
+     * events come off the PMU and back, each with its {@code period_left}. The CPU context (the
+     * watchdog, -a sessions) stays. (A switch between two tasks with clone-equivalent contexts
+     * swaps them without touching the PMU, {@code context_equiv}; the measured task is switched
+     * against unrelated tasks.)
+     */
+    @Override
+    public void taskSwitch(GuestPmuPort port) {
+        if (!booted || !taskIn) {
+            return;
+        }
+        taskSchedOut(port);
+        taskSchedIn(port);
+    }
+
+    /** The task sessions have events here: they leave and return with the task. */
+    @Override
+    public boolean followsTask() {
+        return !taskFlexible.isEmpty();
+    }
+
+    /** Whether the vCPU's task context is on this CPU now. */
+    public boolean taskScheduledIn() {
+        return taskIn;
+    }
+
+    @Override
+    public long timerPeriodNs() {
+        return intervalNs;
+    }
+
+    /**
+     * {@code perf stat -I}: at each interval the tool reads every event; the kernel reads each one
+     * that is on a counter on the CPU it is on ({@code perf_event_read} → {@code __perf_event_read}
+     * → {@code armpmu_read} → {@code armpmu_event_update}): one counter read each, here. An event of
+     * a task that is not running, or multiplexed out, is not on a counter and is not read.
+     */
+    @Override
+    public void timer(GuestPmuPort port) {
+        if (!booted) {
+            return;
+        }
+        for (int i = 0, n = intervalEvents.size(); i < n; i++) {
+            GuestEvent e = intervalEvents.get(i);
+            if (e.idx >= 0) {
+                update(port, e);
+                intervalReads++;
             }
         }
-        multiplexing = false;
-        for (int i = 0, n = flexible.size(); i < n; i++) {
-            GuestEvent e = flexible.get(i);
-            if (!assign(e)) {
-                // Flexible scheduling stops at the first event that does not fit (perf-core-and-costs.md §1.3).
-                multiplexing = true;
-                break;
+    }
+
+    /**
+     * The CPU context has events on every CPU ({@code -a} sessions, the watchdog): the kernel
+     * installs them on a CPU with nothing to run too, waking it (an IPI), so such a vCPU boots.
+     */
+    @Override
+    public boolean bootsWithoutTask() {
+        return !cpuPinned.isEmpty() || !cpuFlexible.isEmpty();
+    }
+
+    /** The interval's reads are of CPU-context events, which stay on the counters of an idle CPU. */
+    @Override
+    public boolean timerWakesIdleVcpu() {
+        for (int i = 0, n = intervalEvents.size(); i < n; i++) {
+            if (intervalEvents.get(i).group != null && cpuFlexible.contains(intervalEvents.get(i).group)) {
+                return true;
             }
-            eventSchedIn(port, e);
         }
+        return false;
     }
 
     /**
@@ -545,11 +911,11 @@ public final class LinuxGuestPerf implements GuestPmuModel {
 
     /**
      * {@code __perf_event_overflow} for a sampling event: {@code __perf_event_account_interrupt}
-     * counts the interrupt in this tick and throttles the event at {@code max_samples_per_tick}
-     * ({@code perf_event_throttle_group}: {@code pmu->stop}, so its counter is stopped until the
-     * next tick or its next sched-in), re-tunes a frequency event from the time since its previous
-     * interrupt when that is under two ticks; then the sample is written, throttled or not.
-     * Counting events only fold their counts here.
+     * counts the interrupt in this tick and at {@code max_samples_per_tick} throttles the event's
+     * group ({@code perf_event_throttle_group}: {@code pmu->stop} of every member, so their counters
+     * are stopped until the next tick or their next sched-in), re-tunes a frequency event from the
+     * time since its previous interrupt when that is under two ticks; then the sample is written,
+     * throttled or not. Counting events only fold their counts here.
      */
     private void perfEventOverflow(GuestPmuPort port, GuestEvent e) {
         if (!e.sampling) {
@@ -563,8 +929,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         }
         if (limits.throttles(e.interrupts)) {
             throttledCount++;
-            armpmuStop(port, e);
-            e.throttled = true;
+            for (GuestEvent m : e.group.members) {
+                armpmuStop(port, m);
+                m.throttled = true;
+            }
             throttles++;
         }
         if (e.freq) {
@@ -622,7 +990,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     public List<Accuracy> accuracy() {
         flushTruth();
         List<Accuracy> out = new ArrayList<>();
-        for (GuestEvent e : flexible) {
+        for (GuestEvent e : toolEvents) {
             long truth = e.truthAtRead;
             if (truth > 0) {
                 out.add(new Accuracy(e.event, truth, e.count));
@@ -631,7 +999,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         return out;
     }
 
-    /** Events the guest tool has on counters now (for tests and debugging). */
+    /** Events on counters now (for tests and debugging). */
     public int eventsOnCounters() {
         int c = 0;
         for (GuestEvent e : onCounter) {
@@ -642,12 +1010,23 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         return c;
     }
 
-    /** Whether the guest multiplexes (more events than counters). */
-    public boolean multiplexing() {
-        return multiplexing;
+    /** Which counters hold an event now: bit n for PMEVCNTR<n>, bit 31 for PMCCNTR. */
+    public long countersInUse() {
+        long mask = 0;
+        for (int i = 0; i < onCounter.length; i++) {
+            if (onCounter[i] != null) {
+                mask |= 1L << i;
+            }
+        }
+        return mask;
     }
 
-    /** The current sample period of a tool event, for tests. */
+    /** Whether a context multiplexes (a flexible group waits for a counter). */
+    public boolean multiplexing() {
+        return cpuRotate || (taskIn && taskRotate);
+    }
+
+    /** The current sample period of a tool event (the first opened with that number), for tests. */
     public long currentPeriod(int event) {
         return find(event).samplePeriod;
     }
@@ -662,14 +1041,19 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         return find(event).throttled;
     }
 
-    /** The frequency perf record asked for with -F. */
+    /** The frequency the first perf record asked for with -F; 0 without one, or for -c. */
     public long requestedFrequency() {
         return requestedFreq;
     }
 
-    /** The frequency the events were opened with: -F, lowered to perf_event_max_sample_rate if above it. */
+    /** That perf record's frequency as opened: -F, lowered to perf_event_max_sample_rate if above it. */
     public long sampleFrequency() {
         return sampleFreq;
+    }
+
+    /** The watchdog's sample period in cycles; 0 without one. */
+    public long watchdogSamplePeriod() {
+        return watchdog == null ? 0 : watchdog.samplePeriod;
     }
 
     /** PMU interrupts the driver handled (spurious ones left out). */
@@ -677,18 +1061,23 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         return pmis;
     }
 
-    /** Samples perf record got: periods that elapsed on its events (the watchdog's are not samples). */
+    /** Samples the perf record sessions got: periods that elapsed on their events (not the watchdog's). */
     public long samples() {
         return samples;
     }
 
-    /** Times an event was throttled. */
+    /** Times an event's group was throttled. */
     public long throttles() {
         return throttles;
     }
 
+    /** Counter reads perf stat -I made here. */
+    public long intervalReads() {
+        return intervalReads;
+    }
+
     private GuestEvent find(int event) {
-        for (GuestEvent e : flexible) {
+        for (GuestEvent e : toolEvents) {
             if (e.event == event) {
                 return e;
             }

@@ -13,7 +13,7 @@ import dev.pmulab.hw.regs.PmcrEl0;
  * division-by-zero" when PMCCNTR stops after migration to a pCPU of another type).
  */
 public final class WindowsCycleTickGuest implements GuestPmuModel {
-    private final int hz;
+    private final long tickNs;
     private final boolean crashOnStall;
     private boolean booted;
     private boolean haveLast;
@@ -22,20 +22,26 @@ public final class WindowsCycleTickGuest implements GuestPmuModel {
     private boolean crashed;
 
     /**
-     * @param hz the guest's tick rate
+     * @param tickNs the guest's clock interrupt interval (Windows' default is 15.625 ms, 64 Hz)
      * @param crashOnStall whether a zero delta crashes the guest (true for Windows) or is only counted
      */
-    public WindowsCycleTickGuest(int hz, boolean crashOnStall) {
-        if (hz <= 0) {
-            throw new IllegalArgumentException("hz must be positive");
+    public WindowsCycleTickGuest(long tickNs, boolean crashOnStall) {
+        if (tickNs <= 0) {
+            throw new IllegalArgumentException("the tick must be positive, was " + tickNs);
         }
-        this.hz = hz;
+        this.tickNs = tickNs;
         this.crashOnStall = crashOnStall;
     }
 
+    /** Ticks per second, rounded down; {@link #tickNs} is exact. */
     @Override
     public int hz() {
-        return hz;
+        return (int) Math.max(1, 1_000_000_000L / tickNs);
+    }
+
+    @Override
+    public long tickNs() {
+        return tickNs;
     }
 
     @Override

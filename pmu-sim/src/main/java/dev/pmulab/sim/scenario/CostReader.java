@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 final class CostReader {
     /** The keys of one cost written as a mapping. */
     static final List<String> COST_KEYS = List.of("base", "per_unit");
+    /** The largest cost a scenario may set, base or per unit: 1 s. */
+    static final long MAX_COST_NS = 1_000_000_000L;
 
     private final FieldReader in;
 
@@ -92,15 +94,22 @@ final class CostReader {
         return base == null ? null : CostOverride.base(base);
     }
 
-    /** A cost: a whole number of ns, or a duration such as 2us; not negative. */
+    /**
+     * A cost: a whole number of ns, or a duration such as 2us; from 0 to {@link #MAX_COST_NS}. The
+     * engine adds costs (a per-unit part times the events an operation moved) into its 64-bit ns
+     * clock, and a kernel path that took longer than a second would be a lockup, not a cost.
+     */
     private Long nanoseconds(Node node, String path) {
         ScalarNode s = in.scalar(node, path, "a cost in ns");
         if (s == null) {
             return null;
         }
-        if (s.isNumber()) {
-            return in.atLeast(node, path, 0);
+        Long ns = s.isNumber() ? in.atLeast(node, path, 0) : in.duration(node, path);
+        if (ns != null && ns > MAX_COST_NS) {
+            in.problem(node.mark(), path, "a kernel cost is at most " + Durations.format(MAX_COST_NS) + " ("
+                    + MAX_COST_NS + " ns) in the simulator; was " + Durations.format(ns));
+            return null;
         }
-        return in.duration(node, path);
+        return ns;
     }
 }

@@ -20,13 +20,20 @@ public final class Durations {
     private static final Pattern DURATION =
             Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|\u00b5s|ms|s|min|h)");
 
+    /**
+     * The longest duration, 2^62 ns (about 146 years): the engine adds intervals (a tick, a
+     * migration period, a session's stop) to times up to a run's end, and the sum must not leave
+     * its 64-bit ns clock.
+     */
+    public static final long MAX_NS = 1L << 62;
+
     private Durations() {}
 
     /**
      * Nanoseconds in {@code text}.
      *
      * @throws IllegalArgumentException naming the accepted syntax, for anything else, a negative
-     *     value, a fraction of a nanosecond, or more than fits a long
+     *     value, a fraction of a nanosecond, or more than {@link #MAX_NS}
      */
     public static long parseNs(String text) {
         requireNonNull(text, "text is null");
@@ -36,12 +43,14 @@ public final class Durations {
                     + "), such as 10ms; got '" + text + "'");
         }
         BigDecimal ns = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNs(m.group(2))));
+        if (ns.compareTo(BigDecimal.valueOf(MAX_NS)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long for the simulator's clock (at most 2^62 ns,"
+                    + " about 146 years, so that a time plus an interval still fits its 64-bit ns)");
+        }
         try {
             return ns.longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(ns.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0
-                    ? "'" + text + "' is too long for the simulator's clock (at most about 292 years)"
-                    : "'" + text + "' is not a whole number of nanoseconds");
+            throw new IllegalArgumentException("'" + text + "' is not a whole number of nanoseconds");
         }
     }
 

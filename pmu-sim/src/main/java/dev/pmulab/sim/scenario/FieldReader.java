@@ -246,6 +246,38 @@ final class FieldReader {
         return d;
     }
 
+    /**
+     * A duration that the interface it stands for takes as a whole number of {@code unit}s from
+     * {@code min} to {@code max} of them (a sysctl or a sysfs file in seconds or milliseconds, a
+     * tool's option in milliseconds), in ns. Anything else is refused rather than rounded, since
+     * the kernel or the tool would not have taken it either.
+     *
+     * @param unitNs the unit in ns: 1_000_000_000 for seconds, 1_000_000 for milliseconds
+     * @param unitName the unit's plural for the message: {@code seconds}
+     * @param what the interface, for the message: {@code kernel.watchdog_thresh}
+     * @param rangeNote said after the range when the value is outside it, empty for nothing
+     */
+    Long wholeUnits(Node node, String path, long unitNs, String unitName, long min, long max, String what,
+            String rangeNote) {
+        Long ns = positiveDuration(node, path);
+        if (ns == null) {
+            return null;
+        }
+        String range = max == Long.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
+        if (ns % unitNs != 0) {
+            problem(node.mark(), path, what + " takes whole " + unitName + " (" + range + "); "
+                    + ((ScalarNode) node).text() + " is not a whole number of them, and it would not be rounded");
+            return null;
+        }
+        long units = ns / unitNs;
+        if (units < min || units > max) {
+            problem(node.mark(), path, what + " takes whole " + unitName + " " + range + rangeNote + "; was "
+                    + Durations.format(ns));
+            return null;
+        }
+        return ns;
+    }
+
     /** CONFIG_HZ: one of {@link HostSpec#HZ_CHOICES}; {@code fallback} (after a problem) otherwise. */
     int hz(Node node, String path, int fallback) {
         Long v = wholeNumber(node, path);

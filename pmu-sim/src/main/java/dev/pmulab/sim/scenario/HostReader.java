@@ -39,6 +39,10 @@ final class HostReader {
 
     /** The largest NR_CPUS arm64's Kconfig allows. */
     static final int MAX_HOST_CPUS = 4096;
+    /** The largest kernel.watchdog_thresh, in seconds (kernel/watchdog.c's sysctl bound). */
+    static final int MAX_WATCHDOG_THRESH_S = 60;
+    private static final long SECOND = 1_000_000_000L;
+    private static final long MS = 1_000_000L;
     /** The host's default CONFIG_HZ, and a guest's: arm64 defconfig's 250. */
     static final int DEFAULT_HZ = 250;
 
@@ -72,11 +76,24 @@ final class HostReader {
         SocModel soc = soc(o, generic);
         boolean vhe = o.flag("vhe", true);
         int hz = o.has("hz") ? in.hz(o.get("hz"), o.at("hz"), DEFAULT_HZ) : DEFAULT_HZ;
-        long mux = FieldReader.orElse(o.positiveDuration("mux_interval", HostSpec.defaultMuxIntervalNs(hz)),
-                HostSpec.defaultMuxIntervalNs(hz));
+        long mux = HostSpec.defaultMuxIntervalNs(hz);
+        if (o.has("mux_interval")) {
+            // The sysfs file perf_event_mux_interval_ms takes an int of milliseconds and refuses
+            // anything below 1 (perf_event_mux_interval_ms_store).
+            mux = FieldReader.orElse(in.wholeUnits(o.get("mux_interval"), o.at("mux_interval"), MS, "milliseconds",
+                    1, Integer.MAX_VALUE, "perf_event_mux_interval_ms", ""), mux);
+        }
         boolean watchdog = o.flag("nmi_watchdog", false);
-        long thresh = FieldReader.orElse(o.positiveDuration("watchdog_thresh", PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS),
-                PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS);
+        long thresh = PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS;
+        if (o.has("watchdog_thresh")) {
+            Long t = watchdogThresh(in, o.get("watchdog_thresh"), o.at("watchdog_thresh"),
+                    " (0 turns the detector off: write nmi_watchdog: false)");
+            if (t != null && !watchdog) {
+                in.problem(o.keyMark("watchdog_thresh"), o.at("watchdog_thresh"), "watchdog_thresh sets the NMI"
+                        + " watchdog's period, and this host runs none; add nmi_watchdog: true or leave it out");
+            }
+            thresh = FieldReader.orElse(t, thresh);
+        }
         PartitionFgtSet fgtSet = partitionFgt(o);
         CputimeAccounting accounting = o.has("cputime_accounting")
                 ? FieldReader.orElse(in.choice(o.get("cputime_accounting"), o.at("cputime_accounting"),
@@ -85,8 +102,20 @@ final class HostReader {
         if (soc == null) {
             return new Section(null, null);
         }
+        long muxNs = mux;
+        long threshNs = thresh;
         return new Section(in.build(m.mark(), "host",
-                () -> new HostSpec(soc, vhe, hz, mux, watchdog, thresh, fgtSet, accounting)), soc);
+                () -> new HostSpec(soc, vhe, hz, muxNs, watchdog, threshNs, fgtSet, accounting)), soc);
+    }
+
+    /**
+     * A {@code kernel.watchdog_thresh}, the host's or a guest's: whole seconds from 1 to 60
+     * ({@code proc_watchdog_thresh} takes an int bounded by 0 and 60, and 0 turns the detector off);
+     * null after a problem. {@code offNote} says how a scenario turns the detector off instead.
+     */
+    static Long watchdogThresh(FieldReader in, Node node, String path, String offNote) {
+        return in.wholeUnits(node, path, SECOND, "seconds", 1, MAX_WATCHDOG_THRESH_S, "kernel.watchdog_thresh",
+                offNote);
     }
 
     /** {@code host.kvm.partition_fgt}: the partitioning series' FGT set; v8 unless given. */
@@ -233,7 +262,16 @@ final class HostReader {
             }
             MapNode om = in.map(e.value(), p);
             if (om != null) {
-                overridden.put(core, override(cpu, in.fields(om, p, OVERRIDE_KEYS)));
+                CpuModel o = override(cpu, in.fields(om, p, OVERRIDE_KEYS));
+                // The PMU's own rules (FEAT_HPMN0 needs FEAT_FGT; no event counters under EL2 needs
+                // FEAT_HPMN0): a part that breaks them has no defined behaviour to simulate. A core
+                // of another architecture level's features stays a what-if the reports list.
+                List<String> broken = o.pmuConfig().architecturalViolations();
+                if (!broken.isEmpty()) {
+                    in.problem(om.mark(), p, String.join("; ", broken) + " (Arm ARM); no real PMU is built so, and a"
+                            + " scenario refuses it (a register script may still study it: docs/pmuscript.md)");
+                }
+                overridden.put(core, o);
             }
         }
         List<SocModel.Cluster> clusters = base.clusters().stream()

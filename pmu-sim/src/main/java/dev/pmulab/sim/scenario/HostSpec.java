@@ -12,9 +12,9 @@ import java.util.Set;
  * @param soc the SoC: a catalog entry or the scenario's own CPUs, with any per-core overrides applied
  * @param vhe the host kernel runs at EL2 (VHE); only then can a policy partition the counters
  * @param hz CONFIG_HZ: 100, 250, 300 or 1000
- * @param muxIntervalNs perf's rotation interval per (CPU, PMU), {@code perf_event_mux_interval_ms}
+ * @param muxIntervalNs perf's rotation interval per (CPU, PMU), {@code perf_event_mux_interval_ms}: whole ms
  * @param nmiWatchdog the host runs the perf hard-lockup detector: one pinned cycles event per CPU
- * @param watchdogThreshNs its watchdog_thresh
+ * @param watchdogThreshNs its watchdog_thresh: whole seconds, 1 to 60
  * @param partitionFgt the fine-grained traps KVM keeps for a partitioned guest: the version of the
  *     partitioning series being modelled ({@code host.kvm.partition_fgt})
  * @param cputimeAccounting how the host kernel accounts interrupt time, which decides where mpstat
@@ -36,8 +36,14 @@ public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, bo
         if (!HZ_CHOICES.contains(hz)) {
             throw new IllegalArgumentException("HZ must be 100, 250, 300 or 1000, was " + hz);
         }
-        if (muxIntervalNs <= 0 || watchdogThreshNs <= 0) {
-            throw new IllegalArgumentException("intervals must be positive: " + muxIntervalNs + ", " + watchdogThreshNs);
+        // perf_event_mux_interval_ms and kernel.watchdog_thresh take whole milliseconds and seconds.
+        if (muxIntervalNs <= 0 || muxIntervalNs % 1_000_000L != 0) {
+            throw new IllegalArgumentException("the mux interval is a whole number of ms, at least 1, was "
+                    + muxIntervalNs + " ns");
+        }
+        if (watchdogThreshNs <= 0 || watchdogThreshNs % 1_000_000_000L != 0 || watchdogThreshNs > 60_000_000_000L) {
+            throw new IllegalArgumentException("watchdog_thresh is a whole number of seconds, 1 to 60, was "
+                    + watchdogThreshNs + " ns");
         }
     }
 

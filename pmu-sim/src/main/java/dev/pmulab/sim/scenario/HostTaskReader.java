@@ -29,7 +29,8 @@ final class HostTaskReader {
         String name = names.declare(o);
         List<Integer> cpus = o.has("cpus") ? host.cpus().read(o.get("cpus"), o.at("cpus")) : host.cpus().all();
         Workload workload = o.required("workload")
-                ? workloads.read(o.get("workload"), o.at("workload"), cpus == null ? 1 : cpus.size())
+                ? workloads.read(o.get("workload"), o.at("workload"), cpus == null ? 1 : cpus.size(),
+                        WorkloadReader.Runner.hostTask())
                 : null;
         if (!FieldReader.allPresent(name, cpus, workload)) {
             return null;

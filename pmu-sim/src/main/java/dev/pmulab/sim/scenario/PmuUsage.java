@@ -20,6 +20,15 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
     boolean runsOn(GuestOs os);
 
     /**
+     * Whether this is a user of the Linux guest kernel's perf (a perf tool, the NMI watchdog, BRBE
+     * sampling), which the guest's perf core schedules beside the others; false for a usage that
+     * drives the PMU registers itself (greedy, Windows' tick) or does not use it (idle).
+     */
+    default boolean usesGuestPerf() {
+        return false;
+    }
+
+    /**
      * Linux {@code perf stat} in the guest: counting events, multiplexed by the guest's own perf core
      * (rotation every guest mux interval) when they outnumber the counters the guest sees.
      *
@@ -30,6 +39,8 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
      */
     record PerfStat(List<EventGroup> groups, PerfScope scope, OptionalLong intervalNs) implements PmuUsage {
         public static final String KIND = "perf-stat";
+        /** The shortest interval perf stat -I takes, in ms. */
+        public static final long MIN_INTERVAL_MS = 10;
 
         public PerfStat {
             groups = List.copyOf(groups);
@@ -43,6 +54,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         @Override
         public String kind() {
             return KIND;
+        }
+
+        @Override
+        public boolean usesGuestPerf() {
+            return true;
         }
 
         @Override
@@ -78,6 +94,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         }
 
         @Override
+        public boolean usesGuestPerf() {
+            return true;
+        }
+
+        @Override
         public boolean runsOn(GuestOs os) {
             return os == GuestOs.LINUX;
         }
@@ -85,10 +106,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
 
     /**
      * The Linux hard-lockup detector in the guest: one pinned CPU_CYCLES event per vCPU, with a
-     * period of the maximum CPU frequency times {@code watchdog_thresh}; it keeps one counter busy
-     * for the guest's whole life (perf-core-and-costs.md §6).
+     * period of the maximum CPU frequency (5 GHz in a guest, which has no cpufreq) times
+     * {@code watchdog_thresh}; it keeps one counter busy for the guest's whole life
+     * (perf-core-and-costs.md §6).
      *
-     * @param threshNs watchdog_thresh (10 s by default)
+     * @param threshNs watchdog_thresh, whole seconds from 1 to 60 (10 s by default)
      */
     record NmiWatchdog(long threshNs) implements PmuUsage {
         public static final String KIND = "nmi-watchdog";
@@ -97,14 +119,21 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         public static final long DEFAULT_THRESH_NS = 10_000_000_000L;
 
         public NmiWatchdog {
-            if (threshNs <= 0) {
-                throw new IllegalArgumentException("watchdog_thresh must be positive, was " + threshNs);
+            // The guest's kernel.watchdog_thresh: whole seconds, 1 to 60 (0 turns the detector off).
+            if (threshNs <= 0 || threshNs % 1_000_000_000L != 0 || threshNs > 60_000_000_000L) {
+                throw new IllegalArgumentException("watchdog_thresh is a whole number of seconds, 1 to 60, was "
+                        + threshNs + " ns");
             }
         }
 
         @Override
         public String kind() {
             return KIND;
+        }
+
+        @Override
+        public boolean usesGuestPerf() {
+            return true;
         }
 
         @Override
@@ -194,6 +223,11 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         @Override
         public String kind() {
             return KIND;
+        }
+
+        @Override
+        public boolean usesGuestPerf() {
+            return true;
         }
 
         @Override

@@ -64,11 +64,26 @@ final class PmuUsageReader {
         }
         if (seen.containsKey(PmuUsage.Idle.KIND) && seen.size() > 1) {
             in.problem(seen.get(PmuUsage.Idle.KIND), path, "idle means the guest never touches its PMU; it cannot"
-                    + " be combined with " + seen.keySet().stream().filter(k -> !k.equals(PmuUsage.Idle.KIND))
-                            .collect(Collectors.joining(", ")));
+                    + " be combined with " + others(seen, PmuUsage.Idle.KIND));
             return null;
         }
+        if (out != null && out.size() > 1) {
+            // Several Linux perf users share the guest's PMU through its perf core; a usage that
+            // drives the PMU registers itself would fight them for every counter.
+            for (PmuUsage u : out) {
+                if (!u.usesGuestPerf()) {
+                    in.problem(seen.get(u.kind()), path, u.kind() + " drives the guest's PMU registers itself, not"
+                            + " through the guest kernel's perf; it cannot share the PMU with "
+                            + others(seen, u.kind()));
+                    return null;
+                }
+            }
+        }
         return out;
+    }
+
+    private static String others(Map<String, Mark> seen, String kind) {
+        return seen.keySet().stream().filter(k -> !k.equals(kind)).collect(Collectors.joining(", "));
     }
 
     /** One usage, checked against the VM: listed once, for its guest OS, with a PMU, BRBE where needed. */
@@ -135,7 +150,10 @@ final class PmuUsageReader {
             case PmuUsage.PerfRecord.KIND:
                 return perfRecord(o);
             case PmuUsage.NmiWatchdog.KIND: {
-                Long thresh = o.positiveDuration("thresh", PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS);
+                // The guest's own kernel.watchdog_thresh, with the host's rules.
+                Long thresh = o.has("thresh") ? HostReader.watchdogThresh(in, o.get("thresh"), o.at("thresh"),
+                        " (0 turns the detector off: leave nmi-watchdog out)")
+                        : Long.valueOf(PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS);
                 return thresh == null ? null : new PmuUsage.NmiWatchdog(thresh);
             }
             case PmuUsage.WindowsCycleTick.KIND: {
@@ -164,7 +182,10 @@ final class PmuUsageReader {
         PerfScope scope = perf.scope(o, PerfScope.TASK);
         OptionalLong interval = OptionalLong.empty();
         if (o.has("interval")) {
-            Long i = in.positiveDuration(o.get("interval"), o.at("interval"));
+            // perf stat -I takes an unsigned int of milliseconds and refuses less than 10
+            // ("print interval must be >= 10ms", tools/perf/builtin-stat.c).
+            Long i = in.wholeUnits(o.get("interval"), o.at("interval"), 1_000_000L, "milliseconds",
+                    PmuUsage.PerfStat.MIN_INTERVAL_MS, 0xffff_ffffL, "perf stat -I", "");
             if (i == null) {
                 return null;
             }

@@ -52,14 +52,14 @@ public final class ScenarioFields {
         add(out, "host.cpu_overrides.<core>", HostReader.OVERRIDE_KEYS);
         add(out, "host_perf[]", HostPerfReader.SESSION_KEYS);
         add(out, "host_tasks[]", HostTaskReader.TASK_KEYS);
-        workload(out, "host_tasks[].workload");
+        workload(out, "host_tasks[].workload", WorkloadReader.HOST_TASK_WORKLOAD_KEYS);
         add(out, "vms[]", VmReader.VM_KEYS);
         add(out, "vms[].placement", VmReader.PLACEMENT_KEYS);
         add(out, "vms[].placement.migrate", VmReader.MIGRATE_KEYS);
         for (String kind : PmuUsage.kinds()) {
             add(out, "vms[].pmu_usage(" + kind + ")", PmuUsageReader.USAGE_KEYS.get(kind));
         }
-        workload(out, "vms[].workload");
+        workload(out, "vms[].workload", WorkloadReader.WORKLOAD_KEYS);
         add(out, "policies", PolicyReader.KIND_KEYS);
         add(out, "policies.<kind>", PolicyReader.POLICY_KEYS);
         add(out, "policies.<kind>.settings", List.of("<setting>"));
@@ -69,8 +69,8 @@ public final class ScenarioFields {
         return List.copyOf(out);
     }
 
-    private static void workload(List<Field> out, String section) {
-        add(out, section, WorkloadReader.WORKLOAD_KEYS);
+    private static void workload(List<Field> out, String section, List<String> keys) {
+        add(out, section, keys);
         add(out, section + ".rates", List.of("<event>"));
     }
 

@@ -52,8 +52,10 @@ final class ScenarioReader {
         PerfEventsReader perf = new PerfEventsReader(in);
         WorkloadReader workloads = new WorkloadReader(in);
 
+        Map<KernelCost, CostOverride> costs = o.has("costs") ? new CostReader(in).read(o.get("costs"), o.at("costs"))
+                : Map.of();
         HostReader.Section host = new HostReader(in).read(o.get("host"));
-        ReadContext context = ReadContext.afterHost(in, host.soc());
+        ReadContext context = ReadContext.afterHost(in, costs, host.soc());
 
         ProcessNames names = new ProcessNames(in);
         List<HostTask> tasks = in.readEach(o, "host_tasks", new HostTaskReader(in, context, names, workloads)::read);
@@ -68,8 +70,6 @@ final class ScenarioReader {
         Policies policies = o.has("policies") ? new PolicyReader(in).read(o.get("policies"), o.at("policies"))
                 : Policies.defaults();
         List<AdminWrite> writes = in.readEach(o, "admin_writes", new AdminWriteReader(in, context, checks)::read);
-        Map<KernelCost, CostOverride> costs = o.has("costs") ? new CostReader(in).read(o.get("costs"), o.at("costs"))
-                : Map.of();
         if (!problems.isEmpty()) {
             return null;
         }

@@ -2,6 +2,7 @@ package dev.pmulab.sim.scenario;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.sim.scenario.FieldReader.Fields;
 import dev.pmulab.sim.scenario.YamlTree.MapNode;
 import dev.pmulab.sim.scenario.YamlTree.Node;
@@ -67,7 +68,9 @@ final class VmReader {
         List<PmuUsage> usages = o.has("pmu_usage")
                 ? usage.read(o.get("pmu_usage"), o.at("pmu_usage"), os, pmu, placement, host.soc())
                 : List.of(new PmuUsage.Idle());
-        Workload workload = o.has("workload") ? workloads.read(o.get("workload"), o.at("workload"), vcpus)
+        Workload workload = o.has("workload") ? workloads.read(o.get("workload"), o.at("workload"), vcpus,
+                WorkloadReader.Runner.vm(vcpus, host.priceNs(KernelCost.HVC_ROUND_TRIP),
+                        host.priceNs(KernelCost.EXIT_INDIRECT)))
                 : Workload.of(WorkloadProfile.CPU_BOUND, vcpus);
         CputimeAccounting accounting = CputimeAccounting.TICK;
         if (o.has("cputime_accounting")) {

@@ -2,6 +2,8 @@ package dev.pmulab.sim.scenario;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.hw.EventRates;
+import dev.pmulab.hw.Events;
 import dev.pmulab.sim.scenario.FieldReader.Fields;
 import dev.pmulab.sim.scenario.YamlTree.Entry;
 import dev.pmulab.sim.scenario.YamlTree.MapNode;
@@ -19,7 +21,31 @@ import java.util.stream.Collectors;
  * threads, load, event rates and exit rate.
  */
 final class WorkloadReader {
+    /** A VM's workload. */
     static final List<String> WORKLOAD_KEYS = List.of("profile", "threads", "load", "rates", "exits_per_second");
+    /** A host task's: it runs in no VM, so it has no VM exits. */
+    static final List<String> HOST_TASK_WORKLOAD_KEYS = List.of("profile", "threads", "load", "rates");
+
+    /**
+     * What runs the workload.
+     *
+     * @param vcpus a VM's vCPUs, 0 for a host task
+     * @param exitNs what one VM exit costs the host (C2, the scenario's or the default), for a VM
+     * @param refillNs the guest time lost refilling after one exit (C23), for a VM
+     */
+    record Runner(int vcpus, long exitNs, long refillNs) {
+        static Runner hostTask() {
+            return new Runner(0, 0, 0);
+        }
+
+        static Runner vm(int vcpus, long exitNs, long refillNs) {
+            return new Runner(vcpus, exitNs, refillNs);
+        }
+
+        boolean isVm() {
+            return vcpus > 0;
+        }
+    }
 
     private final FieldReader in;
 
@@ -27,17 +53,23 @@ final class WorkloadReader {
         this.in = requireNonNull(in, "in is null");
     }
 
-    /** The workload, or null after a problem; {@code defaultThreads} when it gives none. */
-    Workload read(Node node, String path, int defaultThreads) {
+    /**
+     * The workload {@code runner} runs, or null after a problem; {@code defaultThreads} when it
+     * gives none.
+     */
+    Workload read(Node node, String path, int defaultThreads, Runner runner) {
         if (node instanceof ScalarNode s && !s.isNull()) {
             WorkloadProfile p = profile(s, path);
-            return p == null ? null : Workload.of(p, defaultThreads);
+            Workload w = p == null ? null : Workload.of(p, defaultThreads);
+            return w != null && exitsFit(w, runner, s, path) ? w : null;
         }
         MapNode m = in.map(node, path);
         if (m == null) {
             return null;
         }
-        Fields o = in.fields(m, path, WORKLOAD_KEYS);
+        Fields o = runner.isVm() ? in.fields(m, path, WORKLOAD_KEYS)
+                : in.fields(m, path, HOST_TASK_WORKLOAD_KEYS, " for a host task's workload (it runs in no VM, so it has"
+                        + " no VM exits)");
         WorkloadProfile profile = null;
         if (o.required("profile")) {
             ScalarNode s = in.scalar(o.get("profile"), o.at("profile"), "a workload profile");
@@ -52,6 +84,14 @@ final class WorkloadReader {
             if (t > HostReader.MAX_HOST_CPUS * 4L) {
                 in.problem(o.get("threads").mark(), o.at("threads"), "must be at most " + HostReader.MAX_HOST_CPUS * 4
                         + ", was " + t);
+                return null;
+            }
+            if (runner.isVm() && t > runner.vcpus()) {
+                // The engine runs the guest's threads one per vCPU; it has no guest scheduler to
+                // share a vCPU between two of them.
+                in.problem(o.get("threads").mark(), o.at("threads"), "the simulator runs a guest's threads one per"
+                        + " vCPU (it has no guest scheduler), so threads is at most the VM's vcpus, " + runner.vcpus()
+                        + "; was " + t);
                 return null;
             }
             threads = (int) (long) t;
@@ -69,15 +109,16 @@ final class WorkloadReader {
             return null;
         }
         Map<Integer, Long> rates = new TreeMap<>();
+        Map<Integer, Entry> written = new TreeMap<>();
         if (o.has("rates")) {
             MapNode rm = in.map(o.get("rates"), o.at("rates"));
             if (rm == null) {
                 return null;
             }
-            readRates(rm, o.at("rates"), rates);
+            readRates(rm, o.at("rates"), rates, written);
         }
         OptionalLong exits = OptionalLong.empty();
-        if (o.has("exits_per_second")) {
+        if (runner.isVm() && o.has("exits_per_second")) {
             Long e = in.atLeast(o.get("exits_per_second"), o.at("exits_per_second"), 0);
             if (e == null) {
                 return null;
@@ -91,14 +132,94 @@ final class WorkloadReader {
         WorkloadProfile pf = profile;
         int th = threads;
         OptionalLong ex = exits;
-        return in.build(m.mark(), path, () -> new Workload(pf, th, l, rates, ex));
+        Workload w = in.build(m.mark(), path, () -> new Workload(pf, th, l, rates, ex));
+        if (w == null) {
+            return null;
+        }
+        boolean exitsGiven = runner.isVm() && o.has("exits_per_second");
+        boolean exitsOk = exitsFit(w, runner, exitsGiven ? o.get("exits_per_second") : o.get("profile"),
+                exitsGiven ? o.at("exits_per_second") : o.at("profile"));
+        return ratesFit(w, m, o.at("rates"), written) && exitsOk ? w : null;
+    }
+
+    /**
+     * A VM's exits must leave the vCPU some time for its workload: the engine books at most
+     * {@link WorkloadRates#MAX_EXIT_SHARE} of it as exit handling (C2 each), and at most
+     * {@link WorkloadRates#MAX_EXIT_AND_REFILL_SHARE} as exit handling and the refill after each
+     * exit (C23).
+     */
+    private boolean exitsFit(Workload w, Runner runner, Node at, String path) {
+        if (!runner.isVm()) {
+            return true;
+        }
+        long exits = WorkloadRates.exitsPerSecond(w);
+        double share = exits * (double) runner.exitNs() / 1e9;
+        double withRefill = exits * (double) (runner.exitNs() + runner.refillNs()) / 1e9;
+        if (share <= WorkloadRates.MAX_EXIT_SHARE && withRefill <= WorkloadRates.MAX_EXIT_AND_REFILL_SHARE) {
+            return true;
+        }
+        long most = (long) Math.min(WorkloadRates.MAX_EXIT_SHARE * 1e9 / Math.max(1, runner.exitNs()),
+                WorkloadRates.MAX_EXIT_AND_REFILL_SHARE * 1e9 / Math.max(1, runner.exitNs() + runner.refillNs()));
+        in.problem(at.mark(), path, exits + " VM exits per second, each " + runner.exitNs() + " ns in the host (C2,"
+                + " HVC_ROUND_TRIP) and " + runner.refillNs() + " ns of refill after it (C23, EXIT_INDIRECT), would"
+                + " take " + Math.round(withRefill * 100) + " % of a vCPU's time; the simulator gives exits at most "
+                + Math.round(WorkloadRates.MAX_EXIT_SHARE * 100) + " % and exits with their refill at most "
+                + Math.round(WorkloadRates.MAX_EXIT_AND_REFILL_SHARE * 100) + " %, which is " + most
+                + " exits per second at these costs");
+        return false;
+    }
+
+    /**
+     * Every rate the simulator will run the workload at, written or derived from the profile's
+     * ratios (and the kernel profile at its clock), must fit its Q32.32 event rates: at most
+     * {@link EventRates#MAX_PER_SECOND}. A rate written too high is reported where it is written;
+     * one derived too high at the clock or instruction rate it comes from.
+     */
+    private boolean ratesFit(Workload w, MapNode workload, String ratesPath, Map<Integer, Entry> written) {
+        String limit = "the simulator counts at most " + EventRates.MAX_PER_SECOND
+                + " events per second (256 per ns, the range of its Q32.32 event rates)";
+        boolean ok = true;
+        for (Map.Entry<Integer, Entry> e : written.entrySet()) {
+            long rate = w.ratesPerSecond().get(e.getKey());
+            if (rate > EventRates.MAX_PER_SECOND) {
+                in.problem(e.getValue().value().mark(), ratesPath + "." + e.getValue().key(), limit + "; was " + rate);
+                ok = false;
+            }
+        }
+        if (!ok) {
+            return false; // what is derived from a rate written too high says nothing more
+        }
+        Map<Integer, Long> user = WorkloadRates.perSecond(w);
+        Map<Integer, Long> all = new TreeMap<>(WorkloadRates.kernelPerSecond(user.get(Events.CPU_CYCLES)));
+        user.forEach((event, rate) -> all.merge(event, rate, Math::max));
+        for (Map.Entry<Integer, Long> r : all.entrySet()) {
+            if (r.getValue() <= EventRates.MAX_PER_SECOND) {
+                continue;
+            }
+            // Per-cycle events follow the clock; the others the instruction rate, itself the clock
+            // times the profile's IPC when not written. The first such event is reported.
+            boolean perCycle = WorkloadRates.PER_CYCLE_EVENTS.contains(r.getKey());
+            Entry source = perCycle ? written.get(Events.CPU_CYCLES)
+                    : written.getOrDefault(Events.INST_RETIRED, written.get(Events.CPU_CYCLES));
+            String msg = String.format("event 0x%04x (%s)", r.getKey(), EventNames.armName(r.getKey()))
+                    + " would count " + r.getValue() + " per second, derived from the " + w.profile().configName()
+                    + " profile's ratios (or the kernel's) at this clock and instruction rate; " + limit
+                    + ": lower cycles or instructions";
+            if (source != null) {
+                in.problem(source.value().mark(), ratesPath + "." + source.key(), msg);
+            } else {
+                in.problem(workload.mark(), ratesPath, msg);
+            }
+            return false;
+        }
+        return true;
     }
 
     /**
      * {@code rates}: event (any spelling {@link EventNames} knows) to events per second. A rate that
      * is wrong is reported and left out; its problem fails the scenario.
      */
-    private void readRates(MapNode rm, String path, Map<Integer, Long> rates) {
+    private void readRates(MapNode rm, String path, Map<Integer, Long> rates, Map<Integer, Entry> written) {
         Map<Integer, String> namedAs = new TreeMap<>();
         for (Entry e : rm.entries().values()) {
             String p = path + "." + e.key();
@@ -121,6 +242,7 @@ final class WorkloadReader {
             }
             if (v != null) {
                 rates.put(number, v);
+                written.put(number, e);
             }
         }
     }

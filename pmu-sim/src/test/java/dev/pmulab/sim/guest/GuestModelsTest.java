@@ -29,82 +29,32 @@ final class GuestModelsTest {
         return new PerfSampleLimits(PerfSysctls.DEFAULTS, hz);
     }
 
+    /** perf stat -- cmd of {@code events}, each alone, on 64-bit counters. */
+    private static LinuxGuestPerf stat(int[] events, int hz, PerfSampleLimits limits) {
+        return LinuxGuestPerf.builder(hz, limits).longCounters(true)
+                .session(GuestPerfSession.stat(GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, 0)).build();
+    }
+
+    /** perf record -F {@code freq} -- cmd of {@code events}, each alone, on 64-bit counters. */
+    private static LinuxGuestPerf record(int[] events, long freq, int hz, PerfSampleLimits limits) {
+        return LinuxGuestPerf.builder(hz, limits).longCounters(true).session(GuestPerfSession.recordFrequency(
+                GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, freq)).build();
+    }
+
     private static Pe pe() {
         return new Pe(PmuConfig.builder().n(6).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
     }
 
     /** Runs {@code model} for {@code ticks} guest ticks of EL0 work, taking PMU interrupts when they fire. */
     private static void run(GuestPmuModel model, Pe pe, GuestPmuPort port, int ticks) {
-        new Driver(model, pe, port, WORKLOAD).until(ticks * (1_000_000_000L / model.hz()));
-    }
-
-    /**
-     * Drives a guest model on a PE: boot at 0, then EL0 work at {@code rates}, a PMU interrupt
-     * whenever a counter overflows and a tick every 1/hz s, in time order (an interrupt due at a
-     * tick's instant first). Accesses may take guest time (TimedPort): the next event then comes
-     * after them.
-     */
-    private static final class Driver {
-        final GuestPmuModel model;
-        final Pe pe;
-        final GuestPmuPort port;
-        final EventRates rates;
-        final long tick;
-        long nextTick;
-
-        Driver(GuestPmuModel model, Pe pe, GuestPmuPort port, EventRates rates) {
-            this.model = model;
-            this.pe = pe;
-            this.port = port;
-            this.rates = rates;
-            this.tick = 1_000_000_000L / model.hz();
-            this.nextTick = tick;
-            pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
-            model.boot(port);
-        }
-
-        /** Runs until guest time {@code end} (a tick due at {@code end} included). */
-        void until(long end) {
-            while (pe.now() < end) {
-                if (step(end) == Step.NONE) {
-                    return;
-                }
-            }
-        }
-
-        enum Step { PMI, TICK, NONE }
-
-        /** Runs to the next interrupt or tick (not past {@code end}) and takes it. */
-        Step step(long end) {
-            long t = pe.now();
-            pe.switchContext(t, ExceptionLevel.EL0, rates);
-            long ov = pe.nextOverflowTime();
-            long next = Math.max(t, Math.min(ov, nextTick));
-            if (next > end) {
-                model.accountExecution(ExceptionLevel.EL0, rates, end - t);
-                pe.switchContext(end, ExceptionLevel.EL1, EventRates.NONE);
-                return Step.NONE;
-            }
-            model.accountExecution(ExceptionLevel.EL0, rates, next - t);
-            pe.switchContext(next, ExceptionLevel.EL1, EventRates.NONE);
-            if (ov <= nextTick) {
-                assertThat(pe.irqAsserted()).isTrue();
-                model.pmuInterrupt(port);
-                assertThat(pe.irqAsserted()).as("the handler clears what it took").isFalse();
-                return Step.PMI;
-            }
-            nextTick += tick;
-            model.tick(port);
-            return Step.TICK;
-        }
+        new GuestDriver(model, pe, port, WORKLOAD).until(ticks * model.tickNs());
     }
 
     @Test
     void perfStatWithMoreEventsThanCountersMultiplexesAndCountsExactly() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT, EVENTS, 0, 250, true, false, 3_000_000_000L,
-                limits(250));
+        LinuxGuestPerf perf = stat(EVENTS, 250, limits(250));
         run(perf, pe, port, 100);
         // 8 events, 6 counters + PMCCNTR: cycles takes PMCCNTR, six take counters, one waits.
         assertThat(perf.multiplexing()).isTrue();
@@ -122,8 +72,7 @@ final class GuestModelsTest {
         Pe pe = pe();
         TimedPort port = new TimedPort(pe, 0);
         pe.setExceptionLevel(ExceptionLevel.EL1);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT,
-                new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 0, 250, true, false, 3_000_000_000L, limits(250));
+        LinuxGuestPerf perf = stat(new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 250, limits(250));
         perf.boot(port);
         port.log.clear();
         perf.taskSwitch(port);
@@ -138,9 +87,9 @@ final class GuestModelsTest {
         assertThat(port.log).filteredOn(a -> a.startsWith("W PMUSERENR_EL0")).hasSize(1);
         assertThat(port.log.get(0)).isEqualTo("R PMCR_EL0");
         assertThat(perf.eventsOnCounters()).isEqualTo(2);
-        // A model with no tool events does nothing.
-        LinuxGuestPerf none = new LinuxGuestPerf(LinuxGuestPerf.Mode.NONE, new int[0], 0, 250, true, true,
-                3_000_000_000L, limits(250));
+        // A model with no tool events (the watchdog alone) does nothing.
+        LinuxGuestPerf none = LinuxGuestPerf.builder(250, limits(250)).longCounters(true)
+                .watchdog(LinuxGuestPerf.watchdogPeriod(10)).build();
         none.boot(port);
         port.log.clear();
         none.taskSwitch(port);
@@ -151,8 +100,7 @@ final class GuestModelsTest {
     void perfRecordConvergesOnTheRequestedSampleRate() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 1000,
-                1000, true, false, 3_000_000_000L, limits(1000));
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 1000, 1000, limits(1000));
         run(perf, pe, port, 2000);
         // 3e9 instructions/s sampled at 1000 Hz: the low-pass filter settles near 3e6 per sample.
         assertThat(perf.currentPeriod(Events.INST_RETIRED)).isBetween(2_900_000L, 3_100_000L);
@@ -164,7 +112,7 @@ final class GuestModelsTest {
     void windowsGuestCountsNoStallOnRunningHardwareAndCrashesOnAFrozenCycleCounter() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        WindowsCycleTickGuest windows = new WindowsCycleTickGuest(64, true);
+        WindowsCycleTickGuest windows = new WindowsCycleTickGuest(15_625_000L, true);
         run(windows, pe, port, 10);
         assertThat(windows.cycleStalls()).isZero();
         assertThat(windows.crashed()).isFalse();
@@ -182,12 +130,13 @@ final class GuestModelsTest {
     void greedyGuestProgramsEveryVisibleCounterAndStopsWhenRefused() {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
-        GreedyGuest greedy = new GreedyGuest(250);
+        GreedyGuest greedy = new GreedyGuest(250, 10_000_000L, true);
         pe.setExceptionLevel(ExceptionLevel.EL1);
         greedy.boot(port);
         assertThat(greedy.programmed()).isEqualTo(6);
-        greedy.tick(port); // PMEVTYPER6 is UNDEFINED on a 6-counter PE
-        greedy.tick(port);
+        assertThat(greedy.timerPeriodNs()).isEqualTo(10_000_000L);
+        greedy.timer(port); // PMEVTYPER6 is UNDEFINED on a 6-counter PE
+        greedy.timer(port);
         assertThat(greedy.programmed()).isEqualTo(6);
         assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value()).isEqualTo(0x3f);
     }
@@ -228,10 +177,8 @@ final class GuestModelsTest {
     void periodLeftSurvivesARotation() {
         Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
-                new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, true, false,
-                3_000_000_000L, limits(1000));
-        Driver d = new Driver(perf, pe, port, SLOW);
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
+        GuestDriver d = new GuestDriver(perf, pe, port, SLOW);
         assertThat(pe.eventCounter(0)).isEqualTo(-1_000_000L);
         assertThat(pe.eventCounter(1)).isEqualTo(-1_000_000L);
 
@@ -262,10 +209,8 @@ final class GuestModelsTest {
     void multiplexedEventsKeepTheirSampleRate() {
         Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD,
-                new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, true, false,
-                3_000_000_000L, limits(1000));
-        new Driver(perf, pe, port, WORKLOAD).until(2_000_000_000L);
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
+        new GuestDriver(perf, pe, port, WORKLOAD).until(2_000_000_000L);
         assertThat(perf.samples()).isBetween(4000L, 4400L);
         assertThat(perf.throttles()).isZero();
     }
@@ -287,17 +232,16 @@ final class GuestModelsTest {
         Pe pe = pe();
         BareMetalPort port = new BareMetalPort(pe);
         PerfSampleLimits limits = new PerfSampleLimits(new PerfSysctls(3000, 25), 1000);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 3000,
-                1000, true, false, 3_000_000_000L, limits);
-        Driver d = new Driver(perf, pe, port, WORKLOAD);
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 3000, 1000, limits);
+        GuestDriver d = new GuestDriver(perf, pe, port, WORKLOAD);
         assertThat(limits.maxSamplesPerTick()).isEqualTo(3);
 
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(pe.now()).isEqualTo(111_111);
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(pe.now()).isEqualTo(222_222);
         assertThat(perf.throttled(Events.INST_RETIRED)).isFalse();
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(pe.now()).isEqualTo(333_333);
         assertThat(perf.throttled(Events.INST_RETIRED)).isTrue();
         assertThat(perf.samples()).isEqualTo(3);
@@ -305,7 +249,7 @@ final class GuestModelsTest {
         assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value() & 1).as("counter 0 stopped").isZero();
         assertThat(nextOverflowAtEl0(pe)).isEqualTo(Long.MAX_VALUE);
 
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.TICK);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.TICK);
         assertThat(pe.now()).isEqualTo(1_000_000);
         assertThat(perf.throttled(Events.INST_RETIRED)).isFalse();
         assertThat(perf.currentPeriod(Events.INST_RETIRED)).isEqualTo(497_396);
@@ -313,14 +257,14 @@ final class GuestModelsTest {
         assertThat(nextOverflowAtEl0(pe)).isEqualTo(1_138_889);
 
         for (int i = 0; i < 2; i++) {
-            assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+            assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
             assertThat(perf.throttled(Events.INST_RETIRED)).isFalse();
         }
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.PMI);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.PMI);
         assertThat(perf.throttled(Events.INST_RETIRED)).isTrue();
         assertThat(perf.pmis()).isEqualTo(6);
         assertThat(perf.throttles()).isEqualTo(2);
-        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(Driver.Step.TICK);
+        assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.TICK);
     }
 
     /**
@@ -337,18 +281,17 @@ final class GuestModelsTest {
         Pe pe = pe();
         TimedPort port = new TimedPort(pe, 10_000);
         PerfSampleLimits limits = limits(1000);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 1000,
-                1000, true, false, 3_000_000_000L, limits);
-        Driver d = new Driver(perf, pe, port, WORKLOAD);
+        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED}, 1000, 1000, limits);
+        GuestDriver d = new GuestDriver(perf, pe, port, WORKLOAD);
         int pmis = 0;
         while (pmis < 3) {
-            if (d.step(Long.MAX_VALUE) == Driver.Step.PMI) {
+            if (d.step(Long.MAX_VALUE) == GuestDriver.Step.PMI) {
                 pmis++;
             }
         }
         assertThat(limits.maxSampleRate()).isEqualTo(100_000);
         int before = port.log.size();
-        while (d.step(Long.MAX_VALUE) != Driver.Step.PMI) {
+        while (d.step(Long.MAX_VALUE) != GuestDriver.Step.PMI) {
             before = port.log.size();
         }
         assertThat(port.log.size() - before).as("accesses of the 4th PMI").isEqualTo(9);
@@ -362,19 +305,16 @@ final class GuestModelsTest {
     @Test
     void perfRecordClampsItsFrequencyToTheCurrentMaximum() {
         PerfSampleLimits limits = limits(250);
-        LinuxGuestPerf high = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 200_000,
-                250, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf high = record(new int[] {Events.INST_RETIRED}, 200_000, 250, limits);
         assertThat(high.requestedFrequency()).isEqualTo(200_000);
         assertThat(high.sampleFrequency()).isEqualTo(100_000);
         // One 2 s handler drops the limit to one sample per tick: 250 Hz at HZ=250 (PerfSampleLimitsTest).
         limits.newCpu().sampleEventTook(2_000_000_000L);
-        LinuxGuestPerf later = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 4000,
-                250, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf later = record(new int[] {Events.INST_RETIRED}, 4000, 250, limits);
         assertThat(later.sampleFrequency()).isEqualTo(250);
         // Its first period is one second of events at an assumed 1 GHz over the clamped rate.
         assertThat(later.currentPeriod(Events.INST_RETIRED)).isEqualTo(4_000_000);
-        LinuxGuestPerf below = new LinuxGuestPerf(LinuxGuestPerf.Mode.RECORD, new int[] {Events.INST_RETIRED}, 100,
-                250, true, false, 3_000_000_000L, limits);
+        LinuxGuestPerf below = record(new int[] {Events.INST_RETIRED}, 100, 250, limits);
         assertThat(below.sampleFrequency()).isEqualTo(100);
     }
 
@@ -388,8 +328,7 @@ final class GuestModelsTest {
     void armv8pmuStartWritesPmuserenrBeforeEnablingThePmu() {
         Pe pe = pe();
         TimedPort port = new TimedPort(pe, 0);
-        LinuxGuestPerf perf = new LinuxGuestPerf(LinuxGuestPerf.Mode.STAT,
-                new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 0, 250, true, false, 3_000_000_000L, limits(250));
+        LinuxGuestPerf perf = stat(new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 250, limits(250));
         pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         perf.boot(port);
         assertThat(port.log).containsExactly(

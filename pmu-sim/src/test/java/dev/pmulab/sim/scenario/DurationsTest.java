@@ -39,7 +39,7 @@ final class DurationsTest {
         assertThatThrownBy(() -> Durations.parseNs("0.5ns"))
                 .hasMessage("'0.5ns' is not a whole number of nanoseconds");
         assertThatThrownBy(() -> Durations.parseNs("9999999999h"))
-                .hasMessage("'9999999999h' is too long for the simulator's clock (at most about 292 years)");
+                .hasMessageStartingWith("'9999999999h' is too long for the simulator's clock (at most 2^62 ns");
     }
 
     @ParameterizedTest

@@ -1,12 +1,11 @@
-package dev.pmulab.sim.engine;
+package dev.pmulab.sim.scenario;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.Events;
-import dev.pmulab.sim.scenario.Workload;
-import dev.pmulab.sim.scenario.WorkloadProfile;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,6 +29,26 @@ public final class WorkloadRates {
     private static final Profile EXIT_HEAVY = profile(0.8, 0.25, 0.40, 400, 30, 180, 8, 4, 200, 10);
     /** Kernel code (the guest's PMU driver, the host's exit handling): short, branchy, cold. */
     private static final Profile KERNEL = profile(0.7, 0.30, 0.40, 350, 25, 220, 10, 6, 180, 12);
+
+    /**
+     * VM exits per second per vCPU of an {@code exit-heavy} workload that gives no rate: hackbench
+     * in a 64-vCPU guest, about 1 M exits/s VM-wide (perf-core-and-costs.md §6).
+     */
+    public static final long EXIT_HEAVY_EXITS_PER_SECOND = 16_000;
+    /**
+     * The largest share of a vCPU's time the engine books as exit handling (each exit at C2); the
+     * rest is guest time, so a workload always makes progress. The scenario reader refuses more.
+     */
+    public static final double MAX_EXIT_SHARE = 0.9;
+    /**
+     * The largest share of a vCPU's time exits and the refill after them (C23) take together; the
+     * rest is the workload's. The scenario reader refuses more.
+     */
+    public static final double MAX_EXIT_AND_REFILL_SHARE = 0.95;
+
+    /** The events a profile derives from the clock (the rest follow the instruction rate). */
+    static final Set<Integer> PER_CYCLE_EVENTS = Set.of(Events.CPU_CYCLES, Events.BUS_CYCLES,
+            Events.STALL_FRONTEND, Events.STALL_BACKEND, Events.STALL);
 
     private WorkloadRates() {}
 
@@ -100,6 +119,14 @@ public final class WorkloadRates {
         }
         out.putAll(overrides);
         return out;
+    }
+
+    /** VM exits per second per vCPU of {@code workload}: its own rate, or its profile's. */
+    public static long exitsPerSecond(Workload workload) {
+        if (workload.exitsPerSecond().isPresent()) {
+            return workload.exitsPerSecond().getAsLong();
+        }
+        return workload.profile() == WorkloadProfile.EXIT_HEAVY ? EXIT_HEAVY_EXITS_PER_SECOND : 0;
     }
 
     /** The kernel profile (guest EL1 PMU code, host exit handling) at {@code cpuHz}. */
