@@ -58,8 +58,12 @@ final class CliEndToEndTest {
     void compareTablePutsPoliciesInColumnsAndMetricsInRows() throws IOException {
         Result r = pmulab("compare", small().toString());
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("emulated").contains("static-hpmn(").contains("reserved_host_counters=2)")
-                .contains("guest.pmu_traps").contains("host.event_coverage_pct")
+        assertThat(r.out())
+                .contains("emulated")
+                .contains("static-hpmn(")
+                .contains("reserved_host_counters=2)")
+                .contains("guest.pmu_traps")
+                .contains("host.event_coverage_pct")
                 .contains("Cost-model estimates this result leans on");
     }
 
@@ -71,7 +75,10 @@ final class CliEndToEndTest {
         String[] lines = traps.split("\n");
         assertThat(lines[1]).startsWith("register").contains("emulated").contains("static-hpmn(");
         // Emulated: PMCR_EL0 traps (the guest's perf start/stop); partitioned: untrapped, but PMOVSCLR still traps.
-        String pmcr = java.util.Arrays.stream(lines).filter(l -> l.startsWith("PMCR_EL0 ")).findFirst().orElseThrow();
+        String pmcr = java.util.Arrays.stream(lines)
+                .filter(l -> l.startsWith("PMCR_EL0 "))
+                .findFirst()
+                .orElseThrow();
         String[] pmcrCells = pmcr.trim().split("\\s+");
         assertThat(Long.parseLong(pmcrCells[1].replace(",", ""))).isGreaterThan(10);
         assertThat(Long.parseLong(pmcrCells[2].replace(",", ""))).isLessThanOrEqualTo(2);
@@ -90,11 +97,16 @@ final class CliEndToEndTest {
         String[] lines = r.out().split("\n");
         assertThat(lines[0]).isEqualTo("scenario small: 2 runs");
         // One line per policy: the events the run processed and the guest accesses behind them.
-        assertThat(lines[1]).contains("emulated").contains(" events ").contains("M events/s").contains("x real time")
-                .contains("guest PMU accesses").endsWith("(ok)");
+        assertThat(lines[1])
+                .contains("emulated")
+                .contains(" events ")
+                .contains("M events/s")
+                .contains("x real time")
+                .contains("guest PMU accesses")
+                .endsWith("(ok)");
         assertThat(lines[2]).contains("static-hpmn(").endsWith("(ok)");
-        long emulatedAccesses = Long.parseLong(lines[1].replaceAll(".* ([0-9,]+) guest PMU accesses.*", "$1")
-                .replace(",", ""));
+        long emulatedAccesses = Long.parseLong(
+                lines[1].replaceAll(".* ([0-9,]+) guest PMU accesses.*", "$1").replace(",", ""));
         assertThat(emulatedAccesses).isPositive();
         assertThat(r.out()).contains("one at a time: ").contains("all at once on ");
 
@@ -158,7 +170,9 @@ final class CliEndToEndTest {
     void unknownPolicyListsTheKnownOnes() throws IOException {
         Result r = pmulab("compare", small().toString(), "--policies", "emulated,no-such-policy");
         assertThat(r.status()).isEqualTo(Pmulab.EXIT_BAD_INPUT);
-        assertThat(r.err()).contains("unknown policy 'no-such-policy'").contains("static-hpmn")
+        assertThat(r.err())
+                .contains("unknown policy 'no-such-policy'")
+                .contains("static-hpmn")
                 .contains("trap-and-grow");
     }
 
@@ -166,11 +180,21 @@ final class CliEndToEndTest {
     void policiesListsEveryBuiltInWithSourceAndSettings() {
         Result r = pmulab("policies");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("allocation policies:").contains("emulated").contains("static-hpmn")
-                .contains("vcpu-load-resched").contains("sysfs-writable").contains("trap-and-grow")
-                .contains("selection policies:").contains("default-pmu").contains("set-pmu").contains("composite")
-                .contains("filter policies:").contains("event-filter")
-                .contains("reserved_host_counters (integer, default").contains("(module policy-static-hpmn");
+        assertThat(r.out())
+                .contains("allocation policies:")
+                .contains("emulated")
+                .contains("static-hpmn")
+                .contains("vcpu-load-resched")
+                .contains("sysfs-writable")
+                .contains("trap-and-grow")
+                .contains("selection policies:")
+                .contains("default-pmu")
+                .contains("set-pmu")
+                .contains("composite")
+                .contains("filter policies:")
+                .contains("event-filter")
+                .contains("reserved_host_counters (integer, default")
+                .contains("(module policy-static-hpmn");
     }
 
     @Test
@@ -216,7 +240,9 @@ final class CliEndToEndTest {
         Result r = pmulab("validate", p.toString());
         assertThat(r.status()).isNotZero();
         // Line 19 is the settings line (SMALL has 17 lines, "filter:" and "name:" come first).
-        assertThat(r.err()).contains("old.yaml:").contains("unknown setting 'host_pmuver' for filter policy"
-                + " 'event-filter'; known settings: filters (string, default ): ");
+        assertThat(r.err())
+                .contains("old.yaml:")
+                .contains("unknown setting 'host_pmuver' for filter policy"
+                        + " 'event-filter'; known settings: filters (string, default ): ");
     }
 }

@@ -39,15 +39,21 @@ final class ComparisonOnlyTest {
     void onlyRunsThePlannedRunWithItsSettings() {
         Scenario s = ScenarioLoader.load("two-settings.yaml", TWO_SETTINGS);
         Comparison c = Comparison.plan(s, Runs.REGISTRY, List.of(), s.seed());
-        List<Comparison.Outcome> both = c.execute(2, n -> { });
+        List<Comparison.Outcome> both = c.execute(2, n -> {});
         Comparison second = c.only(1);
 
         assertThat(second.runs()).containsExactly(c.runs().get(1));
-        RunResult alone = second.execute(1, n -> { }).get(0).result();
-        assertThat(alone.ok()).as(alone.failure().map(RunFailure::message).orElse("")).isTrue();
+        RunResult alone = second.execute(1, n -> {}).get(0).result();
+        assertThat(alone.ok())
+                .as(alone.failure().map(RunFailure::message).orElse(""))
+                .isTrue();
         assertThat(alone.metrics()).isEqualTo(both.get(1).result().metrics());
         // The host's group of four fits beside the guest only when four counters stay the host's.
-        double oneKept = both.get(0).result().metrics().get(Metric.HOST_EVENT_COVERAGE_PCT).orElseThrow();
+        double oneKept = both.get(0)
+                .result()
+                .metrics()
+                .get(Metric.HOST_EVENT_COVERAGE_PCT)
+                .orElseThrow();
         double fourKept = alone.metrics().get(Metric.HOST_EVENT_COVERAGE_PCT).orElseThrow();
         assertThat(fourKept).isGreaterThan(oneKept);
     }

@@ -9,7 +9,6 @@ import dev.pmulab.sim.report.RunReport;
 import dev.pmulab.sim.scenario.BuiltInScenarios;
 import dev.pmulab.sim.scenario.RunLength;
 import dev.pmulab.sim.scenario.Scenario;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,12 +30,16 @@ final class EveryScenarioEveryPolicyTest {
         long window = name.equals(BuiltInScenarios.FLAGSHIP) ? 20_000_000L : 60_000_000L;
         Scenario s = full.withRun(new RunLength.FixedDuration(window));
         Comparison c = Comparison.plan(s, Runs.REGISTRY, Runs.builtInAllocationPolicies(), s.seed());
-        ComparisonReport report = c.report(c.execute(2, n -> { }));
+        ComparisonReport report = c.report(c.execute(2, n -> {}));
         for (RunReport r : report.runs()) {
             String label = r.label(report.comparedKind());
             assertThat(r.status()).as("%s under %s: %s", name, label, r.error()).isEqualTo(RunReport.Status.OK);
-            assertThat(r.metrics().get(Metric.ISOLATION_BREACHES).orElseThrow()).as("%s under %s", name, label).isZero();
-            assertThat(r.metrics().get(Metric.FILTER_LEAKS).orElseThrow()).as("%s under %s", name, label).isZero();
+            assertThat(r.metrics().get(Metric.ISOLATION_BREACHES).orElseThrow())
+                    .as("%s under %s", name, label)
+                    .isZero();
+            assertThat(r.metrics().get(Metric.FILTER_LEAKS).orElseThrow())
+                    .as("%s under %s", name, label)
+                    .isZero();
         }
     }
 }

@@ -27,8 +27,8 @@ final class ExamplePlugin {
     static final String JAR = "opt-in-reservation-1.0.jar";
 
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
-    private static final Pattern AUTO_SERVICE = Pattern.compile(
-            "@AutoService\\(PolicyDescriptor\\.class\\)\\s*public\\s+(?:final\\s+)?class\\s+(\\w+)");
+    private static final Pattern AUTO_SERVICE =
+            Pattern.compile("@AutoService\\(PolicyDescriptor\\.class\\)\\s*public\\s+(?:final\\s+)?class\\s+(\\w+)");
 
     private static Path pluginDir;
     private static Path classes;
@@ -38,7 +38,9 @@ final class ExamplePlugin {
     /** examples/third-party-policy in this checkout. */
     static Path project() {
         String dir = System.getProperty("pmulab.examples.dir");
-        Path examples = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.dir")).resolveSibling("examples");
+        Path examples = dir != null
+                ? Path.of(dir)
+                : Path.of(System.getProperty("user.dir")).resolveSibling("examples");
         Path p = examples.resolve("third-party-policy").normalize();
         if (!Files.isRegularFile(p.resolve("pom.xml"))) {
             throw new IllegalStateException("no example project at " + p);
@@ -51,7 +53,9 @@ final class ExamplePlugin {
         if (pluginDir == null) {
             try {
                 Path work = Files.createTempDirectory("kit-example");
-                classes = compile(work.resolve("classes"), project().resolve("src/main/java"),
+                classes = compile(
+                        work.resolve("classes"),
+                        project().resolve("src/main/java"),
                         System.getProperty("java.class.path"));
                 pluginDir = Files.createDirectories(work.resolve("plugins"));
                 pack(classes, services(project().resolve("src/main/java")), pluginDir.resolve(JAR));
@@ -66,20 +70,31 @@ final class ExamplePlugin {
     static Path compileTests() throws IOException {
         pluginDirectory();
         Path out = Files.createTempDirectory("kit-example-tests");
-        return compile(out, project().resolve("src/test/java"),
+        return compile(
+                out,
+                project().resolve("src/test/java"),
                 classes + System.getProperty("path.separator") + System.getProperty("java.class.path"));
     }
 
     private static Path compile(Path out, Path sourceRoot, String classpath) throws IOException {
         Files.createDirectories(out);
-        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-classpath", classpath, "-proc:none",
-                "--release", "17", "-Xlint:all,-path", "-Werror"));
+        List<String> args = new ArrayList<>(List.of(
+                "-d",
+                out.toString(),
+                "-classpath",
+                classpath,
+                "-proc:none",
+                "--release",
+                "17",
+                "-Xlint:all,-path",
+                "-Werror"));
         try (Stream<Path> s = Files.walk(sourceRoot)) {
             s.filter(p -> p.toString().endsWith(".java")).sorted().forEach(p -> args.add(p.toString()));
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac.run(null, null, null, args.toArray(String[]::new)) != 0) {
-            throw new IllegalStateException("the example's sources under " + sourceRoot + " do not compile (see above)");
+            throw new IllegalStateException(
+                    "the example's sources under " + sourceRoot + " do not compile (see above)");
         }
         return out;
     }
@@ -93,7 +108,9 @@ final class ExamplePlugin {
                 Matcher pkg = PACKAGE.matcher(text);
                 Matcher cls = AUTO_SERVICE.matcher(text);
                 while (cls.find()) {
-                    out.append(pkg.find(0) ? pkg.group(1) + "." : "").append(cls.group(1)).append('\n');
+                    out.append(pkg.find(0) ? pkg.group(1) + "." : "")
+                            .append(cls.group(1))
+                            .append('\n');
                 }
             }
         }

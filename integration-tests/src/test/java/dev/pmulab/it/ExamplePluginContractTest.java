@@ -15,7 +15,7 @@ import java.util.List;
 final class ExamplePluginContractTest implements PolicyContract {
     @ContractRegistry
     static PolicyRegistry fromThePluginDirectory() {
-        return PolicyRegistry.discover(ExamplePluginContractTest.class.getClassLoader(),
-                List.of(ExamplePlugin.pluginDirectory()));
+        return PolicyRegistry.discover(
+                ExamplePluginContractTest.class.getClassLoader(), List.of(ExamplePlugin.pluginDirectory()));
     }
 }

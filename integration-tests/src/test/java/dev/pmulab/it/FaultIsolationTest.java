@@ -78,9 +78,10 @@ final class FaultIsolationTest {
 
     @Test
     void aThrowingPolicyFailsOnlyItsRunAndIsNamedWithItsHook() {
-        ComparisonReport report = Runs.compare(SCENARIO,
-                List.of("emulated", "test-throws-at-vcpu-load", "vcpu-load-resched"));
-        assertThat(report.runs()).extracting(RunReport::status)
+        ComparisonReport report =
+                Runs.compare(SCENARIO, List.of("emulated", "test-throws-at-vcpu-load", "vcpu-load-resched"));
+        assertThat(report.runs())
+                .extracting(RunReport::status)
                 .containsExactly(RunReport.Status.OK, RunReport.Status.FAILED, RunReport.Status.OK);
         assertThat(report.runs().get(1).error())
                 .isEqualTo("policy test-throws-at-vcpu-load failed in vcpu_load: / by zero");

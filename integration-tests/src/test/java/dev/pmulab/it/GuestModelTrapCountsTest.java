@@ -66,18 +66,20 @@ final class GuestModelTrapCountsTest {
      * one event (and brbe): 4 x 15 = 60 more, 386; with the watchdog: 4 x 18 = 72 more, 402.
      */
     @ParameterizedTest(name = "{0} on {1}")
-    @CsvSource(delimiter = '|', value = {
-        "windows | neoverse-n2 | windows-cycle-tick | 12",
-        "linux | neoverse-n2 | greedy | 134",
-        "linux | neoverse-n2 | {kind: perf-stat, events: [cycles, instructions]} | 110",
-        "linux | neoverse-n2 | {kind: perf-stat, events: [instructions, branches, branch-misses, L1-dcache-loads,"
-                + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 1526",
-        "linux | neoverse-n2 | nmi-watchdog | 14",
-        "linux | neoverse-n2 | {kind: perf-record, frequency: 1, events: [instructions]} | 386",
-        "linux | neoverse-n2 | [nmi-watchdog, {kind: perf-record, frequency: 1, events: [instructions]}] | 402",
-        "linux | neoverse-v3 | {kind: brbe, frequency: 1, events: [instructions]} | 386",
-        "linux | neoverse-n2 | idle | 0",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "windows | neoverse-n2 | windows-cycle-tick | 12",
+                "linux | neoverse-n2 | greedy | 134",
+                "linux | neoverse-n2 | {kind: perf-stat, events: [cycles, instructions]} | 110",
+                "linux | neoverse-n2 | {kind: perf-stat, events: [instructions, branches, branch-misses, L1-dcache-loads,"
+                        + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 1526",
+                "linux | neoverse-n2 | nmi-watchdog | 14",
+                "linux | neoverse-n2 | {kind: perf-record, frequency: 1, events: [instructions]} | 386",
+                "linux | neoverse-n2 | [nmi-watchdog, {kind: perf-record, frequency: 1, events: [instructions]}] | 402",
+                "linux | neoverse-v3 | {kind: brbe, frequency: 1, events: [instructions]} | 386",
+                "linux | neoverse-n2 | idle | 0",
+            })
     void trapsUnderTheEmulatedVpmu(String os, String core, String usage, long traps) {
         ComparisonReport report = Runs.compare(Runs.onOneCpu(core, os, 1, usage, ""), List.of("emulated"));
         RunReport run = report.runs().get(0);
@@ -92,17 +94,20 @@ final class GuestModelTrapCountsTest {
      * stat without multiplexing 1 + 4; with multiplexing 1 + 24 + 4; perf record 1 + 24 re-tunes + 4.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{kind: perf-stat, events: [cycles, instructions]} | 5",
-        "{kind: perf-stat, events: [instructions, branches, branch-misses, L1-dcache-loads,"
-                + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 29",
-        "{kind: perf-record, frequency: 1, events: [instructions]} | 29",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{kind: perf-stat, events: [cycles, instructions]} | 5",
+                "{kind: perf-stat, events: [instructions, branches, branch-misses, L1-dcache-loads,"
+                        + " L1-dcache-load-misses, L1-icache-loads, L1-icache-load-misses, dTLB-load-misses]} | 29",
+                "{kind: perf-record, frequency: 1, events: [instructions]} | 29",
+            })
     void pmuserenrTrapsAtEveryPmuStart(String usage, long traps) {
-        List<Comparison.Outcome> outcomes = Runs.execute(Runs.onOneCpu("neoverse-n2", "linux", 1, usage, ""),
-                List.of("emulated"));
+        List<Comparison.Outcome> outcomes =
+                Runs.execute(Runs.onOneCpu("neoverse-n2", "linux", 1, usage, ""), List.of("emulated"));
         Comparison.Outcome o = outcomes.get(0);
         assertThat(o.result().ok()).isTrue();
-        assertThat(o.result().guestTrapsByRegister().get(PmuRegister.PMUSERENR_EL0)).isEqualTo(traps);
+        assertThat(o.result().guestTrapsByRegister().get(PmuRegister.PMUSERENR_EL0))
+                .isEqualTo(traps);
     }
 }

@@ -92,13 +92,25 @@ final class GuestPmuUsageFieldsTest {
     @Test
     void taskScopeFollowsTheTaskThroughItsSleeps() {
         String halfLoad = "    workload: {profile: cpu-bound, load: 0.5}\n";
-        RunResult task = run(Runs.onOneCpu("neoverse-n2", "linux", 1,
-                "{kind: perf-stat, scope: task, events: [cycles, instructions]}", "")
-                .replace("    workload: cpu-bound\n", halfLoad).replace("duration: 100ms", "duration: 60ms"),
+        RunResult task = run(
+                Runs.onOneCpu(
+                                "neoverse-n2",
+                                "linux",
+                                1,
+                                "{kind: perf-stat, scope: task, events: [cycles, instructions]}",
+                                "")
+                        .replace("    workload: cpu-bound\n", halfLoad)
+                        .replace("duration: 100ms", "duration: 60ms"),
                 "emulated");
-        RunResult system = run(Runs.onOneCpu("neoverse-n2", "linux", 1,
-                "{kind: perf-stat, scope: system, events: [cycles, instructions]}", "")
-                .replace("    workload: cpu-bound\n", halfLoad).replace("duration: 100ms", "duration: 60ms"),
+        RunResult system = run(
+                Runs.onOneCpu(
+                                "neoverse-n2",
+                                "linux",
+                                1,
+                                "{kind: perf-stat, scope: system, events: [cycles, instructions]}",
+                                "")
+                        .replace("    workload: cpu-bound\n", halfLoad)
+                        .replace("duration: 100ms", "duration: 60ms"),
                 "emulated");
         assertThat(traps(task)).isEqualTo(143);
         assertThat(traps(system)).isEqualTo(18);
@@ -133,8 +145,14 @@ final class GuestPmuUsageFieldsTest {
         double[] blackout = new double[2];
         String[] freeze = {"true", "false"};
         for (int i = 0; i < 2; i++) {
-            RunResult r = run(Runs.onOneCpu("neoverse-v3", "linux", 1, "{kind: brbe, events: [cycles],"
-                    + " freeze_on_overflow: " + freeze[i] + "}", host), "emulated");
+            RunResult r = run(
+                    Runs.onOneCpu(
+                            "neoverse-v3",
+                            "linux",
+                            1,
+                            "{kind: brbe, events: [cycles]," + " freeze_on_overflow: " + freeze[i] + "}",
+                            host),
+                    "emulated");
             blackout[i] = r.metrics().get(Metric.BRBE_BLACKOUT_NS).orElseThrow();
         }
         assertThat(blackout[0]).isPositive();

@@ -25,13 +25,17 @@ final class HostFieldsTest {
             + " [l1d_cache, br_mis_pred, l1d_cache_refill, l2d_cache, stall_backend, stall_frontend]}]\n";
 
     private static RunResult run(String yaml) {
-        Comparison.Outcome o = Runs.execute(yaml + "policies: {allocation: emulated}\n", List.of()).get(0);
+        Comparison.Outcome o = Runs.execute(yaml + "policies: {allocation: emulated}\n", List.of())
+                .get(0);
         assertThat(o.result().ok()).as("%s", o.result().failure()).isTrue();
         return o.result();
     }
 
     private static long occurrences(RunResult r, KernelCost cost) {
-        return r.costsUsed().stream().filter(u -> u.cost() == cost).mapToLong(u -> u.occurrences()).sum();
+        return r.costsUsed().stream()
+                .filter(u -> u.cost() == cost)
+                .mapToLong(u -> u.occurrences())
+                .sum();
     }
 
     /**
@@ -45,8 +49,10 @@ final class HostFieldsTest {
     void aHostSessionOpensItsEventsAtItsStart() {
         RunResult fromZero = run(HOST + GUEST + PINNED.formatted(""));
         RunResult fromTen = run(HOST + GUEST + PINNED.formatted("start: 10ms,"));
-        assertThat(fromZero.metrics().get(Metric.GUEST_EVENT_COVERAGE_PCT).orElseThrow()).isZero();
-        assertThat(fromTen.metrics().get(Metric.GUEST_EVENT_COVERAGE_PCT).orElseThrow()).isCloseTo(50, within(0.5));
+        assertThat(fromZero.metrics().get(Metric.GUEST_EVENT_COVERAGE_PCT).orElseThrow())
+                .isZero();
+        assertThat(fromTen.metrics().get(Metric.GUEST_EVENT_COVERAGE_PCT).orElseThrow())
+                .isCloseTo(50, within(0.5));
         assertThat(occurrences(fromTen, KernelCost.PERF_EVENT_CREATE))
                 .isEqualTo(occurrences(fromZero, KernelCost.PERF_EVENT_CREATE));
     }
@@ -60,9 +66,11 @@ final class HostFieldsTest {
     void aHostSessionClosesItsEventsAtItsStop() {
         RunResult open = run(HOST + GUEST + PINNED.formatted(""));
         RunResult closed = run(HOST + GUEST + PINNED.formatted("stop: 10ms,"));
-        assertThat(occurrences(closed, KernelCost.PERF_EVENT_DESTROY) - occurrences(open, KernelCost.PERF_EVENT_DESTROY))
+        assertThat(occurrences(closed, KernelCost.PERF_EVENT_DESTROY)
+                        - occurrences(open, KernelCost.PERF_EVENT_DESTROY))
                 .isEqualTo(6);
-        assertThat(closed.metrics().get(Metric.GUEST_EVENT_COVERAGE_PCT).orElseThrow()).isZero();
+        assertThat(closed.metrics().get(Metric.GUEST_EVENT_COVERAGE_PCT).orElseThrow())
+                .isZero();
     }
 
     /**
@@ -92,10 +100,15 @@ final class HostFieldsTest {
                 + " perf-stat, events: [cycles, instructions, l1d_cache, br_mis_pred]}}\n";
         String sysfs = "policies: {allocation: sysfs-writable}\n";
         RunResult none = Runs.execute(base + sysfs, List.of()).get(0).result();
-        RunResult other = Runs.execute(base + sysfs + "admin_writes: [{at: 5ms, knob: no_such_file, value: 2}]\n",
-                List.of()).get(0).result();
-        RunResult knob = Runs.execute(base + sysfs + "admin_writes: [{at: 5ms, knob: reserved_host_counters, value:"
-                + " 2}]\n", List.of()).get(0).result();
+        RunResult other = Runs.execute(
+                        base + sysfs + "admin_writes: [{at: 5ms, knob: no_such_file, value: 2}]\n", List.of())
+                .get(0)
+                .result();
+        RunResult knob = Runs.execute(
+                        base + sysfs + "admin_writes: [{at: 5ms, knob: reserved_host_counters, value:" + " 2}]\n",
+                        List.of())
+                .get(0)
+                .result();
         assertThat(other.ok()).isTrue();
         assertThat(other.metrics()).isEqualTo(none.metrics());
         assertThat(knob.metrics()).isNotEqualTo(none.metrics());

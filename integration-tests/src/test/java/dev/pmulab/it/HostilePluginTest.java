@@ -36,39 +36,78 @@ final class HostilePluginTest {
      * measured with eleven workers starting at once).
      */
     private static final String BUDGET = "10s";
+
     private static final double BUDGET_S = 10.0;
 
     /** What the policy's vcpu_load does (or its constructor, static initialiser), and what the report must say. */
     private record Row(String policy, String members, String vcpuLoad, List<String> words) {}
 
     private static final List<Row> ROWS = List.of(
-            new Row("test-hostile-loop", "static long spins;", "while (true) { spins++; }",
-                    List.of("policy test-hostile-loop: hung (stopped at the worker budget of 10.0 s", "in vcpu_load after")),
-            new Row("test-hostile-sleep", "", "while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }",
-                    List.of("policy test-hostile-sleep: hung (stopped at the worker budget of 10.0 s", "in vcpu_load after")),
-            new Row("test-hostile-exit0", "", "System.exit(0);",
+            new Row(
+                    "test-hostile-loop",
+                    "static long spins;",
+                    "while (true) { spins++; }",
+                    List.of(
+                            "policy test-hostile-loop: hung (stopped at the worker budget of 10.0 s",
+                            "in vcpu_load after")),
+            new Row(
+                    "test-hostile-sleep",
+                    "",
+                    "while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }",
+                    List.of(
+                            "policy test-hostile-sleep: hung (stopped at the worker budget of 10.0 s",
+                            "in vcpu_load after")),
+            new Row(
+                    "test-hostile-exit0",
+                    "",
+                    "System.exit(0);",
                     List.of("policy test-hostile-exit0: called System.exit(0) in vcpu_load after")),
-            new Row("test-hostile-exit3", "", "System.exit(3);",
+            new Row(
+                    "test-hostile-exit3",
+                    "",
+                    "System.exit(3);",
                     List.of("policy test-hostile-exit3: called System.exit(3) in vcpu_load after")),
-            new Row("test-hostile-halt", "", "Runtime.getRuntime().halt(0);",
+            new Row(
+                    "test-hostile-halt",
+                    "",
+                    "Runtime.getRuntime().halt(0);",
                     List.of("policy test-hostile-halt: halted the JVM (Runtime.halt(0)) in vcpu_load after")),
-            new Row("test-hostile-stack", "static int down(int n) { return down(n + 1) + 1; }", "down(0);",
+            new Row(
+                    "test-hostile-stack",
+                    "static int down(int n) { return down(n + 1) + 1; }",
+                    "down(0);",
                     List.of("policy test-hostile-stack: overflowed the stack (StackOverflowError) in vcpu_load after")),
-            new Row("test-hostile-oom", "static final java.util.List<long[]> HOARD = new java.util.ArrayList<>();",
+            new Row(
+                    "test-hostile-oom",
+                    "static final java.util.List<long[]> HOARD = new java.util.ArrayList<>();",
                     "while (true) { HOARD.add(new long[1 << 20]); }",
-                    List.of("policy test-hostile-oom: ran out of memory (OutOfMemoryError; the worker's heap cap is 128m)",
+                    List.of(
+                            "policy test-hostile-oom: ran out of memory (OutOfMemoryError; the worker's heap cap is 128m)",
                             "in vcpu_load after")),
-            new Row("test-hostile-stdout", "", "System.out.println(\"HOSTILE-TEXT from vcpu_load on CPU \" + cpu.id());",
-                    List.of("policy test-hostile-stdout: printed", "to System.out, which belongs to the report",
+            new Row(
+                    "test-hostile-stdout",
+                    "",
+                    "System.out.println(\"HOSTILE-TEXT from vcpu_load on CPU \" + cpu.id());",
+                    List.of(
+                            "policy test-hostile-stdout: printed",
+                            "to System.out, which belongs to the report",
                             "in vcpu_load after")),
-            new Row("test-hostile-ctor", "@Inject public Policy() { throw new IllegalStateException(\"no counters\"); }", "",
+            new Row(
+                    "test-hostile-ctor",
+                    "@Inject public Policy() { throw new IllegalStateException(\"no counters\"); }",
+                    "",
                     List.of("policy test-hostile-ctor failed in injection: constructor of PolicyTestHostileCtor$Policy "
                             + "threw IllegalStateException: no counters")),
-            new Row("test-hostile-clinit", "static { fail(); } static void fail() { throw new "
-                    + "IllegalStateException(\"no table\"); }", "",
+            new Row(
+                    "test-hostile-clinit",
+                    "static { fail(); } static void fail() { throw new " + "IllegalStateException(\"no table\"); }",
+                    "",
                     List.of("policy test-hostile-clinit failed in injection: static initialiser of "
                             + "PolicyTestHostileClinit$Policy threw IllegalStateException: no table")),
-            new Row("test-hostile-throw", "", "throw new IllegalArgumentException(\"bad cpu \" + cpu.id());",
+            new Row(
+                    "test-hostile-throw",
+                    "",
+                    "throw new IllegalArgumentException(\"bad cpu \" + cpu.id());",
                     List.of("policy test-hostile-throw failed in vcpu_load: bad cpu")));
 
     private static final String SCENARIO = """
@@ -101,7 +140,10 @@ final class HostilePluginTest {
         List<String> descriptors = new ArrayList<>();
         for (Row r : ROWS) {
             String cls = className(r.policy());
-            sources.putAll(PluginJars.allocationPolicy("com.example.hostile", cls, r.policy(),
+            sources.putAll(PluginJars.allocationPolicy(
+                    "com.example.hostile",
+                    cls,
+                    r.policy(),
                     r.members().contains("public Policy(") ? r.members() : r.members() + " @Inject public Policy() {}",
                     r.vcpuLoad()));
             descriptors.add("com.example.hostile." + cls);
@@ -115,9 +157,23 @@ final class HostilePluginTest {
         long t0 = System.nanoTime();
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        status = Pmulab.run(new PrintWriter(o), new PrintWriter(e), "compare", scenario.toString(), "--plugin-path",
-                plugins.toString(), "--policies", String.join(",", policies), "--format", "json", "--worker-budget",
-                BUDGET, "--worker-heap", "128m", "--jobs", "2");
+        status = Pmulab.run(
+                new PrintWriter(o),
+                new PrintWriter(e),
+                "compare",
+                scenario.toString(),
+                "--plugin-path",
+                plugins.toString(),
+                "--policies",
+                String.join(",", policies),
+                "--format",
+                "json",
+                "--worker-budget",
+                BUDGET,
+                "--worker-heap",
+                "128m",
+                "--jobs",
+                "2");
         wallSeconds = (System.nanoTime() - t0) / 1e9;
         out = o.toString();
         err = e.toString();
@@ -158,7 +214,9 @@ final class HostilePluginTest {
         assertThat(COLUMNS).hasSize(ROWS.size() + 2);
         for (String builtIn : List.of("emulated", "static-hpmn")) {
             JsonNode run = COLUMNS.get(builtIn);
-            assertThat(run.get("status").asText()).as(builtIn + ": " + run.get("error")).isEqualTo("ok");
+            assertThat(run.get("status").asText())
+                    .as(builtIn + ": " + run.get("error"))
+                    .isEqualTo("ok");
             assertThat(run.get("metrics").get("guest.pmu_traps").asLong()).isPositive();
         }
     }
@@ -189,16 +247,29 @@ final class HostilePluginTest {
         // A separate JVM is the point here: SIGTERM (what Ctrl-C's SIGINT does too) to pmulab, whose
         // worker sleeps in a hook with a minute of budget left.
         Path javaLauncher = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process parent = new ProcessBuilder(javaLauncher.toString(), "-cp", System.getProperty("java.class.path"),
-                Pmulab.class.getName(), "compare", scenario.toString(), "--plugin-path", plugins.toString(),
-                "--policies", "test-hostile-sleep", "--worker-budget", "60s")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process parent = new ProcessBuilder(
+                        javaLauncher.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Pmulab.class.getName(),
+                        "compare",
+                        scenario.toString(),
+                        "--plugin-path",
+                        plugins.toString(),
+                        "--policies",
+                        "test-hostile-sleep",
+                        "--worker-budget",
+                        "60s")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             List<ProcessHandle> workers = List.of();
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (workers.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(200);
-                workers = parent.descendants().filter(h -> h.info().commandLine().orElse("").contains(" worker "))
+                workers = parent.descendants()
+                        .filter(h -> h.info().commandLine().orElse("").contains(" worker "))
                         .toList();
             }
             assertThat(workers).as("a worker JVM under pmulab").isNotEmpty();
@@ -222,12 +293,24 @@ final class HostilePluginTest {
         Path dir = Files.createTempDirectory("hostile-out").resolve("reports");
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        int s = Pmulab.run(new PrintWriter(o), new PrintWriter(e), "compare", scenario.toString(), "--plugin-path",
-                plugins.toString(), "--policies", "emulated,test-hostile-exit0,static-hpmn", "--format", "csv",
-                "--out", dir.toString());
+        int s = Pmulab.run(
+                new PrintWriter(o),
+                new PrintWriter(e),
+                "compare",
+                scenario.toString(),
+                "--plugin-path",
+                plugins.toString(),
+                "--policies",
+                "emulated,test-hostile-exit0,static-hpmn",
+                "--format",
+                "csv",
+                "--out",
+                dir.toString());
         assertThat(s).as(e.toString()).isEqualTo(1);
         String csv = Files.readString(dir.resolve("hostile-allocation.csv"));
-        assertThat(csv).contains(",emulated,").contains("static-hpmn(")
+        assertThat(csv)
+                .contains(",emulated,")
+                .contains("static-hpmn(")
                 .contains("policy test-hostile-exit0: called System.exit(0) in vcpu_load after");
         assertThat(o.toString()).isEmpty();
         assertThat(e.toString()).contains("wrote " + dir.resolve("hostile-allocation.csv"));

@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 final class MalformedInputCorpusTest {
     /** A line of stderr that is a stack frame, or the words that open a Java stack trace. */
-    private static final Pattern STACK_TRACE = Pattern.compile(
-            "(?m)^\\s+at [\\w$.]+\\(.*\\)$|Exception in thread|^Caused by: |^\\s+\\.\\.\\. \\d+ more$");
+    private static final Pattern STACK_TRACE =
+            Pattern.compile("(?m)^\\s+at [\\w$.]+\\(.*\\)$|Exception in thread|^Caused by: |^\\s+\\.\\.\\. \\d+ more$");
+
     private static final Pattern PLACEHOLDER =
             Pattern.compile("\\b(AFILE|FILE|SMALL|LONG|MIGRATE|TMP|JAR|EARLIER|BLOCKED|EMPTY|HUGE)\\b");
 
@@ -68,7 +69,10 @@ final class MalformedInputCorpusTest {
 
     private static Path corpusDirectory() {
         try {
-            return Path.of(MalformedInputCorpusTest.class.getResource("/malformed/cases.txt").toURI()).getParent();
+            return Path.of(MalformedInputCorpusTest.class
+                            .getResource("/malformed/cases.txt")
+                            .toURI())
+                    .getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -85,10 +89,18 @@ final class MalformedInputCorpusTest {
                 }
                 String[] f = l.split(" \\| ", -1);
                 if (f.length != 4) {
-                    throw new IllegalStateException("cases.txt:" + (i + 1) + ": expected INPUT | EXIT | COMMAND | WORDS");
+                    throw new IllegalStateException(
+                            "cases.txt:" + (i + 1) + ": expected INPUT | EXIT | COMMAND | WORDS");
                 }
-                cases.add(new Case(i + 1, f[0].strip(), Integer.parseInt(f[1].strip()), f[2].strip(),
-                        Arrays.stream(f[3].split(" ; ")).map(String::strip).filter(w -> !w.isEmpty()).toList()));
+                cases.add(new Case(
+                        i + 1,
+                        f[0].strip(),
+                        Integer.parseInt(f[1].strip()),
+                        f[2].strip(),
+                        Arrays.stream(f[3].split(" ; "))
+                                .map(String::strip)
+                                .filter(w -> !w.isEmpty())
+                                .toList()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,14 +117,30 @@ final class MalformedInputCorpusTest {
         work = Files.createTempDirectory("corpus");
         Path tmp = Files.createDirectories(work.resolve("tmp")); // stays empty
         VALUES.put("TMP", tmp.toString());
-        VALUES.put("SMALL", Files.writeString(work.resolve("corpus.yaml"), SMALL).toString());
-        VALUES.put("LONG", Files.writeString(work.resolve("long.yaml"), BuiltInScenarios.yaml("flagship")
-                .replace("name: flagship", "name: long").replace("run: {duration: 1s}", "run: {duration: 1h}"))
-                .toString());
-        VALUES.put("MIGRATE", Files.writeString(work.resolve("migrate.yaml"), SMALL.replace("name: corpus",
-                "name: migrate").replace("10ms", "1s").replace("    workload: cpu-bound",
-                "    placement: {migrate: {every: 1ns}}\n    workload: cpu-bound")).toString());
-        VALUES.put("AFILE", Files.writeString(work.resolve("a-file.txt"), "not a directory\n").toString());
+        VALUES.put(
+                "SMALL", Files.writeString(work.resolve("corpus.yaml"), SMALL).toString());
+        VALUES.put(
+                "LONG",
+                Files.writeString(
+                                work.resolve("long.yaml"),
+                                BuiltInScenarios.yaml("flagship")
+                                        .replace("name: flagship", "name: long")
+                                        .replace("run: {duration: 1s}", "run: {duration: 1h}"))
+                        .toString());
+        VALUES.put(
+                "MIGRATE",
+                Files.writeString(
+                                work.resolve("migrate.yaml"),
+                                SMALL.replace("name: corpus", "name: migrate")
+                                        .replace("10ms", "1s")
+                                        .replace(
+                                                "    workload: cpu-bound",
+                                                "    placement: {migrate: {every: 1ns}}\n    workload: cpu-bound"))
+                        .toString());
+        VALUES.put(
+                "AFILE",
+                Files.writeString(work.resolve("a-file.txt"), "not a directory\n")
+                        .toString());
         Path earlier = Files.createDirectories(work.resolve("earlier"));
         Files.writeString(earlier.resolve("corpus-allocation.txt"), "an earlier report\n");
         VALUES.put("EARLIER", earlier.toString());
@@ -127,17 +155,27 @@ final class MalformedInputCorpusTest {
 
     private static void generateInputs(Path dir) throws IOException {
         byte[] twoMib = ("# " + "x".repeat(2 << 20) + "\n").getBytes(StandardCharsets.UTF_8);
-        gen(dir, "latin1.yaml", concat("name: caf".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xe9},
-                "\nrun: {duration: 1s}\n".getBytes(StandardCharsets.US_ASCII)));
-        gen(dir, "utf16.yaml", concat(new byte[] {(byte) 0xff, (byte) 0xfe},
-                "name: x\nrun: {duration: 1s}\n".getBytes(StandardCharsets.UTF_16LE)));
+        gen(
+                dir,
+                "latin1.yaml",
+                concat(
+                        "name: caf".getBytes(StandardCharsets.US_ASCII),
+                        new byte[] {(byte) 0xe9},
+                        "\nrun: {duration: 1s}\n".getBytes(StandardCharsets.US_ASCII)));
+        gen(
+                dir,
+                "utf16.yaml",
+                concat(
+                        new byte[] {(byte) 0xff, (byte) 0xfe},
+                        "name: x\nrun: {duration: 1s}\n".getBytes(StandardCharsets.UTF_16LE)));
         gen(dir, "nul.yaml", concat("name: ".getBytes(StandardCharsets.US_ASCII), new byte[] {0, 1, 2, 3}));
         gen(dir, "escape.yaml", "name: corpus\u001b[31m\nrun: {duration: 1s}\n".getBytes(StandardCharsets.UTF_8));
         gen(dir, "two-mib.yaml", twoMib);
         GENERATED.put("missing.yaml", dir.resolve("missing.yaml"));
         GENERATED.put("a-directory.yaml", Files.createDirectories(dir.resolve("a-directory.yaml")));
         GENERATED.put("dev-zero", Path.of("/dev/zero"));
-        gen(dir, "latin1.pmuscript", concat("read ".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xe9, '\n'}));
+        gen(dir, "latin1.pmuscript", concat("read ".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xe9, '\n'
+        }));
         gen(dir, "nul.pmuscript", concat(new byte[] {0}, "read PMCR_EL0\n".getBytes(StandardCharsets.US_ASCII)));
         gen(dir, "two-mib.pmuscript", twoMib);
         GENERATED.put("missing.pmuscript", dir.resolve("missing.pmuscript"));
@@ -163,8 +201,8 @@ final class MalformedInputCorpusTest {
     }
 
     /** A descriptor class: {@code name()} returns {@code name}; the other parts as given. */
-    private static String descriptor(String cls, String name, String kind, String description, String extra,
-            String module) {
+    private static String descriptor(
+            String cls, String name, String kind, String description, String extra, String module) {
         return """
                 package com.example.corpus;
 
@@ -193,44 +231,90 @@ final class MalformedInputCorpusTest {
 
     private static void buildPlugins(Path dir) throws IOException {
         Map<String, String> sources = new LinkedHashMap<>();
-        sources.put("com.example.corpus.OkDescriptor",
+        sources.put(
+                "com.example.corpus.OkDescriptor",
                 descriptor("OkDescriptor", "\"corpus-ok\"", ALLOCATION, "\"fine\"", "", BINDS));
-        sources.put("com.example.corpus.ThrowingDescriptor", descriptor("ThrowingDescriptor", "\"throwing\"", ALLOCATION,
-                "\"x\"", "public ThrowingDescriptor() { throw new IllegalStateException(\"no descriptor today\"); }",
-                BINDS));
-        sources.put("com.example.corpus.StaticInitDescriptor", descriptor("StaticInitDescriptor", "\"static-init\"",
-                ALLOCATION, "\"x\"", "static { fail(); } static void fail() { throw new IllegalStateException(\"no\"); }",
-                BINDS));
-        sources.put("com.example.corpus.BadNameDescriptor",
+        sources.put(
+                "com.example.corpus.ThrowingDescriptor",
+                descriptor(
+                        "ThrowingDescriptor",
+                        "\"throwing\"",
+                        ALLOCATION,
+                        "\"x\"",
+                        "public ThrowingDescriptor() { throw new IllegalStateException(\"no descriptor today\"); }",
+                        BINDS));
+        sources.put(
+                "com.example.corpus.StaticInitDescriptor",
+                descriptor(
+                        "StaticInitDescriptor",
+                        "\"static-init\"",
+                        ALLOCATION,
+                        "\"x\"",
+                        "static { fail(); } static void fail() { throw new IllegalStateException(\"no\"); }",
+                        BINDS));
+        sources.put(
+                "com.example.corpus.BadNameDescriptor",
                 descriptor("BadNameDescriptor", "\"Bad Name\"", ALLOCATION, "\"x\"", "", BINDS));
-        sources.put("com.example.corpus.NullKindDescriptor",
+        sources.put(
+                "com.example.corpus.NullKindDescriptor",
                 descriptor("NullKindDescriptor", "\"null-kind\"", "null", "\"x\"", "", BINDS));
-        sources.put("com.example.corpus.EmptyDescriptionDescriptor",
+        sources.put(
+                "com.example.corpus.EmptyDescriptionDescriptor",
                 descriptor("EmptyDescriptionDescriptor", "\"empty-description\"", ALLOCATION, "\"\"", "", BINDS));
-        sources.put("com.example.corpus.SettingTwiceDescriptor", descriptor("SettingTwiceDescriptor",
-                "\"setting-twice\"", ALLOCATION, "\"x\"", "public List<SettingSpec> settings() { return List.of("
-                        + "SettingSpec.integer(\"depth\", 1, \"a\"), SettingSpec.integer(\"depth\", 2, \"b\")); }", BINDS));
-        sources.put("com.example.corpus.EmulatedDescriptor",
+        sources.put(
+                "com.example.corpus.SettingTwiceDescriptor",
+                descriptor(
+                        "SettingTwiceDescriptor",
+                        "\"setting-twice\"",
+                        ALLOCATION,
+                        "\"x\"",
+                        "public List<SettingSpec> settings() { return List.of("
+                                + "SettingSpec.integer(\"depth\", 1, \"a\"), SettingSpec.integer(\"depth\", 2, \"b\")); }",
+                        BINDS));
+        sources.put(
+                "com.example.corpus.EmulatedDescriptor",
                 descriptor("EmulatedDescriptor", "\"emulated\"", ALLOCATION, "\"a second emulated\"", "", BINDS));
-        sources.put("com.example.corpus.TwinDescriptor",
+        sources.put(
+                "com.example.corpus.TwinDescriptor",
                 descriptor("TwinDescriptor", "\"twin\"", ALLOCATION, "\"one of two\"", "", BINDS));
-        sources.put("com.example.corpus.ModuleNullDescriptor",
+        sources.put(
+                "com.example.corpus.ModuleNullDescriptor",
                 descriptor("ModuleNullDescriptor", "\"module-null\"", ALLOCATION, "\"x\"", "", "return null;"));
-        sources.put("com.example.corpus.BindsNothingDescriptor", descriptor("BindsNothingDescriptor",
-                "\"binds-nothing\"", ALLOCATION, "\"x\"", "", "return new AbstractModule() { };"));
-        sources.put("com.example.corpus.NotADescriptor",
+        sources.put(
+                "com.example.corpus.BindsNothingDescriptor",
+                descriptor(
+                        "BindsNothingDescriptor",
+                        "\"binds-nothing\"",
+                        ALLOCATION,
+                        "\"x\"",
+                        "",
+                        "return new AbstractModule() { };"));
+        sources.put(
+                "com.example.corpus.NotADescriptor",
                 "package com.example.corpus;\npublic final class NotADescriptor { }\n");
         Path classes = PluginJars.compile(sources);
 
-        VALUES.put("JAR", PluginJars.pack(dir.resolve("ok/corpus-ok.jar"), classes,
-                "com/example/corpus/OkDescriptor", "com.example.corpus.OkDescriptor\n").toString());
+        VALUES.put(
+                "JAR",
+                PluginJars.pack(
+                                dir.resolve("ok/corpus-ok.jar"),
+                                classes,
+                                "com/example/corpus/OkDescriptor",
+                                "com.example.corpus.OkDescriptor\n")
+                        .toString());
         plugin(dir, "not-a-zip").resolve("not-a-zip.jar").toFile();
         Files.writeString(dir.resolve("not-a-zip/not-a-zip.jar"), "this is not a jar\n");
         Files.write(plugin(dir, "empty-jar").resolve("empty-jar.jar"), new byte[0]);
         PluginJars.pack(plugin(dir, "no-services").resolve("no-services.jar"), classes, "com/example/corpus/Ok", null);
-        PluginJars.pack(plugin(dir, "services-empty").resolve("services-empty.jar"), classes, "com/example/corpus/Ok",
+        PluginJars.pack(
+                plugin(dir, "services-empty").resolve("services-empty.jar"),
+                classes,
+                "com/example/corpus/Ok",
                 "# nothing listed\n");
-        PluginJars.pack(plugin(dir, "missing-class").resolve("missing-class.jar"), classes, "com/example/corpus/Ok",
+        PluginJars.pack(
+                plugin(dir, "missing-class").resolve("missing-class.jar"),
+                classes,
+                "com/example/corpus/Ok",
                 "com.example.corpus.Missing\n");
         one(dir, classes, "not-a-descriptor", "NotADescriptor");
         one(dir, classes, "descriptor-constructor-throws", "ThrowingDescriptor");
@@ -243,9 +327,15 @@ final class MalformedInputCorpusTest {
         one(dir, classes, "module-returns-null", "ModuleNullDescriptor");
         one(dir, classes, "binds-nothing", "BindsNothingDescriptor");
         Path twins = plugin(dir, "two-jars-one-name");
-        PluginJars.pack(twins.resolve("a.jar"), classes, "com/example/corpus/TwinDescriptor",
+        PluginJars.pack(
+                twins.resolve("a.jar"),
+                classes,
+                "com/example/corpus/TwinDescriptor",
                 "com.example.corpus.TwinDescriptor\n");
-        PluginJars.pack(twins.resolve("b.jar"), classes, "com/example/corpus/TwinDescriptor",
+        PluginJars.pack(
+                twins.resolve("b.jar"),
+                classes,
+                "com/example/corpus/TwinDescriptor",
                 "com.example.corpus.TwinDescriptor\n");
         Files.createDirectories(plugin(dir, "empty-subdirectory").resolve("lonely"));
     }
@@ -257,7 +347,10 @@ final class MalformedInputCorpusTest {
     }
 
     private static void one(Path dir, Path classes, String name, String cls) throws IOException {
-        PluginJars.pack(plugin(dir, name).resolve(name + ".jar"), classes, "com/example/corpus/" + cls,
+        PluginJars.pack(
+                plugin(dir, name).resolve(name + ".jar"),
+                classes,
+                "com/example/corpus/" + cls,
                 "com.example.corpus." + cls + "\n");
     }
 
@@ -306,24 +399,34 @@ final class MalformedInputCorpusTest {
         StringWriter err = new StringWriter();
         int status = Pmulab.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
         String said = err.toString() + out;
-        assertThat(status).as("cases.txt:%d exit status; stderr: %s", c.line(), err).isEqualTo(c.exit());
+        assertThat(status)
+                .as("cases.txt:%d exit status; stderr: %s", c.line(), err)
+                .isEqualTo(c.exit());
         for (String w : c.words()) {
             assertThat(said).as("cases.txt:%d", c.line()).contains(substitute(w, file));
         }
-        assertThat(STACK_TRACE.matcher(err.toString()).find()).as("a stack trace on stderr: %s", err).isFalse();
+        assertThat(STACK_TRACE.matcher(err.toString()).find())
+                .as("a stack trace on stderr: %s", err)
+                .isFalse();
         if (c.exit() == Pmulab.EXIT_BAD_INPUT) {
-            assertThat(out.toString()).as("cases.txt:%d: nothing ran, so nothing on stdout", c.line()).isEmpty();
+            assertThat(out.toString())
+                    .as("cases.txt:%d: nothing ran, so nothing on stdout", c.line())
+                    .isEmpty();
         }
         // A message never echoes a huge token whole.
-        assertThat(err.toString().lines().mapToInt(String::length).max().orElse(0)).isLessThan(2000);
+        assertThat(err.toString().lines().mapToInt(String::length).max().orElse(0))
+                .isLessThan(2000);
     }
 
     @Test
     void theCorpusHoldsOverAHundredInputsOfEveryKind() {
         assertThat(CASES).hasSizeGreaterThanOrEqualTo(100);
-        assertThat(CASES.stream().filter(c -> c.input().startsWith("scenarios/"))).hasSizeGreaterThanOrEqualTo(40);
-        assertThat(CASES.stream().filter(c -> c.input().startsWith("pmuscripts/")
-                || c.input().endsWith(".pmuscript"))).hasSizeGreaterThanOrEqualTo(15);
+        assertThat(CASES.stream().filter(c -> c.input().startsWith("scenarios/")))
+                .hasSizeGreaterThanOrEqualTo(40);
+        assertThat(CASES.stream()
+                        .filter(c ->
+                                c.input().startsWith("pmuscripts/") || c.input().endsWith(".pmuscript")))
+                .hasSizeGreaterThanOrEqualTo(15);
         assertThat(CASES.stream().filter(c -> c.input().startsWith("plugin:"))).hasSizeGreaterThanOrEqualTo(10);
         assertThat(CASES.stream().filter(c -> c.input().equals("-"))).hasSizeGreaterThanOrEqualTo(30);
     }

@@ -58,17 +58,23 @@ final class MetricsOnKnownScenariosTest {
     void aGuestThatNeverTouchesItsPmuCostsNothing() {
         MetricValues m = run(guest("neoverse-n2", 1, "idle", "costs: {C5: 300}\n"), "emulated");
 
-        Set<Metric> notApplicable = EnumSet.of(Metric.GUEST_EVENT_COVERAGE_PCT, Metric.GUEST_COUNT_ERROR_PCT,
-                Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99, Metric.HOST_EVENT_COVERAGE_PCT,
-                Metric.HOST_EVENT_COVERAGE_MIN_PCT, Metric.BRBE_BLACKOUT_NS);
+        Set<Metric> notApplicable = EnumSet.of(
+                Metric.GUEST_EVENT_COVERAGE_PCT,
+                Metric.GUEST_COUNT_ERROR_PCT,
+                Metric.HOST_VCPU_PUT_NS_MEAN,
+                Metric.HOST_VCPU_PUT_NS_P99,
+                Metric.HOST_EVENT_COVERAGE_PCT,
+                Metric.HOST_EVENT_COVERAGE_MIN_PCT,
+                Metric.BRBE_BLACKOUT_NS);
         for (Metric metric : Metric.values()) {
             if (notApplicable.contains(metric)) {
                 assertThat(m.get(metric)).as(metric.key()).isEmpty();
             } else if (metric == Metric.GUEST_WORKLOAD_NS) {
                 assertThat(v(m, metric)).as(metric.key()).isEqualTo(100_000_000.0);
             } else if (metric == Metric.GUEST_RUN_PCT) {
-                assertThat(v(m, metric)).as(metric.key()).isCloseTo(100.0 * (100_000_000 - 300) / 100_000_000,
-                        within(1e-9));
+                assertThat(v(m, metric))
+                        .as(metric.key())
+                        .isCloseTo(100.0 * (100_000_000 - 300) / 100_000_000, within(1e-9));
             } else if (metric == Metric.GUEST_USER_NS) {
                 // The guest's clock runs from its entry after vcpu_load (C5) to the end, in user mode.
                 assertThat(v(m, metric)).as(metric.key()).isEqualTo(100_000_000.0 - 300);
@@ -122,8 +128,8 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void aGuestThatLosesNothingHasNoCountError() {
-        MetricValues m = run(guest("neoverse-n2", 1, "{kind: perf-record, frequency: 1, events: [instructions]}", ""),
-                "emulated");
+        MetricValues m = run(
+                guest("neoverse-n2", 1, "{kind: perf-record, frequency: 1, events: [instructions]}", ""), "emulated");
 
         assertThat(v(m, Metric.GUEST_COUNT_ERROR_PCT)).isZero();
         assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isEqualTo(100.0);
@@ -175,13 +181,18 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void countersTakenFromARunningGuestStop() {
-        MetricValues m = run(guest("neoverse-n2", 1,
-                "{kind: perf-stat, events: [cycles, instructions, branches, branch-misses, l1d_cache]}", """
+        MetricValues m = run(
+                guest(
+                        "neoverse-n2",
+                        1,
+                        "{kind: perf-stat, events: [cycles, instructions, branches, branch-misses, l1d_cache]}",
+                        """
                 policies:
                   allocation: [{name: sysfs-writable, settings: {reserved_host_counters: 2}}]
                 admin_writes:
                   - {at: 50ms, knob: reserved_host_counters, value: 5}
-                """), "sysfs-writable");
+                """),
+                "sysfs-writable");
 
         assertThat(v(m, Metric.GUEST_COUNTERS_STOPPED)).isEqualTo(3);
         assertThat(v(m, Metric.GUEST_EVENT_COVERAGE_PCT)).isCloseTo(70.0, within(0.01));
@@ -245,10 +256,10 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void hostGroupsThatDoNotFitTogetherShareOrFail() {
-        MetricValues flexible = run(in96ms(guest("neoverse-n2", 1, "idle", String.format(HOST_GROUPS, "false"))),
-                "emulated");
-        MetricValues pinned = run(in96ms(guest("neoverse-n2", 1, "idle", String.format(HOST_GROUPS, "true"))),
-                "emulated");
+        MetricValues flexible =
+                run(in96ms(guest("neoverse-n2", 1, "idle", String.format(HOST_GROUPS, "false"))), "emulated");
+        MetricValues pinned =
+                run(in96ms(guest("neoverse-n2", 1, "idle", String.format(HOST_GROUPS, "true"))), "emulated");
 
         assertThat(v(flexible, Metric.HOST_EVENT_COVERAGE_PCT)).isEqualTo(50.0);
         assertThat(v(flexible, Metric.HOST_EVENT_COVERAGE_MIN_PCT)).isEqualTo(50.0);
@@ -265,8 +276,13 @@ final class MetricsOnKnownScenariosTest {
      */
     @Test
     void brbeWithoutAnOverflowNeverPauses() {
-        MetricValues m = run(guest("neoverse-v3", 1,
-                "{kind: brbe, frequency: 1, events: [instructions], freeze_on_overflow: true}", ""), "static-hpmn");
+        MetricValues m = run(
+                guest(
+                        "neoverse-v3",
+                        1,
+                        "{kind: brbe, frequency: 1, events: [instructions], freeze_on_overflow: true}",
+                        ""),
+                "static-hpmn");
 
         assertThat(v(m, Metric.BRBE_BLACKOUT_NS)).isZero();
     }

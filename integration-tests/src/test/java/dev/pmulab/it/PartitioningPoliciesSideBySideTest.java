@@ -35,9 +35,14 @@ final class PartitioningPoliciesSideBySideTest {
      * reads and writes (overflow tracking), PMEVTYPER and PMCCFILTR (event filtering), PMCEID and
      * PMMIR (host details).
      */
-    private static final Set<PmuRegister> FGT_TRAPPED = EnumSet.of(PmuRegister.PMOVSCLR_EL0,
-            PmuRegister.PMOVSSET_EL0, PmuRegister.PMEVTYPER_EL0, PmuRegister.PMCCFILTR_EL0, PmuRegister.PMCEID0_EL0,
-            PmuRegister.PMCEID1_EL0, PmuRegister.PMMIR_EL1);
+    private static final Set<PmuRegister> FGT_TRAPPED = EnumSet.of(
+            PmuRegister.PMOVSCLR_EL0,
+            PmuRegister.PMOVSSET_EL0,
+            PmuRegister.PMEVTYPER_EL0,
+            PmuRegister.PMCCFILTR_EL0,
+            PmuRegister.PMCEID0_EL0,
+            PmuRegister.PMCEID1_EL0,
+            PmuRegister.PMMIR_EL1);
 
     /**
      * Benchmark 1 of the v1 cover letter. The trap count falls more than tenfold there; the time in
@@ -58,10 +63,15 @@ final class PartitioningPoliciesSideBySideTest {
         assertThat(emulatedTraps).isGreaterThan(100_000);
         for (String p : PARTITIONING) {
             assertThat(value(m, p, Metric.GUEST_PMU_TRAPS)).as("%s traps", p).isLessThanOrEqualTo(emulatedTraps / 10);
-            assertThat(value(m, p, Metric.GUEST_PMU_TRAP_NS)).as("%s trap time", p)
+            assertThat(value(m, p, Metric.GUEST_PMU_TRAP_NS))
+                    .as("%s trap time", p)
                     .isLessThanOrEqualTo(emulatedTrapNs / 10);
-            assertThat(value(m, p, Metric.GUEST_SYS_NS)).as("%s guest sys time", p).isLessThan(emulatedSys);
-            assertThat(value(m, p, Metric.GUEST_WORKLOAD_NS)).as("%s real time", p).isLessThan(emulatedWall * 0.9);
+            assertThat(value(m, p, Metric.GUEST_SYS_NS))
+                    .as("%s guest sys time", p)
+                    .isLessThan(emulatedSys);
+            assertThat(value(m, p, Metric.GUEST_WORKLOAD_NS))
+                    .as("%s real time", p)
+                    .isLessThan(emulatedWall * 0.9);
         }
     }
 
@@ -81,12 +91,20 @@ final class PartitioningPoliciesSideBySideTest {
             Map<PmuRegister, Long> traps = o.result().guestTrapsByRegister();
             assertThat(o.result().ok()).as(policy).isTrue();
             if (policy.equals("emulated")) {
-                assertThat(traps.get(PmuRegister.PMCR_EL0)).as("emulated PMCR_EL0 traps").isGreaterThan(10_000L);
-                assertThat(traps.get(PmuRegister.PMEVCNTR_EL0)).as("emulated PMEVCNTR traps").isGreaterThan(10_000L);
+                assertThat(traps.get(PmuRegister.PMCR_EL0))
+                        .as("emulated PMCR_EL0 traps")
+                        .isGreaterThan(10_000L);
+                assertThat(traps.get(PmuRegister.PMEVCNTR_EL0))
+                        .as("emulated PMEVCNTR traps")
+                        .isGreaterThan(10_000L);
                 continue;
             }
-            assertThat(traps.get(PmuRegister.PMOVSCLR_EL0)).as("%s PMOVSCLR traps", policy).isPositive();
-            assertThat(traps.get(PmuRegister.PMEVTYPER_EL0)).as("%s PMEVTYPER traps", policy).isPositive();
+            assertThat(traps.get(PmuRegister.PMOVSCLR_EL0))
+                    .as("%s PMOVSCLR traps", policy)
+                    .isPositive();
+            assertThat(traps.get(PmuRegister.PMEVTYPER_EL0))
+                    .as("%s PMEVTYPER traps", policy)
+                    .isPositive();
             traps.forEach((reg, n) -> {
                 if (!FGT_TRAPPED.contains(reg)) {
                     assertThat(n).as("%s: %s traps", policy, reg).isLessThanOrEqualTo(vcpus);
@@ -101,8 +119,8 @@ final class PartitioningPoliciesSideBySideTest {
      */
     @Test
     void hostProfilingStaticCostsCoverageAndVcpuLoadReschedCostsLoadLatency() {
-        Map<String, MetricValues> m = metrics(compareBuiltIn("host-profiling-beside-guests",
-                List.of("static-hpmn", "vcpu-load-resched")));
+        Map<String, MetricValues> m =
+                metrics(compareBuiltIn("host-profiling-beside-guests", List.of("static-hpmn", "vcpu-load-resched")));
         assertNoIsolationBreaches(m);
         assertThat(value(m, "static-hpmn", Metric.HOST_EVENT_COVERAGE_PCT))
                 .isLessThan(value(m, "vcpu-load-resched", Metric.HOST_EVENT_COVERAGE_PCT));
@@ -120,7 +138,8 @@ final class PartitioningPoliciesSideBySideTest {
         assertThat(s.host().nmiWatchdog()).isFalse();
         Map<String, MetricValues> m = metrics(compareBuiltIn("no-host-events", List.of("vcpu-load-resched")));
         assertThat(value(m, "vcpu-load-resched", Metric.HOST_PERF_RESCHEDS)).isZero();
-        assertThat(m.get("vcpu-load-resched").get(Metric.HOST_EVENT_COVERAGE_PCT)).isEmpty();
+        assertThat(m.get("vcpu-load-resched").get(Metric.HOST_EVENT_COVERAGE_PCT))
+                .isEmpty();
     }
 
     @Test
@@ -146,11 +165,14 @@ final class PartitioningPoliciesSideBySideTest {
     @Test
     void sysfsWritableEndsThePartitionUnderRunningGuests() {
         String yaml = BuiltInScenarios.yaml("sysfs-admin-writes")
-                .replace("{at: 500ms, knob: reserved_host_counters, value: 4}",
+                .replace(
+                        "{at: 500ms, knob: reserved_host_counters, value: 4}",
                         "{at: 500ms, knob: reserved_host_counters, value: 2}")
-                .replace("{at: 1s, knob: reserved_host_counters, value: 1}",
+                .replace(
+                        "{at: 1s, knob: reserved_host_counters, value: 1}",
                         "{at: 1s, knob: reserved_host_counters, value: 4}")
-                .replace("{at: 1500ms, knob: reserved_host_counters, value: 2}",
+                .replace(
+                        "{at: 1500ms, knob: reserved_host_counters, value: 2}",
                         "{at: 1500ms, knob: reserved_host_counters, value: -1}");
         assertThat(yaml).contains("value: 2}\n").contains("value: 4}\n").contains("value: -1}\n");
         Map<String, MetricValues> m = metrics(compare(yaml, List.of("sysfs-writable")));
@@ -164,18 +186,28 @@ final class PartitioningPoliciesSideBySideTest {
     @Test
     void trapAndGrowChangesVisibleNAndAGreedyGuestStarvesTheHostUnlessCapped() {
         var report = compareBuiltIn("greedy-guest-trap-and-grow", List.of());
-        report.runs().forEach(r -> assertThat(r.metrics().get(Metric.ISOLATION_BREACHES))
-                .as("%s isolation breaches", r.label(PolicyKind.ALLOCATION)).hasValue(0.0));
+        report.runs()
+                .forEach(r -> assertThat(r.metrics().get(Metric.ISOLATION_BREACHES))
+                        .as("%s isolation breaches", r.label(PolicyKind.ALLOCATION))
+                        .hasValue(0.0));
         var runs = report.runs().stream()
-                .filter(r -> r.label(PolicyKind.ALLOCATION).startsWith("trap-and-grow")).toList();
+                .filter(r -> r.label(PolicyKind.ALLOCATION).startsWith("trap-and-grow"))
+                .toList();
         assertThat(runs).hasSize(2);
-        MetricValues uncapped = runs.stream().filter(r -> r.label(PolicyKind.ALLOCATION).contains("cap=31"))
-                .findFirst().orElseThrow().metrics();
-        MetricValues capped = runs.stream().filter(r -> r.label(PolicyKind.ALLOCATION).contains("cap=2"))
-                .findFirst().orElseThrow().metrics();
+        MetricValues uncapped = runs.stream()
+                .filter(r -> r.label(PolicyKind.ALLOCATION).contains("cap=31"))
+                .findFirst()
+                .orElseThrow()
+                .metrics();
+        MetricValues capped = runs.stream()
+                .filter(r -> r.label(PolicyKind.ALLOCATION).contains("cap=2"))
+                .findFirst()
+                .orElseThrow()
+                .metrics();
         assertThat(uncapped.get(Metric.GUEST_VISIBLE_N_CHANGES).orElseThrow()).isPositive();
         // Without a cap some host event hardly runs at all; with one every host event keeps most of its time.
-        assertThat(uncapped.get(Metric.HOST_EVENT_COVERAGE_MIN_PCT).orElseThrow()).isLessThan(10.0);
+        assertThat(uncapped.get(Metric.HOST_EVENT_COVERAGE_MIN_PCT).orElseThrow())
+                .isLessThan(10.0);
         assertThat(capped.get(Metric.HOST_EVENT_COVERAGE_MIN_PCT).orElseThrow()).isGreaterThan(50.0);
         assertThat(uncapped.get(Metric.HOST_EVENT_COVERAGE_PCT).orElseThrow())
                 .isLessThan(capped.get(Metric.HOST_EVENT_COVERAGE_PCT).orElseThrow());
@@ -190,7 +222,9 @@ final class PartitioningPoliciesSideBySideTest {
     void guestPerfRecordWithEqualCountersStillCutsTrapTimeTenfold() {
         String yaml = BuiltInScenarios.yaml("guest-perf-record")
                 .replace("    guest_os: linux\n", "    guest_os: linux\n    nr_counters: 8\n")
-                .replace("until_work_done: {vm: vm0, instructions: 9e9}", "until_work_done: {vm: vm0, instructions: 1.5e9}");
+                .replace(
+                        "until_work_done: {vm: vm0, instructions: 9e9}",
+                        "until_work_done: {vm: vm0, instructions: 1.5e9}");
         Map<String, MetricValues> m = metrics(compare(yaml, List.of("emulated", "static-hpmn")));
         double ratio = value(m, "emulated", Metric.GUEST_PMU_TRAPS) / value(m, "static-hpmn", Metric.GUEST_PMU_TRAPS);
         assertThat(ratio).isBetween(5.0, 10.0);
@@ -199,7 +233,8 @@ final class PartitioningPoliciesSideBySideTest {
     }
 
     private static void assertNoIsolationBreaches(Map<String, MetricValues> m) {
-        m.forEach((policy, v) -> assertThat(v.get(Metric.ISOLATION_BREACHES)).as("%s isolation breaches", policy)
+        m.forEach((policy, v) -> assertThat(v.get(Metric.ISOLATION_BREACHES))
+                .as("%s isolation breaches", policy)
                 .hasValue(0.0));
     }
 }

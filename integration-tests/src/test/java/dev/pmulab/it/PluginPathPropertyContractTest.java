@@ -29,20 +29,28 @@ final class PluginPathPropertyContractTest {
     @Test
     void theContractRunsOnAPolicyFoundInThePluginPath() {
         String previous = System.getProperty(PolicyContractExtension.PLUGIN_PATH_PROPERTY);
-        System.setProperty(PolicyContractExtension.PLUGIN_PATH_PROPERTY, ExamplePlugin.pluginDirectory().toString());
+        System.setProperty(
+                PolicyContractExtension.PLUGIN_PATH_PROPERTY,
+                ExamplePlugin.pluginDirectory().toString());
         List<String> results = new ArrayList<>();
         try {
-            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClass(FromThePluginPath.class))
-                    .filters(EngineFilter.includeEngines("junit-jupiter")).build(), new TestExecutionListener() {
-                        @Override
-                        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-                            if (id.isTest() || result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
-                                results.add(id.getDisplayName() + " " + result.getStatus()
-                                        + result.getThrowable().map(t -> ": " + t.getMessage()).orElse(""));
-                            }
-                        }
-                    });
+            LauncherFactory.create()
+                    .execute(
+                            LauncherDiscoveryRequestBuilder.request()
+                                    .selectors(selectClass(FromThePluginPath.class))
+                                    .filters(EngineFilter.includeEngines("junit-jupiter"))
+                                    .build(),
+                            new TestExecutionListener() {
+                                @Override
+                                public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                                    if (id.isTest() || result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                                        results.add(id.getDisplayName() + " " + result.getStatus()
+                                                + result.getThrowable()
+                                                        .map(t -> ": " + t.getMessage())
+                                                        .orElse(""));
+                                    }
+                                }
+                            });
         } finally {
             if (previous == null) {
                 System.clearProperty(PolicyContractExtension.PLUGIN_PATH_PROPERTY);
@@ -50,10 +58,13 @@ final class PluginPathPropertyContractTest {
                 System.setProperty(PolicyContractExtension.PLUGIN_PATH_PROPERTY, previous);
             }
         }
-        assertThat(results).hasSize(9)
-                .allSatisfy(r -> assertThat(r).startsWith("[" + ExamplePlugin.POLICY + "] "));
+        assertThat(results).hasSize(9).allSatisfy(r -> assertThat(r).startsWith("[" + ExamplePlugin.POLICY + "] "));
         // It has no knob, so that one context is skipped, and says why; every other rule holds.
-        assertThat(results).filteredOn(r -> !r.endsWith(" SUCCESSFUL")).singleElement().asString()
-                .contains("ABORTED").contains("does not declare RESERVED_HOST_COUNTERS_KNOB");
+        assertThat(results)
+                .filteredOn(r -> !r.endsWith(" SUCCESSFUL"))
+                .singleElement()
+                .asString()
+                .contains("ABORTED")
+                .contains("does not declare RESERVED_HOST_COUNTERS_KNOB");
     }
 }

@@ -23,7 +23,8 @@ final class Runs {
 
     /** The allocation policies that ship (the test classpath adds test-only ones, named test-*). */
     static List<String> builtInAllocationPolicies() {
-        return REGISTRY.namesOf(dev.pmulab.api.PolicyKind.ALLOCATION).stream().filter(n -> !n.startsWith("test-"))
+        return REGISTRY.namesOf(dev.pmulab.api.PolicyKind.ALLOCATION).stream()
+                .filter(n -> !n.startsWith("test-"))
                 .toList();
     }
 
@@ -46,7 +47,7 @@ final class Runs {
 
     private static ComparisonReport compare(Scenario s, List<String> policies) {
         Comparison c = Comparison.plan(s, REGISTRY, policies, s.seed());
-        return c.report(c.execute(2, n -> { }));
+        return c.report(c.execute(2, n -> {}));
     }
 
     /** The report of comparing {@code policies} (empty: the scenario's) on the built-in scenario {@code name}. */
@@ -57,20 +58,21 @@ final class Runs {
     /** The raw outcomes (with the per-register trap counts) of comparing {@code policies} on {@code yaml}. */
     static List<Comparison.Outcome> execute(String yaml, List<String> policies) {
         Scenario s = ScenarioLoader.load("test.yaml", yaml);
-        return Comparison.plan(s, REGISTRY, policies, s.seed()).execute(2, n -> { });
+        return Comparison.plan(s, REGISTRY, policies, s.seed()).execute(2, n -> {});
     }
 
     /** The raw outcomes (with the per-register trap counts) of the built-in scenario {@code name}'s own runs. */
     static List<Comparison.Outcome> executeBuiltIn(String name) {
         Scenario s = BuiltInScenarios.load(name);
-        return Comparison.plan(s, REGISTRY, List.of(), s.seed()).execute(2, n -> { });
+        return Comparison.plan(s, REGISTRY, List.of(), s.seed()).execute(2, n -> {});
     }
 
     /** Column label to metrics, every run required to succeed. */
     static Map<String, MetricValues> metrics(ComparisonReport report) {
         Map<String, MetricValues> out = new LinkedHashMap<>();
         for (RunReport r : report.runs()) {
-            assertThat(r.status()).as("run %s: %s", r.label(report.comparedKind()), r.error())
+            assertThat(r.status())
+                    .as("run %s: %s", r.label(report.comparedKind()), r.error())
                     .isEqualTo(RunReport.Status.OK);
             out.put(r.label(report.comparedKind()).replaceAll("\\(.*", ""), r.metrics());
         }

@@ -60,8 +60,15 @@ final class ThirdPartyPolicyEndToEndTest {
         assertThat(plugins.resolve(ExamplePlugin.JAR)).isRegularFile();
         Path scenario = Files.writeString(dir.resolve("opt-in.yaml"), SCENARIO);
 
-        Result r = pmulab("compare", scenario.toString(), "--plugin-path", plugins.toString(),
-                "--policies", "emulated,static-hpmn," + ExamplePlugin.POLICY, "--format", "json");
+        Result r = pmulab(
+                "compare",
+                scenario.toString(),
+                "--plugin-path",
+                plugins.toString(),
+                "--policies",
+                "emulated,static-hpmn," + ExamplePlugin.POLICY,
+                "--format",
+                "json");
 
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode runs = new ObjectMapper().readTree(r.out()).get("runs");
@@ -69,7 +76,9 @@ final class ThirdPartyPolicyEndToEndTest {
         for (JsonNode run : runs) {
             String label = run.get("policies").get("allocation").asText();
             columns.add(label.replaceAll("\\(.*", ""));
-            assertThat(run.get("status").asText()).as("%s: %s", label, run.get("error")).isEqualTo("ok");
+            assertThat(run.get("status").asText())
+                    .as("%s: %s", label, run.get("error"))
+                    .isEqualTo("ok");
         }
         assertThat(columns).containsExactly("emulated", "static-hpmn", ExamplePlugin.POLICY);
         JsonNode emulated = runs.get(0).get("metrics");
@@ -77,7 +86,8 @@ final class ThirdPartyPolicyEndToEndTest {
         JsonNode example = runs.get(2).get("metrics");
         assertThat(example.get("isolation.breaches").asLong()).isZero();
         // The VM that asked reaches its counters directly, so the guest traps cost less than emulated...
-        assertThat(example.get("guest.pmu_trap_ns").asLong()).isLessThan(emulated.get("guest.pmu_trap_ns").asLong());
+        assertThat(example.get("guest.pmu_trap_ns").asLong())
+                .isLessThan(emulated.get("guest.pmu_trap_ns").asLong());
         // ... and the host keeps its counters while the VM that did not ask runs.
         assertThat(example.get("host.event_coverage_pct").asDouble())
                 .isGreaterThan(staticHpmn.get("host.event_coverage_pct").asDouble());
@@ -85,7 +95,8 @@ final class ThirdPartyPolicyEndToEndTest {
 
     @Test
     void pmulabPoliciesListsThePluginWithItsJar() {
-        Result r = pmulab("policies", "--plugin-path", ExamplePlugin.pluginDirectory().toString());
+        Result r = pmulab(
+                "policies", "--plugin-path", ExamplePlugin.pluginDirectory().toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains(ExamplePlugin.POLICY).contains(ExamplePlugin.JAR);
     }
@@ -93,7 +104,8 @@ final class ThirdPartyPolicyEndToEndTest {
     @Test
     void theExamplesOwnContractTestCompilesAgainstTheKit() throws IOException {
         Path classes = ExamplePlugin.compileTests();
-        assertThat(classes.resolve("com/example/optin/OptInReservationContractTest.class")).isRegularFile();
+        assertThat(classes.resolve("com/example/optin/OptInReservationContractTest.class"))
+                .isRegularFile();
     }
 
     @Test

@@ -60,10 +60,26 @@ final class WorkerDeterminismTest {
         Path scenario = Files.writeString(dir.resolve("determinism.yaml"), SCENARIO);
         Path plugins = ExamplePlugin.pluginDirectory();
         for (String format : List.of("csv", "json")) {
-            Result inWorker = pmulab("compare", scenario.toString(), "--plugin-path", plugins.toString(), "--policies",
-                    "emulated," + ExamplePlugin.POLICY, "--format", format);
-            Result here = pmulab("compare", scenario.toString(), "--plugin-path", plugins.toString(), "--policies",
-                    "emulated," + ExamplePlugin.POLICY, "--format", format, "--workers", "none");
+            Result inWorker = pmulab(
+                    "compare",
+                    scenario.toString(),
+                    "--plugin-path",
+                    plugins.toString(),
+                    "--policies",
+                    "emulated," + ExamplePlugin.POLICY,
+                    "--format",
+                    format);
+            Result here = pmulab(
+                    "compare",
+                    scenario.toString(),
+                    "--plugin-path",
+                    plugins.toString(),
+                    "--policies",
+                    "emulated," + ExamplePlugin.POLICY,
+                    "--format",
+                    format,
+                    "--workers",
+                    "none");
             assertThat(inWorker.status()).as(inWorker.err()).isZero();
             assertThat(here.status()).as(here.err()).isZero();
             assertThat(inWorker.out()).contains(ExamplePlugin.POLICY).isEqualTo(here.out());
@@ -73,10 +89,24 @@ final class WorkerDeterminismTest {
     @Test
     void builtInRunsInWorkersGiveTheBytesTheyGiveHere() throws IOException {
         Path scenario = Files.writeString(dir.resolve("determinism.yaml"), SCENARIO);
-        Result all = pmulab("compare", scenario.toString(), "--format", "csv", "--workers", "all",
-                "--policies", "emulated,static-hpmn,trap-and-grow");
-        Result none = pmulab("compare", scenario.toString(), "--format", "csv", "--workers", "none",
-                "--policies", "emulated,static-hpmn,trap-and-grow");
+        Result all = pmulab(
+                "compare",
+                scenario.toString(),
+                "--format",
+                "csv",
+                "--workers",
+                "all",
+                "--policies",
+                "emulated,static-hpmn,trap-and-grow");
+        Result none = pmulab(
+                "compare",
+                scenario.toString(),
+                "--format",
+                "csv",
+                "--workers",
+                "none",
+                "--policies",
+                "emulated,static-hpmn,trap-and-grow");
         assertThat(all.status()).as(all.err()).isZero();
         assertThat(all.out()).isEqualTo(none.out());
     }
@@ -84,23 +114,31 @@ final class WorkerDeterminismTest {
     @Test
     void theResultRecordThatComesBackEqualsTheOneARunHereMakes() {
         RunSpec.ScenarioSource source = new RunSpec.ScenarioSource("determinism.yaml", SCENARIO);
-        PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader(),
-                List.of(ExamplePlugin.pluginDirectory()));
+        PolicyRegistry registry =
+                PolicyRegistry.discover(getClass().getClassLoader(), List.of(ExamplePlugin.pluginDirectory()));
         Comparison c = Comparison.plan(source.load(), registry, List.of(ExamplePlugin.POLICY), 21);
         Comparison.PlannedRun run = c.runs().get(0);
         RunResult here = Comparison.run(source.load(), run.policies(), 21);
         Map<PolicyKind, String> names = new EnumMap<>(PolicyKind.class);
         run.policies().forEach(p -> names.put(p.kind(), p.name()));
-        try (WorkerPool pool = new WorkerPool(WorkerLaunch.ofThisJvm(Pmulab.class.getName(), 256),
-                new PrintWriter(new StringWriter()))) {
-            RunResult there = pool.run(RunSpec.of(pool.nextId(), source, 21, List.of(ExamplePlugin.pluginDirectory()),
-                    run.policies()), 120_000_000_000L, names, List.of(ExamplePlugin.POLICY));
-            assertThat(there.ok()).as(there.failure().map(f -> f.message()).orElse("")).isTrue();
+        try (WorkerPool pool = new WorkerPool(
+                WorkerLaunch.ofThisJvm(Pmulab.class.getName(), 256), new PrintWriter(new StringWriter()))) {
+            RunResult there = pool.run(
+                    RunSpec.of(pool.nextId(), source, 21, List.of(ExamplePlugin.pluginDirectory()), run.policies()),
+                    120_000_000_000L,
+                    names,
+                    List.of(ExamplePlugin.POLICY));
+            assertThat(there.ok())
+                    .as(there.failure().map(f -> f.message()).orElse(""))
+                    .isTrue();
             // Metrics bit for bit, the costs it charged, events, simulated time, traps per register, accesses.
             assertThat(there).isEqualTo(here);
             // The same worker serves a second run with the same answer.
-            RunResult again = pool.run(RunSpec.of(pool.nextId(), source, 21, List.of(ExamplePlugin.pluginDirectory()),
-                    run.policies()), 120_000_000_000L, names, List.of(ExamplePlugin.POLICY));
+            RunResult again = pool.run(
+                    RunSpec.of(pool.nextId(), source, 21, List.of(ExamplePlugin.pluginDirectory()), run.policies()),
+                    120_000_000_000L,
+                    names,
+                    List.of(ExamplePlugin.POLICY));
             assertThat(again).isEqualTo(here);
         }
     }

@@ -27,11 +27,12 @@ import org.junit.jupiter.api.Assumptions;
 public final class Contract {
     /** Rule names, as failure messages spell them. */
     public static final String RULE_DEFAULTS = "every setting's default valid";
+
     public static final String RULE_ISOLATION = "no isolation breach";
     public static final String RULE_FILTER = "no filtered event counted";
     public static final String RULE_DETERMINISM = "deterministic results";
-    public static final String RULE_UNDECLARED_PARTITION = ControlRule.VHE_ONLY.ruleName()
-            + ": partitions without declaring PARTITIONS_PMU";
+    public static final String RULE_UNDECLARED_PARTITION =
+            ControlRule.VHE_ONLY.ruleName() + ": partitions without declaring PARTITIONS_PMU";
 
     /** The hook named for a property of a whole run, which no single hook owns. */
     public static final String ANY_HOOK = "any";
@@ -66,13 +67,21 @@ public final class Contract {
         }
         long breaches = count(run.metrics(), Metric.ISOLATION_BREACHES);
         if (breaches > 0) {
-            throw new ContractViolation(p.name(), ANY_HOOK, RULE_ISOLATION, "on " + context.description() + ", "
-                    + breaches + " accesses crossed between guest and host counters");
+            throw new ContractViolation(
+                    p.name(),
+                    ANY_HOOK,
+                    RULE_ISOLATION,
+                    "on " + context.description() + ", " + breaches
+                            + " accesses crossed between guest and host counters");
         }
         long leaks = count(run.metrics(), Metric.FILTER_LEAKS);
         if (leaks > 0) {
-            throw new ContractViolation(p.name(), ANY_HOOK, RULE_FILTER, "on " + context.description() + ", "
-                    + leaks + " (vCPU, counter, event) triples counted an event the filter denies");
+            throw new ContractViolation(
+                    p.name(),
+                    ANY_HOOK,
+                    RULE_FILTER,
+                    "on " + context.description() + ", " + leaks
+                            + " (vCPU, counter, event) triples counted an event the filter denies");
         }
     }
 
@@ -89,28 +98,44 @@ public final class Contract {
         if (!first.isOk() || !second.isOk()) {
             // A failing run is the context check's business; only a difference is this rule's.
             if (first.isOk() != second.isOk() || !first.failure().equals(second.failure())) {
-                throw new ContractViolation(p.name(), ANY_HOOK, RULE_DETERMINISM, "on " + context.description()
-                        + ", the same seed gave '" + describe(first) + "' then '" + describe(second) + "'");
+                throw new ContractViolation(
+                        p.name(),
+                        ANY_HOOK,
+                        RULE_DETERMINISM,
+                        "on " + context.description() + ", the same seed gave '" + describe(first) + "' then '"
+                                + describe(second) + "'");
             }
             return;
         }
         for (Map.Entry<Metric, Double> e : first.metrics().asMap().entrySet()) {
             double again = second.metrics().valueOrNaN(e.getKey());
             if (Double.compare(e.getValue(), again) != 0) {
-                throw new ContractViolation(p.name(), ANY_HOOK, RULE_DETERMINISM, "on " + context.description()
-                        + ", " + e.getKey().key() + " was " + e.getValue() + " then " + again + " with the same seed "
-                        + ContractContext.SEED);
+                throw new ContractViolation(
+                        p.name(),
+                        ANY_HOOK,
+                        RULE_DETERMINISM,
+                        "on " + context.description()
+                                + ", " + e.getKey().key() + " was " + e.getValue() + " then " + again
+                                + " with the same seed "
+                                + ContractContext.SEED);
             }
         }
         if (!first.metrics().equals(second.metrics())) {
-            throw new ContractViolation(p.name(), ANY_HOOK, RULE_DETERMINISM, "on " + context.description()
-                    + ", the second run reported other metrics: " + second.metrics().asMap().keySet());
+            throw new ContractViolation(
+                    p.name(),
+                    ANY_HOOK,
+                    RULE_DETERMINISM,
+                    "on " + context.description() + ", the second run reported other metrics: "
+                            + second.metrics().asMap().keySet());
         }
     }
 
     private static void skipUnlessSupported(PolicyUnderTest p, ContractContext context) {
-        context.requires().ifPresent(b -> Assumptions.assumeTrue(p.has(b), () -> "skipped: policy " + p.name()
-                + " does not declare " + b + ", so the kit does not run it on " + context.description()));
+        context.requires()
+                .ifPresent(b -> Assumptions.assumeTrue(
+                        p.has(b),
+                        () -> "skipped: policy " + p.name() + " does not declare " + b
+                                + ", so the kit does not run it on " + context.description()));
     }
 
     /** One run of the policy in the context, through the same path as {@code pmulab compare}. */
@@ -122,9 +147,10 @@ public final class Contract {
         } catch (PluginException e) {
             throw new ContractViolation(p.name(), "validate", RULE_DEFAULTS, e.getMessage());
         }
-        ComparisonReport report = c.report(c.execute(1, n -> { }));
+        ComparisonReport report = c.report(c.execute(1, n -> {}));
         if (report.runs().size() != 1) {
-            throw new IllegalStateException("a contract scenario plans one run, got " + report.runs().size());
+            throw new IllegalStateException(
+                    "a contract scenario plans one run, got " + report.runs().size());
         }
         return report.runs().get(0);
     }
@@ -133,12 +159,20 @@ public final class Contract {
     private static ContractViolation violationOf(PolicyUnderTest p, ContractContext context, RunFailure failure) {
         String on = "on " + context.description() + ": ";
         if (failure.rule() == ControlRule.VHE_ONLY && context == ContractContext.NVHE_HOST) {
-            return new ContractViolation(failure.policy(), hookOf(failure), RULE_UNDECLARED_PARTITION,
-                    on + failure.detail(), failure.rule());
+            return new ContractViolation(
+                    failure.policy(),
+                    hookOf(failure),
+                    RULE_UNDECLARED_PARTITION,
+                    on + failure.detail(),
+                    failure.rule());
         }
         if (failure.rule() != null) {
-            return new ContractViolation(failure.policy(), hookOf(failure), failure.rule().ruleName(),
-                    on + failure.detail(), failure.rule());
+            return new ContractViolation(
+                    failure.policy(),
+                    hookOf(failure),
+                    failure.rule().ruleName(),
+                    on + failure.detail(),
+                    failure.rule());
         }
         String survives = "every hook survives " + context.description();
         if (failure.policy() != null) {
@@ -154,8 +188,10 @@ public final class Contract {
 
     /** A policy that declares PARTITIONS_PMU may be refused on an nVHE host, with VHE_ONLY and nothing else. */
     private static boolean cleanlyRefusedOnNvhe(PolicyUnderTest p, ContractContext context, RunFailure failure) {
-        return context == ContractContext.NVHE_HOST && p.has(PolicyBehavior.PARTITIONS_PMU)
-                && p.name().equals(failure.policy()) && failure.rule() == ControlRule.VHE_ONLY;
+        return context == ContractContext.NVHE_HOST
+                && p.has(PolicyBehavior.PARTITIONS_PMU)
+                && p.name().equals(failure.policy())
+                && failure.rule() == ControlRule.VHE_ONLY;
     }
 
     private static long count(MetricValues m, Metric metric) {

@@ -74,8 +74,8 @@ public enum ContractContext {
      * The greedy guest while an administrator moves the split (reserved_host_counters = 2, then -1,
      * the series' "no partition"): admin_write runs between loads and puts of a busy guest.
      */
-    ADMIN_MOVES_THE_SPLIT("an administrator moving the split under a greedy guest",
-            PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB, """
+    ADMIN_MOVES_THE_SPLIT(
+            "an administrator moving the split under a greedy guest", PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB, """
             host:
               cpus: [{core: neoverse-n2, count: 2}]
             host_perf:
@@ -113,6 +113,7 @@ public enum ContractContext {
 
     /** Simulated time per run: long enough for tens of loads, puts and timer ticks per vCPU. */
     static final String DURATION = "30ms";
+
     static final long SEED = 7;
 
     private final String description;

@@ -29,8 +29,8 @@ public final class PolicyContractExtension implements TestTemplateInvocationCont
     /** Plugin directories for the kit, separated by the platform's path separator. */
     public static final String PLUGIN_PATH_PROPERTY = "pmulab.kit.plugin-path";
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
-            PolicyContractExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(PolicyContractExtension.class);
 
     @Override
     public boolean supportsTestTemplate(ExtensionContext context) {
@@ -43,7 +43,9 @@ public final class PolicyContractExtension implements TestTemplateInvocationCont
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         // One registry per test class: plugin class loaders are built once, not per rule.
-        PolicyRegistry registry = context.getParent().orElse(context).getStore(NAMESPACE)
+        PolicyRegistry registry = context.getParent()
+                .orElse(context)
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(testClass, PolicyContractExtension::registryFor, PolicyRegistry.class);
         List<LoadedPolicy> chosen = chosen(testClass, registry);
         if (chosen.isEmpty()) {
@@ -54,14 +56,16 @@ public final class PolicyContractExtension implements TestTemplateInvocationCont
     }
 
     static PolicyRegistry registryFor(Class<?> testClass) {
-        List<Method> suppliers = AnnotationSupport.findAnnotatedMethods(testClass, ContractRegistry.class,
-                HierarchyTraversalMode.BOTTOM_UP);
+        List<Method> suppliers = AnnotationSupport.findAnnotatedMethods(
+                testClass, ContractRegistry.class, HierarchyTraversalMode.BOTTOM_UP);
         if (suppliers.size() > 1) {
-            throw new ExtensionConfigurationException(testClass.getName() + " has more than one @ContractRegistry method");
+            throw new ExtensionConfigurationException(
+                    testClass.getName() + " has more than one @ContractRegistry method");
         }
         if (suppliers.size() == 1) {
             Method m = suppliers.get(0);
-            if (!Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 0
+            if (!Modifier.isStatic(m.getModifiers())
+                    || m.getParameterCount() != 0
                     || !PolicyRegistry.class.equals(m.getReturnType())) {
                 throw new ExtensionConfigurationException("@ContractRegistry method " + m
                         + " must be static, take no parameter and return PolicyRegistry");
@@ -70,18 +74,23 @@ public final class PolicyContractExtension implements TestTemplateInvocationCont
                 m.setAccessible(true);
                 return (PolicyRegistry) m.invoke(null);
             } catch (ReflectiveOperationException e) {
-                throw new ExtensionConfigurationException("@ContractRegistry method " + m + " failed: "
-                        + (e.getCause() == null ? e : e.getCause()), e);
+                throw new ExtensionConfigurationException(
+                        "@ContractRegistry method " + m + " failed: " + (e.getCause() == null ? e : e.getCause()), e);
             }
         }
         String pluginPath = System.getProperty(PLUGIN_PATH_PROPERTY, "");
-        List<Path> dirs = pluginPath.isBlank() ? List.of()
-                : Arrays.stream(pluginPath.split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).toList();
+        List<Path> dirs = pluginPath.isBlank()
+                ? List.of()
+                : Arrays.stream(pluginPath.split(File.pathSeparator))
+                        .filter(s -> !s.isBlank())
+                        .map(Path::of)
+                        .toList();
         return PolicyRegistry.discover(testClass.getClassLoader(), dirs);
     }
 
     static List<LoadedPolicy> chosen(Class<?> testClass, PolicyRegistry registry) {
-        ContractPolicies which = AnnotationSupport.findAnnotation(testClass, ContractPolicies.class).orElse(null);
+        ContractPolicies which = AnnotationSupport.findAnnotation(testClass, ContractPolicies.class)
+                .orElse(null);
         List<LoadedPolicy> all = registry.all();
         if (which == null) {
             return all;
@@ -89,8 +98,9 @@ public final class PolicyContractExtension implements TestTemplateInvocationCont
         List<String> include = List.of(which.include());
         for (String name : include) {
             if (!registry.asMap().containsKey(name)) {
-                throw new ExtensionConfigurationException("@ContractPolicies includes '" + name
-                        + "', which was not discovered; discovered: " + registry.asMap().keySet());
+                throw new ExtensionConfigurationException(
+                        "@ContractPolicies includes '" + name + "', which was not discovered; discovered: "
+                                + registry.asMap().keySet());
             }
         }
         return all.stream()
@@ -100,7 +110,9 @@ public final class PolicyContractExtension implements TestTemplateInvocationCont
     }
 
     private static boolean matches(String pattern, String name) {
-        return pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(name);
+        return pattern.endsWith("*")
+                ? name.startsWith(pattern.substring(0, pattern.length() - 1))
+                : pattern.equals(name);
     }
 
     private static TestTemplateInvocationContext invocation(PolicyUnderTest policy) {

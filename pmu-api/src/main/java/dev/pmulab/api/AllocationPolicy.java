@@ -21,8 +21,8 @@ public interface AllocationPolicy {
      * A guest with direct counters accessed counter {@code counter} at or above HPMN, which trapped
      * to KVM. The default emulates it, as KVM would for a counter outside the partition.
      */
-    default TrappedAccessResolution guestAccessOutsideShare(VcpuView vcpu, CpuView cpu, int counter,
-            AllocationControl control) {
+    default TrappedAccessResolution guestAccessOutsideShare(
+            VcpuView vcpu, CpuView cpu, int counter, AllocationControl control) {
         return TrappedAccessResolution.EMULATE;
     }
 

@@ -10,8 +10,8 @@ package dev.pmulab.api;
  */
 @Stable(since = "0.1")
 public abstract class AllocationPolicyDescriptor<S> extends TypedPolicyDescriptor<S> {
-    protected AllocationPolicyDescriptor(String name, String description, SettingsSchema<S> settings,
-            Class<? extends AllocationPolicy> policy) {
+    protected AllocationPolicyDescriptor(
+            String name, String description, SettingsSchema<S> settings, Class<? extends AllocationPolicy> policy) {
         super(name, PolicyKind.ALLOCATION, description, settings, AllocationPolicy.class, policy);
     }
 }

@@ -31,9 +31,11 @@ public record EventFilter(int baseEvent, int nevents, FilterAction action) {
      */
     @Override
     public String toString() {
-        String range = nevents == 0 ? String.format("0x%04x (no events)", baseEvent)
-                : nevents == 1 ? String.format("0x%04x", baseEvent)
-                : String.format("0x%04x-0x%04x", baseEvent, baseEvent + nevents - 1);
+        String range = nevents == 0
+                ? String.format("0x%04x (no events)", baseEvent)
+                : nevents == 1
+                        ? String.format("0x%04x", baseEvent)
+                        : String.format("0x%04x-0x%04x", baseEvent, baseEvent + nevents - 1);
         return action.name().toLowerCase(Locale.ROOT) + ":" + range;
     }
 }

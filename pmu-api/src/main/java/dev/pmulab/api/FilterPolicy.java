@@ -21,8 +21,8 @@ public interface FilterPolicy {
         for (EventFilter f : requireNonNull(eventFilters(vm, host), "eventFilters returned null")) {
             int ret = vmm.setEventFilter(f);
             if (ret != 0) {
-                throw new IllegalStateException("VM " + vm.vmName() + ": KVM_ARM_VCPU_PMU_V3_FILTER(" + f
-                        + ") returned " + Errno.name(ret));
+                throw new IllegalStateException(
+                        "VM " + vm.vmName() + ": KVM_ARM_VCPU_PMU_V3_FILTER(" + f + ") returned " + Errno.name(ret));
             }
         }
     }

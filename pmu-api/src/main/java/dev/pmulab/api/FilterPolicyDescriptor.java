@@ -10,8 +10,8 @@ package dev.pmulab.api;
  */
 @Stable(since = "0.1")
 public abstract class FilterPolicyDescriptor<S> extends TypedPolicyDescriptor<S> {
-    protected FilterPolicyDescriptor(String name, String description, SettingsSchema<S> settings,
-            Class<? extends FilterPolicy> policy) {
+    protected FilterPolicyDescriptor(
+            String name, String description, SettingsSchema<S> settings, Class<? extends FilterPolicy> policy) {
         super(name, PolicyKind.FILTER, description, settings, FilterPolicy.class, policy);
     }
 }

@@ -10,8 +10,8 @@ package dev.pmulab.api;
  */
 @Stable(since = "0.1")
 public abstract class SelectionPolicyDescriptor<S> extends TypedPolicyDescriptor<S> {
-    protected SelectionPolicyDescriptor(String name, String description, SettingsSchema<S> settings,
-            Class<? extends SelectionPolicy> policy) {
+    protected SelectionPolicyDescriptor(
+            String name, String description, SettingsSchema<S> settings, Class<? extends SelectionPolicy> policy) {
         super(name, PolicyKind.SELECTION, description, settings, SelectionPolicy.class, policy);
     }
 }

@@ -14,8 +14,8 @@ import java.util.List;
  * @param choices the allowed values of a CHOICE setting; empty otherwise
  */
 @Stable(since = "0.1")
-public record SettingSpec(String name, SettingType type, Object defaultValue, String description,
-        List<String> choices) {
+public record SettingSpec(
+        String name, SettingType type, Object defaultValue, String description, List<String> choices) {
     public SettingSpec {
         requireNonNull(name, "name is null");
         requireNonNull(type, "type is null");
@@ -33,8 +33,8 @@ public record SettingSpec(String name, SettingType type, Object defaultValue, St
             case INTEGER_LIST -> defaultValue instanceof List<?> l && l.stream().allMatch(Long.class::isInstance);
         };
         if (!ok) {
-            throw new IllegalArgumentException("default of setting " + name + " is not a valid " + type.displayName()
-                    + ": " + defaultValue);
+            throw new IllegalArgumentException(
+                    "default of setting " + name + " is not a valid " + type.displayName() + ": " + defaultValue);
         }
         if (defaultValue instanceof List<?> l) {
             defaultValue = List.copyOf(l);

@@ -34,8 +34,8 @@ public final class SettingsSchema<S> {
      * @param reader builds the value from checked settings, e.g. {@code s -> new MySettings(s.getInt(N))}
      * @param specs the settings, as scenarios write them
      */
-    public static <S> SettingsSchema<S> of(Class<S> type, Function<Settings, ? extends S> reader,
-            SettingSpec... specs) {
+    public static <S> SettingsSchema<S> of(
+            Class<S> type, Function<Settings, ? extends S> reader, SettingSpec... specs) {
         requireNonNull(type, "type is null");
         requireNonNull(reader, "reader is null");
         if (type == Void.class) {

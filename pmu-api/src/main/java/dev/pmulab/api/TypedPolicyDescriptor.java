@@ -18,8 +18,13 @@ abstract class TypedPolicyDescriptor<S> implements PolicyDescriptor {
     private final SettingsSchema<S> settings;
     private final Supplier<Module> policyBinding;
 
-    <T> TypedPolicyDescriptor(String name, PolicyKind kind, String description, SettingsSchema<S> settings,
-            Class<T> policyInterface, Class<? extends T> policy) {
+    <T> TypedPolicyDescriptor(
+            String name,
+            PolicyKind kind,
+            String description,
+            SettingsSchema<S> settings,
+            Class<T> policyInterface,
+            Class<? extends T> policy) {
         this.name = requireNonNull(name, "name is null");
         this.kind = kind;
         this.description = requireNonNull(description, "description is null");

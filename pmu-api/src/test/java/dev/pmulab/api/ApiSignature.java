@@ -65,7 +65,8 @@ final class ApiSignature {
     private static List<String> classNames(Class<?> anchor) throws IOException {
         Path location;
         try {
-            location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            location = Path.of(
+                    anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IOException("cannot locate the classes of " + anchor.getName(), e);
         }
@@ -79,8 +80,11 @@ final class ApiSignature {
 
     private static List<String> classNamesUnder(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.map(p -> root.relativize(p).toString().replace(root.getFileSystem().getSeparator(), "/"))
-                    .filter(p -> p.endsWith(".class") && !p.endsWith("module-info.class")
+            return files.map(p -> root.relativize(p)
+                            .toString()
+                            .replace(root.getFileSystem().getSeparator(), "/"))
+                    .filter(p -> p.endsWith(".class")
+                            && !p.endsWith("module-info.class")
                             && !p.endsWith("package-info.class"))
                     .map(p -> p.substring(0, p.length() - ".class".length()).replace('/', '.'))
                     .sorted()
@@ -148,11 +152,16 @@ final class ApiSignature {
                     .append(Arrays.stream(interfaces).map(Type::getTypeName).collect(Collectors.joining(", ")));
         }
         if (type.isSealed()) {
-            s.append(" permits ").append(Arrays.stream(type.getPermittedSubclasses()).map(Class::getName).sorted()
-                    .collect(Collectors.joining(", ")));
+            s.append(" permits ")
+                    .append(Arrays.stream(type.getPermittedSubclasses())
+                            .map(Class::getName)
+                            .sorted()
+                            .collect(Collectors.joining(", ")));
         }
         if (type.isEnum()) {
-            s.append(Arrays.stream(type.getFields()).filter(Field::isEnumConstant).map(Field::getName)
+            s.append(Arrays.stream(type.getFields())
+                    .filter(Field::isEnumConstant)
+                    .map(Field::getName)
                     .collect(Collectors.joining(", ", " { ", " }")));
         }
         return s.toString();
@@ -192,8 +201,8 @@ final class ApiSignature {
 
     private static String executable(Executable e, String returns, String name) {
         // synchronized, native and strictfp say how a method is implemented, not what callers may rely on.
-        int mods = e.getModifiers() & (Modifier.PUBLIC | Modifier.PROTECTED | Modifier.STATIC | Modifier.FINAL
-                | Modifier.ABSTRACT);
+        int mods = e.getModifiers()
+                & (Modifier.PUBLIC | Modifier.PROTECTED | Modifier.STATIC | Modifier.FINAL | Modifier.ABSTRACT);
         if (e.getDeclaringClass().isInterface()) {
             mods &= ~Modifier.ABSTRACT; // implicit; a default method says "default" instead
         }
@@ -218,19 +227,21 @@ final class ApiSignature {
         s.append(names.stream().collect(Collectors.joining(", ", "(", ")")));
         Type[] exceptions = e.getGenericExceptionTypes();
         if (exceptions.length > 0) {
-            s.append(" throws ").append(Arrays.stream(exceptions).map(Type::getTypeName)
-                    .collect(Collectors.joining(", ")));
+            s.append(" throws ")
+                    .append(Arrays.stream(exceptions).map(Type::getTypeName).collect(Collectors.joining(", ")));
         }
         return s.toString();
     }
 
     private static String field(Field f) {
         // transient and volatile are implementation details.
-        String s = Modifier.toString(f.getModifiers() & (Modifier.PUBLIC | Modifier.PROTECTED | Modifier.STATIC
-                | Modifier.FINAL)) + " "
+        String s = Modifier.toString(
+                        f.getModifiers() & (Modifier.PUBLIC | Modifier.PROTECTED | Modifier.STATIC | Modifier.FINAL))
+                + " "
                 + f.getGenericType().getTypeName() + " " + f.getName();
         int mods = f.getModifiers();
-        boolean constant = Modifier.isStatic(mods) && Modifier.isFinal(mods)
+        boolean constant = Modifier.isStatic(mods)
+                && Modifier.isFinal(mods)
                 && (f.getType().isPrimitive() || f.getType() == String.class);
         if (constant) {
             try {
@@ -263,10 +274,14 @@ final class ApiSignature {
         if (variables.length == 0) {
             return "";
         }
-        return Arrays.stream(variables).map(v -> {
-            List<String> bounds = Arrays.stream(v.getBounds()).filter(b -> b != Object.class).map(Type::getTypeName)
-                    .collect(Collectors.toList());
-            return bounds.isEmpty() ? v.getName() : v.getName() + " extends " + String.join(" & ", bounds);
-        }).collect(Collectors.joining(", ", "<", ">"));
+        return Arrays.stream(variables)
+                .map(v -> {
+                    List<String> bounds = Arrays.stream(v.getBounds())
+                            .filter(b -> b != Object.class)
+                            .map(Type::getTypeName)
+                            .collect(Collectors.toList());
+                    return bounds.isEmpty() ? v.getName() : v.getName() + " extends " + String.join(" & ", bounds);
+                })
+                .collect(Collectors.joining(", ", "<", ">"));
     }
 }

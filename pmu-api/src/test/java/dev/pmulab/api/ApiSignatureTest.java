@@ -24,7 +24,8 @@ final class ApiSignatureTest {
         String actual = ApiSignature.of(PolicyDescriptor.class, UPDATE_COMMAND);
         // Surefire runs in the module's directory and sets basedir to it; the file is read from the
         // source tree, not from the class path, so a stale copy can never pass.
-        Path file = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).resolve(FILE);
+        Path file = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .resolve(FILE);
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {
             Files.writeString(file, actual, StandardCharsets.UTF_8);
             System.out.println("Wrote " + file + "; review it and commit it with the API change.");
@@ -34,11 +35,16 @@ final class ApiSignatureTest {
             fail("pmu-api/%s is missing. Generate it with:%n  %s", FILE, UPDATE_COMMAND);
         }
         String expected = Files.readString(file, StandardCharsets.UTF_8);
-        String diff = UnifiedDiff.of("pmu-api/" + FILE + " (checked in)", expected.lines().toList(),
-                "pmu-api's compiled public API", actual.lines().toList());
+        String diff = UnifiedDiff.of(
+                "pmu-api/" + FILE + " (checked in)",
+                expected.lines().toList(),
+                "pmu-api's compiled public API",
+                actual.lines().toList());
         if (!diff.isEmpty()) {
-            fail("pmu-api's public API differs from pmu-api/%s:%n%s%nIf the change is intended, regenerate the"
-                    + " file and commit it with the change:%n  %s%n", FILE, diff, UPDATE_COMMAND);
+            fail(
+                    "pmu-api's public API differs from pmu-api/%s:%n%s%nIf the change is intended, regenerate the"
+                            + " file and commit it with the change:%n  %s%n",
+                    FILE, diff, UPDATE_COMMAND);
         }
     }
 
@@ -85,26 +91,33 @@ final class ApiSignatureTest {
         public synchronized void grow() {}
     }
 
-    public enum Unit { MM, INCH }
+    public enum Unit {
+        MM,
+        INCH
+    }
 
     @Test
     void rendersEachKindOfDeclaration() {
         String prefix = "dev.pmulab.api.ApiSignatureTest$";
-        assertThat(ApiSignature.header(Shape.class)).isEqualTo("public sealed interface " + prefix + "Shape permits "
-                + prefix + "Circle, " + prefix + "Polygon");
-        assertThat(ApiSignature.header(Circle.class)).isEqualTo("public record " + prefix
-                + "Circle(java.util.List<? extends java.lang.Number> radii) implements " + prefix + "Shape");
-        assertThat(ApiSignature.header(Polygon.class)).isEqualTo("public abstract static non-sealed class " + prefix
-                + "Polygon implements " + prefix + "Shape");
+        assertThat(ApiSignature.header(Shape.class))
+                .isEqualTo("public sealed interface " + prefix + "Shape permits " + prefix + "Circle, " + prefix
+                        + "Polygon");
+        assertThat(ApiSignature.header(Circle.class))
+                .isEqualTo("public record " + prefix
+                        + "Circle(java.util.List<? extends java.lang.Number> radii) implements " + prefix + "Shape");
+        assertThat(ApiSignature.header(Polygon.class))
+                .isEqualTo(
+                        "public abstract static non-sealed class " + prefix + "Polygon implements " + prefix + "Shape");
         assertThat(ApiSignature.header(Unit.class)).isEqualTo("public enum " + prefix + "Unit { MM, INCH }");
         // transient and synchronized are left out: they say how, not what.
-        assertThat(ApiSignature.members(Polygon.class)).containsExactly(
-                "constructor protected " + prefix + "Polygon()",
-                "field protected int sides",
-                "field public static final java.lang.String NAME = \"poly\\\"gon\"",
-                "method public abstract <T extends java.lang.Comparable<T>> T largest(java.util.List<T>, java.lang.String...)"
-                        + " throws java.io.IOException",
-                "method public void grow()");
+        assertThat(ApiSignature.members(Polygon.class))
+                .containsExactly(
+                        "constructor protected " + prefix + "Polygon()",
+                        "field protected int sides",
+                        "field public static final java.lang.String NAME = \"poly\\\"gon\"",
+                        "method public abstract <T extends java.lang.Comparable<T>> T largest(java.util.List<T>, java.lang.String...)"
+                                + " throws java.io.IOException",
+                        "method public void grow()");
         assertThat(ApiSignature.header(Experimental.class)).isEqualTo("public @interface dev.pmulab.api.Experimental");
     }
 }

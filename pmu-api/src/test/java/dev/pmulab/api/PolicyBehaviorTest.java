@@ -25,24 +25,27 @@ final class PolicyBehaviorTest {
 
         @Override
         public Module module(Settings settings) {
-            return binder -> { };
+            return binder -> {};
         }
     };
 
     @Test
     void aDescriptorThatDeclaresNothingHasTheDefaults() {
-        assertThat(PLAIN.behaviors()).containsExactlyInAnyOrder(PolicyBehavior.SUPPORTS_HETEROGENEOUS_HOSTS,
-                PolicyBehavior.SUPPORTS_NVHE_HOSTS);
-        assertThat(PolicyBehavior.defaults()).isEqualTo(EnumSet.of(PolicyBehavior.SUPPORTS_HETEROGENEOUS_HOSTS,
-                PolicyBehavior.SUPPORTS_NVHE_HOSTS));
+        assertThat(PLAIN.behaviors())
+                .containsExactlyInAnyOrder(
+                        PolicyBehavior.SUPPORTS_HETEROGENEOUS_HOSTS, PolicyBehavior.SUPPORTS_NVHE_HOSTS);
+        assertThat(PolicyBehavior.defaults())
+                .isEqualTo(EnumSet.of(PolicyBehavior.SUPPORTS_HETEROGENEOUS_HOSTS, PolicyBehavior.SUPPORTS_NVHE_HOSTS));
         assertThat(PolicyBehavior.PARTITIONS_PMU.byDefault()).isFalse();
     }
 
     @Test
     void defaultsAndAddsWithoutChangingTheDefaults() {
-        assertThat(PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU)).containsExactlyInAnyOrder(
-                PolicyBehavior.SUPPORTS_HETEROGENEOUS_HOSTS, PolicyBehavior.SUPPORTS_NVHE_HOSTS,
-                PolicyBehavior.PARTITIONS_PMU);
+        assertThat(PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU))
+                .containsExactlyInAnyOrder(
+                        PolicyBehavior.SUPPORTS_HETEROGENEOUS_HOSTS,
+                        PolicyBehavior.SUPPORTS_NVHE_HOSTS,
+                        PolicyBehavior.PARTITIONS_PMU);
         assertThat(PolicyBehavior.defaults()).doesNotContain(PolicyBehavior.PARTITIONS_PMU);
     }
 

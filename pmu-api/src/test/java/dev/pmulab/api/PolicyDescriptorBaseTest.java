@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 final class PolicyDescriptorBaseTest {
     /** Typed settings whose constructor is the one check: {@code share} 0..N, at most {@code cap}. */
     record ShareSettings(int share, int cap) {
-        static final SettingsSchema<ShareSettings> SCHEMA = SettingsSchema.of(ShareSettings.class,
+        static final SettingsSchema<ShareSettings> SCHEMA = SettingsSchema.of(
+                ShareSettings.class,
                 s -> new ShareSettings(s.getInt("share"), s.getInt("cap")),
                 SettingSpec.integer("share", 2, "event counters a guest gets"),
                 SettingSpec.integer("cap", 31, "the most it may grow to"));
@@ -63,14 +64,16 @@ final class PolicyDescriptorBaseTest {
     /** As the core builds a run's policy: its Settings and context bound, then the descriptor's module. */
     private static Object build(PolicyDescriptor d, Map<String, ?> given) {
         Settings s = Settings.of(d.settings(), given);
-        Injector injector = Guice.createInjector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                binder().requireAtInjectOnConstructors();
-                bind(Settings.class).toInstance(s);
-                bind(PolicyContext.class).toInstance(new Context(d.name(), 1));
-            }
-        }, d.module(s));
+        Injector injector = Guice.createInjector(
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        binder().requireAtInjectOnConstructors();
+                        bind(Settings.class).toInstance(s);
+                        bind(PolicyContext.class).toInstance(new Context(d.name(), 1));
+                    }
+                },
+                d.module(s));
         return injector.getInstance(d.kind().policyInterface());
     }
 
@@ -115,7 +118,8 @@ final class PolicyDescriptorBaseTest {
         assertThatThrownBy(() -> SettingsSchema.of(Void.class, s -> null))
                 .hasMessageContaining("SettingsSchema.none()");
         SettingsSchema<String> broken = SettingsSchema.of(String.class, s -> null);
-        assertThatThrownBy(() -> broken.read(Settings.defaults(broken.specs()))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> broken.read(Settings.defaults(broken.specs())))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("returned null");
     }
 
@@ -134,7 +138,7 @@ final class PolicyDescriptorBaseTest {
                 .hasMessage("VM vm0: KVM_ARM_VCPU_PMU_V3_FILTER(allow:0x4005) returned -EINVAL");
         assertThat(vmm.calls).containsExactly("setEventFilter(deny:0x0010-0x001f)", "setEventFilter(allow:0x4005)");
         RecordingVmm untouched = new RecordingVmm();
-        new FilterPolicy() { }.configureVm(vm, FakeHost.vhe(1, 6, true), untouched);
+        new FilterPolicy() {}.configureVm(vm, FakeHost.vhe(1, 6, true), untouched);
         assertThat(untouched.calls).as("no filter at all by default").isEmpty();
     }
 }

@@ -29,7 +29,8 @@ class PolicyDescriptorTest {
 
     @Test
     void bindPolicyBindsTheImplementationAsThePolicyInterface() {
-        Injector injector = Guice.createInjector(PolicyDescriptor.bindPolicy(SelectionPolicy.class, KeepsDefaultPmu.class));
+        Injector injector =
+                Guice.createInjector(PolicyDescriptor.bindPolicy(SelectionPolicy.class, KeepsDefaultPmu.class));
 
         SelectionPolicy policy = injector.getInstance(SelectionPolicy.class);
 

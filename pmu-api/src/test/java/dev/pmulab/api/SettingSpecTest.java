@@ -28,8 +28,10 @@ final class SettingSpecTest {
         assertThat(s.getLong("reserved_host_counters")).isEqualTo(-1);
         assertThat(s.getString("order")).isEqualTo("top-down");
         assertThat(s.getLongList("cpus")).isEmpty();
-        assertThatThrownBy(() -> Settings.of(SPECS, Map.of("colour", 1L))).hasMessageContaining("unknown setting colour");
-        assertThatThrownBy(() -> Settings.of(SPECS, Map.of("order", "sideways"))).hasMessageContaining("not a valid choice");
+        assertThatThrownBy(() -> Settings.of(SPECS, Map.of("colour", 1L)))
+                .hasMessageContaining("unknown setting colour");
+        assertThatThrownBy(() -> Settings.of(SPECS, Map.of("order", "sideways")))
+                .hasMessageContaining("not a valid choice");
         assertThatThrownBy(() -> s.getLong("nope")).hasMessageContaining("known:");
     }
 
@@ -43,6 +45,7 @@ final class SettingSpecTest {
     @Test
     void kindsKnowTheirInterfaceAndName() {
         assertThat(PolicyKind.fromConfigName("allocation").policyInterface()).isEqualTo(AllocationPolicy.class);
-        assertThatThrownBy(() -> PolicyKind.fromConfigName("alloc")).hasMessageContaining("known: allocation, selection, filter");
+        assertThatThrownBy(() -> PolicyKind.fromConfigName("alloc"))
+                .hasMessageContaining("known: allocation, selection, filter");
     }
 }

@@ -15,8 +15,12 @@ final class UnifiedDiff {
         if (edits.stream().allMatch(e -> e.kind == ' ')) {
             return "";
         }
-        StringBuilder out = new StringBuilder("--- ").append(beforeName).append('\n')
-                .append("+++ ").append(afterName).append('\n');
+        StringBuilder out = new StringBuilder("--- ")
+                .append(beforeName)
+                .append('\n')
+                .append("+++ ")
+                .append(afterName)
+                .append('\n');
         int i = 0;
         while (i < edits.size()) {
             if (edits.get(i).kind == ' ') {
@@ -45,8 +49,15 @@ final class UnifiedDiff {
                 oldCount += edits.get(j).kind != '+' ? 1 : 0;
                 newCount += edits.get(j).kind != '-' ? 1 : 0;
             }
-            out.append("@@ -").append(oldStart + 1).append(',').append(oldCount)
-                    .append(" +").append(newStart + 1).append(',').append(newCount).append(" @@\n");
+            out.append("@@ -")
+                    .append(oldStart + 1)
+                    .append(',')
+                    .append(oldCount)
+                    .append(" +")
+                    .append(newStart + 1)
+                    .append(',')
+                    .append(newCount)
+                    .append(" @@\n");
             for (int j = start; j <= end; j++) {
                 out.append(edits.get(j).kind).append(edits.get(j).text).append('\n');
             }

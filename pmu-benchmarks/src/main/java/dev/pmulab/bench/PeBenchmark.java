@@ -43,9 +43,18 @@ public class PeBenchmark {
     public void setUp() {
         // A Neoverse-N1-like PE: N=6, p1 events, every counter and PMCCNTR counting at EL0/EL1
         // as a guest's perf stat would have them, HPMN=4 so both ranges are populated.
-        pe = new Pe(PmuConfig.builder().n(6).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x12, 0x1e, 0x23, 0x24).build());
-        int[] events = {Events.INST_RETIRED, Events.L1D_CACHE, Events.L1D_CACHE_REFILL, Events.BR_MIS_PRED,
-            Events.STALL_BACKEND, Events.CPU_CYCLES};
+        pe = new Pe(PmuConfig.builder()
+                .n(6)
+                .events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x12, 0x1e, 0x23, 0x24)
+                .build());
+        int[] events = {
+            Events.INST_RETIRED,
+            Events.L1D_CACHE,
+            Events.L1D_CACHE_REFILL,
+            Events.BR_MIS_PRED,
+            Events.STALL_BACKEND,
+            Events.CPU_CYCLES
+        };
         for (int i = 0; i < events.length; i++) {
             pe.write(PmuRegister.PMEVTYPER_EL0, i, events[i] | PmevtyperEl0.NSH);
         }

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
  * simulated time per wall time, on the flagship scenario (or another), per policy and for the whole
  * comparison on all cores. Wall-clock figures vary with the machine; they are printed, never tested.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Measure the engine: simulated events per second and simulated-time/wall-time ratio.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -31,10 +33,17 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "Default: " + BuiltInScenarios.FLAGSHIP + ".")
     private String scenario;
 
-    @Option(names = "--policies", split = ",", paramLabel = "NAME", description = "Policies to run (default: the scenario's).")
+    @Option(
+            names = "--policies",
+            split = ",",
+            paramLabel = "NAME",
+            description = "Policies to run (default: the scenario's).")
     private List<String> policies;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Unmeasured runs of each policy before its measured one, so the JIT has compiled the "
                     + "hot path (default: ${DEFAULT-VALUE}; a cold run includes compilation).")
     private int warmup;
@@ -47,8 +56,13 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup must be 0 or more, not " + warmup);
         }
         RunOptions.checkPolicyList(policies);
-        Comparison c = Comparison.plan(s, common.registry(),
-                policies == null ? List.of() : policies.stream().map(String::strip).toList(), s.seed());
+        Comparison c = Comparison.plan(
+                s,
+                common.registry(),
+                policies == null
+                        ? List.of()
+                        : policies.stream().map(String::strip).toList(),
+                s.seed());
         out.printf(Locale.ROOT, "scenario %s: %d runs%n", s.name(), c.runs().size());
         long totalEvents = 0;
         double totalSim = 0;
@@ -58,10 +72,10 @@ final class BenchCommand implements Callable<Integer> {
             // The planned run itself: two columns of one policy with different settings stay apart.
             Comparison one = c.only(r);
             for (int i = 0; i < warmup; i++) {
-                one.execute(1, n -> { });
+                one.execute(1, n -> {});
             }
             long t0 = System.nanoTime();
-            var outcome = one.execute(1, n -> { }).get(0);
+            var outcome = one.execute(1, n -> {}).get(0);
             double wall = (System.nanoTime() - t0) / 1e9;
             serialWall += wall;
             long ev = outcome.result().events();
@@ -69,17 +83,32 @@ final class BenchCommand implements Callable<Integer> {
             double sim = outcome.result().simulatedNs() / 1e9;
             totalEvents += ev;
             totalSim += sim;
-            out.printf(Locale.ROOT, "  %-40s %,12d events  %8.2f M events/s  %8.1fx real time  %,12d guest PMU accesses"
-                    + "  %6.2f M/s  (%s)%n",
-                    run.labels().get(c.comparedKind()), ev, ev / wall / 1e6, sim / wall, accesses,
-                    accesses / wall / 1e6, outcome.result().ok() ? "ok" : "failed");
+            out.printf(
+                    Locale.ROOT,
+                    "  %-40s %,12d events  %8.2f M events/s  %8.1fx real time  %,12d guest PMU accesses"
+                            + "  %6.2f M/s  (%s)%n",
+                    run.labels().get(c.comparedKind()),
+                    ev,
+                    ev / wall / 1e6,
+                    sim / wall,
+                    accesses,
+                    accesses / wall / 1e6,
+                    outcome.result().ok() ? "ok" : "failed");
         }
         long t0 = System.nanoTime();
-        c.execute(Runtime.getRuntime().availableProcessors(), n -> { });
+        c.execute(Runtime.getRuntime().availableProcessors(), n -> {});
         double parallelWall = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "one at a time: %.2f s wall, %.2f M events/s%n", serialWall, totalEvents / serialWall / 1e6);
-        out.printf(Locale.ROOT, "all at once on %d cores: %.2f s wall (%.2fx the one-at-a-time speed), %.1fx real time%n",
-                Runtime.getRuntime().availableProcessors(), parallelWall, serialWall / parallelWall,
+        out.printf(
+                Locale.ROOT,
+                "one at a time: %.2f s wall, %.2f M events/s%n",
+                serialWall,
+                totalEvents / serialWall / 1e6);
+        out.printf(
+                Locale.ROOT,
+                "all at once on %d cores: %.2f s wall (%.2fx the one-at-a-time speed), %.1fx real time%n",
+                Runtime.getRuntime().availableProcessors(),
+                parallelWall,
+                serialWall / parallelWall,
                 totalSim / parallelWall);
         return 0;
     }

@@ -18,7 +18,9 @@ final class CommonOptions {
     /** The default plugin directory, relative to the working directory: used when it exists. */
     static final Path DEFAULT_PLUGIN_DIR = Paths.get("plugins");
 
-    @Option(names = "--plugin-path", paramLabel = "DIR",
+    @Option(
+            names = "--plugin-path",
+            paramLabel = "DIR",
             description = "A directory of plugin jars (each jar, or each subdirectory of jars, is one plugin). "
                     + "Repeatable. Default: ./plugins when it exists.")
     List<Path> pluginPaths = new ArrayList<>();
@@ -36,7 +38,8 @@ final class CommonOptions {
             if (Files.isRegularFile(p)) {
                 throw new PluginException("--plugin-path " + p + " is a file"
                         + (p.toString().endsWith(".jar") ? " (a jar)" : "") + "; give the directory that holds the "
-                        + "plugin jars: --plugin-path " + (p.getParent() == null ? "." : p.getParent().toString()));
+                        + "plugin jars: --plugin-path "
+                        + (p.getParent() == null ? "." : p.getParent().toString()));
             }
             if (!Files.isDirectory(p)) {
                 throw new PluginException("--plugin-path " + p + ": no such directory");
@@ -76,7 +79,8 @@ final class CommonOptions {
         } catch (java.nio.file.InvalidPathException e) {
             throw new IllegalArgumentException("'" + nameOrPath + "' is not a path: " + e.getReason());
         }
-        boolean looksLikeAFile = nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml") || nameOrPath.contains("/");
+        boolean looksLikeAFile =
+                nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml") || nameOrPath.contains("/");
         if (Files.exists(p) || looksLikeAFile) {
             String text = ScenarioLoader.readText(p);
             RunSpec.ScenarioSource source = new RunSpec.ScenarioSource(p.toString(), text);

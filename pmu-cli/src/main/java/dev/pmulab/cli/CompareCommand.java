@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pmulab compare}: one scenario, several policies of one kind, side by side. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = {
             "Run one scenario under several policies of one kind and print the numbers side by side.",
             "With no scenario: the flagship built-in scenario across every allocation policy found.",
@@ -38,24 +40,37 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     private RunOptions running;
 
-    @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "A scenario file or a built-in name "
-            + "(pmulab scenarios lists them). Default: " + BuiltInScenarios.FLAGSHIP + ".")
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "SCENARIO",
+            description = "A scenario file or a built-in name " + "(pmulab scenarios lists them). Default: "
+                    + BuiltInScenarios.FLAGSHIP + ".")
     private String scenario;
 
-    @Option(names = "--policies", split = ",", paramLabel = "NAME",
+    @Option(
+            names = "--policies",
+            split = ",",
+            paramLabel = "NAME",
             description = "Policies of one kind to compare, each a column; the scenario's choices for the other "
                     + "kinds stay fixed. Default: the scenario's allocation policies (all, if it names none).")
     private List<String> policies;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            paramLabel = "FORMAT",
             description = "table, csv, json or html (default: ${DEFAULT-VALUE}).")
     private String format;
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the report into DIR (atomically) instead of printing it; checked before anything runs.")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description =
+                    "Write the report into DIR (atomically) instead of printing it; checked before anything runs.")
     private Path out;
 
-    @Option(names = "--traps",
+    @Option(
+            names = "--traps",
             description = "After the table, the guests' trapped PMU accesses per register, one column per run.")
     private boolean traps;
 
@@ -74,12 +89,17 @@ final class CompareCommand implements Callable<Integer> {
         CommonOptions.ScenarioInput input =
                 CommonOptions.scenarioInput(scenario == null ? BuiltInScenarios.FLAGSHIP : scenario);
         List<Path> pluginDirs = common.pluginDirectories();
-        Comparison c = Comparison.plan(input.scenario(), common.registry(),
-                policies == null ? List.of() : policies.stream().map(String::strip).toList(),
+        Comparison c = Comparison.plan(
+                input.scenario(),
+                common.registry(),
+                policies == null
+                        ? List.of()
+                        : policies.stream().map(String::strip).toList(),
                 seed == null ? input.scenario().seed() : seed);
         Optional<Path> replaced = Optional.empty();
         if (out != null) {
-            replaced = OutDirectory.check(out, ReportWriter.fileName(input.scenario().name(), c.comparedKind(), fmt));
+            replaced = OutDirectory.check(
+                    out, ReportWriter.fileName(input.scenario().name(), c.comparedKind(), fmt));
         }
         if (!running.confirm("compare", c, err)) {
             return Pmulab.EXIT_BAD_INPUT;

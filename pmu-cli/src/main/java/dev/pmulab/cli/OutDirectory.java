@@ -45,21 +45,21 @@ final class OutDirectory {
             throw new IllegalArgumentException("--out " + given + ": no part of the path exists");
         }
         if (!Files.isDirectory(existing)) {
-            throw new IllegalArgumentException("--out " + given + " cannot be created: " + existing
-                    + " is a file, not a directory");
+            throw new IllegalArgumentException(
+                    "--out " + given + " cannot be created: " + existing + " is a file, not a directory");
         }
         try {
             // The honest test of "can a file be created there": create one (read-only mounts, ACLs, root squash).
             Path probe = Files.createTempFile(existing, ".pmulab-out-check", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("--out " + given + ": cannot write in " + existing + " ("
-                    + reason(e) + ")");
+            throw new IllegalArgumentException(
+                    "--out " + given + ": cannot write in " + existing + " (" + reason(e) + ")");
         }
         Path target = out.resolve(fileName);
         if (Files.isDirectory(target)) {
-            throw new IllegalArgumentException("--out " + given + ": " + target + " is a directory, where the report "
-                    + "file would go");
+            throw new IllegalArgumentException(
+                    "--out " + given + ": " + target + " is a directory, where the report " + "file would go");
         }
         return Files.isRegularFile(target) ? Optional.of(target) : Optional.empty();
     }

@@ -11,9 +11,18 @@ import picocli.CommandLine.Command;
         versionProvider = Pmulab.Version.class,
         description = "A laboratory for virtual-PMU designs on Arm: the PMUv3 hardware, the Linux host perf core "
                 + "and KVM's vPMU, with competing policies side by side.",
-        subcommands = {CompareCommand.class, ReproduceCommand.class, RunCommand.class, ScenariosCommand.class,
-            PoliciesCommand.class, ValidateCommand.class, RegsCommand.class, BenchCommand.class, WorkerCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            CompareCommand.class,
+            ReproduceCommand.class,
+            RunCommand.class,
+            ScenariosCommand.class,
+            PoliciesCommand.class,
+            ValidateCommand.class,
+            RegsCommand.class,
+            BenchCommand.class,
+            WorkerCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Pmulab {
 
     /** Exit status when a run of a comparison failed (the others and the report are still there). */
@@ -36,7 +45,8 @@ public final class Pmulab {
             // and runs nothing: exit 2. Anything else is a failure of the tool: exit 1, one line,
             // never a stack trace.
             boolean badInput = e instanceof dev.pmulab.sim.scenario.ScenarioException
-                    || e instanceof dev.pmulab.sim.plugin.PluginException || e instanceof IllegalArgumentException;
+                    || e instanceof dev.pmulab.sim.plugin.PluginException
+                    || e instanceof IllegalArgumentException;
             String message = badInput ? String.valueOf(e.getMessage()) : "internal error: " + e;
             commandLine.getErr().println("pmulab " + commandLine.getCommandName() + ": " + Messages.cut(message));
             return badInput ? EXIT_BAD_INPUT : 1;

@@ -12,7 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code pmulab policies}: every policy found, with its kind, source, description and settings. */
-@Command(name = "policies", mixinStandardHelpOptions = true,
+@Command(
+        name = "policies",
+        mixinStandardHelpOptions = true,
         description = "List every policy found on the classpath and in plugin directories.")
 final class PoliciesCommand implements Callable<Integer> {
     @Spec

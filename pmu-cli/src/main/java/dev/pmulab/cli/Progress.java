@@ -48,7 +48,8 @@ final class Progress implements AutoCloseable {
             int width = 30;
             int filled = total == 0 ? width : d * width / total;
             synchronized (err) {
-                err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + d + "/" + total + " " + what);
+                err.print(
+                        "\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + d + "/" + total + " " + what);
                 err.flush();
             }
             drawn = true;

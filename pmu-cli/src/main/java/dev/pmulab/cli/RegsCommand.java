@@ -50,7 +50,9 @@ final class RegsCommand implements Callable<Integer> {
         for (Path p : files) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
-                    s.filter(f -> f.getFileName().toString().endsWith(".pmuscript")).sorted().forEach(scripts::add);
+                    s.filter(f -> f.getFileName().toString().endsWith(".pmuscript"))
+                            .sorted()
+                            .forEach(scripts::add);
                 } catch (IOException e) {
                     err.println("pmulab regs: cannot list " + p + ": " + e.getMessage());
                     return Pmulab.EXIT_BAD_INPUT;

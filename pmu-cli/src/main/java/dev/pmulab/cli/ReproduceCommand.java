@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
  * the tolerance, which the report counts), 1 when a run failed (a policy or the simulator), 2 for
  * bad input.
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true,
+@Command(
+        name = "reproduce",
+        mixinStandardHelpOptions = true,
         description = {
             "Run the published benchmarks of the ARM64 PMU Partitioning v1 cover letter (2025-06-02) and print",
             "published vs simulated before, after and delta for each row, the ratio of the deltas and whether it",
@@ -46,27 +48,39 @@ final class ReproduceCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            paramLabel = "FORMAT",
             description = "table, json, html or markdown (default: ${DEFAULT-VALUE}).")
     private String format;
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the report into DIR/validation.<txt|json|html|md> (atomically) instead of printing it.")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description =
+                    "Write the report into DIR/validation.<txt|json|html|md> (atomically) instead of printing it.")
     private Path out;
 
     @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: the number of CPUs).")
     private Integer jobs;
 
-    @Option(names = "--fit", paramLabel = "KEY=V1,V2,...",
-            description = {"Sweep a kernel cost over these values (ns) instead of reproducing once; repeatable, the"
-                    + " grid is every combination. KEY is a cost id or name (C12, perf_event_create), with"
-                    + " .per_unit for the per-unit part of C12 or C14. Formats: table or csv;"
-                    + " --out DIR writes DIR/cost-fit.<txt|csv>."})
+    @Option(
+            names = "--fit",
+            paramLabel = "KEY=V1,V2,...",
+            description = {
+                "Sweep a kernel cost over these values (ns) instead of reproducing once; repeatable, the"
+                        + " grid is every combination. KEY is a cost id or name (C12, perf_event_create), with"
+                        + " .per_unit for the per-unit part of C12 or C14. Formats: table or csv;"
+                        + " --out DIR writes DIR/cost-fit.<txt|csv>."
+            })
     private List<String> fit = new ArrayList<>();
 
-    @Option(names = "--scale", paramLabel = "S",
-            description = "With --fit: run each benchmark for this share of its length, in (0, 1]"
-                    + " (default: " + DEFAULT_FIT_SCALE + "; 1 runs the benchmarks as reproduce does).")
+    @Option(
+            names = "--scale",
+            paramLabel = "S",
+            description = "With --fit: run each benchmark for this share of its length, in (0, 1]" + " (default: "
+                    + DEFAULT_FIT_SCALE + "; 1 runs the benchmarks as reproduce does).")
     private Double scale;
 
     /** --fit's run length: a fifth of each benchmark (6 s of stress-ng, 1.8e9 gzip instructions). */
@@ -89,8 +103,8 @@ final class ReproduceCommand implements Callable<Integer> {
         ReproductionFormat fmt = ReproductionFormat.fromCliName(format);
         Reproduction reproduction = new Reproduction(common.registry(), parallelism);
         ReproductionReport report;
-        try (Progress p = new Progress(err, reproduction.runCount(), "runs of the v1 cover letter's benchmarks",
-                System.console() != null)) {
+        try (Progress p = new Progress(
+                err, reproduction.runCount(), "runs of the v1 cover letter's benchmarks", System.console() != null)) {
             report = reproduction.run(p::step);
         }
         if (out != null) {
@@ -101,9 +115,12 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         stdout.flush();
         String tol = Math.round(100 * report.tolerance()) + " %";
-        err.println("pmulab reproduce: " + report.rowsWithin() + " of " + report.rows().size()
-                + " published deltas within +-" + tol + ", " + report.levelsWithin() + " of " + report.levels().size()
-                + " levels; benefit grows with the sample rate: " + report.trend().growsWithRate().label()
+        err.println("pmulab reproduce: " + report.rowsWithin() + " of "
+                + report.rows().size()
+                + " published deltas within +-" + tol + ", " + report.levelsWithin() + " of "
+                + report.levels().size()
+                + " levels; benefit grows with the sample rate: "
+                + report.trend().growsWithRate().label()
                 + ", with the events: " + report.trend().growsWithEvents().label() + "; livelocked benchmark runs: "
                 + report.livelockedBenchmarkRuns().size());
         List<String> failures = report.failures();
@@ -122,8 +139,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         CostFit costFit = new CostFit(common.registry(), parallelism, scale != null ? scale : DEFAULT_FIT_SCALE);
         CostFitReport report;
-        try (Progress p = new Progress(err, CostFit.runCount(axes), "runs of the cost fit",
-                System.console() != null)) {
+        try (Progress p = new Progress(err, CostFit.runCount(axes), "runs of the cost fit", System.console() != null)) {
             report = costFit.run(axes, p::step);
         }
         if (out != null) {
@@ -136,12 +152,15 @@ final class ReproduceCommand implements Callable<Integer> {
         CostFitReport.Point best = report.bestPoint();
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < report.parameters().size(); i++) {
-            values.append(i == 0 ? "" : " ").append(report.parameters().get(i).label()).append('=')
+            values.append(i == 0 ? "" : " ")
+                    .append(report.parameters().get(i).label())
+                    .append('=')
                     .append(best.valuesNs().get(i));
         }
         err.println("pmulab reproduce --fit: " + report.points().size() + " points; best " + values + " (J = "
                 + String.format(Locale.ROOT, "%.3f", best.objective()) + ")");
-        long failed = report.points().stream().mapToLong(p -> p.failures().size()).sum();
+        long failed =
+                report.points().stream().mapToLong(p -> p.failures().size()).sum();
         return failed == 0 ? 0 : 1;
     }
 }

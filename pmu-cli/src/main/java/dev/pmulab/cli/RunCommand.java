@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pmulab run}: one scenario with exactly the policies it names. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = {
             "Run one scenario with its policies (each allocation policy it lists, one run",
             "each) and print the metrics.",
@@ -39,11 +41,15 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SCENARIO", description = "A scenario file or a built-in name.")
     private String scenario;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            paramLabel = "FORMAT",
             description = "table, csv, json or html (default: ${DEFAULT-VALUE}).")
     private String format;
 
-    @Option(names = "--traps",
+    @Option(
+            names = "--traps",
             description = "After the table, the guests' trapped PMU accesses per register, one column per run.")
     private boolean traps;
 
@@ -59,7 +65,10 @@ final class RunCommand implements Callable<Integer> {
         running.validate();
         CommonOptions.ScenarioInput input = CommonOptions.scenarioInput(scenario);
         List<Path> pluginDirs = common.pluginDirectories();
-        Comparison c = Comparison.plan(input.scenario(), common.registry(), List.of(),
+        Comparison c = Comparison.plan(
+                input.scenario(),
+                common.registry(),
+                List.of(),
                 seed == null ? input.scenario().seed() : seed);
         if (!running.confirm("run", c, err)) {
             return Pmulab.EXIT_BAD_INPUT;

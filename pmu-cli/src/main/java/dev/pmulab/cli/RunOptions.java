@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -37,23 +36,32 @@ final class RunOptions {
     static final double CONFIRM_ABOVE_SECONDS = 600;
     /** A worker's budget when none is given: this, plus ten times the run's estimate. */
     static final long BASE_BUDGET_NS = 30_000_000_000L;
+
     private static final Pattern HEAP = Pattern.compile("(\\d{1,7})([mMgG])");
 
     @Option(names = "--jobs", paramLabel = "N", description = "Runs at once (default: the number of CPUs).")
     Integer jobs;
 
-    @Option(names = "--workers", paramLabel = "WHICH", defaultValue = "plugins",
+    @Option(
+            names = "--workers",
+            paramLabel = "WHICH",
+            defaultValue = "plugins",
             description = "Which runs go to worker JVMs: plugins (runs with a policy from a plugin jar; the default), "
                     + "all, or none (everything in this JVM, for a debugger).")
     String workers;
 
-    @Option(names = "--worker-budget", paramLabel = "DURATION",
+    @Option(
+            names = "--worker-budget",
+            paramLabel = "DURATION",
             description = "Wall-clock time a run may take in a worker before it is stopped and its column failed "
                     + "(default: 30s plus ten times the run's estimated time).")
     String workerBudget;
 
-    @Option(names = "--worker-heap", paramLabel = "SIZE",
-            description = "A worker JVM's heap cap, such as 512m or 2g (default: " + WorkerLaunch.DEFAULT_HEAP_MIB + "m).")
+    @Option(
+            names = "--worker-heap",
+            paramLabel = "SIZE",
+            description =
+                    "A worker JVM's heap cap, such as 512m or 2g (default: " + WorkerLaunch.DEFAULT_HEAP_MIB + "m).")
     String workerHeap;
 
     @Option(names = "--yes", description = "Start even when the estimate says the runs take over 10 minutes.")
@@ -105,7 +113,8 @@ final class RunOptions {
         }
         Matcher m = HEAP.matcher(workerHeap.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--worker-heap must be a size such as 512m or 2g, not '" + workerHeap + "'");
+            throw new IllegalArgumentException(
+                    "--worker-heap must be a size such as 512m or 2g, not '" + workerHeap + "'");
         }
         long mib = Long.parseLong(m.group(1)) * (m.group(2).equalsIgnoreCase("g") ? 1024 : 1);
         if (mib < 64) {
@@ -125,19 +134,25 @@ final class RunOptions {
         for (Comparison.PlannedRun run : c.runs()) {
             walls.add(e.wallSeconds(direct(run)));
         }
-        int lanes = Math.max(1, Math.min(parallelism(), Math.min(walls.size(),
-                Runtime.getRuntime().availableProcessors())));
-        double total = Math.max(walls.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+        int lanes = Math.max(
+                1,
+                Math.min(
+                        parallelism(),
+                        Math.min(walls.size(), Runtime.getRuntime().availableProcessors())));
+        double total = Math.max(
+                walls.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                 walls.stream().mapToDouble(Double::doubleValue).sum() / lanes);
         if (total <= CONFIRM_ABOVE_SECONDS) {
             return true;
         }
-        err.println("pmulab " + command + ": " + c.runs().size() + " runs of " + c.scenario().name() + " would take about "
+        err.println("pmulab " + command + ": " + c.runs().size() + " runs of "
+                + c.scenario().name() + " would take about "
                 + WallTimeEstimate.human(total) + " on " + lanes + (lanes == 1 ? " core" : " cores") + " ("
                 + WallTimeEstimate.human(e.simulatedSeconds()) + " simulated each: about "
                 + WallTimeEstimate.count(e.eventsPerRun()) + " engine events and "
                 + WallTimeEstimate.count(e.accessesPerRun()) + " guest PMU accesses per run)");
-        err.println("pmulab " + command + ": most of it: " + Messages.cut(e.dominant().what()));
+        err.println("pmulab " + command + ": most of it: "
+                + Messages.cut(e.dominant().what()));
         err.flush();
         if (yes) {
             return true;
@@ -150,7 +165,8 @@ final class RunOptions {
         err.flush();
         try {
             String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+            if (answer != null
+                    && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
                 return true;
             }
         } catch (IOException ex) {
@@ -181,8 +197,12 @@ final class RunOptions {
     }
 
     /** Runs the comparison: built-in runs here, the others in worker JVMs (by {@code --workers}). */
-    List<Comparison.Outcome> execute(String command, Comparison c, CommonOptions.ScenarioInput input,
-            List<Path> pluginDirectories, PrintWriter err) {
+    List<Comparison.Outcome> execute(
+            String command,
+            Comparison c,
+            CommonOptions.ScenarioInput input,
+            List<Path> pluginDirectories,
+            PrintWriter err) {
         WorkerExecutor.Isolation isolation = isolation();
         Optional<Long> budget = budgetNs();
         WallTimeEstimate estimate = WallTimeEstimate.of(c.scenario());
@@ -190,14 +210,16 @@ final class RunOptions {
         for (Comparison.PlannedRun run : c.runs()) {
             budgets.put(run, budget.orElse(BASE_BUDGET_NS + Math.round(10e9 * estimate.wallSeconds(direct(run)))));
         }
-        try (Progress p = new Progress(err, c.runs().size(), "runs of " + c.scenario().name(),
-                System.console() != null)) {
+        try (Progress p =
+                new Progress(err, c.runs().size(), "runs of " + c.scenario().name(), System.console() != null)) {
             if (c.runs().stream().noneMatch(run -> WorkerExecutor.inWorker(isolation, run))) {
                 return c.execute(parallelism(), p::step);
             }
             try (WorkerPool pool = new WorkerPool(WorkerLaunch.ofThisJvm(Pmulab.class.getName(), heapMiB()), err)) {
-                return c.execute(parallelism(), p::step, new WorkerExecutor(pool, isolation, input.source(),
-                        pluginDirectories, budgets::get));
+                return c.execute(
+                        parallelism(),
+                        p::step,
+                        new WorkerExecutor(pool, isolation, input.source(), pluginDirectories, budgets::get));
             }
         }
     }
@@ -208,7 +230,8 @@ final class RunOptions {
         if (failed.isEmpty()) {
             return;
         }
-        err.println("pmulab " + command + ": " + failed.size() + " of " + report.runs().size() + " runs failed:");
+        err.println("pmulab " + command + ": " + failed.size() + " of "
+                + report.runs().size() + " runs failed:");
         for (RunReport r : failed) {
             err.println("  " + r.label(report.comparedKind()) + ": " + Messages.cut(r.error()));
         }

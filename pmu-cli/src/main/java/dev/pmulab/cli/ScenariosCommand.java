@@ -16,7 +16,8 @@ final class ScenariosCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        int width = BuiltInScenarios.names().stream().mapToInt(String::length).max().orElse(10);
+        int width =
+                BuiltInScenarios.names().stream().mapToInt(String::length).max().orElse(10);
         for (BuiltInScenarios.BuiltIn b : BuiltInScenarios.all()) {
             out.printf("%-" + width + "s  %s%n", b.name(), b.description());
         }

@@ -22,8 +22,8 @@ final class TrapBreakdown {
     /** The breakdown goes after a table only: csv, json and html stay exactly their format. */
     static void requireTableFormat(boolean traps, String format) {
         if (traps && ReportFormat.fromCliName(format) != ReportFormat.TABLE) {
-            throw new IllegalArgumentException("--traps prints a table after the report, so it needs --format=table, not "
-                    + format);
+            throw new IllegalArgumentException(
+                    "--traps prints a table after the report, so it needs --format=table, not " + format);
         }
     }
 
@@ -51,7 +51,11 @@ final class TrapBreakdown {
         List<String> total = new ArrayList<>();
         total.add("total");
         for (Comparison.Outcome o : outcomes) {
-            total.add(cell(o, o.result().guestTrapsByRegister().values().stream().mapToLong(Long::longValue).sum()));
+            total.add(cell(
+                    o,
+                    o.result().guestTrapsByRegister().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum()));
         }
         rows.add(total);
 
@@ -62,7 +66,8 @@ final class TrapBreakdown {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         }
-        StringBuilder out = new StringBuilder("\nGuest PMU traps by register (all vCPUs; PMEVCNTR/PMEVTYPER summed over n):\n");
+        StringBuilder out =
+                new StringBuilder("\nGuest PMU traps by register (all vCPUs; PMEVCNTR/PMEVTYPER summed over n):\n");
         line(out, headers, widths);
         List<String> rule = new ArrayList<>();
         for (int w : widths) {

@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pmulab validate FILE...}: checks scenarios (format, values, policies) without running them. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
         description = "Check scenario files without running them: the format, every value, and the policies and "
                 + "their settings against those installed.")
 final class ValidateCommand implements Callable<Integer> {

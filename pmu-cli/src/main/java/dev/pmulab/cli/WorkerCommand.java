@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
  * anything else it takes the real stdout for the protocol and points {@code System.out} and
  * {@code System.err} at stderr, so whatever a plugin prints never reaches the channel.
  */
-@Command(name = "worker", mixinStandardHelpOptions = true,
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
         description = {
             "Serve runs for another pmulab process (JSON lines on stdin and stdout).",
             "The protocol: docs/architecture.md, \"Worker JVMs\".",
@@ -29,7 +31,9 @@ import picocli.CommandLine.Option;
             "rarely runs it by hand."
         })
 final class WorkerCommand implements Callable<Integer> {
-    @Option(names = "--status-file", paramLabel = "FILE",
+    @Option(
+            names = "--status-file",
+            paramLabel = "FILE",
             description = "Keep the hook the run is in here (memory-mapped), for the process that started the "
                     + "worker to read if the worker dies or hangs.")
     private Path statusFile;
@@ -43,8 +47,8 @@ final class WorkerCommand implements Callable<Integer> {
         System.setErr(log);
         System.setIn(InputStream.nullInputStream());
         // One line for a thread a plugin started that dies, not a stack trace in the user's terminal.
-        Thread.setDefaultUncaughtExceptionHandler((t, e) ->
-                log.println("pmulab worker: thread '" + t.getName() + "' ended with " + e));
+        Thread.setDefaultUncaughtExceptionHandler(
+                (t, e) -> log.println("pmulab worker: thread '" + t.getName() + "' ended with " + e));
         HookTracker tracker = null;
         if (statusFile != null) {
             tracker = HookTracker.create(statusFile);

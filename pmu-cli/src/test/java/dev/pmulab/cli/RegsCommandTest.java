@@ -43,13 +43,15 @@ final class RegsCommandTest {
 
     @Test
     void printsTheOutcomeOfEveryAccess() throws IOException {
-        Path s = write("a.pmuscript", "read PMCR_EL0\nwrite MDCR_EL2 70  # HPMN=6, TPM\nel 1\nread PMCR_EL0\nread PMUIRQ\n");
+        Path s = write(
+                "a.pmuscript", "read PMCR_EL0\nwrite MDCR_EL2 70  # HPMN=6, TPM\nel 1\nread PMCR_EL0\nread PMUIRQ\n");
         Result r = pmulab("regs", s.toString());
-        assertThat(r.out().lines()).containsExactly(
-                "read PMCR_EL0 -> 0x0000000041013000",
-                "write MDCR_EL2 0x46 -> ok",
-                "read PMCR_EL0 -> TRAP EL2 EC=0x18",
-                "read PMUIRQ -> 0x0000000000000000");
+        assertThat(r.out().lines())
+                .containsExactly(
+                        "read PMCR_EL0 -> 0x0000000041013000",
+                        "write MDCR_EL2 0x46 -> ok",
+                        "read PMCR_EL0 -> TRAP EL2 EC=0x18",
+                        "read PMUIRQ -> 0x0000000000000000");
         assertThat(r.status()).isZero();
     }
 
@@ -58,7 +60,8 @@ final class RegsCommandTest {
         Path s = write("b.pmuscript", "read PMCR_EL0\nread MDCR_EL2\nread PMSELR_EL0\n");
         write("b.expected", "read PMCR_EL0 -> 0x0000000041013000\nread MDCR_EL2 -> 0x0000000000000004\n");
         Result r = pmulab("regs", "--check", s.toString());
-        assertThat(r.out()).contains("FAIL " + s)
+        assertThat(r.out())
+                .contains("FAIL " + s)
                 .contains("output line 2: expected     read MDCR_EL2 -> 0x0000000000000004")
                 .contains("output line 2: but model    read MDCR_EL2 -> 0x0000000000000006")
                 .contains("output line 3: unexpected   read PMSELR_EL0 -> 0x0000000000000000")
@@ -93,7 +96,8 @@ final class RegsCommandTest {
         assertThat(pmulab("regs", reg.toString()).err()).contains(reg + ":1: unknown register PMEVCNTR31_EL0");
         assertThat(pmulab("regs", cfg.toString()).err()).contains(cfg + ":1: bad config value n=40");
         assertThat(pmulab("regs", late.toString()).err()).contains(late + ":2: config must come before");
-        assertThat(pmulab("regs", key.toString()).err()).contains(key + ":1: unknown config key 'colour'")
+        assertThat(pmulab("regs", key.toString()).err())
+                .contains(key + ":1: unknown config key 'colour'")
                 .contains("known: n, pmuver");
     }
 

@@ -25,9 +25,10 @@ final class ReproduceFitCommandTest {
         assertThat(r.status()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).startsWith("C12_ns,objective,b1_real_delta,b1_real_ratio,b1_sys_delta,b1_sys_ratio,"
-                + "b3_host_kernel_delta,b3_host_kernel_ratio,b3_guest_delta,b3_guest_ratio,b3_emulated_guest_pct,"
-                + "heldout_b2_real_delta,heldout_b2_real_ratio,");
+        assertThat(lines.get(0))
+                .startsWith("C12_ns,objective,b1_real_delta,b1_real_ratio,b1_sys_delta,b1_sys_ratio,"
+                        + "b3_host_kernel_delta,b3_host_kernel_ratio,b3_guest_delta,b3_guest_ratio,b3_emulated_guest_pct,"
+                        + "heldout_b2_real_delta,heldout_b2_real_ratio,");
         assertThat(lines.get(0)).endsWith(",livelocked,failed");
         assertThat(lines.get(1)).startsWith("500,");
         assertThat(lines.get(2)).startsWith("1000,");

@@ -23,8 +23,8 @@ final class RunOptionsTest {
 
     @Test
     void aLongRunSaysHowLongAndWhyAndStartsOnlyWithYesWhenNotOnATerminal() {
-        Scenario hour = ScenarioLoader.load("hour.yaml", BuiltInScenarios.yaml("flagship")
-                .replace("run: {duration: 1s}", "run: {duration: 1h}"));
+        Scenario hour = ScenarioLoader.load(
+                "hour.yaml", BuiltInScenarios.yaml("flagship").replace("run: {duration: 1s}", "run: {duration: 1h}"));
         Comparison c = plan(hour, "emulated", "static-hpmn");
         RunOptions o = new RunOptions();
         o.workers = "plugins";
@@ -35,8 +35,9 @@ final class RunOptionsTest {
         assertThat(o.confirm("compare", c, new PrintWriter(err, true))).isFalse();
         // Per run 2.37e9 engine events at 1 us and 2.21e10 accesses: emulated at 0.8 us each, 20,050 s;
         // static-hpmn at 0.2 us, 6,790 s; one after the other on one lane, 26,840 s = 7.5 h.
-        assertThat(err.toString()).contains("pmulab compare: 2 runs of flagship would take about 7.5 h on 1 core (60 min "
-                + "simulated each: about 2.4 billion engine events and 22 billion guest PMU accesses per run)")
+        assertThat(err.toString())
+                .contains("pmulab compare: 2 runs of flagship would take about 7.5 h on 1 core (60 min "
+                        + "simulated each: about 2.4 billion engine events and 22 billion guest PMU accesses per run)")
                 .contains("most of it: vms[0] (vm-record-wide) pmu_usage perf-record (4000 Hz, 8 events)")
                 .contains("not started; pass --yes to run it anyway");
 
@@ -75,7 +76,8 @@ final class RunOptionsTest {
     void aPolicyListIsCheckedLikeTheScenariosAllocationList() {
         RunOptions.checkPolicyList(null); // not given
         RunOptions.checkPolicyList(Arrays.asList("emulated", "static-hpmn"));
-        assertThatThrownBy(() -> RunOptions.checkPolicyList(List.of())).hasMessageStartingWith("--policies lists no policy");
+        assertThatThrownBy(() -> RunOptions.checkPolicyList(List.of()))
+                .hasMessageStartingWith("--policies lists no policy");
         assertThatThrownBy(() -> RunOptions.checkPolicyList(List.of("a", " ", "b")))
                 .hasMessage("--policies has an empty name at position 2 of 3; separate names with one comma");
         assertThatThrownBy(() -> RunOptions.checkPolicyList(List.of("a", "b", " a")))

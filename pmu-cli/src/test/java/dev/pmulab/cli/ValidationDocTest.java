@@ -38,7 +38,8 @@ final class ValidationDocTest {
 
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("pmulab reproduce: wrote " + dir.resolve("validation.md"))
+        assertThat(r.err())
+                .contains("pmulab reproduce: wrote " + dir.resolve("validation.md"))
                 .contains("published deltas within +-25 %");
         String fresh = Files.readString(dir.resolve("validation.md"));
         String checkedIn = Files.exists(DOC) ? Files.readString(DOC) : "";
@@ -55,8 +56,9 @@ final class ValidationDocTest {
         Result r = pmulab("reproduce", "--format", "csv");
         assertThat(r.status()).isEqualTo(Pmulab.EXIT_BAD_INPUT);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("pmulab reproduce: unknown report format 'csv'; known: table, json, html,"
-                + " markdown" + System.lineSeparator());
+        assertThat(r.err())
+                .isEqualTo("pmulab reproduce: unknown report format 'csv'; known: table, json, html," + " markdown"
+                        + System.lineSeparator());
     }
 
     private static String firstDifference(String expected, String actual) {

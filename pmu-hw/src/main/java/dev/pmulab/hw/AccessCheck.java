@@ -19,8 +19,7 @@ import dev.pmulab.hw.regs.PmuserenrEl0;
  * {@code PeBenchmark.trappedAccessCheck}. Allocates nothing.
  */
 final class AccessCheck {
-    private AccessCheck() {
-    }
+    private AccessCheck() {}
 
     /**
      * Decides an MRS ({@code write == false}) or MSR of {@code reg} (index {@code index} for
@@ -62,11 +61,13 @@ final class AccessCheck {
             case HDFGRTR_EL2, HDFGWTR_EL2 -> {
                 return config.fgt() && el == ExceptionLevel.EL2 ? AccessOutcome.OK : AccessOutcome.UNDEFINED;
             }
-            default -> { }
+            default -> {}
         }
         if (el == ExceptionLevel.EL2) {
             if (reg == PmuRegister.PMXEVCNTR_EL0 || reg == PmuRegister.PMXEVTYPER_EL0) {
-                return selectedCounterUndefined(reg, pe.pmselr(), config.n()) ? AccessOutcome.UNDEFINED : AccessOutcome.OK;
+                return selectedCounterUndefined(reg, pe.pmselr(), config.n())
+                        ? AccessOutcome.UNDEFINED
+                        : AccessOutcome.OK;
             }
             return AccessOutcome.OK;
         }
@@ -125,7 +126,9 @@ final class AccessCheck {
      * is RAZ/WI or a NOP: a second-range counter from EL0/EL1 without FGT, by the model's choice.
      */
     static boolean cuIgnored(PmuConfig config, int counter, ExceptionLevel el, int effectiveHpmn) {
-        return el != ExceptionLevel.EL2 && !config.fgt() && counter >= effectiveHpmn
+        return el != ExceptionLevel.EL2
+                && !config.fgt()
+                && counter >= effectiveHpmn
                 && (config.cu() == CuChoice.RAZWI || config.cu() == CuChoice.NOP);
     }
 

@@ -107,8 +107,8 @@ public final class EventRates {
                 throw new IllegalArgumentException("event number out of range: " + event);
             }
             if (rateQ32 < 0 || rateQ32 > MAX_RATE_Q32) {
-                throw new IllegalArgumentException("rate of event 0x" + Integer.toHexString(event)
-                        + " out of range: " + rateQ32 + " (0.." + MAX_RATE_Q32 + " in Q32.32 per ns)");
+                throw new IllegalArgumentException("rate of event 0x" + Integer.toHexString(event) + " out of range: "
+                        + rateQ32 + " (0.." + MAX_RATE_Q32 + " in Q32.32 per ns)");
             }
             if (rateQ32 == 0) {
                 rates.remove(event);

@@ -11,8 +11,7 @@ package dev.pmulab.hw;
  * Allocates nothing.
  */
 final class OverflowTime {
-    private OverflowTime() {
-    }
+    private OverflowTime() {}
 
     /** ns until {@code increments} more events (unsigned, 0 standing for 2^64). */
     static long afterIncrements(long increments, long fracQ32, long rateQ32) {
@@ -42,8 +41,8 @@ final class OverflowTime {
      * 0 standing for 2^64) of its even neighbour, whose first carry is {@code firstCarry} of its
      * events away (0 standing for 2^64) and which counts at {@code fracQ32}/{@code rateQ32}.
      */
-    static long afterChainedCarries(long carries, long firstCarry, boolean evenOverflowsAt64, long fracQ32,
-            long rateQ32) {
+    static long afterChainedCarries(
+            long carries, long firstCarry, boolean evenOverflowsAt64, long fracQ32, long rateQ32) {
         if (evenOverflowsAt64 || firstCarry == 0 || carries == 0 || carries < 0) {
             // CHAIN only makes sense over a 32-bit overflow (§2.10); a 64-bit carry or 2^32 carries
             // away is beyond any simulated time.

@@ -40,6 +40,7 @@ import dev.pmulab.hw.regs.PmuserenrEl0;
 public final class Pe {
     /** Index of PMCCNTR in the PMCNTEN/PMINTEN/PMOVS layouts and in per-counter arrays. */
     public static final int CYCLE_COUNTER = 31;
+
     private static final long C_BIT = 1L << CYCLE_COUNTER;
     /** The fractional part of a Q32.32 count of events. */
     private static final long FRACTION_Q32 = 0xffff_ffffL;
@@ -52,17 +53,24 @@ public final class Pe {
     /** MDCR_EL2's debug trap controls: they exist with EL2 and are stored, with no PMU effect. */
     private static final long MDCR_DEBUG_TRAPS = MdcrEl2.TDE | MdcrEl2.TDA | MdcrEl2.TDOSA | MdcrEl2.TDRA;
     /** The BRBCR_ELx fields this PE stores. */
-    private static final long BRBCR_STORED = BrbcrElx.E0BRE | BrbcrElx.EXBRE | BrbcrElx.CC | BrbcrElx.MPRED
-            | BrbcrElx.TS_MASK | BrbcrElx.FZP | BrbcrElx.ERTN | BrbcrElx.EXCEPTION;
+    private static final long BRBCR_STORED = BrbcrElx.E0BRE
+            | BrbcrElx.EXBRE
+            | BrbcrElx.CC
+            | BrbcrElx.MPRED
+            | BrbcrElx.TS_MASK
+            | BrbcrElx.FZP
+            | BrbcrElx.ERTN
+            | BrbcrElx.EXCEPTION;
     /** The BRBFCR_EL1 bits this PE stores. */
-    private static final long BRBFCR_STORED = (1L << 5) | BrbfcrEl1.LASTFAILED | BrbfcrEl1.PAUSED | (0xffL << 16)
-            | BrbfcrEl1.BANK_MASK;
+    private static final long BRBFCR_STORED =
+            (1L << 5) | BrbfcrEl1.LASTFAILED | BrbfcrEl1.PAUSED | (0xffL << 16) | BrbfcrEl1.BANK_MASK;
 
     private final PmuConfig config;
     private final int n;
     private final PmuVersion version;
     /** PMCR_EL0.IDCODE and IMP as every read returns them (they never change). */
     private final long pmcrIdBits;
+
     private final long implementedMask; // event counters 0..N-1 and C
     private final long pmcrWritable;
     private final long mdcrWritable;
@@ -104,6 +112,7 @@ public final class Pe {
     private long rateDrivenMask; // counting counters whose events come from the context's rates
     /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
     private static final int KEPT_RATES = 4;
+
     private long[] rateQ32 = new long[32];
     /** The rates rateQ32 was looked up in (null: not all of it). */
     private EventRates rateQ32For;
@@ -113,6 +122,7 @@ public final class Pe {
      * five; while no PMEVTYPER changes, a return to one of them finds its rates here.
      */
     private final long[][] keptRateQ32 = new long[KEPT_RATES][32];
+
     private final EventRates[] keptRateQ32For = new EventRates[KEPT_RATES];
     /** The {@link #evtyperGen} each kept lookup was made under: one made before a type change is stale. */
     private final long[] keptRateQ32Gen = new long[KEPT_RATES];
@@ -122,6 +132,7 @@ public final class Pe {
     private long rateQ32Gen;
     /** Counts the changes of any counter's event (PMEVTYPER writes that change it, resets). */
     private long evtyperGen;
+
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
@@ -134,6 +145,7 @@ public final class Pe {
      * refresh, or time reaching it. Long.MIN_VALUE: nothing cached.
      */
     private long nextOverflowCached = NO_OVERFLOW_CACHED;
+
     private static final long NO_OVERFLOW_CACHED = Long.MIN_VALUE;
 
     // Caches of pure functions of the registers, kept up to date where the registers are written.
@@ -154,6 +166,7 @@ public final class Pe {
     private final int[] rateEvent = new int[32];
     /** Counters (and C) whose filter bits let them count at EL0, EL1, EL2 (setFilterPass). */
     private long filterPassEl0;
+
     private long filterPassEl1;
     private long filterPassEl2;
     /** The context's rates changed and rateQ32 has not been looked up again yet (refresh() does it). */
@@ -173,20 +186,25 @@ public final class Pe {
         this.n = config.n();
         this.version = config.version();
         // PMCR_EL0.IMP and IDCODE are RAZ with FEAT_PMUv3p7 (Arm ARM D24.5, PMCR_EL0), both of them.
-        this.pmcrIdBits = version.atLeast(PmuVersion.P7) ? 0
+        this.pmcrIdBits = version.atLeast(PmuVersion.P7)
+                ? 0
                 : ((long) config.idcode() << PmcrEl0.IDCODE_SHIFT) | ((long) config.imp() << PmcrEl0.IMP_SHIFT);
         this.implementedMask = lowBits(n) | C_BIT;
         boolean p5 = version.atLeast(PmuVersion.P5);
         boolean p7 = version.atLeast(PmuVersion.P7);
-        this.pmcrWritable = PmcrEl0.E | PmcrEl0.D | PmcrEl0.DP | PmcrEl0.LC | (p5 ? PmcrEl0.LP : 0)
-                | (p7 ? PmcrEl0.FZO : 0);
-        this.mdcrWritable = MdcrEl2.HPMN_MASK | MdcrEl2.TPMCR | MdcrEl2.TPM | MdcrEl2.HPME | MDCR_DEBUG_TRAPS
+        this.pmcrWritable =
+                PmcrEl0.E | PmcrEl0.D | PmcrEl0.DP | PmcrEl0.LC | (p5 ? PmcrEl0.LP : 0) | (p7 ? PmcrEl0.FZO : 0);
+        this.mdcrWritable = MdcrEl2.HPMN_MASK
+                | MdcrEl2.TPMCR
+                | MdcrEl2.TPM
+                | MdcrEl2.HPME
+                | MDCR_DEBUG_TRAPS
                 | (version.atLeast(PmuVersion.P1) ? MdcrEl2.HPMD : 0)
                 | (p5 ? MdcrEl2.HCCD | MdcrEl2.HLP : 0)
                 | (p7 ? MdcrEl2.HPMFZO : 0);
         this.evtyperWritable = FILTER_BITS | version.eventNumberMask();
-        this.userenrWritable = PmuserenrEl0.MASK
-                | (version.atLeast(PmuVersion.P9) ? PmuserenrEl0.UEN | PmuserenrEl0.TID : 0);
+        this.userenrWritable =
+                PmuserenrEl0.MASK | (version.atLeast(PmuVersion.P9) ? PmuserenrEl0.UEN | PmuserenrEl0.TID : 0);
         this.counterWidthMask = p5 ? -1L : PmevcntrEl0.LOW32;
         this.pmceid0 = config.pmceid0();
         this.pmceid1 = config.pmceid1();
@@ -581,8 +599,13 @@ public final class Pe {
     }
 
     /** Registers (bits by ordinal) that nothing derived by refresh() depends on. */
-    private static final long NO_DERIVED_STATE = ordinalBits(PmuRegister.PMSELR_EL0, PmuRegister.PMUSERENR_EL0,
-            PmuRegister.PMINTENSET_EL1, PmuRegister.PMINTENCLR_EL1, PmuRegister.HDFGRTR_EL2, PmuRegister.HDFGWTR_EL2);
+    private static final long NO_DERIVED_STATE = ordinalBits(
+            PmuRegister.PMSELR_EL0,
+            PmuRegister.PMUSERENR_EL0,
+            PmuRegister.PMINTENSET_EL1,
+            PmuRegister.PMINTENCLR_EL1,
+            PmuRegister.HDFGRTR_EL2,
+            PmuRegister.HDFGWTR_EL2);
 
     private static long ordinalBits(PmuRegister... regs) {
         long bits = 0;
@@ -631,8 +654,11 @@ public final class Pe {
     }
 
     private static boolean isCountOrFlagRegister(PmuRegister reg) {
-        return reg == PmuRegister.PMEVCNTR_EL0 || reg == PmuRegister.PMCCNTR_EL0 || reg == PmuRegister.PMXEVCNTR_EL0
-                || reg == PmuRegister.PMOVSCLR_EL0 || reg == PmuRegister.PMOVSSET_EL0;
+        return reg == PmuRegister.PMEVCNTR_EL0
+                || reg == PmuRegister.PMCCNTR_EL0
+                || reg == PmuRegister.PMXEVCNTR_EL0
+                || reg == PmuRegister.PMOVSCLR_EL0
+                || reg == PmuRegister.PMOVSSET_EL0;
     }
 
     public ExceptionLevel exceptionLevel() {
@@ -790,7 +816,10 @@ public final class Pe {
         }
         ovs |= 1L << i;
         int odd = i + 1;
-        if (i != CYCLE_COUNTER && (i & 1) == 0 && odd < n && (countingMask & (1L << odd)) != 0
+        if (i != CYCLE_COUNTER
+                && (i & 1) == 0
+                && odd < n
+                && (countingMask & (1L << odd)) != 0
                 && (evtyper[odd] & version.eventNumberMask()) == Events.CHAIN) {
             addToCounter(odd, wraps);
         }
@@ -826,15 +855,18 @@ public final class Pe {
             return Long.MAX_VALUE;
         }
         long k = incrementsToOverflow(i); // unsigned; 0 stands for 2^64
-        if (i != CYCLE_COUNTER && (i & 1) == 1
-                && (evtyper[i] & version.eventNumberMask()) == Events.CHAIN) {
+        if (i != CYCLE_COUNTER && (i & 1) == 1 && (evtyper[i] & version.eventNumberMask()) == Events.CHAIN) {
             // The odd half of a chained pair overflows at the k-th carry of its even neighbour.
             int even = i - 1;
             if ((rateDrivenMask & (1L << even)) == 0) {
                 return Long.MAX_VALUE;
             }
-            return OverflowTime.afterChainedCarries(k, incrementsToOverflow(even),
-                    (overflowAt64Mask & (1L << even)) != 0, fracQ32[even], rateQ32[even]);
+            return OverflowTime.afterChainedCarries(
+                    k,
+                    incrementsToOverflow(even),
+                    (overflowAt64Mask & (1L << even)) != 0,
+                    fracQ32[even],
+                    rateQ32[even]);
         }
         if ((rateDrivenMask & (1L << i)) == 0) {
             return Long.MAX_VALUE;
@@ -908,7 +940,8 @@ public final class Pe {
         long counting = enabled & ~stopped & filterPass & ~C_BIT;
         // The cycle counter is first-range; prohibition and freeze stop it only with PMCR.DP,
         // and HCCD (p5) stops it at EL2 regardless.
-        boolean ccEnabled = (cnten & C_BIT) != 0 && (pmcr & PmcrEl0.E) != 0
+        boolean ccEnabled = (cnten & C_BIT) != 0
+                && (pmcr & PmcrEl0.E) != 0
                 && !((hpmd || r1Frozen) && (pmcr & PmcrEl0.DP) != 0)
                 && !(el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MdcrEl2.HCCD) != 0);
         if (ccEnabled) {
@@ -934,8 +967,8 @@ public final class Pe {
      */
     private void evtyperChanged(int i) {
         int event = (int) (evtyper[i] & version.eventNumberMask());
-        int rateDriven = event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event)
-                ? NOT_RATE_DRIVEN : event;
+        int rateDriven =
+                event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event) ? NOT_RATE_DRIVEN : event;
         if (rateDriven != rateEvent[i]) {
             rateEvent[i] = rateDriven;
             rateQ32[i] = rateDriven == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(rateDriven);
@@ -1088,41 +1121,117 @@ public final class Pe {
      */
     public Snapshot snapshot() {
         ensureFresh();
-        return new Snapshot(now, el, pmcr, mdcr, cnten, inten, ovs, pmselr, pmuserenr, evcntr.clone(),
-                evtyper.clone(), ccntr, ccfiltr, brbcrEl1, brbcrEl2, brbfcr, brbeBlackoutNs(), fracQ32.clone(),
+        return new Snapshot(
+                now,
+                el,
+                pmcr,
+                mdcr,
+                cnten,
+                inten,
+                ovs,
+                pmselr,
+                pmuserenr,
+                evcntr.clone(),
+                evtyper.clone(),
+                ccntr,
+                ccfiltr,
+                brbcrEl1,
+                brbcrEl2,
+                brbfcr,
+                brbeBlackoutNs(),
+                fracQ32.clone(),
                 cyclePrescale);
     }
 
     /** Architectural state at one moment; arrays are copies. */
-    public record Snapshot(long now, ExceptionLevel el, long pmcr, long mdcr, long pmcnten, long pminten,
-            long pmovs, int pmselr, long pmuserenr, long[] pmevcntr, long[] pmevtyper, long pmccntr,
-            long pmccfiltr, long brbcrEl1, long brbcrEl2, long brbfcr, long brbeBlackoutNs, long[] fracQ32,
+    public record Snapshot(
+            long now,
+            ExceptionLevel el,
+            long pmcr,
+            long mdcr,
+            long pmcnten,
+            long pminten,
+            long pmovs,
+            int pmselr,
+            long pmuserenr,
+            long[] pmevcntr,
+            long[] pmevtyper,
+            long pmccntr,
+            long pmccfiltr,
+            long brbcrEl1,
+            long brbcrEl2,
+            long brbfcr,
+            long brbeBlackoutNs,
+            long[] fracQ32,
             int cyclePrescale) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Snapshot s && now == s.now && el == s.el && pmcr == s.pmcr && mdcr == s.mdcr
-                    && pmcnten == s.pmcnten && pminten == s.pminten && pmovs == s.pmovs && pmselr == s.pmselr
-                    && pmuserenr == s.pmuserenr && java.util.Arrays.equals(pmevcntr, s.pmevcntr)
-                    && java.util.Arrays.equals(pmevtyper, s.pmevtyper) && pmccntr == s.pmccntr
-                    && pmccfiltr == s.pmccfiltr && brbcrEl1 == s.brbcrEl1 && brbcrEl2 == s.brbcrEl2
-                    && brbfcr == s.brbfcr && brbeBlackoutNs == s.brbeBlackoutNs
-                    && java.util.Arrays.equals(fracQ32, s.fracQ32) && cyclePrescale == s.cyclePrescale;
+            return o instanceof Snapshot s
+                    && now == s.now
+                    && el == s.el
+                    && pmcr == s.pmcr
+                    && mdcr == s.mdcr
+                    && pmcnten == s.pmcnten
+                    && pminten == s.pminten
+                    && pmovs == s.pmovs
+                    && pmselr == s.pmselr
+                    && pmuserenr == s.pmuserenr
+                    && java.util.Arrays.equals(pmevcntr, s.pmevcntr)
+                    && java.util.Arrays.equals(pmevtyper, s.pmevtyper)
+                    && pmccntr == s.pmccntr
+                    && pmccfiltr == s.pmccfiltr
+                    && brbcrEl1 == s.brbcrEl1
+                    && brbcrEl2 == s.brbcrEl2
+                    && brbfcr == s.brbfcr
+                    && brbeBlackoutNs == s.brbeBlackoutNs
+                    && java.util.Arrays.equals(fracQ32, s.fracQ32)
+                    && cyclePrescale == s.cyclePrescale;
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(now, el, pmcr, mdcr, pmcnten, pminten, pmovs, pmselr, pmuserenr,
-                    java.util.Arrays.hashCode(pmevcntr), java.util.Arrays.hashCode(pmevtyper), pmccntr, pmccfiltr,
-                    brbfcr, brbeBlackoutNs, java.util.Arrays.hashCode(fracQ32), cyclePrescale);
+            return java.util.Objects.hash(
+                    now,
+                    el,
+                    pmcr,
+                    mdcr,
+                    pmcnten,
+                    pminten,
+                    pmovs,
+                    pmselr,
+                    pmuserenr,
+                    java.util.Arrays.hashCode(pmevcntr),
+                    java.util.Arrays.hashCode(pmevtyper),
+                    pmccntr,
+                    pmccfiltr,
+                    brbfcr,
+                    brbeBlackoutNs,
+                    java.util.Arrays.hashCode(fracQ32),
+                    cyclePrescale);
         }
 
         @Override
         public String toString() {
-            return String.format("Snapshot[now=%d el=%s pmcr=%x mdcr=%x cnten=%x inten=%x ovs=%x sel=%d userenr=%x "
-                    + "cntr=%s typer=%s ccntr=%x ccfiltr=%x brbfcr=%x blackout=%d frac=%s prescale=%d]",
-                    now, el, pmcr, mdcr, pmcnten, pminten, pmovs, pmselr, pmuserenr,
-                    java.util.Arrays.toString(pmevcntr), java.util.Arrays.toString(pmevtyper), pmccntr, pmccfiltr,
-                    brbfcr, brbeBlackoutNs, java.util.Arrays.toString(fracQ32), cyclePrescale);
+            return String.format(
+                    "Snapshot[now=%d el=%s pmcr=%x mdcr=%x cnten=%x inten=%x ovs=%x sel=%d userenr=%x "
+                            + "cntr=%s typer=%s ccntr=%x ccfiltr=%x brbfcr=%x blackout=%d frac=%s prescale=%d]",
+                    now,
+                    el,
+                    pmcr,
+                    mdcr,
+                    pmcnten,
+                    pminten,
+                    pmovs,
+                    pmselr,
+                    pmuserenr,
+                    java.util.Arrays.toString(pmevcntr),
+                    java.util.Arrays.toString(pmevtyper),
+                    pmccntr,
+                    pmccfiltr,
+                    brbfcr,
+                    brbeBlackoutNs,
+                    java.util.Arrays.toString(fracQ32),
+                    cyclePrescale);
         }
     }
 

@@ -73,8 +73,18 @@ public record PmuConfig(
     }
 
     public Builder toBuilder() {
-        return new Builder().n(n).version(version).fgt(fgt).hpmn0(hpmn0).brbe(brbe).imp(imp).idcode(idcode)
-                .events(events).pmmir(pmmir).cu(cu).reservedHpmn(reservedHpmn);
+        return new Builder()
+                .n(n)
+                .version(version)
+                .fgt(fgt)
+                .hpmn0(hpmn0)
+                .brbe(brbe)
+                .imp(imp)
+                .idcode(idcode)
+                .events(events)
+                .pmmir(pmmir)
+                .cu(cu)
+                .reservedHpmn(reservedHpmn);
     }
 
     @Override
@@ -116,15 +126,25 @@ public record PmuConfig(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PmuConfig c && n == c.n && version == c.version && fgt == c.fgt && hpmn0 == c.hpmn0
-                && brbe == c.brbe && imp == c.imp && idcode == c.idcode && Arrays.equals(events, c.events)
-                && pmmir == c.pmmir && cu == c.cu && reservedHpmn == c.reservedHpmn;
+        return o instanceof PmuConfig c
+                && n == c.n
+                && version == c.version
+                && fgt == c.fgt
+                && hpmn0 == c.hpmn0
+                && brbe == c.brbe
+                && imp == c.imp
+                && idcode == c.idcode
+                && Arrays.equals(events, c.events)
+                && pmmir == c.pmmir
+                && cu == c.cu
+                && reservedHpmn == c.reservedHpmn;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new Object[] {n, version, fgt, hpmn0, brbe, imp, idcode, Arrays.hashCode(events),
-            pmmir, cu, reservedHpmn});
+        return Arrays.hashCode(new Object[] {
+            n, version, fgt, hpmn0, brbe, imp, idcode, Arrays.hashCode(events), pmmir, cu, reservedHpmn
+        });
     }
 
     @Override
@@ -150,17 +170,60 @@ public record PmuConfig(
 
         private Builder() {}
 
-        public Builder n(int n) { this.n = n; return this; }
-        public Builder version(PmuVersion version) { this.version = version; return this; }
-        public Builder fgt(boolean fgt) { this.fgt = fgt; return this; }
-        public Builder hpmn0(boolean hpmn0) { this.hpmn0 = hpmn0; return this; }
-        public Builder brbe(boolean brbe) { this.brbe = brbe; return this; }
-        public Builder imp(int imp) { this.imp = imp; return this; }
-        public Builder idcode(int idcode) { this.idcode = idcode; return this; }
-        public Builder events(int... events) { this.events = events.clone(); return this; }
-        public Builder pmmir(long pmmir) { this.pmmir = pmmir; return this; }
-        public Builder cu(CuChoice cu) { this.cu = cu; return this; }
-        public Builder reservedHpmn(ReservedHpmnChoice r) { this.reservedHpmn = r; return this; }
+        public Builder n(int n) {
+            this.n = n;
+            return this;
+        }
+
+        public Builder version(PmuVersion version) {
+            this.version = version;
+            return this;
+        }
+
+        public Builder fgt(boolean fgt) {
+            this.fgt = fgt;
+            return this;
+        }
+
+        public Builder hpmn0(boolean hpmn0) {
+            this.hpmn0 = hpmn0;
+            return this;
+        }
+
+        public Builder brbe(boolean brbe) {
+            this.brbe = brbe;
+            return this;
+        }
+
+        public Builder imp(int imp) {
+            this.imp = imp;
+            return this;
+        }
+
+        public Builder idcode(int idcode) {
+            this.idcode = idcode;
+            return this;
+        }
+
+        public Builder events(int... events) {
+            this.events = events.clone();
+            return this;
+        }
+
+        public Builder pmmir(long pmmir) {
+            this.pmmir = pmmir;
+            return this;
+        }
+
+        public Builder cu(CuChoice cu) {
+            this.cu = cu;
+            return this;
+        }
+
+        public Builder reservedHpmn(ReservedHpmnChoice r) {
+            this.reservedHpmn = r;
+            return this;
+        }
 
         public PmuConfig build() {
             return new PmuConfig(n, version, fgt, hpmn0, brbe, imp, idcode, events, pmmir, cu, reservedHpmn);

@@ -40,7 +40,11 @@ public enum PmuRegister {
     HDFGWTR_EL2(Access.RW);
 
     /** Which directions the register's encodings allow; the other direction is UNDEFINED. */
-    public enum Access { RW, RO, WO }
+    public enum Access {
+        RW,
+        RO,
+        WO
+    }
 
     private final Access access;
 
@@ -82,11 +86,11 @@ public enum PmuRegister {
             if (name.startsWith(prefix) && name.endsWith("_EL0")) {
                 String digits = name.substring(prefix.length(), name.length() - 4);
                 if (digits.matches("[0-9]|[12][0-9]|30")) {
-                    return new Named(prefix.equals("PMEVCNTR") ? PMEVCNTR_EL0 : PMEVTYPER_EL0,
-                            Integer.parseInt(digits));
+                    return new Named(
+                            prefix.equals("PMEVCNTR") ? PMEVCNTR_EL0 : PMEVTYPER_EL0, Integer.parseInt(digits));
                 }
-                throw new IllegalArgumentException("unknown register " + name
-                        + " (" + prefix + "<n>_EL0 takes n = 0..30)");
+                throw new IllegalArgumentException(
+                        "unknown register " + name + " (" + prefix + "<n>_EL0 takes n = 0..30)");
             }
         }
         if (!name.equals(name.toUpperCase(Locale.ROOT))) {

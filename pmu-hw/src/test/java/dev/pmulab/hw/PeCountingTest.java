@@ -63,7 +63,9 @@ final class PeCountingTest {
         pe.advanceTo(5006);
         assertThat(pe.eventCounter(0)).as("6 ns at 1/4 per ns: floor(1.5)").isEqualTo(251);
         pe.advanceTo(5008);
-        assertThat(pe.eventCounter(0)).as("the fraction carries: 8 ns give exactly 2").isEqualTo(252);
+        assertThat(pe.eventCounter(0))
+                .as("the fraction carries: 8 ns give exactly 2")
+                .isEqualTo(252);
     }
 
     /**
@@ -99,9 +101,11 @@ final class PeCountingTest {
             long before1 = pe.eventCounter(1);
             t += 800;
             pe.advanceTo(t);
-            assertThat(pe.eventCounter(0) - before0).as("stretch %d, context %d, counter 0", step, k)
+            assertThat(pe.eventCounter(0) - before0)
+                    .as("stretch %d, context %d, counter 0", step, k)
                     .isEqualTo(100L * (k + 1) * (e0 + 2));
-            assertThat(pe.eventCounter(1) - before1).as("stretch %d, context %d, counter 1", step, k)
+            assertThat(pe.eventCounter(1) - before1)
+                    .as("stretch %d, context %d, counter 1", step, k)
                     .isEqualTo(100L * (k + 1) * (e1 + 2));
         }
     }
@@ -114,7 +118,9 @@ final class PeCountingTest {
         w(pe, PMCCNTR_EL0, 0, 7);
         w(pe, PMOVSCLR_EL0, 0, 1);
         w(pe, PMOVSSET_EL0, 0, 1);
-        assertThat(pe.configWrites()).as("counters and flags are not configuration").isEqualTo(before);
+        assertThat(pe.configWrites())
+                .as("counters and flags are not configuration")
+                .isEqualTo(before);
         w(pe, PMCNTENSET_EL0, 0, 1);
         w(pe, PMEVTYPER_EL0, 0, Events.INST_RETIRED);
         w(pe, PMCR_EL0, 0, 1);
@@ -235,7 +241,9 @@ final class PeCountingTest {
         pe.advanceTo(128 + (1L << 31));
         assertThat(pe.eventCounter(0)).isEqualTo(0x2_0000_0000L);
         assertThat(pe.eventCounter(1)).as("two carries").isEqualTo(2);
-        assertThat(r(pe, PMOVSSET_EL0, 0)).as("only the even counter overflowed").isEqualTo(1);
+        assertThat(r(pe, PMOVSSET_EL0, 0))
+                .as("only the even counter overflowed")
+                .isEqualTo(1);
         w(pe, PMEVCNTR_EL0, 1, 0xffff_ffffL);
         w(pe, PMOVSCLR_EL0, 0, 1);
         long next = pe.nextOverflowTime();
@@ -307,8 +315,12 @@ final class PeCountingTest {
         w(pe, PMCR_EL0, 0, 1 | (1 << 9)); // E, FZO
         pe.switchContext(0, EL1, RUNNING);
         pe.advanceTo(1000); // one advance: must split at 10 ns
-        assertThat(pe.eventCounter(0)).as("no skid: the overflowing event counts, nothing after").isEqualTo(1L << 32);
-        assertThat(pe.eventCounter(1)).as("frozen at 10 ns: 2 instructions (floor 10/4)").isEqualTo(2);
+        assertThat(pe.eventCounter(0))
+                .as("no skid: the overflowing event counts, nothing after")
+                .isEqualTo(1L << 32);
+        assertThat(pe.eventCounter(1))
+                .as("frozen at 10 ns: 2 instructions (floor 10/4)")
+                .isEqualTo(2);
         assertThat(pe.eventCounter(4)).as("R2 keeps counting").isEqualTo(2000);
         w(pe, PMOVSCLR_EL0, 0, 1); // clearing the flag unfreezes
         pe.advanceTo(1100);
@@ -327,7 +339,9 @@ final class PeCountingTest {
         pe.switchContext(0, EL1, RUNNING);
         pe.advanceTo(100);
         assertThat(pe.brbePaused()).isTrue();
-        assertThat(pe.brbeBlackoutNs()).as("paused at the overflow instant, 40 ns").isEqualTo(60);
+        assertThat(pe.brbeBlackoutNs())
+                .as("paused at the overflow instant, 40 ns")
+                .isEqualTo(60);
         assertThat(r(pe, BRBFCR_EL1, 0) & (1 << 7)).isNotZero();
         // Software clears the overflow, then unpauses.
         w(pe, PMOVSCLR_EL0, 0, 1);
@@ -345,7 +359,9 @@ final class PeCountingTest {
         w(pe, BRBCR_EL2, 0, 0b11 | (1 << 8));
         w(pe, PMOVSSET_EL0, 0, 1 | (1L << 31));
         pe.setExceptionLevel(EL1);
-        assertThat(pe.brbePaused()).as("R1 and cycle-counter overflows do not freeze via EL2 FZP").isFalse();
+        assertThat(pe.brbePaused())
+                .as("R1 and cycle-counter overflows do not freeze via EL2 FZP")
+                .isFalse();
         pe.setExceptionLevel(EL2);
         w(pe, PMOVSSET_EL0, 0, 1 << 5);
         assertThat(pe.brbePaused()).isTrue();
@@ -374,7 +390,8 @@ final class PeCountingTest {
     void timeCannotGoBackwards() {
         Pe pe = pe(PmuConfig.builder());
         pe.advanceTo(10);
-        assertThatThrownBy(() -> pe.advanceTo(5)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> pe.advanceTo(5))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("backwards");
     }
 
@@ -386,7 +403,9 @@ final class PeCountingTest {
         assertThat(PmcrEl0.n(r(asN, PMCR_EL0, 0))).isEqualTo(6);
         Pe allR2 = pe(PmuConfig.builder().reservedHpmn(ReservedHpmnChoice.ALL_SECOND_RANGE));
         w(allR2, MDCR_EL2, 0, 0);
-        assertThat(r(allR2, MDCR_EL2, 0)).as("direct read returns what was written").isZero();
+        assertThat(r(allR2, MDCR_EL2, 0))
+                .as("direct read returns what was written")
+                .isZero();
         allR2.setExceptionLevel(EL1);
         assertThat(PmcrEl0.n(r(allR2, PMCR_EL0, 0))).isZero();
         assertThat(allR2.read(PMEVCNTR_EL0, 0).outcome()).isEqualTo(AccessOutcome.TRAP_EL2);
@@ -399,7 +418,9 @@ final class PeCountingTest {
         pe.setExceptionLevel(EL1);
         assertThat(PmcrEl0.n(r(pe, PMCR_EL0, 0))).isZero();
         assertThat(pe.read(PMEVCNTR_EL0, 0).outcome()).isEqualTo(AccessOutcome.TRAP_EL2);
-        assertThat(pe.read(PMEVCNTR_EL0, 6).outcome()).as("n >= N UNDEFINED with FGT").isEqualTo(AccessOutcome.UNDEFINED);
+        assertThat(pe.read(PMEVCNTR_EL0, 6).outcome())
+                .as("n >= N UNDEFINED with FGT")
+                .isEqualTo(AccessOutcome.UNDEFINED);
         assertThat(r(pe, PMCCNTR_EL0, 0)).as("PMCCNTR stays accessible").isZero();
     }
 
@@ -457,7 +478,8 @@ final class PeCountingTest {
         w(pe, MDCR_EL2, 0, 6 | (1 << 17));
         assertThat(r(pe, MDCR_EL2, 0)).as("HPMD is RES0 before p1").isEqualTo(6);
         Pe p1 = pe(PmuConfig.builder().version(PmuVersion.P1));
-        assertThat(r(p1, PmuRegister.PMCEID0_EL0, 0)).isEqualTo(Events.pmceid(p1.config().events(), PmuVersion.P1)[0]);
+        assertThat(r(p1, PmuRegister.PMCEID0_EL0, 0))
+                .isEqualTo(Events.pmceid(p1.config().events(), PmuVersion.P1)[0]);
     }
 
     @Test
@@ -467,7 +489,8 @@ final class PeCountingTest {
             long d = 1 + (random.nextLong() >>> (24 + random.nextInt(39)));
             long hi = random.nextInt(4) == 0 ? 0 : random.nextLong() >>> (34 + random.nextInt(30));
             long lo = random.nextLong();
-            java.math.BigInteger n = java.math.BigInteger.valueOf(hi).shiftLeft(64)
+            java.math.BigInteger n = java.math.BigInteger.valueOf(hi)
+                    .shiftLeft(64)
                     .add(new java.math.BigInteger(Long.toUnsignedString(lo)));
             java.math.BigInteger[] qr = n.divideAndRemainder(java.math.BigInteger.valueOf(d));
             java.math.BigInteger ceil = qr[1].signum() == 0 ? qr[0] : qr[0].add(java.math.BigInteger.ONE);
@@ -511,7 +534,9 @@ final class PeCountingTest {
         assertThat(pe.exceptionLevel()).isEqualTo(EL1);
         assertThat(pe.rates()).isEqualTo(RUNNING);
         pe.advanceTo(20);
-        assertThat(pe.eventCounter(0)).as("20 ns at EL1, no time in the bracket").isEqualTo(40);
+        assertThat(pe.eventCounter(0))
+                .as("20 ns at EL1, no time in the bracket")
+                .isEqualTo(40);
         assertThatThrownBy(pe::exitEl2).isInstanceOf(IllegalStateException.class);
     }
 }

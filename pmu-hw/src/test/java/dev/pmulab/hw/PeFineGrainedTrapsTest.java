@@ -13,8 +13,11 @@ final class PeFineGrainedTrapsTest {
         Pe pe = new Pe(PmuConfig.builder().n(10).fgt(true).hpmn0(true).build());
         pe.write(PmuRegister.MDCR_EL2, 0, 6 | (1 << 7)); // HPMN=6, HPME; no TPM
         // The v5 set (partitioning-and-policies.md §6.2): PMOVS, PMEVTYPER/PMCCFILTR, PMCEID/PMMIR stay trapped.
-        long traps = HdfgxtrEl2.PMOVS | HdfgxtrEl2.PMEVTYPERN_EL0 | HdfgxtrEl2.PMCCFILTR_EL0
-                | HdfgxtrEl2.PMCEIDN_EL0 | HdfgxtrEl2.PMMIR_EL1;
+        long traps = HdfgxtrEl2.PMOVS
+                | HdfgxtrEl2.PMEVTYPERN_EL0
+                | HdfgxtrEl2.PMCCFILTR_EL0
+                | HdfgxtrEl2.PMCEIDN_EL0
+                | HdfgxtrEl2.PMMIR_EL1;
         assertThat(pe.write(PmuRegister.HDFGRTR_EL2, 0, traps)).isEqualTo(AccessOutcome.OK);
         assertThat(pe.write(PmuRegister.HDFGWTR_EL2, 0, traps)).isEqualTo(AccessOutcome.OK);
         pe.setExceptionLevel(ExceptionLevel.EL1);
@@ -41,7 +44,9 @@ final class PeFineGrainedTrapsTest {
         Pe pe = new Pe(PmuConfig.builder().fgt(true).build());
         pe.write(PmuRegister.HDFGRTR_EL2, 0, HdfgxtrEl2.PMCR_EL0);
         pe.write(PmuRegister.HDFGWTR_EL2, 0, HdfgxtrEl2.PMCR_EL0);
-        assertThat(pe.read(PmuRegister.HDFGRTR_EL2, 0).value()).as("PMCR has no read trap bit").isZero();
+        assertThat(pe.read(PmuRegister.HDFGRTR_EL2, 0).value())
+                .as("PMCR has no read trap bit")
+                .isZero();
         pe.setExceptionLevel(ExceptionLevel.EL1);
         assertThat(pe.read(PmuRegister.PMCR_EL0, 0).outcome()).isEqualTo(AccessOutcome.OK);
         assertThat(pe.write(PmuRegister.PMCR_EL0, 0, 1)).isEqualTo(AccessOutcome.TRAP_EL2);

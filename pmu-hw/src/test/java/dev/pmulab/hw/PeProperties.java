@@ -2,9 +2,9 @@ package dev.pmulab.hw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pmulab.hw.regs.MdcrEl2;
 import dev.pmulab.hw.testing.ReportSeed;
 import dev.pmulab.hw.testing.SeededRandom;
-import dev.pmulab.hw.regs.MdcrEl2;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,13 +29,20 @@ final class PeProperties {
         PmuRegister.MDCR_EL2, PmuRegister.BRBCR_EL1, PmuRegister.BRBCR_EL2, PmuRegister.BRBFCR_EL1,
         PmuRegister.PMCEID0_EL0, PmuRegister.PMMIR_EL1,
     };
-    private static final Integer[] EVENTS = {Events.SW_INCR, Events.INST_RETIRED, Events.CPU_CYCLES, Events.CHAIN,
-        Events.STALL_BACKEND, 0x1234};
+    private static final Integer[] EVENTS = {
+        Events.SW_INCR, Events.INST_RETIRED, Events.CPU_CYCLES, Events.CHAIN, Events.STALL_BACKEND, 0x1234
+    };
     private static final EventRates[] RATES = {
         EventRates.NONE,
-        EventRates.builder().rate(Events.CPU_CYCLES, 3, 1).rate(Events.INST_RETIRED, 7, 3).build(),
-        EventRates.builder().perSecond(Events.CPU_CYCLES, 2_400_000_000L).perSecond(Events.STALL_BACKEND, 333_333_333L)
-                .perSecond(0x1234, 5).build(),
+        EventRates.builder()
+                .rate(Events.CPU_CYCLES, 3, 1)
+                .rate(Events.INST_RETIRED, 7, 3)
+                .build(),
+        EventRates.builder()
+                .perSecond(Events.CPU_CYCLES, 2_400_000_000L)
+                .perSecond(Events.STALL_BACKEND, 333_333_333L)
+                .perSecond(0x1234, 5)
+                .build(),
     };
 
     /** One step of a random run: a register write at some level, or time passing under a context. */
@@ -51,35 +58,51 @@ final class PeProperties {
 
     private static PmuConfig config(SeededRandom random) {
         boolean fgt = random.bool();
-        return PmuConfig.builder().n(random.intBetween(1, 31)).version(random.oneOf(PmuVersion.class)).fgt(fgt)
-                .hpmn0(fgt).brbe(random.bool()).cu(random.oneOf(CuChoice.class))
+        return PmuConfig.builder()
+                .n(random.intBetween(1, 31))
+                .version(random.oneOf(PmuVersion.class))
+                .fgt(fgt)
+                .hpmn0(fgt)
+                .brbe(random.bool())
+                .cu(random.oneOf(CuChoice.class))
                 .reservedHpmn(random.oneOf(ReservedHpmnChoice.class))
-                .events(0x0, 0x08, 0x11, 0x1e, 0x24).build();
+                .events(0x0, 0x08, 0x11, 0x1e, 0x24)
+                .build();
     }
 
     /** Any value, small values, values near the 32-bit edge, small negatives, or an event with filter bits. */
     private static long registerValue(SeededRandom random) {
         switch (random.intBetween(0, 5)) {
-            case 0: return random.anyLong();
-            case 1: return random.longBetween(0, 0x3f);
-            case 2: return random.longBetween(0, 0xff_ffff);
-            case 3: return random.longBetween(0xffff_ff00L, 0xffff_ffffL);
-            case 4: return random.longBetween(-256, -1);
-            default: return (long) random.oneOf(EVENTS) | (random.longBetween(0, 0x1f) << 27);
+            case 0:
+                return random.anyLong();
+            case 1:
+                return random.longBetween(0, 0x3f);
+            case 2:
+                return random.longBetween(0, 0xff_ffff);
+            case 3:
+                return random.longBetween(0xffff_ff00L, 0xffff_ffffL);
+            case 4:
+                return random.longBetween(-256, -1);
+            default:
+                return (long) random.oneOf(EVENTS) | (random.longBetween(0, 0x1f) << 27);
         }
     }
 
     private static Op write(SeededRandom random, ExceptionLevel... levels) {
-        return new WriteOp(random.oneOf(levels), random.oneOf(WRITABLE), random.intBetween(0, 30),
-                registerValue(random));
+        return new WriteOp(
+                random.oneOf(levels), random.oneOf(WRITABLE), random.intBetween(0, 30), registerValue(random));
     }
 
     /** Up to 60 steps, four writes (at any level) to one advance. */
     private static List<Op> run(SeededRandom random) {
-        return random.listOf(60, () -> random.chance(4, 5)
-                ? write(random, ExceptionLevel.values())
-                : new AdvanceOp(random.longBetween(0, 1L << 34), random.oneOf(ExceptionLevel.class),
-                        random.intBetween(0, RATES.length - 1)));
+        return random.listOf(
+                60,
+                () -> random.chance(4, 5)
+                        ? write(random, ExceptionLevel.values())
+                        : new AdvanceOp(
+                                random.longBetween(0, 1L << 34),
+                                random.oneOf(ExceptionLevel.class),
+                                random.intBetween(0, RATES.length - 1)));
     }
 
     /** Up to 60 writes at EL0 or EL1. */
@@ -160,14 +183,16 @@ final class PeProperties {
                     continue;
                 }
                 String why = explain(op, i, was, now, counted[i], before, config);
-                assertThat(why).as("PMEVCNTR%d changed from %x to %x by %s", i, was, now, op).isNotNull();
+                assertThat(why)
+                        .as("PMEVCNTR%d changed from %x to %x by %s", i, was, now, op)
+                        .isNotNull();
             }
         }
     }
 
     /** Names the legitimate cause of a counter change, or null if there is none. */
-    private static String explain(Op op, int i, long was, long now, boolean counted, Pe.Snapshot before,
-            PmuConfig config) {
+    private static String explain(
+            Op op, int i, long was, long now, boolean counted, Pe.Snapshot before, PmuConfig config) {
         if (op instanceof AdvanceOp) {
             // Counting (a CHAIN counter counts its neighbour's carries); the value moves forward, possibly wrapping.
             return counted ? "counting" : null;
@@ -246,7 +271,8 @@ final class PeProperties {
             int raw = MdcrEl2.hpmn(mdcr);
             int n = config.n();
             int hpmn = raw > n || (raw == 0 && !config.hpmn0())
-                    ? (config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0) : raw;
+                    ? (config.reservedHpmn() == ReservedHpmnChoice.AS_N ? n : 0)
+                    : raw;
             // Arm ARM D13.3.1: for some n, PMOVSSET[n] && PMINTENSET[n] && the enable of n's range
             // (PMCR.E below HPMN and for PMCCNTR, MDCR_EL2.HPME at or above HPMN).
             boolean expected = false;

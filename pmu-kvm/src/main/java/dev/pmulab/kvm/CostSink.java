@@ -8,7 +8,7 @@ package dev.pmulab.kvm;
 @FunctionalInterface
 public interface CostSink {
     /** A sink that charges nothing, for callers that do not account time. */
-    CostSink NONE = (cpu, cost, units) -> { };
+    CostSink NONE = (cpu, cost, units) -> {};
 
     void charge(int cpu, KernelCost cost, int units);
 }

@@ -8,7 +8,7 @@ package dev.pmulab.kvm;
 @FunctionalInterface
 public interface GuestCode {
     /** A guest that does nothing and is done. */
-    GuestCode DONE = guest -> { };
+    GuestCode DONE = guest -> {};
 
     void run(Guest guest);
 }

@@ -37,8 +37,11 @@ public record HostPmuDescriptor(String name, int type, int[] cpus, PmuConfig har
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HostPmuDescriptor d && name.equals(d.name) && type == d.type
-                && Arrays.equals(cpus, d.cpus) && hardware.equals(d.hardware);
+        return o instanceof HostPmuDescriptor d
+                && name.equals(d.name)
+                && type == d.type
+                && Arrays.equals(cpus, d.cpus)
+                && hardware.equals(d.hardware);
     }
 
     @Override
@@ -48,6 +51,7 @@ public record HostPmuDescriptor(String name, int type, int[] cpus, PmuConfig har
 
     @Override
     public String toString() {
-        return "HostPmuDescriptor[" + name + ", type=" + type + ", cpus=" + Arrays.toString(cpus) + ", " + hardware + "]";
+        return "HostPmuDescriptor[" + name + ", type=" + type + ", cpus=" + Arrays.toString(cpus) + ", " + hardware
+                + "]";
     }
 }

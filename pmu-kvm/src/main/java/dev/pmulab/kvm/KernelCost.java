@@ -32,8 +32,8 @@ import java.util.Optional;
  * Optimization" v1, 2018-11-01) are not steady-state costs and are not used.
  */
 public enum KernelCost {
-    TRAP_SYSREG_EMULATION("C1", 451, 0, Flag.DERIVED,
-            "Altra mmio_read_vgic 451 ns, the closest measured in-kernel exit"),
+    TRAP_SYSREG_EMULATION(
+            "C1", 451, 0, Flag.DERIVED, "Altra mmio_read_vgic 451 ns, the closest measured in-kernel exit"),
     HVC_ROUND_TRIP("C2", 306, 0, Flag.MEASURED, "Altra kvm-unit-tests micro-bench, R. Rao Ananta 2024-10-29"),
     EXIT_TO_USERSPACE("C3", 1683, 0, Flag.MEASURED, "Altra mmio_read_user 1683 ns"),
     /**
@@ -44,11 +44,19 @@ public enum KernelCost {
      * armpmu_event_update (one PMEVCNTR read, a cmpxchg loop); then the child mutex and the time
      * sums. About 700 instructions, one register read, two mutexes and a spinlock: 200-350 ns.
      */
-    PERF_EVENT_READ_VALUE("C4", 150, 0, Flag.ESTIMATE,
+    PERF_EVENT_READ_VALUE(
+            "C4",
+            150,
+            0,
+            Flag.ESTIMATE,
             "code count: ctx mutex, local __perf_event_read, one counter read, ~700 instructions: 200-350 ns;"
                     + " this default is below it",
-            200, 350, 0, 0),
-    VCPU_LOAD_BASE("C5", 300, 0, Flag.ESTIMATE, "half of mmio_read_user - mmio_read_vgic after syscall and VMM dispatch"),
+            200,
+            350,
+            0,
+            0),
+    VCPU_LOAD_BASE(
+            "C5", 300, 0, Flag.ESTIMATE, "half of mmio_read_user - mmio_read_vgic after syscall and VMM dispatch"),
     VCPU_PUT_BASE("C6", 300, 0, Flag.ESTIMATE, "same derivation as vcpu_load"),
     PMU_SYSREG_SAVE_RESTORE("C7", 15, 0, Flag.ESTIMATE, "one sysreg is tens of cycles at ~3 GHz, rounded up for ISB"),
     NVHE_PMCNTEN_FLIP("C8", 30, 0, Flag.ESTIMATE, "PMCNTENCLR + PMCNTENSET per world-switch direction"),
@@ -69,11 +77,18 @@ public enum KernelCost {
      * ctx_resched, C12's cost. The default, which §8 meant to include that resched, is above the
      * range.
      */
-    PERF_EVENT_CREATE("C9", 5000, 0, Flag.ESTIMATE,
+    PERF_EVENT_CREATE(
+            "C9",
+            5000,
+            0,
+            Flag.ESTIMATE,
             "code count: perf_event_alloc + armpmu_event_init + add_event_to_ctx, no ctx_resched for a disabled"
                     + " event (Linux 5.5+), ~3,000 instructions: 1-2 us; this default is above it (section 8 counted"
                     + " a resched in it)",
-            1000, 2000, 0, 0),
+            1000,
+            2000,
+            0,
+            0),
     /**
      * perf_event_release_kernel of a KVM counter (kvm_pmu_release_perf_event calls
      * perf_event_disable first, C13, so the event is off): no owner file to detach, perf_remove_from_context
@@ -82,10 +97,17 @@ public enum KernelCost {
      * irq_work_sync, unaccount_event, put_ctx, module_put, and call_rcu, whose slab free runs later
      * on the same CPU. About 1,500 instructions: 0.5-1 µs.
      */
-    PERF_EVENT_DESTROY("C10", 2000, 0, Flag.ESTIMATE,
+    PERF_EVENT_DESTROY(
+            "C10",
+            2000,
+            0,
+            Flag.ESTIMATE,
             "code count: local __perf_remove_from_context (rb erase, group detach) + _free_event + the RCU-deferred"
                     + " free, ~1,500 instructions: 0.5-1 us; this default is above it",
-            500, 1000, 0, 0),
+            500,
+            1000,
+            0,
+            0),
     GUEST_COUNTER_REPROGRAM("C11", 7451, 0, Flag.ESTIMATE, "C1 + C10 + C9"),
     /**
      * perf_event_enable of an existing event, and any ctx_resched pass (KVM's
@@ -109,11 +131,18 @@ public enum KernelCost {
      * only the event's PMU, as the model does; before, every PMU of the context. The x86 proxy in
      * the class comment, about 3 µs per enable moving 2-3 events, is of the same order.
      */
-    PERF_PMU_RESCHED("C12", 1000, 200, Flag.ESTIMATE,
+    PERF_PMU_RESCHED(
+            "C12",
+            1000,
+            200,
+            Flag.ESTIMATE,
             "code count: perf_event_enable (ctx mutex, local task_function_call) + ctx_resched, ~2,200"
                     + " instructions: 0.8-1.2 us; per event moved armpmu_del + armpmu_add (8 PMU writes, a read,"
                     + " 5 ISBs, ~1,000 instructions): 0.3-0.5 us, above this default's 200 ns",
-            800, 1200, 300, 500),
+            800,
+            1200,
+            300,
+            500),
     /**
      * perf_event_disable of an event on a counter (KVM: every enabled counter when the guest clears
      * PMCR_EL0.E, a PMCNTENCLR write, and before each release): the context mutex, ctx->lock, a
@@ -123,12 +152,19 @@ public enum KernelCost {
      * 1,300 instructions, 7 PMU register accesses, 5 ISBs: 0.45-0.6 µs. An event already off
      * returns under ctx->lock (about 50 ns), which the model does not charge.
      */
-    PERF_EVENT_DISABLE("C13", 300, 0, Flag.ESTIMATE,
+    PERF_EVENT_DISABLE(
+            "C13",
+            300,
+            0,
+            Flag.ESTIMATE,
             "code count: ctx mutex, local task_function_call, event_sched_out (3 PMU writes, 3 ISBs, a read),"
                     + " ~1,300 instructions: 450-600 ns; this default is below it",
-            450, 600, 0, 0),
-    PERF_ROTATE_CONTEXT("C14", 500, 200, Flag.ESTIMATE,
-            "hrtimer entry/exit + locks; 200 ns per flexible event moved out and in"),
+            450,
+            600,
+            0,
+            0),
+    PERF_ROTATE_CONTEXT(
+            "C14", 500, 200, Flag.ESTIMATE, "hrtimer entry/exit + locks; 200 ns per flexible event moved out and in"),
     /**
      * The host's PMU interrupt for one overflowed counter: IRQ entry and exit through the GIC
      * (gic_handle_irq: an ICC_IAR1 read, handle_percpu_devid_irq, an ICC_EOIR1 write,
@@ -139,10 +175,17 @@ public enum KernelCost {
      * 2 ISBs, 500 instructions, 0.2-0.4 µs. The overflow handler itself is C17 (a sample) or C18
      * (KVM). Total 0.5-0.9 µs.
      */
-    PMU_IRQ_HANDLING("C16", 1000, 0, Flag.ESTIMATE,
+    PMU_IRQ_HANDLING(
+            "C16",
+            1000,
+            0,
+            Flag.ESTIMATE,
             "code count: IRQ entry/exit through the GIC 0.3-0.5 us + armv8pmu_handle_irq for one counter (PMOVSCLR,"
                     + " PMCR stop/start, a counter read and write) 0.2-0.4 us: 0.5-0.9 us; this default is above it",
-            500, 900, 0, 0),
+            500,
+            900,
+            0,
+            0),
     PERF_SAMPLE_RECORD("C17", 1000, 0, Flag.ESTIMATE, "ring-buffer record without call chains"),
     /**
      * KVM's overflow handler and the injection it causes, vCPU on this CPU: kvm_pmu_perf_overflow
@@ -154,15 +197,26 @@ public enum KernelCost {
      * kvm_pmu_update_state → kvm_vgic_inject_irq and a list-register write on entry, 0.1-0.2 µs.
      * Total 0.6-0.8 µs.
      */
-    GUEST_OVERFLOW_INJECT_LOCAL("C18", 750, 0, Flag.ESTIMATE,
+    GUEST_OVERFLOW_INJECT_LOCAL(
+            "C18",
+            750,
+            0,
+            Flag.ESTIMATE,
             "code count: kvm_pmu_perf_overflow (armpmu_stop/start, 9 PMU writes, 5 ISBs) 0.2-0.3 us + the forced"
                     + " exit and entry ~ C2 306 ns (measured) + vGIC injection 0.1-0.2 us: 0.6-0.8 us",
-            600, 800, 0, 0),
+            600,
+            800,
+            0,
+            0),
     GUEST_OVERFLOW_INJECT_REMOTE("C19", 1926, 0, Flag.DERIVED, "Altra virtual IPI delivery 1926 ns as the kick proxy"),
     GUEST_PMU_EOI("C20", 14, 0, Flag.MEASURED, "Altra eoi micro-bench"),
     GUEST_UNTRAPPED_ACCESS("C21", 15, 0, Flag.ESTIMATE, "a native sysreg access, as C7"),
     PERIOD_RETUNE("C22", 50, 0, Flag.ESTIMATE, "~3 sysreg writes plus arithmetic"),
-    EXIT_INDIRECT("C23", 450, 0, Flag.ESTIMATE,
+    EXIT_INDIRECT(
+            "C23",
+            450,
+            0,
+            Flag.ESTIMATE,
             "guest time lost refilling caches, TLBs and predictors after one exit; SplitX (Landau et al., ASPLOS"
                     + " 2011): indirect costs comparable to the direct cost and up to 10x it; the low end, 1x C1");
 
@@ -208,8 +262,16 @@ public enum KernelCost {
     }
 
     /** A cost with a code-count range for its fixed part and, if it has one, its per-unit part (-1: none). */
-    KernelCost(String id, long baseNs, long perUnitNs, Flag flag, String source, long baseLow, long baseHigh,
-            long perUnitLow, long perUnitHigh) {
+    KernelCost(
+            String id,
+            long baseNs,
+            long perUnitNs,
+            Flag flag,
+            String source,
+            long baseLow,
+            long baseHigh,
+            long perUnitLow,
+            long perUnitHigh) {
         this.id = id;
         this.baseNs = baseNs;
         this.perUnitNs = perUnitNs;

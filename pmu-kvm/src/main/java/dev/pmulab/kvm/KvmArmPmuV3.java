@@ -1,6 +1,5 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EBUSY;
 import static dev.pmulab.api.Errno.EFAULT;
 import static dev.pmulab.api.Errno.EINVAL;
@@ -71,7 +70,8 @@ final class KvmArmPmuV3 {
             uaddr.buffer().putInt(0, vcpu.pmuIrqNum);
             return 0;
         }
-        if (attr == KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY && kvm.host().fixedCountersOnlyAvailable()
+        if (attr == KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY
+                && kvm.host().fixedCountersOnlyAvailable()
                 && kvm.pmuV3FixedCountersOnly) {
             return 0;
         }
@@ -194,8 +194,7 @@ final class KvmArmPmuV3 {
             return -ENXIO;
         }
         HostPmuDescriptor pmu = found.get();
-        if (kvm.hasRanOnce || kvm.pmuV3FixedCountersOnly
-                || (kvm.pmuFilter != null && !pmu.equals(kvm.armPmu))) {
+        if (kvm.hasRanOnce || kvm.pmuV3FixedCountersOnly || (kvm.pmuFilter != null && !pmu.equals(kvm.armPmu))) {
             return -EBUSY;
         }
         kvm.setArmPmu(pmu);

@@ -1,6 +1,7 @@
 package dev.pmulab.kvm;
 
 import dev.pmulab.api.Errno;
+
 /**
  * An ioctl failed where the caller asserts success, as the selftest library's wrappers
  * (vm_vcpu_add, vcpu_get_reg, vgic_v3_setup) abort the test. The calls that return an errno never

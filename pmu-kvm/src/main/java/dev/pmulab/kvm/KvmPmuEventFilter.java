@@ -37,13 +37,17 @@ public record KvmPmuEventFilter(int baseEvent, int nevents, int action) {
 
     /** The struct a VMM fills in for a policy's filter (the SPI's FilterAction is KVM's action). */
     public static KvmPmuEventFilter of(EventFilter filter) {
-        return new KvmPmuEventFilter(filter.baseEvent(), filter.nevents(),
+        return new KvmPmuEventFilter(
+                filter.baseEvent(),
+                filter.nevents(),
                 filter.action() == FilterAction.ALLOW ? KVM_PMU_EVENT_ALLOW : KVM_PMU_EVENT_DENY);
     }
 
     /** The struct as copy_from_user reads it from the start of {@code buf}. */
     static KvmPmuEventFilter readFrom(ByteBuffer buf) {
-        return new KvmPmuEventFilter(Short.toUnsignedInt(buf.getShort(0)), Short.toUnsignedInt(buf.getShort(2)),
+        return new KvmPmuEventFilter(
+                Short.toUnsignedInt(buf.getShort(0)),
+                Short.toUnsignedInt(buf.getShort(2)),
                 Byte.toUnsignedInt(buf.get(4)));
     }
 

@@ -78,8 +78,14 @@ public final class KvmUapi {
         checkField("crn", crn, 15);
         checkField("crm", crm, 15);
         checkField("op2", op2, 7);
-        return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG
-                | ((long) op0 << 14) | ((long) op1 << 11) | ((long) crn << 7) | ((long) crm << 3) | op2;
+        return KVM_REG_ARM64
+                | KVM_REG_SIZE_U64
+                | KVM_REG_ARM64_SYSREG
+                | ((long) op0 << 14)
+                | ((long) op1 << 11)
+                | ((long) crn << 7)
+                | ((long) crm << 3)
+                | op2;
     }
 
     /** The ONE_REG id of an unindexed PMU register, as the selftests' KVM_ARM64_SYS_REG(SYS_PMCR_EL0). */

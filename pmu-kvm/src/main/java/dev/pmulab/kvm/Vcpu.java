@@ -1,6 +1,5 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EBUSY;
 import static dev.pmulab.api.Errno.EFAULT;
 import static dev.pmulab.api.Errno.EINTR;
@@ -88,8 +87,8 @@ public final class Vcpu {
         if ((features >>> KVM_VCPU_MAX_FEATURES) != 0) {
             return -ENOENT;
         }
-        long supported = (1L << KVM_ARM_VCPU_PSCI_0_2)
-                | (kvm.host().supportsGuestPmuV3() ? 1L << KVM_ARM_VCPU_PMU_V3 : 0);
+        long supported =
+                (1L << KVM_ARM_VCPU_PSCI_0_2) | (kvm.host().supportsGuestPmuV3() ? 1L << KVM_ARM_VCPU_PMU_V3 : 0);
         if ((features & ~supported) != 0) {
             return -EINVAL;
         }
@@ -104,7 +103,8 @@ public final class Vcpu {
             return -EINVAL;
         }
         if ((features & (1L << KVM_ARM_VCPU_PMU_V3)) != 0 && kvm.armPmu == null) {
-            Optional<HostPmuDescriptor> pmu = kvm.host().firstPmuCovering(kvm.host().currentCpu());
+            Optional<HostPmuDescriptor> pmu =
+                    kvm.host().firstPmuCovering(kvm.host().currentCpu());
             if (pmu.isEmpty()) {
                 return -ENODEV;
             }

@@ -215,8 +215,17 @@ public final class VcpuPmuRegs {
     public long guestRead(PmuRegister reg, int n) {
         return switch (reg) {
             // The saved state reads the same through a trap as through ONE_REG.
-            case PMCR_EL0, PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0,
-                    PMOVSCLR_EL0, PMSELR_EL0, PMCCNTR_EL0, PMCCFILTR_EL0, PMUSERENR_EL0 -> userGet(reg, n);
+            case PMCR_EL0,
+                    PMCNTENSET_EL0,
+                    PMCNTENCLR_EL0,
+                    PMINTENSET_EL1,
+                    PMINTENCLR_EL1,
+                    PMOVSSET_EL0,
+                    PMOVSCLR_EL0,
+                    PMSELR_EL0,
+                    PMCCNTR_EL0,
+                    PMCCFILTR_EL0,
+                    PMUSERENR_EL0 -> userGet(reg, n);
             case PMCEID0_EL0 -> vcpu.vm().pmu().pmceid0();
             case PMCEID1_EL0 -> vcpu.vm().pmu().pmceid1();
             case PMXEVCNTR_EL0 -> counterValue(checkedIndex(selected(), reg, n));
@@ -226,7 +235,7 @@ public final class VcpuPmuRegs {
             case PMMIR_EL1 -> 0; // RAZ: KVM does not describe the PMU's slots (§2.5)
             // Write-only, EL2 and BRBE registers: KVM gives the guest none of them.
             case PMSWINC_EL0, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1, HDFGRTR_EL2, HDFGWTR_EL2 ->
-                    throw undefined(reg, n, "MRS");
+                throw undefined(reg, n, "MRS");
         };
     }
 
@@ -244,7 +253,7 @@ public final class VcpuPmuRegs {
             case PMCR_EL0 -> handlePmcr(value);
             // The SET/CLR pairs change the bitmaps as a ONE_REG write does.
             case PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0, PMOVSCLR_EL0 ->
-                    userSet(reg, n, value);
+                userSet(reg, n, value);
             case PMSWINC_EL0 -> counterIncrement(value & mask, Events.SW_INCR);
             case PMSELR_EL0 -> pmselr = value & PmselrEl0.SEL_MASK;
             case PMCCNTR_EL0 -> pmccntr = value;
@@ -255,9 +264,15 @@ public final class VcpuPmuRegs {
             case PMEVTYPER_EL0 -> setEventType(checkedIndex(n, reg, n), value);
             case PMUSERENR_EL0 -> pmuserenr = value & PmuserenrEl0.MASK;
             // Read-only (KVM's write_to_read_only), EL2 and BRBE registers.
-            case PMCEID0_EL0, PMCEID1_EL0, PMMIR_EL1, MDCR_EL2, BRBCR_EL1, BRBCR_EL2, BRBFCR_EL1, HDFGRTR_EL2,
-                    HDFGWTR_EL2 ->
-                    throw undefined(reg, n, "MSR");
+            case PMCEID0_EL0,
+                    PMCEID1_EL0,
+                    PMMIR_EL1,
+                    MDCR_EL2,
+                    BRBCR_EL1,
+                    BRBCR_EL2,
+                    BRBFCR_EL1,
+                    HDFGRTR_EL2,
+                    HDFGWTR_EL2 -> throw undefined(reg, n, "MSR");
         }
     }
 
@@ -289,8 +304,18 @@ public final class VcpuPmuRegs {
     /** Whether KVM exposes {@code reg} through ONE_REG (registers without backing storage are not). */
     static boolean userAccessible(PmuRegister reg) {
         return switch (reg) {
-            case PMCR_EL0, PMCNTENSET_EL0, PMCNTENCLR_EL0, PMINTENSET_EL1, PMINTENCLR_EL1, PMOVSSET_EL0,
-                    PMOVSCLR_EL0, PMSELR_EL0, PMCCNTR_EL0, PMCCFILTR_EL0, PMEVCNTR_EL0, PMEVTYPER_EL0,
+            case PMCR_EL0,
+                    PMCNTENSET_EL0,
+                    PMCNTENCLR_EL0,
+                    PMINTENSET_EL1,
+                    PMINTENCLR_EL1,
+                    PMOVSSET_EL0,
+                    PMOVSCLR_EL0,
+                    PMSELR_EL0,
+                    PMCCNTR_EL0,
+                    PMCCFILTR_EL0,
+                    PMEVCNTR_EL0,
+                    PMEVTYPER_EL0,
                     PMUSERENR_EL0 -> true;
             default -> false;
         };
@@ -330,8 +355,9 @@ public final class VcpuPmuRegs {
         writes++;
         long mask = implementedCounterMask();
         switch (reg) {
-            case PMCR_EL0 -> pmcr = (value & PmcrEl0.MASK & ~(PmcrEl0.C | PmcrEl0.P))
-                    | (vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC);
+            case PMCR_EL0 ->
+                pmcr = (value & PmcrEl0.MASK & ~(PmcrEl0.C | PmcrEl0.P))
+                        | (vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC);
             case PMCNTENSET_EL0 -> pmcnten |= value & mask;
             case PMCNTENCLR_EL0 -> pmcnten &= ~(value & mask);
             case PMINTENSET_EL1 -> pminten |= value & mask;

@@ -1,6 +1,5 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EBUSY;
 import static dev.pmulab.api.Errno.EEXIST;
 import static dev.pmulab.api.Errno.EINVAL;
@@ -37,6 +36,7 @@ public final class Vm {
     boolean vcpuFeaturesConfigured;
     /** kvm->arch.id_regs' ID_AA64DFR0_EL1, set at the first vCPU reset (KVM_ARCH_FLAG_ID_REGS_INITIALIZED). */
     long idAa64dfr0;
+
     boolean idRegsInitialized;
 
     Vm(KvmHost host) {

@@ -1,13 +1,12 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EBUSY;
+import static dev.pmulab.api.Errno.EINVAL;
+import static dev.pmulab.api.Errno.ENXIO;
 import static dev.pmulab.hw.PmuRegister.PMCEID0_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCEID1_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCR_EL0;
-import static dev.pmulab.api.Errno.EBUSY;
-import static dev.pmulab.api.Errno.EINVAL;
-import static dev.pmulab.api.Errno.ENXIO;
 import static dev.pmulab.kvm.KvmPmuEventFilter.allow;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
@@ -36,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ordering against FILTER, SET_PMU and a vCPU having run, both ways.
  */
 final class FixedCountersOnlyTest {
-    private final KvmHost host = TestHosts.bigLittleBuilder().fixedCountersOnlySupported(true).build();
+    private final KvmHost host =
+            TestHosts.bigLittleBuilder().fixedCountersOnlySupported(true).build();
 
     private static int setFco(Vcpu vcpu) {
         return vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY);
@@ -60,8 +60,10 @@ final class FixedCountersOnlyTest {
 
     /** IRQ 23 then INIT, with a finalised vGIC. */
     private static void irqAndInit(Vcpu vcpu) {
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
     }
 
     // ---- test_fixed_counters_only() of the v8 selftest ----
@@ -69,7 +71,8 @@ final class FixedCountersOnlyTest {
     @Test
     void hasAttrIsZeroWhenTheKernelHasTheAttribute() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.hasDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY)).isZero();
+        assertThat(vcpu.hasDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY))
+                .isZero();
     }
 
     @Test
@@ -133,9 +136,11 @@ final class FixedCountersOnlyTest {
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES, VpmuCounterAccessTest.guestCode(0));
         assertThat(vm.createVgicV3(64).init()).isZero();
         assertThat(setFco(vcpu)).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
         assertThat(setNrCounters(vcpu, 0)).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);
 
@@ -153,9 +158,12 @@ final class FixedCountersOnlyTest {
             pmceid[0] = g.read(PMCEID0_EL0);
             pmceid[1] = g.read(PMCEID1_EL0);
         });
-        assertThat(vm.pmu().pmceid0()).as("before the mode, the default PMU's events").isNotZero();
+        assertThat(vm.pmu().pmceid0())
+                .as("before the mode, the default PMU's events")
+                .isNotZero();
         assertThat(setFco(vcpu)).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(pmceid).containsExactly(0L, 0L);
     }
@@ -175,7 +183,8 @@ final class FixedCountersOnlyTest {
         Vm vm = host.createVm();
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES);
         assertThat(setFco(vcpu)).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         for (int cpu = 0; cpu < 8; cpu++) {
             assertThat(vcpu.run(cpu)).isZero();
             assertThat(vcpu.kvmRun().exitReason()).as("CPU %d", cpu).isEqualTo(KVM_EXIT_MMIO);
@@ -187,7 +196,10 @@ final class FixedCountersOnlyTest {
 
     @Test
     void attributeIsUnavailableWhenTheHostPmusDoNotCoverEveryCpu() {
-        KvmHost partial = TestHosts.bigLittleBuilder().fixedCountersOnlySupported(true).nrCpus(9).build();
+        KvmHost partial = TestHosts.bigLittleBuilder()
+                .fixedCountersOnlySupported(true)
+                .nrCpus(9)
+                .build();
         Vcpu vcpu = partial.createVm().createVcpu(0, PMU_FEATURES);
         assertThat(vcpu.hasDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY))
                 .isEqualTo(-ENXIO);
@@ -241,7 +253,8 @@ final class FixedCountersOnlyTest {
     @Test
     void fixedCountersOnlyAfterInitOnThatVcpuIsEbusy() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(setFco(vcpu)).isEqualTo(-EBUSY);
     }
 
@@ -253,7 +266,8 @@ final class FixedCountersOnlyTest {
         assertThat(setFco(vcpu)).isZero();
         assertThat(vm.pmu().armPmu()).contains(TestHosts.big());
         assertThat(vm.pmu().nrCounters()).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run(1)).isZero();
         assertThat(vcpu.kvmRun().exitReason()).isNotEqualTo(KVM_EXIT_FAIL_ENTRY);
     }

@@ -45,16 +45,19 @@ final class GuestPmuRegsTest {
         Vm vm = host.createVm();
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES, code);
         assertThat(vm.createVgicV3(64).init()).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);
         return vcpu;
     }
 
     private static void expectUndefined(Runnable access) {
-        assertThatThrownBy(access::run).isInstanceOfSatisfying(GuestSyncException.class,
-                e -> assertThat(e.ec()).isEqualTo(ESR_ELx_EC_UNKNOWN));
+        assertThatThrownBy(access::run)
+                .isInstanceOfSatisfying(
+                        GuestSyncException.class, e -> assertThat(e.ec()).isEqualTo(ESR_ELx_EC_UNKNOWN));
     }
 
     @Test
@@ -90,7 +93,9 @@ final class GuestPmuRegsTest {
             g.write(PMSWINC_EL0, 1);
             assertThat(g.read(PMOVSSET_EL0)).isEqualTo(1);
             assertThat(g.read(PMEVCNTR_EL0, 1)).isEqualTo(1);
-            assertThat(g.read(PMEVCNTR_EL0, 0)).as("a PMUv3p5 counter keeps 64 bits").isEqualTo(0x1_0000_0000L);
+            assertThat(g.read(PMEVCNTR_EL0, 0))
+                    .as("a PMUv3p5 counter keeps 64 bits")
+                    .isEqualTo(0x1_0000_0000L);
         });
     }
 
@@ -127,8 +132,11 @@ final class GuestPmuRegsTest {
 
     @Test
     void pmcrLpIsClearedByAGuestWithoutPmuV3p5AndLcForcedWithoutAArch32() {
-        KvmHost p4 = KvmHost.builder().aarch32El0Supported(false).pmu(new HostPmuDescriptor("armv8_cortex_a76", 8,
-                new int[] {0}, TestHosts.hardware(6, PmuVersion.P4, Events.CPU_CYCLES))).build();
+        KvmHost p4 = KvmHost.builder()
+                .aarch32El0Supported(false)
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a76", 8, new int[] {0}, TestHosts.hardware(6, PmuVersion.P4, Events.CPU_CYCLES)))
+                .build();
         runGuest(p4, g -> {
             g.write(PMCR_EL0, 1L << 7);
             assertThat(g.read(PMCR_EL0) & 0xff).isEqualTo(LC);
@@ -138,14 +146,18 @@ final class GuestPmuRegsTest {
     /** On PMUv3 (10-bit events) the event field keeps 10 bits; only P and U of the filter bits stick. */
     @Test
     void evtyperKeepsExcludeBitsAndTheGuestsEventBits() {
-        KvmHost v80 = KvmHost.builder().pmu(new HostPmuDescriptor("armv8_cortex_a53", 8, new int[] {0},
-                TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES))).build();
+        KvmHost v80 = KvmHost.builder()
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a53", 8, new int[] {0}, TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES)))
+                .build();
         runGuest(v80, g -> {
             g.write(PMEVTYPER_EL0, 0, 0xffff_ffffL);
             assertThat(g.read(PMEVTYPER_EL0, 0)).isEqualTo(0xc000_03ffL);
             assertThat(g.read(PMEVCNTR_EL0, 0)).as("reset_pmevcntr's value").isEqualTo(0xdbad_c0deL);
             g.write(PMEVCNTR_EL0, 0, 0x1_2345_6789L);
-            assertThat(g.read(PMEVCNTR_EL0, 0)).as("32-bit counters before PMUv3p5").isEqualTo(0x2345_6789L);
+            assertThat(g.read(PMEVCNTR_EL0, 0))
+                    .as("32-bit counters before PMUv3p5")
+                    .isEqualTo(0x2345_6789L);
         });
         runGuest(TestHosts.homogeneous(), g -> {
             g.write(PMEVTYPER_EL0, 0, 0xffff_ffffL);

@@ -57,7 +57,8 @@ final class IdAa64dfr0WriteTest {
     /** A PMU vCPU that did INIT without an irqchip and ran once: the VM has run. */
     private static Vcpu ranVcpu(KvmHost host) {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         return vcpu;
     }
@@ -65,8 +66,10 @@ final class IdAa64dfr0WriteTest {
     /** Runs {@code code} as the guest of {@code vcpu}, with a vGICv3 and IRQ 23 as the selftests set up. */
     private static void runGuest(Vcpu vcpu, GuestCode code) {
         assertThat(vcpu.vm().createVgicV3(64).init()).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         vcpu.setGuestCode(code);
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);
@@ -74,8 +77,10 @@ final class IdAa64dfr0WriteTest {
 
     /** A PMUv3 (Armv8.0) host: the limit, and the guest's default, is PMUVer 1. */
     private static KvmHost v80Host() {
-        return KvmHost.builder().pmu(new HostPmuDescriptor("armv8_cortex_a53", 8, new int[] {0},
-                TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES))).build();
+        return KvmHost.builder()
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a53", 8, new int[] {0}, TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES)))
+                .build();
     }
 
     /**
@@ -105,11 +110,15 @@ final class IdAa64dfr0WriteTest {
         @Test
         void debugVerBelowArmv8IsEinvalEvenAfterTheVmRan() {
             Vcpu fresh = host.createVm().createVcpu(0, PMU_FEATURES);
-            assertThat(set(fresh, dfr0(1) - 1)).as("a valid lowering with DebugVer 5").isEqualTo(-EINVAL);
+            assertThat(set(fresh, dfr0(1) - 1))
+                    .as("a valid lowering with DebugVer 5")
+                    .isEqualTo(-EINVAL);
             assertThat(pmuVer(fresh)).isEqualTo(6);
             Vcpu ran = ranVcpu(host);
             assertThat(set(ran, dfr0(6) - 1)).as("PMUVer unchanged, DebugVer 5").isEqualTo(-EINVAL);
-            assertThat(set(ran, dfr0(1) & ~0xfL)).as("DebugVer 0, PMUVer changed").isEqualTo(-EINVAL);
+            assertThat(set(ran, dfr0(1) & ~0xfL))
+                    .as("DebugVer 0, PMUVer changed")
+                    .isEqualTo(-EINVAL);
         }
 
         /** Check 3 (set_id_reg): once a vCPU ran the register is immutable; the same value is 0. */
@@ -117,8 +126,12 @@ final class IdAa64dfr0WriteTest {
         void afterTheVmRanTheSameValueIsZeroAndAnyOtherEbusy() {
             Vcpu vcpu = ranVcpu(host);
             assertThat(set(vcpu, dfr0(6))).isZero();
-            assertThat(set(vcpu, dfr0(1))).as("a lowering that was valid before the run").isEqualTo(-EBUSY);
-            assertThat(set(vcpu, dfr0(7))).as("above the limit: the ran-once check comes first").isEqualTo(-EBUSY);
+            assertThat(set(vcpu, dfr0(1)))
+                    .as("a lowering that was valid before the run")
+                    .isEqualTo(-EBUSY);
+            assertThat(set(vcpu, dfr0(7)))
+                    .as("above the limit: the ran-once check comes first")
+                    .isEqualTo(-EBUSY);
             assertThat(set(vcpu, dfr0(6) | (1L << 12))).as("another field").isEqualTo(-EBUSY);
             assertThat(pmuVer(vcpu)).isEqualTo(6);
         }
@@ -129,7 +142,8 @@ final class IdAa64dfr0WriteTest {
             Vm vm = host.createVm();
             Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES);
             assertThat(set(vcpu, dfr0(0))).isZero();
-            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                    .isZero();
             assertThat(vcpu.run()).isZero();
             assertThat(set(vcpu, dfr0(0xf))).isZero();
             assertThat(set(vcpu, dfr0(6))).isEqualTo(-EBUSY);
@@ -141,7 +155,8 @@ final class IdAa64dfr0WriteTest {
             Vm vm = host.createVm();
             Vcpu vcpu0 = vm.createVcpu(0, PMU_FEATURES);
             Vcpu vcpu1 = vm.createVcpu(1, PMU_FEATURES);
-            assertThat(vcpu0.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+            assertThat(vcpu0.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                    .isZero();
             assertThat(vcpu0.run()).isZero();
             assertThat(set(vcpu1, dfr0(1))).isEqualTo(-EBUSY);
         }
@@ -166,8 +181,13 @@ final class IdAa64dfr0WriteTest {
          * Armv8.0, and fields the model reads as 0 (BRPs [15:12], WRPs [23:20], DoubleLock [39:36]).
          */
         @ParameterizedTest(name = "{0}")
-        @CsvSource({"DebugVer 7, 0x107", "BRPs 1, 0x1106", "BRPs 15, 0xf106", "WRPs 1, 0x100106",
-            "DoubleLock 1, 0x1000000106"})
+        @CsvSource({
+            "DebugVer 7, 0x107",
+            "BRPs 1, 0x1106",
+            "BRPs 15, 0xf106",
+            "WRPs 1, 0x100106",
+            "DoubleLock 1, 0x1000000106"
+        })
         void otherFieldsAboveTheLimitAreEinval(String field, String value) {
             Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
             assertThat(set(vcpu, Long.decode(value))).isEqualTo(-EINVAL);
@@ -196,8 +216,15 @@ final class IdAa64dfr0WriteTest {
          * WARNs in __kvm_pmu_event_mask).
          */
         @ParameterizedTest(name = "PMUVer {0}: event mask 0x{1}, 64-bit counters {2}")
-        @CsvSource({"0, 0, false", "1, 3ff, false", "2, 0, false", "3, 0, false", "4, ffff, false",
-            "5, ffff, false", "6, ffff, true"})
+        @CsvSource({
+            "0, 0, false",
+            "1, 3ff, false",
+            "2, 0, false",
+            "3, 0, false",
+            "4, ffff, false",
+            "5, ffff, false",
+            "6, ffff, true"
+        })
         void everyPmuVerUpToTheLimitIsTaken(int pmuVer, String maskHex, boolean longCounters) {
             Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
             assertThat(set(vcpu, dfr0(pmuVer))).isZero();
@@ -215,7 +242,9 @@ final class IdAa64dfr0WriteTest {
             Vcpu vcpu0 = vm.createVcpu(0, PMU_FEATURES);
             assertThat(set(vcpu0, dfr0(4))).isZero();
             Vcpu vcpu1 = vm.createVcpu(1, PMU_FEATURES);
-            assertThat(pmuVer(vcpu1)).as("ID registers are initialised once per VM").isEqualTo(4);
+            assertThat(pmuVer(vcpu1))
+                    .as("ID registers are initialised once per VM")
+                    .isEqualTo(4);
             assertThat(set(vcpu1, dfr0(1))).isZero();
             assertThat(pmuVer(vcpu0)).isEqualTo(1);
             assertThat(vcpu0.armVcpuInit(PMU_FEATURES)).as("a vCPU reset").isZero();
@@ -271,7 +300,8 @@ final class IdAa64dfr0WriteTest {
             VmPmuView pmu = lowered(1).vm().pmu();
             assertThat(pmu.eventMask()).isEqualTo(0x3ff);
             assertThat(pmu.perfEventConfig(0, P | 0x4011)).isEqualTo(Events.CPU_CYCLES); // 0x4011 & 0x3ff
-            assertThat(pmu.perfEventConfig(0, 0x4000)).as("0x4000 & 0x3ff = SW_INCR")
+            assertThat(pmu.perfEventConfig(0, 0x4000))
+                    .as("0x4000 & 0x3ff = SW_INCR")
                     .isEqualTo(VmPmuView.NO_PERF_EVENT);
         }
 
@@ -301,7 +331,7 @@ final class IdAa64dfr0WriteTest {
             long pmcr = KVM_ARM64_SYS_REG(PMCR_EL0);
             vcpu.setReg(pmcr, LP);
             assertThat(vcpu.getReg(pmcr) & LP).as("kept until the run").isEqualTo(LP);
-            runGuest(vcpu, g -> { });
+            runGuest(vcpu, g -> {});
             assertThat(vcpu.getReg(pmcr) & LP).isZero();
         }
 
@@ -326,13 +356,19 @@ final class IdAa64dfr0WriteTest {
         @Test
         void underAFilterPmceidsUpperHalvesFollowTheGuestsEventSpace() {
             Vcpu v3 = lowered(1);
-            assertThat(v3.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                    UserPtr.of(deny(Events.BR_RETIRED, 1)))).isZero();
+            assertThat(v3.setDeviceAttr(
+                            KVM_ARM_VCPU_PMU_V3_CTRL,
+                            KVM_ARM_VCPU_PMU_V3_FILTER,
+                            UserPtr.of(deny(Events.BR_RETIRED, 1))))
+                    .isZero();
             assertThat(v3.vm().pmu().pmceid0()).isEqualTo(0x4002_0101L);
             assertThat(v3.vm().pmu().pmceid1()).isEqualTo(0x18L);
             Vcpu p5 = host.createVm().createVcpu(0, PMU_FEATURES);
-            assertThat(p5.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                    UserPtr.of(deny(Events.BR_RETIRED, 1)))).isZero();
+            assertThat(p5.setDeviceAttr(
+                            KVM_ARM_VCPU_PMU_V3_CTRL,
+                            KVM_ARM_VCPU_PMU_V3_FILTER,
+                            UserPtr.of(deny(Events.BR_RETIRED, 1))))
+                    .isZero();
             assertThat(p5.vm().pmu().pmceid0()).isEqualTo(0x10_4002_0101L);
             assertThat(p5.vm().pmu().pmceid1()).isEqualTo(0x10_0000_0018L);
         }
@@ -345,10 +381,12 @@ final class IdAa64dfr0WriteTest {
         void theFiltersEventSpaceStaysTheHostLimits() {
             Vcpu vcpu = lowered(1);
             assertThat(vcpu.vm().host().filterEventSpace()).isEqualTo(0x10000);
-            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                    UserPtr.of(allow(0x8000, 0x8000)))).isZero();
-            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                    UserPtr.of(allow(0x8000, 0x8001)))).isEqualTo(-EINVAL);
+            assertThat(vcpu.setDeviceAttr(
+                            KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(allow(0x8000, 0x8000))))
+                    .isZero();
+            assertThat(vcpu.setDeviceAttr(
+                            KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(allow(0x8000, 0x8001))))
+                    .isEqualTo(-EINVAL);
             assertThat(vcpu.vm().pmu().filter().orElseThrow().nrEvents()).isEqualTo(0x10000);
         }
 

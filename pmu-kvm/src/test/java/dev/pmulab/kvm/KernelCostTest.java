@@ -19,19 +19,32 @@ final class KernelCostTest {
 
     @Test
     void theCostsCountedAgainstTheKernelPathHaveARangeAndSayWhereTheirDefaultLies() {
-        List<KernelCost> counted = Arrays.stream(KernelCost.values()).filter(c -> c.sourcedBase().isPresent()).toList();
-        assertThat(counted).containsExactly(KernelCost.PERF_EVENT_READ_VALUE, KernelCost.PERF_EVENT_CREATE,
-                KernelCost.PERF_EVENT_DESTROY, KernelCost.PERF_PMU_RESCHED, KernelCost.PERF_EVENT_DISABLE,
-                KernelCost.PMU_IRQ_HANDLING, KernelCost.GUEST_OVERFLOW_INJECT_LOCAL);
+        List<KernelCost> counted = Arrays.stream(KernelCost.values())
+                .filter(c -> c.sourcedBase().isPresent())
+                .toList();
+        assertThat(counted)
+                .containsExactly(
+                        KernelCost.PERF_EVENT_READ_VALUE,
+                        KernelCost.PERF_EVENT_CREATE,
+                        KernelCost.PERF_EVENT_DESTROY,
+                        KernelCost.PERF_PMU_RESCHED,
+                        KernelCost.PERF_EVENT_DISABLE,
+                        KernelCost.PMU_IRQ_HANDLING,
+                        KernelCost.GUEST_OVERFLOW_INJECT_LOCAL);
         for (KernelCost c : counted) {
             // A count is reasoning, not a measurement: still an estimate, and its text starts with it.
             assertThat(c.flag()).as(c.id()).isEqualTo(KernelCost.Flag.ESTIMATE);
             assertThat(c.source()).as(c.id()).startsWith("code count: ");
             boolean inside = c.sourcedBase().orElseThrow().contains(c.defaultBaseNs())
-                    && c.sourcedPerUnit().map(r -> r.contains(c.defaultPerUnitNs())).orElse(true);
+                    && c.sourcedPerUnit()
+                            .map(r -> r.contains(c.defaultPerUnitNs()))
+                            .orElse(true);
             // A default outside its range says so, so the reports never show it as the count's value.
-            assertThat(c.source().contains("this default is above it") || c.source().contains("this default is below it")
-                    || c.source().contains("above this default")).as(c.id()).isEqualTo(!inside);
+            assertThat(c.source().contains("this default is above it")
+                            || c.source().contains("this default is below it")
+                            || c.source().contains("above this default"))
+                    .as(c.id())
+                    .isEqualTo(!inside);
         }
         // Only C12's per-event part was counted (C14's was not).
         assertThat(KernelCost.PERF_PMU_RESCHED.sourcedPerUnit()).contains(new KernelCost.Range(300, 500));

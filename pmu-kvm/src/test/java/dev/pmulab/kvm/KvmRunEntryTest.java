@@ -1,6 +1,5 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EBUSY;
 import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.api.Errno.ENOEXEC;
@@ -84,7 +83,8 @@ final class KvmRunEntryTest {
         Vm vm = host.createVm();
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES);
         assertThat(vm.createVgicV3(64).init()).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
         assertThat(init(vcpu)).isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);
@@ -128,6 +128,7 @@ final class KvmRunEntryTest {
         vm.createVcpu(0, PMU_FEATURES);
         assertThat(vm.createVgicV3(64).init()).isZero();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> vm.createVcpu(1))
-                .isInstanceOfSatisfying(KvmException.class, e -> assertThat(e.errno()).isEqualTo(EBUSY));
+                .isInstanceOfSatisfying(
+                        KvmException.class, e -> assertThat(e.errno()).isEqualTo(EBUSY));
     }
 }

@@ -1,6 +1,9 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EFAULT;
+import static dev.pmulab.api.Errno.EINVAL;
+import static dev.pmulab.api.Errno.ENOENT;
+import static dev.pmulab.api.Errno.ENOEXEC;
 import static dev.pmulab.hw.PmuRegister.PMCCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCEID0_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
@@ -8,10 +11,6 @@ import static dev.pmulab.hw.PmuRegister.PMCR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMEVTYPER_EL0;
 import static dev.pmulab.hw.regs.PmcrEl0.n;
-import static dev.pmulab.api.Errno.EFAULT;
-import static dev.pmulab.api.Errno.EINVAL;
-import static dev.pmulab.api.Errno.ENOENT;
-import static dev.pmulab.api.Errno.ENOEXEC;
 import static dev.pmulab.kvm.KvmUapi.ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
@@ -59,7 +58,8 @@ final class PmcrOneRegTest {
     @Test
     void nAfterAVcpuRanIsSilentlyIgnoredButTheOtherBitsChange() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.setOneReg(PMCR, UserPtr.ofLong((2L << 11) | 1))).isZero();
         assertThat(vcpu.getReg(PMCR)).isEqualTo((6L << 11) | 1);
@@ -69,7 +69,8 @@ final class PmcrOneRegTest {
     @Test
     void nCanBeWrittenAfterInit() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         vcpu.setReg(PMCR, 1L << 11);
         assertThat(vcpu.vm().pmu().nrCounters()).isEqualTo(1);
     }
@@ -87,7 +88,8 @@ final class PmcrOneRegTest {
 
     @Test
     void lcIsForcedOnAHostWithoutAArch32El0() {
-        KvmHost noAArch32 = TestHosts.homogeneousBuilder().aarch32El0Supported(false).build();
+        KvmHost noAArch32 =
+                TestHosts.homogeneousBuilder().aarch32El0Supported(false).build();
         Vcpu vcpu = noAArch32.createVm().createVcpu(0, PMU_FEATURES);
         assertThat(vcpu.getReg(PMCR) & (1L << 6)).as("reset value").isNotZero();
         vcpu.setReg(PMCR, 6L << 11);
@@ -97,17 +99,21 @@ final class PmcrOneRegTest {
     /** LP is kept by the write, and cleared at the next entry on a guest without PMUv3p5. */
     @Test
     void lpIsKeptUntilEntryOnAGuestWithoutPmuV3p5() {
-        KvmHost p4 = KvmHost.builder().pmu(new HostPmuDescriptor("armv8_cortex_a76", 8, new int[] {0},
-                TestHosts.hardware(6, PmuVersion.P4, Events.CPU_CYCLES))).build();
+        KvmHost p4 = KvmHost.builder()
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a76", 8, new int[] {0}, TestHosts.hardware(6, PmuVersion.P4, Events.CPU_CYCLES)))
+                .build();
         Vcpu vcpu = p4.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         vcpu.setReg(PMCR, (6L << 11) | (1L << 7));
         assertThat(vcpu.getReg(PMCR) & (1L << 7)).isNotZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getReg(PMCR) & (1L << 7)).isZero();
 
         Vcpu p5 = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(p5.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(p5.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         p5.setReg(PMCR, (6L << 11) | (1L << 7));
         assertThat(p5.run()).isZero();
         assertThat(p5.getReg(PMCR) & (1L << 7)).isNotZero();
@@ -121,12 +127,12 @@ final class PmcrOneRegTest {
     void bitmapWritesDropCountersNotImplementedAtTheTime() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
         long pmcntenset = KVM_ARM64_SYS_REG(PMCNTENSET_EL0);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
-                UserPtr.ofInt(2))).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(2)))
+                .isZero();
         assertThat(vcpu.armVcpuInit(PMU_FEATURES)).as("reset with N = 2").isZero();
         vcpu.setReg(pmcntenset, 0xffff_ffffL);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
-                UserPtr.ofInt(6))).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(6)))
+                .isZero();
         assertThat(vcpu.getReg(pmcntenset)).isEqualTo((1L << 31) | 0b11);
     }
 
@@ -153,13 +159,16 @@ final class PmcrOneRegTest {
         assertThat(vcpu.setOneReg(unknown, UserPtr.unmapped())).isEqualTo(-EFAULT);
         assertThat(vcpu.getOneReg(unknown, UserPtr.unmapped())).isEqualTo(-ENOENT);
         assertThat(vcpu.getOneReg(PMCR, UserPtr.unmapped())).isEqualTo(-EFAULT);
-        assertThat(vcpu.setOneReg(PMCR, UserPtr.ofInt(0))).as("4 bytes of a __u64").isEqualTo(-EFAULT);
+        assertThat(vcpu.setOneReg(PMCR, UserPtr.ofInt(0)))
+                .as("4 bytes of a __u64")
+                .isEqualTo(-EFAULT);
     }
 
     @Test
     void registersWithoutStorageAreNotOneRegs() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.getOneReg(KVM_ARM64_SYS_REG(PMCEID0_EL0), UserPtr.alloc(8))).isEqualTo(-ENOENT);
+        assertThat(vcpu.getOneReg(KVM_ARM64_SYS_REG(PMCEID0_EL0), UserPtr.alloc(8)))
+                .isEqualTo(-ENOENT);
     }
 
     @Test
@@ -168,7 +177,9 @@ final class PmcrOneRegTest {
         vcpu.setReg(KVM_ARM64_SYS_REG(PMEVTYPER_EL0, 30), 0xffff_ffffL);
         assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVTYPER_EL0, 30))).isEqualTo(0xffff_ffffL);
         vcpu.setReg(KVM_ARM64_SYS_REG(PMEVCNTR_EL0, 2), 0x1_0000_0005L);
-        assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVCNTR_EL0, 2))).as("64-bit on PMUv3p5").isEqualTo(0x1_0000_0005L);
+        assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVCNTR_EL0, 2)))
+                .as("64-bit on PMUv3p5")
+                .isEqualTo(0x1_0000_0005L);
         vcpu.setReg(KVM_ARM64_SYS_REG(PMCCNTR_EL0), -2L);
         assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMCCNTR_EL0))).isEqualTo(-2L);
     }
@@ -180,6 +191,8 @@ final class PmcrOneRegTest {
         long dfr0 = vcpu.getReg(SYS_ID_AA64DFR0_EL1);
         assertThat((dfr0 >>> 8) & 0xf).isEqualTo(PmuVersion.P5.idAa64dfr0PmuVer());
         assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0))).isZero();
-        assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0 ^ 0x100))).as("PMUVer 7").isEqualTo(-EINVAL);
+        assertThat(vcpu.setOneReg(SYS_ID_AA64DFR0_EL1, UserPtr.ofLong(dfr0 ^ 0x100)))
+                .as("PMUVer 7")
+                .isEqualTo(-EINVAL);
     }
 }

@@ -1,6 +1,5 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EBUSY;
 import static dev.pmulab.api.Errno.EFAULT;
 import static dev.pmulab.api.Errno.EINVAL;
@@ -33,16 +32,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  * checks first, so each test breaks the rule under test together with every later one.
  */
 final class PmuAttrErrnoOrderTest {
-    private final KvmHost host = TestHosts.homogeneousBuilder().fixedCountersOnlySupported(true).build();
+    private final KvmHost host =
+            TestHosts.homogeneousBuilder().fixedCountersOnlySupported(true).build();
 
     private static final int CTRL = KVM_ARM_VCPU_PMU_V3_CTRL;
     private static final long NO_PMU_FEATURES = 1L << KVM_ARM_VCPU_PSCI_0_2;
 
     /** Every attribute this host has, plus unknown ones. */
     static LongStream everyAttribute() {
-        return LongStream.of(KVM_ARM_VCPU_PMU_V3_IRQ, KVM_ARM_VCPU_PMU_V3_INIT, KVM_ARM_VCPU_PMU_V3_FILTER,
-                KVM_ARM_VCPU_PMU_V3_SET_PMU, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
-                KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY, 6, 99, -1L, 1L << 32);
+        return LongStream.of(
+                KVM_ARM_VCPU_PMU_V3_IRQ,
+                KVM_ARM_VCPU_PMU_V3_INIT,
+                KVM_ARM_VCPU_PMU_V3_FILTER,
+                KVM_ARM_VCPU_PMU_V3_SET_PMU,
+                KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
+                KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY,
+                6,
+                99,
+                -1L,
+                1L << 32);
     }
 
     /** A VM with a finalised vGICv3 and two PMU vCPUs. */
@@ -112,11 +120,13 @@ final class PmuAttrErrnoOrderTest {
         /** SET_NR_COUNTERS is newer than the kernel: unknown, so -ENXIO, after the two top-level checks. */
         @Test
         void setNrCountersOnAnOlderKernelIsEnxioAfterTheTopLevelChecks() {
-            KvmHost old = TestHosts.homogeneousBuilder().setNrCountersSupported(false).build();
+            KvmHost old =
+                    TestHosts.homogeneousBuilder().setNrCountersSupported(false).build();
             Vcpu vcpu = old.createVm().createVcpu(0, PMU_FEATURES);
             assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.unmapped()))
                     .isEqualTo(-ENXIO);
-            assertThat(vcpu.hasDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS)).isEqualTo(-ENXIO);
+            assertThat(vcpu.hasDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS))
+                    .isEqualTo(-ENXIO);
             assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
             assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(1)))
                     .isEqualTo(-EBUSY);
@@ -129,15 +139,19 @@ final class PmuAttrErrnoOrderTest {
         @Test
         void noIrqchipIsEinvalBeforeTheBadPointer() {
             Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.unmapped())).isEqualTo(-EINVAL);
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.unmapped()))
+                    .isEqualTo(-EINVAL);
         }
 
         @Test
         void badPointerIsEfault() {
             Vcpu vcpu = vmWithVgic().vcpus().get(0);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.unmapped())).isEqualTo(-EFAULT);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.NULL)).isEqualTo(-EFAULT);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.alloc(2))).isEqualTo(-EFAULT);
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.unmapped()))
+                    .isEqualTo(-EFAULT);
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.NULL))
+                    .isEqualTo(-EFAULT);
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.alloc(2)))
+                    .isEqualTo(-EFAULT);
         }
 
         @ParameterizedTest(name = "INTID {0}")
@@ -294,7 +308,8 @@ final class PmuAttrErrnoOrderTest {
         void badRangeIsEinvalBeforeVcpuRan() {
             Vcpu vcpu = vmWhereVcpu0Ran().vcpus().get(1);
             assertThat(setFilter(vcpu, UserPtr.of(allow(0xffff, 2)))).isEqualTo(-EINVAL);
-            assertThat(setFilter(vcpu, UserPtr.of(new KvmPmuEventFilter(0, 1, 2)))).isEqualTo(-EINVAL);
+            assertThat(setFilter(vcpu, UserPtr.of(new KvmPmuEventFilter(0, 1, 2))))
+                    .isEqualTo(-EINVAL);
             assertThat(setFilter(vcpu, UserPtr.of(allow(0, 1)))).isEqualTo(-EBUSY);
         }
 
@@ -324,13 +339,15 @@ final class PmuAttrErrnoOrderTest {
         @Test
         void badPointerIsEfaultBeforeTheSearch() {
             Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.unmapped())).isEqualTo(-EFAULT);
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.unmapped()))
+                    .isEqualTo(-EFAULT);
         }
 
         @Test
         void unknownPmuIsEnxioEvenAfterAVcpuRan() {
             Vcpu vcpu = vmWhereVcpu0Ran().vcpus().get(1);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.ofInt(77))).isEqualTo(-ENXIO);
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.ofInt(77)))
+                    .isEqualTo(-ENXIO);
             assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.ofInt(N1_TYPE)))
                     .isEqualTo(-EBUSY);
         }
@@ -367,7 +384,8 @@ final class PmuAttrErrnoOrderTest {
         @Test
         void notRefusedAfterAFilter() {
             Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(allow(0, 0)))).isZero();
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(allow(0, 0))))
+                    .isZero();
             assertThat(setNr(vcpu, UserPtr.ofInt(4))).isZero();
         }
     }
@@ -378,14 +396,17 @@ final class PmuAttrErrnoOrderTest {
         @Test
         void refusedAfterAnotherVcpuRan() {
             Vcpu vcpu = vmWhereVcpu0Ran().vcpus().get(1);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY)).isEqualTo(-EBUSY);
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY))
+                    .isEqualTo(-EBUSY);
         }
 
         @Test
         void settingItTwiceSucceeds() {
             Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY)).isZero();
-            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY)).isZero();
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY))
+                    .isZero();
+            assertThat(vcpu.setDeviceAttr(CTRL, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY))
+                    .isZero();
         }
     }
 
@@ -434,8 +455,14 @@ final class PmuAttrErrnoOrderTest {
         }
 
         @ParameterizedTest(name = "attr {0}")
-        @ValueSource(longs = {KVM_ARM_VCPU_PMU_V3_INIT, KVM_ARM_VCPU_PMU_V3_FILTER, KVM_ARM_VCPU_PMU_V3_SET_PMU,
-            KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, 99})
+        @ValueSource(
+                longs = {
+                    KVM_ARM_VCPU_PMU_V3_INIT,
+                    KVM_ARM_VCPU_PMU_V3_FILTER,
+                    KVM_ARM_VCPU_PMU_V3_SET_PMU,
+                    KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
+                    99
+                })
         void otherAttributesAreNotReadable(long attr) {
             Vcpu vcpu = vmWithVgic().vcpus().get(0);
             assertThat(vcpu.getDeviceAttr(CTRL, attr, UserPtr.alloc(8))).isEqualTo(-ENXIO);
@@ -446,8 +473,15 @@ final class PmuAttrErrnoOrderTest {
     @Nested
     final class HasAttr {
         @ParameterizedTest(name = "attr {0}")
-        @ValueSource(longs = {KVM_ARM_VCPU_PMU_V3_IRQ, KVM_ARM_VCPU_PMU_V3_INIT, KVM_ARM_VCPU_PMU_V3_FILTER,
-            KVM_ARM_VCPU_PMU_V3_SET_PMU, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY})
+        @ValueSource(
+                longs = {
+                    KVM_ARM_VCPU_PMU_V3_IRQ,
+                    KVM_ARM_VCPU_PMU_V3_INIT,
+                    KVM_ARM_VCPU_PMU_V3_FILTER,
+                    KVM_ARM_VCPU_PMU_V3_SET_PMU,
+                    KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
+                    KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY
+                })
         void knownAttributeIsZeroWithThePmuFeatureAndEnxioWithout(long attr) {
             Vcpu withPmu = host.createVm().createVcpu(0, PMU_FEATURES);
             Vcpu withoutPmu = host.createVm().createVcpu(0, NO_PMU_FEATURES);

@@ -1,9 +1,8 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.hw.PmuRegister.PMCEID0_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCEID1_EL0;
-import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.kvm.KvmPmuEventFilter.allow;
 import static dev.pmulab.kvm.KvmPmuEventFilter.deny;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL;
@@ -52,10 +51,13 @@ final class PmuEventFilterTest {
         assertThat(vm.createVgicV3(64).init()).isZero();
         for (KvmPmuEventFilter f : filters) {
             assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(f)))
-                    .as("FILTER %s", f).isZero();
+                    .as("FILTER %s", f)
+                    .isZero();
         }
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);
         return new long[] {guest.pmceid0, guest.pmceid1};
@@ -116,8 +118,7 @@ final class PmuEventFilterTest {
     @Test
     void withoutFilter() {
         long host0 = bit(Events.INST_RETIRED) | bit(Events.CPU_CYCLES) | bit(Events.CHAIN) | (1L << 32 + 4);
-        long host1 = bit(Events.BR_RETIRED) | bit(Events.STALL_FRONTEND) | bit(Events.STALL_BACKEND)
-                | (1L << 32 + 4);
+        long host1 = bit(Events.BR_RETIRED) | bit(Events.STALL_FRONTEND) | bit(Events.STALL_BACKEND) | (1L << 32 + 4);
         assertThat(maxPmce[0]).isEqualTo(host0 | bit(Events.SW_INCR));
         assertThat(maxPmce[1]).isEqualTo(host1);
     }
@@ -125,8 +126,9 @@ final class PmuEventFilterTest {
     @Test
     void memberAllowFilter() {
         runTest(allow(Events.SW_INCR, 1), allow(Events.INST_RETIRED, 1), allow(Events.BR_RETIRED, 1));
-        assertThat(runWithFilters(host, List.of(allow(Events.SW_INCR, 1), allow(Events.INST_RETIRED, 1),
-                allow(Events.BR_RETIRED, 1))))
+        assertThat(runWithFilters(
+                        host,
+                        List.of(allow(Events.SW_INCR, 1), allow(Events.INST_RETIRED, 1), allow(Events.BR_RETIRED, 1))))
                 .containsExactly(bit(Events.SW_INCR) | bit(Events.INST_RETIRED), bit(Events.BR_RETIRED));
     }
 
@@ -180,10 +182,14 @@ final class PmuEventFilterTest {
     void invalidFilter() {
         Vm vm = host.createVm();
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                UserPtr.of(allow(0x8000, 0x8001)))).isEqualTo(-EINVAL);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                UserPtr.of(new KvmPmuEventFilter(0, 1, 3)))).isEqualTo(-EINVAL);
+        assertThat(vcpu.setDeviceAttr(
+                        KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(allow(0x8000, 0x8001))))
+                .isEqualTo(-EINVAL);
+        assertThat(vcpu.setDeviceAttr(
+                        KVM_ARM_VCPU_PMU_V3_CTRL,
+                        KVM_ARM_VCPU_PMU_V3_FILTER,
+                        UserPtr.of(new KvmPmuEventFilter(0, 1, 3))))
+                .isEqualTo(-EINVAL);
         assertThat(vm.pmu().filter()).as("a refused filter allocates no bitmap").isEmpty();
     }
 
@@ -205,13 +211,20 @@ final class PmuEventFilterTest {
     /** On an Armv8.0 host a range past 1024 is already out of the event space. */
     @Test
     void rangePastTheTenBitEventSpaceIsInvalidOnAPmuV3Host() {
-        KvmHost v80 = KvmHost.builder().pmu(new HostPmuDescriptor("armv8_cortex_a53", 8, new int[] {0, 1},
-                TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES))).build();
+        KvmHost v80 = KvmHost.builder()
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a53",
+                        8,
+                        new int[] {0, 1},
+                        TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES)))
+                .build();
         Vcpu vcpu = v80.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                UserPtr.of(allow(0x3ff, 2)))).isEqualTo(-EINVAL);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER,
-                UserPtr.of(allow(0x3ff, 1)))).isZero();
+        assertThat(vcpu.setDeviceAttr(
+                        KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(allow(0x3ff, 2))))
+                .isEqualTo(-EINVAL);
+        assertThat(vcpu.setDeviceAttr(
+                        KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(allow(0x3ff, 1))))
+                .isZero();
     }
 
     /**
@@ -222,7 +235,10 @@ final class PmuEventFilterTest {
     void filterOnATenBitEventSpaceHidesTheUpperHalves() {
         KvmHost mixed = KvmHost.builder()
                 .pmu(TestHosts.big())
-                .pmu(new HostPmuDescriptor("armv8_cortex_a53", 8, new int[] {0, 1, 2, 3},
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a53",
+                        8,
+                        new int[] {0, 1, 2, 3},
                         TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES)))
                 .build();
         mixed.pinSelfToCpu(4); // the default PMU is the big one, which has the extended events

@@ -46,8 +46,16 @@ final class ResetValuesTest {
 
     /** reset_pmu_reg(): UNKNOWN & (BIT(31) | GENMASK(5, 0)): bit 31 set, 0xde & 0x3f = 0x1e. */
     @ParameterizedTest
-    @EnumSource(value = PmuRegister.class, names = {"PMCNTENSET_EL0", "PMCNTENCLR_EL0", "PMINTENSET_EL1",
-        "PMINTENCLR_EL1", "PMOVSSET_EL0", "PMOVSCLR_EL0"})
+    @EnumSource(
+            value = PmuRegister.class,
+            names = {
+                "PMCNTENSET_EL0",
+                "PMCNTENCLR_EL0",
+                "PMINTENSET_EL1",
+                "PMINTENCLR_EL1",
+                "PMOVSSET_EL0",
+                "PMOVSCLR_EL0"
+            })
     void theEnableInterruptAndOverflowBitmapsAreMaskedToTheImplementedCounters(PmuRegister reg) {
         Vcpu vcpu = TestHosts.homogeneous().createVm().createVcpu(0, PMU_FEATURES);
         assertThat(get(vcpu, reg)).isEqualTo(0x8000_001eL);
@@ -61,8 +69,8 @@ final class ResetValuesTest {
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES);
         assertThat(get(vcpu, PMCNTENSET_EL0)).isEqualTo(0x800d_c0deL);
         // N lowered to 2, then a reset: 0xde & 0b11 = 0b10.
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
-                UserPtr.ofInt(2))).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(2)))
+                .isZero();
         assertThat(vcpu.armVcpuInit(PMU_FEATURES)).isZero();
         assertThat(get(vcpu, PMOVSSET_EL0)).isEqualTo(0x8000_0002L);
     }
@@ -91,8 +99,11 @@ final class ResetValuesTest {
     void everyEventCounterAndTypeOfAPmuV3p5Guest() {
         Vcpu vcpu = TestHosts.homogeneous().createVm().createVcpu(0, PMU_FEATURES);
         for (int n = 0; n <= 30; n++) {
-            assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVCNTR_EL0, n))).as("PMEVCNTR%d", n).isEqualTo(0xdbad_c0deL);
-            assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVTYPER_EL0, n))).as("PMEVTYPER%d", n)
+            assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVCNTR_EL0, n)))
+                    .as("PMEVCNTR%d", n)
+                    .isEqualTo(0xdbad_c0deL);
+            assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVTYPER_EL0, n)))
+                    .as("PMEVTYPER%d", n)
                     .isEqualTo(0xc000_c0deL);
         }
     }
@@ -103,8 +114,10 @@ final class ResetValuesTest {
      */
     @Test
     void aPmuV3GuestsTypesHaveTenEventBits() {
-        KvmHost v80 = KvmHost.builder().pmu(new HostPmuDescriptor("armv8_cortex_a53", 8, new int[] {0},
-                TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES))).build();
+        KvmHost v80 = KvmHost.builder()
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a53", 8, new int[] {0}, TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES)))
+                .build();
         Vcpu vcpu = v80.createVm().createVcpu(0, PMU_FEATURES);
         assertThat(vcpu.getReg(KVM_ARM64_SYS_REG(PMEVTYPER_EL0, 0))).isEqualTo(0xc000_00deL);
         assertThat(get(vcpu, PMCCNTR_EL0)).isEqualTo(UNKNOWN);
@@ -131,8 +144,10 @@ final class ResetValuesTest {
             assertThat(g.read(PMCR_EL0)).isEqualTo(20L << 11);
         });
         assertThat(vm.createVgicV3(64).init()).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);
     }
@@ -145,12 +160,18 @@ final class ResetValuesTest {
     void theResetSelectionIsCounter30() {
         Vm vm = TestHosts.bigLittle().createVm();
         vm.host().pinSelfToCpu(4);
-        Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES, g -> assertThatThrownBy(() -> g.read(PMXEVTYPER_EL0))
-                .isInstanceOfSatisfying(GuestSyncException.class,
-                        e -> assertThat(e.ec()).isEqualTo(GuestSyncException.ESR_ELx_EC_UNKNOWN)));
+        Vcpu vcpu = vm.createVcpu(
+                0,
+                PMU_FEATURES,
+                g -> assertThatThrownBy(() -> g.read(PMXEVTYPER_EL0))
+                        .isInstanceOfSatisfying(
+                                GuestSyncException.class,
+                                e -> assertThat(e.ec()).isEqualTo(GuestSyncException.ESR_ELx_EC_UNKNOWN)));
         assertThat(vm.createVgicV3(64).init()).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.run()).isZero();
         assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);
     }

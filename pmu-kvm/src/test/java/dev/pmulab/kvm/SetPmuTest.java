@@ -1,6 +1,5 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EBUSY;
 import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.api.Errno.ENODEV;
@@ -46,7 +45,8 @@ final class SetPmuTest {
     }
 
     private static void init(Vcpu vcpu) {
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
     }
 
     // ---- the default PMU (§2.6) ----

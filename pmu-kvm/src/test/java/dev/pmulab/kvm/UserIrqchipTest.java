@@ -46,7 +46,8 @@ final class UserIrqchipTest {
     /** A PMU vCPU with PMU INIT done and no irqchip. */
     private Vcpu initialised(Vm vm, GuestCode code) {
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES, code);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         return vcpu;
     }
 
@@ -59,7 +60,8 @@ final class UserIrqchipTest {
         assertThat(KVM_CAP_ARM_USER_IRQ).isEqualTo(144);
         assertThat(host.checkExtension(KVM_CAP_ARM_USER_IRQ)).isEqualTo(1);
         assertThat(KvmHost.builder().nrCpus(1).build().checkExtension(KVM_CAP_ARM_USER_IRQ))
-                .as("a host without a PMU").isEqualTo(1);
+                .as("a host without a PMU")
+                .isEqualTo(1);
     }
 
     /** §1.1, §1.2: no interrupt number without an in-kernel irqchip; INIT needs none. */
@@ -136,9 +138,11 @@ final class UserIrqchipTest {
             KvmHost bigLittle = TestHosts.bigLittle();
             Vm vm = bigLittle.createVm();
             Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES);
-            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU,
-                    UserPtr.ofInt(BIG_TYPE))).isZero();
-            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+            assertThat(vcpu.setDeviceAttr(
+                            KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_PMU, UserPtr.ofInt(BIG_TYPE)))
+                    .isZero();
+            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                    .isZero();
             vcpu.setReg(KVM_ARM64_SYS_REG(PMCR_EL0), E | (20L << 11)); // the big PMU's N
 
             assertThat(vcpu.run(3)).as("CPU 3 is LITTLE").isEqualTo(-EINTR);
@@ -160,7 +164,8 @@ final class UserIrqchipTest {
             assertThat(vm.createVgicV3(64).init()).isZero();
             assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
                     .isZero();
-            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+            assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                    .isZero();
             vcpu.setReg(KVM_ARM64_SYS_REG(PMCR_EL0), E_N6);
             assertThat(vcpu.run()).isZero();
             assertThat(vcpu.getUcall()).isEqualTo(Ucall.DONE);

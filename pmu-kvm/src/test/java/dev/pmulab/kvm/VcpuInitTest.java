@@ -1,6 +1,5 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.api.Errno.EEXIST;
 import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.api.Errno.ENOENT;
@@ -22,7 +21,8 @@ final class VcpuInitTest {
     @Test
     void capArmPmuV3IsOneWithAHostPmuAndZeroWithout() {
         assertThat(host.checkExtension(KVM_CAP_ARM_PMU_V3)).isEqualTo(1);
-        assertThat(KvmHost.builder().nrCpus(4).build().checkExtension(KVM_CAP_ARM_PMU_V3)).isZero();
+        assertThat(KvmHost.builder().nrCpus(4).build().checkExtension(KVM_CAP_ARM_PMU_V3))
+                .isZero();
     }
 
     @Test
@@ -52,7 +52,8 @@ final class VcpuInitTest {
     @Test
     void reinitWithOtherFeaturesIsEinval() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
-        assertThat(vcpu.armVcpuInit(PMU_FEATURES | (1L << KVM_ARM_VCPU_PSCI_0_2))).isEqualTo(-EINVAL);
+        assertThat(vcpu.armVcpuInit(PMU_FEATURES | (1L << KVM_ARM_VCPU_PSCI_0_2)))
+                .isEqualTo(-EINVAL);
     }
 
     /** A reset keeps PMU INIT (every attribute stays -EBUSY) and the VM-wide N. */
@@ -60,7 +61,8 @@ final class VcpuInitTest {
     void resetKeepsPmuInitAndN() {
         Vcpu vcpu = host.createVm().createVcpu(0, PMU_FEATURES);
         vcpu.setReg(KvmUapi.KVM_ARM64_SYS_REG(dev.pmulab.hw.PmuRegister.PMCR_EL0), 2L << 11);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.armVcpuInit(PMU_FEATURES)).isZero();
         assertThat(vcpu.pmu().initialized()).isTrue();
         assertThat(vcpu.pmu().pmcr() >>> 11 & 0x1f).isEqualTo(2);
@@ -71,12 +73,14 @@ final class VcpuInitTest {
         Vm vm = host.createVm();
         vm.createVcpu(0);
         assertThatThrownBy(() -> vm.createVcpu(0))
-                .isInstanceOfSatisfying(KvmException.class, e -> assertThat(e.errno()).isEqualTo(EEXIST));
+                .isInstanceOfSatisfying(
+                        KvmException.class, e -> assertThat(e.errno()).isEqualTo(EEXIST));
     }
 
     @Test
     void createVcpuWithFeaturesThrowsWhenInitFails() {
         assertThatThrownBy(() -> host.createVm().createVcpu(0, 1L << KVM_ARM_VCPU_SVE))
-                .isInstanceOfSatisfying(KvmException.class, e -> assertThat(e.errno()).isEqualTo(EINVAL));
+                .isInstanceOfSatisfying(
+                        KvmException.class, e -> assertThat(e.errno()).isEqualTo(EINVAL));
     }
 }

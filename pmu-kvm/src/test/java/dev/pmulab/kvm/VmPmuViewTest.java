@@ -63,9 +63,11 @@ final class VmPmuViewTest {
     /** The cycle counter counts CPU_CYCLES, whatever PMCCFILTR's event bits say, and is filtered as such. */
     @Test
     void cycleCounterIsFilteredThroughCpuCycles() {
-        VmPmuView denyCycles = vcpuWithFilters(host, deny(Events.CPU_CYCLES, 1)).vm().pmu();
+        VmPmuView denyCycles =
+                vcpuWithFilters(host, deny(Events.CPU_CYCLES, 1)).vm().pmu();
         assertThat(denyCycles.perfEventConfig(31, 0)).isEqualTo(NO_PERF_EVENT);
-        VmPmuView allowCycles = vcpuWithFilters(host, allow(Events.CPU_CYCLES, 1)).vm().pmu();
+        VmPmuView allowCycles =
+                vcpuWithFilters(host, allow(Events.CPU_CYCLES, 1)).vm().pmu();
         assertThat(allowCycles.perfEventConfig(31, Events.INST_RETIRED)).isEqualTo(Events.CPU_CYCLES);
     }
 
@@ -79,8 +81,10 @@ final class VmPmuViewTest {
 
     @Test
     void eventSelectionUsesTheGuestsEventMask() {
-        KvmHost v80 = KvmHost.builder().pmu(new HostPmuDescriptor("armv8_cortex_a53", 8, new int[] {0},
-                TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES))).build();
+        KvmHost v80 = KvmHost.builder()
+                .pmu(new HostPmuDescriptor(
+                        "armv8_cortex_a53", 8, new int[] {0}, TestHosts.hardware(6, PmuVersion.V3, Events.CPU_CYCLES)))
+                .build();
         VmPmuView pmu = vcpuWithFilters(v80).vm().pmu();
         assertThat(pmu.eventMask()).isEqualTo(0x3ff);
         assertThat(pmu.perfEventConfig(0, (1L << 31) | 0x4008)).isEqualTo(0x8);
@@ -98,8 +102,10 @@ final class VmPmuViewTest {
         Vcpu vcpu = vm.createVcpu(0, PMU_FEATURES);
         assertThat(vm.createVgicV3(64).init()).isZero();
         assertThat(vcpu.pmu().irq()).isEmpty();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23))).isZero();
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(23)))
+                .isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         assertThat(vcpu.pmu().irq()).hasValue(23);
         assertThat(vcpu.pmu().initialized()).isTrue();
         assertThat(vcpu.pmu().hasPmu()).isTrue();

@@ -1,6 +1,6 @@
 package dev.pmulab.kvm;
 
-import dev.pmulab.api.Errno;
+import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.hw.PmuRegister.PMCCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENCLR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMCNTENSET_EL0;
@@ -14,7 +14,6 @@ import static dev.pmulab.hw.PmuRegister.PMOVSSET_EL0;
 import static dev.pmulab.hw.PmuRegister.PMSELR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVCNTR_EL0;
 import static dev.pmulab.hw.PmuRegister.PMXEVTYPER_EL0;
-import static dev.pmulab.api.Errno.EINVAL;
 import static dev.pmulab.kvm.GuestSyncException.ESR_ELx_EC_UNKNOWN;
 import static dev.pmulab.kvm.KvmUapi.ARMV8_PMU_MAX_GENERAL_COUNTERS;
 import static dev.pmulab.kvm.KvmUapi.KVM_ARM64_SYS_REG;
@@ -53,7 +52,10 @@ final class VpmuCounterAccessTest {
     private Vcpu vcpu;
 
     /** How a test sets the guest's PMCR_EL0.N. */
-    enum NConfig { SET_NR_COUNTERS, LEGACY_PMCR }
+    enum NConfig {
+        SET_NR_COUNTERS,
+        LEGACY_PMCR
+    }
 
     // ---- the selftest's helpers ----
 
@@ -65,7 +67,10 @@ final class VpmuCounterAccessTest {
 
         long dfr0 = vcpu.getReg(SYS_ID_AA64DFR0_EL1);
         int pmuver = (int) ((dfr0 >>> 8) & 0xf);
-        assertThat(pmuver).as("ID_AA64DFR0_EL1.PMUVer is a PMUv3").isNotEqualTo(0xf).isGreaterThanOrEqualTo(1);
+        assertThat(pmuver)
+                .as("ID_AA64DFR0_EL1.PMUVer is a PMUv3")
+                .isNotEqualTo(0xf)
+                .isGreaterThanOrEqualTo(1);
 
         assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(PMU_IRQ)))
                 .isZero();
@@ -80,20 +85,24 @@ final class VpmuCounterAccessTest {
     /** test_create_vpmu_vm_with_nr_counters(): SET_NR_COUNTERS(n), then INIT. */
     private void createVpmuVmWithNrCounters(int nrCounters, boolean expectFail, GuestCode guestCode) {
         createVpmuVm(guestCode);
-        int ret = vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
-                UserPtr.ofInt(nrCounters));
+        int ret = vcpu.setDeviceAttr(
+                KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(nrCounters));
         if (expectFail) {
-            assertThat(ret).as("SET_NR_COUNTERS(%d) with limit %d", nrCounters, N_LIMIT).isEqualTo(-EINVAL);
+            assertThat(ret)
+                    .as("SET_NR_COUNTERS(%d) with limit %d", nrCounters, N_LIMIT)
+                    .isEqualTo(-EINVAL);
         } else {
             assertThat(ret).as("SET_NR_COUNTERS(%d)", nrCounters).isZero();
         }
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
     }
 
     /** The older test_create_vpmu_vm_with_pmcr_n(): INIT, then SET_ONE_REG of PMCR_EL0 with N = n. */
     private void createVpmuVmWithPmcrN(int pmcrN, boolean expectFail, GuestCode guestCode) {
         createVpmuVm(guestCode);
-        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         long pmcrOrig = vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0));
         vcpu.setReg(KVM_ARM64_SYS_REG(PMCR_EL0), PmcrEl0.withN(pmcrOrig, pmcrN));
         long pmcr = vcpu.getReg(KVM_ARM64_SYS_REG(PMCR_EL0));
@@ -171,8 +180,8 @@ final class VpmuCounterAccessTest {
     };
 
     /** The four read/write combinations of the selftest's pmc_accessors[]. */
-    static final List<PmcAccessor> PMC_ACCESSORS = List.of(
-            mixed(DIRECT, DIRECT), mixed(SEL, SEL), mixed(DIRECT, SEL), mixed(SEL, DIRECT));
+    static final List<PmcAccessor> PMC_ACCESSORS =
+            List.of(mixed(DIRECT, DIRECT), mixed(SEL, SEL), mixed(DIRECT, SEL), mixed(SEL, DIRECT));
 
     private static PmcAccessor mixed(PmcAccessor read, PmcAccessor write) {
         return new PmcAccessor() {
@@ -196,8 +205,9 @@ final class VpmuCounterAccessTest {
 
     /** TEST_EXCEPTION(ESR_ELx_EC_UNKNOWN, access): the access takes an UNDEFINED exception. */
     private static void expectUndefined(Runnable access) {
-        assertThatThrownBy(access::run).isInstanceOfSatisfying(GuestSyncException.class,
-                e -> assertThat(e.ec()).isEqualTo(ESR_ELx_EC_UNKNOWN));
+        assertThatThrownBy(access::run)
+                .isInstanceOfSatisfying(
+                        GuestSyncException.class, e -> assertThat(e.ec()).isEqualTo(ESR_ELx_EC_UNKNOWN));
     }
 
     /**
@@ -205,12 +215,15 @@ final class VpmuCounterAccessTest {
      * and checks that both registers of the pair read it as {@code expected}.
      */
     private static void testBitmapPmuRegs(Guest g, int i, boolean setOp, boolean expected) {
-        PmuRegister[][] pairs = {{PMCNTENSET_EL0, PMCNTENCLR_EL0}, {PMINTENSET_EL1, PMINTENCLR_EL1},
-            {PMOVSSET_EL0, PMOVSCLR_EL0}};
+        PmuRegister[][] pairs = {
+            {PMCNTENSET_EL0, PMCNTENCLR_EL0}, {PMINTENSET_EL1, PMINTENCLR_EL1}, {PMOVSSET_EL0, PMOVSCLR_EL0}
+        };
         for (PmuRegister[] pair : pairs) {
             g.write(setOp ? pair[0] : pair[1], 1L << i);
             for (PmuRegister reg : pair) {
-                assertThat((g.read(reg) & (1L << i)) != 0).as("%s bit %d", reg, i).isEqualTo(expected);
+                assertThat((g.read(reg) & (1L << i)) != 0)
+                        .as("%s bit %d", reg, i)
+                        .isEqualTo(expected);
             }
         }
     }
@@ -254,7 +267,9 @@ final class VpmuCounterAccessTest {
             long unimplemented = ((1L << 31) - 1) & ~((1L << pmcrN) - 1);
             for (PmuRegister reg : new PmuRegister[] {PMCNTENSET_EL0, PMINTENSET_EL1, PMOVSSET_EL0}) {
                 g.write(reg, unimplemented);
-                assertThat(g.read(reg) & unimplemented).as("%s unimplemented bits", reg).isZero();
+                assertThat(g.read(reg) & unimplemented)
+                        .as("%s unimplemented bits", reg)
+                        .isZero();
             }
             for (PmcAccessor acc : PMC_ACCESSORS) {
                 for (int i = 0; i < pmcrN; i++) {
@@ -334,13 +349,18 @@ final class VpmuCounterAccessTest {
     void pmregsHaveNoBitsOutsideTheImplementedCounters(NConfig config, int n) {
         createVpmuVm(config, n, false, GuestCode.DONE);
         long validCountersMask = (1L << 31) | ((1L << n) - 1);
-        PmuRegister[][] pairs = {{PMCNTENSET_EL0, PMCNTENCLR_EL0}, {PMINTENSET_EL1, PMINTENCLR_EL1},
-            {PMOVSSET_EL0, PMOVSCLR_EL0}};
+        PmuRegister[][] pairs = {
+            {PMCNTENSET_EL0, PMCNTENCLR_EL0}, {PMINTENSET_EL1, PMINTENCLR_EL1}, {PMOVSSET_EL0, PMOVSCLR_EL0}
+        };
         for (PmuRegister[] pair : pairs) {
             long setId = KVM_ARM64_SYS_REG(pair[0]);
             long clrId = KVM_ARM64_SYS_REG(pair[1]);
-            assertThat(vcpu.getReg(setId) & ~validCountersMask).as("initial %s", pair[0]).isZero();
-            assertThat(vcpu.getReg(clrId) & ~validCountersMask).as("initial %s", pair[1]).isZero();
+            assertThat(vcpu.getReg(setId) & ~validCountersMask)
+                    .as("initial %s", pair[0])
+                    .isZero();
+            assertThat(vcpu.getReg(clrId) & ~validCountersMask)
+                    .as("initial %s", pair[1])
+                    .isZero();
 
             vcpu.setReg(setId, 0xffff_ffffL);
             assertThat(vcpu.getReg(setId)).as("%s after setting all", pair[0]).isEqualTo(validCountersMask);

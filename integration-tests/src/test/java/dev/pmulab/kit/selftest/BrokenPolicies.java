@@ -36,9 +36,15 @@ final class BrokenPolicies {
     private BrokenPolicies() {}
 
     /** Every broken descriptor, in the order the registry lists them. */
-    static final List<Class<? extends PolicyDescriptor>> ALL = List.of(HpmnAboveN.class, HpmnZero.class,
-            UndeclaredPartition.class, ThrowsWhenGuestIsIdle.class, InvalidDefault.class,
-            LeaksStateAcrossRuns.class, SharesCountersWithHost.class, VheOnly.class);
+    static final List<Class<? extends PolicyDescriptor>> ALL = List.of(
+            HpmnAboveN.class,
+            HpmnZero.class,
+            UndeclaredPartition.class,
+            ThrowsWhenGuestIsIdle.class,
+            InvalidDefault.class,
+            LeaksStateAcrossRuns.class,
+            SharesCountersWithHost.class,
+            VheOnly.class);
 
     /**
      * The classpath's policies plus the broken ones, through a class loader whose only addition is
@@ -51,8 +57,8 @@ final class BrokenPolicies {
             Files.createDirectories(services.getParent());
             Files.writeString(services, ALL.stream().map(Class::getName).collect(Collectors.joining("\n", "", "\n")));
             dir.toFile().deleteOnExit();
-            ClassLoader loader = new URLClassLoader("kit-broken-policies", new URL[] {dir.toUri().toURL()},
-                    BrokenPolicies.class.getClassLoader());
+            ClassLoader loader = new URLClassLoader(
+                    "kit-broken-policies", new URL[] {dir.toUri().toURL()}, BrokenPolicies.class.getClassLoader());
             return PolicyRegistry.discover(loader);
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
@@ -105,8 +111,7 @@ final class BrokenPolicies {
     /** Rule 'VHE only': partitions at boot on any host, without declaring PARTITIONS_PMU. */
     public static final class UndeclaredPartition extends Broken {
         public UndeclaredPartition() {
-            super("test-broken-undeclared-partition", "keeps two counters for the host on every host",
-                    Policy.class);
+            super("test-broken-undeclared-partition", "keeps two counters for the host on every host", Policy.class);
         }
 
         public static final class Policy implements AllocationPolicy {
@@ -128,7 +133,9 @@ final class BrokenPolicies {
     /** Every hook survives: vcpu_put assumes the guest enabled a counter. */
     public static final class ThrowsWhenGuestIsIdle extends Broken {
         public ThrowsWhenGuestIsIdle() {
-            super("test-broken-throws-in-put", "gives back the guest's counters at vcpu_put, assuming it has some",
+            super(
+                    "test-broken-throws-in-put",
+                    "gives back the guest's counters at vcpu_put, assuming it has some",
                     Policy.class);
         }
 
@@ -151,20 +158,24 @@ final class BrokenPolicies {
     public static final class InvalidDefault extends AllocationPolicyDescriptor<InvalidDefault.Reserved> {
         /** Typed settings whose constructor rejects the declared default. */
         record Reserved(int reservedHostCounters) {
-            static final SettingsSchema<Reserved> SCHEMA = SettingsSchema.of(Reserved.class,
+            static final SettingsSchema<Reserved> SCHEMA = SettingsSchema.of(
+                    Reserved.class,
                     s -> new Reserved(s.getInt("reserved_host_counters")),
                     SettingSpec.integer("reserved_host_counters", -3, "counters the host keeps"));
 
             Reserved {
                 if (reservedHostCounters < 0) {
-                    throw new IllegalArgumentException("reserved_host_counters must be >= 0, got "
-                            + reservedHostCounters);
+                    throw new IllegalArgumentException(
+                            "reserved_host_counters must be >= 0, got " + reservedHostCounters);
                 }
             }
         }
 
         public InvalidDefault() {
-            super("test-broken-default-setting", "declares a default its own validation rejects", Reserved.SCHEMA,
+            super(
+                    "test-broken-default-setting",
+                    "declares a default its own validation rejects",
+                    Reserved.SCHEMA,
                     Policy.class);
         }
 
@@ -217,7 +228,9 @@ final class BrokenPolicies {
     /** No isolation breach: gives the guest direct counters but leaves host perf on all of them. */
     public static final class SharesCountersWithHost extends Broken {
         public SharesCountersWithHost() {
-            super("test-broken-shares-counters", "partitions without taking the guest's counters from host perf",
+            super(
+                    "test-broken-shares-counters",
+                    "partitions without taking the guest's counters from host perf",
                     Policy.class);
         }
 
@@ -253,8 +266,14 @@ final class BrokenPolicies {
     }
 
     static Stream<String> names() {
-        return Stream.of("test-broken-hpmn-above-n", "test-broken-hpmn0", "test-broken-undeclared-partition",
-                "test-broken-throws-in-put", "test-broken-default-setting", "test-broken-nondeterministic",
-                "test-broken-shares-counters", "test-kit-vhe-only");
+        return Stream.of(
+                "test-broken-hpmn-above-n",
+                "test-broken-hpmn0",
+                "test-broken-undeclared-partition",
+                "test-broken-throws-in-put",
+                "test-broken-default-setting",
+                "test-broken-nondeterministic",
+                "test-broken-shares-counters",
+                "test-kit-vhe-only");
     }
 }

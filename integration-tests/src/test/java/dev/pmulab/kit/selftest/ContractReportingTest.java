@@ -42,13 +42,21 @@ final class ContractReportingTest {
     private static List<Outcome> run(Class<?> contract) {
         List<Outcome> outcomes = new ArrayList<>();
         Launcher launcher = LauncherFactory.create();
-        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(contract))
-                .filters(EngineFilter.includeEngines("junit-jupiter")).build(), new TestExecutionListener() {
+        launcher.execute(
+                LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectClass(contract))
+                        .filters(EngineFilter.includeEngines("junit-jupiter"))
+                        .build(),
+                new TestExecutionListener() {
                     @Override
                     public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                         if (id.isTest() || result.getStatus() == TestExecutionResult.Status.FAILED) {
-                            outcomes.add(new Outcome(id.getDisplayName() + " " + id.getUniqueId(), result.getStatus(),
-                                    result.getThrowable().map(Throwable::getMessage).orElse("")));
+                            outcomes.add(new Outcome(
+                                    id.getDisplayName() + " " + id.getUniqueId(),
+                                    result.getStatus(),
+                                    result.getThrowable()
+                                            .map(Throwable::getMessage)
+                                            .orElse("")));
                         }
                     }
 
@@ -63,30 +71,41 @@ final class ContractReportingTest {
     @Test
     void eachPolicyAndRuleIsOneNamedTestFailedOrSkippedWithTheReason() {
         List<Outcome> outcomes = run(NarrowContract.class);
-        assertThat(outcomes).hasSize(18).allSatisfy(o -> assertThat(o.name()).containsPattern(
-                "^\\[(test-broken-hpmn-above-n|test-kit-vhe-only)\\] "));
+        assertThat(outcomes)
+                .hasSize(18)
+                .allSatisfy(o ->
+                        assertThat(o.name()).containsPattern("^\\[(test-broken-hpmn-above-n|test-kit-vhe-only)\\] "));
 
-        List<Outcome> failed = outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.FAILED).toList();
+        List<Outcome> failed = outcomes.stream()
+                .filter(o -> o.status() == TestExecutionResult.Status.FAILED)
+                .toList();
         // host_boot breaks the rule in every context; the default settings and determinism hold.
         assertThat(failed).hasSize(6).allSatisfy(o -> {
             assertThat(o.name()).startsWith("[test-broken-hpmn-above-n]");
-            assertThat(o.message()).startsWith("policy test-broken-hpmn-above-n, hook host_boot, rule 'HPMN <= N': on ");
+            assertThat(o.message())
+                    .startsWith("policy test-broken-hpmn-above-n, hook host_boot, rule 'HPMN <= N': on ");
         });
 
-        List<Outcome> aborted = outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.ABORTED)
+        List<Outcome> aborted = outcomes.stream()
+                .filter(o -> o.status() == TestExecutionResult.Status.ABORTED)
                 .toList();
-        assertThat(aborted).extracting(Outcome::message).containsExactlyInAnyOrder(
-                "Assumption failed: skipped: policy test-kit-vhe-only does not declare SUPPORTS_NVHE_HOSTS, so the kit"
-                        + " does not run it on an nVHE host",
-                "Assumption failed: skipped: policy test-kit-vhe-only does not declare RESERVED_HOST_COUNTERS_KNOB, so"
-                        + " the kit does not run it on an administrator moving the split under a greedy guest",
-                "Assumption failed: skipped: policy test-broken-hpmn-above-n does not declare"
-                        + " RESERVED_HOST_COUNTERS_KNOB, so the kit does not run it on an administrator moving the split"
-                        + " under a greedy guest");
-        assertThat(aborted).filteredOn(o -> o.message().contains("SUPPORTS_NVHE_HOSTS")).singleElement()
-                .satisfies(o -> assertThat(o.name()).startsWith("[test-kit-vhe-only]")
-                        .contains("partitionsOnlyOnAVheHost"));
-        assertThat(outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.SUCCESSFUL)).hasSize(9);
+        assertThat(aborted)
+                .extracting(Outcome::message)
+                .containsExactlyInAnyOrder(
+                        "Assumption failed: skipped: policy test-kit-vhe-only does not declare SUPPORTS_NVHE_HOSTS, so the kit"
+                                + " does not run it on an nVHE host",
+                        "Assumption failed: skipped: policy test-kit-vhe-only does not declare RESERVED_HOST_COUNTERS_KNOB, so"
+                                + " the kit does not run it on an administrator moving the split under a greedy guest",
+                        "Assumption failed: skipped: policy test-broken-hpmn-above-n does not declare"
+                                + " RESERVED_HOST_COUNTERS_KNOB, so the kit does not run it on an administrator moving the split"
+                                + " under a greedy guest");
+        assertThat(aborted)
+                .filteredOn(o -> o.message().contains("SUPPORTS_NVHE_HOSTS"))
+                .singleElement()
+                .satisfies(o ->
+                        assertThat(o.name()).startsWith("[test-kit-vhe-only]").contains("partitionsOnlyOnAVheHost"));
+        assertThat(outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.SUCCESSFUL))
+                .hasSize(9);
     }
 
     @Test
@@ -94,8 +113,10 @@ final class ContractReportingTest {
         List<Outcome> outcomes = run(MisspelledContract.class);
         assertThat(outcomes).hasSize(9).allSatisfy(o -> {
             assertThat(o.status()).isEqualTo(TestExecutionResult.Status.FAILED);
-            assertThat(o.message()).startsWith("@ContractPolicies includes 'no-such-policy', which was not discovered;"
-                    + " discovered: [").contains("static-hpmn");
+            assertThat(o.message())
+                    .startsWith(
+                            "@ContractPolicies includes 'no-such-policy', which was not discovered;" + " discovered: [")
+                    .contains("static-hpmn");
         });
     }
 }

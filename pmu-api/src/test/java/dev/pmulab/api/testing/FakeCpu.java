@@ -38,8 +38,8 @@ public final class FakeCpu implements CpuView {
     /** PMUv3p5 unless a test says otherwise. */
     public PmuVer pmuVersion = PmuVer.V3P5;
     /** SW_INCR, CPU_CYCLES, INST_RETIRED and the two stall events unless a test says otherwise. */
-    public CommonEvents commonEvents = new CommonEvents((1L << 0x00) | (1L << 0x08) | (1L << 0x11),
-            (1L << (0x23 - 0x20)) | (1L << (0x24 - 0x20)));
+    public CommonEvents commonEvents =
+            new CommonEvents((1L << 0x00) | (1L << 0x08) | (1L << 0x11), (1L << (0x23 - 0x20)) | (1L << (0x24 - 0x20)));
 
     public FakeCpu(int id, String coreType, int counters, boolean hpmn0) {
         this.id = id;

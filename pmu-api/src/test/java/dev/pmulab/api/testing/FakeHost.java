@@ -54,6 +54,9 @@ public final class FakeHost implements HostView {
 
     @Override
     public int[] pmuCpus(String pmuName) {
-        return cpus.stream().filter(c -> c.pmuName().equals(pmuName)).mapToInt(FakeCpu::id).toArray();
+        return cpus.stream()
+                .filter(c -> c.pmuName().equals(pmuName))
+                .mapToInt(FakeCpu::id)
+                .toArray();
     }
 }

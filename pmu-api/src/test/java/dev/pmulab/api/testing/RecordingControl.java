@@ -7,9 +7,9 @@ import static dev.pmulab.api.ControlRule.PINNED_HOST_EVENT;
 import static dev.pmulab.api.ControlRule.VHE_ONLY;
 
 import dev.pmulab.api.AllocationControl;
-import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.AllocationOrder;
 import dev.pmulab.api.ControlRefusedException;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.VcpuView;
 import java.util.ArrayList;
@@ -61,8 +61,9 @@ public final class RecordingControl implements AllocationControl {
     private void checkImplemented(FakeCpu c, long mask) {
         long implemented = FakeCpu.eventCounters(c.counters()) | FakeCpu.CYCLE_COUNTER;
         if ((mask & ~implemented) != 0) {
-            throw refuse(IMPLEMENTED_COUNTERS, String.format("cntr_mask 0x%x on cpu %d with N=%d", mask, c.id(),
-                    c.counters()));
+            throw refuse(
+                    IMPLEMENTED_COUNTERS,
+                    String.format("cntr_mask 0x%x on cpu %d with N=%d", mask, c.id(), c.counters()));
         }
     }
 
@@ -80,16 +81,23 @@ public final class RecordingControl implements AllocationControl {
         }
         long guest = FakeCpu.eventCounters(hpmn) | FakeCpu.CYCLE_COUNTER;
         if ((c.hostPinnedCounters() & guest) != 0) {
-            throw refuse(PINNED_HOST_EVENT, String.format("HPMN %d on cpu %d crosses pinned host counters 0x%x",
-                    hpmn, cpu, c.hostPinnedCounters()));
+            throw refuse(
+                    PINNED_HOST_EVENT,
+                    String.format(
+                            "HPMN %d on cpu %d crosses pinned host counters 0x%x", hpmn, cpu, c.hostPinnedCounters()));
         }
         if ((c.hostCountersInUse() & guest) != 0) {
-            throw careless("breaks isolation", String.format("HPMN %d on cpu %d hands over host counters 0x%x",
-                    hpmn, cpu, c.hostCountersInUse() & guest));
+            throw careless(
+                    "breaks isolation",
+                    String.format(
+                            "HPMN %d on cpu %d hands over host counters 0x%x",
+                            hpmn, cpu, c.hostCountersInUse() & guest));
         }
         if ((c.hostCounterMask & guest) != 0) {
-            throw careless("breaks isolation", String.format("HPMN %d on cpu %d while cntr_mask 0x%x still offers them",
-                    hpmn, cpu, c.hostCounterMask));
+            throw careless(
+                    "breaks isolation",
+                    String.format(
+                            "HPMN %d on cpu %d while cntr_mask 0x%x still offers them", hpmn, cpu, c.hostCounterMask));
         }
         c.hpmn = hpmn;
         actions.add("setHpmn(" + cpu + ", " + hpmn + ")");
@@ -100,8 +108,11 @@ public final class RecordingControl implements AllocationControl {
         FakeCpu c = cpu(cpu);
         checkImplemented(c, counterMask);
         if ((c.hostCountersInUse() & ~counterMask) != 0) {
-            throw careless("needs a reschedule", String.format("cntr_mask 0x%x on cpu %d strands host events on 0x%x",
-                    counterMask, cpu, c.hostCountersInUse() & ~counterMask));
+            throw careless(
+                    "needs a reschedule",
+                    String.format(
+                            "cntr_mask 0x%x on cpu %d strands host events on 0x%x",
+                            counterMask, cpu, c.hostCountersInUse() & ~counterMask));
         }
         c.hostCounterMask = counterMask;
         actions.add(String.format("setHostCounterMask(%d, 0x%x)", cpu, counterMask));

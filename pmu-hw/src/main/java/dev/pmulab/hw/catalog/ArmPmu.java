@@ -36,7 +36,9 @@ public record ArmPmu(String name, CpuModel cpu, int[] supportedCpus) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ArmPmu p && name.equals(p.name) && cpu.equals(p.cpu)
+        return o instanceof ArmPmu p
+                && name.equals(p.name)
+                && cpu.equals(p.cpu)
                 && Arrays.equals(supportedCpus, p.supportedCpus);
     }
 

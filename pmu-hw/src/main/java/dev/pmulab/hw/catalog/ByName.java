@@ -30,8 +30,8 @@ final class ByName<T> {
         requireNonNull(name, "name is null");
         T t = entries.get(name.toLowerCase(Locale.ROOT));
         if (t == null) {
-            throw new IllegalArgumentException("unknown " + kind + " '" + name + "'; known: "
-                    + String.join(", ", entries.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown " + kind + " '" + name + "'; known: " + String.join(", ", entries.keySet()));
         }
         return t;
     }

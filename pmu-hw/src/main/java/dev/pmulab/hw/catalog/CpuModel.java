@@ -47,8 +47,8 @@ public record CpuModel(
     public record PmcrId(int imp, int idcode) {
         public PmcrId {
             if (imp < 0 || imp > 0xff || idcode < 0 || idcode > 0xff) {
-                throw new IllegalArgumentException(String.format("IMP and IDCODE are 8-bit fields, were 0x%x/0x%x",
-                        imp, idcode));
+                throw new IllegalArgumentException(
+                        String.format("IMP and IDCODE are 8-bit fields, were 0x%x/0x%x", imp, idcode));
             }
         }
 
@@ -66,16 +66,36 @@ public record CpuModel(
      * exception and memory-access events. CHAIN is listed so PMCEID0 advertises it, as real cores do.
      */
     private static final int[] PMUV3_EVENTS = {
-        Events.SW_INCR, Events.L1I_CACHE_REFILL, Events.L1I_TLB_REFILL, Events.L1D_CACHE_REFILL,
-        Events.L1D_CACHE, Events.L1D_TLB_REFILL, Events.INST_RETIRED, Events.EXC_TAKEN, Events.EXC_RETURN,
-        Events.BR_MIS_PRED, Events.CPU_CYCLES, Events.BR_PRED, Events.MEM_ACCESS, Events.L1I_CACHE,
-        Events.L2D_CACHE, Events.L2D_CACHE_REFILL, Events.BUS_ACCESS, Events.BUS_CYCLES, Events.CHAIN,
-        Events.STALL_FRONTEND, Events.STALL_BACKEND,
+        Events.SW_INCR,
+        Events.L1I_CACHE_REFILL,
+        Events.L1I_TLB_REFILL,
+        Events.L1D_CACHE_REFILL,
+        Events.L1D_CACHE,
+        Events.L1D_TLB_REFILL,
+        Events.INST_RETIRED,
+        Events.EXC_TAKEN,
+        Events.EXC_RETURN,
+        Events.BR_MIS_PRED,
+        Events.CPU_CYCLES,
+        Events.BR_PRED,
+        Events.MEM_ACCESS,
+        Events.L1I_CACHE,
+        Events.L2D_CACHE,
+        Events.L2D_CACHE_REFILL,
+        Events.BUS_ACCESS,
+        Events.BUS_CYCLES,
+        Events.CHAIN,
+        Events.STALL_FRONTEND,
+        Events.STALL_BACKEND,
     };
 
     /** Added from PMUv3p1 (v8.1 and later cores): speculation, retired branches and TLB accesses. */
     private static final int[] PMUV3P1_EVENTS = {
-        Events.INST_SPEC, Events.BR_RETIRED, Events.BR_MIS_PRED_RETIRED, Events.L1D_TLB, Events.L2D_TLB_REFILL,
+        Events.INST_SPEC,
+        Events.BR_RETIRED,
+        Events.BR_MIS_PRED_RETIRED,
+        Events.L1D_TLB,
+        Events.L2D_TLB_REFILL,
         Events.L2D_TLB,
     };
 
@@ -134,28 +154,78 @@ public record CpuModel(
     }
 
     public CpuModel withN(int newN) {
-        return new CpuModel(name, displayName, dtCompatible, perfPmuName, arch,
-                n.overriddenBy(newN, String.valueOf(n.value())), version, fgt, hpmn0, brbe, pmcrId);
+        return new CpuModel(
+                name,
+                displayName,
+                dtCompatible,
+                perfPmuName,
+                arch,
+                n.overriddenBy(newN, String.valueOf(n.value())),
+                version,
+                fgt,
+                hpmn0,
+                brbe,
+                pmcrId);
     }
 
     public CpuModel withVersion(PmuVersion newVersion) {
-        return new CpuModel(name, displayName, dtCompatible, perfPmuName, arch, n,
-                version.overriddenBy(newVersion, pmuVersionName(version.value())), fgt, hpmn0, brbe, pmcrId);
+        return new CpuModel(
+                name,
+                displayName,
+                dtCompatible,
+                perfPmuName,
+                arch,
+                n,
+                version.overriddenBy(newVersion, pmuVersionName(version.value())),
+                fgt,
+                hpmn0,
+                brbe,
+                pmcrId);
     }
 
     public CpuModel withFgt(boolean newFgt) {
-        return new CpuModel(name, displayName, dtCompatible, perfPmuName, arch, n, version,
-                fgt.overriddenBy(newFgt, flag(fgt.value())), hpmn0, brbe, pmcrId);
+        return new CpuModel(
+                name,
+                displayName,
+                dtCompatible,
+                perfPmuName,
+                arch,
+                n,
+                version,
+                fgt.overriddenBy(newFgt, flag(fgt.value())),
+                hpmn0,
+                brbe,
+                pmcrId);
     }
 
     public CpuModel withHpmn0(boolean newHpmn0) {
-        return new CpuModel(name, displayName, dtCompatible, perfPmuName, arch, n, version, fgt,
-                hpmn0.overriddenBy(newHpmn0, flag(hpmn0.value())), brbe, pmcrId);
+        return new CpuModel(
+                name,
+                displayName,
+                dtCompatible,
+                perfPmuName,
+                arch,
+                n,
+                version,
+                fgt,
+                hpmn0.overriddenBy(newHpmn0, flag(hpmn0.value())),
+                brbe,
+                pmcrId);
     }
 
     public CpuModel withBrbe(boolean newBrbe) {
-        return new CpuModel(name, displayName, dtCompatible, perfPmuName, arch, n, version, fgt, hpmn0,
-                brbe.overriddenBy(newBrbe, flag(brbe.value())), pmcrId);
+        return new CpuModel(
+                name,
+                displayName,
+                dtCompatible,
+                perfPmuName,
+                arch,
+                n,
+                version,
+                fgt,
+                hpmn0,
+                brbe.overriddenBy(newBrbe, flag(brbe.value())),
+                pmcrId);
     }
 
     /**

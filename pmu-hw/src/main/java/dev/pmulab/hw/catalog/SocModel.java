@@ -77,8 +77,8 @@ public record SocModel(
         for (Cluster c : clusters) {
             CpuModel seen = types.putIfAbsent(c.cpu().name(), c.cpu());
             if (seen != null && !seen.equals(c.cpu())) {
-                throw new IllegalArgumentException("SoC " + name + " has two different " + c.cpu().name()
-                        + " models; override a core type in every cluster of it or in none");
+                throw new IllegalArgumentException("SoC " + name + " has two different "
+                        + c.cpu().name() + " models; override a core type in every cluster of it or in none");
             }
         }
         if (firmware == Firmware.DEVICE_TREE) {
@@ -111,8 +111,8 @@ public record SocModel(
                 first += c.count();
             }
         }
-        throw new IndexOutOfBoundsException("CPU " + cpu + " out of range for " + name + " (0.." + (cpuCount() - 1)
-                + ")");
+        throw new IndexOutOfBoundsException(
+                "CPU " + cpu + " out of range for " + name + " (0.." + (cpuCount() - 1) + ")");
     }
 
     /** The distinct core types, in order of their first CPU. */

@@ -43,7 +43,9 @@ public record Sourced<T>(T value, Provenance provenance, String source) {
         if (provenance == Provenance.OVERRIDDEN) {
             return new Sourced<>(newValue, Provenance.OVERRIDDEN, source);
         }
-        return new Sourced<>(newValue, Provenance.OVERRIDDEN,
+        return new Sourced<>(
+                newValue,
+                Provenance.OVERRIDDEN,
                 "catalog value " + shownOld + " (" + provenance.label() + ": " + source + ")");
     }
 }

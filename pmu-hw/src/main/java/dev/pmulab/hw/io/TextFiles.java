@@ -40,8 +40,8 @@ public final class TextFiles {
         requireNonNull(file, "file is null");
         requireNonNull(what, "what is null");
         if (Files.isDirectory(file)) {
-            throw new TextFileException(TextFileException.Problem.DIRECTORY,
-                    file + ": is a directory, not a " + what, null);
+            throw new TextFileException(
+                    TextFileException.Problem.DIRECTORY, file + ": is a directory, not a " + what, null);
         }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -49,15 +49,21 @@ public final class TextFiles {
         } catch (NoSuchFileException | NotDirectoryException e) {
             throw new TextFileException(TextFileException.Problem.NO_SUCH_FILE, file + ": no such file", e);
         } catch (AccessDeniedException e) {
-            throw new TextFileException(TextFileException.Problem.UNREADABLE, file + ": cannot read it: permission denied",
-                    e);
+            throw new TextFileException(
+                    TextFileException.Problem.UNREADABLE, file + ": cannot read it: permission denied", e);
         } catch (IOException e) {
-            throw new TextFileException(TextFileException.Problem.UNREADABLE, file + ": cannot read it: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new TextFileException(
+                    TextFileException.Problem.UNREADABLE,
+                    file + ": cannot read it: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
         }
         if (bytes.length > limitBytes) {
-            throw new TextFileException(TextFileException.Problem.TOO_LARGE, file + ": is larger than "
-                    + size(limitBytes) + ", the limit for a " + what + " (a hand-written one is a few kB)", null);
+            throw new TextFileException(
+                    TextFileException.Problem.TOO_LARGE,
+                    file + ": is larger than " + size(limitBytes) + ", the limit for a " + what
+                            + " (a hand-written one is a few kB)",
+                    null);
         }
         return decode(file.toString(), bytes);
     }
@@ -75,7 +81,8 @@ public final class TextFiles {
                 control = i;
             }
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -87,13 +94,19 @@ public final class TextFiles {
         int malformed = r.isError() ? in.position() : -1;
         // Whichever comes first: a UTF-16 file's BOM (0xff) before its NUL bytes, a NUL before a Latin-1 letter.
         if (malformed >= 0 && (control < 0 || malformed < control)) {
-            throw new TextFileException(TextFileException.Problem.NOT_UTF8_TEXT, name + ": not UTF-8 text at byte "
-                    + malformed + " (0x" + String.format(Locale.ROOT, "%02x", bytes[malformed] & 0xff)
-                    + "); save it as UTF-8", null);
+            throw new TextFileException(
+                    TextFileException.Problem.NOT_UTF8_TEXT,
+                    name + ": not UTF-8 text at byte "
+                            + malformed + " (0x" + String.format(Locale.ROOT, "%02x", bytes[malformed] & 0xff)
+                            + "); save it as UTF-8",
+                    null);
         }
         if (control >= 0) {
-            throw new TextFileException(TextFileException.Problem.NOT_UTF8_TEXT, name + ": not UTF-8 text at byte "
-                    + control + " (control character 0x" + String.format(Locale.ROOT, "%02x", bytes[control]) + ")", null);
+            throw new TextFileException(
+                    TextFileException.Problem.NOT_UTF8_TEXT,
+                    name + ": not UTF-8 text at byte " + control + " (control character 0x"
+                            + String.format(Locale.ROOT, "%02x", bytes[control]) + ")",
+                    null);
         }
         out.flip();
         return out.toString();

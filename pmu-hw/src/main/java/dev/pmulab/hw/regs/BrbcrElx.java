@@ -22,6 +22,5 @@ public final class BrbcrElx {
     /** EXCEPTION[23]: record exception entries. */
     public static final long EXCEPTION = 1L << 23;
 
-    private BrbcrElx() {
-    }
+    private BrbcrElx() {}
 }

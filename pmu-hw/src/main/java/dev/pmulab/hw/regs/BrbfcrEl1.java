@@ -9,6 +9,5 @@ public final class BrbfcrEl1 {
     /** BANK[29:28]: which bank of branch records the record registers reach. */
     public static final long BANK_MASK = 0x3L << 28;
 
-    private BrbfcrEl1() {
-    }
+    private BrbfcrEl1() {}
 }

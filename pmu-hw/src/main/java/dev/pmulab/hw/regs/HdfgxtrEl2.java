@@ -11,6 +11,7 @@ public final class HdfgxtrEl2 {
     public static final long PMEVCNTRN_EL0 = 1L << 12;
     /** PMEVTYPERn_EL0[13], also PMXEVTYPER_EL0. */
     public static final long PMEVTYPERN_EL0 = 1L << 13;
+
     public static final long PMCCFILTR_EL0 = 1L << 14;
     public static final long PMCCNTR_EL0 = 1L << 15;
     /** PMCNTEN[16]: PMCNTENSET_EL0 and PMCNTENCLR_EL0. */
@@ -19,6 +20,7 @@ public final class HdfgxtrEl2 {
     public static final long PMINTEN = 1L << 17;
     /** PMOVS[18]: PMOVSSET_EL0 and PMOVSCLR_EL0. */
     public static final long PMOVS = 1L << 18;
+
     public static final long PMSELR_EL0 = 1L << 19;
     /** PMSWINC_EL0[20]: HDFGWTR_EL2 only. */
     public static final long PMSWINC_EL0 = 1L << 20;
@@ -26,16 +28,34 @@ public final class HdfgxtrEl2 {
     public static final long PMCR_EL0 = 1L << 21;
     /** PMMIR_EL1[22]: HDFGRTR_EL2 only. */
     public static final long PMMIR_EL1 = 1L << 22;
+
     public static final long PMUSERENR_EL0 = 1L << 57;
     /** PMCEIDn_EL0[58]: HDFGRTR_EL2 only. */
     public static final long PMCEIDN_EL0 = 1L << 58;
     /** HDFGRTR_EL2's PMU bits. */
-    public static final long READ_PMU_MASK = PMEVCNTRN_EL0 | PMEVTYPERN_EL0 | PMCCFILTR_EL0 | PMCCNTR_EL0 | PMCNTEN
-            | PMINTEN | PMOVS | PMSELR_EL0 | PMMIR_EL1 | PMUSERENR_EL0 | PMCEIDN_EL0;
+    public static final long READ_PMU_MASK = PMEVCNTRN_EL0
+            | PMEVTYPERN_EL0
+            | PMCCFILTR_EL0
+            | PMCCNTR_EL0
+            | PMCNTEN
+            | PMINTEN
+            | PMOVS
+            | PMSELR_EL0
+            | PMMIR_EL1
+            | PMUSERENR_EL0
+            | PMCEIDN_EL0;
     /** HDFGWTR_EL2's PMU bits. */
-    public static final long WRITE_PMU_MASK = PMEVCNTRN_EL0 | PMEVTYPERN_EL0 | PMCCFILTR_EL0 | PMCCNTR_EL0 | PMCNTEN
-            | PMINTEN | PMOVS | PMSELR_EL0 | PMSWINC_EL0 | PMCR_EL0 | PMUSERENR_EL0;
+    public static final long WRITE_PMU_MASK = PMEVCNTRN_EL0
+            | PMEVTYPERN_EL0
+            | PMCCFILTR_EL0
+            | PMCCNTR_EL0
+            | PMCNTEN
+            | PMINTEN
+            | PMOVS
+            | PMSELR_EL0
+            | PMSWINC_EL0
+            | PMCR_EL0
+            | PMUSERENR_EL0;
 
-    private HdfgxtrEl2() {
-    }
+    private HdfgxtrEl2() {}
 }

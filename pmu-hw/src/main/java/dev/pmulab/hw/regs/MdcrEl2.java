@@ -16,6 +16,7 @@ public final class MdcrEl2 {
     public static final long HPME = 1L << 7;
     /** TDE[8], TDA[9], TDOSA[10], TDRA[11]: debug trap controls; no PMU effect. */
     public static final long TDE = 1L << 8;
+
     public static final long TDA = 1L << 9;
     public static final long TDOSA = 1L << 10;
     public static final long TDRA = 1L << 11;
@@ -28,8 +29,7 @@ public final class MdcrEl2 {
     /** HPMFZO[29] (PMUv3p7): freeze the second range while one of its counters has overflowed. */
     public static final long HPMFZO = 1L << 29;
 
-    private MdcrEl2() {
-    }
+    private MdcrEl2() {}
 
     /** MDCR_EL2.HPMN of {@code mdcr}, the raw value (EffectiveHPMN() is the PE's, with its reserved values). */
     public static int hpmn(long mdcr) {

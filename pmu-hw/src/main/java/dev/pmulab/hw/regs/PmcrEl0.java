@@ -26,6 +26,7 @@ public final class PmcrEl0 {
     public static final long FZO = 1L << 9;
     /** N[15:11], read-only: the number of event counters (at EL0/EL1 with EL2 enabled, the effective HPMN). */
     public static final int N_SHIFT = 11;
+
     public static final long N_MASK = 0x1fL << N_SHIFT;
     /** IDCODE[23:16], read-only. */
     public static final int IDCODE_SHIFT = 16;
@@ -37,8 +38,7 @@ public final class PmcrEl0 {
      */
     public static final long MASK = E | P | C | D | X | DP | LC | LP;
 
-    private PmcrEl0() {
-    }
+    private PmcrEl0() {}
 
     /** PMCR_EL0.N of {@code pmcr}. */
     public static int n(long pmcr) {

@@ -11,8 +11,7 @@ public final class PmevcntrEl0 {
     /** Bits [31:0]: a 32-bit event counter, and the part whose carry out is an overflow at bit 31. */
     public static final long LOW32 = 0xffff_ffffL;
 
-    private PmevcntrEl0() {
-    }
+    private PmevcntrEl0() {}
 
     /**
      * How many times adding {@code events} (at least 0) to a counter holding {@code old} overflows:

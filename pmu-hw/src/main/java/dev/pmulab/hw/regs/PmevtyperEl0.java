@@ -33,6 +33,5 @@ public final class PmevtyperEl0 {
     /** evtCount[9:0]: the event number's width before PMUv3p1. */
     public static final long EVTCOUNT_V3_MASK = 0x3ffL;
 
-    private PmevtyperEl0() {
-    }
+    private PmevtyperEl0() {}
 }

@@ -8,8 +8,7 @@ public final class PmselrEl0 {
     /** SEL[4:0]: 0..30 an event counter, 31 the cycle counter (PMXEVTYPER then is PMCCFILTR). */
     public static final long SEL_MASK = 0x1fL;
 
-    private PmselrEl0() {
-    }
+    private PmselrEl0() {}
 
     /** PMSELR_EL0.SEL of {@code pmselr}. */
     public static int sel(long pmselr) {

@@ -23,6 +23,5 @@ public final class PmuserenrEl0 {
     /** EN, SW, CR and ER: the fields before PMUv3p9, all that Linux and KVM keep. */
     public static final long MASK = EN | SW | CR | ER;
 
-    private PmuserenrEl0() {
-    }
+    private PmuserenrEl0() {}
 }

@@ -86,8 +86,9 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
                         case "0" -> ExceptionLevel.EL0;
                         case "1" -> ExceptionLevel.EL1;
                         case "2" -> ExceptionLevel.EL2;
-                        default -> throw new PmuScriptException(name, lineNo,
-                                "bad exception level '" + words[1] + "' (expected 0, 1 or 2)");
+                        default ->
+                            throw new PmuScriptException(
+                                    name, lineNo, "bad exception level '" + words[1] + "' (expected 0, 1 or 2)");
                     };
                     statements.add(new Statement.ChangeLevel(lineNo, level));
                 }
@@ -109,8 +110,9 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
                     PmuRegister.Named reg = register(words[1], name, lineNo);
                     statements.add(new Statement.Write(lineNo, reg, number(words[2], 64, name, lineNo)));
                 }
-                default -> throw new PmuScriptException(name, lineNo, "unknown statement '" + words[0]
-                        + "' (expected config, el, read or write)");
+                default ->
+                    throw new PmuScriptException(
+                            name, lineNo, "unknown statement '" + words[0] + "' (expected config, el, read or write)");
             }
         }
         PmuConfig built;
@@ -125,7 +127,8 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
     private static void expectWords(String[] words, int count, String form, String name, int line)
             throws PmuScriptException {
         if (words.length != count) {
-            throw new PmuScriptException(name, line, "expected '" + form + "', found '" + String.join(" ", words) + "'");
+            throw new PmuScriptException(
+                    name, line, "expected '" + form + "', found '" + String.join(" ", words) + "'");
         }
     }
 
@@ -143,7 +146,8 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
             long v;
             if (word.startsWith("0x") || word.startsWith("0X")) {
                 String digits = word.substring(2);
-                if (!digits.matches("[0-9a-fA-F]+") || digits.replaceFirst("^0+(?=.)", "").length() > 16) {
+                if (!digits.matches("[0-9a-fA-F]+")
+                        || digits.replaceFirst("^0+(?=.)", "").length() > 16) {
                     throw new NumberFormatException();
                 }
                 v = Long.parseUnsignedLong(digits, 16);
@@ -162,8 +166,7 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
         }
     }
 
-    private static void applyConfig(PmuConfig.Builder b, String pair, String name, int line)
-            throws PmuScriptException {
+    private static void applyConfig(PmuConfig.Builder b, String pair, String name, int line) throws PmuScriptException {
         int eq = pair.indexOf('=');
         if (eq <= 0 || eq == pair.length() - 1) {
             throw new PmuScriptException(name, line, "config expects KEY=VALUE, found '" + pair + "'");
@@ -173,10 +176,14 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
         switch (key) {
             case "n" -> b.n((int) range(value, 0, 31, key, name, line));
             case "pmuver" -> {
-                List<String> known = Arrays.stream(PmuVersion.values()).map(PmuVersion::shortName).toList();
+                List<String> known = Arrays.stream(PmuVersion.values())
+                        .map(PmuVersion::shortName)
+                        .toList();
                 if (!known.contains(value)) {
-                    throw new PmuScriptException(name, line, "bad config value pmuver=" + value
-                            + " (expected one of " + String.join(", ", known) + ")");
+                    throw new PmuScriptException(
+                            name,
+                            line,
+                            "bad config value pmuver=" + value + " (expected one of " + String.join(", ", known) + ")");
                 }
                 b.version(PmuVersion.fromShortName(value));
             }
@@ -192,8 +199,11 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
                 for (int i = 0; i < parts.length; i++) {
                     long e = number(parts[i], 16, name, line);
                     if (!(e <= 0xbf || (e >= 0x4000 && e <= 0x40bf))) {
-                        throw new PmuScriptException(name, line, "bad config value events: 0x" + Long.toHexString(e)
-                                + " is not a common event number (0x0-0xbf, 0x4000-0x40bf)");
+                        throw new PmuScriptException(
+                                name,
+                                line,
+                                "bad config value events: 0x" + Long.toHexString(e)
+                                        + " is not a common event number (0x0-0xbf, 0x4000-0x40bf)");
                     }
                     events[i] = (int) e;
                 }
@@ -203,8 +213,8 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
                 try {
                     b.cu(CuChoice.fromConfigName(value));
                 } catch (IllegalArgumentException e) {
-                    throw new PmuScriptException(name, line, "bad config value cu=" + value
-                            + " (expected trap, undef, razwi or nop)");
+                    throw new PmuScriptException(
+                            name, line, "bad config value cu=" + value + " (expected trap, undef, razwi or nop)");
                 }
             }
             case "cpu" -> {
@@ -214,19 +224,30 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
                 } catch (IllegalArgumentException e) {
                     throw new PmuScriptException(name, line, "bad config value cpu=" + value + ": " + e.getMessage());
                 }
-                b.n(cpu.n()).version(cpu.version()).fgt(cpu.fgt()).hpmn0(cpu.hpmn0()).brbe(cpu.brbe())
-                        .imp(cpu.imp()).idcode(cpu.idcode()).events(cpu.events());
+                b.n(cpu.n())
+                        .version(cpu.version())
+                        .fgt(cpu.fgt())
+                        .hpmn0(cpu.hpmn0())
+                        .brbe(cpu.brbe())
+                        .imp(cpu.imp())
+                        .idcode(cpu.idcode())
+                        .events(cpu.events());
             }
             case "reserved-hpmn" -> {
                 switch (value) {
                     case "as-n" -> b.reservedHpmn(ReservedHpmnChoice.AS_N);
                     case "all-r2" -> b.reservedHpmn(ReservedHpmnChoice.ALL_SECOND_RANGE);
-                    default -> throw new PmuScriptException(name, line, "bad config value reserved-hpmn=" + value
-                            + " (expected as-n or all-r2)");
+                    default ->
+                        throw new PmuScriptException(
+                                name, line, "bad config value reserved-hpmn=" + value + " (expected as-n or all-r2)");
                 }
             }
-            default -> throw new PmuScriptException(name, line, "unknown config key '" + key + "' (known: "
-                    + CONFIG_KEYS.stream().collect(Collectors.joining(", ")) + ")");
+            default ->
+                throw new PmuScriptException(
+                        name,
+                        line,
+                        "unknown config key '" + key + "' (known: "
+                                + CONFIG_KEYS.stream().collect(Collectors.joining(", ")) + ")");
         }
     }
 
@@ -239,8 +260,11 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
             throw new PmuScriptException(name, line, "bad config value " + key + "=" + value);
         }
         if (v < min || v > max) {
-            throw new PmuScriptException(name, line, "bad config value " + key + "=" + value + " (expected "
-                    + min + ".." + (max > 9 ? "0x" + Long.toHexString(max).toLowerCase(Locale.ROOT) : max) + ")");
+            throw new PmuScriptException(
+                    name,
+                    line,
+                    "bad config value " + key + "=" + value + " (expected " + min + ".."
+                            + (max > 9 ? "0x" + Long.toHexString(max).toLowerCase(Locale.ROOT) : max) + ")");
         }
         return v;
     }
@@ -249,8 +273,9 @@ public record PmuScript(String name, PmuConfig config, List<Statement> statement
         return switch (value) {
             case "0" -> false;
             case "1" -> true;
-            default -> throw new PmuScriptException(name, line, "bad config value " + key + "=" + value
-                    + " (expected 0 or 1)");
+            default ->
+                throw new PmuScriptException(
+                        name, line, "bad config value " + key + "=" + value + " (expected 0 or 1)");
         };
     }
 }

@@ -17,10 +17,29 @@ final class CpuCatalogTest {
 
     @Test
     void hasEveryCoreTheIssueNames() {
-        assertThat(CpuCatalog.names()).contains(
-                "cortex-a53", "cortex-a55", "cortex-a57", "cortex-a72", "cortex-a76", "cortex-a77", "cortex-a78",
-                "cortex-x1", "cortex-a510", "cortex-a520", "cortex-a710", "cortex-a715", "cortex-a720", "cortex-x3",
-                "cortex-x4", "neoverse-n1", "neoverse-n2", "neoverse-v1", "neoverse-v2", "neoverse-v3", "ampereone");
+        assertThat(CpuCatalog.names())
+                .contains(
+                        "cortex-a53",
+                        "cortex-a55",
+                        "cortex-a57",
+                        "cortex-a72",
+                        "cortex-a76",
+                        "cortex-a77",
+                        "cortex-a78",
+                        "cortex-x1",
+                        "cortex-a510",
+                        "cortex-a520",
+                        "cortex-a710",
+                        "cortex-a715",
+                        "cortex-a720",
+                        "cortex-x3",
+                        "cortex-x4",
+                        "neoverse-n1",
+                        "neoverse-n2",
+                        "neoverse-v1",
+                        "neoverse-v2",
+                        "neoverse-v3",
+                        "ampereone");
         // The reference rows added because they were cheap.
         assertThat(CpuCatalog.names()).contains("cortex-a78ae", "cortex-a35", "a64fx", "neoverse-v3ae");
         assertThat(CpuCatalog.names()).hasSize(25);
@@ -54,8 +73,9 @@ final class CpuCatalogTest {
         assertThat(v3.brbe().provenance()).isEqualTo(Provenance.KNOWN);
         assertThat(v3.pmuConfig().brbe()).isTrue();
         // FGT comes with v9.2; HPMN0 is unknown there.
-        assertThat(v3.fgt()).extracting(Sourced::value, Sourced::provenance).containsExactly(true,
-                Provenance.ARCH_IMPLIED);
+        assertThat(v3.fgt())
+                .extracting(Sourced::value, Sourced::provenance)
+                .containsExactly(true, Provenance.ARCH_IMPLIED);
         assertThat(v3.hpmn0().provenance()).isEqualTo(Provenance.ASSUMED);
     }
 
@@ -70,11 +90,22 @@ final class CpuCatalogTest {
 
     @Test
     void unknownValuesOfTheReferenceAreAssumedNotKnown() {
-        for (String name : new String[] {"cortex-x1", "cortex-a510", "cortex-a715", "cortex-x3", "cortex-a520",
-            "cortex-a720", "cortex-x4", "neoverse-v3", "neoverse-v3ae", "ampereone"}) {
+        for (String name : new String[] {
+            "cortex-x1",
+            "cortex-a510",
+            "cortex-a715",
+            "cortex-x3",
+            "cortex-a520",
+            "cortex-a720",
+            "cortex-x4",
+            "neoverse-v3",
+            "neoverse-v3ae",
+            "ampereone"
+        }) {
             assertThat(CpuCatalog.byName(name).n().provenance()).as(name).isEqualTo(Provenance.ASSUMED);
         }
-        assertThat(CpuCatalog.byName("a64fx").n()).extracting(Sourced::value, Sourced::provenance)
+        assertThat(CpuCatalog.byName("a64fx").n())
+                .extracting(Sourced::value, Sourced::provenance)
                 .containsExactly(8, Provenance.KNOWN);
         assertThat(CpuCatalog.byName("neoverse-v2").n().provenance()).isEqualTo(Provenance.KNOWN);
         assertThat(CpuCatalog.byName("cortex-a510").fgt().provenance()).isEqualTo(Provenance.ASSUMED);
@@ -105,8 +136,8 @@ final class CpuCatalogTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("allCpus")
     void everyEntryHasSourcedValuesAndConsistentNames(CpuModel cpu) {
-        for (Sourced<?> s : new Sourced<?>[] {cpu.n(), cpu.version(), cpu.fgt(), cpu.hpmn0(), cpu.brbe(),
-            cpu.pmcrId()}) {
+        for (Sourced<?> s :
+                new Sourced<?>[] {cpu.n(), cpu.version(), cpu.fgt(), cpu.hpmn0(), cpu.brbe(), cpu.pmcrId()}) {
             assertThat(s.provenance()).isNotEqualTo(Provenance.OVERRIDDEN);
             assertThat(s.source()).isNotBlank();
         }
@@ -114,7 +145,8 @@ final class CpuCatalogTest {
         assertThat(cpu.perfPmuName()).matches("armv[89]_[a-z0-9_]+");
         if (!cpu.dtCompatible().equals("arm,armv8-pmuv3")) {
             // arm,cortex-a76-pmu -> armv8_cortex_a76
-            String core = cpu.dtCompatible().substring("arm,".length(), cpu.dtCompatible().length() - "-pmu".length());
+            String core = cpu.dtCompatible()
+                    .substring("arm,".length(), cpu.dtCompatible().length() - "-pmu".length());
             assertThat(cpu.perfPmuName()).endsWith("_" + core.replace('-', '_'));
             assertThat(cpu.name()).isEqualTo(core);
         }

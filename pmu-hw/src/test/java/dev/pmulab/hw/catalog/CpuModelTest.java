@@ -31,12 +31,15 @@ final class CpuModelTest {
     @Test
     void everyFieldCanBeOverridden() {
         CpuModel o = X4.withVersion(PmuVersion.P9).withFgt(true).withHpmn0(true).withBrbe(true);
-        assertThat(o.version()).extracting(Sourced::value, Sourced::provenance)
+        assertThat(o.version())
+                .extracting(Sourced::value, Sourced::provenance)
                 .containsExactly(PmuVersion.P9, Provenance.OVERRIDDEN);
         assertThat(o.fgt().provenance()).isEqualTo(Provenance.OVERRIDDEN);
-        assertThat(o.hpmn0()).extracting(Sourced::value, Sourced::provenance)
+        assertThat(o.hpmn0())
+                .extracting(Sourced::value, Sourced::provenance)
                 .containsExactly(true, Provenance.OVERRIDDEN);
-        assertThat(o.brbe()).extracting(Sourced::value, Sourced::provenance)
+        assertThat(o.brbe())
+                .extracting(Sourced::value, Sourced::provenance)
                 .containsExactly(true, Provenance.OVERRIDDEN);
         PmuConfig c = o.pmuConfig();
         assertThat(c.version()).isEqualTo(PmuVersion.P9);
@@ -54,17 +57,20 @@ final class CpuModelTest {
 
     @Test
     void overrideOutsidePmcrNRangeIsRejected() {
-        assertThatThrownBy(() -> A710.withN(32)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> A710.withN(32))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0..31");
     }
 
     @Test
     void assumptionsListTheUnknownValues() {
-        assertThat(X4.assumptions()).containsExactly(
-                "Cortex-X4 N=6 (assumed: " + X4.n().source() + ")",
-                "Cortex-X4 FEAT_HPMN0=0 (assumed: " + X4.hpmn0().source() + ")",
-                "Cortex-X4 FEAT_BRBE=0 (assumed: " + X4.brbe().source() + ")",
-                "Cortex-X4 PMCR_EL0.IMP/IDCODE=0x00/0x00 (assumed: " + X4.pmcrId().source() + ")");
+        assertThat(X4.assumptions())
+                .containsExactly(
+                        "Cortex-X4 N=6 (assumed: " + X4.n().source() + ")",
+                        "Cortex-X4 FEAT_HPMN0=0 (assumed: " + X4.hpmn0().source() + ")",
+                        "Cortex-X4 FEAT_BRBE=0 (assumed: " + X4.brbe().source() + ")",
+                        "Cortex-X4 PMCR_EL0.IMP/IDCODE=0x00/0x00 (assumed: "
+                                + X4.pmcrId().source() + ")");
     }
 
     @Test
@@ -76,8 +82,9 @@ final class CpuModelTest {
 
     @Test
     void overridesAreListedWithTheAssumptions() {
-        assertThat(A710.withN(8).assumptions()).containsExactly(
-                "Cortex-A710 N=8 (overridden: catalog value 20 (known: " + A710.n().source() + "))");
+        assertThat(A710.withN(8).assumptions())
+                .containsExactly("Cortex-A710 N=8 (overridden: catalog value 20 (known: "
+                        + A710.n().source() + "))");
     }
 
     @Test
@@ -113,10 +120,23 @@ final class CpuModelTest {
 
     @Test
     void everyCoreImplementsTheRequiredCommonEvents() {
-        int[] required = {Events.SW_INCR, Events.INST_RETIRED, Events.CPU_CYCLES, Events.BR_MIS_PRED,
-            Events.L1D_CACHE, Events.L1D_CACHE_REFILL, Events.CHAIN, Events.STALL_FRONTEND, Events.STALL_BACKEND};
+        int[] required = {
+            Events.SW_INCR,
+            Events.INST_RETIRED,
+            Events.CPU_CYCLES,
+            Events.BR_MIS_PRED,
+            Events.L1D_CACHE,
+            Events.L1D_CACHE_REFILL,
+            Events.CHAIN,
+            Events.STALL_FRONTEND,
+            Events.STALL_BACKEND
+        };
         for (CpuModel cpu : CpuCatalog.all()) {
-            assertThat(cpu.events()).as(cpu.name()).contains(required).isSorted().doesNotHaveDuplicates();
+            assertThat(cpu.events())
+                    .as(cpu.name())
+                    .contains(required)
+                    .isSorted()
+                    .doesNotHaveDuplicates();
         }
         // PMCEID0 bit n advertises event n: INST_RETIRED (8), CPU_CYCLES (0x11), CHAIN (0x1e).
         long pmceid0 = CpuCatalog.byName("cortex-a53").pmuConfig().pmceid0();
@@ -128,7 +148,8 @@ final class CpuModelTest {
     @Test
     void eventsFollowThePmuVersion() {
         assertThat(CpuModel.eventsFor(PmuVersion.V3)).doesNotContain(Events.BR_RETIRED, Events.STALL);
-        assertThat(CpuModel.eventsFor(PmuVersion.P1)).contains(Events.BR_RETIRED, Events.L1D_TLB)
+        assertThat(CpuModel.eventsFor(PmuVersion.P1))
+                .contains(Events.BR_RETIRED, Events.L1D_TLB)
                 .doesNotContain(Events.STALL);
         assertThat(CpuModel.eventsFor(PmuVersion.P5)).contains(Events.BR_RETIRED, Events.STALL);
         assertThat(CpuCatalog.byName("cortex-a53").events()).isEqualTo(CpuModel.eventsFor(PmuVersion.V3));

@@ -35,7 +35,8 @@ final class PmuScriptCpuKeyTest {
         assertThat(s.config().n()).isEqualTo(8);
         assertThat(s.config().fgt()).isTrue();
         assertThat(s.config().hpmn0()).isTrue();
-        assertThat(s.config().version()).isEqualTo(CpuCatalog.byName("cortex-a710").version().value());
+        assertThat(s.config().version())
+                .isEqualTo(CpuCatalog.byName("cortex-a710").version().value());
     }
 
     @Test
@@ -59,14 +60,16 @@ final class PmuScriptCpuKeyTest {
     void cortexA76ReadsQemusResetPmcrAndPmceid() throws Exception {
         long pmceid0 = CpuCatalog.byName("cortex-a76").pmuConfig().pmceid0();
         assertThat(run("config cpu=Cortex-A76\nread PMCR_EL0\nread PMCEID0_EL0\n"))
-                .containsExactly("read PMCR_EL0 -> 0x00000000410b3000",
-                        String.format("read PMCEID0_EL0 -> 0x%016x", pmceid0));
+                .containsExactly(
+                        "read PMCR_EL0 -> 0x00000000410b3000", String.format("read PMCEID0_EL0 -> 0x%016x", pmceid0));
     }
 
     @Test
     void el1SeesHpmnWhichResetsToTheCatalogN() throws Exception {
         assertThat(run("config cpu=cortex-a710\nel 1\nread PMCR_EL0\nel 2\nwrite MDCR_EL2 0x4\nel 1\nread PMCR_EL0\n"))
-                .containsExactly("read PMCR_EL0 -> 0x000000000000a000", "write MDCR_EL2 0x4 -> ok",
+                .containsExactly(
+                        "read PMCR_EL0 -> 0x000000000000a000",
+                        "write MDCR_EL2 0x4 -> ok",
                         "read PMCR_EL0 -> 0x0000000000002000");
     }
 
@@ -76,8 +79,9 @@ final class PmuScriptCpuKeyTest {
                 .isInstanceOfSatisfying(PmuScriptException.class, e -> {
                     assertThat(e.file()).isEqualTo("x.pmuscript");
                     assertThat(e.line()).isEqualTo(2);
-                    assertThat(e.getMessage()).isEqualTo("x.pmuscript:2: bad config value cpu=cortex-a99: unknown CPU"
-                            + " 'cortex-a99'; known: " + String.join(", ", CpuCatalog.names()));
+                    assertThat(e.getMessage())
+                            .isEqualTo("x.pmuscript:2: bad config value cpu=cortex-a99: unknown CPU"
+                                    + " 'cortex-a99'; known: " + String.join(", ", CpuCatalog.names()));
                 });
     }
 

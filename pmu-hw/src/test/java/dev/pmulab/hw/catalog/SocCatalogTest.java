@@ -26,8 +26,16 @@ final class SocCatalogTest {
 
     @Test
     void hasEverySocTheIssueNames() {
-        assertThat(SocCatalog.names()).containsExactly("rk3588", "sm8550", "sm8650", "tensor-g3", "dimensity-9300",
-                "ampere-altra", "graviton3", "generic");
+        assertThat(SocCatalog.names())
+                .containsExactly(
+                        "rk3588",
+                        "sm8550",
+                        "sm8650",
+                        "tensor-g3",
+                        "dimensity-9300",
+                        "ampere-altra",
+                        "graviton3",
+                        "generic");
     }
 
     @Test
@@ -37,8 +45,9 @@ final class SocCatalogTest {
         assertThat(soc.cpuCount()).isEqualTo(8);
         assertThat(soc.heterogeneous()).isTrue();
         List<ArmPmu> pmus = soc.pmus();
-        assertThat(pmus).extracting(ArmPmu::name).containsExactly(
-                "armv9_cortex_a510", "armv9_cortex_a715", "armv9_cortex_a710", "armv9_cortex_x3");
+        assertThat(pmus)
+                .extracting(ArmPmu::name)
+                .containsExactly("armv9_cortex_a510", "armv9_cortex_a715", "armv9_cortex_a710", "armv9_cortex_x3");
         ArmPmu a710 = pmus.get(2);
         assertThat(a710.supportedCpus()).containsExactly(5, 6);
         assertThat(a710.cpu().pmuConfig().n()).isEqualTo(20);
@@ -59,7 +68,8 @@ final class SocCatalogTest {
             assertThat(soc.cpu(cpu).name()).isEqualTo("cortex-a720");
         }
         assertThat(soc.cpu(7).name()).isEqualTo("cortex-x4");
-        assertThat(soc.pmus()).extracting(ArmPmu::name)
+        assertThat(soc.pmus())
+                .extracting(ArmPmu::name)
                 .containsExactly("armv9_cortex_a520", "armv9_cortex_a720", "armv9_cortex_x4");
     }
 
@@ -134,8 +144,7 @@ final class SocCatalogTest {
         assertThatThrownBy(() -> SocCatalog.generic("cortex-a99", 4))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("unknown CPU 'cortex-a99'; known: cortex-a35, ");
-        assertThatThrownBy(() -> SocCatalog.generic("neoverse-n1", 0))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SocCatalog.generic("neoverse-n1", 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -166,8 +175,9 @@ final class SocCatalogTest {
             }
             assertThat(pmu.cpu().architecturalViolations()).isEmpty();
         }
-        assertThat(covered).containsExactlyInAnyOrderElementsOf(
-                IntStream.range(0, soc.cpuCount()).boxed().toList());
+        assertThat(covered)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, soc.cpuCount()).boxed().toList());
         assertThat(soc.pmus()).hasSameSizeAs(soc.coreTypes());
         assertThat(soc.heterogeneous()).isEqualTo(soc.pmus().size() > 1);
         assertThat(soc.provenance()).isNotEmpty();
@@ -175,11 +185,16 @@ final class SocCatalogTest {
 
     @Test
     void acpiNamesPmusByIndexInOrderOfTheirFirstCpu() {
-        SocModel soc = new SocModel("acpi-test", "ACPI big.LITTLE", Firmware.ACPI,
-                List.of(new Cluster(CpuCatalog.byName("cortex-a55"), 2),
+        SocModel soc = new SocModel(
+                "acpi-test",
+                "ACPI big.LITTLE",
+                Firmware.ACPI,
+                List.of(
+                        new Cluster(CpuCatalog.byName("cortex-a55"), 2),
                         new Cluster(CpuCatalog.byName("cortex-a76"), 2),
                         new Cluster(CpuCatalog.byName("cortex-a55"), 1)),
-                List.of("test"), List.of());
+                List.of("test"),
+                List.of());
         assertThat(soc.pmus()).extracting(ArmPmu::name).containsExactly("armv8_pmuv3_0", "armv8_pmuv3_1");
         assertThat(soc.pmus().get(0).supportedCpus()).containsExactly(0, 1, 4);
         assertThat(soc.pmuFor(4).name()).isEqualTo("armv8_pmuv3_0");
@@ -188,14 +203,25 @@ final class SocCatalogTest {
     @Test
     void oneCoreTypeCannotHaveTwoModels() {
         CpuModel a76 = CpuCatalog.byName("cortex-a76");
-        assertThatThrownBy(() -> new SocModel("bad", "bad", Firmware.DEVICE_TREE,
-                List.of(new Cluster(a76, 2), new Cluster(a76.withN(4), 2)), List.of(), List.of()))
+        assertThatThrownBy(() -> new SocModel(
+                        "bad",
+                        "bad",
+                        Firmware.DEVICE_TREE,
+                        List.of(new Cluster(a76, 2), new Cluster(a76.withN(4), 2)),
+                        List.of(),
+                        List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("two different cortex-a76 models");
         // Two generic-compatible cores on one DT would both register armv8_pmuv3.
-        assertThatThrownBy(() -> new SocModel("bad", "bad", Firmware.DEVICE_TREE,
-                List.of(new Cluster(CpuCatalog.byName("ampereone"), 2), new Cluster(CpuCatalog.byName("a64fx"), 2)),
-                List.of(), List.of()))
+        assertThatThrownBy(() -> new SocModel(
+                        "bad",
+                        "bad",
+                        Firmware.DEVICE_TREE,
+                        List.of(
+                                new Cluster(CpuCatalog.byName("ampereone"), 2),
+                                new Cluster(CpuCatalog.byName("a64fx"), 2)),
+                        List.of(),
+                        List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("armv8_pmuv3");
     }

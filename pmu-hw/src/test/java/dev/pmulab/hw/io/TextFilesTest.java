@@ -32,7 +32,8 @@ final class TextFilesTest {
         assertThatThrownBy(() -> TextFiles.read(p, "note", 100))
                 .isInstanceOf(TextFileException.class)
                 .hasMessage(p + ": no such file")
-                .satisfies(e -> assertThat(((TextFileException) e).problem()).isEqualTo(TextFileException.Problem.NO_SUCH_FILE));
+                .satisfies(e -> assertThat(((TextFileException) e).problem())
+                        .isEqualTo(TextFileException.Problem.NO_SUCH_FILE));
         Path under = dir.resolve("nope/below.txt");
         assertThatThrownBy(() -> TextFiles.read(under, "note", 100)).hasMessage(under + ": no such file");
     }
@@ -50,7 +51,8 @@ final class TextFilesTest {
         Path over = write("over.txt", "a".repeat(1025).getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> TextFiles.read(over, "note", 1024))
                 .hasMessage(over + ": is larger than 1 KiB, the limit for a note (a hand-written one is a few kB)")
-                .satisfies(e -> assertThat(((TextFileException) e).problem()).isEqualTo(TextFileException.Problem.TOO_LARGE));
+                .satisfies(e ->
+                        assertThat(((TextFileException) e).problem()).isEqualTo(TextFileException.Problem.TOO_LARGE));
     }
 
     @Test
@@ -70,10 +72,12 @@ final class TextFilesTest {
                 .hasMessage(p + ": not UTF-8 text at byte 2 (0xc3); save it as UTF-8");
         // A lone continuation byte.
         Path q = write("cont.txt", new byte[] {'o', 'k', '\n', (byte) 0x80});
-        assertThatThrownBy(() -> TextFiles.read(q, "note", 100)).hasMessage(q + ": not UTF-8 text at byte 3 (0x80); save it as UTF-8");
+        assertThatThrownBy(() -> TextFiles.read(q, "note", 100))
+                .hasMessage(q + ": not UTF-8 text at byte 3 (0x80); save it as UTF-8");
         // A sequence cut off by the end of the file.
         Path r = write("cut.txt", new byte[] {'z', (byte) 0xe2, (byte) 0x82});
-        assertThatThrownBy(() -> TextFiles.read(r, "note", 100)).hasMessage(r + ": not UTF-8 text at byte 1 (0xe2); save it as UTF-8");
+        assertThatThrownBy(() -> TextFiles.read(r, "note", 100))
+                .hasMessage(r + ": not UTF-8 text at byte 1 (0xe2); save it as UTF-8");
     }
 
     @Test

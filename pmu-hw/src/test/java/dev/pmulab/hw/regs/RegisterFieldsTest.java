@@ -17,8 +17,17 @@ final class RegisterFieldsTest {
     @Test
     void pmcrFieldsStandWhereTheArmArmPutsThem() {
         // E[0] P[1] C[2] D[3] X[4] DP[5] LC[6] LP[7] FZO[9] N[15:11] IDCODE[23:16] IMP[31:24]
-        assertThat(new long[] {PmcrEl0.E, PmcrEl0.P, PmcrEl0.C, PmcrEl0.D, PmcrEl0.X, PmcrEl0.DP, PmcrEl0.LC,
-            PmcrEl0.LP, PmcrEl0.FZO})
+        assertThat(new long[] {
+                    PmcrEl0.E,
+                    PmcrEl0.P,
+                    PmcrEl0.C,
+                    PmcrEl0.D,
+                    PmcrEl0.X,
+                    PmcrEl0.DP,
+                    PmcrEl0.LC,
+                    PmcrEl0.LP,
+                    PmcrEl0.FZO
+                })
                 .containsExactly(bit(0), bit(1), bit(2), bit(3), bit(4), bit(5), bit(6), bit(7), bit(9));
         assertThat(PmcrEl0.N_MASK).isEqualTo(0xf800L); // bits 15..11
         assertThat(PmcrEl0.IDCODE_SHIFT).isEqualTo(16);
@@ -39,10 +48,21 @@ final class RegisterFieldsTest {
     void mdcrFieldsStandWhereTheArmArmPutsThem() {
         // HPMN[4:0] TPMCR[5] TPM[6] HPME[7] TDE[8] TDA[9] TDOSA[10] TDRA[11] HPMD[17] HCCD[23] HLP[26] HPMFZO[29]
         assertThat(MdcrEl2.HPMN_MASK).isEqualTo(0x1fL);
-        assertThat(new long[] {MdcrEl2.TPMCR, MdcrEl2.TPM, MdcrEl2.HPME, MdcrEl2.TDE, MdcrEl2.TDA, MdcrEl2.TDOSA,
-            MdcrEl2.TDRA, MdcrEl2.HPMD, MdcrEl2.HCCD, MdcrEl2.HLP, MdcrEl2.HPMFZO})
-                .containsExactly(bit(5), bit(6), bit(7), bit(8), bit(9), bit(10), bit(11), bit(17), bit(23),
-                        bit(26), bit(29));
+        assertThat(new long[] {
+                    MdcrEl2.TPMCR,
+                    MdcrEl2.TPM,
+                    MdcrEl2.HPME,
+                    MdcrEl2.TDE,
+                    MdcrEl2.TDA,
+                    MdcrEl2.TDOSA,
+                    MdcrEl2.TDRA,
+                    MdcrEl2.HPMD,
+                    MdcrEl2.HCCD,
+                    MdcrEl2.HLP,
+                    MdcrEl2.HPMFZO
+                })
+                .containsExactly(
+                        bit(5), bit(6), bit(7), bit(8), bit(9), bit(10), bit(11), bit(17), bit(23), bit(26), bit(29));
     }
 
     @Test
@@ -57,8 +77,16 @@ final class RegisterFieldsTest {
     @Test
     void pmevtyperFilterBitsStandWhereTheArmArmPutsThem() {
         // SH[24] MT[25] M[26] NSH[27] NSU[28] NSK[29] U[30] P[31]; evtCount[15:0], [9:0] before p1
-        assertThat(new long[] {PmevtyperEl0.SH, PmevtyperEl0.MT, PmevtyperEl0.M, PmevtyperEl0.NSH, PmevtyperEl0.NSU,
-            PmevtyperEl0.NSK, PmevtyperEl0.U, PmevtyperEl0.P})
+        assertThat(new long[] {
+                    PmevtyperEl0.SH,
+                    PmevtyperEl0.MT,
+                    PmevtyperEl0.M,
+                    PmevtyperEl0.NSH,
+                    PmevtyperEl0.NSU,
+                    PmevtyperEl0.NSK,
+                    PmevtyperEl0.U,
+                    PmevtyperEl0.P
+                })
                 .containsExactly(bit(24), bit(25), bit(26), bit(27), bit(28), bit(29), bit(30), bit(31));
         assertThat(PmevtyperEl0.EVTCOUNT_MASK).isEqualTo(0xffffL);
         assertThat(PmevtyperEl0.EVTCOUNT_V3_MASK).isEqualTo(0x3ffL);
@@ -67,8 +95,15 @@ final class RegisterFieldsTest {
     @Test
     void pmuserenrAndPmselrFieldsStandWhereTheArmArmPutsThem() {
         // EN[0] SW[1] CR[2] ER[3] UEN[4] IR[5] TID[6]; Linux keeps EN|SW|CR|ER = 0xf
-        assertThat(new long[] {PmuserenrEl0.EN, PmuserenrEl0.SW, PmuserenrEl0.CR, PmuserenrEl0.ER, PmuserenrEl0.UEN,
-            PmuserenrEl0.IR, PmuserenrEl0.TID})
+        assertThat(new long[] {
+                    PmuserenrEl0.EN,
+                    PmuserenrEl0.SW,
+                    PmuserenrEl0.CR,
+                    PmuserenrEl0.ER,
+                    PmuserenrEl0.UEN,
+                    PmuserenrEl0.IR,
+                    PmuserenrEl0.TID
+                })
                 .containsExactly(bit(0), bit(1), bit(2), bit(3), bit(4), bit(5), bit(6));
         assertThat(PmuserenrEl0.MASK).isEqualTo(0xfL);
         // SEL[4:0]: 0x3f keeps 31 (0x1f), dropping bit 5.
@@ -79,8 +114,15 @@ final class RegisterFieldsTest {
     @Test
     void brbeFieldsStandWhereTheArmArmPutsThem() {
         // BRBCR_ELx: E0BRE[0] ExBRE[1] CC[3] MPRED[4] TS[6:5] FZP[8] ERTN[22] EXCEPTION[23]
-        assertThat(new long[] {BrbcrElx.E0BRE, BrbcrElx.EXBRE, BrbcrElx.CC, BrbcrElx.MPRED, BrbcrElx.FZP,
-            BrbcrElx.ERTN, BrbcrElx.EXCEPTION})
+        assertThat(new long[] {
+                    BrbcrElx.E0BRE,
+                    BrbcrElx.EXBRE,
+                    BrbcrElx.CC,
+                    BrbcrElx.MPRED,
+                    BrbcrElx.FZP,
+                    BrbcrElx.ERTN,
+                    BrbcrElx.EXCEPTION
+                })
                 .containsExactly(bit(0), bit(1), bit(3), bit(4), bit(8), bit(22), bit(23));
         assertThat(BrbcrElx.TS_MASK).isEqualTo(0x60L);
         // BRBFCR_EL1: LASTFAILED[6] PAUSED[7] BANK[29:28]
@@ -93,12 +135,24 @@ final class RegisterFieldsTest {
     void fineGrainedTrapBitsStandWhereTheArmArmPutsThem() {
         // PMEVCNTRn[12] PMEVTYPERn[13] PMCCFILTR[14] PMCCNTR[15] PMCNTEN[16] PMINTEN[17] PMOVS[18] PMSELR[19]
         // PMSWINC[20] (W) PMCR[21] (W) PMMIR[22] (R) PMUSERENR[57] PMCEIDn[58] (R)
-        assertThat(new long[] {HdfgxtrEl2.PMEVCNTRN_EL0, HdfgxtrEl2.PMEVTYPERN_EL0, HdfgxtrEl2.PMCCFILTR_EL0,
-            HdfgxtrEl2.PMCCNTR_EL0, HdfgxtrEl2.PMCNTEN, HdfgxtrEl2.PMINTEN, HdfgxtrEl2.PMOVS, HdfgxtrEl2.PMSELR_EL0,
-            HdfgxtrEl2.PMSWINC_EL0, HdfgxtrEl2.PMCR_EL0, HdfgxtrEl2.PMMIR_EL1, HdfgxtrEl2.PMUSERENR_EL0,
-            HdfgxtrEl2.PMCEIDN_EL0})
-                .containsExactly(bit(12), bit(13), bit(14), bit(15), bit(16), bit(17), bit(18), bit(19), bit(20),
-                        bit(21), bit(22), bit(57), bit(58));
+        assertThat(new long[] {
+                    HdfgxtrEl2.PMEVCNTRN_EL0,
+                    HdfgxtrEl2.PMEVTYPERN_EL0,
+                    HdfgxtrEl2.PMCCFILTR_EL0,
+                    HdfgxtrEl2.PMCCNTR_EL0,
+                    HdfgxtrEl2.PMCNTEN,
+                    HdfgxtrEl2.PMINTEN,
+                    HdfgxtrEl2.PMOVS,
+                    HdfgxtrEl2.PMSELR_EL0,
+                    HdfgxtrEl2.PMSWINC_EL0,
+                    HdfgxtrEl2.PMCR_EL0,
+                    HdfgxtrEl2.PMMIR_EL1,
+                    HdfgxtrEl2.PMUSERENR_EL0,
+                    HdfgxtrEl2.PMCEIDN_EL0
+                })
+                .containsExactly(
+                        bit(12), bit(13), bit(14), bit(15), bit(16), bit(17), bit(18), bit(19), bit(20), bit(21),
+                        bit(22), bit(57), bit(58));
         // Shared bits 12..19 are 0xff000; the read register adds 22, 57, 58, the write one 20, 21, 57.
         assertThat(HdfgxtrEl2.READ_PMU_MASK).isEqualTo(0xff000L | bit(22) | bit(57) | bit(58));
         assertThat(HdfgxtrEl2.WRITE_PMU_MASK).isEqualTo(0xff000L | bit(20) | bit(21) | bit(57));
@@ -118,8 +172,12 @@ final class RegisterFieldsTest {
     @Test
     void a64BitOverflowIsTheCarryOutOfBit63() {
         assertThat(PmevcntrEl0.overflows(-1L, 1, true)).isEqualTo(1); // 2^64 - 1 + 1 wraps to 0
-        assertThat(PmevcntrEl0.overflows(0xffff_ffffL, 1, true)).as("bit 31 is not the overflow").isZero();
-        assertThat(PmevcntrEl0.overflows(Long.MAX_VALUE, 1, true)).as("into bit 63 is not out of it").isZero();
+        assertThat(PmevcntrEl0.overflows(0xffff_ffffL, 1, true))
+                .as("bit 31 is not the overflow")
+                .isZero();
+        assertThat(PmevcntrEl0.overflows(Long.MAX_VALUE, 1, true))
+                .as("into bit 63 is not out of it")
+                .isZero();
     }
 
     @Test

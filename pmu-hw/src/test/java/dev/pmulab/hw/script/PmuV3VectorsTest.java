@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class PmuV3VectorsTest {
 
     static Stream<Path> vectors() throws IOException, URISyntaxException {
-        Path dir = Paths.get(PmuV3VectorsTest.class.getResource("/vectors/pmuv3").toURI());
+        Path dir =
+                Paths.get(PmuV3VectorsTest.class.getResource("/vectors/pmuv3").toURI());
         return Files.list(dir).filter(p -> p.toString().endsWith(".pmuscript")).sorted();
     }
 

@@ -15,20 +15,23 @@ import org.opentest4j.TestAbortedException;
  */
 public final class ReportSeed implements InvocationInterceptor {
     @Override
-    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
-            ExtensionContext context) throws Throwable {
+    public void interceptTestTemplateMethod(
+            Invocation<Void> invocation, ReflectiveInvocationContext<Method> call, ExtensionContext context)
+            throws Throwable {
         try {
             invocation.proceed();
         } catch (TestAbortedException | VirtualMachineError passThrough) {
             throw passThrough;
         } catch (Throwable failure) {
             Optional<SeededRandom> random = call.getArguments().stream()
-                    .filter(SeededRandom.class::isInstance).map(SeededRandom.class::cast).findFirst();
+                    .filter(SeededRandom.class::isInstance)
+                    .map(SeededRandom.class::cast)
+                    .findFirst();
             if (random.isEmpty()) {
                 throw failure;
             }
-            throw new AssertionError(replayMessage(random.get(), call.getTargetClass(), call.getExecutable())
-                    + "\n" + failure, failure);
+            throw new AssertionError(
+                    replayMessage(random.get(), call.getTargetClass(), call.getExecutable()) + "\n" + failure, failure);
         }
     }
 
@@ -36,9 +39,16 @@ public final class ReportSeed implements InvocationInterceptor {
         // Surefire runs tests in the module's directory and sets basedir to it.
         String basedir = System.getProperty("basedir", System.getProperty("user.dir"));
         String module = Path.of(basedir).getFileName().toString();
-        return String.format("%s#%s failed for %s. Replay this case alone with:%n"
-                + "  mvn -o -B test -pl %s -Dtest='%s#%s' -D%s=%s",
-                testClass.getSimpleName(), test.getName(), random, module, testClass.getSimpleName(), test.getName(),
-                SeededRandom.SEED_PROPERTY, random.seedText());
+        return String.format(
+                "%s#%s failed for %s. Replay this case alone with:%n"
+                        + "  mvn -o -B test -pl %s -Dtest='%s#%s' -D%s=%s",
+                testClass.getSimpleName(),
+                test.getName(),
+                random,
+                module,
+                testClass.getSimpleName(),
+                test.getName(),
+                SeededRandom.SEED_PROPERTY,
+                random.seedText());
     }
 }

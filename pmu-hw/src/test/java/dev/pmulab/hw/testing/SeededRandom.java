@@ -81,7 +81,8 @@ public final class SeededRandom {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
-                    "-D" + SEED_PROPERTY + "=" + text + ": not a seed (0x followed by up to 16 hex digits, or a decimal long)",
+                    "-D" + SEED_PROPERTY + "=" + text
+                            + ": not a seed (0x followed by up to 16 hex digits, or a decimal long)",
                     e);
         }
     }
@@ -120,8 +121,9 @@ public final class SeededRandom {
             throw new IllegalArgumentException("empty range [" + min + ", " + max + "]");
         }
         if (edge()) {
-            long[] edges = {min, max, min == max ? min : min + 1, min == max ? max : max - 1,
-                min <= 0 && 0 <= max ? 0 : min};
+            long[] edges = {
+                min, max, min == max ? min : min + 1, min == max ? max : max - 1, min <= 0 && 0 <= max ? 0 : min
+            };
             return edges[random.nextInt(edges.length)];
         }
         if (max == Long.MAX_VALUE && min == Long.MIN_VALUE) {

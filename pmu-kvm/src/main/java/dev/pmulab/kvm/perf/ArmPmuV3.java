@@ -37,6 +37,7 @@ final class ArmPmuV3 {
     final boolean vhe;
     /** {@code armv8pmu_has_long_event}: PMUv3p5 64-bit event counters, PMCR.LP set. */
     final boolean hasLongEvent;
+
     final int n;
 
     long cntrMask;
@@ -44,6 +45,7 @@ final class ArmPmuV3 {
     final PerfEvent[] events = new PerfEvent[32];
     /** {@code kvm_pmu_events}: counters KVM switches at vcpu load/put (VHE) or world switch (nVHE), §3.2. */
     long kvmEventsHost;
+
     long kvmEventsGuest;
     /**
      * PMCR_EL0 holds a direct (partitioned) guest's state: KVM sets it while that guest's registers
@@ -73,8 +75,8 @@ final class ArmPmuV3 {
      * general counter in {@code order}. Returns the index (the odd, high half of a pair) or -1
      * (the driver's -EAGAIN).
      */
-    static int getEventIdx(long used, long cntrMask, CounterAllocationOrder order, boolean hasLongEvent,
-            PerfEventAttr attr) {
+    static int getEventIdx(
+            long used, long cntrMask, CounterAllocationOrder order, boolean hasLongEvent, PerfEventAttr attr) {
         if ((attr.config() & PmevtyperEl0.EVTCOUNT_MASK) == Events.CPU_CYCLES && (cntrMask & CYCLE_BIT) != 0) {
             if ((used & CYCLE_BIT) == 0) {
                 return CYCLE_IDX;

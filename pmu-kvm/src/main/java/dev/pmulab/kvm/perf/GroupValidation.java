@@ -25,8 +25,8 @@ public final class GroupValidation {
      * @param order the driver's counter allocation order (it decides where chained pairs can go)
      * @param members the group's events, as {@code perf_event_open} would receive them
      */
-    public static boolean validateGroup(long cntrMask, PmuVersion version, CounterAllocationOrder order,
-            List<PerfEventAttr> members) {
+    public static boolean validateGroup(
+            long cntrMask, PmuVersion version, CounterAllocationOrder order, List<PerfEventAttr> members) {
         boolean hasLongEvent = version.atLeast(PmuVersion.P5);
         long used = 0;
         for (int i = 0; i < members.size(); i++) {

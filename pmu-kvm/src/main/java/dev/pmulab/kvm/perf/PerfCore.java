@@ -92,8 +92,8 @@ public final class PerfCore {
             }
             for (int cpu : d.cpus()) {
                 if (cpu < 0 || cpu >= pes.size()) {
-                    throw new IllegalArgumentException("PMU " + d.name() + " covers CPU " + cpu + " but there are "
-                            + pes.size() + " CPUs");
+                    throw new IllegalArgumentException(
+                            "PMU " + d.name() + " covers CPU " + cpu + " but there are " + pes.size() + " CPUs");
                 }
             }
             registered.add(new PerfPmu(d, registered.size(), config.defaultMuxIntervalMs()));
@@ -106,8 +106,8 @@ public final class PerfCore {
             for (PerfPmu p : pmus) {
                 if (p.covers(cpu)) {
                     if (owner != null) {
-                        throw new IllegalArgumentException("CPU " + cpu + " is covered by both " + owner.name()
-                                + " and " + p.name());
+                        throw new IllegalArgumentException(
+                                "CPU " + cpu + " is covered by both " + owner.name() + " and " + p.name());
                     }
                     owner = p;
                 }
@@ -117,8 +117,8 @@ public final class PerfCore {
             }
             if (pe.config().n() != owner.numEventCounters()
                     || pe.config().version() != owner.descriptor().hardware().version()) {
-                throw new IllegalArgumentException("CPU " + cpu + " has " + pe.config() + " but its PMU "
-                        + owner.name() + " describes " + owner.descriptor().hardware());
+                throw new IllegalArgumentException("CPU " + cpu + " has " + pe.config() + " but its PMU " + owner.name()
+                        + " describes " + owner.descriptor().hardware());
             }
             ArmPmuV3 hw = new ArmPmuV3(cpu, owner, pe, config.vhe());
             hw.reset(pe.now());
@@ -237,8 +237,8 @@ public final class PerfCore {
      * the kernel (KVM creates one pinned, task-bound event per guest counter, §3.1). Its overflows
      * call {@code overflowHandler} instead of writing samples. Charges C9 to {@code callerCpu}.
      */
-    public PerfEvent createKernelCounter(int callerCpu, PerfEventAttr attr, int cpu, PerfTask task,
-            PerfOverflowHandler overflowHandler, long now) {
+    public PerfEvent createKernelCounter(
+            int callerCpu, PerfEventAttr attr, int cpu, PerfTask task, PerfOverflowHandler overflowHandler, long now) {
         requireNonNull(overflowHandler, "overflowHandler is null");
         return perfEventOpen(callerCpu, attr, task, cpu, null, overflowHandler, now);
     }
@@ -321,7 +321,8 @@ public final class PerfCore {
         beginOp();
         setState(event, PerfEventState.INACTIVE, now);
         PerfCpuContext c = activeCpuOf(event.ctx);
-        if (c != null && eventFilterMatch(event, c.cpu)
+        if (c != null
+                && eventFilterMatch(event, c.cpu)
                 && (event.groupLeader == event || event.groupLeader.state == PerfEventState.ACTIVE)) {
             ctxResched(c, c.taskCtx, event.pmu, eventType(event), now);
         }
@@ -1174,8 +1175,14 @@ public final class PerfCore {
     // =============================================================================================
     // Open path helpers
 
-    private PerfEvent perfEventOpen(int callerCpu, PerfEventAttr attr, PerfTask task, int cpu, PerfEvent leader,
-            PerfOverflowHandler handler, long now) {
+    private PerfEvent perfEventOpen(
+            int callerCpu,
+            PerfEventAttr attr,
+            PerfTask task,
+            int cpu,
+            PerfEvent leader,
+            PerfOverflowHandler handler,
+            long now) {
         checkCpu(callerCpu);
         requireNonNull(attr, "attr is null");
         PerfPmu pmu = pmuOfTypeOrNull(attr.type());
@@ -1196,8 +1203,10 @@ public final class PerfCore {
             throw new PerfEventOpenException(EPERM, "the PMUv3 driver cannot exclude idle");
         }
         if (attr.freq() && attr.sampleFreq() > config.maxSampleRate()) {
-            throw new PerfEventOpenException(EINVAL, "sample_freq " + attr.sampleFreq()
-                    + " is above perf_event_max_sample_rate " + config.maxSampleRate());
+            throw new PerfEventOpenException(
+                    EINVAL,
+                    "sample_freq " + attr.sampleFreq() + " is above perf_event_max_sample_rate "
+                            + config.maxSampleRate());
         }
         PerfEventContext ctx = task != null ? taskContext(task) : cpus[cpu].cpuCtx;
         if (leader != null) {
@@ -1211,18 +1220,20 @@ public final class PerfCore {
                 throw new PerfEventOpenException(EINVAL, "group leader " + leader + " is in another context");
             }
             if (leader.pmu != pmu) {
-                throw new PerfEventOpenException(EINVAL, "a group cannot span PMUs (" + leader.pmu.name() + ", "
-                        + pmu.name() + ")");
+                throw new PerfEventOpenException(
+                        EINVAL, "a group cannot span PMUs (" + leader.pmu.name() + ", " + pmu.name() + ")");
             }
             if (!validateGroup(pmu, leader, attr)) {
                 int members = 2 + (leader.siblings == null ? 0 : leader.siblings.size());
-                throw new PerfEventOpenException(EINVAL, "a group of " + members + " events cannot fit "
-                        + pmu.name() + " (cntr_mask 0x" + Long.toHexString(pmu.cntrMask()) + ")");
+                throw new PerfEventOpenException(
+                        EINVAL,
+                        "a group of " + members + " events cannot fit " + pmu.name() + " (cntr_mask 0x"
+                                + Long.toHexString(pmu.cntrMask()) + ")");
             }
         }
         PerfEventPmuContext epc = ctx.epcOrCreate(pmu);
-        PerfEvent e = new PerfEvent(nextEventId++, attr, pmu, cpu, task, ctx, epc, handler,
-                ArmPmuV3.configBase(attr, config.vhe()));
+        PerfEvent e = new PerfEvent(
+                nextEventId++, attr, pmu, cpu, task, ctx, epc, handler, ArmPmuV3.configBase(attr, config.vhe()));
         // add_event_to_ctx: times start from the context clock now.
         e.tstamp = ctx.timeNow(now);
         ctx.nrEvents++;
@@ -1272,8 +1283,8 @@ public final class PerfCore {
             }
         }
         members.add(attr);
-        return GroupValidation.validateGroup(pmu.cntrMask(), pmu.descriptor().hardware().version(),
-                pmu.allocationOrder(), members);
+        return GroupValidation.validateGroup(
+                pmu.cntrMask(), pmu.descriptor().hardware().version(), pmu.allocationOrder(), members);
     }
 
     private PerfEventContext taskContext(PerfTask task) {
@@ -1346,8 +1357,8 @@ public final class PerfCore {
 
     private static void checkMask(PerfPmu pmu, long mask) {
         if ((mask & ~pmu.implementedMask()) != 0) {
-            throw new IllegalArgumentException("cntr_mask 0x" + Long.toHexString(mask) + " names counters "
-                    + pmu.name() + " does not have (implemented: 0x" + Long.toHexString(pmu.implementedMask()) + ")");
+            throw new IllegalArgumentException("cntr_mask 0x" + Long.toHexString(mask) + " names counters " + pmu.name()
+                    + " does not have (implemented: 0x" + Long.toHexString(pmu.implementedMask()) + ")");
         }
     }
 

@@ -18,6 +18,7 @@ final class PerfCpuContext {
 
     /** {@code perf_cpu_pmu_context.hrtimer}: armed after a flexible failure, forwarded while rotation is needed. */
     boolean hrtimerActive;
+
     long hrtimerExpires;
 
     PerfCpuContext(int cpu, PerfPmu pmu, ArmPmuV3 hw, int pmuCount) {

@@ -18,6 +18,7 @@ public final class PerfEvent {
     final int cpu;
     /** The task it is bound to, or null for a CPU event. */
     final PerfTask task;
+
     final PerfEventContext ctx;
     final PerfEventPmuContext epc;
     final PerfOverflowHandler overflowHandler;
@@ -25,6 +26,7 @@ public final class PerfEvent {
     PerfEvent groupLeader;
     /** Siblings, for a group leader; allocated on the first sibling. */
     ArrayList<PerfEvent> siblings;
+
     PerfEventState state;
 
     // Time accounting in context time (__perf_update_times).
@@ -40,6 +42,7 @@ public final class PerfEvent {
     final long configBase;
     /** {@code arm_pmu_event_max_period}: 2^32-1, or 2^64-1 (all ones) for a 64-bit event. */
     final long maxPeriod;
+
     int idx = -1;
     boolean chained;
     boolean hwStopped = true;
@@ -55,8 +58,16 @@ public final class PerfEvent {
     /** Marks the operation that last moved this event, so a cost counts each event once. */
     int touchEpoch;
 
-    PerfEvent(int id, PerfEventAttr attr, PerfPmu pmu, int cpu, PerfTask task, PerfEventContext ctx,
-            PerfEventPmuContext epc, PerfOverflowHandler overflowHandler, long configBase) {
+    PerfEvent(
+            int id,
+            PerfEventAttr attr,
+            PerfPmu pmu,
+            int cpu,
+            PerfTask task,
+            PerfEventContext ctx,
+            PerfEventPmuContext epc,
+            PerfOverflowHandler overflowHandler,
+            long configBase) {
         this.id = id;
         this.attr = attr;
         this.pmu = pmu;

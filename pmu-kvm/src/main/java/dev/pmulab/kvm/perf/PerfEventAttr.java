@@ -118,28 +118,86 @@ public record PerfEventAttr(
             this.config = config;
         }
 
-        public Builder config1(long value) { this.config1 = value; return this; }
+        public Builder config1(long value) {
+            this.config1 = value;
+            return this;
+        }
         /** Sets config1 {@code long}: a 64-bit counter (chained before PMUv3p5). */
         public Builder longCounter(boolean value) {
             config1 = value ? config1 | CONFIG1_LONG : config1 & ~CONFIG1_LONG;
             return this;
         }
-        public Builder pinned(boolean value) { this.pinned = value; return this; }
-        public Builder disabled(boolean value) { this.disabled = value; return this; }
-        public Builder excludeUser(boolean value) { this.excludeUser = value; return this; }
-        public Builder excludeKernel(boolean value) { this.excludeKernel = value; return this; }
-        public Builder excludeHv(boolean value) { this.excludeHv = value; return this; }
-        public Builder excludeIdle(boolean value) { this.excludeIdle = value; return this; }
-        public Builder excludeHost(boolean value) { this.excludeHost = value; return this; }
-        public Builder excludeGuest(boolean value) { this.excludeGuest = value; return this; }
+
+        public Builder pinned(boolean value) {
+            this.pinned = value;
+            return this;
+        }
+
+        public Builder disabled(boolean value) {
+            this.disabled = value;
+            return this;
+        }
+
+        public Builder excludeUser(boolean value) {
+            this.excludeUser = value;
+            return this;
+        }
+
+        public Builder excludeKernel(boolean value) {
+            this.excludeKernel = value;
+            return this;
+        }
+
+        public Builder excludeHv(boolean value) {
+            this.excludeHv = value;
+            return this;
+        }
+
+        public Builder excludeIdle(boolean value) {
+            this.excludeIdle = value;
+            return this;
+        }
+
+        public Builder excludeHost(boolean value) {
+            this.excludeHost = value;
+            return this;
+        }
+
+        public Builder excludeGuest(boolean value) {
+            this.excludeGuest = value;
+            return this;
+        }
         /** A sampling event with a fixed period (clears frequency mode). */
-        public Builder samplePeriod(long value) { this.samplePeriod = value; this.freq = false; this.sampleFreq = 0; return this; }
+        public Builder samplePeriod(long value) {
+            this.samplePeriod = value;
+            this.freq = false;
+            this.sampleFreq = 0;
+            return this;
+        }
         /** A sampling event in frequency mode (clears the fixed period). */
-        public Builder sampleFreq(long value) { this.sampleFreq = value; this.freq = true; this.samplePeriod = 0; return this; }
+        public Builder sampleFreq(long value) {
+            this.sampleFreq = value;
+            this.freq = true;
+            this.samplePeriod = 0;
+            return this;
+        }
 
         public PerfEventAttr build() {
-            return new PerfEventAttr(type, config, config1, pinned, disabled, excludeUser, excludeKernel, excludeHv,
-                    excludeIdle, excludeHost, excludeGuest, samplePeriod, freq, sampleFreq);
+            return new PerfEventAttr(
+                    type,
+                    config,
+                    config1,
+                    pinned,
+                    disabled,
+                    excludeUser,
+                    excludeKernel,
+                    excludeHv,
+                    excludeIdle,
+                    excludeHost,
+                    excludeGuest,
+                    samplePeriod,
+                    freq,
+                    sampleFreq);
         }
     }
 }

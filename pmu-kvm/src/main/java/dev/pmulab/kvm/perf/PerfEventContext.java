@@ -18,6 +18,7 @@ final class PerfEventContext {
     final PerfTask task;
     /** The CPU of a CPU context; -1 for a task context. */
     final int cpu;
+
     final PerfEventPmuContext[] epcs;
 
     int isActive;

@@ -14,7 +14,11 @@ public final class EmulatedDescriptor extends AllocationPolicyDescriptor<Void> {
     public static final String NAME = "emulated";
 
     public EmulatedDescriptor() {
-        super(NAME, "upstream KVM: every guest counter is a host perf event and every guest PMU access traps;"
-                + " HPMN stays N, the host keeps every counter", SettingsSchema.none(), EmulatedPolicy.class);
+        super(
+                NAME,
+                "upstream KVM: every guest counter is a host perf event and every guest PMU access traps;"
+                        + " HPMN stays N, the host keeps every counter",
+                SettingsSchema.none(),
+                EmulatedPolicy.class);
     }
 }

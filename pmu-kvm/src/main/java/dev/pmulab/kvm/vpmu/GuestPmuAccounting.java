@@ -25,11 +25,13 @@ final class GuestPmuAccounting {
     private final long[] episodes = new long[NR];
     /** Emulated: the event whose time_running {@link #runningBase} holds. */
     private final PerfEvent[] runningEvent = new PerfEvent[NR];
+
     private final long[] runningBase = new long[NR];
     /** Denied counters: the value at the last refresh; a settle that finds another one found a leak. */
     private final long[] leakBase = new long[NR];
     /** The denied event a counter already leaked with (-1: none), so each pair counts once. */
     private final int[] leakedEvent = new int[NR];
+
     private long enabledMask;
     private long countingMask;
     private long deniedMask;
@@ -44,6 +46,7 @@ final class GuestPmuAccounting {
      * (KVM refuses a new one with EBUSY).
      */
     private Pe seenPe;
+
     private long seenPeConfigWrites;
     private ExceptionLevel seenLevel; // the PE's access masks depend on it
     private long seenRegsWrites;
@@ -156,8 +159,14 @@ final class GuestPmuAccounting {
         ExceptionLevel level = pe == null ? null : pe.exceptionLevel();
         long regsWrites = v.regs.writes();
         long intent = v.guestEnableIntent();
-        boolean same = seenValid && deniedMask == 0 && pe == seenPe && peConfigWrites == seenPeConfigWrites
-                && level == seenLevel && regsWrites == seenRegsWrites && intent == seenIntent && d.hpmn == seenHpmn
+        boolean same = seenValid
+                && deniedMask == 0
+                && pe == seenPe
+                && peConfigWrites == seenPeConfigWrites
+                && level == seenLevel
+                && regsWrites == seenRegsWrites
+                && intent == seenIntent
+                && d.hpmn == seenHpmn
                 && d.restored == seenRestored;
         seenPe = pe;
         seenPeConfigWrites = peConfigWrites;

@@ -32,6 +32,7 @@ final class KvmCpu implements CpuView {
     private final String coreType;
     /** The PE's PMU version and common events, as the policy's view reports them. */
     private final PmuVer pmuVersion;
+
     private final CommonEvents commonEvents;
     /**
      * An event number this PE does not implement (none of SW_INCR and CHAIN): a partitioned guest's

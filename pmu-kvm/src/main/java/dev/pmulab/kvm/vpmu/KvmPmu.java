@@ -34,6 +34,7 @@ public final class KvmPmu {
     final String policyName;
     /** The fine-grained traps a partitioned guest keeps (the series' version being modelled). */
     final PartitionFgtSet partitionFgt;
+
     private final KvmCpu[] cpus;
     private final List<VcpuPmu> vcpus = new ArrayList<>();
     private final KvmPmuControl control;
@@ -72,7 +73,12 @@ public final class KvmPmu {
      *
      * @param partitionFgt the HDFGRTR_EL2/HDFGWTR_EL2 bits a partitioned guest keeps trapped
      */
-    public KvmPmu(KvmHost kvm, PerfCore perf, CostSink costs, AllocationPolicy policy, String policyName,
+    public KvmPmu(
+            KvmHost kvm,
+            PerfCore perf,
+            CostSink costs,
+            AllocationPolicy policy,
+            String policyName,
             PartitionFgtSet partitionFgt) {
         this.partitionFgt = requireNonNull(partitionFgt, "partitionFgt is null");
         this.kvmHost = requireNonNull(kvm, "kvm is null");
@@ -85,8 +91,8 @@ public final class KvmPmu {
             throw new IllegalArgumentException("KVM sees " + kvm.nrCpus() + " CPUs but perf has " + perf.cpuCount());
         }
         if (kvm.vhe() != perf.config().vhe()) {
-            throw new IllegalArgumentException("KVM and perf disagree on VHE (" + kvm.vhe() + ", " + perf.config().vhe()
-                    + ")");
+            throw new IllegalArgumentException("KVM and perf disagree on VHE (" + kvm.vhe() + ", "
+                    + perf.config().vhe() + ")");
         }
         this.cpus = new KvmCpu[perf.cpuCount()];
         for (int i = 0; i < cpus.length; i++) {
@@ -124,8 +130,8 @@ public final class KvmPmu {
             throw new IllegalArgumentException("vCPU " + vcpu.id() + " of " + vmName + " belongs to another host");
         }
         if (!vcpu.pmu().hasPmu() || !vcpu.pmu().initialized()) {
-            throw new IllegalStateException("vCPU " + vcpu.id() + " of " + vmName
-                    + " has no initialised PMU (KVM_ARM_VCPU_PMU_V3_INIT first)");
+            throw new IllegalStateException(
+                    "vCPU " + vcpu.id() + " of " + vmName + " has no initialised PMU (KVM_ARM_VCPU_PMU_V3_INIT first)");
         }
         for (VcpuPmu v : vcpus) {
             if (v.vcpu == vcpu) {
@@ -205,9 +211,18 @@ public final class KvmPmu {
         for (VcpuPmu v : vcpus) {
             guestBreaches += v.isolationBreaches;
         }
-        return new KvmPmuStats(hostIsolationBreaches, guestBreaches, guestVisibleNNotes, guestShareCuts,
-                refusedControls, Map.copyOf(refusalsByRule), hpmnChanges, hostCounterMaskChanges, hostReschedules,
-                accessModeChanges, guestIrqForwards);
+        return new KvmPmuStats(
+                hostIsolationBreaches,
+                guestBreaches,
+                guestVisibleNNotes,
+                guestShareCuts,
+                refusedControls,
+                Map.copyOf(refusalsByRule),
+                hpmnChanges,
+                hostCounterMaskChanges,
+                hostReschedules,
+                accessModeChanges,
+                guestIrqForwards);
     }
 
     /** The attached vCPUs, in attach order. */
@@ -271,7 +286,9 @@ public final class KvmPmu {
 
         @Override
         public int[] pmuCpus(String pmuName) {
-            return perf.pmu(requireNonNull(pmuName, "pmuName is null")).descriptor().cpus();
+            return perf.pmu(requireNonNull(pmuName, "pmuName is null"))
+                    .descriptor()
+                    .cpus();
         }
     }
 }

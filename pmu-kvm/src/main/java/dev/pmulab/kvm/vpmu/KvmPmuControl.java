@@ -44,13 +44,19 @@ final class KvmPmuControl implements AllocationControl {
             throw refuse(HPMN0, "HPMN 0 on CPU " + cpu + ", which lacks FEAT_HPMN0 (HPMN = 0 is reserved there)");
         }
         if (hpmn < c.n && !kvm.vhe()) {
-            throw refuse(VHE_ONLY, "HPMN " + hpmn + " < N on CPU " + cpu + " of an nVHE host: the counters above"
-                    + " HPMN belong to EL2, where an nVHE host kernel does not run (§3.8)");
+            throw refuse(
+                    VHE_ONLY,
+                    "HPMN " + hpmn + " < N on CPU " + cpu + " of an nVHE host: the counters above"
+                            + " HPMN belong to EL2, where an nVHE host kernel does not run (§3.8)");
         }
         long pinned = c.hostPinnedCounters() & KvmCpu.guestRange(hpmn);
         if (pinned != 0) {
-            throw refuse(PINNED_HOST_EVENT, String.format("HPMN %d on CPU %d gives the guest counters 0x%x that pinned"
-                    + " host events hold (guest range: counters below HPMN and PMCCNTR)", hpmn, cpu, pinned));
+            throw refuse(
+                    PINNED_HOST_EVENT,
+                    String.format(
+                            "HPMN %d on CPU %d gives the guest counters 0x%x that pinned"
+                                    + " host events hold (guest range: counters below HPMN and PMCCNTR)",
+                            hpmn, cpu, pinned));
         }
         if (hpmn == c.hpmn) {
             return;
@@ -89,12 +95,19 @@ final class KvmPmuControl implements AllocationControl {
         KvmCpu c = kvm.cpu(cpu);
         long implemented = c.hostPmu.implementedMask();
         if ((counterMask & ~implemented) != 0) {
-            throw refuse(IMPLEMENTED_COUNTERS, String.format("cntr_mask 0x%x on CPU %d names counters its PMU lacks"
-                    + " (implemented: 0x%x)", counterMask, cpu, implemented));
+            throw refuse(
+                    IMPLEMENTED_COUNTERS,
+                    String.format(
+                            "cntr_mask 0x%x on CPU %d names counters its PMU lacks" + " (implemented: 0x%x)",
+                            counterMask, cpu, implemented));
         }
         if (counterMask != implemented && !kvm.vhe()) {
-            throw refuse(VHE_ONLY, String.format("cntr_mask 0x%x on CPU %d of an nVHE host keeps counters from"
-                    + " the host: a partition needs VHE (§3.8)", counterMask, cpu));
+            throw refuse(
+                    VHE_ONLY,
+                    String.format(
+                            "cntr_mask 0x%x on CPU %d of an nVHE host keeps counters from"
+                                    + " the host: a partition needs VHE (§3.8)",
+                            counterMask, cpu));
         }
         return c;
     }
@@ -104,7 +117,8 @@ final class KvmPmuControl implements AllocationControl {
     public void setHostAllocationOrder(AllocationOrder order) {
         requireNonNull(order, "order is null");
         CounterAllocationOrder o = order == AllocationOrder.TOP_DOWN
-                ? CounterAllocationOrder.HIGH_TO_LOW : CounterAllocationOrder.LOW_TO_HIGH;
+                ? CounterAllocationOrder.HIGH_TO_LOW
+                : CounterAllocationOrder.LOW_TO_HIGH;
         for (PerfPmu p : kvm.perf.pmus()) {
             p.setAllocationOrder(o);
         }
@@ -117,7 +131,8 @@ final class KvmPmuControl implements AllocationControl {
         requireNonNull(mode, "mode is null");
         VcpuPmu v = VcpuPmu.ownerOf(vcpu);
         if (v == null || v.kvm != kvm) {
-            throw new IllegalArgumentException(kvm.policyName + " passed a vCPU view this KVM did not give out: " + vcpu);
+            throw new IllegalArgumentException(
+                    kvm.policyName + " passed a vCPU view this KVM did not give out: " + vcpu);
         }
         if (mode == GuestAccessMode.DIRECT && !kvm.vhe()) {
             throw refuse(VHE_ONLY, "direct counters for " + vcpu + " on an nVHE host (§3.8)");

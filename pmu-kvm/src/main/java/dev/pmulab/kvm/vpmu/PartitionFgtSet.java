@@ -35,8 +35,12 @@ public enum PartitionFgtSet {
      * fix list ("trapping PMSELR", Message-ID 20260612192909.1153907-1-coltonlewis@google.com);
      * the patch hunk that sets it was not found, so that bit rests on the cover letter alone.
      */
-    V8(HdfgxtrEl2.PMOVS | HdfgxtrEl2.PMEVTYPERN_EL0 | HdfgxtrEl2.PMCCFILTR_EL0 | HdfgxtrEl2.PMCEIDN_EL0
-            | HdfgxtrEl2.PMMIR_EL1 | HdfgxtrEl2.PMSELR_EL0);
+    V8(HdfgxtrEl2.PMOVS
+            | HdfgxtrEl2.PMEVTYPERN_EL0
+            | HdfgxtrEl2.PMCCFILTR_EL0
+            | HdfgxtrEl2.PMCEIDN_EL0
+            | HdfgxtrEl2.PMMIR_EL1
+            | HdfgxtrEl2.PMSELR_EL0);
 
     private final long traps;
 

@@ -6,7 +6,6 @@ import dev.pmulab.api.AllocationPolicy;
 import dev.pmulab.api.TrappedAccessResolution;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuRegister;
-import dev.pmulab.hw.regs.HdfgxtrEl2;
 import dev.pmulab.hw.regs.MdcrEl2;
 import dev.pmulab.hw.regs.PmcrEl0;
 import dev.pmulab.hw.regs.PmevtyperEl0;
@@ -33,6 +32,7 @@ final class PmuDirect {
     boolean restored;
     /** MDCR_EL2.HPMN while this vCPU is loaded: its event counters. */
     int hpmn;
+
     private long hostPmcr;
     private long hostPmuserenr;
     /** Guest counters a host event was already found on, since the last load or repartition. */
@@ -115,7 +115,10 @@ final class PmuDirect {
     private void programTraps(KvmCpu c) {
         boolean untrap = guestOwned && c.fgt && (c.hpmn0 || hpmn > 0);
         long mdcr = MdcrEl2.withHpmn(c.hostMdcr & ~(MdcrEl2.TPM | MdcrEl2.TPMCR), hpmn)
-                | MdcrEl2.HPME | MdcrEl2.HPMD | MdcrEl2.HCCD | MdcrEl2.HLP
+                | MdcrEl2.HPME
+                | MdcrEl2.HPMD
+                | MdcrEl2.HCCD
+                | MdcrEl2.HLP
                 | (untrap ? 0 : MdcrEl2.TPM | MdcrEl2.TPMCR);
         c.pe.writeChecked(PmuRegister.MDCR_EL2, 0, mdcr);
         if (c.fgt) {
@@ -198,8 +201,8 @@ final class PmuDirect {
         sysregs(3);
         saveEnablesAndOverflows(pe, gm);
         boolean hostRunning = (pe.readChecked(PmuRegister.MDCR_EL2, 0) & MdcrEl2.HPME) != 0;
-        pe.writeChecked(PmuRegister.PMCR_EL0, 0,
-                (hostPmcr & PMCR_STATEFUL & ~PmcrEl0.E) | (hostRunning ? PmcrEl0.E : 0));
+        pe.writeChecked(
+                PmuRegister.PMCR_EL0, 0, (hostPmcr & PMCR_STATEFUL & ~PmcrEl0.E) | (hostRunning ? PmcrEl0.E : 0));
         pe.writeChecked(PmuRegister.PMUSERENR_EL0, 0, hostPmuserenr);
         sysregs(4);
         c.perf.setGuestOwnsPmcr(c.id, false);
@@ -218,9 +221,15 @@ final class PmuDirect {
      * counters stop and raise nothing once they are no longer the guest's.
      */
     private void saveEnablesAndOverflows(Pe pe, long counters) {
-        replaceBits(PmuRegister.PMCNTENCLR_EL0, PmuRegister.PMCNTENSET_EL0, counters,
+        replaceBits(
+                PmuRegister.PMCNTENCLR_EL0,
+                PmuRegister.PMCNTENSET_EL0,
+                counters,
                 pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0));
-        replaceBits(PmuRegister.PMINTENCLR_EL1, PmuRegister.PMINTENSET_EL1, counters,
+        replaceBits(
+                PmuRegister.PMINTENCLR_EL1,
+                PmuRegister.PMINTENSET_EL1,
+                counters,
                 pe.readChecked(PmuRegister.PMINTENSET_EL1, 0));
         sysregs(2);
         foldOverflows(pe, counters);
@@ -325,8 +334,9 @@ final class PmuDirect {
             case PMEVCNTR_EL0, PMEVTYPER_EL0 -> index;
             // With the registers loaded the physical PMSELR is the guest's: under the v1 trap set
             // the guest writes it untrapped (v1 11/17 "Use physical PMSELR for PMXEVTYPER").
-            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 -> PmselrEl0.sel(restored ? pe.readChecked(PmuRegister.PMSELR_EL0, 0)
-                    : regs.userGet(PmuRegister.PMSELR_EL0, 0));
+            case PMXEVCNTR_EL0, PMXEVTYPER_EL0 ->
+                PmselrEl0.sel(
+                        restored ? pe.readChecked(PmuRegister.PMSELR_EL0, 0) : regs.userGet(PmuRegister.PMSELR_EL0, 0));
             case PMCCNTR_EL0, PMCCFILTR_EL0 -> Pe.CYCLE_COUNTER;
             default -> -1;
         };
@@ -348,8 +358,10 @@ final class PmuDirect {
                 if (!write) {
                     return regs.eventType(counter);
                 }
-                regs.userSet(counter == Pe.CYCLE_COUNTER ? PmuRegister.PMCCFILTR_EL0 : PmuRegister.PMEVTYPER_EL0,
-                        counter, value & regs.evtyperMask());
+                regs.userSet(
+                        counter == Pe.CYCLE_COUNTER ? PmuRegister.PMCCFILTR_EL0 : PmuRegister.PMEVTYPER_EL0,
+                        counter,
+                        value & regs.evtyperMask());
                 if (counter == Pe.CYCLE_COUNTER) {
                     pe.writeChecked(PmuRegister.PMCCFILTR_EL0, 0, hwEventType(counter));
                 } else {
@@ -401,11 +413,12 @@ final class PmuDirect {
     private long outsideShare(PmuRegister reg, int counter, boolean write, long value, boolean retry) {
         v.outsideShareTraps++;
         AllocationPolicy policy = v.kvm.policy;
-        TrappedAccessResolution res = policy == null ? TrappedAccessResolution.EMULATE
+        TrappedAccessResolution res = policy == null
+                ? TrappedAccessResolution.EMULATE
                 : policy.guestAccessOutsideShare(v.view(), v.cpu, counter, v.kvm.control());
         if (res == null) {
-            throw new IllegalStateException("policy " + v.kvm.policyName
-                    + " returned no resolution from guestAccessOutsideShare");
+            throw new IllegalStateException(
+                    "policy " + v.kvm.policyName + " returned no resolution from guestAccessOutsideShare");
         }
         if (res == TrappedAccessResolution.RETRY && !retry) {
             v.outsideShareRetries++;
@@ -531,7 +544,8 @@ final class PmuDirect {
             pe.advanceTo(now);
             return i == Pe.CYCLE_COUNTER ? pe.readChecked(PmuRegister.PMCCNTR_EL0, 0) : pe.eventCounter(i);
         }
-        return i == Pe.CYCLE_COUNTER ? regs.userGet(PmuRegister.PMCCNTR_EL0, 0)
+        return i == Pe.CYCLE_COUNTER
+                ? regs.userGet(PmuRegister.PMCCNTR_EL0, 0)
                 : regs.userGet(PmuRegister.PMEVCNTR_EL0, i);
     }
 

@@ -29,6 +29,7 @@ import dev.pmulab.kvm.perf.PerfOverflowHandler;
 final class PmuEmul {
     /** KVM_ARMV8_PMU_MAX_COUNTERS: 31 event counters and the cycle counter. */
     static final int NR_PMCS = 32;
+
     static final int CYCLE_IDX = Pe.CYCLE_COUNTER;
 
     /** {@code struct kvm_pmc}: one guest counter, its perf event, and the overflow handler perf calls. */
@@ -313,11 +314,21 @@ final class PmuEmul {
             return;
         }
         boolean is64 = regs.is64bit(idx);
-        PerfEventAttr attr = new PerfEventAttr(type, eventsel, is64 ? PerfEventAttr.CONFIG1_LONG : 0,
-                true, !kvmPmuCounterIsEnabled(idx),
-                (evtyper & PmevtyperEl0.U) != 0, (evtyper & PmevtyperEl0.P) != 0,
-                true, false, true, false,
-                computePeriod(idx, regs.counterValue(idx)), false, 0);
+        PerfEventAttr attr = new PerfEventAttr(
+                type,
+                eventsel,
+                is64 ? PerfEventAttr.CONFIG1_LONG : 0,
+                true,
+                !kvmPmuCounterIsEnabled(idx),
+                (evtyper & PmevtyperEl0.U) != 0,
+                (evtyper & PmevtyperEl0.P) != 0,
+                true,
+                false,
+                true,
+                false,
+                computePeriod(idx, regs.counterValue(idx)),
+                false,
+                0);
         try {
             pmc.perfEvent = perf.createKernelCounter(v.cpu.id, attr, -1, v.thread, pmc, now);
             v.perfEventsCreated++;

@@ -37,9 +37,15 @@ import java.util.Map;
 public final class VcpuPmu {
     /** Counters the guest asked to enable (PMCNTENSET writes less PMCNTENCLR writes). */
     private long guestEnableIntent;
+
     private static final int NR = PmuEmul.NR_PMCS;
 
-    private enum Phase { IDLE, LOADING, LOADED, PUTTING }
+    private enum Phase {
+        IDLE,
+        LOADING,
+        LOADED,
+        PUTTING
+    }
 
     final KvmPmu kvm;
     final Vcpu vcpu;
@@ -58,6 +64,7 @@ public final class VcpuPmu {
     private GuestAccessMode pendingMode;
     /** The CPU it is loaded on (also while loading and putting), else null. */
     KvmCpu cpu;
+
     private Phase phase = Phase.IDLE;
     private int lastCpu = -1;
     /** PMCR_EL0.N in force for the guest (KVM's own record, for visible-N changes). */
@@ -68,6 +75,7 @@ public final class VcpuPmu {
      * note a change, so KVM does not move it under the policy mid-hook.
      */
     int viewVisibleN;
+
     private boolean ran;
     /** The perf type of the VM's PMU, resolved at the first load (-1: none). */
     int vmPmuType = -1;
@@ -77,6 +85,7 @@ public final class VcpuPmu {
     boolean retryRequested;
     /** How the last guest access ended (mrs/msr): trapped to KVM, and/or UNDEFINED for the guest. */
     private boolean lastTrapped;
+
     private boolean lastUndefined;
 
     // Counts for VcpuPmuStats.
@@ -570,11 +579,30 @@ public final class VcpuPmu {
                 byReg.put(r, trapsByRegister[r.ordinal()]);
             }
         }
-        return new VcpuPmuStats(vmName, vmId, vcpu.id(), mode, untrappedAccesses, trappedAccesses,
-                Map.copyOf(byReg), undefinedInjections, outsideShareTraps, outsideShareRetries,
-                outsideShareEmulated, outsideShareUndefined, lazyRestores, overflowInjections, perfEventsCreated,
-                perfEventsReleased, perfEventCreateFailures, acct.counters(), acct.filterLeaks(), visibleNChanges,
-                isolationBreaches, Arrays.copyOf(loadNs, loads), Arrays.copyOf(putNs, puts));
+        return new VcpuPmuStats(
+                vmName,
+                vmId,
+                vcpu.id(),
+                mode,
+                untrappedAccesses,
+                trappedAccesses,
+                Map.copyOf(byReg),
+                undefinedInjections,
+                outsideShareTraps,
+                outsideShareRetries,
+                outsideShareEmulated,
+                outsideShareUndefined,
+                lazyRestores,
+                overflowInjections,
+                perfEventsCreated,
+                perfEventsReleased,
+                perfEventCreateFailures,
+                acct.counters(),
+                acct.filterLeaks(),
+                visibleNChanges,
+                isolationBreaches,
+                Arrays.copyOf(loadNs, loads),
+                Arrays.copyOf(putNs, puts));
     }
 
     @Override

@@ -22,7 +22,8 @@ final class ArmPmuCounterTest {
     void cpuCyclesTakesPmccntrWhenFreeOtherwiseTheLowestFreeCounter() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         PerfEvent other = t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0);
-        PerfEvent cycles = t.cpuEvent(0, a76(Events.CPU_CYCLES).excludeKernel(true).build(), 0);
+        PerfEvent cycles =
+                t.cpuEvent(0, a76(Events.CPU_CYCLES).excludeKernel(true).build(), 0);
         PerfEvent moreCycles = t.cpuEvent(0, a76(Events.CPU_CYCLES).build(), 0);
 
         assertThat(other.hwIdx()).isEqualTo(0);
@@ -45,7 +46,8 @@ final class ArmPmuCounterTest {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P1);
         PerfEvent low = t.cpuEvent(0, a76(Events.L1D_CACHE).build(), 0);
         // 64-bit INST_RETIRED needs an odd counter whose even neighbour is free: 1 is not (0 taken), 3 is.
-        PerfEvent wide = t.cpuEvent(0, a76(Events.INST_RETIRED).longCounter(true).excludeUser(true).build(), 0);
+        PerfEvent wide = t.cpuEvent(
+                0, a76(Events.INST_RETIRED).longCounter(true).excludeUser(true).build(), 0);
 
         assertThat(low.hwIdx()).isEqualTo(0);
         assertThat(wide.hwIdx()).isEqualTo(3);
@@ -67,10 +69,15 @@ final class ArmPmuCounterTest {
     void userReadable64BitCyclesWaitForPmccntrBeforeP5() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P1);
         t.cpuEvent(0, a76(Events.CPU_CYCLES).pinned(true).build(), 0);
-        PerfEvent kernelRead = t.cpuEvent(0, a76(Events.CPU_CYCLES).longCounter(true).build(), 0);
+        PerfEvent kernelRead =
+                t.cpuEvent(0, a76(Events.CPU_CYCLES).longCounter(true).build(), 0);
         // rdpmc reads one register, so a 64-bit user-read cycle count cannot fall back to a pair.
-        PerfEvent userRead = t.cpuEvent(0, a76(Events.CPU_CYCLES)
-                .config1(PerfEventAttr.CONFIG1_LONG | PerfEventAttr.CONFIG1_RDPMC).build(), 0);
+        PerfEvent userRead = t.cpuEvent(
+                0,
+                a76(Events.CPU_CYCLES)
+                        .config1(PerfEventAttr.CONFIG1_LONG | PerfEventAttr.CONFIG1_RDPMC)
+                        .build(),
+                0);
 
         assertThat(kernelRead.hwIdx()).isEqualTo(1);
         assertThat(kernelRead.isChained()).isTrue();
@@ -82,7 +89,8 @@ final class ArmPmuCounterTest {
     void sixtyFourBitEventUsesOneCounterFromP5() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         t.cpuEvent(0, a76(Events.L1D_CACHE).build(), 0);
-        PerfEvent wide = t.cpuEvent(0, a76(Events.INST_RETIRED).longCounter(true).build(), 0);
+        PerfEvent wide =
+                t.cpuEvent(0, a76(Events.INST_RETIRED).longCounter(true).build(), 0);
 
         assertThat(wide.hwIdx()).isEqualTo(1);
         assertThat(wide.isChained()).isFalse();
@@ -109,11 +117,20 @@ final class ArmPmuCounterTest {
         PerfTestbed t = PerfTestbed.homogeneous(1, 6, PmuVersion.P5);
         int[] idx = {
             t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0).hwIdx(),
-            t.cpuEvent(0, a76(Events.INST_RETIRED).excludeKernel(true).build(), 0).hwIdx(),
+            t.cpuEvent(0, a76(Events.INST_RETIRED).excludeKernel(true).build(), 0)
+                    .hwIdx(),
             t.cpuEvent(0, a76(Events.INST_RETIRED).excludeUser(true).build(), 0).hwIdx(),
             t.cpuEvent(0, a76(Events.INST_RETIRED).excludeHost(true).build(), 0).hwIdx(),
-            t.cpuEvent(0, a76(Events.INST_RETIRED).excludeGuest(true).build(), 0).hwIdx(),
-            t.cpuEvent(0, a76(Events.INST_RETIRED).excludeGuest(true).excludeUser(true).build(), 0).hwIdx(),
+            t.cpuEvent(0, a76(Events.INST_RETIRED).excludeGuest(true).build(), 0)
+                    .hwIdx(),
+            t.cpuEvent(
+                            0,
+                            a76(Events.INST_RETIRED)
+                                    .excludeGuest(true)
+                                    .excludeUser(true)
+                                    .build(),
+                            0)
+                    .hwIdx(),
         };
         long[] typer = t.hw(0).pmevtyper();
         int ev = Events.INST_RETIRED;
@@ -133,7 +150,8 @@ final class ArmPmuCounterTest {
         PerfTestbed t = PerfTestbed.homogeneous(new PerfCoreConfig(false, 250, 100_000), 1, 6, PmuVersion.P5);
         PerfEvent host = t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0);
         PerfEvent noHv = t.cpuEvent(0, a76(Events.INST_RETIRED).excludeHv(true).build(), 0);
-        PerfEvent guest = t.cpuEvent(0, a76(Events.INST_RETIRED).excludeHost(true).build(), 0);
+        PerfEvent guest =
+                t.cpuEvent(0, a76(Events.INST_RETIRED).excludeHost(true).build(), 0);
 
         long[] typer = t.hw(0).pmevtyper();
         assertThat(typer[host.hwIdx()]).isEqualTo(NSH | Events.INST_RETIRED);
@@ -149,8 +167,10 @@ final class ArmPmuCounterTest {
     void readReturnsWhatTheHardwareCountedUnderTheFilters() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         PerfEvent all = t.cpuEvent(0, a76(Events.L1D_CACHE).build(), 0);
-        PerfEvent kernelOnly = t.cpuEvent(0, a76(Events.L1D_CACHE).excludeUser(true).build(), 0);
-        PerfEvent userOnly = t.cpuEvent(0, a76(Events.L1D_CACHE).excludeKernel(true).build(), 0);
+        PerfEvent kernelOnly =
+                t.cpuEvent(0, a76(Events.L1D_CACHE).excludeUser(true).build(), 0);
+        PerfEvent userOnly =
+                t.cpuEvent(0, a76(Events.L1D_CACHE).excludeKernel(true).build(), 0);
         Pe pe = t.pes.get(0);
         // User space [0, 1000), the host kernel (EL2) [1000, 3000), user space again [3000, 3500).
         pe.switchContext(1000, ExceptionLevel.EL2, PerfTestbed.RATES);

@@ -47,32 +47,40 @@ final class GroupValidationTest {
     @Test
     void cyclesTakesTheCycleCounterSoSevenFitSixCounters() {
         // cycles on PMCCNTR + 6 others on counters 0..5: 7 fit; an 8th has no counter.
-        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 6, Events.INST_RETIRED))).isTrue();
-        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 7, Events.INST_RETIRED))).isFalse();
+        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 6, Events.INST_RETIRED)))
+                .isTrue();
+        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 7, Events.INST_RETIRED)))
+                .isFalse();
         // Without cycles the cycle counter is no use: 6 fit, 7 do not.
-        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.L1D_CACHE), 5, Events.INST_RETIRED))).isTrue();
-        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.L1D_CACHE), 6, Events.INST_RETIRED))).isFalse();
+        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.L1D_CACHE), 5, Events.INST_RETIRED)))
+                .isTrue();
+        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.L1D_CACHE), 6, Events.INST_RETIRED)))
+                .isFalse();
     }
 
     @Test
     void aSecondCyclesEventTakesAnEventCounter() {
         // cycles (PMCCNTR), cycles (counter 0) and 5 more (1..5): 7 fit; one more does not.
-        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 6, Events.CPU_CYCLES))).isTrue();
-        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 7, Events.CPU_CYCLES))).isFalse();
+        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 6, Events.CPU_CYCLES)))
+                .isTrue();
+        assertThat(fits(SIX, PmuVersion.P1, group(event(Events.CPU_CYCLES), 7, Events.CPU_CYCLES)))
+                .isFalse();
     }
 
     @Test
     void aPartitionedHostWithoutTheCycleCounterPutsCyclesOnAnEventCounter() {
         // cntr_mask 0x30 (counters 4 and 5, no PMCCNTR): cycles + 1 fit, cycles + 2 do not.
-        assertThat(fits(0x30, PmuVersion.P5, group(event(Events.CPU_CYCLES), 1, Events.INST_RETIRED))).isTrue();
-        assertThat(fits(0x30, PmuVersion.P5, group(event(Events.CPU_CYCLES), 2, Events.INST_RETIRED))).isFalse();
+        assertThat(fits(0x30, PmuVersion.P5, group(event(Events.CPU_CYCLES), 1, Events.INST_RETIRED)))
+                .isTrue();
+        assertThat(fits(0x30, PmuVersion.P5, group(event(Events.CPU_CYCLES), 2, Events.INST_RETIRED)))
+                .isFalse();
     }
 
     @Test
     void sixtyFourBitEventsNeedChainedPairsBeforePmuv3p5() {
         // Before PMUv3p5 each 64-bit event takes a pair (0,1), (2,3), (4,5): three fit six counters, four do not.
-        List<PerfEventAttr> three = List.of(longEvent(Events.INST_RETIRED), longEvent(Events.L1D_CACHE),
-                longEvent(Events.BR_RETIRED));
+        List<PerfEventAttr> three =
+                List.of(longEvent(Events.INST_RETIRED), longEvent(Events.L1D_CACHE), longEvent(Events.BR_RETIRED));
         List<PerfEventAttr> four = new ArrayList<>(three);
         four.add(longEvent(Events.L1D_CACHE_REFILL));
         assertThat(fits(SIX, PmuVersion.P4, three)).isTrue();
@@ -80,7 +88,8 @@ final class GroupValidationTest {
         // With PMUv3p5 every counter is 64-bit: the four take one counter each.
         assertThat(fits(SIX, PmuVersion.P5, four)).isTrue();
         // A pair needs an odd counter whose even neighbour is free too: counters 1 and 2 hold no pair.
-        assertThat(fits(0b0110, PmuVersion.P4, List.of(longEvent(Events.INST_RETIRED)))).isFalse();
+        assertThat(fits(0b0110, PmuVersion.P4, List.of(longEvent(Events.INST_RETIRED))))
+                .isFalse();
     }
 
     @Test

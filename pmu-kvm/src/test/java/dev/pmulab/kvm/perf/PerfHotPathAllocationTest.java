@@ -4,8 +4,8 @@ import static dev.pmulab.kvm.perf.PerfTestbed.a76;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmulab.hw.EventRates;
-import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Events;
+import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuVersion;
 import dev.pmulab.kvm.CostSink;
@@ -19,8 +19,7 @@ final class PerfHotPathAllocationTest {
 
     @Test
     void taskSwitchRotationReadAndInterruptAllocateNothing() {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
         threads.setThreadAllocatedMemoryEnabled(true);
 
@@ -30,16 +29,23 @@ final class PerfHotPathAllocationTest {
         Pe pe = new Pe(hw);
         EventRates rates = PerfTestbed.RATES;
         pe.switchContext(0, ExceptionLevel.EL0, rates);
-        PerfCore perf = new PerfCore(PerfCoreConfig.defaults(),
+        PerfCore perf = new PerfCore(
+                PerfCoreConfig.defaults(),
                 List.of(new HostPmuDescriptor("armv8_cortex_a76", PerfTestbed.A76_TYPE, new int[] {0}, hw)),
-                List.of(pe), sink);
+                List.of(pe),
+                sink);
         PerfEvent a = perf.open(0, a76(Events.INST_RETIRED).build(), null, 0, null, 0);
         perf.open(0, a76(Events.L1D_CACHE).samplePeriod(10_000).build(), null, 0, null, 0);
         perf.open(0, a76(Events.BR_RETIRED).build(), null, 0, null, 0);
         PerfTask vcpu = new PerfTask(1, "vcpu0");
         PerfTask other = new PerfTask(2, "other");
-        PerfEvent guest = perf.createKernelCounter(0, a76(Events.CPU_CYCLES).pinned(true).samplePeriod(50_000).build(),
-                -1, vcpu, (event, cpu, now) -> perf.setPeriod(event, 50_000, now), 0);
+        PerfEvent guest = perf.createKernelCounter(
+                0,
+                a76(Events.CPU_CYCLES).pinned(true).samplePeriod(50_000).build(),
+                -1,
+                vcpu,
+                (event, cpu, now) -> perf.setPeriod(event, 50_000, now),
+                0);
         perf.open(0, a76(Events.BR_MIS_PRED).build(), vcpu, -1, null, 0);
 
         long[] now = {0};

@@ -46,9 +46,10 @@ final class PerfMultiplexingTest {
         // Two flexible events share one counter; each rotation moves both (one out, the other in).
         assertThat(a.hwIdx()).isEqualTo(1);
         assertThat(b.hwIdx()).isEqualTo(-1);
-        assertThat(t.costs.of(KernelCost.PERF_ROTATE_CONTEXT)).containsExactly(
-                new RecordingCostSink.Charge(0, KernelCost.PERF_ROTATE_CONTEXT, 2),
-                new RecordingCostSink.Charge(0, KernelCost.PERF_ROTATE_CONTEXT, 2));
+        assertThat(t.costs.of(KernelCost.PERF_ROTATE_CONTEXT))
+                .containsExactly(
+                        new RecordingCostSink.Charge(0, KernelCost.PERF_ROTATE_CONTEXT, 2),
+                        new RecordingCostSink.Charge(0, KernelCost.PERF_ROTATE_CONTEXT, 2));
     }
 
     @Test
@@ -133,7 +134,8 @@ final class PerfMultiplexingTest {
         assertThat(va.coverage()).isEqualTo(8.0 / 12.0);
         assertThat(new int[] {a.hwIdx(), b.hwIdx(), c.hwIdx()}).containsExactly(0, 1, -1);
         // Three rotations; each takes two groups off and puts two on, three distinct events.
-        assertThat(t.costs.of(KernelCost.PERF_ROTATE_CONTEXT)).hasSize(3)
+        assertThat(t.costs.of(KernelCost.PERF_ROTATE_CONTEXT))
+                .hasSize(3)
                 .allSatisfy(charge -> assertThat(charge.units()).isEqualTo(3));
     }
 

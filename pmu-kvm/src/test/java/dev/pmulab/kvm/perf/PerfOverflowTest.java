@@ -57,9 +57,10 @@ final class PerfOverflowTest {
         assertThat(e.samples()).isEqualTo(1);
         assertThat(t.perf.nextOverflowTime(0)).isEqualTo(2000);
         assertThat(t.hw(0).pmovs()).isZero();
-        assertThat(t.costs.charges()).containsExactly(
-                new RecordingCostSink.Charge(0, KernelCost.PERF_SAMPLE_RECORD, 0),
-                new RecordingCostSink.Charge(0, KernelCost.PMU_IRQ_HANDLING, 0));
+        assertThat(t.costs.charges())
+                .containsExactly(
+                        new RecordingCostSink.Charge(0, KernelCost.PERF_SAMPLE_RECORD, 0),
+                        new RecordingCostSink.Charge(0, KernelCost.PMU_IRQ_HANDLING, 0));
 
         assertThat(t.perf.handleIrq(0, 2000)).isTrue();
         assertThat(e.samples()).isEqualTo(2);
@@ -82,7 +83,8 @@ final class PerfOverflowTest {
         // interrupt comes at 2,147,483,647 ns with 852,516,353 of the 3e9 period left, and writes no
         // sample; the second comes when the period has run out, at exactly 3e9 ns.
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
-        PerfEvent e = t.cpuEvent(0, a76(Events.L1D_CACHE).samplePeriod(3_000_000_000L).build(), 0);
+        PerfEvent e =
+                t.cpuEvent(0, a76(Events.L1D_CACHE).samplePeriod(3_000_000_000L).build(), 0);
         long half = (1L << 31) - 1;
         assertThat(t.perf.nextOverflowTime(0)).isEqualTo(half);
 
@@ -100,12 +102,19 @@ final class PerfOverflowTest {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
         PerfTask vcpu = new PerfTask(500, "vcpu0");
         List<Long> calls = new ArrayList<>();
-        PerfEventAttr attr = a76(Events.INST_RETIRED).pinned(true).samplePeriod(5000).build();
+        PerfEventAttr attr =
+                a76(Events.INST_RETIRED).pinned(true).samplePeriod(5000).build();
         // Like kvm_pmu_perf_overflow: note the overflow and re-arm to the next guest wrap.
-        PerfEvent guest = t.perf.createKernelCounter(0, attr, -1, vcpu, (event, cpu, now) -> {
-            calls.add(now);
-            t.perf.setPeriod(event, 10_000, now);
-        }, 0);
+        PerfEvent guest = t.perf.createKernelCounter(
+                0,
+                attr,
+                -1,
+                vcpu,
+                (event, cpu, now) -> {
+                    calls.add(now);
+                    t.perf.setPeriod(event, 10_000, now);
+                },
+                0);
         t.perf.schedIn(0, vcpu, 0);
         t.costs.clear();
 
@@ -182,14 +191,18 @@ final class PerfOverflowTest {
 
         assertThat(e.samplePeriod()).isEqualTo(854_543_702);
         assertThat(t.perf.nextOverflowTime(0)).isEqualTo(31_258 + 854_543_697);
-        assertThat(e.samples()).as("the pending overflow's sample is lost, as in the kernel").isEqualTo(2);
+        assertThat(e.samples())
+                .as("the pending overflow's sample is lost, as in the kernel")
+                .isEqualTo(2);
     }
 
     @Test
     void sampleFrequencyAboveTheMaximumIsRefused() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P5);
-        assertThatThrownBy(() -> t.cpuEvent(0, a76(Events.L1D_CACHE).sampleFreq(100_001).build(), 0))
-                .isInstanceOfSatisfying(PerfEventOpenException.class,
+        assertThatThrownBy(() ->
+                        t.cpuEvent(0, a76(Events.L1D_CACHE).sampleFreq(100_001).build(), 0))
+                .isInstanceOfSatisfying(
+                        PerfEventOpenException.class,
                         ex -> assertThat(ex.errno()).isEqualTo(PerfEventOpenException.Errno.EINVAL));
     }
 }

@@ -16,7 +16,8 @@ final class PerfSampleLimitsTest {
         assertThat(l.samplePeriodNs()).isEqualTo(10_000);
         assertThat(l.sampleAllowedNs()).isEqualTo(2_500);
         // At HZ=300: DIV_ROUND_UP(100,000, 300) = 334.
-        assertThat(new PerfSampleLimits(PerfSysctls.DEFAULTS, 300).maxSamplesPerTick()).isEqualTo(334);
+        assertThat(new PerfSampleLimits(PerfSysctls.DEFAULTS, 300).maxSamplesPerTick())
+                .isEqualTo(334);
     }
 
     @Test
@@ -62,7 +63,9 @@ final class PerfSampleLimitsTest {
         assertThat(cpu.sampleEventTook(2_000_000_000L)).isTrue();
         assertThat(l.maxSamplesPerTick()).isEqualTo(1);
         assertThat(l.maxSampleRate()).isEqualTo(250);
-        assertThat(l.throttles(1)).as("the first interrupt of a tick already throttles").isTrue();
+        assertThat(l.throttles(1))
+                .as("the first interrupt of a tick already throttles")
+                .isTrue();
     }
 
     @Test

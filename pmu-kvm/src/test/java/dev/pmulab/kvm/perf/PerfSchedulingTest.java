@@ -20,9 +20,11 @@ final class PerfSchedulingTest {
         PerfTask task = new PerfTask(100, "worker");
         // Task events wait for their task; the CPU events go on at once.
         PerfEvent taskFlexible = t.taskEvent(task, a76(Events.BR_RETIRED).build(), 0);
-        PerfEvent taskPinned = t.taskEvent(task, a76(Events.L1D_CACHE).pinned(true).build(), 0);
+        PerfEvent taskPinned =
+                t.taskEvent(task, a76(Events.L1D_CACHE).pinned(true).build(), 0);
         PerfEvent cpuFlexible = t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0);
-        PerfEvent cpuPinned = t.cpuEvent(0, a76(Events.L1D_CACHE_REFILL).pinned(true).build(), 0);
+        PerfEvent cpuPinned =
+                t.cpuEvent(0, a76(Events.L1D_CACHE_REFILL).pinned(true).build(), 0);
         // The CPU-pinned install rescheduled CPU flexible behind it.
         assertThat(cpuPinned.hwIdx()).isEqualTo(0);
         assertThat(cpuFlexible.hwIdx()).isEqualTo(1);
@@ -39,10 +41,12 @@ final class PerfSchedulingTest {
     @Test
     void taskPinnedPushesCpuFlexibleOffUntilRotation() {
         PerfTestbed t = PerfTestbed.homogeneous(1, 2, PmuVersion.P5);
-        PerfEvent cpuPinned = t.cpuEvent(0, a76(Events.L1D_CACHE_REFILL).pinned(true).build(), 0);
+        PerfEvent cpuPinned =
+                t.cpuEvent(0, a76(Events.L1D_CACHE_REFILL).pinned(true).build(), 0);
         PerfEvent cpuFlexible = t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0);
         PerfTask vcpu = new PerfTask(200, "vcpu0");
-        PerfEvent guestCounter = t.taskEvent(vcpu, a76(Events.L1D_CACHE).pinned(true).excludeHost(true).build(), 0);
+        PerfEvent guestCounter = t.taskEvent(
+                vcpu, a76(Events.L1D_CACHE).pinned(true).excludeHost(true).build(), 0);
         assertThat(cpuFlexible.hwIdx()).isEqualTo(1);
 
         t.perf.schedIn(0, vcpu, 1 * MS);
@@ -126,7 +130,8 @@ final class PerfSchedulingTest {
         t.costs.clear();
 
         assertThatThrownBy(() -> t.sibling(leader, a76(Events.BR_RETIRED).build(), 0))
-                .isInstanceOfSatisfying(PerfEventOpenException.class,
+                .isInstanceOfSatisfying(
+                        PerfEventOpenException.class,
                         e -> assertThat(e.errno()).isEqualTo(PerfEventOpenException.Errno.EINVAL));
         assertThat(leader.siblings()).containsExactly(second);
         assertThat(t.costs.charges()).isEmpty();
@@ -159,7 +164,8 @@ final class PerfSchedulingTest {
         PerfTask vcpu = new PerfTask(300, "vcpu0");
         t.perf.schedIn(0, vcpu, 0);
 
-        PerfEvent guest = t.taskEvent(vcpu, a76(Events.INST_RETIRED).pinned(true).excludeHost(true).build(), 1000);
+        PerfEvent guest = t.taskEvent(
+                vcpu, a76(Events.INST_RETIRED).pinned(true).excludeHost(true).build(), 1000);
         assertThat(guest.state()).isEqualTo(PerfEventState.ERROR);
 
         // A counter frees up and the task is scheduled out and in again: ERROR is skipped, not retried.
@@ -201,7 +207,8 @@ final class PerfSchedulingTest {
         PerfTestbed t = PerfTestbed.bigLittle();
         PerfTask vcpu = new PerfTask(400, "vcpu0");
         // Pinned, like KVM's guest events on the VM's (big) PMU.
-        PerfEvent onBig = t.taskEvent(vcpu, a76(Events.INST_RETIRED).pinned(true).build(), 0);
+        PerfEvent onBig =
+                t.taskEvent(vcpu, a76(Events.INST_RETIRED).pinned(true).build(), 0);
 
         t.perf.schedIn(0, vcpu, 0); // a LITTLE CPU
         t.perf.read(onBig, 10 * MS);
@@ -225,8 +232,13 @@ final class PerfSchedulingTest {
         PerfTestbed t = PerfTestbed.bigLittle();
         PerfTask task = new PerfTask(401, "app");
         t.perf.schedIn(0, task, 0); // a LITTLE CPU
-        PerfEvent little = t.perf.open(0, PerfEventAttr.builder(PerfTestbed.A55_TYPE, Events.INST_RETIRED).build(),
-                task, -1, null, 0);
+        PerfEvent little = t.perf.open(
+                0,
+                PerfEventAttr.builder(PerfTestbed.A55_TYPE, Events.INST_RETIRED).build(),
+                task,
+                -1,
+                null,
+                0);
         assertThat(little.hwIdx()).isEqualTo(0);
 
         PerfEvent big = t.taskEvent(task, a76(Events.INST_RETIRED).build(), 1 * MS);
@@ -244,13 +256,18 @@ final class PerfSchedulingTest {
     void cpuEventOnCpuOutsideThePmuIsRefusedWithEnoent() {
         PerfTestbed t = PerfTestbed.bigLittle();
         assertThatThrownBy(() -> t.cpuEvent(0, a76(Events.INST_RETIRED).build(), 0))
-                .isInstanceOfSatisfying(PerfEventOpenException.class,
+                .isInstanceOfSatisfying(
+                        PerfEventOpenException.class,
                         e -> assertThat(e.errno()).isEqualTo(PerfEventOpenException.Errno.ENOENT));
-        assertThatThrownBy(() -> t.cpuEvent(1, PerfEventAttr.builder(99, Events.INST_RETIRED).build(), 0))
-                .isInstanceOfSatisfying(PerfEventOpenException.class,
+        assertThatThrownBy(() -> t.cpuEvent(
+                        1, PerfEventAttr.builder(99, Events.INST_RETIRED).build(), 0))
+                .isInstanceOfSatisfying(
+                        PerfEventOpenException.class,
                         e -> assertThat(e.errno()).isEqualTo(PerfEventOpenException.Errno.ENOENT));
-        assertThatThrownBy(() -> t.cpuEvent(1, a76(Events.INST_RETIRED).excludeIdle(true).build(), 0))
-                .isInstanceOfSatisfying(PerfEventOpenException.class,
+        assertThatThrownBy(() ->
+                        t.cpuEvent(1, a76(Events.INST_RETIRED).excludeIdle(true).build(), 0))
+                .isInstanceOfSatisfying(
+                        PerfEventOpenException.class,
                         e -> assertThat(e.errno()).isEqualTo(PerfEventOpenException.Errno.EPERM));
     }
 
@@ -299,9 +316,11 @@ final class PerfSchedulingTest {
         PerfTestbed t = PerfTestbed.homogeneous(1, 4, PmuVersion.P1);
         t.cpuEvent(0, a76(Events.CPU_CYCLES).pinned(true).build(), 0);
         t.cpuEvent(0, a76(Events.L1D_CACHE).pinned(true).build(), 0);
-        PerfEvent chained = t.cpuEvent(0, a76(Events.INST_RETIRED).longCounter(true).build(), 0);
+        PerfEvent chained =
+                t.cpuEvent(0, a76(Events.INST_RETIRED).longCounter(true).build(), 0);
 
-        PerfEvent guest = t.cpuEvent(0, a76(Events.BR_RETIRED).pinned(true).excludeHost(true).build(), 0);
+        PerfEvent guest = t.cpuEvent(
+                0, a76(Events.BR_RETIRED).pinned(true).excludeHost(true).build(), 0);
 
         assertThat(guest.hwIdx()).isEqualTo(1);
         assertThat(t.perf.pinnedCounterMask(0)).isEqualTo((1L << 31) | 0b0011);
@@ -321,12 +340,13 @@ final class PerfSchedulingTest {
         t.perf.enable(1, e, 20);
         t.perf.close(1, e, 30);
 
-        assertThat(t.costs.charges()).containsExactly(
-                new RecordingCostSink.Charge(1, KernelCost.PERF_EVENT_CREATE, 0),
-                new RecordingCostSink.Charge(1, KernelCost.PERF_EVENT_DISABLE, 0),
-                // enable reschedules CPU 0's flexible groups: one event goes on.
-                new RecordingCostSink.Charge(1, KernelCost.PERF_PMU_RESCHED, 1),
-                new RecordingCostSink.Charge(1, KernelCost.PERF_EVENT_DESTROY, 0));
+        assertThat(t.costs.charges())
+                .containsExactly(
+                        new RecordingCostSink.Charge(1, KernelCost.PERF_EVENT_CREATE, 0),
+                        new RecordingCostSink.Charge(1, KernelCost.PERF_EVENT_DISABLE, 0),
+                        // enable reschedules CPU 0's flexible groups: one event goes on.
+                        new RecordingCostSink.Charge(1, KernelCost.PERF_PMU_RESCHED, 1),
+                        new RecordingCostSink.Charge(1, KernelCost.PERF_EVENT_DESTROY, 0));
     }
 
     @Test
@@ -343,8 +363,9 @@ final class PerfSchedulingTest {
         t.perf.contextSwitch(0, plain, 200);
 
         // A task without perf events costs nothing; the profiled one moves two events each way.
-        assertThat(t.costs.charges()).containsExactly(
-                new RecordingCostSink.Charge(0, KernelCost.PERF_PMU_RESCHED, 2),
-                new RecordingCostSink.Charge(0, KernelCost.PERF_PMU_RESCHED, 2));
+        assertThat(t.costs.charges())
+                .containsExactly(
+                        new RecordingCostSink.Charge(0, KernelCost.PERF_PMU_RESCHED, 2),
+                        new RecordingCostSink.Charge(0, KernelCost.PERF_PMU_RESCHED, 2));
     }
 }

@@ -21,8 +21,17 @@ final class PerfTestbed {
     static final long MS = 1_000_000L;
 
     /** Events every PMU here implements. */
-    static final int[] EVENTS = {Events.SW_INCR, Events.L1D_CACHE_REFILL, Events.L1D_CACHE, Events.INST_RETIRED,
-        Events.BR_MIS_PRED, Events.CPU_CYCLES, Events.BR_RETIRED, Events.STALL_FRONTEND, Events.STALL_BACKEND};
+    static final int[] EVENTS = {
+        Events.SW_INCR,
+        Events.L1D_CACHE_REFILL,
+        Events.L1D_CACHE,
+        Events.INST_RETIRED,
+        Events.BR_MIS_PRED,
+        Events.CPU_CYCLES,
+        Events.BR_RETIRED,
+        Events.STALL_FRONTEND,
+        Events.STALL_BACKEND
+    };
 
     /**
      * The rates every PE runs at: INST_RETIRED 2/ns, L1D_CACHE 1/ns, BR_RETIRED 1 per 4 ns,
@@ -73,8 +82,10 @@ final class PerfTestbed {
     static PerfTestbed bigLittle() {
         PmuConfig little = hardware(6, PmuVersion.P1);
         PmuConfig big = hardware(6, PmuVersion.P5);
-        return new PerfTestbed(PerfCoreConfig.defaults(),
-                List.of(new HostPmuDescriptor("armv8_cortex_a55", A55_TYPE, new int[] {0}, little),
+        return new PerfTestbed(
+                PerfCoreConfig.defaults(),
+                List.of(
+                        new HostPmuDescriptor("armv8_cortex_a55", A55_TYPE, new int[] {0}, little),
                         new HostPmuDescriptor("armv8_cortex_a76", A76_TYPE, new int[] {1}, big)),
                 List.of(new Pe(little), new Pe(big)));
     }

@@ -26,26 +26,31 @@ final class EmulatedDescriptorTest {
         assertThat(descriptor.kind()).isEqualTo(PolicyKind.ALLOCATION);
         assertThat(descriptor.description()).contains("perf event").contains("traps");
         assertThat(descriptor.settings()).isEmpty();
-        assertThat(descriptor.validate(Settings.defaults(descriptor.settings()))).isEmpty();
+        assertThat(descriptor.validate(Settings.defaults(descriptor.settings())))
+                .isEmpty();
         assertThatThrownBy(() -> Settings.of(descriptor.settings(), Map.of("reserved_host_counters", 2L)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown setting");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown setting");
     }
 
     @Test
     void theModuleBindsTheAllocationPolicyByConstructorInjection() {
         Settings settings = Settings.defaults(descriptor.settings());
-        Injector injector = Guice.createInjector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                binder().requireAtInjectOnConstructors();
-                bind(Settings.class).toInstance(settings);
-                bind(PolicyContext.class).toInstance(new Context("emulated", 7));
-            }
-        }, descriptor.module(settings));
+        Injector injector = Guice.createInjector(
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        binder().requireAtInjectOnConstructors();
+                        bind(Settings.class).toInstance(settings);
+                        bind(PolicyContext.class).toInstance(new Context("emulated", 7));
+                    }
+                },
+                descriptor.module(settings));
         AllocationPolicy policy = injector.getInstance(AllocationPolicy.class);
         assertThat(policy).isInstanceOf(EmulatedPolicy.class);
         assertThatThrownBy(() -> policy.adminWrite("reserved_host_counters", 2, null, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("emulated has no knob");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("emulated has no knob");
     }
 
     @Test

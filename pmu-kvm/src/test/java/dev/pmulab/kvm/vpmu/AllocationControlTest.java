@@ -62,9 +62,13 @@ final class AllocationControlTest {
     void everyPartitioningActionIsRefusedOnAnNvheHost() {
         VpmuTestbed t = host(VpmuTestbed.builder().vhe(false));
         assertThat(refusal(() -> t.kvm.control().setHpmn(0, 4)).rule()).isEqualTo(VHE_ONLY);
-        assertThat(refusal(() -> t.kvm.control().setHostCounterMask(0, 0b111100)).rule()).isEqualTo(VHE_ONLY);
-        assertThat(refusal(() -> t.kvm.control().reschedHostPerf(0, 0b111100)).rule()).isEqualTo(VHE_ONLY);
-        assertThat(refusal(() -> t.kvm.control().setGuestAccess(t.vp.view(), GuestAccessMode.DIRECT)).rule())
+        assertThat(refusal(() -> t.kvm.control().setHostCounterMask(0, 0b111100))
+                        .rule())
+                .isEqualTo(VHE_ONLY);
+        assertThat(refusal(() -> t.kvm.control().reschedHostPerf(0, 0b111100)).rule())
+                .isEqualTo(VHE_ONLY);
+        assertThat(refusal(() -> t.kvm.control().setGuestAccess(t.vp.view(), GuestAccessMode.DIRECT))
+                        .rule())
                 .isEqualTo(VHE_ONLY);
         // What does not partition is fine: HPMN = N, the full mask, emulated access.
         long all = t.kvm.cpuView(0).hostCounterMask();
@@ -134,8 +138,8 @@ final class AllocationControlTest {
     void theAllocationOrderReachesEveryHostPmu() {
         VpmuTestbed t = host(VpmuTestbed.builder().bigLittle());
         t.kvm.control().setHostAllocationOrder(AllocationOrder.TOP_DOWN);
-        assertThat(t.perf.pmus()).allSatisfy(p -> assertThat(p.allocationOrder())
-                .isEqualTo(CounterAllocationOrder.HIGH_TO_LOW));
+        assertThat(t.perf.pmus())
+                .allSatisfy(p -> assertThat(p.allocationOrder()).isEqualTo(CounterAllocationOrder.HIGH_TO_LOW));
         assertThat(t.hostEvent(0, Events.INST_RETIRED, false, 0).hwIdx()).isEqualTo(5);
         t.kvm.control().setHostAllocationOrder(AllocationOrder.BOTTOM_UP);
         assertThat(t.hostEvent(1, Events.INST_RETIRED, false, 0).hwIdx()).isZero();

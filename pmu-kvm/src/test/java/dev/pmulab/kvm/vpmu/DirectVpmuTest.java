@@ -63,8 +63,11 @@ final class DirectVpmuTest {
         GuestAccess enable = t.wr(PMCNTENSET_EL0, 1, 0);
         GuestAccess pmcr = t.wr(PMCR_EL0, E, 0);
         assertThat(counter.trapped() || enable.trapped() || pmcr.trapped()).isFalse();
-        assertThat(t.sink.costs()).containsExactly(KernelCost.GUEST_UNTRAPPED_ACCESS,
-                KernelCost.GUEST_UNTRAPPED_ACCESS, KernelCost.GUEST_UNTRAPPED_ACCESS);
+        assertThat(t.sink.costs())
+                .containsExactly(
+                        KernelCost.GUEST_UNTRAPPED_ACCESS,
+                        KernelCost.GUEST_UNTRAPPED_ACCESS,
+                        KernelCost.GUEST_UNTRAPPED_ACCESS);
 
         GuestAccess read = t.rd(PMEVCNTR_EL0, 0, 1_000);
 
@@ -98,7 +101,9 @@ final class DirectVpmuTest {
 
     @Test
     void aPmevtyperWriteTrapsAndReachesTheHardwareWithTheFilterApplied() {
-        VpmuTestbed t = partitioned().filter(KvmPmuEventFilter.deny(Events.L1D_CACHE, 1)).build();
+        VpmuTestbed t = partitioned()
+                .filter(KvmPmuEventFilter.deny(Events.L1D_CACHE, 1))
+                .build();
         t.enter(0, 0);
         t.guestPmuReset(0);
 
@@ -132,7 +137,9 @@ final class DirectVpmuTest {
      */
     @Test
     void aGuestWriteToADeniedCounterIsNotALeak() {
-        VpmuTestbed t = partitioned().filter(KvmPmuEventFilter.deny(Events.L1D_CACHE, 1)).build();
+        VpmuTestbed t = partitioned()
+                .filter(KvmPmuEventFilter.deny(Events.L1D_CACHE, 1))
+                .build();
         t.enter(0, 0);
         t.guestPmuReset(0);
         t.wr(PMEVTYPER_EL0, 1, Events.L1D_CACHE, 0);
@@ -181,7 +188,8 @@ final class DirectVpmuTest {
         assertThat(t.pe().effectiveHpmn()).isEqualTo(4);
         assertThat(t.pe().eventCounter(3)).isEqualTo(55); // the retried MSR went to the hardware
         // One trap, counters 2 and 3 swapped in (value and type) plus their enables, then the untrapped retry.
-        assertThat(t.sink.costs()).startsWith(KernelCost.TRAP_SYSREG_EMULATION)
+        assertThat(t.sink.costs())
+                .startsWith(KernelCost.TRAP_SYSREG_EMULATION)
                 .endsWith(KernelCost.GUEST_UNTRAPPED_ACCESS);
         VcpuPmuStats s = t.vp.stats();
         assertThat(s.outsideShareTraps()).isEqualTo(1);
@@ -259,8 +267,7 @@ final class DirectVpmuTest {
         assertThat(t.vcpu.pmuRegs().pmovs()).isEqualTo(1);
         assertThat(t.vp.irqLevel()).isTrue();
         // No host counter had overflowed: perf found nothing, KVM took the interrupt and injected.
-        assertThat(t.sink.costs()).containsExactly(KernelCost.PMU_IRQ_HANDLING,
-                KernelCost.GUEST_OVERFLOW_INJECT_LOCAL);
+        assertThat(t.sink.costs()).containsExactly(KernelCost.PMU_IRQ_HANDLING, KernelCost.GUEST_OVERFLOW_INJECT_LOCAL);
         assertThat(t.kvm.stats().guestIrqForwards()).isEqualTo(1);
         assertThat(t.rd(PMOVSSET_EL0, when).value()).isEqualTo(1);
     }
@@ -377,13 +384,24 @@ final class DirectVpmuTest {
         t.enter(0, 0);
         t.rd(PMCR_EL0, 0); // untrapped read, but FREE traps everything: claim on a trapped one
         t.wr(PMSELR_EL0, 0, 0);
-        for (PmuRegister reg : new PmuRegister[] {PmuRegister.PMOVSSET_EL0, PmuRegister.PMOVSCLR_EL0,
-            PmuRegister.PMCCFILTR_EL0, PmuRegister.PMCEID0_EL0, PmuRegister.PMSELR_EL0, PmuRegister.PMEVTYPER_EL0}) {
+        for (PmuRegister reg : new PmuRegister[] {
+            PmuRegister.PMOVSSET_EL0,
+            PmuRegister.PMOVSCLR_EL0,
+            PmuRegister.PMCCFILTR_EL0,
+            PmuRegister.PMCEID0_EL0,
+            PmuRegister.PMSELR_EL0,
+            PmuRegister.PMEVTYPER_EL0
+        }) {
             assertThat(t.pe().check(reg, 0, false)).as("%s", reg).isEqualTo(AccessOutcome.TRAP_EL2);
         }
-        for (PmuRegister reg : new PmuRegister[] {PmuRegister.PMCR_EL0, PmuRegister.PMCCNTR_EL0,
-            PmuRegister.PMCNTENSET_EL0, PmuRegister.PMINTENSET_EL1, PmuRegister.PMEVCNTR_EL0,
-            PmuRegister.PMUSERENR_EL0}) {
+        for (PmuRegister reg : new PmuRegister[] {
+            PmuRegister.PMCR_EL0,
+            PmuRegister.PMCCNTR_EL0,
+            PmuRegister.PMCNTENSET_EL0,
+            PmuRegister.PMINTENSET_EL1,
+            PmuRegister.PMEVCNTR_EL0,
+            PmuRegister.PMUSERENR_EL0
+        }) {
             assertThat(t.pe().check(reg, 0, false)).as("%s", reg).isEqualTo(AccessOutcome.OK);
         }
         assertThat(t.pe().check(PmuRegister.PMSWINC_EL0, 0, true)).isEqualTo(AccessOutcome.OK);
@@ -396,12 +414,23 @@ final class DirectVpmuTest {
         t.enter(0, 0);
         t.rd(PMCR_EL0, 0);
         t.wr(PMSELR_EL0, 0, 0); // FREE: traps and claims; from here the guest owns its registers
-        for (PmuRegister reg : new PmuRegister[] {PmuRegister.PMOVSSET_EL0, PmuRegister.PMOVSCLR_EL0,
-            PmuRegister.PMCCFILTR_EL0, PmuRegister.PMEVTYPER_EL0, PmuRegister.PMXEVTYPER_EL0}) {
+        for (PmuRegister reg : new PmuRegister[] {
+            PmuRegister.PMOVSSET_EL0,
+            PmuRegister.PMOVSCLR_EL0,
+            PmuRegister.PMCCFILTR_EL0,
+            PmuRegister.PMEVTYPER_EL0,
+            PmuRegister.PMXEVTYPER_EL0
+        }) {
             assertThat(t.pe().check(reg, 0, false)).as("%s", reg).isEqualTo(AccessOutcome.TRAP_EL2);
         }
-        for (PmuRegister reg : new PmuRegister[] {PmuRegister.PMSELR_EL0, PmuRegister.PMCEID0_EL0,
-            PmuRegister.PMCEID1_EL0, PmuRegister.PMMIR_EL1, PmuRegister.PMCR_EL0, PmuRegister.PMEVCNTR_EL0}) {
+        for (PmuRegister reg : new PmuRegister[] {
+            PmuRegister.PMSELR_EL0,
+            PmuRegister.PMCEID0_EL0,
+            PmuRegister.PMCEID1_EL0,
+            PmuRegister.PMMIR_EL1,
+            PmuRegister.PMCR_EL0,
+            PmuRegister.PMEVCNTR_EL0
+        }) {
             assertThat(t.pe().check(reg, 0, false)).as("%s", reg).isEqualTo(AccessOutcome.OK);
         }
         // The guest reads the hardware's PMCEID0, not KVM's view of its PMU.

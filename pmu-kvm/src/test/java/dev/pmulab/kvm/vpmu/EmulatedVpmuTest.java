@@ -59,13 +59,23 @@ final class EmulatedVpmuTest {
         t.sink.clear();
         long trapsBefore = t.vp.stats().trappedAccesses(); // the guest's PMU reset
         record Access(PmuRegister reg, int index, boolean write) {}
-        List<Access> accesses = List.of(new Access(PMCR_EL0, 0, false), new Access(PMCR_EL0, 0, true),
-                new Access(PMCNTENSET_EL0, 0, false), new Access(PMCNTENSET_EL0, 0, true),
-                new Access(PMCNTENCLR_EL0, 0, true), new Access(PMINTENSET_EL1, 0, true),
-                new Access(PMOVSSET_EL0, 0, false), new Access(PMSELR_EL0, 0, true), new Access(PMCEID0_EL0, 0, false),
-                new Access(PMCCNTR_EL0, 0, false), new Access(PMCCFILTR_EL0, 0, false), new Access(PMEVCNTR_EL0, 3, false),
-                new Access(PMEVTYPER_EL0, 2, false), new Access(PMXEVCNTR_EL0, 0, false),
-                new Access(PMUSERENR_EL0, 0, false), new Access(PMSWINC_EL0, 0, true));
+        List<Access> accesses = List.of(
+                new Access(PMCR_EL0, 0, false),
+                new Access(PMCR_EL0, 0, true),
+                new Access(PMCNTENSET_EL0, 0, false),
+                new Access(PMCNTENSET_EL0, 0, true),
+                new Access(PMCNTENCLR_EL0, 0, true),
+                new Access(PMINTENSET_EL1, 0, true),
+                new Access(PMOVSSET_EL0, 0, false),
+                new Access(PMSELR_EL0, 0, true),
+                new Access(PMCEID0_EL0, 0, false),
+                new Access(PMCCNTR_EL0, 0, false),
+                new Access(PMCCFILTR_EL0, 0, false),
+                new Access(PMEVCNTR_EL0, 3, false),
+                new Access(PMEVTYPER_EL0, 2, false),
+                new Access(PMXEVCNTR_EL0, 0, false),
+                new Access(PMUSERENR_EL0, 0, false),
+                new Access(PMSWINC_EL0, 0, true));
         for (Access a : accesses) {
             // The hardware decides: MDCR_EL2.TPM sends every PMU access from EL1 to EL2.
             assertThat(t.pe().check(a.reg(), a.index(), a.write())).as("%s", a).isEqualTo(AccessOutcome.TRAP_EL2);
@@ -120,8 +130,9 @@ final class EmulatedVpmuTest {
         assertThat(second).isNotSameAs(first);
         assertThat(first.state()).isEqualTo(PerfEventState.DEAD);
         assertThat(second.attr().config()).isEqualTo(Events.L1D_CACHE);
-        assertThat(t.sink.costs()).containsExactly(KernelCost.TRAP_SYSREG_EMULATION, KernelCost.PERF_EVENT_DESTROY,
-                KernelCost.PERF_EVENT_CREATE);
+        assertThat(t.sink.costs())
+                .containsExactly(
+                        KernelCost.TRAP_SYSREG_EMULATION, KernelCost.PERF_EVENT_DESTROY, KernelCost.PERF_EVENT_CREATE);
         assertThat(t.sink.charges()).allSatisfy(c -> assertThat(c.cpu()).isZero());
         assertThat(t.vp.stats().perfEventsCreated() - created).isEqualTo(1);
         assertThat(t.vp.stats().perfEventsReleased() - released).isEqualTo(1);

@@ -49,13 +49,16 @@ final class PartitioningPoliciesOnKvmTest {
     private static AllocationPolicy build(PolicyDescriptor d, Map<String, ?> given) {
         Settings settings = Settings.of(d.settings(), given);
         assertThat(d.validate(settings)).isEmpty();
-        return Guice.createInjector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(Settings.class).toInstance(settings);
-                bind(PolicyContext.class).toInstance(new Context(d.name(), 1));
-            }
-        }, d.module(settings)).getInstance(AllocationPolicy.class);
+        return Guice.createInjector(
+                        new AbstractModule() {
+                            @Override
+                            protected void configure() {
+                                bind(Settings.class).toInstance(settings);
+                                bind(PolicyContext.class).toInstance(new Context(d.name(), 1));
+                            }
+                        },
+                        d.module(settings))
+                .getInstance(AllocationPolicy.class);
     }
 
     @Test
@@ -63,7 +66,8 @@ final class PartitioningPoliciesOnKvmTest {
         SysfsWritableDescriptor d = new SysfsWritableDescriptor();
         VpmuTestbed t = VpmuTestbed.builder()
                 .policy(build(d, Map.of("reserved_host_counters", 2L, "opt_in", true)), d.name())
-                .partition(true).build();
+                .partition(true)
+                .build();
         PerfEvent watchdog = t.hostEvent(0, Events.CPU_CYCLES, true, 0);
         t.enter(0, 0);
         t.guestPmuReset(0);
@@ -119,9 +123,12 @@ final class PartitioningPoliciesOnKvmTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
-    void aGuestCountsItsOwnTimeBesideTheHostsEventsWithNothingRefusedOrCrossed(PolicyDescriptor d,
-            Map<String, ?> settings) {
-        VpmuTestbed t = VpmuTestbed.builder().policy(build(d, settings), d.name()).partition(true).build();
+    void aGuestCountsItsOwnTimeBesideTheHostsEventsWithNothingRefusedOrCrossed(
+            PolicyDescriptor d, Map<String, ?> settings) {
+        VpmuTestbed t = VpmuTestbed.builder()
+                .policy(build(d, settings), d.name())
+                .partition(true)
+                .build();
         PerfEvent watchdog = t.hostEvent(0, Events.CPU_CYCLES, true, 0);
         PerfEvent flexible = t.hostEvent(0, Events.L1D_CACHE, false, 0);
 

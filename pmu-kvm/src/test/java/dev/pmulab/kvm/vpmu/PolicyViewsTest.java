@@ -33,7 +33,8 @@ final class PolicyViewsTest {
     void everyHardwareVersionIsTheSpisVersionOfTheSameIdRegisterValue() {
         for (PmuVersion hw : PmuVersion.values()) {
             PmuVer api = PmuVer.ofFieldValue(hw.idAa64dfr0PmuVer());
-            String expectedName = hw == PmuVersion.V3 ? "V3" : "V3" + hw.shortName().toUpperCase(Locale.ROOT);
+            String expectedName =
+                    hw == PmuVersion.V3 ? "V3" : "V3" + hw.shortName().toUpperCase(Locale.ROOT);
             assertThat(api.name()).as(hw.shortName()).isEqualTo(expectedName);
             assertThat(api.eventSpace()).as(hw.shortName()).isEqualTo(hw.eventNumberMask() + 1);
         }

@@ -46,8 +46,8 @@ final class TestPartitionPolicy implements AllocationPolicy {
     }
 
     @Override
-    public TrappedAccessResolution guestAccessOutsideShare(VcpuView vcpu, CpuView cpu, int counter,
-            AllocationControl control) {
+    public TrappedAccessResolution guestAccessOutsideShare(
+            VcpuView vcpu, CpuView cpu, int counter, AllocationControl control) {
         outsideShareCalls++;
         lastCounterAsked = counter;
         if (resolution == TrappedAccessResolution.RETRY) {

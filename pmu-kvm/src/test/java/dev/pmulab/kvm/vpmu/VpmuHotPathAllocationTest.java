@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 final class VpmuHotPathAllocationTest {
     /** A GuestAccess with compressed oops: a 12-byte header, a long and two booleans, 8-byte aligned. */
     private static final long GUEST_ACCESS_BYTES = 24;
+
     private static final int ACCESSES_PER_ROUND = 4;
     /** Fewer measured rounds than warm-up ones, so the load/put sample arrays do not grow while measured. */
     private static final int WARMUP = 20_000;
+
     private static final int MEASURED = 10_000;
     /**
      * One-off allocations of the JVM while measuring (a few hundred bytes seen); one extra object of
@@ -23,8 +25,7 @@ final class VpmuHotPathAllocationTest {
     private static final long JVM_SLACK = 4_096;
 
     private static long allocatedBy(Runnable round) {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
         threads.setThreadAllocatedMemoryEnabled(true);
         for (int i = 0; i < WARMUP; i++) {
@@ -45,7 +46,8 @@ final class VpmuHotPathAllocationTest {
     @Test
     void directLoadAccessesAndPutAllocateOnlyTheirResults() {
         long[] charged = new long[1];
-        VpmuTestbed t = host(VpmuTestbed.builder().policy(new TestPartitionPolicy(2), TestPartitionPolicy.NAME), charged);
+        VpmuTestbed t =
+                host(VpmuTestbed.builder().policy(new TestPartitionPolicy(2), TestPartitionPolicy.NAME), charged);
         t.enter(0, 0);
         t.guestPmuReset(0);
         t.wr(PmuRegister.PMEVTYPER_EL0, 0, Events.INST_RETIRED, 0);

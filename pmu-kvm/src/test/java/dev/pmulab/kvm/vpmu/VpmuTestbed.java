@@ -41,8 +41,16 @@ final class VpmuTestbed {
     static final int VCPU_PID = 100;
 
     /** Every PMU here implements these; PMCEID leaves 0x0001 clear, so it is the "counts nothing" event. */
-    static final int[] EVENTS = {Events.SW_INCR, Events.L1D_CACHE_REFILL, Events.L1D_CACHE, Events.INST_RETIRED,
-        Events.BR_MIS_PRED, Events.CPU_CYCLES, Events.CHAIN, Events.BR_RETIRED};
+    static final int[] EVENTS = {
+        Events.SW_INCR,
+        Events.L1D_CACHE_REFILL,
+        Events.L1D_CACHE,
+        Events.INST_RETIRED,
+        Events.BR_MIS_PRED,
+        Events.CPU_CYCLES,
+        Events.CHAIN,
+        Events.BR_RETIRED
+    };
 
     /** Guest kernel (EL1): INST_RETIRED 2/ns, CPU_CYCLES 3/ns, L1D_CACHE 1/ns, BR_RETIRED 1 per 4 ns. */
     static final EventRates GUEST_EL1 = EventRates.builder()
@@ -79,7 +87,12 @@ final class VpmuTestbed {
     private VpmuTestbed(Builder b) {
         meter = new PmuWorkMeter(b.costs != null ? b.costs : sink, PmuWorkMeter.Prices.DEFAULTS);
         List<HostPmuDescriptor> pmus = new ArrayList<>();
-        PmuConfig hw = PmuConfig.builder().n(b.n).version(PmuVersion.P5).fgt(b.fgt).hpmn0(b.hpmn0).events(EVENTS)
+        PmuConfig hw = PmuConfig.builder()
+                .n(b.n)
+                .version(PmuVersion.P5)
+                .fgt(b.fgt)
+                .hpmn0(b.hpmn0)
+                .events(EVENTS)
                 .build();
         if (b.bigLittle) {
             PmuConfig other = hw.toBuilder().idcode(0x02).build();
@@ -99,22 +112,32 @@ final class VpmuTestbed {
             pe.switchContext(0, ExceptionLevel.EL2, HOST);
         }
         perf = new PerfCore(new PerfCoreConfig(b.vhe, 250, PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE), pmus, pes, meter);
-        host = KvmHost.builder().pmus(pmus).vhe(b.vhe).fixedCountersOnlySupported(b.fixedCountersOnly).build();
+        host = KvmHost.builder()
+                .pmus(pmus)
+                .vhe(b.vhe)
+                .fixedCountersOnlySupported(b.fixedCountersOnly)
+                .build();
         vm = host.createVm();
         vcpu = vm.createVcpu(0, 1L << KvmUapi.KVM_ARM_VCPU_PMU_V3);
         for (KvmPmuEventFilter f : b.filters) {
-            assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER,
-                    UserPtr.of(f))).isZero();
+            assertThat(vcpu.setDeviceAttr(
+                            KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER, UserPtr.of(f)))
+                    .isZero();
         }
         if (b.fixedCountersOnly) {
-            assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
-                    KvmUapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY)).isZero();
+            assertThat(vcpu.setDeviceAttr(
+                            KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_FIXED_COUNTERS_ONLY))
+                    .isZero();
         }
         if (b.nrCounters >= 0) {
-            assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
-                    KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS, UserPtr.ofInt(b.nrCounters))).isZero();
+            assertThat(vcpu.setDeviceAttr(
+                            KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
+                            KvmUapi.KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS,
+                            UserPtr.ofInt(b.nrCounters)))
+                    .isZero();
         }
-        assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT)).isZero();
+        assertThat(vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT))
+                .isZero();
         kvm = new KvmPmu(host, perf, meter, b.policy, b.policyName, b.partitionFgt);
         kvm.hostBoot(0);
         vp = kvm.attach(vcpu, thread, "vm0", 0, b.partition);
@@ -203,7 +226,9 @@ final class VpmuTestbed {
 
     /** A host CPU event on {@code c}: pinned or flexible, counting everywhere. */
     PerfEvent hostEvent(int c, int event, boolean pinned, long t) {
-        PerfEventAttr attr = PerfEventAttr.builder(perf.pmuOfCpu(c).type(), event).pinned(pinned).build();
+        PerfEventAttr attr = PerfEventAttr.builder(perf.pmuOfCpu(c).type(), event)
+                .pinned(pinned)
+                .build();
         return perf.open(c, attr, null, c, null, t);
     }
 
@@ -223,24 +248,72 @@ final class VpmuTestbed {
         private PartitionFgtSet partitionFgt = PartitionFgtSet.V8;
         private final List<KvmPmuEventFilter> filters = new ArrayList<>();
 
-        Builder cpus(int v) { cpus = v; return this; }
-        Builder n(int v) { n = v; return this; }
+        Builder cpus(int v) {
+            cpus = v;
+            return this;
+        }
+
+        Builder n(int v) {
+            n = v;
+            return this;
+        }
         /** FEAT_FGT; without it also no FEAT_HPMN0, which requires it. */
-        Builder fgt(boolean v) { fgt = v; hpmn0 = hpmn0 && v; return this; }
-        Builder hpmn0(boolean v) { hpmn0 = v; return this; }
-        Builder vhe(boolean v) { vhe = v; return this; }
+        Builder fgt(boolean v) {
+            fgt = v;
+            hpmn0 = hpmn0 && v;
+            return this;
+        }
+
+        Builder hpmn0(boolean v) {
+            hpmn0 = v;
+            return this;
+        }
+
+        Builder vhe(boolean v) {
+            vhe = v;
+            return this;
+        }
         /** CPU 0 and CPU 1 of two core types, two PMUs; the VM gets CPU 0's as its default PMU. */
-        Builder bigLittle() { bigLittle = true; return this; }
-        Builder partition(boolean v) { partition = v; return this; }
-        Builder nrCounters(int v) { nrCounters = v; return this; }
+        Builder bigLittle() {
+            bigLittle = true;
+            return this;
+        }
+
+        Builder partition(boolean v) {
+            partition = v;
+            return this;
+        }
+
+        Builder nrCounters(int v) {
+            nrCounters = v;
+            return this;
+        }
         /** The RFC's FIXED_COUNTERS_ONLY (kvm-vpmu-uapi.md §1.7): the cycle counter only, on any core type. */
-        Builder fixedCountersOnly() { fixedCountersOnly = true; return this; }
-        Builder policy(AllocationPolicy p, String name) { policy = p; policyName = name; return this; }
-        Builder filter(KvmPmuEventFilter f) { filters.add(f); return this; }
+        Builder fixedCountersOnly() {
+            fixedCountersOnly = true;
+            return this;
+        }
+
+        Builder policy(AllocationPolicy p, String name) {
+            policy = p;
+            policyName = name;
+            return this;
+        }
+
+        Builder filter(KvmPmuEventFilter f) {
+            filters.add(f);
+            return this;
+        }
         /** The series version whose FGT set a partitioned guest keeps (default V8). */
-        Builder partitionFgt(PartitionFgtSet v) { partitionFgt = v; return this; }
+        Builder partitionFgt(PartitionFgtSet v) {
+            partitionFgt = v;
+            return this;
+        }
         /** Charges go to {@code c} instead of {@link #sink} (which then records nothing). */
-        Builder costs(CostSink c) { costs = c; return this; }
+        Builder costs(CostSink c) {
+            costs = c;
+            return this;
+        }
 
         VpmuTestbed build() {
             return new VpmuTestbed(this);

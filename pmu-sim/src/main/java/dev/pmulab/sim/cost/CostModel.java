@@ -83,7 +83,10 @@ public final class CostModel {
      * chose ({@code fitted}): what the result leans on, nobody having measured it.
      */
     public List<Use> estimatesLeanedOn() {
-        return used().stream().filter(u -> !u.overridden() && (u.cost().flag() == KernelCost.Flag.ESTIMATE
-                || u.cost().flag() == KernelCost.Flag.FITTED)).toList();
+        return used().stream()
+                .filter(u -> !u.overridden()
+                        && (u.cost().flag() == KernelCost.Flag.ESTIMATE
+                                || u.cost().flag() == KernelCost.Flag.FITTED))
+                .toList();
     }
 }

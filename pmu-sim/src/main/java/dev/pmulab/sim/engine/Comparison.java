@@ -118,7 +118,9 @@ public final class Comparison {
             }
             if (kind != PolicyKind.SELECTION) {
                 selection.ifPresent(ps::add);
-                labels.put(PolicyKind.SELECTION, selection.map(SelectedPolicy::label).orElse("none"));
+                labels.put(
+                        PolicyKind.SELECTION,
+                        selection.map(SelectedPolicy::label).orElse("none"));
             }
             if (kind != PolicyKind.FILTER) {
                 filter.ifPresent(ps::add);
@@ -242,8 +244,11 @@ public final class Comparison {
      * every executor ends in, here or in a worker.
      */
     public static RunResult run(Scenario scenario, List<SelectedPolicy> policies, long seed) {
-        String allocation = policies.stream().filter(p -> p.kind() == PolicyKind.ALLOCATION)
-                .map(SelectedPolicy::name).findFirst().orElse("emulated");
+        String allocation = policies.stream()
+                .filter(p -> p.kind() == PolicyKind.ALLOCATION)
+                .map(SelectedPolicy::name)
+                .findFirst()
+                .orElse("emulated");
         RunPolicies rp;
         try {
             rp = RunPolicies.create(CORE_MODULE, policies, seed);
@@ -281,12 +286,21 @@ public final class Comparison {
         List<CostAssumption> assumptions = new ArrayList<>();
         for (CostModel.Use u : used.values()) {
             KernelCost c = u.cost();
-            assumptions.add(new CostAssumption(c.id(), c.name().toLowerCase(java.util.Locale.ROOT),
-                    u.price().baseNs(), c.flag().name().toLowerCase(java.util.Locale.ROOT), c.source(), u.overridden()));
+            assumptions.add(new CostAssumption(
+                    c.id(),
+                    c.name().toLowerCase(java.util.Locale.ROOT),
+                    u.price().baseNs(),
+                    c.flag().name().toLowerCase(java.util.Locale.ROOT),
+                    c.source(),
+                    u.overridden()));
             if (u.price().perUnitNs() > 0) {
-                assumptions.add(new CostAssumption(c.id() + ".per_unit", c.name().toLowerCase(java.util.Locale.ROOT)
-                        + " per unit", u.price().perUnitNs(), c.flag().name().toLowerCase(java.util.Locale.ROOT),
-                        c.source(), u.overridden()));
+                assumptions.add(new CostAssumption(
+                        c.id() + ".per_unit",
+                        c.name().toLowerCase(java.util.Locale.ROOT) + " per unit",
+                        u.price().perUnitNs(),
+                        c.flag().name().toLowerCase(java.util.Locale.ROOT),
+                        c.source(),
+                        u.overridden()));
             }
         }
         assumptions.sort(CostAssumption.BY_ID);

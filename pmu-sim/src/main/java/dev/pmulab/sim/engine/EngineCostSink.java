@@ -14,6 +14,7 @@ final class EngineCostSink implements CostSink {
     private final long[] owedNs;
     /** CPUs that may owe time, so the engine need not scan every CPU after every operation. */
     private final int[] owing;
+
     private final boolean[] listed;
     private int owingCount;
 

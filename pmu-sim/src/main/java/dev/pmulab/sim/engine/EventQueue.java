@@ -25,6 +25,7 @@ public final class EventQueue {
     private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
     /** Sequence numbers stay below this so a key is positive; reaching it renumbers the pending events. */
     private static final long SEQ_LIMIT = 1L << (63 - SLOT_BITS);
+
     private static final int MAX_CAPACITY = 1 << SLOT_BITS;
 
     // The heap: entries 0..size-1, or 1..size with the root empty after a poll.

@@ -35,7 +35,13 @@ final class GuestExecution {
      * driver's timer) and IRQ (the PMU interrupt handler) in hardirq context.
      */
     private enum GuestWork {
-        BOOT(false), TICK(true), TIMER(true), IRQ(true), SWITCH(false), TASK_OUT(false), TASK_IN(false);
+        BOOT(false),
+        TICK(true),
+        TIMER(true),
+        IRQ(true),
+        SWITCH(false),
+        TASK_OUT(false),
+        TASK_IN(false);
 
         final boolean hardirq;
 
@@ -60,13 +66,21 @@ final class GuestExecution {
      * may run that CPU's guest PMU interrupt handler before the first access returns.
      */
     private Port[] guestPorts = {new Port()};
+
     private int guestPortDepth;
 
     /**
      * @param vcpus every vCPU thread of the run, filled in by the VMM's setup (before the first entry)
      */
-    GuestExecution(SimCpu[] cpus, List<SimVcpu> vcpus, EngineCostSink sink, CpuTimeAccounts accounts,
-            HostKernelWork kernel, CpuTimers timers, EventQueue queue, RunLength runLength) {
+    GuestExecution(
+            SimCpu[] cpus,
+            List<SimVcpu> vcpus,
+            EngineCostSink sink,
+            CpuTimeAccounts accounts,
+            HostKernelWork kernel,
+            CpuTimers timers,
+            EventQueue queue,
+            RunLength runLength) {
         this.cpus = cpus;
         this.vcpus = vcpus;
         this.sink = sink;
@@ -232,8 +246,8 @@ final class GuestExecution {
         for (SimCpu c : cpus) {
             if (sink.owed(c.id) > 0) {
                 long now = c.at(t);
-                SimVcpu inGuest = c.current instanceof SimVcpu v && v.guestUserSince >= 0
-                        ? leaveGuestForKernel(c, now) : null;
+                SimVcpu inGuest =
+                        c.current instanceof SimVcpu v && v.guestUserSince >= 0 ? leaveGuestForKernel(c, now) : null;
                 // The reschedule's IPI: a host interrupt on that CPU.
                 now = kernel.spendInterrupt(c, now, inGuest);
                 if (inGuest != null || c.current != null) {
@@ -454,7 +468,9 @@ final class GuestExecution {
 
     /** Schedules the time {@code v} will have retired its share of the work, if it keeps running. */
     private void scheduleWorkDone(SimVcpu v, long now) {
-        if (!(runLength instanceof RunLength.UntilWorkDone u) || !v.measured || !v.spec.name().equals(u.vm())
+        if (!(runLength instanceof RunLength.UntilWorkDone u)
+                || !v.measured
+                || !v.spec.name().equals(u.vm())
                 || v.instructionsPerNs <= 0) {
             return;
         }

@@ -29,8 +29,8 @@ record GuestKernelActivity(double syscallShare, double switchesPerSecond, double
 
     GuestKernelActivity {
         if (!(syscallShare >= 0 && syscallShare < 1) || switchesPerSecond < 0 || forksPerSecond < 0) {
-            throw new IllegalArgumentException("bad guest kernel activity: " + syscallShare + ", "
-                    + switchesPerSecond + ", " + forksPerSecond);
+            throw new IllegalArgumentException(
+                    "bad guest kernel activity: " + syscallShare + ", " + switchesPerSecond + ", " + forksPerSecond);
         }
     }
 

@@ -20,8 +20,8 @@ import dev.pmulab.kvm.vpmu.KvmPmu;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.scenario.EventGroup;
 import dev.pmulab.sim.scenario.EventRef;
-import dev.pmulab.sim.scenario.HostTask;
 import dev.pmulab.sim.scenario.HostSpec;
+import dev.pmulab.sim.scenario.HostTask;
 import dev.pmulab.sim.scenario.PerfScope;
 import dev.pmulab.sim.scenario.PerfSession;
 import dev.pmulab.sim.scenario.Sampling;
@@ -78,15 +78,23 @@ final class Host {
         List<ArmPmu> armPmus = soc.pmus();
         for (int i = 0; i < armPmus.size(); i++) {
             ArmPmu p = armPmus.get(i);
-            pmus.add(new HostPmuDescriptor(p.name(), FIRST_DYNAMIC_PMU_TYPE + i, p.supportedCpus(),
+            pmus.add(new HostPmuDescriptor(
+                    p.name(),
+                    FIRST_DYNAMIC_PMU_TYPE + i,
+                    p.supportedCpus(),
                     p.cpu().pmuConfig()));
         }
         boolean vhe = config.vhe();
-        PerfCore perf = new PerfCore(new PerfCoreConfig(vhe, config.hz(), PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE),
-                pmus, pes, sink);
+        PerfCore perf = new PerfCore(
+                new PerfCoreConfig(vhe, config.hz(), PerfCoreConfig.DEFAULT_MAX_SAMPLE_RATE), pmus, pes, sink);
         long muxMs = config.muxIntervalNs() / 1_000_000L; // whole ms, at least 1 (HostSpec)
         perf.pmus().forEach(p -> p.setPerfEventMuxIntervalMs(muxMs));
-        KvmHost kvm = KvmHost.builder().pmus(pmus).nrCpus(n).vhe(vhe).fixedCountersOnlySupported(true).build();
+        KvmHost kvm = KvmHost.builder()
+                .pmus(pmus)
+                .nrCpus(n)
+                .vhe(vhe)
+                .fixedCountersOnlySupported(true)
+                .build();
         AllocationPolicy allocation = policies.allocation().orElse(null);
         KvmPmu kvmPmu = new KvmPmu(kvm, perf, sink, allocation, allocationName, config.partitionFgt());
         // One table for every CPU (rates are immutable values): 64 copies of it cost cache, not accuracy.
@@ -109,10 +117,15 @@ final class Host {
             EventRates userRates = WorkloadRates.toRates(WorkloadRates.perSecond(t.workload()));
             for (int i = 0; i < t.workload().threads(); i++) {
                 int cpu = t.cpus().get(i % t.cpus().size());
-                SimThread th = new SimThread(threads.size(), t.name() + "/" + i,
-                        new PerfTask(FIRST_PID + threads.size(), t.name()), List.of(cpu));
+                SimThread th = new SimThread(
+                        threads.size(),
+                        t.name() + "/" + i,
+                        new PerfTask(FIRST_PID + threads.size(), t.name()),
+                        List.of(cpu));
                 th.userRates = userRates;
-                th.load = t.workload().profile() == WorkloadProfile.IDLE ? 0 : t.workload().load();
+                th.load = t.workload().profile() == WorkloadProfile.IDLE
+                        ? 0
+                        : t.workload().load();
                 threads.add(th);
             }
         }
@@ -134,7 +147,9 @@ final class Host {
             // The hard-lockup detector: one pinned CPU_CYCLES event per CPU (perf-core-and-costs.md §6).
             for (SimCpu c : cpus) {
                 PerfEventAttr attr = PerfEventAttr.builder(perf.pmuOfCpu(c.id).type(), Events.CPU_CYCLES)
-                        .pinned(true).samplePeriod(threshCycles).build();
+                        .pinned(true)
+                        .samplePeriod(threshCycles)
+                        .build();
                 PerfEvent e = perf.open(c.id, attr, null, c.id, null, 0);
                 all.add(e);
                 pinned.add(e);
@@ -206,8 +221,10 @@ final class Host {
         for (EventGroup g : s.groups()) {
             PerfEvent leader = null;
             for (EventRef ref : g.events()) {
-                PerfEventAttr.Builder b = PerfEventAttr.builder(type, ref.number()).pinned(s.pinned() && leader == null)
-                        .excludeGuest(s.excludeGuest()).excludeHost(s.excludeHost());
+                PerfEventAttr.Builder b = PerfEventAttr.builder(type, ref.number())
+                        .pinned(s.pinned() && leader == null)
+                        .excludeGuest(s.excludeGuest())
+                        .excludeHost(s.excludeHost());
                 if (s.sampling().isPresent()) {
                     Sampling sm = s.sampling().get();
                     if (sm.mode() == Sampling.Mode.FREQUENCY) {
@@ -223,8 +240,10 @@ final class Host {
                         leader = e;
                     }
                 } catch (PerfEventOpenException e) {
-                    throw new IllegalArgumentException("host perf session " + s.name() + ": cannot open "
-                            + ref.name() + " on " + (cpu >= 0 ? "CPU " + cpu : "task " + task) + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "host perf session " + s.name() + ": cannot open " + ref.name() + " on "
+                                    + (cpu >= 0 ? "CPU " + cpu : "task " + task) + ": " + e.getMessage(),
+                            e);
                 }
             }
         }

@@ -78,7 +78,12 @@ final class HostKernelEvents {
      * the event goes to), the events are opened or closed there, KVM re-applies its EL0 flips on a
      * CPU with a loaded vCPU, each CPU spends what it was charged and returns.
      */
-    void perfSession(int index, boolean start, long t, List<PerfSession> sessions, List<SimThread> threads,
+    void perfSession(
+            int index,
+            boolean start,
+            long t,
+            List<PerfSession> sessions,
+            List<SimThread> threads,
             Host.HostPerfEvents events) {
         SimVcpu[] inGuest = new SimVcpu[cpus.length];
         for (SimCpu c : cpus) {

@@ -237,7 +237,9 @@ final class RunMetrics {
             m.notApplicable(Metric.HOST_EVENT_COVERAGE_PCT);
             m.notApplicable(Metric.HOST_EVENT_COVERAGE_MIN_PCT);
         }
-        long errors = hostPerf.pinned().stream().filter(e -> e.state() == PerfEventState.ERROR).count();
+        long errors = hostPerf.pinned().stream()
+                .filter(e -> e.state() == PerfEventState.ERROR)
+                .count();
         m.put(Metric.HOST_PINNED_ERRORS, errors);
     }
 

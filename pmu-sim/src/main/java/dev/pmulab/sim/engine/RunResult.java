@@ -27,15 +27,22 @@ import java.util.Optional;
  * @param guestPmuAccesses every PMU register access the guests made, trapped or not (0 for a
  *     failed run): the unit of work behind most engine events, for {@code pmulab bench}
  */
-public record RunResult(MetricValues metrics, List<CostModel.Use> costsUsed, Optional<RunFailure> failure, long events,
-        long simulatedNs, Map<PmuRegister, Long> guestTrapsByRegister, long guestPmuAccesses) {
+public record RunResult(
+        MetricValues metrics,
+        List<CostModel.Use> costsUsed,
+        Optional<RunFailure> failure,
+        long events,
+        long simulatedNs,
+        Map<PmuRegister, Long> guestTrapsByRegister,
+        long guestPmuAccesses) {
     public RunResult {
         requireNonNull(metrics, "metrics is null");
         costsUsed = List.copyOf(costsUsed);
         requireNonNull(failure, "failure is null");
         requireNonNull(guestTrapsByRegister, "guestTrapsByRegister is null");
         // EnumMap keeps the registers in the architecture's order, which the printout follows.
-        guestTrapsByRegister = guestTrapsByRegister.isEmpty() ? Map.of()
+        guestTrapsByRegister = guestTrapsByRegister.isEmpty()
+                ? Map.of()
                 : Collections.unmodifiableMap(new EnumMap<>(guestTrapsByRegister));
     }
 

@@ -46,8 +46,16 @@ final class Scheduler {
      * @param hz the host's scheduler tick frequency (CONFIG_HZ)
      * @param random the run's seeded stream (migration targets)
      */
-    Scheduler(Host host, List<SimThread> threads, EngineCostSink sink, CpuTimeAccounts accounts,
-            HostKernelWork kernel, GuestExecution guest, CpuTimers timers, EventQueue queue, int hz,
+    Scheduler(
+            Host host,
+            List<SimThread> threads,
+            EngineCostSink sink,
+            CpuTimeAccounts accounts,
+            HostKernelWork kernel,
+            GuestExecution guest,
+            CpuTimers timers,
+            EventQueue queue,
+            int hz,
             SplittableRandom random) {
         this.cpus = host.cpus;
         this.threads = threads;
@@ -312,7 +320,8 @@ final class Scheduler {
         String fromType = perf.pmuOfCpu(from.id).name();
         List<Integer> candidates = new ArrayList<>();
         for (int id : v.allowed) {
-            if (id != from.id && (!m.acrossCoreTypes() || !perf.pmuOfCpu(id).name().equals(fromType))) {
+            if (id != from.id
+                    && (!m.acrossCoreTypes() || !perf.pmuOfCpu(id).name().equals(fromType))) {
                 candidates.add(id);
             }
         }

@@ -11,6 +11,7 @@ class SimThread {
     final PerfTask task;
     /** The CPUs it may run on (its affinity). */
     List<Integer> allowed;
+
     int cpu = -1; // the runqueue it is on
     boolean running;
     boolean sleeping;

@@ -14,9 +14,11 @@ final class SimVcpu extends SimThread {
     final Vcpu vcpu;
     /** Its vPMU, or null for a VM without the PMUv3 feature. */
     VcpuPmu pmu;
+
     GuestPmuModel model;
     /** Its guest kernel's events per ns at EL1. */
     EventRates kernelRates = EventRates.NONE;
+
     double instructionsPerNs;
     /** The share of its guest user time the host spends handling its workload's exits. */
     double exitShare;
@@ -34,6 +36,7 @@ final class SimVcpu extends SimThread {
     double switchCredit;
     /** Its workload is busy: its instructions count toward a run until work done, its vcpu_load samples count. */
     boolean measured;
+
     boolean booted;
     /** A guest timer tick came while it was off the CPU: taken at its next entry. */
     boolean pendingTick;
@@ -59,6 +62,7 @@ final class SimVcpu extends SimThread {
     long guestUserSince = -1;
     /** Instructions its workload retired while measured (for a run until work done). */
     double instructions;
+
     boolean crashed;
     /** Its entry failed on an unsupported CPU: the VMM re-places it ({@link Scheduler#retryEntry}). */
     boolean mustMove;

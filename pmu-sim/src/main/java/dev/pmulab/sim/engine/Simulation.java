@@ -101,8 +101,14 @@ public final class Simulation {
                 stats.add(v.pmu == null ? null : v.pmu.stats());
             }
             MetricValues metrics = runMetrics.values(stats, endNs, workDoneNs);
-            return new RunResult(metrics, costs.used(), Optional.empty(), events, endNs,
-                    RunMetrics.guestTrapsByRegister(stats), RunMetrics.guestPmuAccesses(stats));
+            return new RunResult(
+                    metrics,
+                    costs.used(),
+                    Optional.empty(),
+                    events,
+                    endNs,
+                    RunMetrics.guestTrapsByRegister(stats),
+                    RunMetrics.guestPmuAccesses(stats));
         } catch (PolicyFailure e) {
             return RunResult.failed(e.failure(), costs.used(), events, endNs);
         } catch (ControlRefusedException e) {
@@ -110,8 +116,11 @@ public final class Simulation {
         } catch (RuntimeException e) {
             // A fault of the simulator itself, not of the scenario or a policy: this run fails with
             // what and where, and the other runs of the comparison still report.
-            return RunResult.failed(RunFailure.unblamed("internal error of the simulator after " + events
-                    + " events: " + e), costs.used(), events, endNs);
+            return RunResult.failed(
+                    RunFailure.unblamed("internal error of the simulator after " + events + " events: " + e),
+                    costs.used(),
+                    events,
+                    endNs);
         }
     }
 
@@ -130,7 +139,16 @@ public final class Simulation {
         timers = new CpuTimers(host.perf, queue, cpus.length, endNs);
         HostKernelWork kernel = new HostKernelWork(sink, accounts);
         guest = new GuestExecution(cpus, vcpus, sink, accounts, kernel, timers, queue, scenario.run());
-        scheduler = new Scheduler(host, threads, sink, accounts, kernel, guest, timers, queue, scenario.host().hz(),
+        scheduler = new Scheduler(
+                host,
+                threads,
+                sink,
+                accounts,
+                kernel,
+                guest,
+                timers,
+                queue,
+                scenario.host().hz(),
                 random);
         hostEvents = new HostKernelEvents(host, policies, kernel, guest, timers);
         guest.spendOwedKernelTimeEverywhere(0);
@@ -203,16 +221,17 @@ public final class Simulation {
                 case EventKind.HW_OVERFLOW -> hostEvents.pmuOverflow(cpus[arg], t, stamp);
                 case EventKind.PERF_MUX -> hostEvents.perfMuxTimer(cpus[arg], t, stamp);
                 case EventKind.MIGRATE -> scheduler.migrate((SimVcpu) threads.get(arg), t);
-                case EventKind.ADMIN_WRITE -> hostEvents.adminWrite(scenario.adminWrites().get(arg), t);
+                case EventKind.ADMIN_WRITE ->
+                    hostEvents.adminWrite(scenario.adminWrites().get(arg), t);
                 case EventKind.WORK_DONE -> workDone((SimVcpu) threads.get(arg), t, stamp);
                 case EventKind.WAKE -> scheduler.wake(threads.get(arg), t, stamp);
                 case EventKind.SLEEP -> scheduler.sleep(threads.get(arg), t, stamp);
                 case EventKind.RETRY_ENTRY -> retryEntry((SimVcpu) threads.get(arg), t);
                 case EventKind.GUEST_TIMER -> guestTimer((SimVcpu) threads.get(arg), t, stamp);
-                case EventKind.HOST_PERF_START -> hostEvents.perfSession(arg, true, t, scenario.hostPerf(), threads,
-                        hostPerf);
-                case EventKind.HOST_PERF_STOP -> hostEvents.perfSession(arg, false, t, scenario.hostPerf(), threads,
-                        hostPerf);
+                case EventKind.HOST_PERF_START ->
+                    hostEvents.perfSession(arg, true, t, scenario.hostPerf(), threads, hostPerf);
+                case EventKind.HOST_PERF_STOP ->
+                    hostEvents.perfSession(arg, false, t, scenario.hostPerf(), threads, hostPerf);
                 default -> throw new IllegalStateException("unknown event kind " + queue.kind());
             }
         }

@@ -75,8 +75,10 @@ final class VmmSetup {
             vm.vgic().orElseThrow().init();
             if (spec.pmu()) {
                 for (Vcpu v : vmVcpus) {
-                    expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT),
-                            spec, "INIT");
+                    expectOk(
+                            v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_INIT),
+                            spec,
+                            "INIT");
                 }
             }
             addVcpuThreads(spec, vmId, vmVcpus, vmm.pinned != null ? vmm.pinned : view.allowedList, threads, vcpus);
@@ -91,35 +93,49 @@ final class VmmSetup {
         policies.selection().ifPresent(p -> p.configureVm(view, hostView, vmm));
         policies.filter().ifPresent(p -> p.configureVm(view, hostView, vmm));
         for (Vcpu v : vmVcpus) {
-            expectOk(v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_IRQ,
-                    UserPtr.ofInt(PMU_PPI)), spec, "IRQ");
+            expectOk(
+                    v.setDeviceAttr(
+                            KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_IRQ, UserPtr.ofInt(PMU_PPI)),
+                    spec,
+                    "IRQ");
         }
     }
 
     /** One thread per vCPU, on {@code allowed} unless the scenario pins each vCPU. */
-    private void addVcpuThreads(VmSpec spec, int vmId, List<Vcpu> vmVcpus, List<Integer> allowed,
-            List<SimThread> threads, List<SimVcpu> vcpus) {
+    private void addVcpuThreads(
+            VmSpec spec,
+            int vmId,
+            List<Vcpu> vmVcpus,
+            List<Integer> allowed,
+            List<SimThread> threads,
+            List<SimVcpu> vcpus) {
         Workload w = spec.workload();
         Map<Integer, Long> userPerSecond = WorkloadRates.perSecond(w);
         EventRates userRates = WorkloadRates.toRates(userPerSecond);
-        EventRates kernelRates = WorkloadRates.toRates(
-                WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
+        EventRates kernelRates =
+                WorkloadRates.toRates(WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
         long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
         double exitShare = exitShare(w);
         // After each of its exits the guest refills (C23): no progress for that long.
-        double refillShare = Math.min(WorkloadRates.MAX_EXIT_AND_REFILL_SHARE - exitShare, exitShare
-                * costs.priceNs(KernelCost.EXIT_INDIRECT, 0) / Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0)));
-        EventRates refillRates = WorkloadRates.toRates(WorkloadRates.refillPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
+        double refillShare = Math.min(
+                WorkloadRates.MAX_EXIT_AND_REFILL_SHARE - exitShare,
+                exitShare
+                        * costs.priceNs(KernelCost.EXIT_INDIRECT, 0)
+                        / Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0)));
+        EventRates refillRates =
+                WorkloadRates.toRates(WorkloadRates.refillPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
         GuestKernelActivity activity = GuestKernelActivity.of(w.profile());
         CpuTimeAccounts.GuestMode irqMode = CpuTimeAccounts.GuestMode.interrupt(spec.cputimeAccounting());
         // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
         PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
         // The guest's event counters are 64-bit from PMUv3p5 (its driver then sets PMCR_EL0.LP).
-        boolean longCounters = spec.pmu() && vmVcpus.get(0).vm().pmu().pmuVersion().atLeast(PmuVersion.P5);
+        boolean longCounters =
+                spec.pmu() && vmVcpus.get(0).vm().pmu().pmuVersion().atLeast(PmuVersion.P5);
         for (int i = 0; i < spec.vcpus(); i++) {
             Vcpu v = vmVcpus.get(i);
             PerfTask task = new PerfTask(Host.FIRST_PID + threads.size(), spec.name() + "/vcpu" + i);
-            List<Integer> on = spec.placement().pinned() ? List.of(spec.placement().pinnedCpu(i)) : allowed;
+            List<Integer> on =
+                    spec.placement().pinned() ? List.of(spec.placement().pinnedCpu(i)) : allowed;
             SimVcpu sv = new SimVcpu(threads.size(), spec.name() + "/vcpu" + i, task, on, spec, v);
             boolean busy = w.profile() != WorkloadProfile.IDLE && i < w.threads();
             sv.load = busy ? w.load() : 0;
@@ -132,8 +148,8 @@ final class VmmSetup {
             sv.irqMode = irqMode;
             if (busy) {
                 sv.activity = activity;
-                sv.switchesPerTick = (activity.switchesPerSecond() + activity.forksPerSecond()) * w.load()
-                        / spec.guestHz();
+                sv.switchesPerTick =
+                        (activity.switchesPerSecond() + activity.forksPerSecond()) * w.load() / spec.guestHz();
             }
             sv.model = GuestPmuModels.forVcpu(spec, i, longCounters, guestPerfLimits);
             sv.measured = busy;
@@ -173,7 +189,8 @@ final class VmmSetup {
 
         private int onEvery(long attr, UserPtr arg) {
             for (Vcpu v : vcpus) {
-                int r = arg == null ? v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, attr)
+                int r = arg == null
+                        ? v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, attr)
                         : v.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, attr, arg);
                 if (r != 0) {
                     return r;

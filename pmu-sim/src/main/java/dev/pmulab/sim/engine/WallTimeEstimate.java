@@ -85,27 +85,35 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
         // The share of its time a runnable thread gets: the CPUs over what all threads want.
         double demand = 0;
         for (VmSpec vm : scenario.vms()) {
-            demand += Math.min(vm.vcpus(), vm.workload().threads()) * vm.workload().load();
+            demand += Math.min(vm.vcpus(), vm.workload().threads())
+                    * vm.workload().load();
         }
         for (HostTask t : scenario.hostTasks()) {
             demand += t.workload().threads() * t.workload().load();
         }
         double share = demand <= cpus ? 1.0 : cpus / demand;
 
-        terms.add(new Term("host: " + cpus + " CPUs' scheduler ticks at " + scenario.host().hz() + " Hz",
-                (double) cpus * scenario.host().hz(), 0));
+        terms.add(new Term(
+                "host: " + cpus + " CPUs' scheduler ticks at " + scenario.host().hz() + " Hz",
+                (double) cpus * scenario.host().hz(),
+                0));
         for (PerfSession s : scenario.hostPerf()) {
             int events = s.groups().stream().mapToInt(g -> g.events().size()).sum();
             double places = s.scope() == PerfScope.SYSTEM ? s.cpus().size() : cpus * share;
             if (s.mode() == PerfMode.RECORD && s.sampling().isPresent()) {
                 double perEvent = samplesPerSecond(s.sampling().get(), WorkloadRates.DEFAULT_CPU_HZ);
-                terms.add(new Term("host_perf " + s.name() + ": samples (" + describe(s.sampling().get()) + ", "
-                        + events + " events, " + fmt(places) + " CPUs)", perEvent * Math.min(events, hostN) * places, 0));
+                terms.add(new Term(
+                        "host_perf " + s.name() + ": samples ("
+                                + describe(s.sampling().get()) + ", " + events + " events, " + fmt(places) + " CPUs)",
+                        perEvent * Math.min(events, hostN) * places,
+                        0));
             }
             if (events > hostN) {
-                terms.add(new Term("host_perf " + s.name() + ": rotations every "
-                        + seconds(scenario.host().muxIntervalNs() / 1e9),
-                        places * 1e9 / scenario.host().muxIntervalNs(), 0));
+                terms.add(new Term(
+                        "host_perf " + s.name() + ": rotations every "
+                                + seconds(scenario.host().muxIntervalNs() / 1e9),
+                        places * 1e9 / scenario.host().muxIntervalNs(),
+                        0));
             }
         }
         for (int i = 0; i < scenario.vms().size(); i++) {
@@ -113,16 +121,22 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
             String where = "vms[" + i + "] (" + vm.name() + ") ";
             Workload w = vm.workload();
             double running = Math.min(vm.vcpus(), w.threads()) * w.load() * share;
-            double cyclesPerSecond = WorkloadRates.perSecond(w).getOrDefault(Events.CPU_CYCLES,
-                    WorkloadRates.DEFAULT_CPU_HZ);
-            terms.add(new Term(where + "guest ticks at " + vm.guestHz() + " Hz on " + vm.vcpus() + " vCPUs",
-                    vm.vcpus() * (double) vm.guestHz(), 0));
+            double cyclesPerSecond =
+                    WorkloadRates.perSecond(w).getOrDefault(Events.CPU_CYCLES, WorkloadRates.DEFAULT_CPU_HZ);
+            terms.add(new Term(
+                    where + "guest ticks at " + vm.guestHz() + " Hz on " + vm.vcpus() + " vCPUs",
+                    vm.vcpus() * (double) vm.guestHz(),
+                    0));
             if (w.load() > 0 && w.load() < 1) {
                 terms.add(new Term(where + "duty cycle of load " + w.load(), 2 * w.threads() / DUTY_PERIOD_SECONDS, 0));
             }
-            vm.placement().migrate().ifPresent(m -> terms.add(new Term(where + "placement.migrate.every "
-                    + seconds(m.everyNs() / 1e9) + ": a migration per vCPU each time",
-                    vm.vcpus() * 1e9 / m.everyNs(), 0)));
+            vm.placement()
+                    .migrate()
+                    .ifPresent(m -> terms.add(new Term(
+                            where + "placement.migrate.every " + seconds(m.everyNs() / 1e9)
+                                    + ": a migration per vCPU each time",
+                            vm.vcpus() * 1e9 / m.everyNs(),
+                            0)));
             int guestN = vm.nrCounters().orElse(hostN);
             for (PmuUsage u : vm.pmuUsage()) {
                 usageTerms(terms, where + "pmu_usage " + u.kind(), u, vm, running, guestN, cyclesPerSecond);
@@ -130,8 +144,11 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
         }
         for (HostTask t : scenario.hostTasks()) {
             if (t.workload().load() > 0 && t.workload().load() < 1) {
-                terms.add(new Term("host_tasks " + t.name() + ": duty cycle of load " + t.workload().load(),
-                        2 * t.workload().threads() / DUTY_PERIOD_SECONDS, 0));
+                terms.add(new Term(
+                        "host_tasks " + t.name() + ": duty cycle of load "
+                                + t.workload().load(),
+                        2 * t.workload().threads() / DUTY_PERIOD_SECONDS,
+                        0));
             }
         }
         double sim = simulatedSeconds(scenario, share);
@@ -145,33 +162,45 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
         return new WallTimeEstimate(sim, events, accesses, terms);
     }
 
-    private static void usageTerms(List<Term> terms, String what, PmuUsage u, VmSpec vm, double running, int guestN,
-            double cyclesPerSecond) {
+    private static void usageTerms(
+            List<Term> terms, String what, PmuUsage u, VmSpec vm, double running, int guestN, double cyclesPerSecond) {
         double reprograms = vm.guestHz(); // the guest's perf rotates, and re-tunes frequency mode, each tick
         if (u instanceof PmuUsage.PerfRecord r) {
             int events = count(r.groups());
             double samples = samplesPerSecond(r.sampling(), cyclesPerSecond) * Math.min(events, guestN) * running;
             double retunes = (r.sampling().mode() == Sampling.Mode.FREQUENCY || events > guestN ? 1 : 0)
-                    * reprograms * Math.min(events, guestN) * running;
-            terms.add(new Term(what + " (" + describe(r.sampling()) + ", " + events + " events)", samples + retunes / 4,
+                    * reprograms
+                    * Math.min(events, guestN)
+                    * running;
+            terms.add(new Term(
+                    what + " (" + describe(r.sampling()) + ", " + events + " events)",
+                    samples + retunes / 4,
                     samples * ACCESSES_PER_SAMPLE + retunes * ACCESSES_PER_REPROGRAM));
         } else if (u instanceof PmuUsage.Brbe b) {
-            double samples = samplesPerSecond(b.sampling(), cyclesPerSecond) * b.events().size() * running;
+            double samples =
+                    samplesPerSecond(b.sampling(), cyclesPerSecond) * b.events().size() * running;
             terms.add(new Term(what + " (" + describe(b.sampling()) + ")", samples, samples * ACCESSES_PER_SAMPLE * 2));
         } else if (u instanceof PmuUsage.PerfStat s) {
             int events = count(s.groups());
             double rotations = events > guestN ? reprograms * events * running : 0;
-            double reads = s.intervalNs().isPresent() ? vm.vcpus() * 1e9 / s.intervalNs().getAsLong() : 0;
-            terms.add(new Term(what + " (" + events + " events" + (s.intervalNs().isPresent() ? ", interval "
-                    + seconds(s.intervalNs().getAsLong() / 1e9) : "") + ")", rotations / 4 + reads,
+            double reads = s.intervalNs().isPresent()
+                    ? vm.vcpus() * 1e9 / s.intervalNs().getAsLong()
+                    : 0;
+            terms.add(new Term(
+                    what + " (" + events + " events"
+                            + (s.intervalNs().isPresent()
+                                    ? ", interval " + seconds(s.intervalNs().getAsLong() / 1e9)
+                                    : "")
+                            + ")",
+                    rotations / 4 + reads,
                     rotations * ACCESSES_PER_REPROGRAM + reads * events));
         } else if (u instanceof PmuUsage.WindowsCycleTick t) {
             double ticks = vm.vcpus() * 1e9 / t.tickNs();
             terms.add(new Term(what + " (tick " + seconds(t.tickNs() / 1e9) + ")", ticks, ticks * 2));
         } else if (u instanceof PmuUsage.Greedy g) {
             double rounds = vm.vcpus() * 1e9 / g.reprogramEveryNs();
-            terms.add(new Term(what + " (reprogram_every " + seconds(g.reprogramEveryNs() / 1e9) + ")", rounds,
-                    rounds * 31 * 3));
+            terms.add(new Term(
+                    what + " (reprogram_every " + seconds(g.reprogramEveryNs() / 1e9) + ")", rounds, rounds * 31 * 3));
         }
         // nmi-watchdog: one overflow per thresh; idle: nothing.
     }
@@ -190,9 +219,11 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
             double limit = u.timeLimitNs() / 1e9;
             for (VmSpec vm : scenario.vms()) {
                 if (vm.name().equals(u.vm())) {
-                    double perThread = WorkloadRates.perSecond(vm.workload()).getOrDefault(Events.INST_RETIRED,
-                            WorkloadRates.DEFAULT_CPU_HZ);
-                    double rate = perThread * Math.min(vm.vcpus(), vm.workload().threads()) * vm.workload().load()
+                    double perThread = WorkloadRates.perSecond(vm.workload())
+                            .getOrDefault(Events.INST_RETIRED, WorkloadRates.DEFAULT_CPU_HZ);
+                    double rate = perThread
+                            * Math.min(vm.vcpus(), vm.workload().threads())
+                            * vm.workload().load()
                             * share;
                     return rate <= 0 ? limit : Math.min(limit, u.instructions() / rate);
                 }

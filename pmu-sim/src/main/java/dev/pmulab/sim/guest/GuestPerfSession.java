@@ -18,8 +18,8 @@ import java.util.List;
  * @param sample samples per second with {@code frequency}, else events per sample; 0 for counting
  * @param intervalNs {@code perf stat -I}: the tool reads every counter this often; 0 for none
  */
-public record GuestPerfSession(Tool tool, List<List<Integer>> groups, Scope scope, boolean frequency, long sample,
-        long intervalNs) {
+public record GuestPerfSession(
+        Tool tool, List<List<Integer>> groups, Scope scope, boolean frequency, long sample, long intervalNs) {
 
     /** What the tool does with its events. */
     public enum Tool {

@@ -42,20 +42,24 @@ public final class GuestPmuModels {
                 continue;
             }
             if (perf == null) {
-                perf = LinuxGuestPerf.builder(hz, limits).longCounters(longCounters)
+                perf = LinuxGuestPerf.builder(hz, limits)
+                        .longCounters(longCounters)
                         .runsTask(runsTask(spec.workload(), index));
             }
             if (u instanceof PmuUsage.NmiWatchdog w) {
                 perf.watchdog(LinuxGuestPerf.watchdogPeriod(w.threshNs() / 1_000_000_000L));
             } else if (u instanceof PmuUsage.PerfStat st) {
-                perf.session(GuestPerfSession.stat(groups(st.groups()), scope(st.scope()), st.intervalNs().orElse(0)));
+                perf.session(GuestPerfSession.stat(
+                        groups(st.groups()), scope(st.scope()), st.intervalNs().orElse(0)));
             } else if (u instanceof PmuUsage.PerfRecord r) {
                 perf.session(record(groups(r.groups()), scope(r.scope()), r.sampling()));
             } else if (u instanceof PmuUsage.Brbe b) {
                 // perf record -j any -e EVENT -- cmd: the workload task's events.
                 brbe = b;
-                perf.session(record(b.events().stream().map(e -> List.of(e.number())).toList(),
-                        GuestPerfSession.Scope.TASK, b.sampling()));
+                perf.session(record(
+                        b.events().stream().map(e -> List.of(e.number())).toList(),
+                        GuestPerfSession.Scope.TASK,
+                        b.sampling()));
             } else {
                 throw new IllegalStateException("a guest perf usage without a model: " + u.kind());
             }
@@ -73,12 +77,15 @@ public final class GuestPmuModels {
     }
 
     private static GuestPerfSession record(List<List<Integer>> groups, GuestPerfSession.Scope scope, Sampling s) {
-        return s.mode() == Sampling.Mode.FREQUENCY ? GuestPerfSession.recordFrequency(groups, scope, s.value())
+        return s.mode() == Sampling.Mode.FREQUENCY
+                ? GuestPerfSession.recordFrequency(groups, scope, s.value())
                 : GuestPerfSession.recordPeriod(groups, scope, s.value());
     }
 
     private static List<List<Integer>> groups(List<EventGroup> groups) {
-        return groups.stream().map(g -> g.events().stream().map(EventRef::number).toList()).toList();
+        return groups.stream()
+                .map(g -> g.events().stream().map(EventRef::number).toList())
+                .toList();
     }
 
     private static GuestPerfSession.Scope scope(PerfScope s) {

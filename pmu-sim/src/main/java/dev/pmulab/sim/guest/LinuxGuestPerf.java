@@ -81,9 +81,11 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private final List<GuestPerfSession> sessions;
     /** The first perf record session's -F as asked and as opened (0 without one), for tests and reports. */
     private final long requestedFreq;
+
     private final long sampleFreq;
     /** The CPU context: the watchdog (pinned) and the -a sessions' groups (flexible, in open order). */
     private final List<Group> cpuPinned = new ArrayList<>();
+
     private final List<Group> cpuFlexible = new ArrayList<>();
     /** The workload task's context on this CPU: the task sessions' groups; empty without a task here. */
     private final List<Group> taskFlexible = new ArrayList<>();
@@ -91,20 +93,24 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private final List<GuestEvent> toolEvents = new ArrayList<>();
     /** The events of the perf stat -I session, read at its interval. */
     private final List<GuestEvent> intervalEvents = new ArrayList<>();
+
     private final long intervalNs;
     private final GuestEvent watchdog;
     private final GuestEvent[] onCounter = new GuestEvent[32];
     private int nCounters;
     /** {@code rotate_necessary} of the CPU and the task context. */
     private boolean cpuRotate;
+
     private boolean taskRotate;
     /** The task context is scheduled in on this CPU (its task runs here). */
     private boolean taskIn;
+
     private boolean booted;
     /** {@code perf_throttled_seq}: this CPU's tick count, which starts each event's interrupt count afresh. */
     private long throttledSeq;
     /** {@code perf_throttled_count}: events throttled on this CPU since the last tick. */
     private int throttledCount;
+
     private long pmis;
     private long samples;
     private long throttles;
@@ -117,6 +123,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
      * once, before the events counting change or a truth is read.
      */
     private EventRates pendingRates;
+
     private long pendingNs;
     private EventRates pendingRates2;
     private long pendingNs2;
@@ -129,10 +136,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         final boolean freq;
         /** {@code attr.sample_freq} of a frequency-mode event, as opened. */
         final long sampleFreq;
+
         Group group;
         int idx = -1;
         /** PERF_HES_STOPPED: not counting on its counter (never started, stopped, or throttled). */
         boolean hwStopped = true;
+
         long samplePeriod;
         long periodLeft;
         long lastPeriod;
@@ -141,10 +150,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         long freqCountStamp;
         /** The last interrupt's time, or -1 before the first (the tool starts long after boot). */
         long freqTimeStamp = -1;
+
         long interrupts;
         long interruptsSeq = -1;
         /** {@code hw.interrupts == MAX_INTERRUPTS}. */
         boolean throttled;
+
         final GroundTruth truth = new GroundTruth();
         long truthAtRead; // ground truth when the driver last read the counter
 
@@ -163,9 +174,11 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private static final class Group {
         /** The leader first; shrinks at open when perf stat skips a member the PMU cannot take. */
         GuestEvent[] members;
+
         final boolean pinned;
         /** The perf user that opened it; null for the watchdog. */
         final GuestPerfSession session;
+
         boolean active;
         /** A pinned group that did not fit (PERF_EVENT_STATE_ERROR): never scheduled again. */
         boolean error;
@@ -439,8 +452,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
      * throttled; then, with the PMU stopped, each of its events on a counter is unthrottled and
      * re-tuned.
      */
-    private void adjustFreqUnthrContext(GuestPmuPort port, List<Group> pinned, List<Group> flexible,
-            boolean unthrottle) {
+    private void adjustFreqUnthrContext(
+            GuestPmuPort port, List<Group> pinned, List<Group> flexible, boolean unthrottle) {
         int onPmu = 0;
         int freq = 0;
         for (int pass = 0; pass < 2; pass++) {

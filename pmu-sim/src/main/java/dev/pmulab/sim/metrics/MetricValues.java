@@ -42,7 +42,8 @@ public final class MetricValues {
     public static MetricValues of(Map<Metric, ? extends Number> values) {
         requireNonNull(values, "values is null");
         Builder b = builder();
-        values.forEach((m, v) -> b.put(requireNonNull(m, "metric is null"),
+        values.forEach((m, v) -> b.put(
+                requireNonNull(m, "metric is null"),
                 requireNonNull(v, () -> "value of " + m.key() + " is null").doubleValue()));
         return b.build();
     }
@@ -109,8 +110,7 @@ public final class MetricValues {
     public static final class Builder {
         private final double[] values = nanArray();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets a value; NaN marks the metric not applicable.

@@ -8,8 +8,7 @@ import java.util.Arrays;
 
 /** The percentile method every pmulab metric uses, so the engine and docs/metrics.md agree. */
 public final class Percentiles {
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /**
      * Nearest-rank percentile: the value at rank {@code ceil(p / 100 * n)} (1-based) of the samples
@@ -28,8 +27,10 @@ public final class Percentiles {
             throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
         }
         // Decimal arithmetic: 99.9 * 1000 / 100 in doubles can land just above 999 and move the rank.
-        int rank = BigDecimal.valueOf(percentile).multiply(BigDecimal.valueOf(samples.length))
-                .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING).intValueExact();
+        int rank = BigDecimal.valueOf(percentile)
+                .multiply(BigDecimal.valueOf(samples.length))
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING)
+                .intValueExact();
         long[] sorted = samples.clone();
         Arrays.sort(sorted);
         return sorted[Math.max(rank, 1) - 1];

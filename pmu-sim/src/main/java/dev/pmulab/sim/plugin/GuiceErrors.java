@@ -19,7 +19,8 @@ final class GuiceErrors {
     /** {@code t} or the first of its causes that is a Guice error, or null. */
     static RuntimeException find(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ProvisionException || c instanceof CreationException
+            if (c instanceof ProvisionException
+                    || c instanceof CreationException
                     || c instanceof ConfigurationException) {
                 return (RuntimeException) c;
             }
@@ -29,9 +30,11 @@ final class GuiceErrors {
 
     /** The one line for a Guice error (one of {@link #find}'s results). */
     static String condense(RuntimeException guice) {
-        Collection<Message> messages = guice instanceof ProvisionException p ? p.getErrorMessages()
-                : guice instanceof CreationException c ? c.getErrorMessages()
-                : guice instanceof ConfigurationException c ? c.getErrorMessages() : List.of();
+        Collection<Message> messages = guice instanceof ProvisionException p
+                ? p.getErrorMessages()
+                : guice instanceof CreationException c
+                        ? c.getErrorMessages()
+                        : guice instanceof ConfigurationException c ? c.getErrorMessages() : List.of();
         String more = messages.size() > 1 ? " (and " + (messages.size() - 1) + " more)" : "";
         if (messages.isEmpty()) {
             return firstLine(guice.getMessage());
@@ -57,7 +60,9 @@ final class GuiceErrors {
                 + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
         for (StackTraceElement frame : root.getStackTrace()) {
             String cls = frame.getClassName();
-            if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.")
+            if (cls.startsWith("java.")
+                    || cls.startsWith("jdk.")
+                    || cls.startsWith("sun.")
                     || cls.startsWith("com.google.")) {
                 continue;
             }

@@ -27,11 +27,20 @@ import java.util.Optional;
  */
 public final class HookTracker {
     /** The hooks a guard names, by index: the status file stores the index. Unknown hooks store -1. */
-    static final List<String> HOOKS = List.of("module", "injection", "host_boot", "vcpu_load", "vcpu_put",
-            "guest_access_outside_share", "admin_write", "configure_vm", "event_filters");
+    static final List<String> HOOKS = List.of(
+            "module",
+            "injection",
+            "host_boot",
+            "vcpu_load",
+            "vcpu_put",
+            "guest_access_outside_share",
+            "admin_write",
+            "configure_vm",
+            "event_filters");
 
     /** Bytes of the status file. */
     static final int SIZE = 32;
+
     private static final int MAGIC = 0x504d5531; // "PMU1"
     private static final int AT_MAGIC = 0;
     private static final int AT_STATE = 4;
@@ -55,8 +64,13 @@ public final class HookTracker {
     }
 
     /** What the status file says. */
-    public record Snapshot(long runId, boolean insidePolicy, boolean faulted, Optional<PolicyKind> kind,
-            Optional<String> hook, boolean exiting) {
+    public record Snapshot(
+            long runId,
+            boolean insidePolicy,
+            boolean faulted,
+            Optional<PolicyKind> kind,
+            Optional<String> hook,
+            boolean exiting) {
         /** The hook last entered, or {@code "no hook"}. */
         public String hookOrNone() {
             return hook.orElse("no hook");
@@ -66,8 +80,8 @@ public final class HookTracker {
     /** Maps {@code file} (created or truncated to {@link #SIZE} bytes) for writing. */
     public static HookTracker create(Path file) throws IOException {
         requireNonNull(file, "file is null");
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.truncate(0);
             ch.write(ByteBuffer.allocate(SIZE));
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);
@@ -164,8 +178,13 @@ public final class HookTracker {
         int state = b.getInt(AT_STATE);
         int kind = b.getInt(AT_KIND);
         int hook = b.getInt(AT_HOOK);
-        return new Snapshot(b.getInt(AT_RUN), state == INSIDE, state == FAULT,
-                kind >= 0 && kind < PolicyKind.values().length ? Optional.of(PolicyKind.values()[kind]) : Optional.empty(),
+        return new Snapshot(
+                b.getInt(AT_RUN),
+                state == INSIDE,
+                state == FAULT,
+                kind >= 0 && kind < PolicyKind.values().length
+                        ? Optional.of(PolicyKind.values()[kind])
+                        : Optional.empty(),
                 hook >= 0 && hook < HOOKS.size() ? Optional.of(HOOKS.get(hook)) : Optional.empty(),
                 b.getInt(AT_EXITING) == 1);
     }

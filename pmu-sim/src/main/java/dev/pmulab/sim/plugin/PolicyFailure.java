@@ -17,8 +17,13 @@ public final class PolicyFailure extends RuntimeException {
     private final RunFailure failure;
 
     public PolicyFailure(String policy, String hook, Throwable cause) {
-        this(new RunFailure(requireNonNull(policy, "policy is null"), requireNonNull(hook, "hook is null"), null,
-                PolicyRegistry.rootMessage(cause)), cause);
+        this(
+                new RunFailure(
+                        requireNonNull(policy, "policy is null"),
+                        requireNonNull(hook, "hook is null"),
+                        null,
+                        PolicyRegistry.rootMessage(cause)),
+                cause);
     }
 
     /**
@@ -26,8 +31,10 @@ public final class PolicyFailure extends RuntimeException {
      * vcpu_load: detail}, so that a report names the hook as well as the rule.
      */
     public PolicyFailure(String hook, ControlRefusedException refusal) {
-        this(new RunFailure(refusal.policy(), requireNonNull(hook, "hook is null"), refusal.rule(),
-                refusal.detail()), refusal);
+        this(
+                new RunFailure(
+                        refusal.policy(), requireNonNull(hook, "hook is null"), refusal.rule(), refusal.detail()),
+                refusal);
     }
 
     private PolicyFailure(RunFailure failure, Throwable cause) {

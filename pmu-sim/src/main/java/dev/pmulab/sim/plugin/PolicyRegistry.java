@@ -55,7 +55,9 @@ public final class PolicyRegistry {
             }
             List<Path> plugins;
             try (Stream<Path> s = Files.list(dir)) {
-                plugins = s.filter(p -> Files.isDirectory(p) || p.toString().endsWith(".jar")).sorted().toList();
+                plugins = s.filter(p -> Files.isDirectory(p) || p.toString().endsWith(".jar"))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw new PluginException("cannot list plugin directory " + dir + ": " + e.getMessage(), e);
             }
@@ -101,8 +103,10 @@ public final class PolicyRegistry {
             try (JarFile jf = new JarFile(jar.toFile())) {
                 hasServiceFile |= jf.getEntry(SERVICE_FILE) != null;
             } catch (IOException e) {
-                throw new PluginException("plugin " + plugin + ": " + jar.getFileName() + " is not a readable jar ("
-                        + e.getMessage() + ")", e);
+                throw new PluginException(
+                        "plugin " + plugin + ": " + jar.getFileName() + " is not a readable jar (" + e.getMessage()
+                                + ")",
+                        e);
             }
             try {
                 urls[i] = jar.toUri().toURL();
@@ -114,8 +118,8 @@ public final class PolicyRegistry {
             throw new PluginException("plugin " + plugin + " provides no policy: no " + SERVICE_FILE
                     + " (register the descriptor with @AutoService(PolicyDescriptor.class))");
         }
-        PluginClassLoader loader = new PluginClassLoader("pmulab-plugin " + plugin.getFileName(), urls,
-                applicationLoader);
+        PluginClassLoader loader =
+                new PluginClassLoader("pmulab-plugin " + plugin.getFileName(), urls, applicationLoader);
         List<LoadedPolicy> loaded = loadFrom(loader, plugin);
         if (loaded.isEmpty()) {
             throw new PluginException("plugin " + plugin + " provides no policy: " + SERVICE_FILE + " lists none");
@@ -138,8 +142,10 @@ public final class PolicyRegistry {
                 try {
                     d = provider.get();
                 } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                    throw new PluginException(where + ": cannot create policy descriptor " + provider.type().getName()
-                            + ": " + rootMessage(e), e);
+                    throw new PluginException(
+                            where + ": cannot create policy descriptor "
+                                    + provider.type().getName() + ": " + rootMessage(e),
+                            e);
                 }
                 PolicySource source = plugin == null
                         ? new PolicySource(false, classpathLocation(provider.type()))
@@ -153,8 +159,8 @@ public final class PolicyRegistry {
         return out;
     }
 
-    private static List<ServiceLoader.Provider<PolicyDescriptor>> iterate(ServiceLoader<PolicyDescriptor> sl,
-            String where) {
+    private static List<ServiceLoader.Provider<PolicyDescriptor>> iterate(
+            ServiceLoader<PolicyDescriptor> sl, String where) {
         try {
             return sl.stream().toList();
         } catch (ServiceConfigurationError | LinkageError e) {

@@ -38,8 +38,11 @@ public final class RunPolicies {
     private final SelectionPolicy selection;
     private final FilterPolicy filter;
 
-    private RunPolicies(Map<PolicyKind, SelectedPolicy> selected, AllocationPolicy allocation,
-            SelectionPolicy selection, FilterPolicy filter) {
+    private RunPolicies(
+            Map<PolicyKind, SelectedPolicy> selected,
+            AllocationPolicy allocation,
+            SelectionPolicy selection,
+            FilterPolicy filter) {
         this.selected = selected;
         this.allocation = allocation;
         this.selection = selection;
@@ -79,19 +82,23 @@ public final class RunPolicies {
 
     private static Object instantiate(Injector root, SelectedPolicy p, long seed) {
         LoadedPolicy lp = p.policy();
-        Module policyModule = PluginCalls.call(lp, "module", () -> lp.descriptor().module(p.settings()));
+        Module policyModule =
+                PluginCalls.call(lp, "module", () -> lp.descriptor().module(p.settings()));
         if (policyModule == null) {
             throw new PolicyFailure(lp.name(), "module", new NullPointerException("module(settings) returned null"));
         }
         PolicyContext context = new RunPolicyContext(lp.name(), seed);
         return PluginCalls.call(lp, "injection", () -> {
-            Injector child = root.createChildInjector(new StrictModule(), new AbstractModule() {
-                @Override
-                protected void configure() {
-                    bind(Settings.class).toInstance(p.settings());
-                    bind(PolicyContext.class).toInstance(context);
-                }
-            }, policyModule);
+            Injector child = root.createChildInjector(
+                    new StrictModule(),
+                    new AbstractModule() {
+                        @Override
+                        protected void configure() {
+                            bind(Settings.class).toInstance(p.settings());
+                            bind(PolicyContext.class).toInstance(context);
+                        }
+                    },
+                    policyModule);
             Class<?> iface = lp.kind().policyInterface();
             Object instance = child.getInstance(iface);
             if (!iface.isInstance(instance)) {
@@ -174,8 +181,8 @@ public final class RunPolicies {
         }
 
         @Override
-        public TrappedAccessResolution guestAccessOutsideShare(VcpuView vcpu, CpuView cpu, int counter,
-                AllocationControl control) {
+        public TrappedAccessResolution guestAccessOutsideShare(
+                VcpuView vcpu, CpuView cpu, int counter, AllocationControl control) {
             TrappedAccessResolution r;
             ClassLoader previous = PluginCalls.enter(policy, "guest_access_outside_share");
             try {
@@ -186,7 +193,9 @@ public final class RunPolicies {
                 PluginCalls.exit(previous);
             }
             if (r == null) {
-                throw new PolicyFailure(policy.name(), "guest_access_outside_share",
+                throw new PolicyFailure(
+                        policy.name(),
+                        "guest_access_outside_share",
                         new NullPointerException("returned no resolution"));
             }
             return r;
@@ -229,7 +238,8 @@ public final class RunPolicies {
 
         @Override
         public List<EventFilter> eventFilters(VmView vm, HostView host) {
-            List<EventFilter> filters = PluginCalls.call(policy, "event_filters", () -> delegate.eventFilters(vm, host));
+            List<EventFilter> filters =
+                    PluginCalls.call(policy, "event_filters", () -> delegate.eventFilters(vm, host));
             if (filters == null) {
                 throw new PolicyFailure(policy.name(), "event_filters", new NullPointerException("returned null"));
             }

@@ -31,8 +31,8 @@ public record SelectedPolicy(LoadedPolicy policy, Settings settings) {
      *     setting or a value of the wrong type (listing the known settings with their types), or a
      *     value the policy's own validation rejects
      */
-    public static SelectedPolicy select(PolicyRegistry registry, PolicyKind kind, String name,
-            Map<String, ?> rawSettings) {
+    public static SelectedPolicy select(
+            PolicyRegistry registry, PolicyKind kind, String name, Map<String, ?> rawSettings) {
         LoadedPolicy p = registry.get(kind, name);
         Map<String, Object> typed = SettingValues.convert(p, rawSettings);
         Settings settings = Settings.of(p.descriptor().settings(), typed);
@@ -40,8 +40,10 @@ public record SelectedPolicy(LoadedPolicy policy, Settings settings) {
         try {
             problems = p.descriptor().validate(settings);
         } catch (RuntimeException e) {
-            throw new PluginException(kind.configName() + " policy '" + name + "' (" + p.source()
-                    + ") failed while validating its settings: " + PolicyRegistry.rootMessage(e), e);
+            throw new PluginException(
+                    kind.configName() + " policy '" + name + "' (" + p.source()
+                            + ") failed while validating its settings: " + PolicyRegistry.rootMessage(e),
+                    e);
         }
         if (!problems.isEmpty()) {
             throw new PluginException("invalid settings for " + kind.configName() + " policy '" + name + "': "
@@ -55,7 +57,10 @@ public record SelectedPolicy(LoadedPolicy policy, Settings settings) {
         if (settings.asMap().isEmpty()) {
             return name();
         }
-        return name() + new java.util.TreeMap<>(settings.asMap()).entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", "(", ")"));
+        return name()
+                + new java.util.TreeMap<>(settings.asMap())
+                        .entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining(", ", "(", ")"));
     }
 }

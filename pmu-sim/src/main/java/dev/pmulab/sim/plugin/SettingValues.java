@@ -21,12 +21,13 @@ final class SettingValues {
         for (Map.Entry<String, ?> e : raw.entrySet()) {
             SettingSpec spec = specs.get(e.getKey());
             if (spec == null) {
-                throw new PluginException("unknown setting '" + e.getKey() + "' for " + p.kind().configName()
-                        + " policy '" + p.name() + "'; known settings: " + describeAll(p));
+                throw new PluginException("unknown setting '" + e.getKey() + "' for "
+                        + p.kind().configName() + " policy '" + p.name() + "'; known settings: " + describeAll(p));
             }
             Object v = convert(spec, e.getValue());
             if (v == null) {
-                throw new PluginException("setting '" + e.getKey() + "' of " + p.kind().configName() + " policy '"
+                throw new PluginException("setting '" + e.getKey() + "' of "
+                        + p.kind().configName() + " policy '"
                         + p.name() + "' must be " + typeOf(spec) + ", not '" + e.getValue() + "'; known settings: "
                         + describeAll(p));
             }

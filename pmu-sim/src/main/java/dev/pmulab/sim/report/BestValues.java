@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Which runs hold the best value of a metric, as every renderer marks it. */
 final class BestValues {
-    private BestValues() {
-    }
+    private BestValues() {}
 
     /** One flag per run, in run order; failed runs and n/a values are never best. */
     static boolean[] of(Metric metric, List<RunReport> runs) {

@@ -17,8 +17,13 @@ import java.util.Set;
  * @param estimatesUsed every cost the runs charged that is an estimate or that the scenario
  *     overrode; kept sorted by id (C2 before C10), so renderers need not sort
  */
-public record ComparisonReport(String scenario, String description, long seed, PolicyKind comparedKind,
-        List<RunReport> runs, List<CostAssumption> estimatesUsed) {
+public record ComparisonReport(
+        String scenario,
+        String description,
+        long seed,
+        PolicyKind comparedKind,
+        List<RunReport> runs,
+        List<CostAssumption> estimatesUsed) {
 
     public ComparisonReport {
         requireNonNull(scenario, "scenario is null");

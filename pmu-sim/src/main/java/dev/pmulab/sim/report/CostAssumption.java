@@ -34,8 +34,8 @@ public record CostAssumption(String id, String name, long valueNs, String flag, 
             throw new IllegalArgumentException("cost " + id + " is negative: " + valueNs);
         }
         if (!FLAGS.contains(flag)) {
-            throw new IllegalArgumentException("cost " + id + " has flag '" + flag
-                    + "'; known: measured, derived, estimate");
+            throw new IllegalArgumentException(
+                    "cost " + id + " has flag '" + flag + "'; known: measured, derived, estimate");
         }
     }
 

@@ -50,8 +50,9 @@ public enum CostFitFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("--fit writes " + Arrays.stream(values()).map(CostFitFormat::cliName)
-                .collect(Collectors.joining(" or ")) + ", not '" + name + "'");
+        throw new IllegalArgumentException("--fit writes "
+                + Arrays.stream(values()).map(CostFitFormat::cliName).collect(Collectors.joining(" or ")) + ", not '"
+                + name + "'");
     }
 
     public String render(CostFitReport report) {
@@ -65,18 +66,32 @@ public enum CostFitFormat {
         StringBuilder out = new StringBuilder(4096);
         line(out, "pmulab reproduce --fit: kernel costs swept over the v1 cover letter's benchmarks");
         out.append('\n');
-        line(out, "Fit set: benchmarks " + join(r.fitBenchmarks()) + " (their published deltas) and the "
-                + r.bestPoint().level().name() + " level; held out: benchmark " + join(r.heldOutBenchmarks())
-                + " (reported, not scored).");
-        line(out, "Objective J = sum over the fit rows and the level of ln^2(simulated / published), each term capped"
-                + " at ln^2(100) (a missing or wrong-signed value); 0 is a perfect fit.");
-        line(out, "Runs at " + Text.machine(r.scale()).toPlainString() + " of each benchmark's length."
-                + " Ratios are simulated / published; * marks a delta within +-25 %.");
-        line(out, "Swept: " + r.parameters().stream().map(p -> p.label() + " (" + p.name() + ", default " + p.defaultNs()
-                + " ns, " + p.flag() + ", code count " + range(p) + ")").collect(Collectors.joining("; ")));
-        line(out, "Columns B<n>: simulated delta / published delta of that row; B3 emu guest %: the emulated"
-                + " stress-ng guest level (published " + fixed(r.bestPoint().level().published(), 2)
-                + "); livelocked: runs that livelocked.");
+        line(
+                out,
+                "Fit set: benchmarks " + join(r.fitBenchmarks()) + " (their published deltas) and the "
+                        + r.bestPoint().level().name() + " level; held out: benchmark " + join(r.heldOutBenchmarks())
+                        + " (reported, not scored).");
+        line(
+                out,
+                "Objective J = sum over the fit rows and the level of ln^2(simulated / published), each term capped"
+                        + " at ln^2(100) (a missing or wrong-signed value); 0 is a perfect fit.");
+        line(
+                out,
+                "Runs at " + Text.machine(r.scale()).toPlainString() + " of each benchmark's length."
+                        + " Ratios are simulated / published; * marks a delta within +-25 %.");
+        line(
+                out,
+                "Swept: "
+                        + r.parameters().stream()
+                                .map(p -> p.label() + " (" + p.name() + ", default " + p.defaultNs() + " ns, "
+                                        + p.flag() + ", code count " + range(p) + ")")
+                                .collect(Collectors.joining("; ")));
+        line(
+                out,
+                "Columns B<n>: simulated delta / published delta of that row; B3 emu guest %: the emulated"
+                        + " stress-ng guest level (published "
+                        + fixed(r.bestPoint().level().published(), 2)
+                        + "); livelocked: runs that livelocked.");
         out.append('\n');
         ReproductionTableRenderer.grid(out, grid(r, r.points()));
         out.append('\n');
@@ -85,24 +100,39 @@ public enum CostFitFormat {
         for (int i = 0; i < r.parameters().size(); i++) {
             Parameter p = r.parameters().get(i);
             long v = best.valuesNs().get(i);
-            line(out, "  " + p.label() + " = " + v + " ns: " + p.sourced()
-                    .map(s -> s.contains(v) ? "inside the code count's range " + range(p)
-                            : "OUTSIDE the code count's range " + range(p))
-                    .orElse("no code count to compare with"));
+            line(
+                    out,
+                    "  " + p.label() + " = " + v + " ns: "
+                            + p.sourced()
+                                    .map(s -> s.contains(v)
+                                            ? "inside the code count's range " + range(p)
+                                            : "OUTSIDE the code count's range " + range(p))
+                                    .orElse("no code count to compare with"));
         }
         for (RowValue v : best.fitRows()) {
-            line(out, "  fit       benchmark " + v.benchmark() + " " + v.quantity() + ": simulated " + delta(v.simulated(), v)
-                    + " vs published " + delta(v.published(), v) + " (ratio " + fixed(v.ratio(), 3) + ")");
+            line(
+                    out,
+                    "  fit       benchmark " + v.benchmark() + " " + v.quantity() + ": simulated "
+                            + delta(v.simulated(), v) + " vs published " + delta(v.published(), v) + " (ratio "
+                            + fixed(v.ratio(), 3) + ")");
         }
-        line(out, "  fit       " + best.level().name() + ": simulated " + fixed(best.level().simulated(), 2)
-                + " vs published " + fixed(best.level().published(), 2) + " (ratio " + fixed(best.level().ratio(), 3)
-                + ")");
+        line(
+                out,
+                "  fit       " + best.level().name() + ": simulated "
+                        + fixed(best.level().simulated(), 2)
+                        + " vs published " + fixed(best.level().published(), 2) + " (ratio "
+                        + fixed(best.level().ratio(), 3)
+                        + ")");
         for (RowValue v : best.heldOut()) {
-            line(out, "  held out  benchmark " + v.benchmark() + " " + v.quantity() + ": simulated "
-                    + delta(v.simulated(), v) + " vs published " + delta(v.published(), v) + " (ratio "
-                    + fixed(v.ratio(), 3) + ", " + (v.within(TOLERANCE) ? "within" : "outside") + " +-25 %)");
+            line(
+                    out,
+                    "  held out  benchmark " + v.benchmark() + " " + v.quantity() + ": simulated "
+                            + delta(v.simulated(), v) + " vs published " + delta(v.published(), v) + " (ratio "
+                            + fixed(v.ratio(), 3) + ", " + (v.within(TOLERANCE) ? "within" : "outside") + " +-25 %)");
         }
-        line(out, "  livelocked runs: " + (best.livelocked().isEmpty() ? "none" : String.join(", ", best.livelocked())));
+        line(
+                out,
+                "  livelocked runs: " + (best.livelocked().isEmpty() ? "none" : String.join(", ", best.livelocked())));
         for (Point p : r.points()) {
             for (String f : p.failures()) {
                 line(out, "run failed at " + values(r, p) + ": " + f);
@@ -147,7 +177,10 @@ public enum CostFitFormat {
             for (RowValue v : p.heldOut()) {
                 row.add(ratioCell(v));
             }
-            row.add(p.livelocked().isEmpty() ? "-" : Integer.toString(p.livelocked().size()));
+            row.add(
+                    p.livelocked().isEmpty()
+                            ? "-"
+                            : Integer.toString(p.livelocked().size()));
             rows.add(row);
         }
         boolean[] num = new boolean[numeric.size()];
@@ -234,7 +267,9 @@ public enum CostFitFormat {
     }
 
     private static String machine(double value) {
-        return Double.isNaN(value) || Double.isInfinite(value) ? "" : Text.machine(value).toPlainString();
+        return Double.isNaN(value) || Double.isInfinite(value)
+                ? ""
+                : Text.machine(value).toPlainString();
     }
 
     /** The column title of a quantity: real, sys, score, host kernel, guest. */

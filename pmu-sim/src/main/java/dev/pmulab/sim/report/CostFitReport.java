@@ -19,8 +19,13 @@ import java.util.Optional;
  * @param points every grid point, in grid order (the last axis varies fastest)
  * @param best the index in {@code points} of the lowest objective (the first of equals)
  */
-public record CostFitReport(List<Parameter> parameters, double scale, List<Integer> fitBenchmarks,
-        List<Integer> heldOutBenchmarks, List<Point> points, int best) {
+public record CostFitReport(
+        List<Parameter> parameters,
+        double scale,
+        List<Integer> fitBenchmarks,
+        List<Integer> heldOutBenchmarks,
+        List<Point> points,
+        int best) {
 
     public CostFitReport {
         parameters = List.copyOf(parameters);
@@ -31,12 +36,13 @@ public record CostFitReport(List<Parameter> parameters, double scale, List<Integ
             throw new IllegalArgumentException("a fit has at least one point");
         }
         if (best < 0 || best >= points.size()) {
-            throw new IllegalArgumentException("best " + best + " is not a point index (0.." + (points.size() - 1) + ")");
+            throw new IllegalArgumentException(
+                    "best " + best + " is not a point index (0.." + (points.size() - 1) + ")");
         }
         for (Point p : points) {
             if (p.valuesNs().size() != parameters.size()) {
-                throw new IllegalArgumentException("point " + p.valuesNs() + " has " + p.valuesNs().size()
-                        + " values for " + parameters.size() + " parameters");
+                throw new IllegalArgumentException("point " + p.valuesNs() + " has "
+                        + p.valuesNs().size() + " values for " + parameters.size() + " parameters");
             }
         }
     }
@@ -50,7 +56,8 @@ public record CostFitReport(List<Parameter> parameters, double scale, List<Integ
      * @param flag how the default was obtained (measured, derived, estimate, fitted)
      * @param sourced the range a count of the kernel path gives ({@link KernelCost#sourcedBase}); empty if none
      */
-    public record Parameter(String label, String name, long defaultNs, String flag, Optional<KernelCost.Range> sourced) {
+    public record Parameter(
+            String label, String name, long defaultNs, String flag, Optional<KernelCost.Range> sourced) {
         public Parameter {
             requireNonNull(label, "label is null");
             requireNonNull(name, "name is null");
@@ -70,8 +77,14 @@ public record CostFitReport(List<Parameter> parameters, double scale, List<Integ
      * @param ratio simulated / published
      * @param term its contribution to the objective (0 for a held-out row, which is not fitted)
      */
-    public record RowValue(int benchmark, String quantity, boolean pointsDelta, double published, double simulated,
-            double ratio, double term) {
+    public record RowValue(
+            int benchmark,
+            String quantity,
+            boolean pointsDelta,
+            double published,
+            double simulated,
+            double ratio,
+            double term) {
         public RowValue {
             requireNonNull(quantity, "quantity is null");
         }
@@ -108,8 +121,14 @@ public record CostFitReport(List<Parameter> parameters, double scale, List<Integ
      * @param livelocked the runs that livelocked ("benchmark 3 emulated"), as {@code pmulab reproduce} defines it
      * @param failures runs that failed (a policy or the simulator): such a point is not a result
      */
-    public record Point(List<Long> valuesNs, double objective, List<RowValue> fitRows, LevelValue level,
-            List<RowValue> heldOut, List<String> livelocked, List<String> failures) {
+    public record Point(
+            List<Long> valuesNs,
+            double objective,
+            List<RowValue> fitRows,
+            LevelValue level,
+            List<RowValue> heldOut,
+            List<String> livelocked,
+            List<String> failures) {
         public Point {
             valuesNs = List.copyOf(valuesNs);
             fitRows = List.copyOf(fitRows);

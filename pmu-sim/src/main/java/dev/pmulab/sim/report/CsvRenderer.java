@@ -17,8 +17,21 @@ import java.util.List;
  * them.
  */
 public final class CsvRenderer implements ReportRenderer {
-    static final List<String> HEADER = List.of("scenario", "seed", "compared_kind", "run", "allocation", "selection",
-            "filter", "status", "metric", "unit", "better", "value", "best", "error");
+    static final List<String> HEADER = List.of(
+            "scenario",
+            "seed",
+            "compared_kind",
+            "run",
+            "allocation",
+            "selection",
+            "filter",
+            "status",
+            "metric",
+            "unit",
+            "better",
+            "value",
+            "best",
+            "error");
 
     @Override
     public String render(ComparisonReport report) {

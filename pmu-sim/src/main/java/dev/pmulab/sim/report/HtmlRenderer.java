@@ -25,7 +25,8 @@ public final class HtmlRenderer implements ReportRenderer {
     private static final int PAD = 6;
     private static final int LABEL_MAX_CHARS = 34;
 
-    private static final String CSS = String.join("\n",
+    private static final String CSS = String.join(
+            "\n",
             "body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b;background:#fff}",
             "h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem}",
             "table{border-collapse:collapse;font-variant-numeric:tabular-nums}",
@@ -46,8 +47,12 @@ public final class HtmlRenderer implements ReportRenderer {
         StringBuilder h = new StringBuilder(32768);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-                .append("<title>pmulab compare: ").append(esc(report.scenario())).append("</title>\n")
-                .append("<style>\n").append(CSS).append("\n</style>\n</head>\n<body>\n");
+                .append("<title>pmulab compare: ")
+                .append(esc(report.scenario()))
+                .append("</title>\n")
+                .append("<style>\n")
+                .append(CSS)
+                .append("\n</style>\n</head>\n<body>\n");
         header(h, report);
         table(h, report);
         failures(h, report);
@@ -63,12 +68,19 @@ public final class HtmlRenderer implements ReportRenderer {
             h.append("<p>").append(esc(report.description())).append("</p>\n");
         }
         h.append("<dl>\n<dt>seed</dt><dd>").append(report.seed()).append("</dd>\n");
-        h.append("<dt>compared</dt><dd>").append(esc(report.comparedKind().configName())).append(" policies, ")
-                .append(report.runs().size()).append(report.runs().size() == 1 ? " run" : " runs").append("</dd>\n");
+        h.append("<dt>compared</dt><dd>")
+                .append(esc(report.comparedKind().configName()))
+                .append(" policies, ")
+                .append(report.runs().size())
+                .append(report.runs().size() == 1 ? " run" : " runs")
+                .append("</dd>\n");
         for (PolicyKind kind : PolicyKind.values()) {
             if (kind != report.comparedKind()) {
                 String common = report.commonLabel(kind).orElse("varies by run (see the table)");
-                h.append("<dt>").append(esc(kind.configName())).append("</dt><dd>").append(esc(common))
+                h.append("<dt>")
+                        .append(esc(kind.configName()))
+                        .append("</dt><dd>")
+                        .append(esc(common))
                         .append("</dd>\n");
             }
         }
@@ -79,7 +91,9 @@ public final class HtmlRenderer implements ReportRenderer {
         List<RunReport> runs = report.runs();
         h.append("<h2>Side by side</h2>\n<table>\n<thead>\n<tr><th>metric [unit]</th><th>better</th>");
         for (RunReport r : runs) {
-            h.append("<th class=\"run\">").append(esc(r.label(report.comparedKind()))).append("</th>");
+            h.append("<th class=\"run\">")
+                    .append(esc(r.label(report.comparedKind())))
+                    .append("</th>");
         }
         h.append("</tr>\n");
         for (PolicyKind kind : PolicyKind.values()) {
@@ -96,29 +110,47 @@ public final class HtmlRenderer implements ReportRenderer {
         for (Metric m : Metric.all()) {
             if (m.group() != group) {
                 group = m.group();
-                h.append("<tr class=\"group\"><th colspan=\"").append(runs.size() + 2).append("\">")
-                        .append(esc(group.title())).append("</th></tr>\n");
+                h.append("<tr class=\"group\"><th colspan=\"")
+                        .append(runs.size() + 2)
+                        .append("\">")
+                        .append(esc(group.title()))
+                        .append("</th></tr>\n");
             }
-            h.append("<tr><td><a href=\"#").append(anchor(m)).append("\">").append(esc(m.label()))
-                    .append("</a></td><td>").append(esc(m.better().label())).append("</td>");
+            h.append("<tr><td><a href=\"#")
+                    .append(anchor(m))
+                    .append("\">")
+                    .append(esc(m.label()))
+                    .append("</a></td><td>")
+                    .append(esc(m.better().label()))
+                    .append("</td>");
             boolean[] best = BestValues.of(m, runs);
             for (int i = 0; i < runs.size(); i++) {
                 RunReport r = runs.get(i);
                 double v = r.metrics().valueOrNaN(m);
                 if (!r.isOk()) {
-                    h.append("<td class=\"num failed\">").append(TableRenderer.FAILED).append("</td>");
+                    h.append("<td class=\"num failed\">")
+                            .append(TableRenderer.FAILED)
+                            .append("</td>");
                 } else if (Double.isNaN(v)) {
-                    h.append("<td class=\"num\">").append(TableRenderer.NOT_APPLICABLE).append("</td>");
+                    h.append("<td class=\"num\">")
+                            .append(TableRenderer.NOT_APPLICABLE)
+                            .append("</td>");
                 } else if (best[i]) {
-                    h.append("<td class=\"num best\">").append(esc(m.format().format(v))).append(' ')
-                            .append(TableRenderer.BEST_MARK).append("</td>");
+                    h.append("<td class=\"num best\">")
+                            .append(esc(m.format().format(v)))
+                            .append(' ')
+                            .append(TableRenderer.BEST_MARK)
+                            .append("</td>");
                 } else {
-                    h.append("<td class=\"num\">").append(esc(m.format().format(v))).append("</td>");
+                    h.append("<td class=\"num\">")
+                            .append(esc(m.format().format(v)))
+                            .append("</td>");
                 }
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n<p>").append(TableRenderer.BEST_MARK)
+        h.append("</tbody>\n</table>\n<p>")
+                .append(TableRenderer.BEST_MARK)
                 .append(" best value of the row, compared as printed (ties all marked; rows whose better is - are"
                         + " never marked); n/a not applicable to the run.</p>\n");
     }
@@ -130,8 +162,11 @@ public final class HtmlRenderer implements ReportRenderer {
         }
         h.append("<h2>Failed runs</h2>\n<ul>\n");
         for (RunReport r : failed) {
-            h.append("<li><strong>").append(esc(r.label(report.comparedKind()))).append("</strong><pre>")
-                    .append(esc(r.error())).append("</pre></li>\n");
+            h.append("<li><strong>")
+                    .append(esc(r.label(report.comparedKind())))
+                    .append("</strong><pre>")
+                    .append(esc(r.error()))
+                    .append("</pre></li>\n");
         }
         h.append("</ul>\n");
     }
@@ -159,34 +194,68 @@ public final class HtmlRenderer implements ReportRenderer {
                 max = Math.max(max, v);
             }
         }
-        String caption = m.label() + ", " + (m.better() == Direction.NONE
-                ? "neither direction is better" : m.better().label() + " is better");
+        String caption = m.label() + ", "
+                + (m.better() == Direction.NONE
+                        ? "neither direction is better"
+                        : m.better().label() + " is better");
         int height = runs.size() * ROW_HEIGHT + 2 * PAD;
-        h.append("<figure id=\"").append(anchor(m)).append("\">\n<figcaption>").append(esc(caption))
+        h.append("<figure id=\"")
+                .append(anchor(m))
+                .append("\">\n<figcaption>")
+                .append(esc(caption))
                 .append("</figcaption>\n");
-        h.append("<svg class=\"chart\" width=\"").append(CHART_WIDTH).append("\" height=\"").append(height)
-                .append("\" viewBox=\"0 0 ").append(CHART_WIDTH).append(' ').append(height)
-                .append("\" role=\"img\" aria-label=\"").append(esc(caption)).append("\">\n");
+        h.append("<svg class=\"chart\" width=\"")
+                .append(CHART_WIDTH)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(CHART_WIDTH)
+                .append(' ')
+                .append(height)
+                .append("\" role=\"img\" aria-label=\"")
+                .append(esc(caption))
+                .append("\">\n");
         for (int i = 0; i < runs.size(); i++) {
             RunReport r = runs.get(i);
             int top = PAD + i * ROW_HEIGHT;
             int baseline = top + BAR_HEIGHT - 4;
             String label = r.label(report.comparedKind());
             h.append("<g><title>").append(esc(label)).append("</title>");
-            h.append("<text x=\"").append(LABEL_WIDTH - PAD).append("\" y=\"").append(baseline)
-                    .append("\" text-anchor=\"end\">").append(esc(shorten(label))).append("</text>");
+            h.append("<text x=\"")
+                    .append(LABEL_WIDTH - PAD)
+                    .append("\" y=\"")
+                    .append(baseline)
+                    .append("\" text-anchor=\"end\">")
+                    .append(esc(shorten(label)))
+                    .append("</text>");
             double v = r.metrics().valueOrNaN(m);
             if (!r.isOk() || Double.isNaN(v)) {
-                h.append("<text class=\"missing\" x=\"").append(LABEL_WIDTH).append("\" y=\"").append(baseline)
-                        .append("\">").append(r.isOk() ? TableRenderer.NOT_APPLICABLE : TableRenderer.FAILED)
+                h.append("<text class=\"missing\" x=\"")
+                        .append(LABEL_WIDTH)
+                        .append("\" y=\"")
+                        .append(baseline)
+                        .append("\">")
+                        .append(r.isOk() ? TableRenderer.NOT_APPLICABLE : TableRenderer.FAILED)
                         .append("</text>");
             } else {
                 double w = max > 0 ? v / max * BAR_MAX : 0;
-                h.append("<rect class=\"").append(best[i] ? "bar best" : "bar").append("\" x=\"").append(LABEL_WIDTH)
-                        .append("\" y=\"").append(top).append("\" width=\"").append(coord(w)).append("\" height=\"")
-                        .append(BAR_HEIGHT).append("\"/>");
-                h.append("<text x=\"").append(coord(LABEL_WIDTH + w + PAD)).append("\" y=\"").append(baseline)
-                        .append("\">").append(esc(m.format().format(v) + (best[i] ? " " + TableRenderer.BEST_MARK : "")))
+                h.append("<rect class=\"")
+                        .append(best[i] ? "bar best" : "bar")
+                        .append("\" x=\"")
+                        .append(LABEL_WIDTH)
+                        .append("\" y=\"")
+                        .append(top)
+                        .append("\" width=\"")
+                        .append(coord(w))
+                        .append("\" height=\"")
+                        .append(BAR_HEIGHT)
+                        .append("\"/>");
+                h.append("<text x=\"")
+                        .append(coord(LABEL_WIDTH + w + PAD))
+                        .append("\" y=\"")
+                        .append(baseline)
+                        .append("\">")
+                        .append(esc(m.format().format(v) + (best[i] ? " " + TableRenderer.BEST_MARK : "")))
                         .append("</text>");
             }
             h.append("</g>\n");
@@ -207,10 +276,15 @@ public final class HtmlRenderer implements ReportRenderer {
             return;
         }
         h.append("<table>\n<thead><tr><th>id</th><th>name</th><th class=\"run\">value</th>")
-                .append(overridden ? "<th>flag of the default</th>" : "").append("<th>source</th></tr></thead>\n<tbody>\n");
+                .append(overridden ? "<th>flag of the default</th>" : "")
+                .append("<th>source</th></tr></thead>\n<tbody>\n");
         for (CostAssumption c : costs) {
-            h.append("<tr><td>").append(esc(c.id())).append("</td><td>").append(esc(c.name()))
-                    .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%,d ns", c.valueNs()))
+            h.append("<tr><td>")
+                    .append(esc(c.id()))
+                    .append("</td><td>")
+                    .append(esc(c.name()))
+                    .append("</td><td class=\"num\">")
+                    .append(String.format(Locale.ROOT, "%,d ns", c.valueNs()))
                     .append("</td>");
             if (overridden) {
                 h.append("<td>").append(esc(c.flag())).append("</td>");
@@ -263,7 +337,9 @@ public final class HtmlRenderer implements ReportRenderer {
                     sb.append("&#39;");
                     break;
                 default:
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    if (Character.isHighSurrogate(c)
+                            && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
                         sb.append(c).append(s.charAt(++i));
                     } else if (Character.isSurrogate(c)
                             || (Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {

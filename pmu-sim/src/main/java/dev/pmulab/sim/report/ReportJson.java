@@ -27,8 +27,7 @@ final class ReportJson {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     /** The document {@code body} writes, pretty-printed, with a final newline. */
     static String render(int initialCapacity, Body body) {
@@ -69,8 +68,8 @@ final class ReportJson {
     private static DefaultPrettyPrinter prettyPrinter() {
         // Jackson's default indenter uses the platform line separator; fix it to LF for identical bytes.
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        DefaultPrettyPrinter p = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+        DefaultPrettyPrinter p = new DefaultPrettyPrinter(
+                Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
         p.indentObjectsWith(indenter);
         p.indentArraysWith(indenter);
         return p;

@@ -28,8 +28,7 @@ import java.util.Set;
 public final class ReportWriter {
     private static final Set<PosixFilePermission> NEW_FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     /** Renders {@code report} and writes it to {@code out} (not closed). */
     public static void write(ComparisonReport report, ReportFormat format, OutputStream out) throws IOException {
@@ -122,8 +121,12 @@ public final class ReportWriter {
         String base = scenario + "-" + comparedKind.configName();
         for (int i = 0; i < base.length(); i++) {
             char c = base.charAt(i);
-            boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || (c == '.' && i > 0);
+            boolean safe = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || (c == '.' && i > 0);
             sb.append(safe ? c : '_');
         }
         return sb.append('.').append(format.extension()).toString();
@@ -137,7 +140,8 @@ public final class ReportWriter {
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

@@ -31,8 +31,8 @@ final class ReproductionDocument {
             rows = List.copyOf(rows);
             for (List<String> r : rows) {
                 if (r.size() != header.size()) {
-                    throw new IllegalArgumentException("row " + r + " has " + r.size() + " cells, header has "
-                            + header.size());
+                    throw new IllegalArgumentException(
+                            "row " + r + " has " + r.size() + " cells, header has " + header.size());
                 }
             }
         }
@@ -71,16 +71,19 @@ final class ReproductionDocument {
     private static Section summary(ReproductionReport r) {
         String tol = percent(r.tolerance());
         List<String> lines = new ArrayList<>();
-        lines.add("Source: " + r.source().title() + ", " + r.source().date() + ", " + r.source().url());
+        lines.add("Source: " + r.source().title() + ", " + r.source().date() + ", "
+                + r.source().url());
         lines.add("Before = the emulated vPMU, after = the static partition, each as its scenario configures it;"
                 + " a value is reproduced when simulated / published (for a delta: simulated delta / published"
                 + " delta) is within +-" + tol + " %.");
-        lines.add("Published deltas within +-" + tol + " %: " + r.rowsWithin() + " of " + r.rows().size()
-                + " (" + (r.rows().size() - r.rowsWithin()) + " outside).");
-        lines.add("Published levels within +-" + tol + " %: " + r.levelsWithin() + " of " + r.levels().size() + ".");
+        lines.add("Published deltas within +-" + tol + " %: " + r.rowsWithin() + " of "
+                + r.rows().size() + " (" + (r.rows().size() - r.rowsWithin()) + " outside).");
+        lines.add("Published levels within +-" + tol + " %: " + r.levelsWithin() + " of "
+                + r.levels().size() + ".");
         Trend t = r.trend();
-        lines.add("Trend claim: the benefit grows with the sample rate: " + t.growsWithRate().label()
-                + "; with the number of events: " + t.growsWithEvents().label() + ".");
+        lines.add("Trend claim: the benefit grows with the sample rate: "
+                + t.growsWithRate().label() + "; with the number of events: "
+                + t.growsWithEvents().label() + ".");
         List<String> live = r.livelockedBenchmarkRuns();
         lines.add("Livelock in a configuration the letter ran: " + (live.isEmpty() ? "none" : String.join("; ", live))
                 + ".");
@@ -95,35 +98,67 @@ final class ReproductionDocument {
         List<List<String>> rows = new ArrayList<>();
         for (Row row : r.rows()) {
             String unit = row.unit().isEmpty() ? "" : " [" + row.unit() + "]";
-            rows.add(List.of(Integer.toString(row.benchmark()), row.quantity() + unit, row.metric(),
-                    fixed(row.publishedBefore(), row.decimals()), fixed(row.publishedAfter(), row.decimals()),
+            rows.add(List.of(
+                    Integer.toString(row.benchmark()),
+                    row.quantity() + unit,
+                    row.metric(),
+                    fixed(row.publishedBefore(), row.decimals()),
+                    fixed(row.publishedAfter(), row.decimals()),
                     signed(row.publishedDelta(), 2) + " " + row.deltaUnit() + (row.deltaStated() ? "" : " (c)"),
-                    fixed(row.simulatedBefore(), row.decimals()), fixed(row.simulatedAfter(), row.decimals()),
+                    fixed(row.simulatedBefore(), row.decimals()),
+                    fixed(row.simulatedAfter(), row.decimals()),
                     withUnit(signed(row.simulatedDelta(), 2), row.deltaUnit()),
-                    fixed(row.ratio(), 3), verdict(r, row.ratio())));
+                    fixed(row.ratio(), 3),
+                    verdict(r, row.ratio())));
         }
-        Grid g = new Grid(List.of("#", "quantity", "pmulab metric", "pub. before", "pub. after", "pub. delta",
-                "sim. before", "sim. after", "sim. delta", "sim/pub", "within"),
-                new boolean[] {true, false, false, true, true, true, true, true, true, true, false}, rows, 10);
-        return new Section("Published deltas", List.of(
-                "(c): computed from the letter's two values; the others the letter states. sim/pub is the simulated"
-                        + " delta over the published one.",
-                "Source of every row: " + r.source().title() + " (" + r.source().date() + "), " + r.source().url()),
-                List.of(""), List.of(g));
+        Grid g = new Grid(
+                List.of(
+                        "#",
+                        "quantity",
+                        "pmulab metric",
+                        "pub. before",
+                        "pub. after",
+                        "pub. delta",
+                        "sim. before",
+                        "sim. after",
+                        "sim. delta",
+                        "sim/pub",
+                        "within"),
+                new boolean[] {true, false, false, true, true, true, true, true, true, true, false},
+                rows,
+                10);
+        return new Section(
+                "Published deltas",
+                List.of(
+                        "(c): computed from the letter's two values; the others the letter states. sim/pub is the simulated"
+                                + " delta over the published one.",
+                        "Source of every row: " + r.source().title() + " ("
+                                + r.source().date() + "), " + r.source().url()),
+                List.of(""),
+                List.of(g));
     }
 
     private static Section levels(ReproductionReport r) {
         List<List<String>> rows = new ArrayList<>();
         for (Level l : r.levels()) {
             String unit = l.unit().isEmpty() ? "" : " [" + l.unit() + "]";
-            rows.add(List.of(l.name() + unit + (l.doneCriterion() ? " (issue 14 done criterion)" : ""), l.policy(),
-                    fixed(l.published(), l.decimals()), fixed(l.simulated(), l.decimals()), fixed(l.ratio(), 3),
+            rows.add(List.of(
+                    l.name() + unit + (l.doneCriterion() ? " (issue 14 done criterion)" : ""),
+                    l.policy(),
+                    fixed(l.published(), l.decimals()),
+                    fixed(l.simulated(), l.decimals()),
+                    fixed(l.ratio(), 3),
                     verdict(r, l.ratio())));
         }
-        Grid g = new Grid(List.of("level", "run", "published", "simulated", "sim/pub", "within"),
-                new boolean[] {false, false, true, true, true, false}, rows, 5);
-        return new Section("Published levels", List.of(
-                "Levels issue 14 names: each run's own value against the letter's, not a delta."), List.of(""),
+        Grid g = new Grid(
+                List.of("level", "run", "published", "simulated", "sim/pub", "within"),
+                new boolean[] {false, false, true, true, true, false},
+                rows,
+                5);
+        return new Section(
+                "Published levels",
+                List.of("Levels issue 14 names: each run's own value against the letter's, not a delta."),
+                List.of(""),
                 List.of(g));
     }
 
@@ -136,10 +171,13 @@ final class ReproductionDocument {
                         + " the gzip job), stopped at " + fixed(t.timeLimitNs() / 1e9, 0) + " s.",
                 "benefit = 100 x (real(emulated) - real(partitioned)) / real(emulated); '>=' marks a lower bound"
                         + " (the emulated run did not finish, so its real time is at least the limit).",
-                "The benefit grows with the sample rate: " + t.growsWithRate().label()
-                        + ". With the number of events: " + t.growsWithEvents().label() + ".");
-        return new Section("Trend claim", lines,
-                List.of("At " + t.eventsAtRates() + " events, by sample rate:",
+                "The benefit grows with the sample rate: " + t.growsWithRate().label() + ". With the number of events: "
+                        + t.growsWithEvents().label() + ".");
+        return new Section(
+                "Trend claim",
+                lines,
+                List.of(
+                        "At " + t.eventsAtRates() + " events, by sample rate:",
                         "At " + t.rateAtEvents() + " Hz, by number of events:"),
                 List.of(trendGrid(r, t.byRate()), trendGrid(r, t.byEvents())));
     }
@@ -147,27 +185,45 @@ final class ReproductionDocument {
     private static Grid trendGrid(ReproductionReport r, List<TrendPoint> points) {
         List<List<String>> rows = new ArrayList<>();
         for (TrendPoint p : points) {
-            rows.add(List.of(Long.toString(p.frequencyHz()), Integer.toString(p.events()),
-                    runReal(p.emulated()), runReal(p.partitioned()),
+            rows.add(List.of(
+                    Long.toString(p.frequencyHz()),
+                    Integer.toString(p.events()),
+                    runReal(p.emulated()),
+                    runReal(p.partitioned()),
                     (p.benefitIsLowerBound() ? ">= " : "") + fixed(p.benefitPct(), 2),
-                    fixed(p.emulated().guestPct(), 2), fixed(p.partitioned().guestPct(), 2),
+                    fixed(p.emulated().guestPct(), 2),
+                    fixed(p.partitioned().guestPct(), 2),
                     livelocks(r, p.emulated(), p.partitioned())));
         }
-        return new Grid(List.of("rate [Hz]", "events", "emulated real [s]", "partitioned real [s]", "benefit [%]",
-                "emulated guest [%]", "partitioned guest [%]", "livelock"),
-                new boolean[] {true, true, true, true, true, true, true, false}, rows, -1);
+        return new Grid(
+                List.of(
+                        "rate [Hz]",
+                        "events",
+                        "emulated real [s]",
+                        "partitioned real [s]",
+                        "benefit [%]",
+                        "emulated guest [%]",
+                        "partitioned guest [%]",
+                        "livelock"),
+                new boolean[] {true, true, true, true, true, true, true, false},
+                rows,
+                -1);
     }
 
     private static Section livelock(ReproductionReport r) {
         List<String> bench = r.livelockedBenchmarkRuns();
         List<String> sweep = r.livelockedTrendRuns();
-        return new Section("Livelock", List.of(
-                "A run is livelocked when its guest ran less than " + fixed(r.livelockGuestPct(), 0) + " % of its"
-                        + " pCPUs' time (guest.run_pct), or did not get its work done before its time limit.",
-                "In the configurations the letter ran (the benchmark runs): "
-                        + (bench.isEmpty() ? "none" : String.join("; ", bench)) + ".",
-                "In the sweep: " + (sweep.isEmpty() ? "none" : String.join("; ", sweep)) + "."),
-                List.of(), List.of());
+        return new Section(
+                "Livelock",
+                List.of(
+                        "A run is livelocked when its guest ran less than " + fixed(r.livelockGuestPct(), 0)
+                                + " % of its"
+                                + " pCPUs' time (guest.run_pct), or did not get its work done before its time limit.",
+                        "In the configurations the letter ran (the benchmark runs): "
+                                + (bench.isEmpty() ? "none" : String.join("; ", bench)) + ".",
+                        "In the sweep: " + (sweep.isEmpty() ? "none" : String.join("; ", sweep)) + "."),
+                List.of(),
+                List.of());
     }
 
     private static Section runs(ReproductionReport r) {
@@ -175,8 +231,14 @@ final class ReproductionDocument {
         List<String> errors = new ArrayList<>();
         for (BenchmarkRuns b : r.benchmarks()) {
             for (Run run : List.of(b.before(), b.after())) {
-                rows.add(List.of(Integer.toString(b.number()), b.scenario(), run.policy(), run.status().jsonName(),
-                        fixed(run.realNs() / 1e9, 3), fixed(run.sysNs() / 1e9, 3), fixed(run.guestPct(), 2),
+                rows.add(List.of(
+                        Integer.toString(b.number()),
+                        b.scenario(),
+                        run.policy(),
+                        run.status().jsonName(),
+                        fixed(run.realNs() / 1e9, 3),
+                        fixed(run.sysNs() / 1e9, 3),
+                        fixed(run.guestPct(), 2),
                         fixed(run.hostKernelPct(), 2)));
                 if (run.error() != null) {
                     errors.add(b.scenario() + " / " + run.policy() + ": " + run.error());
@@ -195,24 +257,44 @@ final class ReproductionDocument {
         for (String e : errors) {
             lines.add("Not finished: " + e);
         }
-        Grid g = new Grid(List.of("#", "scenario", "allocation policy", "status", "real [s]", "sys [s]",
-                "guest [%]", "host kernel [%]"),
-                new boolean[] {true, false, false, false, true, true, true, true}, rows, -1);
+        Grid g = new Grid(
+                List.of(
+                        "#",
+                        "scenario",
+                        "allocation policy",
+                        "status",
+                        "real [s]",
+                        "sys [s]",
+                        "guest [%]",
+                        "host kernel [%]"),
+                new boolean[] {true, false, false, false, true, true, true, true},
+                rows,
+                -1);
         return new Section("Runs", lines, List.of(""), List.of(g));
     }
 
     private static Section costs(ReproductionReport r) {
         List<List<String>> rows = new ArrayList<>();
         for (CostAssumption c : r.costs()) {
-            rows.add(List.of(c.id(), c.name(), Long.toString(c.valueNs()), c.flag() + (c.overridden() ? ", overridden"
-                    : ""), c.source()));
+            rows.add(List.of(
+                    c.id(),
+                    c.name(),
+                    Long.toString(c.valueNs()),
+                    c.flag() + (c.overridden() ? ", overridden" : ""),
+                    c.source()));
         }
-        Grid g = new Grid(List.of("id", "cost", "ns", "flag", "source"),
-                new boolean[] {false, false, true, false, false}, rows, -1);
-        return new Section("Cost constants the benchmark runs charged", List.of(
-                "Every KernelCost the six benchmark runs charged at least once, with its default's flag and source"
-                        + " (perf-core-and-costs.md section 8). An estimate is a number nobody measured."),
-                List.of(""), List.of(g));
+        Grid g = new Grid(
+                List.of("id", "cost", "ns", "flag", "source"),
+                new boolean[] {false, false, true, false, false},
+                rows,
+                -1);
+        return new Section(
+                "Cost constants the benchmark runs charged",
+                List.of(
+                        "Every KernelCost the six benchmark runs charged at least once, with its default's flag and source"
+                                + " (perf-core-and-costs.md section 8). An estimate is a number nobody measured."),
+                List.of(""),
+                List.of(g));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import java.util.List;
  * also well-formed XML.
  */
 public final class ReproductionHtmlRenderer implements ReproductionRenderer {
-    private static final String CSS = String.join("\n",
+    private static final String CSS = String.join(
+            "\n",
             "body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b;background:#fff}",
             "h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}",
             "table{border-collapse:collapse;font-variant-numeric:tabular-nums}",
@@ -25,8 +26,12 @@ public final class ReproductionHtmlRenderer implements ReproductionRenderer {
         StringBuilder h = new StringBuilder(32768);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-                .append("<title>").append(esc(title)).append("</title>\n")
-                .append("<style>\n").append(CSS).append("\n</style>\n</head>\n<body>\n");
+                .append("<title>")
+                .append(esc(title))
+                .append("</title>\n")
+                .append("<style>\n")
+                .append(CSS)
+                .append("\n</style>\n</head>\n<body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         for (Section s : ReproductionDocument.sections(report)) {
             h.append("<h2>").append(esc(s.title())).append("</h2>\n");
@@ -47,7 +52,9 @@ public final class ReproductionHtmlRenderer implements ReproductionRenderer {
     private static void table(StringBuilder h, Grid g) {
         h.append("<table>\n<thead>\n<tr>");
         for (int c = 0; c < g.header().size(); c++) {
-            h.append(g.numeric()[c] ? "<th class=\"num\">" : "<th>").append(esc(g.header().get(c))).append("</th>");
+            h.append(g.numeric()[c] ? "<th class=\"num\">" : "<th>")
+                    .append(esc(g.header().get(c)))
+                    .append("</th>");
         }
         h.append("</tr>\n</thead>\n<tbody>\n");
         for (List<String> r : g.rows()) {
@@ -58,7 +65,9 @@ public final class ReproductionHtmlRenderer implements ReproductionRenderer {
                 if (c == g.verdictColumn() && ("yes".equals(v) || "no".equals(v))) {
                     cls = v;
                 }
-                h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + cls + "\">").append(esc(v)).append("</td>");
+                h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + cls + "\">")
+                        .append(esc(v))
+                        .append("</td>");
             }
             h.append("</tr>\n");
         }

@@ -34,8 +34,10 @@ public final class ReproductionJsonRenderer implements ReproductionRenderer {
             g.writeNumberField("rows_within", r.rowsWithin());
             g.writeNumberField("levels", r.levels().size());
             g.writeNumberField("levels_within", r.levelsWithin());
-            g.writeStringField("benefit_grows_with_rate", r.trend().growsWithRate().label());
-            g.writeStringField("benefit_grows_with_events", r.trend().growsWithEvents().label());
+            g.writeStringField(
+                    "benefit_grows_with_rate", r.trend().growsWithRate().label());
+            g.writeStringField(
+                    "benefit_grows_with_events", r.trend().growsWithEvents().label());
             strings(g, "livelocked_benchmark_runs", r.livelockedBenchmarkRuns());
             strings(g, "livelocked_sweep_runs", r.livelockedTrendRuns());
             strings(g, "failures", r.failures());

@@ -82,7 +82,11 @@ public final class ReproductionMarkdownRenderer implements ReproductionRenderer 
      * (guest.workload_ns), and a metric name must stay greppable.
      */
     private static String inline(String s) {
-        return Text.printable(s).replace("\\", "\\\\").replace("*", "\\*").replace("&", "&amp;")
-                .replace("<", "&lt;").replace(">", "&gt;");
+        return Text.printable(s)
+                .replace("\\", "\\\\")
+                .replace("*", "\\*")
+                .replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }

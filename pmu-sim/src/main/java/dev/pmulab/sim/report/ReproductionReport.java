@@ -21,9 +21,15 @@ import java.util.List;
  * @param trend the trend claim's sweep
  * @param costs every cost the benchmark runs charged, sorted by id: what the numbers rest on
  */
-public record ReproductionReport(Source source, double tolerance, double livelockGuestPct,
-        List<BenchmarkRuns> benchmarks, List<Row> rows,
-        List<Level> levels, Trend trend, List<CostAssumption> costs) {
+public record ReproductionReport(
+        Source source,
+        double tolerance,
+        double livelockGuestPct,
+        List<BenchmarkRuns> benchmarks,
+        List<Row> rows,
+        List<Level> levels,
+        Trend trend,
+        List<CostAssumption> costs) {
 
     /** Where the published numbers come from. */
     public record Source(String title, String url, String date) {
@@ -58,13 +64,20 @@ public record ReproductionReport(Source source, double tolerance, double liveloc
      * @param guestPct guest.run_pct (NaN without)
      * @param hostKernelPct host.kernel_pct (NaN without)
      */
-    public record Run(String policy, Status status, String error, double realNs, double sysNs, double guestPct,
+    public record Run(
+            String policy,
+            Status status,
+            String error,
+            double realNs,
+            double sysNs,
+            double guestPct,
             double hostKernelPct) {
         public Run {
             requireNonNull(policy, "policy is null");
             requireNonNull(status, "status is null");
             if ((status == Status.OK) != (error == null)) {
-                throw new IllegalArgumentException("an OK run has no error, any other has one: " + status + ", " + error);
+                throw new IllegalArgumentException(
+                        "an OK run has no error, any other has one: " + status + ", " + error);
             }
         }
 
@@ -100,9 +113,21 @@ public record ReproductionReport(Source source, double tolerance, double liveloc
      * @param metric the pmulab metric and how the simulated value is derived from it
      * @param ratio simulated delta / published delta; NaN without a simulated delta
      */
-    public record Row(int benchmark, String quantity, String unit, int decimals, boolean points,
-            double publishedBefore, double publishedAfter, double publishedDelta, boolean deltaStated,
-            double simulatedBefore, double simulatedAfter, double simulatedDelta, double ratio, String metric,
+    public record Row(
+            int benchmark,
+            String quantity,
+            String unit,
+            int decimals,
+            boolean points,
+            double publishedBefore,
+            double publishedAfter,
+            double publishedDelta,
+            boolean deltaStated,
+            double simulatedBefore,
+            double simulatedAfter,
+            double simulatedDelta,
+            double ratio,
+            String metric,
             Source source) {
         public Row {
             requireNonNull(quantity, "quantity is null");
@@ -125,8 +150,16 @@ public record ReproductionReport(Source source, double tolerance, double liveloc
      * @param doneCriterion issue 14's "done means" names it
      * @param ratio simulated / published; NaN without a simulated value
      */
-    public record Level(String name, int benchmark, String policy, String unit, int decimals, double published,
-            double simulated, double ratio, boolean doneCriterion) {
+    public record Level(
+            String name,
+            int benchmark,
+            String policy,
+            String unit,
+            int decimals,
+            double published,
+            double simulated,
+            double ratio,
+            boolean doneCriterion) {
         public Level {
             requireNonNull(name, "name is null");
             requireNonNull(policy, "policy is null");
@@ -142,7 +175,12 @@ public record ReproductionReport(Source source, double tolerance, double liveloc
      *     NaN when the partitioned run has no real time
      * @param benefitIsLowerBound the emulated run did not finish, so the benefit is at least this
      */
-    public record TrendPoint(long frequencyHz, int events, Run emulated, Run partitioned, double benefitPct,
+    public record TrendPoint(
+            long frequencyHz,
+            int events,
+            Run emulated,
+            Run partitioned,
+            double benefitPct,
             boolean benefitIsLowerBound) {
         public TrendPoint {
             requireNonNull(emulated, "emulated is null");
@@ -152,7 +190,8 @@ public record ReproductionReport(Source source, double tolerance, double liveloc
 
     /** Whether a claim holds along an axis of the sweep. */
     public enum Verdict {
-        YES, NO,
+        YES,
+        NO,
         /** A point has no benefit (a partitioned run failed or did not finish), so the claim cannot be judged. */
         UNDETERMINED;
 
@@ -170,8 +209,14 @@ public record ReproductionReport(Source source, double tolerance, double liveloc
      * @param byRate the sample rates tried at {@link #eventsAtRates} events, in increasing order
      * @param byEvents the event counts tried at {@link #rateAtEvents} Hz, in increasing order
      */
-    public record Trend(String scenario, long instructions, long timeLimitNs, int eventsAtRates, long rateAtEvents,
-            List<TrendPoint> byRate, List<TrendPoint> byEvents) {
+    public record Trend(
+            String scenario,
+            long instructions,
+            long timeLimitNs,
+            int eventsAtRates,
+            long rateAtEvents,
+            List<TrendPoint> byRate,
+            List<TrendPoint> byEvents) {
         public Trend {
             requireNonNull(scenario, "scenario is null");
             byRate = List.copyOf(byRate);

@@ -44,8 +44,8 @@ public record RunFailure(String policy, String hook, ControlRule rule, String de
             return detail;
         }
         if (rule != null) {
-            return "policy " + policy + " broke the rule '" + rule.ruleName() + "'" + (hook == null ? "" : " in " + hook)
-                    + ": " + detail;
+            return "policy " + policy + " broke the rule '" + rule.ruleName() + "'"
+                    + (hook == null ? "" : " in " + hook) + ": " + detail;
         }
         return "policy " + policy + " failed in " + hook + ": " + detail;
     }

@@ -19,7 +19,8 @@ import java.util.Map;
  */
 public record RunReport(Map<PolicyKind, String> policies, Status status, RunFailure failure, MetricValues metrics) {
     public enum Status {
-        OK, FAILED;
+        OK,
+        FAILED;
 
         /** {@code ok} or {@code failed}, as JSON and CSV spell it. */
         public String jsonName() {

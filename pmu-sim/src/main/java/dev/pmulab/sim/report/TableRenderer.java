@@ -33,8 +33,11 @@ public final class TableRenderer implements ReportRenderer {
         out.append('\n');
         table(out, report);
         out.append('\n');
-        out.append(BEST_MARK).append(" best value of the row, compared as printed (ties all marked; rows whose"
-                + " better is - are never marked); ").append(NOT_APPLICABLE).append(" not applicable to the run\n");
+        out.append(BEST_MARK)
+                .append(" best value of the row, compared as printed (ties all marked; rows whose"
+                        + " better is - are never marked); ")
+                .append(NOT_APPLICABLE)
+                .append(" not applicable to the run\n");
         failures(out, report);
         out.append('\n');
         costs(out, report);
@@ -185,14 +188,20 @@ public final class TableRenderer implements ReportRenderer {
             line(out, INDENT + "none");
         }
         for (CostAssumption c : overridden) {
-            line(out, costLine(c, idW, nameW, valueW) + GAP + "(replaces " + article(c.flag()) + " " + c.flag()
-                    + " default: " + Text.printable(c.source()) + ")");
+            line(
+                    out,
+                    costLine(c, idW, nameW, valueW) + GAP + "(replaces " + article(c.flag()) + " " + c.flag()
+                            + " default: " + Text.printable(c.source()) + ")");
         }
     }
 
     private static String costLine(CostAssumption c, int idW, int nameW, int valueW) {
-        return INDENT + Text.padRight(Text.printable(c.id()), idW) + GAP + Text.padRight(Text.printable(c.name()), nameW)
-                + GAP + Text.padLeft(ns(c.valueNs()), valueW);
+        return INDENT
+                + Text.padRight(Text.printable(c.id()), idW)
+                + GAP
+                + Text.padRight(Text.printable(c.name()), nameW)
+                + GAP
+                + Text.padLeft(ns(c.valueNs()), valueW);
     }
 
     private static String article(String flag) {

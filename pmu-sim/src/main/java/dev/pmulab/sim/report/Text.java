@@ -8,8 +8,7 @@ final class Text {
     /** Decimals kept in machine-readable numbers: ns to the femtosecond, far below any cost. */
     private static final int MACHINE_DECIMALS = 6;
 
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * A value for JSON and CSV: plain decimal, at most six decimals, no trailing zeros, no exponent
@@ -17,7 +16,9 @@ final class Text {
      * does not depend on the JDK's {@code Double.toString}.
      */
     static BigDecimal machine(double value) {
-        BigDecimal d = new BigDecimal(value).setScale(MACHINE_DECIMALS, RoundingMode.HALF_EVEN).stripTrailingZeros();
+        BigDecimal d = new BigDecimal(value)
+                .setScale(MACHINE_DECIMALS, RoundingMode.HALF_EVEN)
+                .stripTrailingZeros();
         return d.signum() == 0 ? BigDecimal.ZERO : d;
     }
 

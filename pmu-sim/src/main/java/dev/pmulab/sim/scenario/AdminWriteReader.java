@@ -46,8 +46,11 @@ final class AdminWriteReader {
     private String knob(Fields o) {
         String knob = in.string(o.get("knob"), o.at("knob"));
         if (knob != null && !knob.matches(KNOB_RULE)) {
-            in.problem(o.get("knob").mark(), o.at("knob"), "a knob is a sysfs file name: lower-case letters,"
-                    + " digits and '_', starting with a letter; got '" + knob + "'");
+            in.problem(
+                    o.get("knob").mark(),
+                    o.at("knob"),
+                    "a knob is a sysfs file name: lower-case letters,"
+                            + " digits and '_', starting with a letter; got '" + knob + "'");
             return null;
         }
         return knob;

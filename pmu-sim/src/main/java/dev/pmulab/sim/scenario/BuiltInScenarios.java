@@ -97,8 +97,8 @@ public final class BuiltInScenarios {
     public static String yaml(String name) {
         requireNonNull(name, "name is null");
         if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown built-in scenario '" + name + "'; known: "
-                    + String.join(", ", NAMES));
+            throw new IllegalArgumentException(
+                    "unknown built-in scenario '" + name + "'; known: " + String.join(", ", NAMES));
         }
         try (InputStream in = BuiltInScenarios.class.getResourceAsStream(RESOURCE_DIR + name + ".yaml")) {
             if (in == null) {

@@ -47,7 +47,8 @@ final class CostReader {
                 String msg = e.key().equalsIgnoreCase("C15")
                         ? "C15, the rotation interval, is not a cost here: set host.mux_interval"
                         : "unknown cost '" + e.key() + "'; write an id of perf-core-and-costs.md §8 ("
-                                + Arrays.stream(KernelCost.values()).map(KernelCost::id)
+                                + Arrays.stream(KernelCost.values())
+                                        .map(KernelCost::id)
                                         .collect(Collectors.joining(", "))
                                 + ") or a name such as PERF_EVENT_CREATE";
                 in.problem(e.keyMark(), p, msg);
@@ -55,8 +56,11 @@ final class CostReader {
             }
             Mark first = where.putIfAbsent(cost, e.keyMark());
             if (first != null) {
-                in.problem(e.keyMark(), p, cost.id() + " (" + cost.name() + ") is already set at line " + first.line()
-                        + ", column " + first.column());
+                in.problem(
+                        e.keyMark(),
+                        p,
+                        cost.id() + " (" + cost.name() + ") is already set at line " + first.line() + ", column "
+                                + first.column());
                 continue;
             }
             CostOverride c = value(e.value(), p, cost);
@@ -75,11 +79,16 @@ final class CostReader {
             OptionalLong perUnit = OptionalLong.empty();
             if (o.has("per_unit")) {
                 if (cost.defaultPerUnitNs() == 0) {
-                    in.problem(o.keyMark("per_unit"), o.at("per_unit"), cost.id() + " (" + cost.name()
-                            + ") has no per-unit part; only "
-                            + Arrays.stream(KernelCost.values()).filter(k -> k.defaultPerUnitNs() > 0)
-                                    .map(KernelCost::id).collect(Collectors.joining(" and "))
-                            + " do");
+                    in.problem(
+                            o.keyMark("per_unit"),
+                            o.at("per_unit"),
+                            cost.id() + " (" + cost.name()
+                                    + ") has no per-unit part; only "
+                                    + Arrays.stream(KernelCost.values())
+                                            .filter(k -> k.defaultPerUnitNs() > 0)
+                                            .map(KernelCost::id)
+                                            .collect(Collectors.joining(" and "))
+                                    + " do");
                     return null;
                 }
                 Long u = nanoseconds(o.get("per_unit"), o.at("per_unit"));
@@ -106,8 +115,11 @@ final class CostReader {
         }
         Long ns = s.isNumber() ? in.atLeast(node, path, 0) : in.duration(node, path);
         if (ns != null && ns > MAX_COST_NS) {
-            in.problem(node.mark(), path, "a kernel cost is at most " + Durations.format(MAX_COST_NS) + " ("
-                    + MAX_COST_NS + " ns) in the simulator; was " + Durations.format(ns));
+            in.problem(
+                    node.mark(),
+                    path,
+                    "a kernel cost is at most " + Durations.format(MAX_COST_NS) + " (" + MAX_COST_NS
+                            + " ns) in the simulator; was " + Durations.format(ns));
             return null;
         }
         return ns;

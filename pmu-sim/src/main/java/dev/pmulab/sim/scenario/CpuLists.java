@@ -68,8 +68,11 @@ final class CpuLists {
         ScalarNode s = node instanceof ScalarNode sc && !sc.isNull() && !sc.isBoolean() ? sc : null;
         String text = s == null ? null : s.text().strip();
         if (text == null || !text.matches("\\d+(-\\d+)?(\\s*,\\s*\\d+(-\\d+)?)*")) {
-            in.problem(node.mark(), path, "expected " + (allowAll ? "all, " : "") + "a CPU number, a range such as"
-                    + " 0-3, or a list of them; got " + node.describe());
+            in.problem(
+                    node.mark(),
+                    path,
+                    "expected " + (allowAll ? "all, " : "") + "a CPU number, a range such as"
+                            + " 0-3, or a list of them; got " + node.describe());
             return null;
         }
         List<Integer> out = new ArrayList<>();
@@ -100,9 +103,12 @@ final class CpuLists {
     private boolean inRange(long cpu, Node node, String path) {
         int n = soc == null ? HostReader.MAX_HOST_CPUS : soc.cpuCount();
         if (cpu >= n) {
-            in.problem(node.mark(), path, soc == null
-                    ? "CPU " + cpu + " is beyond any host (at most " + HostReader.MAX_HOST_CPUS + " CPUs)"
-                    : "CPU " + cpu + " is out of range: the host has " + n + " CPUs (0-" + (n - 1) + ")");
+            in.problem(
+                    node.mark(),
+                    path,
+                    soc == null
+                            ? "CPU " + cpu + " is beyond any host (at most " + HostReader.MAX_HOST_CPUS + " CPUs)"
+                            : "CPU " + cpu + " is out of range: the host has " + n + " CPUs (0-" + (n - 1) + ")");
             return false;
         }
         return true;

@@ -17,8 +17,7 @@ public final class Durations {
     /** The units, in the order messages list them. */
     public static final String UNITS = "ns, us, ms, s, min, h";
 
-    private static final Pattern DURATION =
-            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|\u00b5s|ms|s|min|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|\u00b5s|ms|s|min|h)");
 
     /**
      * The longest duration, 2^62 ns (about 146 years): the engine adds intervals (a tick, a
@@ -39,8 +38,8 @@ public final class Durations {
         requireNonNull(text, "text is null");
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration with a unit (" + UNITS
-                    + "), such as 10ms; got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected a duration with a unit (" + UNITS + "), such as 10ms; got '" + text + "'");
         }
         BigDecimal ns = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNs(m.group(2))));
         if (ns.compareTo(BigDecimal.valueOf(MAX_NS)) > 0) {

@@ -164,8 +164,8 @@ public final class EventNames {
         if (hex != null && hex.matches("[0-9a-f]{1,8}")) {
             long v = Long.parseLong(hex, 16);
             if (v > PmevtyperEl0.EVTCOUNT_MASK) {
-                throw new IllegalArgumentException("event number " + name
-                        + " is too large: PMUv3 event numbers are 16 bits (at most 0xffff)");
+                throw new IllegalArgumentException(
+                        "event number " + name + " is too large: PMUv3 event numbers are 16 bits (at most 0xffff)");
             }
             return (int) v;
         }

@@ -117,8 +117,11 @@ final class FieldReader {
     String name(Node node, String path) {
         String s = string(node, path);
         if (s != null && !s.matches(NAME_RULE)) {
-            problem(node.mark(), path, "a name is letters, digits, '.', '_' and '-', starting with a letter or"
-                    + " digit; got '" + s + "'");
+            problem(
+                    node.mark(),
+                    path,
+                    "a name is letters, digits, '.', '_' and '-', starting with a letter or" + " digit; got '" + s
+                            + "'");
             return null;
         }
         return s;
@@ -143,7 +146,10 @@ final class FieldReader {
         if (s == null) {
             return null;
         }
-        return values.stream().filter(v -> spelling.apply(v).equals(s)).findFirst().orElseThrow();
+        return values.stream()
+                .filter(v -> spelling.apply(v).equals(s))
+                .findFirst()
+                .orElseThrow();
     }
 
     Boolean bool(Node node, String path) {
@@ -257,22 +263,27 @@ final class FieldReader {
      * @param what the interface, for the message: {@code kernel.watchdog_thresh}
      * @param rangeNote said after the range when the value is outside it, empty for nothing
      */
-    Long wholeUnits(Node node, String path, long unitNs, String unitName, long min, long max, String what,
-            String rangeNote) {
+    Long wholeUnits(
+            Node node, String path, long unitNs, String unitName, long min, long max, String what, String rangeNote) {
         Long ns = positiveDuration(node, path);
         if (ns == null) {
             return null;
         }
         String range = max == Long.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
         if (ns % unitNs != 0) {
-            problem(node.mark(), path, what + " takes whole " + unitName + " (" + range + "); "
-                    + ((ScalarNode) node).text() + " is not a whole number of them, and it would not be rounded");
+            problem(
+                    node.mark(),
+                    path,
+                    what + " takes whole " + unitName + " (" + range + "); " + ((ScalarNode) node).text()
+                            + " is not a whole number of them, and it would not be rounded");
             return null;
         }
         long units = ns / unitNs;
         if (units < min || units > max) {
-            problem(node.mark(), path, what + " takes whole " + unitName + " " + range + rangeNote + "; was "
-                    + Durations.format(ns));
+            problem(
+                    node.mark(),
+                    path,
+                    what + " takes whole " + unitName + " " + range + rangeNote + "; was " + Durations.format(ns));
             return null;
         }
         return ns;
@@ -394,8 +405,10 @@ final class FieldReader {
             this.keys = keys;
             for (Entry e : node.entries().values()) {
                 if (!keys.contains(e.key())) {
-                    problem(e.keyMark(), at(e.key()), "unknown field '" + e.key() + "'" + context
-                            + "; known fields: " + String.join(", ", keys));
+                    problem(
+                            e.keyMark(),
+                            at(e.key()),
+                            "unknown field '" + e.key() + "'" + context + "; known fields: " + String.join(", ", keys));
                 }
             }
         }

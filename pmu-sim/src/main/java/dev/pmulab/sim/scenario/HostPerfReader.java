@@ -18,8 +18,21 @@ import java.util.OptionalLong;
  * CPUs or following a host task or VM. Read after the run, whose end bounds their start and stop.
  */
 final class HostPerfReader {
-    static final List<String> SESSION_KEYS = List.of("name", "mode", "scope", "cpus", "task", "events", "groups",
-            "pinned", "frequency", "period", "exclude_guest", "exclude_host", "start", "stop");
+    static final List<String> SESSION_KEYS = List.of(
+            "name",
+            "mode",
+            "scope",
+            "cpus",
+            "task",
+            "events",
+            "groups",
+            "pinned",
+            "frequency",
+            "period",
+            "exclude_guest",
+            "exclude_host",
+            "start",
+            "stop");
 
     private static final String STAT_SAMPLES = "a stat session counts and does not sample; ";
 
@@ -43,21 +56,33 @@ final class HostPerfReader {
     PerfSession read(MapNode m, String path) {
         Fields o = in.fields(m, path, SESSION_KEYS);
         String name = o.required("name") ? name(o) : null;
-        PerfMode mode = o.required("mode") ? in.choice(o.get("mode"), o.at("mode"),
-                List.of(PerfMode.STAT, PerfMode.RECORD), PerfMode::configName) : null;
+        PerfMode mode = o.required("mode")
+                ? in.choice(o.get("mode"), o.at("mode"), List.of(PerfMode.STAT, PerfMode.RECORD), PerfMode::configName)
+                : null;
         PerfScope scope = perf.scope(o, PerfScope.SYSTEM);
         // Where the events are opened: a system-wide session's CPUs, a task session's task.
         boolean keysFitScope = scope == PerfScope.SYSTEM
                 ? absent(o, "task", "task goes with scope: task; a system-wide session counts on CPUs")
-                : scope != PerfScope.TASK || absent(o, "cpus", "cpus goes with scope: system; a task session"
-                        + " follows its task wherever it runs");
-        List<Integer> cpus = scope != PerfScope.SYSTEM ? List.of()
-                : o.has("cpus") ? context.cpus().read(o.get("cpus"), o.at("cpus")) : context.cpus().all();
-        Optional<String> task = scope != PerfScope.TASK ? Optional.empty()
+                : scope != PerfScope.TASK
+                        || absent(
+                                o,
+                                "cpus",
+                                "cpus goes with scope: system; a task session" + " follows its task wherever it runs");
+        List<Integer> cpus = scope != PerfScope.SYSTEM
+                ? List.of()
+                : o.has("cpus")
+                        ? context.cpus().read(o.get("cpus"), o.at("cpus"))
+                        : context.cpus().all();
+        Optional<String> task = scope != PerfScope.TASK
+                ? Optional.empty()
                 : o.required("task") ? task(o.get("task"), o.at("task")) : null;
         List<ReadGroup> groups = perf.eventGroups(o, true);
         if (groups != null && cpus != null && context.soc() != null) {
-            checks.groupsFit(groups, scope, scope == PerfScope.SYSTEM ? cpus : context.cpus().all(), context.soc());
+            checks.groupsFit(
+                    groups,
+                    scope,
+                    scope == PerfScope.SYSTEM ? cpus : context.cpus().all(),
+                    context.soc());
         }
         boolean pinned = o.flag("pinned", false);
         Optional<Sampling> sampling = sampling(o, mode);
@@ -65,18 +90,35 @@ final class HostPerfReader {
         boolean exHost = o.flag("exclude_host", false);
         boolean countsSomething = !(exGuest && exHost);
         if (!countsSomething) {
-            in.problem(o.keyMark("exclude_host"), o.at("exclude_host"), "with both exclude_guest and exclude_host"
-                    + " the session counts nothing");
+            in.problem(
+                    o.keyMark("exclude_host"),
+                    o.at("exclude_host"),
+                    "with both exclude_guest and exclude_host" + " the session counts nothing");
         }
         Long start = o.has("start") ? start(o.get("start"), o.at("start")) : Long.valueOf(0);
-        OptionalLong stop = o.has("stop") ? stop(o.get("stop"), o.at("stop"), start == null ? 0 : start)
-                : OptionalLong.empty();
-        if (!keysFitScope || !countsSomething
+        OptionalLong stop =
+                o.has("stop") ? stop(o.get("stop"), o.at("stop"), start == null ? 0 : start) : OptionalLong.empty();
+        if (!keysFitScope
+                || !countsSomething
                 || !FieldReader.allPresent(name, mode, scope, cpus, task, groups, sampling, start, stop)) {
             return null;
         }
-        return in.build(m.mark(), path, () -> new PerfSession(name, mode, scope, cpus, task,
-                PerfEventsReader.plain(groups), pinned, sampling, exGuest, exHost, start, stop));
+        return in.build(
+                m.mark(),
+                path,
+                () -> new PerfSession(
+                        name,
+                        mode,
+                        scope,
+                        cpus,
+                        task,
+                        PerfEventsReader.plain(groups),
+                        pinned,
+                        sampling,
+                        exGuest,
+                        exHost,
+                        start,
+                        stop));
     }
 
     /** A session's name, spelled as a name and not used by another session. */
@@ -87,8 +129,11 @@ final class HostPerfReader {
         }
         Mark first = names.putIfAbsent(name, o.get("name").mark());
         if (first != null) {
-            in.problem(o.get("name").mark(), o.at("name"), "a host perf session named '" + name
-                    + "' is already defined at line " + first.line() + ", column " + first.column());
+            in.problem(
+                    o.get("name").mark(),
+                    o.at("name"),
+                    "a host perf session named '" + name + "' is already defined at line " + first.line() + ", column "
+                            + first.column());
             return null;
         }
         return name;
@@ -137,8 +182,10 @@ final class HostPerfReader {
             return null;
         }
         if (s <= start) {
-            in.problem(node.mark(), path, "stops at " + Durations.format(s) + ", not after it starts ("
-                    + Durations.format(start) + ")");
+            in.problem(
+                    node.mark(),
+                    path,
+                    "stops at " + Durations.format(s) + ", not after it starts (" + Durations.format(start) + ")");
             return null;
         }
         return checks.stopsByEnd(node, path, s, context.runEndNs()) ? OptionalLong.of(s) : null;

@@ -28,8 +28,18 @@ import java.util.stream.Collectors;
  * type and counter count in the sections after it is checked against the SoC it gives.
  */
 final class HostReader {
-    static final List<String> HOST_KEYS = List.of("soc", "cpus", "firmware", "cpu_overrides", "vhe", "hz",
-            "mux_interval", "nmi_watchdog", "watchdog_thresh", "kvm", "cputime_accounting");
+    static final List<String> HOST_KEYS = List.of(
+            "soc",
+            "cpus",
+            "firmware",
+            "cpu_overrides",
+            "vhe",
+            "hz",
+            "mux_interval",
+            "nmi_watchdog",
+            "watchdog_thresh",
+            "kvm",
+            "cputime_accounting");
     /** {@code host.kvm}: how the host's KVM is built (which partitioning series' FGT set it traps). */
     static final List<String> KVM_KEYS = List.of("partition_fgt");
     /** One entry of {@code host.cpus}. */
@@ -41,6 +51,7 @@ final class HostReader {
     static final int MAX_HOST_CPUS = 4096;
     /** The largest kernel.watchdog_thresh, in seconds (kernel/watchdog.c's sysctl bound). */
     static final int MAX_WATCHDOG_THRESH_S = 60;
+
     private static final long SECOND = 1_000_000_000L;
     private static final long MS = 1_000_000L;
     /** The host's default CONFIG_HZ, and a guest's: arm64 defconfig's 250. */
@@ -65,8 +76,15 @@ final class HostReader {
     Section read(Node node) {
         SocModel generic = SocCatalog.byName(SocCatalog.GENERIC);
         if (node == null) {
-            return new Section(new HostSpec(generic, true, DEFAULT_HZ, HostSpec.defaultMuxIntervalNs(DEFAULT_HZ), false,
-                    PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS), generic);
+            return new Section(
+                    new HostSpec(
+                            generic,
+                            true,
+                            DEFAULT_HZ,
+                            HostSpec.defaultMuxIntervalNs(DEFAULT_HZ),
+                            false,
+                            PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS),
+                    generic);
         }
         MapNode m = in.map(node, "host");
         if (m == null) {
@@ -80,32 +98,56 @@ final class HostReader {
         if (o.has("mux_interval")) {
             // The sysfs file perf_event_mux_interval_ms takes an int of milliseconds and refuses
             // anything below 1 (perf_event_mux_interval_ms_store).
-            mux = FieldReader.orElse(in.wholeUnits(o.get("mux_interval"), o.at("mux_interval"), MS, "milliseconds",
-                    1, Integer.MAX_VALUE, "perf_event_mux_interval_ms", ""), mux);
+            mux = FieldReader.orElse(
+                    in.wholeUnits(
+                            o.get("mux_interval"),
+                            o.at("mux_interval"),
+                            MS,
+                            "milliseconds",
+                            1,
+                            Integer.MAX_VALUE,
+                            "perf_event_mux_interval_ms",
+                            ""),
+                    mux);
         }
         boolean watchdog = o.flag("nmi_watchdog", false);
         long thresh = PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS;
         if (o.has("watchdog_thresh")) {
-            Long t = watchdogThresh(in, o.get("watchdog_thresh"), o.at("watchdog_thresh"),
+            Long t = watchdogThresh(
+                    in,
+                    o.get("watchdog_thresh"),
+                    o.at("watchdog_thresh"),
                     " (0 turns the detector off: write nmi_watchdog: false)");
             if (t != null && !watchdog) {
-                in.problem(o.keyMark("watchdog_thresh"), o.at("watchdog_thresh"), "watchdog_thresh sets the NMI"
-                        + " watchdog's period, and this host runs none; add nmi_watchdog: true or leave it out");
+                in.problem(
+                        o.keyMark("watchdog_thresh"),
+                        o.at("watchdog_thresh"),
+                        "watchdog_thresh sets the NMI"
+                                + " watchdog's period, and this host runs none; add nmi_watchdog: true or leave it out");
             }
             thresh = FieldReader.orElse(t, thresh);
         }
         PartitionFgtSet fgtSet = partitionFgt(o);
         CputimeAccounting accounting = o.has("cputime_accounting")
-                ? FieldReader.orElse(in.choice(o.get("cputime_accounting"), o.at("cputime_accounting"),
-                        List.of(CputimeAccounting.values()), CputimeAccounting::configName), CputimeAccounting.TICK)
+                ? FieldReader.orElse(
+                        in.choice(
+                                o.get("cputime_accounting"),
+                                o.at("cputime_accounting"),
+                                List.of(CputimeAccounting.values()),
+                                CputimeAccounting::configName),
+                        CputimeAccounting.TICK)
                 : CputimeAccounting.TICK;
         if (soc == null) {
             return new Section(null, null);
         }
         long muxNs = mux;
         long threshNs = thresh;
-        return new Section(in.build(m.mark(), "host",
-                () -> new HostSpec(soc, vhe, hz, muxNs, watchdog, threshNs, fgtSet, accounting)), soc);
+        return new Section(
+                in.build(
+                        m.mark(),
+                        "host",
+                        () -> new HostSpec(soc, vhe, hz, muxNs, watchdog, threshNs, fgtSet, accounting)),
+                soc);
     }
 
     /**
@@ -114,8 +156,8 @@ final class HostReader {
      * null after a problem. {@code offNote} says how a scenario turns the detector off instead.
      */
     static Long watchdogThresh(FieldReader in, Node node, String path, String offNote) {
-        return in.wholeUnits(node, path, SECOND, "seconds", 1, MAX_WATCHDOG_THRESH_S, "kernel.watchdog_thresh",
-                offNote);
+        return in.wholeUnits(
+                node, path, SECOND, "seconds", 1, MAX_WATCHDOG_THRESH_S, "kernel.watchdog_thresh", offNote);
     }
 
     /** {@code host.kvm.partition_fgt}: the partitioning series' FGT set; v8 unless given. */
@@ -131,8 +173,11 @@ final class HostReader {
         if (!k.has("partition_fgt")) {
             return HostSpec.DEFAULT_PARTITION_FGT;
         }
-        PartitionFgtSet v = in.choice(k.get("partition_fgt"), k.at("partition_fgt"),
-                List.of(PartitionFgtSet.values()), PartitionFgtSet::configName);
+        PartitionFgtSet v = in.choice(
+                k.get("partition_fgt"),
+                k.at("partition_fgt"),
+                List.of(PartitionFgtSet.values()),
+                PartitionFgtSet::configName);
         return FieldReader.orElse(v, HostSpec.DEFAULT_PARTITION_FGT);
     }
 
@@ -199,8 +244,11 @@ final class HostReader {
             }
             total += c.count();
             if (total > MAX_HOST_CPUS) {
-                in.problem(c.countNode().mark(), c.countPath(), "a host has at most " + MAX_HOST_CPUS
-                        + " CPUs (arm64's largest NR_CPUS); this one would have " + total);
+                in.problem(
+                        c.countNode().mark(),
+                        c.countPath(),
+                        "a host has at most " + MAX_HOST_CPUS + " CPUs (arm64's largest NR_CPUS); this one would have "
+                                + total);
                 return null;
             }
         }
@@ -214,14 +262,24 @@ final class HostReader {
         if (read.contains(null)) {
             return null;
         }
-        List<SocModel.Cluster> clusters = read.stream().map(c -> new SocModel.Cluster(c.cpu(), (int) c.count()))
+        List<SocModel.Cluster> clusters = read.stream()
+                .map(c -> new SocModel.Cluster(c.cpu(), (int) c.count()))
                 .toList();
-        String shape = clusters.stream().map(c -> c.count() + "x " + c.cpu().displayName())
+        String shape = clusters.stream()
+                .map(c -> c.count() + "x " + c.cpu().displayName())
                 .collect(Collectors.joining(" + "));
         SocModel.Firmware fw = firmware;
-        return in.build(host.get("cpus").mark(), host.at("cpus"), () -> new SocModel("custom", "Custom (" + shape + ")",
-                fw, clusters, List.of("the scenario's own CPUs (" + in.file() + "): " + shape
-                        + ", numbered in the order the scenario lists them"), List.of()));
+        return in.build(
+                host.get("cpus").mark(),
+                host.at("cpus"),
+                () -> new SocModel(
+                        "custom",
+                        "Custom (" + shape + ")",
+                        fw,
+                        clusters,
+                        List.of("the scenario's own CPUs (" + in.file() + "): " + shape
+                                + ", numbered in the order the scenario lists them"),
+                        List.of()));
     }
 
     /** One entry of {@code host.cpus} as read, with where its count is written (for the total's check). */
@@ -256,8 +314,10 @@ final class HostReader {
             String core = e.key().toLowerCase(Locale.ROOT);
             CpuModel cpu = overridden.get(core);
             if (cpu == null) {
-                in.problem(e.keyMark(), p, "this host has no " + e.key() + " core; its cores: "
-                        + String.join(", ", overridden.keySet()));
+                in.problem(
+                        e.keyMark(),
+                        p,
+                        "this host has no " + e.key() + " core; its cores: " + String.join(", ", overridden.keySet()));
                 continue;
             }
             MapNode om = in.map(e.value(), p);
@@ -268,16 +328,28 @@ final class HostReader {
                 // of another architecture level's features stays a what-if the reports list.
                 List<String> broken = o.pmuConfig().architecturalViolations();
                 if (!broken.isEmpty()) {
-                    in.problem(om.mark(), p, String.join("; ", broken) + " (Arm ARM); no real PMU is built so, and a"
-                            + " scenario refuses it (a register script may still study it: docs/pmuscript.md)");
+                    in.problem(
+                            om.mark(),
+                            p,
+                            String.join("; ", broken) + " (Arm ARM); no real PMU is built so, and a"
+                                    + " scenario refuses it (a register script may still study it: docs/pmuscript.md)");
                 }
                 overridden.put(core, o);
             }
         }
         List<SocModel.Cluster> clusters = base.clusters().stream()
-                .map(c -> new SocModel.Cluster(overridden.get(c.cpu().name()), c.count())).toList();
-        return in.build(m.mark(), path, () -> new SocModel(base.name(), base.displayName(), base.firmware(), clusters,
-                base.provenance(), base.topologyAssumptions()));
+                .map(c -> new SocModel.Cluster(overridden.get(c.cpu().name()), c.count()))
+                .toList();
+        return in.build(
+                m.mark(),
+                path,
+                () -> new SocModel(
+                        base.name(),
+                        base.displayName(),
+                        base.firmware(),
+                        clusters,
+                        base.provenance(),
+                        base.topologyAssumptions()));
     }
 
     /** One core type with its overrides applied; a value that is wrong leaves its field as it was. */
@@ -296,9 +368,14 @@ final class HostReader {
                 if (v != null) {
                     PmuVersion version = pmuVersion(v);
                     if (version == null) {
-                        in.problem(o.get("pmu_version").mark(), o.at("pmu_version"), "unknown PMU version '" + v
-                                + "'; known: " + Arrays.stream(PmuVersion.values()).map(PmuVersion::shortName)
-                                        .collect(Collectors.joining(", ")));
+                        in.problem(
+                                o.get("pmu_version").mark(),
+                                o.at("pmu_version"),
+                                "unknown PMU version '" + v
+                                        + "'; known: "
+                                        + Arrays.stream(PmuVersion.values())
+                                                .map(PmuVersion::shortName)
+                                                .collect(Collectors.joining(", ")));
                     } else {
                         cpu = cpu.withVersion(version);
                     }

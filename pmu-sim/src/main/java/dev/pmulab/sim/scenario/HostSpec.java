@@ -20,8 +20,15 @@ import java.util.Set;
  * @param cputimeAccounting how the host kernel accounts interrupt time, which decides where mpstat
  *     shows a host interrupt taken inside KVM's run loop ({@code host.cputime_accounting})
  */
-public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, boolean nmiWatchdog,
-        long watchdogThreshNs, PartitionFgtSet partitionFgt, CputimeAccounting cputimeAccounting) {
+public record HostSpec(
+        SocModel soc,
+        boolean vhe,
+        int hz,
+        long muxIntervalNs,
+        boolean nmiWatchdog,
+        long watchdogThreshNs,
+        PartitionFgtSet partitionFgt,
+        CputimeAccounting cputimeAccounting) {
 
     /** The trap set a scenario gets when it names none: the latest version modelled. */
     public static final PartitionFgtSet DEFAULT_PARTITION_FGT = PartitionFgtSet.V8;
@@ -38,17 +45,23 @@ public record HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, bo
         }
         // perf_event_mux_interval_ms and kernel.watchdog_thresh take whole milliseconds and seconds.
         if (muxIntervalNs <= 0 || muxIntervalNs % 1_000_000L != 0) {
-            throw new IllegalArgumentException("the mux interval is a whole number of ms, at least 1, was "
-                    + muxIntervalNs + " ns");
+            throw new IllegalArgumentException(
+                    "the mux interval is a whole number of ms, at least 1, was " + muxIntervalNs + " ns");
         }
         if (watchdogThreshNs <= 0 || watchdogThreshNs % 1_000_000_000L != 0 || watchdogThreshNs > 60_000_000_000L) {
-            throw new IllegalArgumentException("watchdog_thresh is a whole number of seconds, 1 to 60, was "
-                    + watchdogThreshNs + " ns");
+            throw new IllegalArgumentException(
+                    "watchdog_thresh is a whole number of seconds, 1 to 60, was " + watchdogThreshNs + " ns");
         }
     }
 
     /** A host with tick-based CPU time accounting (the kernel's default). */
-    public HostSpec(SocModel soc, boolean vhe, int hz, long muxIntervalNs, boolean nmiWatchdog, long watchdogThreshNs,
+    public HostSpec(
+            SocModel soc,
+            boolean vhe,
+            int hz,
+            long muxIntervalNs,
+            boolean nmiWatchdog,
+            long watchdogThreshNs,
             PartitionFgtSet partitionFgt) {
         this(soc, vhe, hz, muxIntervalNs, nmiWatchdog, watchdogThreshNs, partitionFgt, CputimeAccounting.TICK);
     }

@@ -27,9 +27,14 @@ final class HostTaskReader {
     HostTask read(MapNode m, String path) {
         Fields o = in.fields(m, path, TASK_KEYS);
         String name = names.declare(o);
-        List<Integer> cpus = o.has("cpus") ? host.cpus().read(o.get("cpus"), o.at("cpus")) : host.cpus().all();
+        List<Integer> cpus = o.has("cpus")
+                ? host.cpus().read(o.get("cpus"), o.at("cpus"))
+                : host.cpus().all();
         Workload workload = o.required("workload")
-                ? workloads.read(o.get("workload"), o.at("workload"), cpus == null ? 1 : cpus.size(),
+                ? workloads.read(
+                        o.get("workload"),
+                        o.at("workload"),
+                        cpus == null ? 1 : cpus.size(),
                         WorkloadReader.Runner.hostTask())
                 : null;
         if (!FieldReader.allPresent(name, cpus, workload)) {

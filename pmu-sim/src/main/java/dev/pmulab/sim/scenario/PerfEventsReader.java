@@ -37,10 +37,12 @@ final class PerfEventsReader {
         List<ReadGroup> singles = List.of();
         if (o.has("events")) {
             ListNode l = in.list(o.get("events"), o.at("events"));
-            singles = l == null ? null : in.allOf(l.items(), o.at("events"), (item, p) -> {
-                EventRef e = event(item, p);
-                return e == null ? null : new ReadGroup(EventGroup.of(e), item.mark(), p, false);
-            });
+            singles = l == null
+                    ? null
+                    : in.allOf(l.items(), o.at("events"), (item, p) -> {
+                        EventRef e = event(item, p);
+                        return e == null ? null : new ReadGroup(EventGroup.of(e), item.mark(), p, false);
+                    });
         }
         List<ReadGroup> groups = List.of();
         if (groupsAllowed && o.has("groups")) {
@@ -53,8 +55,10 @@ final class PerfEventsReader {
         List<ReadGroup> out = new ArrayList<>(singles);
         out.addAll(groups);
         if (out.isEmpty()) {
-            in.problem(o.mark(), o.path(), groupsAllowed ? "needs at least one event: give events or groups"
-                    : "needs at least one event");
+            in.problem(
+                    o.mark(),
+                    o.path(),
+                    groupsAllowed ? "needs at least one event: give events or groups" : "needs at least one event");
             return null;
         }
         return out;
@@ -92,8 +96,8 @@ final class PerfEventsReader {
         if (!o.has("scope")) {
             return dflt;
         }
-        return in.choice(o.get("scope"), o.at("scope"), List.of(PerfScope.SYSTEM, PerfScope.TASK),
-                PerfScope::configName);
+        return in.choice(
+                o.get("scope"), o.at("scope"), List.of(PerfScope.SYSTEM, PerfScope.TASK), PerfScope::configName);
     }
 
     /** {@code frequency} or {@code period}; perf record's default 4000 Hz when neither is given. */
@@ -109,8 +113,11 @@ final class PerfEventsReader {
         if (o.has("frequency")) {
             Long f = in.atLeast(o.get("frequency"), o.at("frequency"), 1);
             if (f != null && f > Sampling.MAX_FREQUENCY_HZ) {
-                in.problem(o.get("frequency").mark(), o.at("frequency"), "must be at most "
-                        + Sampling.MAX_FREQUENCY_HZ + " Hz (kernel.perf_event_max_sample_rate's default), was " + f);
+                in.problem(
+                        o.get("frequency").mark(),
+                        o.at("frequency"),
+                        "must be at most " + Sampling.MAX_FREQUENCY_HZ
+                                + " Hz (kernel.perf_event_max_sample_rate's default), was " + f);
                 return null;
             }
             return f == null ? null : Sampling.frequencyHz(f);

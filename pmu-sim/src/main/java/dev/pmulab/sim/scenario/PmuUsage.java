@@ -10,8 +10,14 @@ import java.util.OptionalLong;
  * Linux guest may run the NMI watchdog and perf record at once); the engine drives the guest's
  * PMU register accesses from them, and each policy decides what those accesses cost.
  */
-public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord, PmuUsage.NmiWatchdog,
-        PmuUsage.WindowsCycleTick, PmuUsage.Greedy, PmuUsage.Brbe, PmuUsage.Idle {
+public sealed interface PmuUsage
+        permits PmuUsage.PerfStat,
+                PmuUsage.PerfRecord,
+                PmuUsage.NmiWatchdog,
+                PmuUsage.WindowsCycleTick,
+                PmuUsage.Greedy,
+                PmuUsage.Brbe,
+                PmuUsage.Idle {
 
     /** The scenario spelling of the model: {@code perf-stat}, {@code windows-cycle-tick}, ... */
     String kind();
@@ -121,8 +127,8 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
         public NmiWatchdog {
             // The guest's kernel.watchdog_thresh: whole seconds, 1 to 60 (0 turns the detector off).
             if (threshNs <= 0 || threshNs % 1_000_000_000L != 0 || threshNs > 60_000_000_000L) {
-                throw new IllegalArgumentException("watchdog_thresh is a whole number of seconds, 1 to 60, was "
-                        + threshNs + " ns");
+                throw new IllegalArgumentException(
+                        "watchdog_thresh is a whole number of seconds, 1 to 60, was " + threshNs + " ns");
             }
         }
 
@@ -253,7 +259,13 @@ public sealed interface PmuUsage permits PmuUsage.PerfStat, PmuUsage.PerfRecord,
 
     /** Every kind, in the order the documentation lists them. */
     static List<String> kinds() {
-        return List.of(PerfStat.KIND, PerfRecord.KIND, NmiWatchdog.KIND, WindowsCycleTick.KIND, Greedy.KIND,
-                Brbe.KIND, Idle.KIND);
+        return List.of(
+                PerfStat.KIND,
+                PerfRecord.KIND,
+                NmiWatchdog.KIND,
+                WindowsCycleTick.KIND,
+                Greedy.KIND,
+                Brbe.KIND,
+                Idle.KIND);
     }
 }

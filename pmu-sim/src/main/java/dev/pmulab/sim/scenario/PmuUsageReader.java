@@ -63,8 +63,11 @@ final class PmuUsageReader {
             out = u == null ? null : List.of(u);
         }
         if (seen.containsKey(PmuUsage.Idle.KIND) && seen.size() > 1) {
-            in.problem(seen.get(PmuUsage.Idle.KIND), path, "idle means the guest never touches its PMU; it cannot"
-                    + " be combined with " + others(seen, PmuUsage.Idle.KIND));
+            in.problem(
+                    seen.get(PmuUsage.Idle.KIND),
+                    path,
+                    "idle means the guest never touches its PMU; it cannot" + " be combined with "
+                            + others(seen, PmuUsage.Idle.KIND));
             return null;
         }
         if (out != null && out.size() > 1) {
@@ -72,9 +75,12 @@ final class PmuUsageReader {
             // drives the PMU registers itself would fight them for every counter.
             for (PmuUsage u : out) {
                 if (!u.usesGuestPerf()) {
-                    in.problem(seen.get(u.kind()), path, u.kind() + " drives the guest's PMU registers itself, not"
-                            + " through the guest kernel's perf; it cannot share the PMU with "
-                            + others(seen, u.kind()));
+                    in.problem(
+                            seen.get(u.kind()),
+                            path,
+                            u.kind() + " drives the guest's PMU registers itself, not"
+                                    + " through the guest kernel's perf; it cannot share the PMU with "
+                                    + others(seen, u.kind()));
                     return null;
                 }
             }
@@ -87,21 +93,26 @@ final class PmuUsageReader {
     }
 
     /** One usage, checked against the VM: listed once, for its guest OS, with a PMU, BRBE where needed. */
-    private PmuUsage usage(Node item, String p, Map<String, Mark> seen, GuestOs os, boolean pmu, Placement placement,
-            SocModel soc) {
+    private PmuUsage usage(
+            Node item, String p, Map<String, Mark> seen, GuestOs os, boolean pmu, Placement placement, SocModel soc) {
         PmuUsage u = readOne(item, p);
         if (u == null) {
             return null;
         }
         Mark first = seen.putIfAbsent(u.kind(), item.mark());
         if (first != null) {
-            in.problem(item.mark(), p, u.kind() + " is already listed at line " + first.line() + ", column "
-                    + first.column());
+            in.problem(
+                    item.mark(),
+                    p,
+                    u.kind() + " is already listed at line " + first.line() + ", column " + first.column());
             return null;
         }
         if (!u.runsOn(os)) {
-            in.problem(item.mark(), p, u.kind() + " is a " + (os == GuestOs.LINUX ? "Windows" : "Linux")
-                    + " guest behaviour; this VM's guest_os is " + os.configName());
+            in.problem(
+                    item.mark(),
+                    p,
+                    u.kind() + " is a " + (os == GuestOs.LINUX ? "Windows" : "Linux")
+                            + " guest behaviour; this VM's guest_os is " + os.configName());
             return null;
         }
         if (!pmu && !(u instanceof PmuUsage.Idle)) {
@@ -127,8 +138,10 @@ final class PmuUsageReader {
             }
             Entry k = m.entries().get("kind");
             if (k == null) {
-                in.problem(m.mark(), path + ".kind", "required field is missing: one of "
-                        + String.join(", ", PmuUsage.kinds()));
+                in.problem(
+                        m.mark(),
+                        path + ".kind",
+                        "required field is missing: one of " + String.join(", ", PmuUsage.kinds()));
                 return null;
             }
             kind = in.string(k.value(), path + ".kind");
@@ -139,8 +152,10 @@ final class PmuUsageReader {
         List<String> keys = USAGE_KEYS.get(kind);
         if (keys == null) {
             Mark at = m == null ? node.mark() : m.entries().get("kind").value().mark();
-            in.problem(at, m == null ? path : path + ".kind", "unknown PMU usage kind '" + kind + "'; known: "
-                    + String.join(", ", PmuUsage.kinds()));
+            in.problem(
+                    at,
+                    m == null ? path : path + ".kind",
+                    "unknown PMU usage kind '" + kind + "'; known: " + String.join(", ", PmuUsage.kinds()));
             return null;
         }
         Fields o = m == null ? in.bare(node.mark(), path, keys) : in.fields(m, path, keys, " for a " + kind + " usage");
@@ -151,8 +166,12 @@ final class PmuUsageReader {
                 return perfRecord(o);
             case PmuUsage.NmiWatchdog.KIND: {
                 // The guest's own kernel.watchdog_thresh, with the host's rules.
-                Long thresh = o.has("thresh") ? HostReader.watchdogThresh(in, o.get("thresh"), o.at("thresh"),
-                        " (0 turns the detector off: leave nmi-watchdog out)")
+                Long thresh = o.has("thresh")
+                        ? HostReader.watchdogThresh(
+                                in,
+                                o.get("thresh"),
+                                o.at("thresh"),
+                                " (0 turns the detector off: leave nmi-watchdog out)")
                         : Long.valueOf(PmuUsage.NmiWatchdog.DEFAULT_THRESH_NS);
                 return thresh == null ? null : new PmuUsage.NmiWatchdog(thresh);
             }
@@ -184,8 +203,15 @@ final class PmuUsageReader {
         if (o.has("interval")) {
             // perf stat -I takes an unsigned int of milliseconds and refuses less than 10
             // ("print interval must be >= 10ms", tools/perf/builtin-stat.c).
-            Long i = in.wholeUnits(o.get("interval"), o.at("interval"), 1_000_000L, "milliseconds",
-                    PmuUsage.PerfStat.MIN_INTERVAL_MS, 0xffff_ffffL, "perf stat -I", "");
+            Long i = in.wholeUnits(
+                    o.get("interval"),
+                    o.at("interval"),
+                    1_000_000L,
+                    "milliseconds",
+                    PmuUsage.PerfStat.MIN_INTERVAL_MS,
+                    0xffff_ffffL,
+                    "perf stat -I",
+                    "");
             if (i == null) {
                 return null;
             }

@@ -33,8 +33,8 @@ public record Policies(List<PolicyChoice> allocation, Optional<PolicyChoice> sel
 
     private static void kindIs(PolicyChoice c, PolicyKind kind) {
         if (c.kind() != kind) {
-            throw new IllegalArgumentException(c.name() + " is a " + c.kind().configName() + " choice, not "
-                    + kind.configName());
+            throw new IllegalArgumentException(
+                    c.name() + " is a " + c.kind().configName() + " choice, not " + kind.configName());
         }
     }
 }

@@ -44,8 +44,10 @@ final class PolicyReader {
         }
         for (Entry e : m.entries().values()) {
             if (!KIND_KEYS.contains(e.key())) {
-                in.problem(e.keyMark(), path + "." + e.key(), "unknown policy kind '" + e.key()
-                        + "'; known: " + String.join(", ", KIND_KEYS));
+                in.problem(
+                        e.keyMark(),
+                        path + "." + e.key(),
+                        "unknown policy kind '" + e.key() + "'; known: " + String.join(", ", KIND_KEYS));
             }
         }
         List<PolicyChoice> allocation = new ArrayList<>();
@@ -78,12 +80,14 @@ final class PolicyReader {
             if (c == null) {
                 continue;
             }
-            PolicyChoice key = new PolicyChoice(c.kind(), c.name(), c.rawSettings(), new SourcePosition(in.file(), 0, 0,
-                    ""));
+            PolicyChoice key =
+                    new PolicyChoice(c.kind(), c.name(), c.rawSettings(), new SourcePosition(in.file(), 0, 0, ""));
             Mark first = seen.putIfAbsent(key, l.items().get(i).mark());
             if (first != null) {
-                in.problem(l.items().get(i).mark(), p + "[" + i + "]", c.label() + " is already listed at line "
-                        + first.line() + ", column " + first.column());
+                in.problem(
+                        l.items().get(i).mark(),
+                        p + "[" + i + "]",
+                        c.label() + " is already listed at line " + first.line() + ", column " + first.column());
             } else {
                 out.add(c);
             }
@@ -98,8 +102,10 @@ final class PolicyReader {
         }
         String p = path + "." + kind.configName();
         if (e.value() instanceof ListNode) {
-            in.problem(e.value().mark(), p, "only allocation may list several policies to compare; "
-                    + kind.configName() + " takes one");
+            in.problem(
+                    e.value().mark(),
+                    p,
+                    "only allocation may list several policies to compare; " + kind.configName() + " takes one");
             return Optional.empty();
         }
         return Optional.ofNullable(choice(e.value(), p, kind));
@@ -116,8 +122,10 @@ final class PolicyReader {
             return new PolicyChoice(kind, s.text(), Map.of(), at);
         }
         if (!(node instanceof MapNode m)) {
-            in.problem(node.mark(), path, "expected a policy name or {name: NAME, settings: {...}}, got "
-                    + node.describe());
+            in.problem(
+                    node.mark(),
+                    path,
+                    "expected a policy name or {name: NAME, settings: {...}}, got " + node.describe());
             return null;
         }
         Fields o = in.fields(m, path, POLICY_KEYS);
@@ -146,8 +154,10 @@ final class PolicyReader {
             for (int i = 0; i < l.items().size(); i++) {
                 Node item = l.items().get(i);
                 if (!(item instanceof ScalarNode s)) {
-                    in.problem(item.mark(), path + "[" + i + "]", "a setting's list holds scalars, not "
-                            + item.describe());
+                    in.problem(
+                            item.mark(),
+                            path + "[" + i + "]",
+                            "a setting's list holds scalars, not " + item.describe());
                     return null;
                 }
                 Object v = rawScalar(s, path + "[" + i + "]");

@@ -53,8 +53,11 @@ final class ProcessNames {
         }
         Mark first = names.putIfAbsent(name, o.get("name").mark());
         if (first != null) {
-            in.problem(o.get("name").mark(), o.at("name"), "the name '" + name + "' is already used by a host task or"
-                    + " VM at line " + first.line() + ", column " + first.column());
+            in.problem(
+                    o.get("name").mark(),
+                    o.at("name"),
+                    "the name '" + name + "' is already used by a host task or" + " VM at line " + first.line()
+                            + ", column " + first.column());
             return null;
         }
         return name;

@@ -36,8 +36,13 @@ final class ReadContext {
     private final boolean runRead;
     private final long runEndNs;
 
-    private ReadContext(Map<KernelCost, CostOverride> costs, SocModel soc, CpuLists cpus,
-            ProcessNames.Declared processes, boolean runRead, long runEndNs) {
+    private ReadContext(
+            Map<KernelCost, CostOverride> costs,
+            SocModel soc,
+            CpuLists cpus,
+            ProcessNames.Declared processes,
+            boolean runRead,
+            long runEndNs) {
         this.costs = costs;
         this.soc = soc;
         this.cpus = cpus;

@@ -37,8 +37,8 @@ public sealed interface RunLength permits RunLength.FixedDuration, RunLength.Unt
         public UntilWorkDone {
             requireNonNull(vm, "vm is null");
             if (instructions < 1 || timeLimitNs <= 0) {
-                throw new IllegalArgumentException("work and time limit must be positive: " + instructions + ", "
-                        + timeLimitNs);
+                throw new IllegalArgumentException(
+                        "work and time limit must be positive: " + instructions + ", " + timeLimitNs);
             }
         }
 

@@ -35,8 +35,11 @@ final class RunReader {
 
     Section read(Fields top) {
         if (!top.has("run")) {
-            in.problem(top.mark(), "run", "required field is missing: give run: {duration: 1s} or"
-                    + " run: {until_work_done: {vm: NAME, instructions: N}}");
+            in.problem(
+                    top.mark(),
+                    "run",
+                    "required field is missing: give run: {duration: 1s} or"
+                            + " run: {until_work_done: {vm: NAME, instructions: N}}");
             return new Section(null, -1);
         }
         MapNode m = in.map(top.get("run"), "run");
@@ -50,7 +53,9 @@ final class RunReader {
         }
         if (o.has("duration")) {
             if (o.has("time_limit")) {
-                in.problem(o.keyMark("time_limit"), o.at("time_limit"),
+                in.problem(
+                        o.keyMark("time_limit"),
+                        o.at("time_limit"),
                         "time_limit goes with until_work_done; a run of fixed duration ends at its duration");
             }
             Long d = in.positiveDuration(o.get("duration"), o.at("duration"));
@@ -70,8 +75,8 @@ final class RunReader {
         }
         Fields w = in.fields(wm, o.at("until_work_done"), WORK_KEYS);
         String vm = w.required("vm") ? in.string(w.get("vm"), w.at("vm")) : null;
-        Long instructions = w.required("instructions") ? in.atLeast(w.get("instructions"), w.at("instructions"), 1)
-                : null;
+        Long instructions =
+                w.required("instructions") ? in.atLeast(w.get("instructions"), w.at("instructions"), 1) : null;
         if (vm == null || instructions == null) {
             return null;
         }

@@ -24,8 +24,8 @@ public record Sampling(Mode mode, long value) {
     public Sampling {
         requireNonNull(mode, "mode is null");
         if (value < 1) {
-            throw new IllegalArgumentException("a sampling " + mode.name().toLowerCase(java.util.Locale.ROOT)
-                    + " is at least 1, was " + value);
+            throw new IllegalArgumentException(
+                    "a sampling " + mode.name().toLowerCase(java.util.Locale.ROOT) + " is at least 1, was " + value);
         }
     }
 

@@ -66,14 +66,25 @@ public record Scenario(
 
     /** The same scenario with other VMs (a variant built in code, e.g. another sample rate). */
     public Scenario withVms(List<VmSpec> newVms) {
-        return new Scenario(name, description, source, seed, run, host, hostPerf, hostTasks, newVms, policies,
-                adminWrites, costs);
+        return new Scenario(
+                name, description, source, seed, run, host, hostPerf, hostTasks, newVms, policies, adminWrites, costs);
     }
 
     /** The same scenario with another run length (a shorter look, a longer soak). */
     public Scenario withRun(RunLength newRun) {
-        return new Scenario(name, description, source, seed, newRun, host, hostPerf, hostTasks, vms, policies,
-                adminWrites.stream().filter(w -> w.atNs() < newRun.limitNs()).toList(), costs);
+        return new Scenario(
+                name,
+                description,
+                source,
+                seed,
+                newRun,
+                host,
+                hostPerf,
+                hostTasks,
+                vms,
+                policies,
+                adminWrites.stream().filter(w -> w.atNs() < newRun.limitNs()).toList(),
+                costs);
     }
 
     /**
@@ -83,7 +94,7 @@ public record Scenario(
      */
     public Scenario withCosts(Map<KernelCost, CostOverride> newCosts) {
         requireNonNull(newCosts, "newCosts is null");
-        return new Scenario(name, description, source, seed, run, host, hostPerf, hostTasks, vms, policies,
-                adminWrites, newCosts);
+        return new Scenario(
+                name, description, source, seed, run, host, hostPerf, hostTasks, vms, policies, adminWrites, newCosts);
     }
 }

@@ -38,14 +38,19 @@ final class ScenarioChecks {
     /** {@code run.until_work_done.vm}: a VM of the scenario whose workload retires instructions. */
     boolean workTargetRuns(Node node, String path, String vm, ProcessNames.Declared processes) {
         if (!processes.vmNames().contains(vm)) {
-            in.problem(node.mark(), path, "no VM is named '" + vm + "'; VMs: " + FieldReader.known(processes.vmNames()));
+            in.problem(
+                    node.mark(), path, "no VM is named '" + vm + "'; VMs: " + FieldReader.known(processes.vmNames()));
             return false;
         }
         VmSpec target = processes.vms().get(vm);
-        if (target != null && (target.workload().profile() == WorkloadProfile.IDLE
-                || target.workload().load() == 0.0)) {
-            in.problem(node.mark(), path, "VM " + vm + " runs nothing (its workload is idle), so it never retires the"
-                    + " instructions the run waits for");
+        if (target != null
+                && (target.workload().profile() == WorkloadProfile.IDLE
+                        || target.workload().load() == 0.0)) {
+            in.problem(
+                    node.mark(),
+                    path,
+                    "VM " + vm + " runs nothing (its workload is idle), so it never retires the"
+                            + " instructions the run waits for");
             return false;
         }
         return true;
@@ -54,8 +59,11 @@ final class ScenarioChecks {
     /** A task session's {@code task}: a host task or a VM. */
     boolean processExists(Node node, String path, String name, ProcessNames.Declared processes) {
         if (!processes.names().containsKey(name)) {
-            in.problem(node.mark(), path, "no host task or VM is named '" + name + "'; known: "
-                    + FieldReader.known(processes.names().keySet()));
+            in.problem(
+                    node.mark(),
+                    path,
+                    "no host task or VM is named '" + name + "'; known: "
+                            + FieldReader.known(processes.names().keySet()));
             return false;
         }
         return true;
@@ -69,10 +77,16 @@ final class ScenarioChecks {
      * PMU is the selection policy's choice, made when it runs; KVM then refuses more than that PMU has).
      */
     boolean nrCountersFit(Node node, String path, long n, SocModel soc) {
-        int maxN = soc == null ? 31 : soc.coreTypes().stream().mapToInt(c -> c.n().value()).max().orElse(31);
+        int maxN = soc == null
+                ? 31
+                : soc.coreTypes().stream().mapToInt(c -> c.n().value()).max().orElse(31);
         if (n < 0 || n > maxN) {
-            in.problem(node.mark(), path, "must be 0.." + maxN + (soc == null ? " (PMCR_EL0.N)"
-                    : " (the most event counters a PMU of this host has)") + ", was " + n);
+            in.problem(
+                    node.mark(),
+                    path,
+                    "must be 0.." + maxN
+                            + (soc == null ? " (PMCR_EL0.N)" : " (the most event counters a PMU of this host has)")
+                            + ", was " + n);
             return false;
         }
         return true;
@@ -88,8 +102,11 @@ final class ScenarioChecks {
             types.add(soc.cpu(c).name());
         }
         if (types.size() < 2) {
-            in.problem(node.mark(), path, "needs CPUs of two core types in placement.cpus; they are all "
-                    + types.iterator().next());
+            in.problem(
+                    node.mark(),
+                    path,
+                    "needs CPUs of two core types in placement.cpus; they are all "
+                            + types.iterator().next());
             return false;
         }
         return true;
@@ -112,10 +129,17 @@ final class ScenarioChecks {
         if (without.isEmpty()) {
             return true;
         }
-        List<String> withBrbe = CpuCatalog.all().stream().filter(c -> c.brbe().value()).map(CpuModel::name).toList();
-        in.problem(node.mark(), path, "brbe needs FEAT_BRBE on every CPU the VM can run on; "
-                + String.join(" and ", without) + (without.size() == 1 ? " has" : " have") + " none (catalog cores"
-                + " with it: " + String.join(", ", withBrbe) + ")");
+        List<String> withBrbe = CpuCatalog.all().stream()
+                .filter(c -> c.brbe().value())
+                .map(CpuModel::name)
+                .toList();
+        in.problem(
+                node.mark(),
+                path,
+                "brbe needs FEAT_BRBE on every CPU the VM can run on; "
+                        + String.join(" and ", without) + (without.size() == 1 ? " has" : " have")
+                        + " none (catalog cores"
+                        + " with it: " + String.join(", ", withBrbe) + ")");
         return false;
     }
 
@@ -138,14 +162,19 @@ final class ScenarioChecks {
             // The allocator looks at the event number and config1 only; the engine opens a host
             // session's events as 32-bit counting or sampling events (no `long`, no `rdpmc`).
             List<PerfEventAttr> members = g.group().events().stream()
-                    .map(e -> PerfEventAttr.builder(0, e.number()).build()).toList();
+                    .map(e -> PerfEventAttr.builder(0, e.number()).build())
+                    .toList();
             for (CpuModel pmu : pmus) {
                 int n = pmu.n().value();
-                if (!GroupValidation.validateGroup(PerfPmu.probeCntrMask(n), pmu.version().value(),
-                        CounterAllocationOrder.LOW_TO_HIGH, members)) {
-                    in.problem(g.mark(), g.path(), "a group of " + g.group().size() + " events cannot fit these CPUs'"
-                            + " PMU (" + n + " event counters and the cycle counter), so perf_event_open would refuse"
-                            + " it; split it");
+                if (!GroupValidation.validateGroup(
+                        PerfPmu.probeCntrMask(n), pmu.version().value(), CounterAllocationOrder.LOW_TO_HIGH, members)) {
+                    in.problem(
+                            g.mark(),
+                            g.path(),
+                            "a group of " + g.group().size() + " events cannot fit these CPUs'"
+                                    + " PMU (" + n
+                                    + " event counters and the cycle counter), so perf_event_open would refuse"
+                                    + " it; split it");
                     break;
                 }
             }
@@ -166,7 +195,9 @@ final class ScenarioChecks {
         for (int c : cpus) {
             types.putIfAbsent(soc.cpu(c).name(), soc.cpu(c));
         }
-        return types.values().stream().sorted(Comparator.comparingInt(c -> c.n().value())).toList();
+        return types.values().stream()
+                .sorted(Comparator.comparingInt(c -> c.n().value()))
+                .toList();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -175,8 +206,11 @@ final class ScenarioChecks {
     /** A session's {@code start}: before the run's end ({@code endNs}, -1 if unknown). */
     boolean startsBeforeEnd(Node node, String path, long startNs, long endNs) {
         if (endNs >= 0 && startNs >= endNs) {
-            in.problem(node.mark(), path, "starts at " + Durations.format(startNs)
-                    + ", not before the end of the run (" + Durations.format(endNs) + ")");
+            in.problem(
+                    node.mark(),
+                    path,
+                    "starts at " + Durations.format(startNs) + ", not before the end of the run ("
+                            + Durations.format(endNs) + ")");
             return false;
         }
         return true;
@@ -185,8 +219,11 @@ final class ScenarioChecks {
     /** A session's {@code stop}: at the run's end at the latest. */
     boolean stopsByEnd(Node node, String path, long stopNs, long endNs) {
         if (endNs >= 0 && stopNs > endNs) {
-            in.problem(node.mark(), path, "stops at " + Durations.format(stopNs)
-                    + ", after the end of the run (" + Durations.format(endNs) + ")");
+            in.problem(
+                    node.mark(),
+                    path,
+                    "stops at " + Durations.format(stopNs) + ", after the end of the run (" + Durations.format(endNs)
+                            + ")");
             return false;
         }
         return true;
@@ -195,8 +232,11 @@ final class ScenarioChecks {
     /** An administrator write's {@code at}: before the run's end. */
     boolean writtenBeforeEnd(Node node, String path, long atNs, long endNs) {
         if (endNs >= 0 && atNs >= endNs) {
-            in.problem(node.mark(), path, "at " + Durations.format(atNs) + " is not before the end of the run ("
-                    + Durations.format(endNs) + ")");
+            in.problem(
+                    node.mark(),
+                    path,
+                    "at " + Durations.format(atNs) + " is not before the end of the run (" + Durations.format(endNs)
+                            + ")");
             return false;
         }
         return true;

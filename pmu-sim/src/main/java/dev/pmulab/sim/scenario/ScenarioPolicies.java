@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param selection the PMU selection policy; empty for KVM's default PMU
  * @param filter the event filter policy; empty for none
  */
-public record ScenarioPolicies(List<SelectedPolicy> allocation, Optional<SelectedPolicy> selection,
-        Optional<SelectedPolicy> filter) {
+public record ScenarioPolicies(
+        List<SelectedPolicy> allocation, Optional<SelectedPolicy> selection, Optional<SelectedPolicy> filter) {
 
     public ScenarioPolicies {
         allocation = List.copyOf(allocation);
@@ -44,11 +44,18 @@ public record ScenarioPolicies(List<SelectedPolicy> allocation, Optional<Selecte
         if (p.allocation().isEmpty()) {
             List<String> installed = registry.namesOf(PolicyKind.ALLOCATION);
             if (installed.isEmpty()) {
-                problems.add(new ScenarioProblem(scenario.source(), 0, 0, "policies.allocation",
+                problems.add(new ScenarioProblem(
+                        scenario.source(),
+                        0,
+                        0,
+                        "policies.allocation",
                         "names no allocation policy, and none is installed to compare"));
             }
             for (String name : installed) {
-                PolicyChoice all = new PolicyChoice(PolicyKind.ALLOCATION, name, Map.of(),
+                PolicyChoice all = new PolicyChoice(
+                        PolicyKind.ALLOCATION,
+                        name,
+                        Map.of(),
                         new SourcePosition(scenario.source(), 0, 0, "policies.allocation"));
                 select(all, registry, problems).ifPresent(allocation::add);
             }
@@ -64,8 +71,8 @@ public record ScenarioPolicies(List<SelectedPolicy> allocation, Optional<Selecte
         return new ScenarioPolicies(allocation, selection, filter);
     }
 
-    private static Optional<SelectedPolicy> select(PolicyChoice c, PolicyRegistry registry,
-            List<ScenarioProblem> problems) {
+    private static Optional<SelectedPolicy> select(
+            PolicyChoice c, PolicyRegistry registry, List<ScenarioProblem> problems) {
         try {
             return Optional.of(SelectedPolicy.select(registry, c.kind(), c.name(), c.rawSettings()));
         } catch (PluginException e) {

@@ -23,8 +23,18 @@ import java.util.Map;
  * {@link ScenarioFields} lists every key the readers accept.
  */
 final class ScenarioReader {
-    static final List<String> TOP_KEYS = List.of("name", "description", "seed", "run", "host", "host_perf",
-            "host_tasks", "vms", "policies", "admin_writes", "costs");
+    static final List<String> TOP_KEYS = List.of(
+            "name",
+            "description",
+            "seed",
+            "run",
+            "host",
+            "host_perf",
+            "host_tasks",
+            "vms",
+            "policies",
+            "admin_writes",
+            "costs");
 
     /** The scenario's default seed. */
     static final long DEFAULT_SEED = 1;
@@ -46,28 +56,32 @@ final class ScenarioReader {
         Fields o = in.fields(top, "", TOP_KEYS);
         String name = o.has("name") ? in.name(o.get("name"), o.at("name")) : defaultName;
         String description = o.has("description") ? in.string(o.get("description"), o.at("description")) : "";
-        long seed = o.has("seed") ? FieldReader.orElse(in.wholeNumber(o.get("seed"), o.at("seed")), DEFAULT_SEED)
+        long seed = o.has("seed")
+                ? FieldReader.orElse(in.wholeNumber(o.get("seed"), o.at("seed")), DEFAULT_SEED)
                 : DEFAULT_SEED;
         ScenarioChecks checks = new ScenarioChecks(in);
         PerfEventsReader perf = new PerfEventsReader(in);
         WorkloadReader workloads = new WorkloadReader(in);
 
-        Map<KernelCost, CostOverride> costs = o.has("costs") ? new CostReader(in).read(o.get("costs"), o.at("costs"))
-                : Map.of();
+        Map<KernelCost, CostOverride> costs =
+                o.has("costs") ? new CostReader(in).read(o.get("costs"), o.at("costs")) : Map.of();
         HostReader.Section host = new HostReader(in).read(o.get("host"));
         ReadContext context = ReadContext.afterHost(in, costs, host.soc());
 
         ProcessNames names = new ProcessNames(in);
         List<HostTask> tasks = in.readEach(o, "host_tasks", new HostTaskReader(in, context, names, workloads)::read);
-        List<VmSpec> vms = in.readEach(o, "vms", new VmReader(in, context, names,
-                new PmuUsageReader(in, perf, checks), workloads, checks)::read);
+        List<VmSpec> vms = in.readEach(
+                o,
+                "vms",
+                new VmReader(in, context, names, new PmuUsageReader(in, perf, checks), workloads, checks)::read);
         context = context.afterProcesses(names.declared());
 
         RunReader.Section run = new RunReader(in, context, checks).read(o);
         context = context.afterRun(run.endNs());
 
         List<PerfSession> sessions = in.readEach(o, "host_perf", new HostPerfReader(in, context, perf, checks)::read);
-        Policies policies = o.has("policies") ? new PolicyReader(in).read(o.get("policies"), o.at("policies"))
+        Policies policies = o.has("policies")
+                ? new PolicyReader(in).read(o.get("policies"), o.at("policies"))
                 : Policies.defaults();
         List<AdminWrite> writes = in.readEach(o, "admin_writes", new AdminWriteReader(in, context, checks)::read);
         if (!problems.isEmpty()) {
@@ -75,7 +89,21 @@ final class ScenarioReader {
         }
         List<AdminWrite> byTime = new ArrayList<>(writes);
         byTime.sort(Comparator.comparingLong(AdminWrite::atNs));
-        return in.build(top.mark(), "", () -> new Scenario(name, description, in.file(), seed, run.run(), host.spec(),
-                sessions, tasks, vms, policies, byTime, costs));
+        return in.build(
+                top.mark(),
+                "",
+                () -> new Scenario(
+                        name,
+                        description,
+                        in.file(),
+                        seed,
+                        run.run(),
+                        host.spec(),
+                        sessions,
+                        tasks,
+                        vms,
+                        policies,
+                        byTime,
+                        costs));
     }
 }

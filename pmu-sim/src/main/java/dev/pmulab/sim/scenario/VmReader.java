@@ -12,8 +12,18 @@ import java.util.OptionalInt;
 
 /** One entry of {@code vms}: the VM, its vCPUs' placement, its guest's PMU usage and its workload. */
 final class VmReader {
-    static final List<String> VM_KEYS = List.of("name", "vcpus", "guest_os", "guest_hz", "pmu", "nr_counters",
-            "partition", "placement", "pmu_usage", "workload", "cputime_accounting");
+    static final List<String> VM_KEYS = List.of(
+            "name",
+            "vcpus",
+            "guest_os",
+            "guest_hz",
+            "pmu",
+            "nr_counters",
+            "partition",
+            "placement",
+            "pmu_usage",
+            "workload",
+            "cputime_accounting");
     static final List<String> PLACEMENT_KEYS = List.of("cpus", "pinned", "init_cpu", "migrate");
     static final List<String> MIGRATE_KEYS = List.of("every", "across_core_types");
 
@@ -28,7 +38,12 @@ final class VmReader {
     private final ScenarioChecks checks;
 
     /** {@code host}: the context after {@code host}; {@code names}: shared with the host tasks read before. */
-    VmReader(FieldReader in, ReadContext host, ProcessNames names, PmuUsageReader usage, WorkloadReader workloads,
+    VmReader(
+            FieldReader in,
+            ReadContext host,
+            ProcessNames names,
+            PmuUsageReader usage,
+            WorkloadReader workloads,
             ScenarioChecks checks) {
         this.in = requireNonNull(in, "in is null");
         this.host = requireNonNull(host, "host is null");
@@ -49,10 +64,16 @@ final class VmReader {
         int vcpus = vcpusRead == null ? 1 : vcpusRead;
         GuestOs os = GuestOs.LINUX;
         if (o.has("guest_os")) {
-            os = FieldReader.orElse(in.choice(o.get("guest_os"), o.at("guest_os"),
-                    List.of(GuestOs.LINUX, GuestOs.WINDOWS), GuestOs::configName), os);
+            os = FieldReader.orElse(
+                    in.choice(
+                            o.get("guest_os"),
+                            o.at("guest_os"),
+                            List.of(GuestOs.LINUX, GuestOs.WINDOWS),
+                            GuestOs::configName),
+                    os);
         }
-        int guestHz = o.has("guest_hz") ? in.hz(o.get("guest_hz"), o.at("guest_hz"), HostReader.DEFAULT_HZ)
+        int guestHz = o.has("guest_hz")
+                ? in.hz(o.get("guest_hz"), o.at("guest_hz"), HostReader.DEFAULT_HZ)
                 : HostReader.DEFAULT_HZ;
         boolean pmu = o.flag("pmu", true);
         OptionalInt nrCounters = OptionalInt.empty();
@@ -63,19 +84,28 @@ final class VmReader {
             }
         }
         boolean partition = o.flag("partition", true);
-        Placement placement = o.has("placement") ? placement(o.get("placement"), o.at("placement"))
-                : defaultPlacement();
+        Placement placement =
+                o.has("placement") ? placement(o.get("placement"), o.at("placement")) : defaultPlacement();
         List<PmuUsage> usages = o.has("pmu_usage")
                 ? usage.read(o.get("pmu_usage"), o.at("pmu_usage"), os, pmu, placement, host.soc())
                 : List.of(new PmuUsage.Idle());
-        Workload workload = o.has("workload") ? workloads.read(o.get("workload"), o.at("workload"), vcpus,
-                WorkloadReader.Runner.vm(vcpus, host.priceNs(KernelCost.HVC_ROUND_TRIP),
-                        host.priceNs(KernelCost.EXIT_INDIRECT)))
+        Workload workload = o.has("workload")
+                ? workloads.read(
+                        o.get("workload"),
+                        o.at("workload"),
+                        vcpus,
+                        WorkloadReader.Runner.vm(
+                                vcpus, host.priceNs(KernelCost.HVC_ROUND_TRIP), host.priceNs(KernelCost.EXIT_INDIRECT)))
                 : Workload.of(WorkloadProfile.CPU_BOUND, vcpus);
         CputimeAccounting accounting = CputimeAccounting.TICK;
         if (o.has("cputime_accounting")) {
-            accounting = FieldReader.orElse(in.choice(o.get("cputime_accounting"), o.at("cputime_accounting"),
-                    List.of(CputimeAccounting.values()), CputimeAccounting::configName), accounting);
+            accounting = FieldReader.orElse(
+                    in.choice(
+                            o.get("cputime_accounting"),
+                            o.at("cputime_accounting"),
+                            List.of(CputimeAccounting.values()),
+                            CputimeAccounting::configName),
+                    accounting);
         }
         if (!FieldReader.allPresent(name, vcpusRead, placement, usages, workload)) {
             return null;
@@ -83,8 +113,21 @@ final class VmReader {
         GuestOs osFinal = os;
         OptionalInt nrFinal = nrCounters;
         CputimeAccounting accountingFinal = accounting;
-        VmSpec vm = in.build(m.mark(), path, () -> new VmSpec(name, vcpus, osFinal, guestHz, pmu, nrFinal, partition,
-                placement, usages, workload, accountingFinal));
+        VmSpec vm = in.build(
+                m.mark(),
+                path,
+                () -> new VmSpec(
+                        name,
+                        vcpus,
+                        osFinal,
+                        guestHz,
+                        pmu,
+                        nrFinal,
+                        partition,
+                        placement,
+                        usages,
+                        workload,
+                        accountingFinal));
         if (vm != null) {
             names.vmRead(vm);
         }
@@ -98,8 +141,10 @@ final class VmReader {
             return null;
         }
         if (v != null && v > MAX_VCPUS) {
-            in.problem(node.mark(), path, "KVM on arm64 allows at most " + MAX_VCPUS
-                    + " vCPUs per VM (KVM_MAX_VCPUS), was " + v);
+            in.problem(
+                    node.mark(),
+                    path,
+                    "KVM on arm64 allows at most " + MAX_VCPUS + " vCPUs per VM (KVM_MAX_VCPUS), was " + v);
             return null;
         }
         return v == null ? null : (int) (long) v;
@@ -116,7 +161,9 @@ final class VmReader {
             return null;
         }
         Fields o = in.fields(m, path, PLACEMENT_KEYS);
-        List<Integer> cpus = o.has("cpus") ? host.cpus().read(o.get("cpus"), o.at("cpus")) : host.cpus().all();
+        List<Integer> cpus = o.has("cpus")
+                ? host.cpus().read(o.get("cpus"), o.at("cpus"))
+                : host.cpus().all();
         boolean pinned = o.flag("pinned", false);
         Integer initCpu = cpus == null ? null : cpus.get(0);
         if (o.has("init_cpu")) {
@@ -126,7 +173,9 @@ final class VmReader {
         Optional<Placement.Migration> migrate = Optional.empty();
         if (o.has("migrate")) {
             if (pinned) {
-                in.problem(o.keyMark("migrate"), o.at("migrate"),
+                in.problem(
+                        o.keyMark("migrate"),
+                        o.at("migrate"),
                         "a pinned vCPU does not migrate: drop migrate or set pinned: false");
                 migrate = null;
             } else {

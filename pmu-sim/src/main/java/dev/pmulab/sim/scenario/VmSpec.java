@@ -58,22 +58,51 @@ public record VmSpec(
                 throw new IllegalArgumentException("VM " + name + " lists PMU usage " + u.kind() + " twice");
             }
             if (!u.runsOn(guestOs)) {
-                throw new IllegalArgumentException("VM " + name + ": " + u.kind() + " is not a " + guestOs.configName()
-                        + " behaviour");
+                throw new IllegalArgumentException(
+                        "VM " + name + ": " + u.kind() + " is not a " + guestOs.configName() + " behaviour");
             }
         }
     }
 
     /** A VM whose guest kernel uses tick-based CPU time accounting (the kernel's default). */
-    public VmSpec(String name, int vcpus, GuestOs guestOs, int guestHz, boolean pmu, OptionalInt nrCounters,
-            boolean partition, Placement placement, List<PmuUsage> pmuUsage, Workload workload) {
-        this(name, vcpus, guestOs, guestHz, pmu, nrCounters, partition, placement, pmuUsage, workload,
+    public VmSpec(
+            String name,
+            int vcpus,
+            GuestOs guestOs,
+            int guestHz,
+            boolean pmu,
+            OptionalInt nrCounters,
+            boolean partition,
+            Placement placement,
+            List<PmuUsage> pmuUsage,
+            Workload workload) {
+        this(
+                name,
+                vcpus,
+                guestOs,
+                guestHz,
+                pmu,
+                nrCounters,
+                partition,
+                placement,
+                pmuUsage,
+                workload,
                 CputimeAccounting.TICK);
     }
 
     /** The same VM with another PMU usage (a variant built in code). */
     public VmSpec withPmuUsage(List<PmuUsage> newUsage) {
-        return new VmSpec(name, vcpus, guestOs, guestHz, pmu, nrCounters, partition, placement, newUsage, workload,
+        return new VmSpec(
+                name,
+                vcpus,
+                guestOs,
+                guestHz,
+                pmu,
+                nrCounters,
+                partition,
+                placement,
+                newUsage,
+                workload,
                 cputimeAccounting);
     }
 

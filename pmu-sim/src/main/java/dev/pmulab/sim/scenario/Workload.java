@@ -45,7 +45,7 @@ public record Workload(
 
     /** The profile at its own rates: full load, or none for {@link WorkloadProfile#IDLE}. */
     public static Workload of(WorkloadProfile profile, int threads) {
-        return new Workload(profile, threads, profile == WorkloadProfile.IDLE ? 0.0 : 1.0, Map.of(),
-                OptionalLong.empty());
+        return new Workload(
+                profile, threads, profile == WorkloadProfile.IDLE ? 0.0 : 1.0, Map.of(), OptionalLong.empty());
     }
 }

@@ -19,7 +19,10 @@ public final class WorkloadRates {
     public static final long DEFAULT_CPU_HZ = 3_000_000_000L;
 
     /** Instructions per cycle and per-1000-instruction ratios of the common events. */
-    private record Profile(double ipc, Map<Integer, Double> perKiloInstructions, double frontendStallShare,
+    private record Profile(
+            double ipc,
+            Map<Integer, Double> perKiloInstructions,
+            double frontendStallShare,
             double backendStallShare) {}
 
     private static final Profile CPU_BOUND = profile(2.0, 0.10, 0.20, 400, 5, 200, 2, 0.5, 250, 1);
@@ -47,8 +50,8 @@ public final class WorkloadRates {
     public static final double MAX_EXIT_AND_REFILL_SHARE = 0.95;
 
     /** The events a profile derives from the clock (the rest follow the instruction rate). */
-    static final Set<Integer> PER_CYCLE_EVENTS = Set.of(Events.CPU_CYCLES, Events.BUS_CYCLES,
-            Events.STALL_FRONTEND, Events.STALL_BACKEND, Events.STALL);
+    static final Set<Integer> PER_CYCLE_EVENTS =
+            Set.of(Events.CPU_CYCLES, Events.BUS_CYCLES, Events.STALL_FRONTEND, Events.STALL_BACKEND, Events.STALL);
 
     private WorkloadRates() {}
 
@@ -57,8 +60,17 @@ public final class WorkloadRates {
      * @param backend share of cycles stalled in the back end (STALL_BACKEND)
      * @param l1dAccess L1D accesses per 1000 instructions, and so on for the rest
      */
-    private static Profile profile(double ipc, double frontend, double backend, double l1dAccess, double l1dRefill,
-            double branches, double branchMisses, double l2dRefill, double l1iAccess, double tlbRefill) {
+    private static Profile profile(
+            double ipc,
+            double frontend,
+            double backend,
+            double l1dAccess,
+            double l1dRefill,
+            double branches,
+            double branchMisses,
+            double l2dRefill,
+            double l1iAccess,
+            double tlbRefill) {
         Map<Integer, Double> m = new TreeMap<>();
         m.put(Events.L1D_CACHE, l1dAccess);
         m.put(Events.L1D_CACHE_REFILL, l1dRefill);

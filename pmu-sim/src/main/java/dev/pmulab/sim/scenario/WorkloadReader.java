@@ -67,9 +67,13 @@ final class WorkloadReader {
         if (m == null) {
             return null;
         }
-        Fields o = runner.isVm() ? in.fields(m, path, WORKLOAD_KEYS)
-                : in.fields(m, path, HOST_TASK_WORKLOAD_KEYS, " for a host task's workload (it runs in no VM, so it has"
-                        + " no VM exits)");
+        Fields o = runner.isVm()
+                ? in.fields(m, path, WORKLOAD_KEYS)
+                : in.fields(
+                        m,
+                        path,
+                        HOST_TASK_WORKLOAD_KEYS,
+                        " for a host task's workload (it runs in no VM, so it has" + " no VM exits)");
         WorkloadProfile profile = null;
         if (o.required("profile")) {
             ScalarNode s = in.scalar(o.get("profile"), o.at("profile"), "a workload profile");
@@ -82,16 +86,22 @@ final class WorkloadReader {
                 return null;
             }
             if (t > HostReader.MAX_HOST_CPUS * 4L) {
-                in.problem(o.get("threads").mark(), o.at("threads"), "must be at most " + HostReader.MAX_HOST_CPUS * 4
-                        + ", was " + t);
+                in.problem(
+                        o.get("threads").mark(),
+                        o.at("threads"),
+                        "must be at most " + HostReader.MAX_HOST_CPUS * 4 + ", was " + t);
                 return null;
             }
             if (runner.isVm() && t > runner.vcpus()) {
                 // The engine runs the guest's threads one per vCPU; it has no guest scheduler to
                 // share a vCPU between two of them.
-                in.problem(o.get("threads").mark(), o.at("threads"), "the simulator runs a guest's threads one per"
-                        + " vCPU (it has no guest scheduler), so threads is at most the VM's vcpus, " + runner.vcpus()
-                        + "; was " + t);
+                in.problem(
+                        o.get("threads").mark(),
+                        o.at("threads"),
+                        "the simulator runs a guest's threads one per"
+                                + " vCPU (it has no guest scheduler), so threads is at most the VM's vcpus, "
+                                + runner.vcpus()
+                                + "; was " + t);
                 return null;
             }
             threads = (int) (long) t;
@@ -104,8 +114,10 @@ final class WorkloadReader {
             }
         }
         if (profile == WorkloadProfile.IDLE && load != null && load > 0) {
-            in.problem(o.get("load").mark(), o.at("load"), "an idle workload has no load; choose another profile"
-                    + " for a busy one");
+            in.problem(
+                    o.get("load").mark(),
+                    o.at("load"),
+                    "an idle workload has no load; choose another profile" + " for a busy one");
             return null;
         }
         Map<Integer, Long> rates = new TreeMap<>();
@@ -137,7 +149,10 @@ final class WorkloadReader {
             return null;
         }
         boolean exitsGiven = runner.isVm() && o.has("exits_per_second");
-        boolean exitsOk = exitsFit(w, runner, exitsGiven ? o.get("exits_per_second") : o.get("profile"),
+        boolean exitsOk = exitsFit(
+                w,
+                runner,
+                exitsGiven ? o.get("exits_per_second") : o.get("profile"),
                 exitsGiven ? o.at("exits_per_second") : o.at("profile"));
         return ratesFit(w, m, o.at("rates"), written) && exitsOk ? w : null;
     }
@@ -158,14 +173,20 @@ final class WorkloadReader {
         if (share <= WorkloadRates.MAX_EXIT_SHARE && withRefill <= WorkloadRates.MAX_EXIT_AND_REFILL_SHARE) {
             return true;
         }
-        long most = (long) Math.min(WorkloadRates.MAX_EXIT_SHARE * 1e9 / Math.max(1, runner.exitNs()),
+        long most = (long) Math.min(
+                WorkloadRates.MAX_EXIT_SHARE * 1e9 / Math.max(1, runner.exitNs()),
                 WorkloadRates.MAX_EXIT_AND_REFILL_SHARE * 1e9 / Math.max(1, runner.exitNs() + runner.refillNs()));
-        in.problem(at.mark(), path, exits + " VM exits per second, each " + runner.exitNs() + " ns in the host (C2,"
-                + " HVC_ROUND_TRIP) and " + runner.refillNs() + " ns of refill after it (C23, EXIT_INDIRECT), would"
-                + " take " + Math.round(withRefill * 100) + " % of a vCPU's time; the simulator gives exits at most "
-                + Math.round(WorkloadRates.MAX_EXIT_SHARE * 100) + " % and exits with their refill at most "
-                + Math.round(WorkloadRates.MAX_EXIT_AND_REFILL_SHARE * 100) + " %, which is " + most
-                + " exits per second at these costs");
+        in.problem(
+                at.mark(),
+                path,
+                exits + " VM exits per second, each " + runner.exitNs() + " ns in the host (C2,"
+                        + " HVC_ROUND_TRIP) and " + runner.refillNs()
+                        + " ns of refill after it (C23, EXIT_INDIRECT), would"
+                        + " take " + Math.round(withRefill * 100)
+                        + " % of a vCPU's time; the simulator gives exits at most "
+                        + Math.round(WorkloadRates.MAX_EXIT_SHARE * 100) + " % and exits with their refill at most "
+                        + Math.round(WorkloadRates.MAX_EXIT_AND_REFILL_SHARE * 100) + " %, which is " + most
+                        + " exits per second at these costs");
         return false;
     }
 
@@ -182,7 +203,10 @@ final class WorkloadReader {
         for (Map.Entry<Integer, Entry> e : written.entrySet()) {
             long rate = w.ratesPerSecond().get(e.getKey());
             if (rate > EventRates.MAX_PER_SECOND) {
-                in.problem(e.getValue().value().mark(), ratesPath + "." + e.getValue().key(), limit + "; was " + rate);
+                in.problem(
+                        e.getValue().value().mark(),
+                        ratesPath + "." + e.getValue().key(),
+                        limit + "; was " + rate);
                 ok = false;
             }
         }
@@ -199,10 +223,12 @@ final class WorkloadReader {
             // Per-cycle events follow the clock; the others the instruction rate, itself the clock
             // times the profile's IPC when not written. The first such event is reported.
             boolean perCycle = WorkloadRates.PER_CYCLE_EVENTS.contains(r.getKey());
-            Entry source = perCycle ? written.get(Events.CPU_CYCLES)
+            Entry source = perCycle
+                    ? written.get(Events.CPU_CYCLES)
                     : written.getOrDefault(Events.INST_RETIRED, written.get(Events.CPU_CYCLES));
             String msg = String.format("event 0x%04x (%s)", r.getKey(), EventNames.armName(r.getKey()))
-                    + " would count " + r.getValue() + " per second, derived from the " + w.profile().configName()
+                    + " would count " + r.getValue() + " per second, derived from the "
+                    + w.profile().configName()
                     + " profile's ratios (or the kernel's) at this clock and instruction rate; " + limit
                     + ": lower cycles or instructions";
             if (source != null) {
@@ -250,9 +276,13 @@ final class WorkloadReader {
     private WorkloadProfile profile(ScalarNode s, String path) {
         WorkloadProfile p = WorkloadProfile.fromConfigName(s.text());
         if (p == null) {
-            in.problem(s.mark(), path, "unknown workload profile '" + s.text() + "'; known: "
-                    + Arrays.stream(WorkloadProfile.values()).map(WorkloadProfile::configName)
-                            .collect(Collectors.joining(", ")));
+            in.problem(
+                    s.mark(),
+                    path,
+                    "unknown workload profile '" + s.text() + "'; known: "
+                            + Arrays.stream(WorkloadProfile.values())
+                                    .map(WorkloadProfile::configName)
+                                    .collect(Collectors.joining(", ")));
         }
         return p;
     }

@@ -118,8 +118,12 @@ final class YamlTree {
                 Node value = read(p, p.nextToken(), childPath, problems);
                 Entry first = entries.get(key);
                 if (first != null) {
-                    problems.add(keyMark, childPath, "the key is written twice; the first is at line "
-                            + first.keyMark().line() + ", column " + first.keyMark().column());
+                    problems.add(
+                            keyMark,
+                            childPath,
+                            "the key is written twice; the first is at line "
+                                    + first.keyMark().line() + ", column "
+                                    + first.keyMark().column());
                 } else {
                     entries.put(key, new Entry(key, keyMark, value));
                 }
@@ -154,11 +158,19 @@ final class YamlTree {
             if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
                 StringBuilder msg = new StringBuilder("YAML syntax error: ").append(oneLine(m.getProblem()));
                 if (m.getContext() != null && m.getContextMark() != null) {
-                    msg.append(" (").append(oneLine(m.getContext())).append(" that starts at line ")
-                            .append(m.getContextMark().getLine() + 1).append(", column ")
-                            .append(m.getContextMark().getColumn() + 1).append(')');
+                    msg.append(" (")
+                            .append(oneLine(m.getContext()))
+                            .append(" that starts at line ")
+                            .append(m.getContextMark().getLine() + 1)
+                            .append(", column ")
+                            .append(m.getContextMark().getColumn() + 1)
+                            .append(')');
                 }
-                problems.add(new Mark(m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1), "",
+                problems.add(
+                        new Mark(
+                                m.getProblemMark().getLine() + 1,
+                                m.getProblemMark().getColumn() + 1),
+                        "",
                         msg.toString());
                 return;
             }

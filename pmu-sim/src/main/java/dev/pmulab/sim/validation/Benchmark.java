@@ -7,10 +7,14 @@ package dev.pmulab.sim.validation;
  * scenario gives them.
  */
 public enum Benchmark {
-    GZIP_PERF_RECORD(1, "guest-perf-record",
+    GZIP_PERF_RECORD(
+            1,
+            "guest-perf-record",
             "time perf record -e <15 HW events> -F 1000 -- gzip -c <64 MiB random file on tmpfs>"),
     SPECINT_PERF_STAT(2, "guest-perf-stat-dd", "time perf stat -dd -- automated_specint2017.sh"),
-    STRESS_NG_PERF_RECORD(3, "stress-ng-host-measured",
+    STRESS_NG_PERF_RECORD(
+            3,
+            "stress-ng-host-measured",
             "perf record -e <15 events> -F 4000 -- stress-ng --cpu 0 --timeout 30, one vCPU pinned; mpstat on its pCPU");
 
     /** The letter's "before": today's emulated vPMU. */

@@ -30,8 +30,8 @@ public record CostAxis(KernelCost cost, boolean perUnit, List<Long> valuesNs) {
             throw new IllegalArgumentException(label(cost, perUnit) + ": no values");
         }
         if (perUnit && cost.defaultPerUnitNs() == 0) {
-            throw new IllegalArgumentException(cost.id() + " (" + cost.name() + ") has no per-unit part; only "
-                    + perUnitCosts() + " do");
+            throw new IllegalArgumentException(
+                    cost.id() + " (" + cost.name() + ") has no per-unit part; only " + perUnitCosts() + " do");
         }
         for (long v : valuesNs) {
             if (v < 0) {
@@ -58,18 +58,19 @@ public record CostAxis(KernelCost cost, boolean perUnit, List<Long> valuesNs) {
         String key = spec.substring(0, eq).trim();
         boolean perUnit = key.toLowerCase(Locale.ROOT).endsWith(PER_UNIT);
         String costKey = perUnit ? key.substring(0, key.length() - PER_UNIT.length()) : key;
-        KernelCost cost = KernelCost.fromKey(costKey).orElseThrow(() -> new IllegalArgumentException("--fit '" + spec
-                + "': unknown cost '" + costKey + "'; write an id ("
-                + Arrays.stream(KernelCost.values()).map(KernelCost::id).collect(Collectors.joining(", "))
-                + ") or a name such as PERF_EVENT_CREATE, with .per_unit for the per-unit part of "
-                + perUnitCosts()));
+        KernelCost cost = KernelCost.fromKey(costKey)
+                .orElseThrow(() -> new IllegalArgumentException("--fit '" + spec
+                        + "': unknown cost '" + costKey + "'; write an id ("
+                        + Arrays.stream(KernelCost.values()).map(KernelCost::id).collect(Collectors.joining(", "))
+                        + ") or a name such as PERF_EVENT_CREATE, with .per_unit for the per-unit part of "
+                        + perUnitCosts()));
         List<Long> values = new ArrayList<>();
         for (String v : spec.substring(eq + 1).split(",", -1)) {
             try {
                 values.add(Long.parseLong(v.trim()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--fit '" + spec + "': '" + v.trim()
-                        + "' is not a whole number of ns", e);
+                throw new IllegalArgumentException(
+                        "--fit '" + spec + "': '" + v.trim() + "' is not a whole number of ns", e);
             }
         }
         try {
@@ -99,7 +100,9 @@ public record CostAxis(KernelCost cost, boolean perUnit, List<Long> valuesNs) {
     }
 
     private static String perUnitCosts() {
-        return Arrays.stream(KernelCost.values()).filter(k -> k.defaultPerUnitNs() > 0).map(KernelCost::id)
+        return Arrays.stream(KernelCost.values())
+                .filter(k -> k.defaultPerUnitNs() > 0)
+                .map(KernelCost::id)
                 .collect(Collectors.joining(" and "));
     }
 }

@@ -52,8 +52,8 @@ import java.util.function.IntConsumer;
  */
 public final class CostFit {
     /** The benchmarks the objective is taken over (issue 14 item 5). */
-    public static final Set<Benchmark> FIT_SET = EnumSet.of(Benchmark.GZIP_PERF_RECORD,
-            Benchmark.STRESS_NG_PERF_RECORD);
+    public static final Set<Benchmark> FIT_SET =
+            EnumSet.of(Benchmark.GZIP_PERF_RECORD, Benchmark.STRESS_NG_PERF_RECORD);
 
     /** The out-of-sample check: run and reported at every point, never scored. */
     public static final Benchmark HELD_OUT = Benchmark.SPECINT_PERF_STAT;
@@ -89,8 +89,8 @@ public final class CostFit {
         for (CostAxis a : axes) {
             n *= a.valuesNs().size();
             if (n > 10_000) {
-                throw new IllegalArgumentException("a grid of more than 10,000 points is not coarse; it has at least "
-                        + n);
+                throw new IllegalArgumentException(
+                        "a grid of more than 10,000 points is not coarse; it has at least " + n);
             }
         }
         return (int) n;
@@ -164,7 +164,9 @@ public final class CostFit {
         if (run instanceof RunLength.FixedDuration f) {
             shorter = new RunLength.FixedDuration(Math.max(1, Math.round(f.durationNs() * scale)));
         } else if (run instanceof RunLength.UntilWorkDone u) {
-            shorter = new RunLength.UntilWorkDone(u.vm(), Math.max(1, Math.round(u.instructions() * scale)),
+            shorter = new RunLength.UntilWorkDone(
+                    u.vm(),
+                    Math.max(1, Math.round(u.instructions() * scale)),
                     Math.max(1, Math.round(u.timeLimitNs() * scale)));
         } else {
             throw new IllegalStateException("unknown run length " + run);
@@ -204,8 +206,8 @@ public final class CostFit {
             Map<KernelCost, CostOverride> prices = overrides(axes, p);
             for (Benchmark b : Benchmark.values()) {
                 Scenario s = bases.get(b).withCosts(prices);
-                planned.add(Comparison.plan(s, registry, List.of(Benchmark.BEFORE_POLICY, Benchmark.AFTER_POLICY),
-                        s.seed()));
+                planned.add(Comparison.plan(
+                        s, registry, List.of(Benchmark.BEFORE_POLICY, Benchmark.AFTER_POLICY), s.seed()));
             }
         }
         List<Comparison.Outcome> outcomes = execute(planned, done);
@@ -224,16 +226,26 @@ public final class CostFit {
                 best = scored.size() - 1;
             }
         }
-        List<Parameter> parameters = axes.stream().map(a -> new Parameter(a.label(),
-                a.cost().name().toLowerCase(Locale.ROOT) + (a.perUnit() ? " per unit" : ""), a.defaultNs(),
-                a.cost().flag().name().toLowerCase(Locale.ROOT), a.sourced())).toList();
-        return new CostFitReport(parameters, scale, FIT_SET.stream().map(Benchmark::number).toList(),
-                List.of(HELD_OUT.number()), scored, best);
+        List<Parameter> parameters = axes.stream()
+                .map(a -> new Parameter(
+                        a.label(),
+                        a.cost().name().toLowerCase(Locale.ROOT) + (a.perUnit() ? " per unit" : ""),
+                        a.defaultNs(),
+                        a.cost().flag().name().toLowerCase(Locale.ROOT),
+                        a.sourced()))
+                .toList();
+        return new CostFitReport(
+                parameters,
+                scale,
+                FIT_SET.stream().map(Benchmark::number).toList(),
+                List.of(HELD_OUT.number()),
+                scored,
+                best);
     }
 
     /** Scores one point from its six runs (emulated, partitioned per benchmark) and the scenarios they ran. */
-    static Point score(List<Long> values, Map<Benchmark, Comparison.Outcome[]> runs,
-            Map<Benchmark, Scenario> scenarios) {
+    static Point score(
+            List<Long> values, Map<Benchmark, Comparison.Outcome[]> runs, Map<Benchmark, Scenario> scenarios) {
         List<RowValue> fit = new ArrayList<>();
         List<RowValue> heldOut = new ArrayList<>();
         List<Double> terms = new ArrayList<>();
@@ -243,8 +255,14 @@ public final class CostFit {
             double delta = sim == null ? Double.NaN : r.quantity().delta(sim[0], sim[1]);
             boolean fitted = FIT_SET.contains(r.benchmark());
             double term = fitted ? FitObjective.term(delta, r.delta()) : 0;
-            RowValue v = new RowValue(r.benchmark().number(), r.quantityName(), r.quantity().pointsDelta(), r.delta(),
-                    delta, delta / r.delta(), term);
+            RowValue v = new RowValue(
+                    r.benchmark().number(),
+                    r.quantityName(),
+                    r.quantity().pointsDelta(),
+                    r.delta(),
+                    delta,
+                    delta / r.delta(),
+                    term);
             if (fitted) {
                 fit.add(v);
                 terms.add(term);
@@ -253,21 +271,28 @@ public final class CostFit {
             }
         }
         PublishedRow lr = FIT_LEVEL.row();
-        double simLevel = lr.simulatedLevel(runs.get(lr.benchmark())[FIT_LEVEL.after() ? 1 : 0].result().metrics());
+        double simLevel = lr.simulatedLevel(
+                runs.get(lr.benchmark())[FIT_LEVEL.after() ? 1 : 0].result().metrics());
         double levelTerm = FitObjective.term(simLevel, FIT_LEVEL.published());
         terms.add(levelTerm);
-        LevelValue level = new LevelValue((FIT_LEVEL.after() ? "partitioned" : "emulated") + " benchmark "
-                + lr.benchmark().number() + " " + lr.quantityName(), FIT_LEVEL.published(), simLevel,
-                simLevel / FIT_LEVEL.published(), levelTerm);
+        LevelValue level = new LevelValue(
+                (FIT_LEVEL.after() ? "partitioned" : "emulated") + " benchmark "
+                        + lr.benchmark().number() + " " + lr.quantityName(),
+                FIT_LEVEL.published(),
+                simLevel,
+                simLevel / FIT_LEVEL.published(),
+                levelTerm);
         List<String> livelocked = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Benchmark b : Benchmark.values()) {
             Comparison.Outcome[] o = runs.get(b);
             for (Comparison.Outcome one : o) {
-                String name = "benchmark " + b.number() + " " + one.run().labels().get(PolicyKind.ALLOCATION);
+                String name =
+                        "benchmark " + b.number() + " " + one.run().labels().get(PolicyKind.ALLOCATION);
                 RunResult r = one.result();
                 Scenario s = scenarios.get(b);
-                boolean unfinished = !r.ok() && s.run() instanceof RunLength.UntilWorkDone
+                boolean unfinished = !r.ok()
+                        && s.run() instanceof RunLength.UntilWorkDone
                         && r.simulatedNs() >= s.run().limitNs();
                 if (unfinished) {
                     livelocked.add(name + " (unfinished)");

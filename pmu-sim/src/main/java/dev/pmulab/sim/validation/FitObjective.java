@@ -27,8 +27,7 @@ public final class FitObjective {
 
     private static final double CAPPED = Math.log(RATIO_CAP) * Math.log(RATIO_CAP);
 
-    private FitObjective() {
-    }
+    private FitObjective() {}
 
     /** One row's contribution: the squared natural log of simulated / published, capped. */
     public static double term(double simulated, double published) {

@@ -18,10 +18,14 @@ public enum PublishedRow {
     B2_REAL(Benchmark.SPECINT_PERF_STAT, "real time", Quantity.SECONDS, 3789.16, 3525.67, Mapping.REAL),
     B2_SYS(Benchmark.SPECINT_PERF_STAT, "system time", Quantity.SECONDS, 224.45, 15.98, Mapping.SYS),
     B2_SCORE(Benchmark.SPECINT_PERF_STAT, "SPECint score", Quantity.SCORE, 4.28, 4.56, Mapping.SCORE),
-    B3_HOST_KERNEL(Benchmark.STRESS_NG_PERF_RECORD, "pCPU time in the host kernel", Quantity.PERCENT, 34.96, 0.97,
+    B3_HOST_KERNEL(
+            Benchmark.STRESS_NG_PERF_RECORD,
+            "pCPU time in the host kernel",
+            Quantity.PERCENT,
+            34.96,
+            0.97,
             Mapping.HOST_KERNEL),
-    B3_GUEST(Benchmark.STRESS_NG_PERF_RECORD, "pCPU time in the guest", Quantity.PERCENT, 55.85, 91.06,
-            Mapping.GUEST);
+    B3_GUEST(Benchmark.STRESS_NG_PERF_RECORD, "pCPU time in the guest", Quantity.PERCENT, 55.85, 91.06, Mapping.GUEST);
 
     /** What a row measures, and how its delta is taken. */
     public enum Quantity {
@@ -104,8 +108,8 @@ public enum PublishedRow {
     private final double after;
     private final Mapping mapping;
 
-    PublishedRow(Benchmark benchmark, String quantityName, Quantity quantity, double before, double after,
-            Mapping mapping) {
+    PublishedRow(
+            Benchmark benchmark, String quantityName, Quantity quantity, double before, double after, Mapping mapping) {
         this.benchmark = benchmark;
         this.quantityName = quantityName;
         this.quantity = quantity;

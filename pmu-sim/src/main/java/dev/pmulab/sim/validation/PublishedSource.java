@@ -16,7 +16,8 @@ public record PublishedSource(String title, String url, String date) {
      */
     public static final PublishedSource COVER_LETTER_V1 = new PublishedSource(
             "ARM64 PMU Partitioning v1 cover letter (Colton Lewis)",
-            "https://lore.kernel.org/kvm/20250602192702.2125115-1-coltonlewis@google.com/", "2025-06-02");
+            "https://lore.kernel.org/kvm/20250602192702.2125115-1-coltonlewis@google.com/",
+            "2025-06-02");
 
     public PublishedSource {
         requireNonNull(title, "title is null");

@@ -140,7 +140,11 @@ public final class Reproduction {
             byBenchmark.put(b, new Comparison.Outcome[] {before, after});
             Scenario s = benchmarks.get(b).scenario();
             runs.add(new BenchmarkRuns(b.number(), b.scenario(), b.command(), run(s, before), run(s, after)));
-            for (CostAssumption c : benchmarks.get(b).comparison().report(List.of(before, after)).estimatesUsed()) {
+            for (CostAssumption c : benchmarks
+                    .get(b)
+                    .comparison()
+                    .report(List.of(before, after))
+                    .estimatesUsed()) {
                 costs.putIfAbsent(c.id(), c);
             }
         }
@@ -165,16 +169,23 @@ public final class Reproduction {
         for (int e : SWEEP_EVENTS) {
             byEvents.add(points.get(new Variant(LETTER_RATE_HZ, e)));
         }
-        Trend trend = new Trend(base.name(), SWEEP_INSTRUCTIONS, SWEEP_TIME_LIMIT_NS, LETTER_EVENTS, LETTER_RATE_HZ,
-                byRate, byEvents);
+        Trend trend = new Trend(
+                base.name(), SWEEP_INSTRUCTIONS, SWEEP_TIME_LIMIT_NS, LETTER_EVENTS, LETTER_RATE_HZ, byRate, byEvents);
         PublishedSource src = PublishedSource.COVER_LETTER_V1;
-        return new ReproductionReport(new ReproductionReport.Source(src.title(), src.url(), src.date()), TOLERANCE,
-                LIVELOCK_GUEST_PCT, runs, rows, levels, trend, List.copyOf(costs.values()));
+        return new ReproductionReport(
+                new ReproductionReport.Source(src.title(), src.url(), src.date()),
+                TOLERANCE,
+                LIVELOCK_GUEST_PCT,
+                runs,
+                rows,
+                levels,
+                trend,
+                List.copyOf(costs.values()));
     }
 
     private Planned plan(Scenario s) {
-        return new Planned(s, Comparison.plan(s, registry, List.of(Benchmark.BEFORE_POLICY, Benchmark.AFTER_POLICY),
-                s.seed()));
+        return new Planned(
+                s, Comparison.plan(s, registry, List.of(Benchmark.BEFORE_POLICY, Benchmark.AFTER_POLICY), s.seed()));
     }
 
     /** Every planned run, two per scenario in plan order, at most {@link #parallelism} at a time. */
@@ -263,8 +274,8 @@ public final class Reproduction {
                                 + r.sampling());
                     }
                     found = true;
-                    usage.add(new PmuUsage.PerfRecord(firstEvents(r.groups(), events, base.name()),
-                            Sampling.frequencyHz(hz), r.scope()));
+                    usage.add(new PmuUsage.PerfRecord(
+                            firstEvents(r.groups(), events, base.name()), Sampling.frequencyHz(hz), r.scope()));
                 } else {
                     usage.add(p);
                 }
@@ -295,8 +306,8 @@ public final class Reproduction {
         return out;
     }
 
-    private static TrendPoint point(Scenario s, Variant v, Comparison.Outcome emulated,
-            Comparison.Outcome partitioned) {
+    private static TrendPoint point(
+            Scenario s, Variant v, Comparison.Outcome emulated, Comparison.Outcome partitioned) {
         Run e = run(s, emulated);
         Run p = run(s, partitioned);
         double benefit = Double.NaN;
@@ -319,14 +330,26 @@ public final class Reproduction {
         RunResult r = o.result();
         if (r.ok()) {
             MetricValues m = r.metrics();
-            return new Run(label, Status.OK, null, m.valueOrNaN(Metric.GUEST_WORKLOAD_NS),
-                    m.valueOrNaN(Metric.GUEST_SYS_NS), m.valueOrNaN(Metric.GUEST_RUN_PCT),
+            return new Run(
+                    label,
+                    Status.OK,
+                    null,
+                    m.valueOrNaN(Metric.GUEST_WORKLOAD_NS),
+                    m.valueOrNaN(Metric.GUEST_SYS_NS),
+                    m.valueOrNaN(Metric.GUEST_RUN_PCT),
                     m.valueOrNaN(Metric.HOST_KERNEL_PCT));
         }
         // A run stopped at its time limit is a result (the guest did not get its work done), not a failure.
-        boolean unfinished = s.run() instanceof RunLength.UntilWorkDone && r.simulatedNs() >= s.run().limitNs();
-        return new Run(label, unfinished ? Status.UNFINISHED : Status.FAILED, r.failure().orElseThrow().message(), Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN);
+        boolean unfinished = s.run() instanceof RunLength.UntilWorkDone
+                && r.simulatedNs() >= s.run().limitNs();
+        return new Run(
+                label,
+                unfinished ? Status.UNFINISHED : Status.FAILED,
+                r.failure().orElseThrow().message(),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
     }
 
     private static Row row(PublishedRow r, Comparison.Outcome[] runs) {
@@ -337,19 +360,39 @@ public final class Reproduction {
         double sa = sim == null ? Double.NaN : sim[1];
         double sd = sim == null ? Double.NaN : r.quantity().delta(sb, sa);
         PublishedSource src = r.source();
-        return new Row(r.benchmark().number(), r.quantityName(), r.quantity().unit(), r.quantity().decimals(),
-                r.quantity().pointsDelta(), r.before(), r.after(), r.delta(), r.deltaStated(), sb, sa, sd,
-                sd / r.delta(), r.mapping().description(),
+        return new Row(
+                r.benchmark().number(),
+                r.quantityName(),
+                r.quantity().unit(),
+                r.quantity().decimals(),
+                r.quantity().pointsDelta(),
+                r.before(),
+                r.after(),
+                r.delta(),
+                r.deltaStated(),
+                sb,
+                sa,
+                sd,
+                sd / r.delta(),
+                r.mapping().description(),
                 new ReproductionReport.Source(src.title(), src.url(), src.date()));
     }
 
     private static Level level(LevelCheck l, Comparison.Outcome[] runs) {
         PublishedRow r = l.row();
         double sim = r.simulatedLevel(runs[l.after() ? 1 : 0].result().metrics());
-        String name = (l.after() ? "partitioned " : "emulated ") + "benchmark " + r.benchmark().number() + " "
-                + r.quantityName();
+        String name = (l.after() ? "partitioned " : "emulated ") + "benchmark "
+                + r.benchmark().number() + " " + r.quantityName();
         String policy = runs[l.after() ? 1 : 0].run().labels().get(PolicyKind.ALLOCATION);
-        return new Level(name, r.benchmark().number(), policy, r.quantity().unit(), r.quantity().decimals(),
-                l.published(), sim, sim / l.published(), l.doneCriterion());
+        return new Level(
+                name,
+                r.benchmark().number(),
+                policy,
+                r.quantity().unit(),
+                r.quantity().decimals(),
+                l.published(),
+                sim,
+                sim / l.published(),
+                l.doneCriterion());
     }
 }

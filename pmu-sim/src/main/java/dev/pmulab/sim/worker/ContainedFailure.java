@@ -1,8 +1,8 @@
 package dev.pmulab.sim.worker;
 
 import dev.pmulab.api.PolicyKind;
-import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.plugin.HookTracker;
+import dev.pmulab.sim.report.RunFailure;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,8 +24,12 @@ final class ContainedFailure {
      * @param what what happened, {@code called System.exit(3)}
      * @param elapsedNs wall time from the request to the event
      */
-    static String message(Map<PolicyKind, String> names, List<String> suspects, Optional<HookTracker.Snapshot> where,
-            String what, long elapsedNs) {
+    static String message(
+            Map<PolicyKind, String> names,
+            List<String> suspects,
+            Optional<HookTracker.Snapshot> where,
+            String what,
+            long elapsedNs) {
         String policy = String.join(", ", suspects.isEmpty() ? List.copyOf(names.values()) : suspects);
         String place = "outside the policies' hooks";
         if (where.isPresent()) {
@@ -50,8 +54,12 @@ final class ContainedFailure {
      * order issue 16 asks for ({@code policy X: <what> in <hook> after <time>}), so it is the
      * failure's detail and no field is filled in twice.
      */
-    static RunFailure failure(Map<PolicyKind, String> names, List<String> suspects,
-            Optional<HookTracker.Snapshot> where, String what, long elapsedNs) {
+    static RunFailure failure(
+            Map<PolicyKind, String> names,
+            List<String> suspects,
+            Optional<HookTracker.Snapshot> where,
+            String what,
+            long elapsedNs) {
         return RunFailure.unblamed(message(names, suspects, where, what, elapsedNs));
     }
 

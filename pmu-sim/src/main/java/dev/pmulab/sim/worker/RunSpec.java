@@ -23,7 +23,8 @@ import java.util.Map;
  * @param pluginPaths the plugin directories the asking JVM discovered its policies in
  * @param policies the run's policies, at most one per kind
  */
-public record RunSpec(long id, ScenarioSource scenario, long seed, List<String> pluginPaths, List<PolicySpec> policies) {
+public record RunSpec(
+        long id, ScenarioSource scenario, long seed, List<String> pluginPaths, List<PolicySpec> policies) {
     public RunSpec {
         requireNonNull(scenario, "scenario is null");
         pluginPaths = List.copyOf(pluginPaths);
@@ -64,9 +65,13 @@ public record RunSpec(long id, ScenarioSource scenario, long seed, List<String> 
     }
 
     /** The spec of a planned run's policies. */
-    public static RunSpec of(long id, ScenarioSource scenario, long seed, List<Path> pluginPaths,
-            List<SelectedPolicy> policies) {
-        return new RunSpec(id, scenario, seed, pluginPaths.stream().map(Path::toString).toList(),
+    public static RunSpec of(
+            long id, ScenarioSource scenario, long seed, List<Path> pluginPaths, List<SelectedPolicy> policies) {
+        return new RunSpec(
+                id,
+                scenario,
+                seed,
+                pluginPaths.stream().map(Path::toString).toList(),
                 policies.stream().map(PolicySpec::of).toList());
     }
 }

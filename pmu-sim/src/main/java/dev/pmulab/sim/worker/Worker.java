@@ -53,7 +53,11 @@ public final class Worker {
     /** Freed when the heap runs out, so the failure can still be written. */
     private volatile byte[] reserve = new byte[1 << 20];
 
-    private Worker(InputStream requests, OutputStream channel, PrintStream log, ClassLoader applicationLoader,
+    private Worker(
+            InputStream requests,
+            OutputStream channel,
+            PrintStream log,
+            ClassLoader applicationLoader,
             HookTracker tracker) {
         this.requests = new BufferedReader(new InputStreamReader(requests, StandardCharsets.UTF_8));
         this.channel = new OutputStreamWriter(channel, StandardCharsets.UTF_8);
@@ -69,7 +73,11 @@ public final class Worker {
      * @param log where the worker's own notes go (the plugins' stdout and stderr go there too)
      * @param tracker the status file's writer, already installed, or null
      */
-    public static int serve(InputStream requests, OutputStream channel, PrintStream log, ClassLoader applicationLoader,
+    public static int serve(
+            InputStream requests,
+            OutputStream channel,
+            PrintStream log,
+            ClassLoader applicationLoader,
             HookTracker tracker) {
         requireNonNull(requests, "requests is null");
         requireNonNull(channel, "channel is null");
@@ -143,17 +151,29 @@ public final class Worker {
         } catch (OutOfMemoryError e) {
             reserve = null;
             retiring = true; // whatever filled the heap may still be reachable from a static field
-            result = contained(names, suspects, "ran out of memory (OutOfMemoryError; the worker's heap cap is "
-                    + heapCap() + ")", t0);
+            result = contained(
+                    names,
+                    suspects,
+                    "ran out of memory (OutOfMemoryError; the worker's heap cap is " + heapCap() + ")",
+                    t0);
         } catch (RuntimeException | Error e) {
             result = contained(names, suspects, "stopped the run with " + e, t0);
         }
         synchronized (STDOUT) {
             if (STDOUT.bytes > 0 && result.ok()) {
                 // The numbers are fine, but in one JVM this text would have landed inside the report.
-                result = RunResult.failed(ContainedFailure.failure(names, suspects, STDOUT.first, "printed "
-                        + STDOUT.lines + " lines (" + STDOUT.bytes + " bytes) to System.out, which belongs to the report "
-                        + "(log to System.err)", STDOUT.firstNs - t0), result.costsUsed(), result.events(),
+                result = RunResult.failed(
+                        ContainedFailure.failure(
+                                names,
+                                suspects,
+                                STDOUT.first,
+                                "printed "
+                                        + STDOUT.lines + " lines (" + STDOUT.bytes
+                                        + " bytes) to System.out, which belongs to the report "
+                                        + "(log to System.err)",
+                                STDOUT.firstNs - t0),
+                        result.costsUsed(),
+                        result.events(),
                         result.simulatedNs());
             }
         }
@@ -172,8 +192,8 @@ public final class Worker {
 
     private RunResult contained(Map<PolicyKind, String> names, List<String> suspects, String what, long t0) {
         Optional<HookTracker.Snapshot> where = tracker == null ? Optional.empty() : Optional.of(tracker.snapshot());
-        return RunResult.failed(ContainedFailure.failure(names, suspects, where, what, System.nanoTime() - t0),
-                List.of(), 0, 0);
+        return RunResult.failed(
+                ContainedFailure.failure(names, suspects, where, what, System.nanoTime() - t0), List.of(), 0, 0);
     }
 
     private void reply(String line, boolean retiring) {
@@ -256,8 +276,10 @@ public final class Worker {
     }
 
     private PolicyRegistry registry(List<String> pluginPaths) {
-        return registries.computeIfAbsent(pluginPaths,
-                p -> PolicyRegistry.discover(applicationLoader, p.stream().map(Path::of).toList()));
+        return registries.computeIfAbsent(
+                pluginPaths,
+                p -> PolicyRegistry.discover(
+                        applicationLoader, p.stream().map(Path::of).toList()));
     }
 
     private void send(String line) {

@@ -46,7 +46,11 @@ public final class WorkerExecutor implements Comparison.RunExecutor {
      * @param pluginPaths the plugin directories the comparison's registry was discovered in
      * @param budgetNs each run's wall-clock budget in a worker
      */
-    public WorkerExecutor(WorkerPool pool, Isolation isolation, RunSpec.ScenarioSource scenario, List<Path> pluginPaths,
+    public WorkerExecutor(
+            WorkerPool pool,
+            Isolation isolation,
+            RunSpec.ScenarioSource scenario,
+            List<Path> pluginPaths,
             ToLongFunction<Comparison.PlannedRun> budgetNs) {
         this.pool = requireNonNull(pool, "pool is null");
         this.isolation = requireNonNull(isolation, "isolation is null");
@@ -65,7 +69,8 @@ public final class WorkerExecutor implements Comparison.RunExecutor {
         return switch (isolation) {
             case NONE -> false;
             case ALL -> true;
-            case PLUGINS -> run.policies().stream().anyMatch(p -> p.policy().source().external());
+            case PLUGINS ->
+                run.policies().stream().anyMatch(p -> p.policy().source().external());
         };
     }
 
@@ -76,8 +81,10 @@ public final class WorkerExecutor implements Comparison.RunExecutor {
         }
         Map<PolicyKind, String> names = new EnumMap<>(PolicyKind.class);
         run.policies().forEach(p -> names.put(p.kind(), p.name()));
-        List<String> plugins = run.policies().stream().filter(p -> p.policy().source().external())
-                .map(SelectedPolicy::name).toList();
+        List<String> plugins = run.policies().stream()
+                .filter(p -> p.policy().source().external())
+                .map(SelectedPolicy::name)
+                .toList();
         RunSpec spec = RunSpec.of(pool.nextId(), scenario, comparison.seed(), pluginPaths, run.policies());
         return pool.run(spec, budgetNs.applyAsLong(run), names, plugins);
     }

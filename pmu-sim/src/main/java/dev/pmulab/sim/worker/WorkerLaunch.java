@@ -34,8 +34,11 @@ public record WorkerLaunch(Path java, String classPath, String mainClass, long h
 
     /** This JVM's java and class path, with {@code mainClass} and {@code heapMiB}. */
     public static WorkerLaunch ofThisJvm(String mainClass, long heapMiB) {
-        return new WorkerLaunch(Path.of(System.getProperty("java.home"), "bin", "java"),
-                System.getProperty("java.class.path"), mainClass, heapMiB);
+        return new WorkerLaunch(
+                Path.of(System.getProperty("java.home"), "bin", "java"),
+                System.getProperty("java.class.path"),
+                mainClass,
+                heapMiB);
     }
 
     /** The command line of a worker that writes its status to {@code statusFile}. */

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.engine.RunResult;
-import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.plugin.HookTracker;
+import dev.pmulab.sim.report.RunFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,8 +62,8 @@ public final class WorkerPool implements AutoCloseable {
         try {
             this.statusDir = Files.createTempDirectory("pmulab-workers");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot create a directory for the workers' status files: " + e.getMessage(),
-                    e);
+            throw new IllegalStateException(
+                    "cannot create a directory for the workers' status files: " + e.getMessage(), e);
         }
         Runtime.getRuntime().addShutdownHook(killer);
     }
@@ -93,8 +93,12 @@ public final class WorkerPool implements AutoCloseable {
             try {
                 w = start();
             } catch (IOException e) {
-                return RunResult.failed(RunFailure.unblamed("policy " + String.join(", ", suspects)
-                        + ": no worker JVM could be started (" + e.getMessage() + ")"), List.of(), 0, 0);
+                return RunResult.failed(
+                        RunFailure.unblamed("policy " + String.join(", ", suspects)
+                                + ": no worker JVM could be started (" + e.getMessage() + ")"),
+                        List.of(),
+                        0,
+                        0);
             }
         }
         RunResult r = w.run(spec, budgetNs, names, suspects);
@@ -154,6 +158,7 @@ public final class WorkerPool implements AutoCloseable {
         private final BlockingQueue<Optional<String>> replies = new LinkedBlockingQueue<>();
         /** The last lines of output, for a worker that dies before it is ready. */
         private final Deque<String> tail = new ArrayDeque<>();
+
         private volatile String prefix = "[worker] ";
         private volatile int relayed;
         private volatile int suppressed;
@@ -173,8 +178,8 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         private void readReplies() {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     replies.add(Optional.of(line));
@@ -186,8 +191,8 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         private void relayOutput() {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     synchronized (tail) {
@@ -225,9 +230,14 @@ public final class WorkerPool implements AutoCloseable {
                 requests.flush();
             } catch (IOException | WorkerProtocol.ProtocolException e) {
                 reusable = false;
-                return RunResult.failed(RunFailure.unblamed("policy " + String.join(", ", suspects.isEmpty()
-                        ? List.copyOf(names.values()) : suspects) + ": not run: the worker JVM could not take the run ("
-                        + e.getMessage() + ")"), List.of(), 0, 0);
+                return RunResult.failed(
+                        RunFailure.unblamed("policy "
+                                + String.join(", ", suspects.isEmpty() ? List.copyOf(names.values()) : suspects)
+                                + ": not run: the worker JVM could not take the run ("
+                                + e.getMessage() + ")"),
+                        List.of(),
+                        0,
+                        0);
             }
             long t0 = System.nanoTime();
             long deadline = t0 + budgetNs;
@@ -240,10 +250,17 @@ public final class WorkerPool implements AutoCloseable {
                         Optional<HookTracker.Snapshot> where = HookTracker.read(status); // while it still runs
                         process.destroyForcibly();
                         process.waitFor(10, TimeUnit.SECONDS);
-                        return RunResult.failed(ContainedFailure.failure(names, suspects, where,
-                                "hung (stopped at the worker budget of " + ContainedFailure.seconds(budgetNs)
-                                        + "; --worker-budget sets it)", System.nanoTime() - t0),
-                                List.of(), 0, 0);
+                        return RunResult.failed(
+                                ContainedFailure.failure(
+                                        names,
+                                        suspects,
+                                        where,
+                                        "hung (stopped at the worker budget of " + ContainedFailure.seconds(budgetNs)
+                                                + "; --worker-budget sets it)",
+                                        System.nanoTime() - t0),
+                                List.of(),
+                                0,
+                                0);
                     }
                     if (line.isEmpty()) {
                         reusable = false;
@@ -256,9 +273,17 @@ public final class WorkerPool implements AutoCloseable {
                         reusable = false;
                         Optional<HookTracker.Snapshot> where = HookTracker.read(status);
                         process.destroyForcibly();
-                        return RunResult.failed(ContainedFailure.failure(names, suspects, where,
-                                "wrote to the worker's protocol channel (file descriptor 1: " + e.getMessage() + ")",
-                                System.nanoTime() - t0), List.of(), 0, 0);
+                        return RunResult.failed(
+                                ContainedFailure.failure(
+                                        names,
+                                        suspects,
+                                        where,
+                                        "wrote to the worker's protocol channel (file descriptor 1: " + e.getMessage()
+                                                + ")",
+                                        System.nanoTime() - t0),
+                                List.of(),
+                                0,
+                                0);
                     }
                     if (reply instanceof WorkerProtocol.Result res && res.id() == spec.id()) {
                         reusable = !res.retiring();
@@ -319,16 +344,26 @@ public final class WorkerPool implements AutoCloseable {
                 // Its stdout ended but it lives on: something closed file descriptor 1.
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
-                return RunResult.failed(ContainedFailure.failure(names, suspects, where,
-                        "closed the worker's protocol channel (file descriptor 1)", elapsed), List.of(), 0, 0);
+                return RunResult.failed(
+                        ContainedFailure.failure(
+                                names,
+                                suspects,
+                                where,
+                                "closed the worker's protocol channel (file descriptor 1)",
+                                elapsed),
+                        List.of(),
+                        0,
+                        0);
             }
             where = HookTracker.read(status); // after the exit: its shutdown hooks have run
             int code = process.exitValue();
             String what;
             if (code > 128 && code < 128 + 65) {
                 int signal = code - 128;
-                what = "was killed by signal " + signal + (signal == 9 ? " (SIGKILL: the kernel's OOM killer, or kill -9)"
-                        : signal == 6 ? " (SIGABRT: the JVM crashed)" : "");
+                what = "was killed by signal " + signal
+                        + (signal == 9
+                                ? " (SIGKILL: the kernel's OOM killer, or kill -9)"
+                                : signal == 6 ? " (SIGABRT: the JVM crashed)" : "");
             } else if (where.isPresent() && where.get().exiting()) {
                 what = "called System.exit(" + code + ")";
             } else {

@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.sim.cost.CostModel;
-import dev.pmulab.api.ControlRule;
 import dev.pmulab.sim.engine.RunResult;
-import dev.pmulab.sim.report.RunFailure;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
+import dev.pmulab.sim.report.RunFailure;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -102,14 +102,17 @@ public final class WorkerProtocol {
     public static RunSpec parseRequest(String line) throws ProtocolException {
         JsonNode o = parse(line);
         if (!"run".equals(o.path("type").asText())) {
-            throw new ProtocolException("expected a run request, got type '" + o.path("type").asText() + "'");
+            throw new ProtocolException(
+                    "expected a run request, got type '" + o.path("type").asText() + "'");
         }
         if (o.path("protocol").asInt() != VERSION) {
-            throw new ProtocolException("protocol version " + o.path("protocol").asText() + ", this worker speaks "
-                    + VERSION);
+            throw new ProtocolException(
+                    "protocol version " + o.path("protocol").asText() + ", this worker speaks " + VERSION);
         }
         JsonNode sc = o.path("scenario");
-        if (!sc.path("file").isTextual() || !sc.path("text").isTextual() || !o.path("id").canConvertToLong()
+        if (!sc.path("file").isTextual()
+                || !sc.path("text").isTextual()
+                || !o.path("id").canConvertToLong()
                 || !o.path("seed").canConvertToLong()) {
             throw new ProtocolException("a run request needs id, seed, scenario.file and scenario.text");
         }
@@ -129,8 +132,13 @@ public final class WorkerProtocol {
             }
             policies.add(new RunSpec.PolicySpec(kind, p.path("name").asText(), settings));
         }
-        return new RunSpec(o.path("id").asLong(), new RunSpec.ScenarioSource(sc.path("file").asText(),
-                sc.path("text").asText()), o.path("seed").asLong(), paths, policies);
+        return new RunSpec(
+                o.path("id").asLong(),
+                new RunSpec.ScenarioSource(
+                        sc.path("file").asText(), sc.path("text").asText()),
+                o.path("seed").asLong(),
+                paths,
+                policies);
     }
 
     /** A setting as the descriptor's conversion reads it: Long, Boolean, String, or a list of them. */
@@ -215,9 +223,14 @@ public final class WorkerProtocol {
                     return new Failure(o.path("id").asLong(), o.path("message").asText());
                 }
                 case "result" -> {
-                    return new Result(o.path("id").asLong(), runResult(o), o.path("retiring").asBoolean());
+                    return new Result(
+                            o.path("id").asLong(),
+                            runResult(o),
+                            o.path("retiring").asBoolean());
                 }
-                default -> throw new ProtocolException("not a worker message: type '" + o.path("type").asText() + "'");
+                default ->
+                    throw new ProtocolException(
+                            "not a worker message: type '" + o.path("type").asText() + "'");
             }
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ProtocolException("a malformed result: " + e.getMessage());
@@ -231,9 +244,13 @@ public final class WorkerProtocol {
         }
         List<CostModel.Use> costs = new ArrayList<>();
         for (JsonNode c : o.path("costs")) {
-            costs.add(new CostModel.Use(KernelCost.valueOf(c.path("cost").asText()),
-                    new CostModel.Price(c.path("base_ns").asLong(), c.path("per_unit_ns").asLong()),
-                    c.path("overridden").asBoolean(), c.path("occurrences").asLong(), c.path("total_ns").asLong()));
+            costs.add(new CostModel.Use(
+                    KernelCost.valueOf(c.path("cost").asText()),
+                    new CostModel.Price(
+                            c.path("base_ns").asLong(), c.path("per_unit_ns").asLong()),
+                    c.path("overridden").asBoolean(),
+                    c.path("occurrences").asLong(),
+                    c.path("total_ns").asLong()));
         }
         Map<PmuRegister, Long> traps = new EnumMap<>(PmuRegister.class);
         for (Map.Entry<String, JsonNode> e : o.path("guest_traps").properties()) {
@@ -241,15 +258,25 @@ public final class WorkerProtocol {
         }
         JsonNode f = o.path("failure");
         Optional<RunFailure> error = f.isObject()
-                ? Optional.of(new RunFailure(textOrNull(f, "policy"), textOrNull(f, "hook"),
-                        f.path("rule").isTextual() ? ControlRule.valueOf(f.path("rule").asText()) : null,
+                ? Optional.of(new RunFailure(
+                        textOrNull(f, "policy"),
+                        textOrNull(f, "hook"),
+                        f.path("rule").isTextual()
+                                ? ControlRule.valueOf(f.path("rule").asText())
+                                : null,
                         f.path("detail").asText()))
                 : Optional.empty();
         if (error.isEmpty() != "ok".equals(o.path("status").asText())) {
             throw new IllegalArgumentException("status " + o.path("status").asText() + " with error " + error);
         }
-        return new RunResult(error.isPresent() ? MetricValues.empty() : metrics.build(), costs, error,
-                o.path("events").asLong(), o.path("simulated_ns").asLong(), traps, o.path("guest_pmu_accesses").asLong());
+        return new RunResult(
+                error.isPresent() ? MetricValues.empty() : metrics.build(),
+                costs,
+                error,
+                o.path("events").asLong(),
+                o.path("simulated_ns").asLong(),
+                traps,
+                o.path("guest_pmu_accesses").asLong());
     }
 
     private static void putOrNull(ObjectNode o, String field, String value) {

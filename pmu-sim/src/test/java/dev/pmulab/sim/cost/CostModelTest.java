@@ -22,10 +22,14 @@ final class CostModelTest {
         m.charge(KernelCost.PERF_EVENT_CREATE, 0);
         m.charge(KernelCost.PERF_EVENT_DESTROY, 0);
         m.charge(KernelCost.HVC_ROUND_TRIP, 0);
-        assertThat(m.used()).extracting(CostModel.Use::cost).containsExactly(KernelCost.HVC_ROUND_TRIP,
-                KernelCost.PERF_EVENT_CREATE, KernelCost.PERF_EVENT_DESTROY);
+        assertThat(m.used())
+                .extracting(CostModel.Use::cost)
+                .containsExactly(
+                        KernelCost.HVC_ROUND_TRIP, KernelCost.PERF_EVENT_CREATE, KernelCost.PERF_EVENT_DESTROY);
         // C2 is measured, C9 is overridden: only C10 remains a default estimate the result leans on.
-        assertThat(m.estimatesLeanedOn()).extracting(CostModel.Use::cost).containsExactly(KernelCost.PERF_EVENT_DESTROY);
+        assertThat(m.estimatesLeanedOn())
+                .extracting(CostModel.Use::cost)
+                .containsExactly(KernelCost.PERF_EVENT_DESTROY);
         assertThat(m.used().get(1).totalNs()).isEqualTo(4000);
     }
 }

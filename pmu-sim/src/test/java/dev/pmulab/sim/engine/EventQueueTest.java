@@ -44,7 +44,8 @@ final class EventQueueTest {
                 reference.sort(Comparator.comparingLong(Ev::time).thenComparingLong(Ev::seq));
                 Ev expected = reference.remove(0);
                 assertThat(q.poll()).isTrue();
-                assertThat(new Ev(q.time(), expected.seq(), q.kind(), q.arg(), q.stamp())).isEqualTo(expected);
+                assertThat(new Ev(q.time(), expected.seq(), q.kind(), q.arg(), q.stamp()))
+                        .isEqualTo(expected);
                 now = q.time();
             }
             assertThat(q.size()).isEqualTo(reference.size());

@@ -42,21 +42,28 @@ final class WallTimeEstimateTest {
 
     @Test
     void aMigrationEveryNanosecondIsNamedAsWhatMakesTheRunLong() {
-        Scenario s = ScenarioLoader.load("est.yaml", BASE.replace("    workload: cpu-bound",
-                "    placement: {migrate: {every: 1ns}}\n    workload: cpu-bound"));
+        Scenario s = ScenarioLoader.load(
+                "est.yaml",
+                BASE.replace(
+                        "    workload: cpu-bound", "    placement: {migrate: {every: 1ns}}\n    workload: cpu-bound"));
         WallTimeEstimate e = WallTimeEstimate.of(s);
         // 2 vCPUs x 1e9 migrations per second x 2 s = 4e9 engine events: over an hour at 1 us each.
         assertThat(e.eventsPerRun()).isGreaterThan(4e9);
         assertThat(e.wallSeconds(true)).isGreaterThan(3600);
-        assertThat(e.dominant().what()).isEqualTo("vms[0] (vm0) placement.migrate.every 1ns: a migration per vCPU "
-                + "each time");
+        assertThat(e.dominant().what())
+                .isEqualTo("vms[0] (vm0) placement.migrate.every 1ns: a migration per vCPU " + "each time");
     }
 
     @Test
     void aWorkBoundRunLastsTheWorkAtTheVmsRateNotItsLimit() {
-        Scenario s = ScenarioLoader.load("est.yaml", BASE.replace("run: {duration: 2s}",
-                "run: {until_work_done: {vm: vm0, instructions: 6e9}, time_limit: 1h}").replace("workload: cpu-bound",
-                "workload: {profile: cpu-bound, threads: 1, rates: {instructions: 3e9}}"));
+        Scenario s = ScenarioLoader.load(
+                "est.yaml",
+                BASE.replace(
+                                "run: {duration: 2s}",
+                                "run: {until_work_done: {vm: vm0, instructions: 6e9}, time_limit: 1h}")
+                        .replace(
+                                "workload: cpu-bound",
+                                "workload: {profile: cpu-bound, threads: 1, rates: {instructions: 3e9}}"));
         // One thread at 3e9 instructions/s: 6e9 take 2 s, far below the hour.
         assertThat(WallTimeEstimate.of(s).simulatedSeconds()).isCloseTo(2.0, within(1e-9));
     }

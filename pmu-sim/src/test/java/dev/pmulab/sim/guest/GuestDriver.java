@@ -14,7 +14,12 @@ import dev.pmulab.hw.Pe;
  * Accesses may take guest time (TimedPort): the next event then comes after them.
  */
 final class GuestDriver {
-    enum Step { PMI, TICK, TIMER, NONE }
+    enum Step {
+        PMI,
+        TICK,
+        TIMER,
+        NONE
+    }
 
     final GuestPmuModel model;
     final Pe pe;

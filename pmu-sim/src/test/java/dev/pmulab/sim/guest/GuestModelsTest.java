@@ -17,13 +17,26 @@ import org.junit.jupiter.api.Test;
  * accumulates equals the ground truth, so any error a run reports comes from the virtual PMU.
  */
 final class GuestModelsTest {
-    private static final int[] EVENTS = {Events.CPU_CYCLES, Events.INST_RETIRED, Events.L1D_CACHE,
-        Events.L1D_CACHE_REFILL, Events.BR_MIS_PRED, Events.STALL_BACKEND, Events.BR_RETIRED, Events.L2D_CACHE};
+    private static final int[] EVENTS = {
+        Events.CPU_CYCLES,
+        Events.INST_RETIRED,
+        Events.L1D_CACHE,
+        Events.L1D_CACHE_REFILL,
+        Events.BR_MIS_PRED,
+        Events.STALL_BACKEND,
+        Events.BR_RETIRED,
+        Events.L2D_CACHE
+    };
     private static final EventRates WORKLOAD = EventRates.builder()
-            .perSecond(Events.CPU_CYCLES, 3_000_000_000L).perSecond(Events.INST_RETIRED, 3_000_000_000L)
-            .perSecond(Events.L1D_CACHE, 1_350_000_000L).perSecond(Events.L1D_CACHE_REFILL, 120_000_000L)
-            .perSecond(Events.BR_MIS_PRED, 18_000_000L).perSecond(Events.STALL_BACKEND, 1_350_000_000L)
-            .perSecond(Events.BR_RETIRED, 450_000_000L).perSecond(Events.L2D_CACHE, 130_000_000L).build();
+            .perSecond(Events.CPU_CYCLES, 3_000_000_000L)
+            .perSecond(Events.INST_RETIRED, 3_000_000_000L)
+            .perSecond(Events.L1D_CACHE, 1_350_000_000L)
+            .perSecond(Events.L1D_CACHE_REFILL, 120_000_000L)
+            .perSecond(Events.BR_MIS_PRED, 18_000_000L)
+            .perSecond(Events.STALL_BACKEND, 1_350_000_000L)
+            .perSecond(Events.BR_RETIRED, 450_000_000L)
+            .perSecond(Events.L2D_CACHE, 130_000_000L)
+            .build();
 
     private static PerfSampleLimits limits(int hz) {
         return new PerfSampleLimits(PerfSysctls.DEFAULTS, hz);
@@ -31,18 +44,26 @@ final class GuestModelsTest {
 
     /** perf stat -- cmd of {@code events}, each alone, on 64-bit counters. */
     private static LinuxGuestPerf stat(int[] events, int hz, PerfSampleLimits limits) {
-        return LinuxGuestPerf.builder(hz, limits).longCounters(true)
-                .session(GuestPerfSession.stat(GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, 0)).build();
+        return LinuxGuestPerf.builder(hz, limits)
+                .longCounters(true)
+                .session(GuestPerfSession.stat(GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, 0))
+                .build();
     }
 
     /** perf record -F {@code freq} -- cmd of {@code events}, each alone, on 64-bit counters. */
     private static LinuxGuestPerf record(int[] events, long freq, int hz, PerfSampleLimits limits) {
-        return LinuxGuestPerf.builder(hz, limits).longCounters(true).session(GuestPerfSession.recordFrequency(
-                GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, freq)).build();
+        return LinuxGuestPerf.builder(hz, limits)
+                .longCounters(true)
+                .session(GuestPerfSession.recordFrequency(
+                        GuestPerfSession.singles(events), GuestPerfSession.Scope.TASK, freq))
+                .build();
     }
 
     private static Pe pe() {
-        return new Pe(PmuConfig.builder().n(6).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
+        return new Pe(PmuConfig.builder()
+                .n(6)
+                .events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24)
+                .build());
     }
 
     /** Runs {@code model} for {@code ticks} guest ticks of EL0 work, taking PMU interrupts when they fire. */
@@ -62,7 +83,9 @@ final class GuestModelsTest {
         assertThat(perf.accuracy()).hasSize(EVENTS.length);
         for (GuestPmuModel.Accuracy a : perf.accuracy()) {
             // Each rotation hands a counter's fractional event to the next event: at most one per rotation.
-            assertThat(Math.abs(a.measured() - a.truth())).as("event 0x%x", a.event()).isLessThanOrEqualTo(100);
+            assertThat(Math.abs(a.measured() - a.truth()))
+                    .as("event 0x%x", a.event())
+                    .isLessThanOrEqualTo(100);
             assertThat(a.truth()).isGreaterThan(1_000_000);
         }
     }
@@ -88,8 +111,10 @@ final class GuestModelsTest {
         assertThat(port.log.get(0)).isEqualTo("R PMCR_EL0");
         assertThat(perf.eventsOnCounters()).isEqualTo(2);
         // A model with no tool events (the watchdog alone) does nothing.
-        LinuxGuestPerf none = LinuxGuestPerf.builder(250, limits(250)).longCounters(true)
-                .watchdog(LinuxGuestPerf.watchdogPeriod(10)).build();
+        LinuxGuestPerf none = LinuxGuestPerf.builder(250, limits(250))
+                .longCounters(true)
+                .watchdog(LinuxGuestPerf.watchdogPeriod(10))
+                .build();
         none.boot(port);
         port.log.clear();
         none.taskSwitch(port);
@@ -148,8 +173,11 @@ final class GuestModelsTest {
      * 0.5 instructions, 0.25 L1D accesses and 0.125 branches per ns (exact in Q32.32): no overflow in
      * the first 2 ms.
      */
-    private static final EventRates SLOW = EventRates.builder().perSecond(Events.INST_RETIRED, 500_000_000L)
-            .perSecond(Events.L1D_CACHE, 250_000_000L).perSecond(Events.BR_RETIRED, 125_000_000L).build();
+    private static final EventRates SLOW = EventRates.builder()
+            .perSecond(Events.INST_RETIRED, 500_000_000L)
+            .perSecond(Events.L1D_CACHE, 250_000_000L)
+            .perSecond(Events.BR_RETIRED, 125_000_000L)
+            .build();
 
     /** When the next interrupt comes if the guest runs its workload from now. */
     private static long nextOverflowAtEl0(Pe pe) {
@@ -175,9 +203,13 @@ final class GuestModelsTest {
      */
     @Test
     void periodLeftSurvivesARotation() {
-        Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
+        Pe pe = new Pe(PmuConfig.builder()
+                .n(2)
+                .events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24)
+                .build());
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
+        LinuxGuestPerf perf =
+                record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
         GuestDriver d = new GuestDriver(perf, pe, port, SLOW);
         assertThat(pe.eventCounter(0)).isEqualTo(-1_000_000L);
         assertThat(pe.eventCounter(1)).isEqualTo(-1_000_000L);
@@ -191,7 +223,9 @@ final class GuestModelsTest {
 
         d.until(2_000_000);
         assertThat(pe.eventCounter(0)).as("branches").isEqualTo(-875_000L);
-        assertThat(pe.eventCounter(1)).as("instructions, back after a rotation off").isEqualTo(-500_000L);
+        assertThat(pe.eventCounter(1))
+                .as("instructions, back after a rotation off")
+                .isEqualTo(-500_000L);
         assertThat(perf.periodLeft(Events.INST_RETIRED)).isEqualTo(500_000);
         assertThat(perf.samples()).isZero();
     }
@@ -207,9 +241,13 @@ final class GuestModelsTest {
      */
     @Test
     void multiplexedEventsKeepTheirSampleRate() {
-        Pe pe = new Pe(PmuConfig.builder().n(2).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
+        Pe pe = new Pe(PmuConfig.builder()
+                .n(2)
+                .events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24)
+                .build());
         BareMetalPort port = new BareMetalPort(pe);
-        LinuxGuestPerf perf = record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
+        LinuxGuestPerf perf =
+                record(new int[] {Events.INST_RETIRED, Events.L1D_CACHE, Events.BR_RETIRED}, 1000, 1000, limits(1000));
         new GuestDriver(perf, pe, port, WORKLOAD).until(2_000_000_000L);
         assertThat(perf.samples()).isBetween(4000L, 4400L);
         assertThat(perf.throttles()).isZero();
@@ -246,14 +284,18 @@ final class GuestModelsTest {
         assertThat(perf.throttled(Events.INST_RETIRED)).isTrue();
         assertThat(perf.samples()).isEqualTo(3);
         assertThat(perf.periodLeft(Events.INST_RETIRED)).isEqualTo(416_667);
-        assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value() & 1).as("counter 0 stopped").isZero();
+        assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value() & 1)
+                .as("counter 0 stopped")
+                .isZero();
         assertThat(nextOverflowAtEl0(pe)).isEqualTo(Long.MAX_VALUE);
 
         assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.TICK);
         assertThat(pe.now()).isEqualTo(1_000_000);
         assertThat(perf.throttled(Events.INST_RETIRED)).isFalse();
         assertThat(perf.currentPeriod(Events.INST_RETIRED)).isEqualTo(497_396);
-        assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value() & 1).as("counter 0 counting").isOne();
+        assertThat(pe.read(PmuRegister.PMCNTENSET_EL0, 0).value() & 1)
+                .as("counter 0 counting")
+                .isOne();
         assertThat(nextOverflowAtEl0(pe)).isEqualTo(1_138_889);
 
         for (int i = 0; i < 2; i++) {
@@ -331,12 +373,25 @@ final class GuestModelsTest {
         LinuxGuestPerf perf = stat(new int[] {Events.CPU_CYCLES, Events.INST_RETIRED}, 250, limits(250));
         pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         perf.boot(port);
-        assertThat(port.log).containsExactly(
-                "R PMCR_EL0", "R PMCEID0_EL0", "R PMCEID1_EL0",
-                "W PMCNTENCLR_EL0 ffffffff", "W PMINTENCLR_EL1 ffffffff", "W PMOVSCLR_EL0 ffffffff", "W PMCR_EL0 c6",
-                "W PMCCNTR_EL0 ffffffff80000001", "W PMCCFILTR_EL0 0", "W PMINTENSET_EL1 80000000",
-                "W PMCNTENSET_EL0 80000000",
-                "W PMEVCNTR_EL00 ffffffff80000001", "W PMEVTYPER_EL00 8", "W PMINTENSET_EL1 1", "W PMCNTENSET_EL0 1",
-                "W PMUSERENR_EL0 0", "R PMCR_EL0", "W PMCR_EL0 c1");
+        assertThat(port.log)
+                .containsExactly(
+                        "R PMCR_EL0",
+                        "R PMCEID0_EL0",
+                        "R PMCEID1_EL0",
+                        "W PMCNTENCLR_EL0 ffffffff",
+                        "W PMINTENCLR_EL1 ffffffff",
+                        "W PMOVSCLR_EL0 ffffffff",
+                        "W PMCR_EL0 c6",
+                        "W PMCCNTR_EL0 ffffffff80000001",
+                        "W PMCCFILTR_EL0 0",
+                        "W PMINTENSET_EL1 80000000",
+                        "W PMCNTENSET_EL0 80000000",
+                        "W PMEVCNTR_EL00 ffffffff80000001",
+                        "W PMEVTYPER_EL00 8",
+                        "W PMINTENSET_EL1 1",
+                        "W PMCNTENSET_EL0 1",
+                        "W PMUSERENR_EL0 0",
+                        "R PMCR_EL0",
+                        "W PMCR_EL0 c1");
     }
 }

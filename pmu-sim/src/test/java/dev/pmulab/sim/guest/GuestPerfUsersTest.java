@@ -31,9 +31,13 @@ final class GuestPerfUsersTest {
     private static final int BR_MIS_PRED = Events.BR_MIS_PRED;
     /** 3 cycles, 3 instructions, 1.35 L1D accesses, 0.12 refills and 0.018 mispredicts per ns. */
     private static final EventRates WORKLOAD = EventRates.builder()
-            .perSecond(CYCLES, 3_000_000_000L).perSecond(INSTRUCTIONS, 3_000_000_000L)
-            .perSecond(L1D, 1_350_000_000L).perSecond(L1D_REFILL, 120_000_000L)
-            .perSecond(BR_MIS_PRED, 18_000_000L).build();
+            .perSecond(CYCLES, 3_000_000_000L)
+            .perSecond(INSTRUCTIONS, 3_000_000_000L)
+            .perSecond(L1D, 1_350_000_000L)
+            .perSecond(L1D_REFILL, 120_000_000L)
+            .perSecond(BR_MIS_PRED, 18_000_000L)
+            .build();
+
     private static final long MS = 1_000_000L;
 
     private static PerfSampleLimits limits() {
@@ -41,7 +45,10 @@ final class GuestPerfUsersTest {
     }
 
     private static Pe pe(int n) {
-        return new Pe(PmuConfig.builder().n(n).events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24).build());
+        return new Pe(PmuConfig.builder()
+                .n(n)
+                .events(0x0, 0x3, 0x4, 0x8, 0x10, 0x11, 0x16, 0x1e, 0x21, 0x24)
+                .build());
     }
 
     private static LinuxGuestPerf.Builder perf() {
@@ -69,8 +76,9 @@ final class GuestPerfUsersTest {
         for (long interval : new long[] {10 * MS, 0}) {
             Pe pe = pe(6);
             TimedPort port = new TimedPort(pe, 0);
-            LinuxGuestPerf perf = perf().session(GuestPerfSession.stat(GuestPerfSession.singles(events), Scope.TASK,
-                    interval)).build();
+            LinuxGuestPerf perf = perf().session(
+                            GuestPerfSession.stat(GuestPerfSession.singles(events), Scope.TASK, interval))
+                    .build();
             assertThat(perf.timerPeriodNs()).isEqualTo(interval);
             new GuestDriver(perf, pe, port, WORKLOAD).until(100 * MS);
             long expected = interval == 0 ? 0 : 40;
@@ -94,7 +102,8 @@ final class GuestPerfUsersTest {
         for (int i = 0; i < cases.length; i++) {
             Pe pe = pe(6);
             LinuxGuestPerf perf = perf().runsTask((Boolean) cases[i][1])
-                    .session(GuestPerfSession.stat(GuestPerfSession.singles(events), (Scope) cases[i][0], 0)).build();
+                    .session(GuestPerfSession.stat(GuestPerfSession.singles(events), (Scope) cases[i][0], 0))
+                    .build();
             boots[i] = perf.bootsWithoutTask();
             pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
             perf.boot(new BareMetalPort(pe));
@@ -114,9 +123,9 @@ final class GuestPerfUsersTest {
     void theTaskContextLeavesAndReturnsWithItsTask() {
         Pe pe = pe(6);
         TimedPort port = new TimedPort(pe, 0);
-        LinuxGuestPerf perf = perf()
-                .session(GuestPerfSession.stat(GuestPerfSession.singles(CYCLES), Scope.SYSTEM, 0))
-                .session(GuestPerfSession.stat(GuestPerfSession.singles(INSTRUCTIONS, L1D), Scope.TASK, 0)).build();
+        LinuxGuestPerf perf = perf().session(GuestPerfSession.stat(GuestPerfSession.singles(CYCLES), Scope.SYSTEM, 0))
+                .session(GuestPerfSession.stat(GuestPerfSession.singles(INSTRUCTIONS, L1D), Scope.TASK, 0))
+                .build();
         pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         perf.boot(port);
         assertThat(perf.countersInUse()).isEqualTo(0x8000_0003L);
@@ -126,20 +135,40 @@ final class GuestPerfUsersTest {
         perf.taskSchedOut(port);
         assertThat(perf.countersInUse()).isEqualTo(0x8000_0000L);
         assertThat(perf.taskScheduledIn()).isFalse();
-        assertThat(port.log).containsExactly(
-                "R PMCR_EL0", "W PMCR_EL0 c0",
-                "W PMCNTENCLR_EL0 1", "W PMINTENCLR_EL1 1", "W PMOVSCLR_EL0 1", "R PMEVCNTR_EL00",
-                "W PMCNTENCLR_EL0 2", "W PMINTENCLR_EL1 2", "W PMOVSCLR_EL0 2", "R PMEVCNTR_EL01",
-                "W PMUSERENR_EL0 0", "R PMCR_EL0", "W PMCR_EL0 c1");
+        assertThat(port.log)
+                .containsExactly(
+                        "R PMCR_EL0",
+                        "W PMCR_EL0 c0",
+                        "W PMCNTENCLR_EL0 1",
+                        "W PMINTENCLR_EL1 1",
+                        "W PMOVSCLR_EL0 1",
+                        "R PMEVCNTR_EL00",
+                        "W PMCNTENCLR_EL0 2",
+                        "W PMINTENCLR_EL1 2",
+                        "W PMOVSCLR_EL0 2",
+                        "R PMEVCNTR_EL01",
+                        "W PMUSERENR_EL0 0",
+                        "R PMCR_EL0",
+                        "W PMCR_EL0 c1");
 
         port.log.clear();
         perf.taskSchedIn(port);
         assertThat(perf.countersInUse()).isEqualTo(0x8000_0003L);
-        assertThat(port.log).containsExactly(
-                "R PMCR_EL0", "W PMCR_EL0 c0",
-                "W PMEVCNTR_EL00 ffffffff80000001", "W PMEVTYPER_EL00 8", "W PMINTENSET_EL1 1", "W PMCNTENSET_EL0 1",
-                "W PMEVCNTR_EL01 ffffffff80000001", "W PMEVTYPER_EL01 4", "W PMINTENSET_EL1 2", "W PMCNTENSET_EL0 2",
-                "W PMUSERENR_EL0 0", "R PMCR_EL0", "W PMCR_EL0 c1");
+        assertThat(port.log)
+                .containsExactly(
+                        "R PMCR_EL0",
+                        "W PMCR_EL0 c0",
+                        "W PMEVCNTR_EL00 ffffffff80000001",
+                        "W PMEVTYPER_EL00 8",
+                        "W PMINTENSET_EL1 1",
+                        "W PMCNTENSET_EL0 1",
+                        "W PMEVCNTR_EL01 ffffffff80000001",
+                        "W PMEVTYPER_EL01 4",
+                        "W PMINTENSET_EL1 2",
+                        "W PMCNTENSET_EL0 2",
+                        "W PMUSERENR_EL0 0",
+                        "R PMCR_EL0",
+                        "W PMCR_EL0 c1");
     }
 
     /**
@@ -157,8 +186,8 @@ final class GuestPerfUsersTest {
         TimedPort port = new TimedPort(pe, 0);
         LinuxGuestPerf perf = perf().watchdog(LinuxGuestPerf.watchdogPeriod(10))
                 .session(GuestPerfSession.stat(GuestPerfSession.singles(CYCLES, INSTRUCTIONS, L1D), Scope.SYSTEM, 0))
-                .session(GuestPerfSession.recordPeriod(GuestPerfSession.singles(BR_MIS_PRED, L1D_REFILL), Scope.TASK,
-                        1_000_000_000L))
+                .session(GuestPerfSession.recordPeriod(
+                        GuestPerfSession.singles(BR_MIS_PRED, L1D_REFILL), Scope.TASK, 1_000_000_000L))
                 .build();
         pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         perf.boot(port);
@@ -172,8 +201,9 @@ final class GuestPerfUsersTest {
         perf.tick(port);
         assertThat(pe.read(PmuRegister.PMEVTYPER_EL0, 3).value() & 0xffff).isEqualTo(L1D_REFILL);
         assertThat(perf.countersInUse()).isEqualTo(0x8000_000fL);
-        assertThat(port.log).noneMatch(l -> l.matches("W (PMEVTYPER_EL0[012]|PMEVCNTR_EL0[012]|PMCCNTR_EL0|"
-                + "PMCCFILTR_EL0) .*"));
+        assertThat(port.log)
+                .noneMatch(
+                        l -> l.matches("W (PMEVTYPER_EL0[012]|PMEVCNTR_EL0[012]|PMCCNTR_EL0|" + "PMCCFILTR_EL0) .*"));
         assertThat(port.log).contains("W PMEVTYPER_EL03 3");
     }
 
@@ -187,8 +217,9 @@ final class GuestPerfUsersTest {
     void aGroupGoesOnWholeOrNotAtAll() {
         Pe pe = pe(2);
         TimedPort port = new TimedPort(pe, 0);
-        LinuxGuestPerf perf = perf().session(GuestPerfSession.stat(List.of(List.of(INSTRUCTIONS),
-                List.of(L1D, BR_MIS_PRED)), Scope.TASK, 0)).build();
+        LinuxGuestPerf perf = perf().session(
+                        GuestPerfSession.stat(List.of(List.of(INSTRUCTIONS), List.of(L1D, BR_MIS_PRED)), Scope.TASK, 0))
+                .build();
         pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         perf.boot(port);
         assertThat(perf.countersInUse()).isEqualTo(0x1L);
@@ -210,7 +241,8 @@ final class GuestPerfUsersTest {
     void aGroupTooBigForTheGuestPmuIsCutByPerfStatAndRefusedByPerfRecord() {
         List<List<Integer>> group = List.of(List.of(INSTRUCTIONS, L1D, BR_MIS_PRED));
         Pe pe = pe(2);
-        LinuxGuestPerf stat = perf().session(GuestPerfSession.stat(group, Scope.TASK, 0)).build();
+        LinuxGuestPerf stat =
+                perf().session(GuestPerfSession.stat(group, Scope.TASK, 0)).build();
         pe.switchContext(0, ExceptionLevel.EL1, EventRates.NONE);
         stat.boot(new BareMetalPort(pe));
         assertThat(stat.countersInUse()).isEqualTo(0x3L);
@@ -218,8 +250,7 @@ final class GuestPerfUsersTest {
         // The perf record exits; another perf user of the guest (perf stat -a of cycles, on
         // PMCCNTR, and a second perf record of instructions) is not affected.
         Pe pe2 = pe(2);
-        LinuxGuestPerf record = perf()
-                .session(GuestPerfSession.stat(GuestPerfSession.singles(CYCLES), Scope.SYSTEM, 0))
+        LinuxGuestPerf record = perf().session(GuestPerfSession.stat(GuestPerfSession.singles(CYCLES), Scope.SYSTEM, 0))
                 .session(GuestPerfSession.recordPeriod(group, Scope.TASK, 1_000_000))
                 .session(GuestPerfSession.recordPeriod(GuestPerfSession.singles(INSTRUCTIONS), Scope.TASK, 1_000_000))
                 .build();
@@ -238,16 +269,18 @@ final class GuestPerfUsersTest {
     @Test
     void aFixedPeriodSamplesEveryPeriodAndIsNeverRetuned() {
         Pe pe = pe(6);
-        LinuxGuestPerf fixed = perf().session(GuestPerfSession.recordPeriod(GuestPerfSession.singles(INSTRUCTIONS),
-                Scope.TASK, 3_000_000)).build();
+        LinuxGuestPerf fixed = perf().session(
+                        GuestPerfSession.recordPeriod(GuestPerfSession.singles(INSTRUCTIONS), Scope.TASK, 3_000_000))
+                .build();
         new GuestDriver(fixed, pe, new BareMetalPort(pe), WORKLOAD).until(100 * MS);
         assertThat(fixed.samples()).isEqualTo(100);
         assertThat(fixed.currentPeriod(INSTRUCTIONS)).isEqualTo(3_000_000);
         assertThat(fixed.requestedFrequency()).isZero();
 
         Pe pe2 = pe(6);
-        LinuxGuestPerf freq = perf().session(GuestPerfSession.recordFrequency(GuestPerfSession.singles(INSTRUCTIONS),
-                Scope.TASK, 1000)).build();
+        LinuxGuestPerf freq = perf().session(
+                        GuestPerfSession.recordFrequency(GuestPerfSession.singles(INSTRUCTIONS), Scope.TASK, 1000))
+                .build();
         new GuestDriver(freq, pe2, new BareMetalPort(pe2), WORKLOAD).until(100 * MS);
         assertThat(freq.currentPeriod(INSTRUCTIONS)).isNotEqualTo(1_000_000);
     }
@@ -263,8 +296,12 @@ final class GuestPerfUsersTest {
         long[] periods = new long[2];
         String[] thresh = {"1s", "10s"};
         for (int i = 0; i < 2; i++) {
-            VmSpec vm = ScenarioLoader.load("w.yaml", "run: {duration: 1s}\nvms: [{name: v, vcpus: 1, pmu_usage: {kind:"
-                    + " nmi-watchdog, thresh: " + thresh[i] + "}}]\n").vms().get(0);
+            VmSpec vm = ScenarioLoader.load(
+                            "w.yaml",
+                            "run: {duration: 1s}\nvms: [{name: v, vcpus: 1, pmu_usage: {kind:"
+                                    + " nmi-watchdog, thresh: " + thresh[i] + "}}]\n")
+                    .vms()
+                    .get(0);
             LinuxGuestPerf perf = (LinuxGuestPerf) GuestPmuModels.forVcpu(vm, 0, true, limits());
             periods[i] = perf.watchdogSamplePeriod();
         }
@@ -285,8 +322,11 @@ final class GuestPerfUsersTest {
         for (boolean fzp : new boolean[] {true, false}) {
             Pe pe = new Pe(PmuConfig.builder().n(6).brbe(true).events(0x8, 0x11).build());
             TimedPort port = new TimedPort(pe, 1000);
-            BrbeGuest brbe = new BrbeGuest(perf().session(GuestPerfSession.recordPeriod(
-                    GuestPerfSession.singles(INSTRUCTIONS), Scope.TASK, 3_000_000)).build(), fzp);
+            BrbeGuest brbe = new BrbeGuest(
+                    perf().session(GuestPerfSession.recordPeriod(
+                                    GuestPerfSession.singles(INSTRUCTIONS), Scope.TASK, 3_000_000))
+                            .build(),
+                    fzp);
             GuestDriver d = new GuestDriver(brbe, pe, port, WORKLOAD);
             assertThat(port.log.get(0)).isEqualTo(fzp ? "W BRBCR_EL1 103" : "W BRBCR_EL1 3");
             int pmis = 0;

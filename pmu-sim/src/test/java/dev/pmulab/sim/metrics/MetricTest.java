@@ -9,16 +9,35 @@ import org.junit.jupiter.api.Test;
 
 class MetricTest {
     /** The issue's list, verbatim: these are a public interface. */
-    private static final List<String> ISSUE_KEYS = List.of("guest.pmu_traps", "guest.pmu_trap_ns",
-            "guest.pmu_overhead_pct", "guest.workload_ns", "guest.sys_ns", "host.kernel_pct", "guest.run_pct",
-            "host.vcpu_load_ns.mean", "host.vcpu_load_ns.p99", "host.vcpu_put_ns.mean", "host.vcpu_put_ns.p99",
-            "host.perf_rescheds", "host.event_coverage_pct", "host.event_coverage_min_pct", "host.pinned_errors",
-            "guest.event_coverage_pct", "guest.counters_stopped", "guest.count_error_pct", "guest.cycle_stalls",
-            "guest.crashes", "brbe.blackout_ns", "guest.visible_n_changes", "isolation.breaches", "filter.leaks",
+    private static final List<String> ISSUE_KEYS = List.of(
+            "guest.pmu_traps",
+            "guest.pmu_trap_ns",
+            "guest.pmu_overhead_pct",
+            "guest.workload_ns",
+            "guest.sys_ns",
+            "host.kernel_pct",
+            "guest.run_pct",
+            "host.vcpu_load_ns.mean",
+            "host.vcpu_load_ns.p99",
+            "host.vcpu_put_ns.mean",
+            "host.vcpu_put_ns.p99",
+            "host.perf_rescheds",
+            "host.event_coverage_pct",
+            "host.event_coverage_min_pct",
+            "host.pinned_errors",
+            "guest.event_coverage_pct",
+            "guest.counters_stopped",
+            "guest.count_error_pct",
+            "guest.cycle_stalls",
+            "guest.crashes",
+            "brbe.blackout_ns",
+            "guest.visible_n_changes",
+            "isolation.breaches",
+            "filter.leaks",
             "vcpu.wait_pct");
     /** Added by issue 14 (CPU time as Linux accounts it): the guest's user and irq time, the host's %sys and %irq. */
-    private static final List<String> ACCOUNTING_KEYS = List.of("guest.user_ns", "guest.irq_ns", "host.sys_pct",
-            "host.irq_pct");
+    private static final List<String> ACCOUNTING_KEYS =
+            List.of("guest.user_ns", "guest.irq_ns", "host.sys_pct", "host.irq_pct");
 
     @Test
     void theKeysAreExactlyTheIssues() {
@@ -82,7 +101,8 @@ class MetricTest {
         assertThat(MetricFormat.DECIMAL_2.format(0.125)).isEqualTo("0.12");
         assertThat(MetricFormat.DECIMAL_2.format(1234.567)).isEqualTo("1,234.57");
         assertThat(MetricFormat.DECIMAL_2.format(100)).isEqualTo("100.00");
-        assertThatThrownBy(() -> MetricFormat.DECIMAL_2.format(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MetricFormat.DECIMAL_2.format(Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

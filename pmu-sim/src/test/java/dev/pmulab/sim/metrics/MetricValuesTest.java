@@ -24,8 +24,10 @@ class MetricValuesTest {
 
     @Test
     void notApplicableUndoesAPut() {
-        MetricValues v = MetricValues.builder().put(Metric.BRBE_BLACKOUT_NS, 5L)
-                .notApplicable(Metric.BRBE_BLACKOUT_NS).build();
+        MetricValues v = MetricValues.builder()
+                .put(Metric.BRBE_BLACKOUT_NS, 5L)
+                .notApplicable(Metric.BRBE_BLACKOUT_NS)
+                .build();
         assertThat(v).isEqualTo(MetricValues.empty());
     }
 
@@ -36,8 +38,11 @@ class MetricValuesTest {
                 .put(Metric.GUEST_PMU_TRAPS, 2L)
                 .put(Metric.HOST_KERNEL_PCT, 3.5)
                 .build();
-        assertThat(v.asMap()).containsExactly(Map.entry(Metric.GUEST_PMU_TRAPS, 2.0),
-                Map.entry(Metric.HOST_KERNEL_PCT, 3.5), Map.entry(Metric.FILTER_LEAKS, 1.0));
+        assertThat(v.asMap())
+                .containsExactly(
+                        Map.entry(Metric.GUEST_PMU_TRAPS, 2.0),
+                        Map.entry(Metric.HOST_KERNEL_PCT, 3.5),
+                        Map.entry(Metric.FILTER_LEAKS, 1.0));
         assertThatThrownBy(() -> v.asMap().put(Metric.GUEST_CRASHES, 1.0))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
@@ -74,8 +79,11 @@ class MetricValuesTest {
     @Test
     void ofAMap() {
         MetricValues v = MetricValues.of(Map.of(Metric.GUEST_CRASHES, 1, Metric.GUEST_RUN_PCT, 90.5));
-        assertThat(v).isEqualTo(MetricValues.builder().put(Metric.GUEST_CRASHES, 1L)
-                .put(Metric.GUEST_RUN_PCT, 90.5).build());
+        assertThat(v)
+                .isEqualTo(MetricValues.builder()
+                        .put(Metric.GUEST_CRASHES, 1L)
+                        .put(Metric.GUEST_RUN_PCT, 90.5)
+                        .build());
         assertThat(v.toString()).isEqualTo("{guest.run_pct=90.5, guest.crashes=1.0}");
     }
 }

@@ -41,6 +41,7 @@ class PercentilesTest {
         assertThatThrownBy(() -> Percentiles.nearestRank(new long[0], 99)).hasMessageContaining("no samples");
         assertThatThrownBy(() -> Percentiles.nearestRank(new long[] {1}, 0)).hasMessageContaining("(0, 100]");
         assertThatThrownBy(() -> Percentiles.nearestRank(new long[] {1}, 100.5)).hasMessageContaining("(0, 100]");
-        assertThatThrownBy(() -> Percentiles.nearestRank(new long[] {1}, Double.NaN)).hasMessageContaining("(0, 100]");
+        assertThatThrownBy(() -> Percentiles.nearestRank(new long[] {1}, Double.NaN))
+                .hasMessageContaining("(0, 100]");
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 final class GuardedHooksTest {
     private static List<Class<?>> guards() {
         return Arrays.stream(RunPolicies.class.getDeclaredClasses())
-                .filter(c -> c.getSimpleName().startsWith("Guarded")).toList();
+                .filter(c -> c.getSimpleName().startsWith("Guarded"))
+                .toList();
     }
 
     /** The methods of {@code spi} that {@code wrapper} inherits instead of declaring. */
@@ -46,7 +47,8 @@ final class GuardedHooksTest {
     void everyKindHasItsGuard() {
         assertThat(guards()).hasSize(PolicyKind.values().length);
         for (PolicyKind kind : PolicyKind.values()) {
-            assertThat(guards()).as("a Guarded* wrapper of %s", kind.policyInterface().getSimpleName())
+            assertThat(guards())
+                    .as("a Guarded* wrapper of %s", kind.policyInterface().getSimpleName())
                     .anyMatch(g -> Arrays.asList(g.getInterfaces()).contains(kind.policyInterface()));
         }
     }
@@ -55,11 +57,14 @@ final class GuardedHooksTest {
     void everyGuardOverridesEveryMethodOfItsInterface() {
         for (PolicyKind kind : PolicyKind.values()) {
             Class<?> spi = kind.policyInterface();
-            Class<?> guard = guards().stream().filter(g -> Arrays.asList(g.getInterfaces()).contains(spi))
-                    .findFirst().orElseThrow();
+            Class<?> guard = guards().stream()
+                    .filter(g -> Arrays.asList(g.getInterfaces()).contains(spi))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(spi.getMethods()).as(spi.getSimpleName()).isNotEmpty();
-            assertThat(notOverridden(guard, spi)).as("%s hooks %s leaves unguarded", spi.getSimpleName(),
-                    guard.getSimpleName()).isEmpty();
+            assertThat(notOverridden(guard, spi))
+                    .as("%s hooks %s leaves unguarded", spi.getSimpleName(), guard.getSimpleName())
+                    .isEmpty();
         }
     }
 
@@ -73,7 +78,8 @@ final class GuardedHooksTest {
             @Override
             public void vcpuLoad(VcpuView vcpu, CpuView cpu, AllocationControl control) {}
         }
-        assertThat(notOverridden(Forgetful.class, AllocationPolicy.class)).containsExactlyInAnyOrder(
-                "vcpuPut (default)", "guestAccessOutsideShare (default)", "adminWrite (default)");
+        assertThat(notOverridden(Forgetful.class, AllocationPolicy.class))
+                .containsExactlyInAnyOrder(
+                        "vcpuPut (default)", "guestAccessOutsideShare (default)", "adminWrite (default)");
     }
 }

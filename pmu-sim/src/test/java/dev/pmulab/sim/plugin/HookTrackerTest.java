@@ -74,7 +74,8 @@ final class HookTrackerTest {
         LoadedPolicy p = registry.get(PolicyKind.ALLOCATION, "test-reserving");
         PluginCalls.run(p, "host_boot", () -> {
             assertThat(t.snapshot().insidePolicy()).isTrue();
-            PluginCalls.run(p, "admin_write", () -> assertThat(t.snapshot().hook()).contains("admin_write"));
+            PluginCalls.run(
+                    p, "admin_write", () -> assertThat(t.snapshot().hook()).contains("admin_write"));
             assertThat(t.snapshot().insidePolicy()).isTrue();
         });
         assertThat(t.snapshot().insidePolicy()).isFalse();

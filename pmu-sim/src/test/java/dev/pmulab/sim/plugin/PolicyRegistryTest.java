@@ -31,7 +31,10 @@ final class PolicyRegistryTest {
     @Test
     void discoversAPolicyFromAJarInItsOwnClassLoader() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("third.jar"), TestJars.allocationPlugin("com.example.third", "third-party"),
+        TestJars.build(
+                work,
+                plugins.resolve("third.jar"),
+                TestJars.allocationPlugin("com.example.third", "third-party"),
                 "com.example.third.Descriptor\n");
         PolicyRegistry registry = PolicyRegistry.discover(APP, List.of(plugins));
         LoadedPolicy p = registry.get(PolicyKind.ALLOCATION, "third-party");
@@ -44,42 +47,61 @@ final class PolicyRegistryTest {
         assertThatThrownBy(() -> p.classLoader().loadClass(PolicyRegistry.class.getName()))
                 .isInstanceOf(ClassNotFoundException.class);
         // And the application does not see the plugin's classes.
-        assertThatThrownBy(() -> APP.loadClass("com.example.third.Descriptor")).isInstanceOf(ClassNotFoundException.class);
+        assertThatThrownBy(() -> APP.loadClass("com.example.third.Descriptor"))
+                .isInstanceOf(ClassNotFoundException.class);
         assertThat(registry.namesOf(PolicyKind.ALLOCATION)).contains("test-reserving", "third-party");
     }
 
     @Test
     void aPluginDirectoryIsOnePluginWithAllItsJars() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("multi/policy.jar"), TestJars.allocationPlugin("com.example.multi", "multi"),
+        TestJars.build(
+                work,
+                plugins.resolve("multi/policy.jar"),
+                TestJars.allocationPlugin("com.example.multi", "multi"),
                 "com.example.multi.Descriptor\n");
-        TestJars.build(work, plugins.resolve("multi/lib.jar"), Map.of("com.example.lib.Helper",
-                "package com.example.lib; public final class Helper {}"), null);
+        TestJars.build(
+                work,
+                plugins.resolve("multi/lib.jar"),
+                Map.of("com.example.lib.Helper", "package com.example.lib; public final class Helper {}"),
+                null);
         LoadedPolicy p = PolicyRegistry.discover(APP, List.of(plugins)).get(PolicyKind.ALLOCATION, "multi");
-        assertThat(p.classLoader().loadClass("com.example.lib.Helper").getClassLoader()).isSameAs(p.classLoader());
+        assertThat(p.classLoader().loadClass("com.example.lib.Helper").getClassLoader())
+                .isSameAs(p.classLoader());
     }
 
     @Test
     void duplicateNamesAreAnErrorNamingBothSources() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("a.jar"), TestJars.allocationPlugin("com.example.a", "same-name"),
+        TestJars.build(
+                work,
+                plugins.resolve("a.jar"),
+                TestJars.allocationPlugin("com.example.a", "same-name"),
                 "com.example.a.Descriptor\n");
-        TestJars.build(work, plugins.resolve("b.jar"), TestJars.allocationPlugin("com.example.b", "same-name"),
+        TestJars.build(
+                work,
+                plugins.resolve("b.jar"),
+                TestJars.allocationPlugin("com.example.b", "same-name"),
                 "com.example.b.Descriptor\n");
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
                 .isInstanceOf(PluginException.class)
                 .hasMessageContaining("two policies are named 'same-name'")
-                .hasMessageContaining("a.jar").hasMessageContaining("b.jar");
+                .hasMessageContaining("a.jar")
+                .hasMessageContaining("b.jar");
     }
 
     @Test
     void aJarDuplicatingABuiltInNameIsAnError() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("clash.jar"), TestJars.allocationPlugin("com.example.c", "test-reserving"),
+        TestJars.build(
+                work,
+                plugins.resolve("clash.jar"),
+                TestJars.allocationPlugin("com.example.c", "test-reserving"),
                 "com.example.c.Descriptor\n");
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
                 .hasMessageContaining("two policies are named 'test-reserving'")
-                .hasMessageContaining("module pmu-sim").hasMessageContaining("clash.jar");
+                .hasMessageContaining("module pmu-sim")
+                .hasMessageContaining("clash.jar");
     }
 
     @Test
@@ -88,7 +110,8 @@ final class PolicyRegistryTest {
         TestJars.build(work, plugins.resolve("empty.jar"), TestJars.allocationPlugin("com.example.e", "e"), null);
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
                 .isInstanceOf(PluginException.class)
-                .hasMessageContaining("empty.jar").hasMessageContaining("provides no policy");
+                .hasMessageContaining("empty.jar")
+                .hasMessageContaining("provides no policy");
     }
 
     @Test
@@ -96,7 +119,8 @@ final class PolicyRegistryTest {
         Path plugins = work.resolve("plugins");
         TestJars.build(work, plugins.resolve("blank.jar"), Map.of(), "# nothing here\n");
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
-                .hasMessageContaining("blank.jar").hasMessageContaining("lists none");
+                .hasMessageContaining("blank.jar")
+                .hasMessageContaining("lists none");
     }
 
     @Test
@@ -105,7 +129,8 @@ final class PolicyRegistryTest {
         Files.writeString(plugins.resolve("corrupt.jar"), "this is not a zip file");
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
                 .isInstanceOf(PluginException.class)
-                .hasMessageContaining("corrupt.jar").hasMessageContaining("not a readable jar");
+                .hasMessageContaining("corrupt.jar")
+                .hasMessageContaining("not a readable jar");
     }
 
     @Test
@@ -114,7 +139,8 @@ final class PolicyRegistryTest {
         TestJars.build(work, plugins.resolve("missing.jar"), Map.of(), "com.example.Missing\n");
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
                 .isInstanceOf(PluginException.class)
-                .hasMessageContaining("missing.jar").hasMessageContaining("broken policy registration");
+                .hasMessageContaining("missing.jar")
+                .hasMessageContaining("broken policy registration");
     }
 
     @Test
@@ -130,25 +156,34 @@ final class PolicyRegistryTest {
                     public com.google.inject.Module module(dev.pmulab.api.Settings s) { return null; }
                 }
                 """;
-        TestJars.build(work, plugins.resolve("boom.jar"), Map.of("com.example.boom.Descriptor", src),
+        TestJars.build(
+                work,
+                plugins.resolve("boom.jar"),
+                Map.of("com.example.boom.Descriptor", src),
                 "com.example.boom.Descriptor\n");
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
-                .hasMessageContaining("boom.jar").hasMessageContaining("no config file");
+                .hasMessageContaining("boom.jar")
+                .hasMessageContaining("no config file");
     }
 
     @Test
     void aMalformedNameIsRefused() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("upper.jar"), TestJars.allocationPlugin("com.example.u", "Bad_Name"),
+        TestJars.build(
+                work,
+                plugins.resolve("upper.jar"),
+                TestJars.allocationPlugin("com.example.u", "Bad_Name"),
                 "com.example.u.Descriptor\n");
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(plugins)))
-                .hasMessageContaining("upper.jar").hasMessageContaining("'Bad_Name' is not lower-case and hyphenated");
+                .hasMessageContaining("upper.jar")
+                .hasMessageContaining("'Bad_Name' is not lower-case and hyphenated");
     }
 
     @Test
     void aMissingPluginDirectoryIsAnError() {
         assertThatThrownBy(() -> PolicyRegistry.discover(APP, List.of(work.resolve("nowhere"))))
-                .hasMessageContaining("nowhere").hasMessageContaining("does not exist");
+                .hasMessageContaining("nowhere")
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -157,7 +192,8 @@ final class PolicyRegistryTest {
         assertThatThrownBy(() -> registry.get(PolicyKind.ALLOCATION, "nope"))
                 .isInstanceOf(PluginException.class)
                 .hasMessageStartingWith("unknown allocation policy 'nope'; known: ")
-                .hasMessageContaining("test-reserving").hasMessageContaining("test-throwing")
+                .hasMessageContaining("test-reserving")
+                .hasMessageContaining("test-throwing")
                 .hasMessageNotContaining("test-no-inject-constructor");
         assertThatThrownBy(() -> registry.get(PolicyKind.SELECTION, "test-reserving"))
                 .hasMessageContaining("'test-reserving' is a allocation policy");

@@ -62,7 +62,9 @@ final class RunPoliciesTest {
 
     /** A CPU with six counters, as a view; only the fields these tests touch answer. */
     static CpuView cpu(int id) {
-        return (CpuView) Proxy.newProxyInstance(CpuView.class.getClassLoader(), new Class<?>[] {CpuView.class},
+        return (CpuView) Proxy.newProxyInstance(
+                CpuView.class.getClassLoader(),
+                new Class<?>[] {CpuView.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "id" -> id;
                     case "counters" -> 6;
@@ -78,7 +80,8 @@ final class RunPoliciesTest {
     @Test
     void buildsThePolicyByConstructorInjectionWithItsSettingsAndContext() {
         PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
-        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-reserving", Map.of("reserved", 4));
+        SelectedPolicy p =
+                SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-reserving", Map.of("reserved", 4));
         RunPolicies run = RunPolicies.create(CORE, List.of(p), 7);
         RecordingControl control = new RecordingControl();
         run.allocation().orElseThrow().vcpuLoad(null, cpu(3), control);
@@ -91,7 +94,8 @@ final class RunPoliciesTest {
     void aThrowingHookBecomesAFailureNamingThePolicyAndTheHook() {
         PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
         SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-throwing", Map.of());
-        AllocationPolicy policy = RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow();
+        AllocationPolicy policy =
+                RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow();
         assertThatThrownBy(() -> policy.vcpuLoad(null, cpu(0), new RecordingControl()))
                 .isInstanceOf(PolicyFailure.class)
                 .hasMessage("policy test-throwing failed in vcpu_load: / by zero")
@@ -103,12 +107,15 @@ final class RunPoliciesTest {
     @Test
     void aRefusedActionBecomesAFailureNamingThePolicyTheRuleAndTheHook() {
         PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader());
-        SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-reserving", Map.of("reserved", 4));
-        AllocationPolicy policy = RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow();
+        SelectedPolicy p =
+                SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "test-reserving", Map.of("reserved", 4));
+        AllocationPolicy policy =
+                RunPolicies.create(CORE, List.of(p), 1).allocation().orElseThrow();
         RecordingControl refusing = new RecordingControl() {
             @Override
             public void setHpmn(int cpu, int hpmn) {
-                throw new ControlRefusedException("test-reserving", ControlRule.HPMN0, "HPMN " + hpmn + " on CPU " + cpu);
+                throw new ControlRefusedException(
+                        "test-reserving", ControlRule.HPMN0, "HPMN " + hpmn + " on CPU " + cpu);
             }
         };
         assertThatThrownBy(() -> policy.vcpuLoad(null, cpu(3), refusing))
@@ -136,7 +143,10 @@ final class RunPoliciesTest {
     @Test
     void aPolicyFromAJarRunsThroughGuiceInItsOwnLoader() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("ext.jar"), TestJars.allocationPlugin("com.example.ext", "ext"),
+        TestJars.build(
+                work,
+                plugins.resolve("ext.jar"),
+                TestJars.allocationPlugin("com.example.ext", "ext"),
                 "com.example.ext.Descriptor\n");
         PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader(), List.of(plugins));
         SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "ext", Map.of("hpmn", 5));
@@ -172,8 +182,13 @@ final class RunPoliciesTest {
     @Test
     void aConstructorThatThrowsIsOneLineNamingTheConstructorNotGuicesPage() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("ctor.jar"), brokenPolicy("com.example.ctor", "ctor-throws",
-                "@Inject public Policy() { throw new IllegalStateException(\"no counters for me\"); }"),
+        TestJars.build(
+                work,
+                plugins.resolve("ctor.jar"),
+                brokenPolicy(
+                        "com.example.ctor",
+                        "ctor-throws",
+                        "@Inject public Policy() { throw new IllegalStateException(\"no counters for me\"); }"),
                 "com.example.ctor.Descriptor\n");
         PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader(), List.of(plugins));
         SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "ctor-throws", Map.of());
@@ -186,9 +201,14 @@ final class RunPoliciesTest {
     @Test
     void aStaticInitialiserThatThrowsIsOneLineNamingTheInitialiser() throws Exception {
         Path plugins = work.resolve("plugins");
-        TestJars.build(work, plugins.resolve("clinit.jar"), brokenPolicy("com.example.clinit", "clinit-throws",
-                "static { fail(); } static void fail() { throw new IllegalArgumentException(\"bad table\"); }"
-                        + " @Inject public Policy() {}"),
+        TestJars.build(
+                work,
+                plugins.resolve("clinit.jar"),
+                brokenPolicy(
+                        "com.example.clinit",
+                        "clinit-throws",
+                        "static { fail(); } static void fail() { throw new IllegalArgumentException(\"bad table\"); }"
+                                + " @Inject public Policy() {}"),
                 "com.example.clinit.Descriptor\n");
         PolicyRegistry registry = PolicyRegistry.discover(getClass().getClassLoader(), List.of(plugins));
         SelectedPolicy p = SelectedPolicy.select(registry, PolicyKind.ALLOCATION, "clinit-throws", Map.of());

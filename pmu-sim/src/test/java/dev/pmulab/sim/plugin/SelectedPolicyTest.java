@@ -32,7 +32,8 @@ final class SelectedPolicyTest {
         SelectedPolicy cli = select(Map.of("reserved", "3", "top_down", "true", "mode", "loose", "cpus", "0, 1"));
         assertThat(yaml.settings()).isEqualTo(cli.settings());
         assertThat(yaml.settings().getLongList("cpus")).containsExactly(0L, 1L);
-        assertThat(select(Map.of("reserved", BigInteger.valueOf(4))).settings().getInt("reserved")).isEqualTo(4);
+        assertThat(select(Map.of("reserved", BigInteger.valueOf(4))).settings().getInt("reserved"))
+                .isEqualTo(4);
     }
 
     @Test
@@ -49,15 +50,15 @@ final class SelectedPolicyTest {
     @Test
     void illTypedValuesAreRefusedWithTheExpectedType() {
         assertThatThrownBy(() -> select(Map.of("reserved", "many")))
-                .hasMessageContaining("setting 'reserved' of allocation policy 'test-reserving' must be an integer, not 'many'");
+                .hasMessageContaining(
+                        "setting 'reserved' of allocation policy 'test-reserving' must be an integer, not 'many'");
         assertThatThrownBy(() -> select(Map.of("top_down", "yes")))
                 .hasMessageContaining("must be a boolean, not 'yes'");
         assertThatThrownBy(() -> select(Map.of("mode", "medium")))
                 .hasMessageContaining("must be one of strict, loose, not 'medium'");
         assertThatThrownBy(() -> select(Map.of("cpus", List.of(1, "x"))))
                 .hasMessageContaining("must be a list of integers");
-        assertThatThrownBy(() -> select(Map.of("reserved", 2.5)))
-                .hasMessageContaining("must be an integer, not '2.5'");
+        assertThatThrownBy(() -> select(Map.of("reserved", 2.5))).hasMessageContaining("must be an integer, not '2.5'");
     }
 
     @Test

@@ -68,18 +68,39 @@ class CsvRendererTest {
             assertThat(r).hasSize(CsvRenderer.HEADER.size());
         }
         List<String> first = records.get(1);
-        assertThat(first).containsExactly("flagship-gzip", "42", "allocation", "1", "emulated", "default-pmu",
-                "none", "ok", "guest.pmu_traps", "count", "lower", "1234567", "false", "");
-        assertThat(records.subList(1, 1 + Metric.all().size())).extracting(r -> r.get(8))
-                .containsExactlyElementsOf(Metric.all().stream().map(Metric::key).toList());
+        assertThat(first)
+                .containsExactly(
+                        "flagship-gzip",
+                        "42",
+                        "allocation",
+                        "1",
+                        "emulated",
+                        "default-pmu",
+                        "none",
+                        "ok",
+                        "guest.pmu_traps",
+                        "count",
+                        "lower",
+                        "1234567",
+                        "false",
+                        "");
+        assertThat(records.subList(1, 1 + Metric.all().size()))
+                .extracting(r -> r.get(8))
+                .containsExactlyElementsOf(
+                        Metric.all().stream().map(Metric::key).toList());
     }
 
     @Test
     void quotesLabelsWithCommasAndQuotes() {
         assertThat(csv).contains(",\"" + SampleReports.STATIC + "\",");
         String odd = "odd \"quoted\", label";
-        ComparisonReport r = new ComparisonReport("s", "", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.ok(policies(odd), MetricValues.empty())), List.of());
+        ComparisonReport r = new ComparisonReport(
+                "s",
+                "",
+                1,
+                PolicyKind.ALLOCATION,
+                List.of(RunReport.ok(policies(odd), MetricValues.empty())),
+                List.of());
         String text = renderer.render(r);
         assertThat(text).contains(",\"odd \"\"quoted\"\", label\",");
         assertThat(parse(text).get(1).get(4)).isEqualTo(odd);

@@ -47,12 +47,17 @@ class HtmlRendererTest {
     void escapesTheErrorAndLabels() {
         assertThat(html).contains("HPMN 12 &gt; N &lt;10&gt;", "at counter &quot;PMEVCNTR11&quot;");
         assertThat(html).doesNotContain("<10>");
-        ComparisonReport r = new ComparisonReport("<b>s</b>", "a & b", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.failed(policies("<img onerror=x>"),
-                        RunFailure.unblamed("</pre><script>alert(1)</script>\u0001"))),
+        ComparisonReport r = new ComparisonReport(
+                "<b>s</b>",
+                "a & b",
+                1,
+                PolicyKind.ALLOCATION,
+                List.of(RunReport.failed(
+                        policies("<img onerror=x>"), RunFailure.unblamed("</pre><script>alert(1)</script>\u0001"))),
                 List.of());
         String page = renderer.render(r);
-        assertThat(page).doesNotContain("<b>", "<img", "<script", "\u0001")
+        assertThat(page)
+                .doesNotContain("<b>", "<img", "<script", "\u0001")
                 .contains("&lt;b&gt;s&lt;/b&gt;", "a &amp; b", "&lt;img onerror=x&gt;");
     }
 
@@ -61,8 +66,11 @@ class HtmlRendererTest {
         Element root = parse(html).getDocumentElement();
         List<Element> svgs = elements(root, "svg");
         assertThat(svgs).hasSize(Metric.all().size());
-        List<String> figureIds = elements(root, "figure").stream().map(e -> e.getAttribute("id")).toList();
-        assertThat(figureIds).containsExactlyElementsOf(Metric.all().stream().map(m -> "metric-" + m.key()).toList());
+        List<String> figureIds =
+                elements(root, "figure").stream().map(e -> e.getAttribute("id")).toList();
+        assertThat(figureIds)
+                .containsExactlyElementsOf(
+                        Metric.all().stream().map(m -> "metric-" + m.key()).toList());
         for (Element figure : elements(root, "figure")) {
             Element svg = elements(figure, "svg").get(0);
             String key = figure.getAttribute("id").substring("metric-".length());
@@ -78,7 +86,9 @@ class HtmlRendererTest {
     void barsAreScaledToTheLargestValueAndTheBestIsMarked() throws Exception {
         Element root = parse(html).getDocumentElement();
         Element traps = elements(root, "figure").stream()
-                .filter(f -> f.getAttribute("id").equals("metric-guest.pmu_traps")).findFirst().orElseThrow();
+                .filter(f -> f.getAttribute("id").equals("metric-guest.pmu_traps"))
+                .findFirst()
+                .orElseThrow();
         List<Element> bars = elements(traps, "rect");
         assertThat(bars.get(0).getAttribute("width")).isEqualTo("400.0");
         assertThat(bars.get(0).getAttribute("class")).isEqualTo("bar");
@@ -90,10 +100,13 @@ class HtmlRendererTest {
 
     @Test
     void theTableMarksTheBestCellAndListsTheEstimates() {
-        assertThat(html).contains("<td class=\"num\">1,234,567</td><td class=\"num best\">4,321 *</td>"
-                + "<td class=\"num failed\">FAILED</td>");
-        assertThat(html).contains("<h2>Cost-model estimates this result leans on</h2>",
-                "<td>C12</td><td>perf_pmu_resched</td><td class=\"num\">1,000 ns</td>");
+        assertThat(html)
+                .contains("<td class=\"num\">1,234,567</td><td class=\"num best\">4,321 *</td>"
+                        + "<td class=\"num failed\">FAILED</td>");
+        assertThat(html)
+                .contains(
+                        "<h2>Cost-model estimates this result leans on</h2>",
+                        "<td>C12</td><td>perf_pmu_resched</td><td class=\"num\">1,000 ns</td>");
     }
 
     @Test

@@ -41,7 +41,8 @@ class JsonRendererTest {
             assertThat(keys(run.get("policies"))).containsExactly("allocation", "selection", "filter");
             assertThat(run.get("status").asText()).isIn("ok", "failed");
             assertThat(keys(run.get("metrics")))
-                    .containsExactlyElementsOf(Metric.all().stream().map(Metric::key).toList());
+                    .containsExactlyElementsOf(
+                            Metric.all().stream().map(Metric::key).toList());
         }
     }
 
@@ -81,7 +82,8 @@ class JsonRendererTest {
     void addsTheComparedKindAndTheEstimates() throws Exception {
         JsonNode root = MAPPER.readTree(json);
         assertThat(root.get("compared_kind").asText()).isEqualTo("allocation");
-        assertThat(root.get("estimates")).extracting(e -> e.get("id").asText())
+        assertThat(root.get("estimates"))
+                .extracting(e -> e.get("id").asText())
                 .containsExactly("C1", "C4", "C9", "C12");
         JsonNode c1 = root.get("estimates").get(0);
         assertThat(c1.get("value_ns").asLong()).isEqualTo(600);
@@ -92,22 +94,33 @@ class JsonRendererTest {
 
     @Test
     void numbersArePlainDecimals() {
-        assertThat(json).contains("\"guest.workload_ns\": 4143000000,", "\"guest.pmu_overhead_pct\": 24.2349,",
-                "\"vcpu.wait_pct\": 0,").doesNotContain("E+", "E9", ".0,");
+        assertThat(json)
+                .contains(
+                        "\"guest.workload_ns\": 4143000000,",
+                        "\"guest.pmu_overhead_pct\": 24.2349,",
+                        "\"vcpu.wait_pct\": 0,")
+                .doesNotContain("E+", "E9", ".0,");
     }
 
     @Test
     void aRefusalGivesItsRuleAsItsShortName() throws Exception {
         RunFailure refused = new RunFailure("static-hpmn", "host_boot", ControlRule.VHE_ONLY, "HPMN 4 < N on CPU 0");
-        ComparisonReport r = new ComparisonReport("s", "d", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.failed(policies(EMULATED), refused)), List.of());
+        ComparisonReport r = new ComparisonReport(
+                "s", "d", 1, PolicyKind.ALLOCATION, List.of(RunReport.failed(policies(EMULATED), refused)), List.of());
         JsonNode run = MAPPER.readTree(renderer.render(r)).get("runs").get(0);
         assertThat(run.get("failure").get("rule").asText()).isEqualTo("VHE only");
         assertThat(run.get("error").asText())
                 .isEqualTo("policy static-hpmn broke the rule 'VHE only' in host_boot: HPMN 4 < N on CPU 0");
-        JsonNode simulator = MAPPER.readTree(renderer.render(new ComparisonReport("s", "d", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.failed(policies(EMULATED), RunFailure.unblamed("VM vm0 did not retire"))),
-                List.of()))).get("runs").get(0).get("failure");
+        JsonNode simulator = MAPPER.readTree(renderer.render(new ComparisonReport(
+                        "s",
+                        "d",
+                        1,
+                        PolicyKind.ALLOCATION,
+                        List.of(RunReport.failed(policies(EMULATED), RunFailure.unblamed("VM vm0 did not retire"))),
+                        List.of())))
+                .get("runs")
+                .get(0)
+                .get("failure");
         assertThat(simulator.get("policy").isNull()).as("no policy to blame").isTrue();
         assertThat(simulator.get("hook").isNull()).isTrue();
         assertThat(simulator.get("detail").asText()).isEqualTo("VM vm0 did not retire");
@@ -116,8 +129,13 @@ class JsonRendererTest {
     @Test
     void escapesStrings() throws Exception {
         String nasty = "quote \" backslash \\ newline \n tab \t nul \u0000 </script>";
-        ComparisonReport r = new ComparisonReport("s\"1", nasty, -7, PolicyKind.SELECTION,
-                List.of(RunReport.failed(policies(EMULATED), RunFailure.unblamed(nasty))), List.of());
+        ComparisonReport r = new ComparisonReport(
+                "s\"1",
+                nasty,
+                -7,
+                PolicyKind.SELECTION,
+                List.of(RunReport.failed(policies(EMULATED), RunFailure.unblamed(nasty))),
+                List.of());
         JsonNode root = MAPPER.readTree(renderer.render(r));
         assertThat(root.get("scenario").asText()).isEqualTo("s\"1");
         assertThat(root.get("description").asText()).isEqualTo(nasty);
@@ -135,12 +153,18 @@ class JsonRendererTest {
             Locale.setDefault(saved);
         }
         // Same values put in another order make the same bytes: no map iteration order leaks out.
-        MetricValues forward = MetricValues.builder().put(Metric.GUEST_CRASHES, 1L).put(Metric.FILTER_LEAKS, 2L).build();
-        MetricValues backward = MetricValues.builder().put(Metric.FILTER_LEAKS, 2L).put(Metric.GUEST_CRASHES, 1L).build();
-        String a = renderer.render(new ComparisonReport("s", "", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.ok(policies(EMULATED), forward)), List.of()));
-        String b = renderer.render(new ComparisonReport("s", "", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.ok(policies(EMULATED), backward)), List.of()));
+        MetricValues forward = MetricValues.builder()
+                .put(Metric.GUEST_CRASHES, 1L)
+                .put(Metric.FILTER_LEAKS, 2L)
+                .build();
+        MetricValues backward = MetricValues.builder()
+                .put(Metric.FILTER_LEAKS, 2L)
+                .put(Metric.GUEST_CRASHES, 1L)
+                .build();
+        String a = renderer.render(new ComparisonReport(
+                "s", "", 1, PolicyKind.ALLOCATION, List.of(RunReport.ok(policies(EMULATED), forward)), List.of()));
+        String b = renderer.render(new ComparisonReport(
+                "s", "", 1, PolicyKind.ALLOCATION, List.of(RunReport.ok(policies(EMULATED), backward)), List.of()));
         assertThat(a).isEqualTo(b);
         assertThat(json).doesNotContain("\r").endsWith("}\n");
     }

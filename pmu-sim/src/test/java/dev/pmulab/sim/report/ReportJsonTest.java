@@ -16,7 +16,8 @@ final class ReportJsonTest {
             ReportJson.number(g, "inf", Double.POSITIVE_INFINITY);
             g.writeEndObject();
         });
-        assertThat(json).isEqualTo("{\n  \"half\": 0.5,\n  \"big\": 4143000000,\n  \"nan\": null,\n  \"inf\": null\n}\n");
+        assertThat(json)
+                .isEqualTo("{\n  \"half\": 0.5,\n  \"big\": 4143000000,\n  \"nan\": null,\n  \"inf\": null\n}\n");
     }
 
     @Test
@@ -27,8 +28,9 @@ final class ReportJsonTest {
             ReportJson.costFields(g, c);
             g.writeEndObject();
         });
-        assertThat(json).isEqualTo("{\n  \"id\": \"C12\",\n  \"name\": \"perf_pmu_resched\",\n  \"value_ns\": 1000,\n"
-                + "  \"flag\": \"estimate\",\n  \"source\": \"ctx locks, perf_pmu_disable/enable and tree walks\",\n"
-                + "  \"overridden\": false\n}\n");
+        assertThat(json)
+                .isEqualTo("{\n  \"id\": \"C12\",\n  \"name\": \"perf_pmu_resched\",\n  \"value_ns\": 1000,\n"
+                        + "  \"flag\": \"estimate\",\n  \"source\": \"ctx locks, perf_pmu_disable/enable and tree walks\",\n"
+                        + "  \"overridden\": false\n}\n");
     }
 }

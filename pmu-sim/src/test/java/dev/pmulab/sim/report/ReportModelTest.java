@@ -31,8 +31,8 @@ class ReportModelTest {
         p.put(PolicyKind.ALLOCATION, "a");
         RunReport r = RunReport.ok(p, MetricValues.empty());
         p.put(PolicyKind.FILTER, "changed");
-        assertThat(r.policies().keySet()).containsExactly(PolicyKind.ALLOCATION, PolicyKind.SELECTION,
-                PolicyKind.FILTER);
+        assertThat(r.policies().keySet())
+                .containsExactly(PolicyKind.ALLOCATION, PolicyKind.SELECTION, PolicyKind.FILTER);
         assertThat(r.label(PolicyKind.FILTER)).isEqualTo("f");
         assertThatThrownBy(() -> r.policies().put(PolicyKind.FILTER, "x"))
                 .isInstanceOf(UnsupportedOperationException.class);
@@ -80,9 +80,12 @@ class ReportModelTest {
                 .hasMessageContaining("known: measured, derived, estimate");
         assertThatThrownBy(() -> new CostAssumption("C1", "x", -1, "estimate", "y", false))
                 .hasMessageContaining("negative");
-        assertThat(new CostAssumption("C1", "x", 1, "estimate", "y", false).leanedOn()).isTrue();
-        assertThat(new CostAssumption("C1", "x", 1, "estimate", "y", true).leanedOn()).isFalse();
-        assertThat(new CostAssumption("C1", "x", 1, "measured", "y", false).leanedOn()).isFalse();
+        assertThat(new CostAssumption("C1", "x", 1, "estimate", "y", false).leanedOn())
+                .isTrue();
+        assertThat(new CostAssumption("C1", "x", 1, "estimate", "y", true).leanedOn())
+                .isFalse();
+        assertThat(new CostAssumption("C1", "x", 1, "measured", "y", false).leanedOn())
+                .isFalse();
     }
 
     @Test
@@ -92,7 +95,8 @@ class ReportModelTest {
         ComparisonReport r = SampleReports.allocationComparison();
         assertThat(r.commonLabel(PolicyKind.SELECTION)).hasValue("default-pmu");
         assertThat(r.commonLabel(PolicyKind.ALLOCATION)).isEmpty();
-        assertThat(r.failedRuns()).extracting(x -> x.label(PolicyKind.ALLOCATION))
+        assertThat(r.failedRuns())
+                .extracting(x -> x.label(PolicyKind.ALLOCATION))
                 .containsExactly(SampleReports.GROW);
     }
 }

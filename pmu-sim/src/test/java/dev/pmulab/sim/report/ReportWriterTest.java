@@ -69,7 +69,8 @@ class ReportWriterTest {
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
         ReportWriter.writeFile(report, ReportFormat.CSV.renderer(), target);
         assertThat(Files.readString(target)).isEqualTo(new CsvRenderer().render(report));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rw-------");
         assertThat(listing(dir)).containsExactly("r.csv");
     }
 
@@ -77,7 +78,8 @@ class ReportWriterTest {
     void aNewFileIsReadableByOthersLikeAPlainWrite() throws IOException {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
         Path written = ReportWriter.writeToDirectory(report, ReportFormat.TABLE, dir);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+                .isEqualTo("rw-r--r--");
     }
 
     @Test
@@ -91,8 +93,8 @@ class ReportWriterTest {
 
     @Test
     void fileNamesStayInTheDirectory() {
-        ComparisonReport evil = new ComparisonReport("../etc/pass wd", "", 1, report.comparedKind(), report.runs(),
-                List.of());
+        ComparisonReport evil =
+                new ComparisonReport("../etc/pass wd", "", 1, report.comparedKind(), report.runs(), List.of());
         String name = ReportWriter.fileName(evil, ReportFormat.HTML);
         assertThat(name).isEqualTo("_._etc_pass_wd-allocation.html").doesNotContain("/");
         assertThat(dir.resolve(name).getParent()).isEqualTo(dir);

@@ -24,9 +24,10 @@ final class ReproductionRenderersTest {
         assertThat(t).contains("Published deltas within +-25 %: 1 of 2 (1 outside).\n");
         assertThat(t).contains("Published levels within +-25 %: 0 of 1.\n");
         // 4.143 -> 3.139 s is -24.23 % (stated); 5.000 -> 4.000 s is -20.00 %; -20 / -24.2336 = 0.825.
-        assertThat(t).containsPattern(
-                "(?m)^1  real time \\[s\\] +guest\\.workload_ns +4\\.143 +3\\.139 +-24\\.23 % +5\\.000 +4\\.000"
-                        + " +-20\\.00 % +0\\.825  yes$");
+        assertThat(t)
+                .containsPattern(
+                        "(?m)^1  real time \\[s\\] +guest\\.workload_ns +4\\.143 +3\\.139 +-24\\.23 % +5\\.000 +4\\.000"
+                                + " +-20\\.00 % +0\\.825  yes$");
         // 0.24 -> 91.40 % is +91.16 pp against +35.21 pp computed: 2.589, outside.
         assertThat(t).containsPattern("\\+35\\.21 pp \\(c\\) +0\\.24 +91\\.40 +\\+91\\.16 pp +2\\.589  no");
         assertThat(t).contains("     4000      15         unfinished                 1.100     >= 78.00");
@@ -38,7 +39,8 @@ final class ReproductionRenderersTest {
 
     @Test
     void jsonCarriesEveryNumberAndNullForTheMissing() throws Exception {
-        JsonNode root = new ObjectMapper().readTree(ReproductionFormat.JSON.renderer().render(report));
+        JsonNode root =
+                new ObjectMapper().readTree(ReproductionFormat.JSON.renderer().render(report));
         assertThat(root.get("source").get("date").asText()).isEqualTo("2025-06-02");
         assertThat(root.get("tolerance").asDouble()).isEqualTo(0.25);
         assertThat(root.get("summary").get("rows_within").asInt()).isEqualTo(1);
@@ -54,7 +56,8 @@ final class ReproductionRenderersTest {
         assertThat(lower.get("emulated").get("status").asText()).isEqualTo("unfinished");
         assertThat(lower.get("emulated").get("guest.workload_ns").isNull()).isTrue();
         assertThat(lower.get("emulated").get("livelocked").asBoolean()).isTrue();
-        assertThat(root.get("benchmarks").get(1).get("after").get("status").asText()).isEqualTo("failed");
+        assertThat(root.get("benchmarks").get(1).get("after").get("status").asText())
+                .isEqualTo("failed");
         assertThat(root.get("summary").get("failures")).hasSize(1);
         assertThat(root.get("costs").get(0).get("id").asText()).isEqualTo("C1");
     }
@@ -68,7 +71,8 @@ final class ReproductionRenderersTest {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
         Element root = f.newDocumentBuilder()
-                .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+                .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)))
+                .getDocumentElement();
         // Deltas, levels, two sweep grids, runs, costs.
         assertThat(root.getElementsByTagName("table").getLength()).isEqualTo(6);
     }
@@ -82,8 +86,9 @@ final class ReproductionRenderersTest {
         assertThat(md).contains("|---:|---|---|---:|");
         // A pipe inside a cell is escaped; HTML is escaped everywhere.
         assertThat(md).contains("| ctx locks \\| tree walks |");
-        assertThat(md).contains("Not finished: stress-ng-host-measured / static-hpmn: policy static-hpmn failed in"
-                + " vcpu_load: boom | &lt;x&gt;");
+        assertThat(md)
+                .contains("Not finished: stress-ng-host-measured / static-hpmn: policy static-hpmn failed in"
+                        + " vcpu_load: boom | &lt;x&gt;");
         assertThat(md).contains("| 4000 | 15 | unfinished | 1.100 | &gt;= 78.00 |");
         assertThat(md).endsWith("|\n").doesNotEndWith("\n\n").doesNotContain("\n\n\n");
     }
@@ -91,7 +96,8 @@ final class ReproductionRenderersTest {
     @Test
     void everyFormatIsAPureFunctionOfTheReport() {
         for (ReproductionFormat f : ReproductionFormat.values()) {
-            assertThat(f.renderer().render(SampleReproductions.sample())).isEqualTo(f.renderer().render(report));
+            assertThat(f.renderer().render(SampleReproductions.sample()))
+                    .isEqualTo(f.renderer().render(report));
         }
     }
 
@@ -108,6 +114,7 @@ final class ReproductionRenderersTest {
     void outWritesValidationDotExtensionInTheDirectory(@TempDir Path dir) throws Exception {
         Path written = ReportWriter.writeToDirectory(report, ReproductionFormat.MARKDOWN, dir.resolve("docs"));
         assertThat(written).isEqualTo(dir.resolve("docs").resolve("validation.md"));
-        assertThat(Files.readString(written)).isEqualTo(ReproductionFormat.MARKDOWN.renderer().render(report));
+        assertThat(Files.readString(written))
+                .isEqualTo(ReproductionFormat.MARKDOWN.renderer().render(report));
     }
 }

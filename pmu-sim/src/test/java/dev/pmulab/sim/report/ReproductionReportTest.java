@@ -36,8 +36,8 @@ final class ReproductionReportTest {
         assertThat(report.livelocked(ok("e", 1, 9.99))).isTrue();
         assertThat(report.livelocked(ok("e", 1, 10.0))).isFalse();
         assertThat(report.livelocked(unfinished("e"))).isTrue();
-        assertThat(report.livelocked(new Run("e", Status.FAILED, "x", Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN))).isFalse();
+        assertThat(report.livelocked(new Run("e", Status.FAILED, "x", Double.NaN, Double.NaN, Double.NaN, Double.NaN)))
+                .isFalse();
         assertThat(report.livelockedBenchmarkRuns()).containsExactly("stress-ng-host-measured / emulated");
         // The 1000 Hz / 15 events point is in both lists of the sweep but is one configuration.
         assertThat(report.livelockedTrendRuns()).containsExactly("4000 Hz, 15 events / emulated");
@@ -45,15 +45,19 @@ final class ReproductionReportTest {
 
     @Test
     void onlyAFailedRunIsAFailure() {
-        assertThat(report.failures()).containsExactly(
-                "stress-ng-host-measured / static-hpmn: policy static-hpmn failed in vcpu_load: boom | <x>");
+        assertThat(report.failures())
+                .containsExactly(
+                        "stress-ng-host-measured / static-hpmn: policy static-hpmn failed in vcpu_load: boom | <x>");
     }
 
     @Test
     void theBenefitMustGrowStrictlyAlongAnAxis() {
-        assertThat(trend(point(1, 15, 2, 1), point(2, 15, 3, 1)).growsWithRate()).isEqualTo(Verdict.YES);
-        assertThat(trend(point(1, 15, 3, 1), point(2, 15, 2, 1)).growsWithRate()).isEqualTo(Verdict.NO);
-        assertThat(trend(point(1, 15, 2, 1), point(2, 15, 2, 1)).growsWithRate()).isEqualTo(Verdict.NO);
+        assertThat(trend(point(1, 15, 2, 1), point(2, 15, 3, 1)).growsWithRate())
+                .isEqualTo(Verdict.YES);
+        assertThat(trend(point(1, 15, 3, 1), point(2, 15, 2, 1)).growsWithRate())
+                .isEqualTo(Verdict.NO);
+        assertThat(trend(point(1, 15, 2, 1), point(2, 15, 2, 1)).growsWithRate())
+                .isEqualTo(Verdict.NO);
         // A lower bound above the previous benefit proves growth; one below proves nothing.
         TrendPoint bound60 = new TrendPoint(3, 15, unfinished("e"), ok("p", 2, 90), 60.0, true);
         assertThat(trend(point(1, 15, 2, 1), bound60).growsWithRate()).isEqualTo(Verdict.YES); // 50 % -> >= 60 %

@@ -22,7 +22,8 @@ final class RunFailureTest {
 
     @Test
     void aPolicyThatThrewIsNamedWithItsHook() {
-        assertThat(new RunFailure("p", "vcpu_put", null, "boom").message()).isEqualTo("policy p failed in vcpu_put: boom");
+        assertThat(new RunFailure("p", "vcpu_put", null, "boom").message())
+                .isEqualTo("policy p failed in vcpu_put: boom");
     }
 
     @Test
@@ -33,7 +34,8 @@ final class RunFailureTest {
 
     @Test
     void theFieldsAgree() {
-        assertThatThrownBy(() -> new RunFailure(null, "vcpu_load", null, "x")).hasMessageContaining("belongs to a policy");
+        assertThatThrownBy(() -> new RunFailure(null, "vcpu_load", null, "x"))
+                .hasMessageContaining("belongs to a policy");
         assertThatThrownBy(() -> new RunFailure(null, null, ControlRule.HPMN0, "x"))
                 .hasMessageContaining("belongs to a policy");
         assertThatThrownBy(() -> new RunFailure("p", null, null, "x")).hasMessageContaining("in no hook");

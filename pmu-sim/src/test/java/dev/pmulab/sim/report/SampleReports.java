@@ -12,13 +12,12 @@ final class SampleReports {
     static final String EMULATED = "emulated";
     static final String STATIC = "static-hpmn(guest_counters=8, reserved_host_counters=2)";
     static final String GROW = "trap-and-grow(step=2)";
-    static final RunFailure GROW_FAILURE = new RunFailure("trap-and-grow", "onTrappedAccess", null,
-            "HPMN 12 > N <10>\nat counter \"PMEVCNTR11\"");
+    static final RunFailure GROW_FAILURE =
+            new RunFailure("trap-and-grow", "onTrappedAccess", null, "HPMN 12 > N <10>\nat counter \"PMEVCNTR11\"");
     static final String GROW_ERROR =
             "policy trap-and-grow failed in onTrappedAccess: HPMN 12 > N <10>\nat counter \"PMEVCNTR11\"";
 
-    private SampleReports() {
-    }
+    private SampleReports() {}
 
     static Map<PolicyKind, String> policies(String allocation) {
         Map<PolicyKind, String> p = new EnumMap<>(PolicyKind.class);
@@ -97,22 +96,45 @@ final class SampleReports {
 
     static List<CostAssumption> costs() {
         return List.of(
-                new CostAssumption("C12", "perf_pmu_resched", 1000, CostAssumption.ESTIMATE,
-                        "ctx locks, perf_pmu_disable/enable and tree walks", false),
-                new CostAssumption("C1", "trap_sysreg_emulation", 600, CostAssumption.DERIVED,
-                        "Altra mmio_read_vgic 451 ns, the closest measured in-kernel exit", true),
-                new CostAssumption("C4", "perf_event_read_value", 150, CostAssumption.ESTIMATE,
-                        "one or two sysreg reads plus perf bookkeeping and locking", false),
-                new CostAssumption("C9", "perf_event_create", 8000, CostAssumption.ESTIMATE,
-                        "allocation + event_init + install with resched", true));
+                new CostAssumption(
+                        "C12",
+                        "perf_pmu_resched",
+                        1000,
+                        CostAssumption.ESTIMATE,
+                        "ctx locks, perf_pmu_disable/enable and tree walks",
+                        false),
+                new CostAssumption(
+                        "C1",
+                        "trap_sysreg_emulation",
+                        600,
+                        CostAssumption.DERIVED,
+                        "Altra mmio_read_vgic 451 ns, the closest measured in-kernel exit",
+                        true),
+                new CostAssumption(
+                        "C4",
+                        "perf_event_read_value",
+                        150,
+                        CostAssumption.ESTIMATE,
+                        "one or two sysreg reads plus perf bookkeeping and locking",
+                        false),
+                new CostAssumption(
+                        "C9",
+                        "perf_event_create",
+                        8000,
+                        CostAssumption.ESTIMATE,
+                        "allocation + event_init + install with resched",
+                        true));
     }
 
     /** Emulated, static HPMN (a label with a comma and settings), and trap-and-grow, which failed. */
     static ComparisonReport allocationComparison() {
-        return new ComparisonReport("flagship-gzip",
-                "guest perf record of 15 events at 1000 Hz over gzip (v1 cover letter, benchmark 1)", 42L,
+        return new ComparisonReport(
+                "flagship-gzip",
+                "guest perf record of 15 events at 1000 Hz over gzip (v1 cover letter, benchmark 1)",
+                42L,
                 PolicyKind.ALLOCATION,
-                List.of(RunReport.ok(policies(EMULATED), emulatedMetrics()),
+                List.of(
+                        RunReport.ok(policies(EMULATED), emulatedMetrics()),
                         RunReport.ok(policies(STATIC), staticMetrics()),
                         RunReport.failed(policies(GROW), GROW_FAILURE)),
                 costs());

@@ -21,13 +21,24 @@ final class SampleReproductions {
     }
 
     static Run unfinished(String policy) {
-        return new Run(policy, Status.UNFINISHED, "VM vm0 did not retire 3e9 instructions", Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN);
+        return new Run(
+                policy,
+                Status.UNFINISHED,
+                "VM vm0 did not retire 3e9 instructions",
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
     }
 
     static TrendPoint point(long hz, int events, double emulatedS, double partitionedS) {
-        return new TrendPoint(hz, events, ok("emulated", emulatedS, 80), ok("static-hpmn", partitionedS, 99),
-                100 * (emulatedS - partitionedS) / emulatedS, false);
+        return new TrendPoint(
+                hz,
+                events,
+                ok("emulated", emulatedS, 80),
+                ok("static-hpmn", partitionedS, 99),
+                100 * (emulatedS - partitionedS) / emulatedS,
+                false);
     }
 
     /**
@@ -39,25 +50,74 @@ final class SampleReproductions {
         double simGuestDelta = 91.40 - 0.24;
         double pubGuestDelta = 91.06 - 55.85;
         List<Row> rows = List.of(
-                new Row(1, "real time", "s", 3, false, 4.143, 3.139, 100 * (3.139 - 4.143) / 4.143, true, 5.0, 4.0,
-                        -20.0, -20.0 / (100 * (3.139 - 4.143) / 4.143), "guest.workload_ns", SOURCE),
-                new Row(3, "pCPU time in the guest", "%", 2, true, 55.85, 91.06, pubGuestDelta, false, 0.24, 91.40,
-                        simGuestDelta, simGuestDelta / pubGuestDelta, "guest.run_pct (mpstat %guest)", SOURCE));
-        List<Level> levels = List.of(new Level("emulated benchmark 3 pCPU time in the guest", 3, "emulated", "%", 2,
-                55.85, 0.24, 0.24 / 55.85, true));
+                new Row(
+                        1,
+                        "real time",
+                        "s",
+                        3,
+                        false,
+                        4.143,
+                        3.139,
+                        100 * (3.139 - 4.143) / 4.143,
+                        true,
+                        5.0,
+                        4.0,
+                        -20.0,
+                        -20.0 / (100 * (3.139 - 4.143) / 4.143),
+                        "guest.workload_ns",
+                        SOURCE),
+                new Row(
+                        3,
+                        "pCPU time in the guest",
+                        "%",
+                        2,
+                        true,
+                        55.85,
+                        91.06,
+                        pubGuestDelta,
+                        false,
+                        0.24,
+                        91.40,
+                        simGuestDelta,
+                        simGuestDelta / pubGuestDelta,
+                        "guest.run_pct (mpstat %guest)",
+                        SOURCE));
+        List<Level> levels = List.of(new Level(
+                "emulated benchmark 3 pCPU time in the guest", 3, "emulated", "%", 2, 55.85, 0.24, 0.24 / 55.85, true));
         List<BenchmarkRuns> benchmarks = List.of(
-                new BenchmarkRuns(1, "guest-perf-record", "time perf record -F 1000 -- gzip <file>",
-                        ok("emulated", 5.0, 56), ok("static-hpmn(reserved_host_counters=2)", 4.0, 98)),
-                new BenchmarkRuns(3, "stress-ng-host-measured", "perf record -F 4000 -- stress-ng",
-                        ok("emulated", 30.0, 0.24), new Run("static-hpmn", Status.FAILED,
-                                "policy static-hpmn failed in vcpu_load: boom | <x>", Double.NaN, Double.NaN,
-                                Double.NaN, Double.NaN)));
-        Trend trend = new Trend("guest-perf-record", 3_000_000_000L, 5_000_000_000L, 15, 1000,
-                List.of(point(250, 15, 1.2, 1.0), point(1000, 15, 1.8, 1.0),
+                new BenchmarkRuns(
+                        1,
+                        "guest-perf-record",
+                        "time perf record -F 1000 -- gzip <file>",
+                        ok("emulated", 5.0, 56),
+                        ok("static-hpmn(reserved_host_counters=2)", 4.0, 98)),
+                new BenchmarkRuns(
+                        3,
+                        "stress-ng-host-measured",
+                        "perf record -F 4000 -- stress-ng",
+                        ok("emulated", 30.0, 0.24),
+                        new Run(
+                                "static-hpmn",
+                                Status.FAILED,
+                                "policy static-hpmn failed in vcpu_load: boom | <x>",
+                                Double.NaN,
+                                Double.NaN,
+                                Double.NaN,
+                                Double.NaN)));
+        Trend trend = new Trend(
+                "guest-perf-record",
+                3_000_000_000L,
+                5_000_000_000L,
+                15,
+                1000,
+                List.of(
+                        point(250, 15, 1.2, 1.0),
+                        point(1000, 15, 1.8, 1.0),
                         new TrendPoint(4000, 15, unfinished("emulated"), ok("static-hpmn", 1.1, 92), 78.0, true)),
                 List.of(point(1000, 4, 1.1, 1.0), point(1000, 15, 1.8, 1.0)));
         List<CostAssumption> costs = List.of(
-                new CostAssumption("C12", "perf_pmu_resched", 1000, CostAssumption.ESTIMATE, "ctx locks | tree walks", false),
+                new CostAssumption(
+                        "C12", "perf_pmu_resched", 1000, CostAssumption.ESTIMATE, "ctx locks | tree walks", false),
                 new CostAssumption("C1", "trap_sysreg_emulation", 451, CostAssumption.DERIVED, "Altra", false));
         return new ReproductionReport(SOURCE, 0.25, 10.0, benchmarks, rows, levels, trend, costs);
     }

@@ -32,39 +32,45 @@ class TableRendererTest {
     @Test
     void headerShowsTheComparedPoliciesAndWhatIsFixed() {
         assertThat(table).startsWith("pmulab compare: flagship-gzip\n");
-        assertThat(table).contains("seed: 42\n", "compared: allocation policies, 3 runs\n",
-                "fixed: selection = default-pmu, filter = none\n");
-        String header = table.lines().filter(l -> l.startsWith("metric [unit]")).findFirst().orElseThrow();
+        assertThat(table)
+                .contains(
+                        "seed: 42\n",
+                        "compared: allocation policies, 3 runs\n",
+                        "fixed: selection = default-pmu, filter = none\n");
+        String header = table.lines()
+                .filter(l -> l.startsWith("metric [unit]"))
+                .findFirst()
+                .orElseThrow();
         assertThat(Arrays.asList(header.split(" {2,}")))
                 .containsExactly("metric [unit]", "better", EMULATED, STATIC, SampleReports.GROW);
     }
 
     @Test
     void marksTheLowestWhereLowerIsBetter() {
-        assertThat(row(table, Metric.GUEST_PMU_TRAPS)).containsExactly("guest.pmu_traps [count]", "lower",
-                "1,234,567", "4,321*", "FAILED");
-        assertThat(row(table, Metric.HOST_VCPU_LOAD_NS_P99)).containsExactly("host.vcpu_load_ns.p99 [ns]", "lower",
-                "0*", "525", "FAILED");
+        assertThat(row(table, Metric.GUEST_PMU_TRAPS))
+                .containsExactly("guest.pmu_traps [count]", "lower", "1,234,567", "4,321*", "FAILED");
+        assertThat(row(table, Metric.HOST_VCPU_LOAD_NS_P99))
+                .containsExactly("host.vcpu_load_ns.p99 [ns]", "lower", "0*", "525", "FAILED");
     }
 
     @Test
     void marksTheHighestWhereHigherIsBetter() {
-        assertThat(row(table, Metric.GUEST_RUN_PCT)).containsExactly("guest.run_pct [%]", "higher",
-                "55.85", "91.06*", "FAILED");
-        assertThat(row(table, Metric.HOST_EVENT_COVERAGE_MIN_PCT)).containsExactly(
-                "host.event_coverage_min_pct [%]", "higher", "100.00*", "40.00", "FAILED");
+        assertThat(row(table, Metric.GUEST_RUN_PCT))
+                .containsExactly("guest.run_pct [%]", "higher", "55.85", "91.06*", "FAILED");
+        assertThat(row(table, Metric.HOST_EVENT_COVERAGE_MIN_PCT))
+                .containsExactly("host.event_coverage_min_pct [%]", "higher", "100.00*", "40.00", "FAILED");
     }
 
     @Test
     void marksEveryTiedValue() {
-        assertThat(row(table, Metric.GUEST_CRASHES)).containsExactly("guest.crashes [count]", "lower",
-                "0*", "0*", "FAILED");
+        assertThat(row(table, Metric.GUEST_CRASHES))
+                .containsExactly("guest.crashes [count]", "lower", "0*", "0*", "FAILED");
     }
 
     @Test
     void notApplicableIsShownAndNeverMarked() {
-        assertThat(row(table, Metric.BRBE_BLACKOUT_NS)).containsExactly("brbe.blackout_ns [ns]", "lower",
-                "n/a", "n/a", "FAILED");
+        assertThat(row(table, Metric.BRBE_BLACKOUT_NS))
+                .containsExactly("brbe.blackout_ns [ns]", "lower", "n/a", "n/a", "FAILED");
     }
 
     @Test
@@ -73,9 +79,10 @@ class TableRendererTest {
             assertThat(row(table, m).get(4)).as(m.key()).isEqualTo("FAILED");
         }
         String below = table.substring(table.indexOf("Failed runs:"));
-        assertThat(below).startsWith("Failed runs:\n  trap-and-grow(step=2)\n"
-                + "    policy trap-and-grow failed in onTrappedAccess: HPMN 12 > N <10>\n"
-                + "    at counter \"PMEVCNTR11\"\n");
+        assertThat(below)
+                .startsWith("Failed runs:\n  trap-and-grow(step=2)\n"
+                        + "    policy trap-and-grow failed in onTrappedAccess: HPMN 12 > N <10>\n"
+                        + "    at counter \"PMEVCNTR11\"\n");
         assertThat(table.indexOf("Failed runs:")).isGreaterThan(table.indexOf("filter.leaks"));
     }
 
@@ -93,7 +100,9 @@ class TableRendererTest {
                 groups.add(line);
             }
         }
-        assertThat(keys).containsExactlyElementsOf(Metric.all().stream().map(Metric::key).toList());
+        assertThat(keys)
+                .containsExactlyElementsOf(
+                        Metric.all().stream().map(Metric::key).toList());
         assertThat(groups).containsExactly("guest", "host", "hardware and isolation");
     }
 
@@ -102,42 +111,64 @@ class TableRendererTest {
         String costs = table.substring(table.indexOf(TableRenderer.ESTIMATES_TITLE));
         String leaned = costs.substring(0, costs.indexOf(TableRenderer.OVERRIDDEN_TITLE));
         String overridden = costs.substring(costs.indexOf(TableRenderer.OVERRIDDEN_TITLE));
-        assertThat(leaned).contains(
-                "  C4   perf_event_read_value    150 ns  one or two sysreg reads plus perf bookkeeping and locking\n",
-                "  C12  perf_pmu_resched       1,000 ns  ctx locks, perf_pmu_disable/enable and tree walks\n");
+        assertThat(leaned)
+                .contains(
+                        "  C4   perf_event_read_value    150 ns  one or two sysreg reads plus perf bookkeeping and locking\n",
+                        "  C12  perf_pmu_resched       1,000 ns  ctx locks, perf_pmu_disable/enable and tree walks\n");
         assertThat(leaned.indexOf("C4 ")).isLessThan(leaned.indexOf("C12 "));
         assertThat(leaned).doesNotContain("C1 ", "C9 ");
-        assertThat(overridden).contains("  C1   trap_sysreg_emulation    600 ns  (replaces a derived default: ",
-                "  C9   perf_event_create      8,000 ns  (replaces an estimate default: ");
+        assertThat(overridden)
+                .contains(
+                        "  C1   trap_sysreg_emulation    600 ns  (replaces a derived default: ",
+                        "  C9   perf_event_create      8,000 ns  (replaces an estimate default: ");
     }
 
     @Test
     void saysNoneWhenNoEstimateIsUsed() {
-        ComparisonReport r = new ComparisonReport("s", "", 1, PolicyKind.FILTER,
-                List.of(RunReport.ok(policies(EMULATED), MetricValues.empty())), List.of());
+        ComparisonReport r = new ComparisonReport(
+                "s",
+                "",
+                1,
+                PolicyKind.FILTER,
+                List.of(RunReport.ok(policies(EMULATED), MetricValues.empty())),
+                List.of());
         String t = renderer.render(r);
-        assertThat(t).endsWith(TableRenderer.ESTIMATES_TITLE + "\n  none\n" + TableRenderer.OVERRIDDEN_TITLE
-                + "\n  none\n");
-        assertThat(t).contains("compared: filter policies, 1 run\n", "fixed: allocation = emulated, selection = default-pmu\n");
+        assertThat(t)
+                .endsWith(TableRenderer.ESTIMATES_TITLE + "\n  none\n" + TableRenderer.OVERRIDDEN_TITLE + "\n  none\n");
+        assertThat(t)
+                .contains(
+                        "compared: filter policies, 1 run\n",
+                        "fixed: allocation = emulated, selection = default-pmu\n");
     }
 
     @Test
     void aKindTheRunsDoNotShareGetsAHeaderRow() {
         var other = policies(STATIC);
         other.put(PolicyKind.SELECTION, "set-pmu(pmu=armv8_cortex_a76)");
-        ComparisonReport r = new ComparisonReport("s", "", 1, PolicyKind.ALLOCATION,
-                List.of(RunReport.ok(policies(EMULATED), MetricValues.empty()), RunReport.ok(other, MetricValues.empty())),
+        ComparisonReport r = new ComparisonReport(
+                "s",
+                "",
+                1,
+                PolicyKind.ALLOCATION,
+                List.of(
+                        RunReport.ok(policies(EMULATED), MetricValues.empty()),
+                        RunReport.ok(other, MetricValues.empty())),
                 List.of());
         String t = renderer.render(r);
         assertThat(t).contains("fixed: filter = none\n");
-        String selection = t.lines().filter(l -> l.startsWith("(selection)")).findFirst().orElseThrow();
+        String selection =
+                t.lines().filter(l -> l.startsWith("(selection)")).findFirst().orElseThrow();
         assertThat(Arrays.asList(selection.split(" {2,}")))
                 .containsExactly("(selection)", "default-pmu", "set-pmu(pmu=armv8_cortex_a76)");
     }
 
     @Test
     void controlCharactersCannotReachTheTerminal() {
-        ComparisonReport r = new ComparisonReport("s", "", 1, PolicyKind.ALLOCATION,
+        ComparisonReport r = new ComparisonReport(
+                "s",
+                "",
+                1,
+                PolicyKind.ALLOCATION,
                 List.of(RunReport.failed(policies("evil\u001b[2J"), RunFailure.unblamed("boom\u001b]0;title\u0007"))),
                 List.of());
         String t = renderer.render(r);

@@ -30,11 +30,21 @@ final class BuiltInScenariosTest {
 
     @Test
     void theBriefsScenariosAreAllThere() {
-        assertThat(BuiltInScenarios.names()).contains("guest-perf-record", "guest-perf-stat-dd",
-                "stress-ng-host-measured", "host-profiling-beside-guests", "windows-biglittle-migration",
-                "guest-brbe-freeze", "greedy-guest-trap-and-grow", "guest-event-filter", "no-host-events",
-                "sysfs-admin-writes", "flagship");
-        assertThat(BuiltInScenarios.all()).extracting(BuiltInScenarios.BuiltIn::name)
+        assertThat(BuiltInScenarios.names())
+                .contains(
+                        "guest-perf-record",
+                        "guest-perf-stat-dd",
+                        "stress-ng-host-measured",
+                        "host-profiling-beside-guests",
+                        "windows-biglittle-migration",
+                        "guest-brbe-freeze",
+                        "greedy-guest-trap-and-grow",
+                        "guest-event-filter",
+                        "no-host-events",
+                        "sysfs-admin-writes",
+                        "flagship");
+        assertThat(BuiltInScenarios.all())
+                .extracting(BuiltInScenarios.BuiltIn::name)
                 .containsExactlyElementsOf(BuiltInScenarios.names());
     }
 
@@ -51,11 +61,13 @@ final class BuiltInScenariosTest {
         Scenario s = BuiltInScenarios.load("guest-perf-record");
         // §2.1: 10 general-purpose counters; 15 events; -F 1000.
         assertThat(s.host().soc().cpu(0).n().value()).isEqualTo(10);
-        PmuUsage.PerfRecord rec = (PmuUsage.PerfRecord) s.vms().get(0).pmuUsage().get(0);
+        PmuUsage.PerfRecord rec =
+                (PmuUsage.PerfRecord) s.vms().get(0).pmuUsage().get(0);
         assertThat(rec.groups()).hasSize(15);
         assertThat(rec.sampling()).isEqualTo(Sampling.frequencyHz(1000));
         assertThat(s.run()).isEqualTo(new RunLength.UntilWorkDone("vm0", 9_000_000_000L, 60_000_000_000L));
-        assertThat(s.policies().allocation()).extracting(PolicyChoice::name)
+        assertThat(s.policies().allocation())
+                .extracting(PolicyChoice::name)
                 .containsExactly("emulated", "static-hpmn", "vcpu-load-resched", "sysfs-writable", "trap-and-grow");
     }
 
@@ -67,7 +79,8 @@ final class BuiltInScenariosTest {
         assertThat(vm.placement().pinned()).isTrue();
         assertThat(vm.placement().cpus()).containsExactly(3);
         assertThat(s.run()).isEqualTo(new RunLength.FixedDuration(30_000_000_000L));
-        assertThat(((PmuUsage.PerfRecord) vm.pmuUsage().get(0)).sampling().value()).isEqualTo(4000);
+        assertThat(((PmuUsage.PerfRecord) vm.pmuUsage().get(0)).sampling().value())
+                .isEqualTo(4000);
         assertThat(s.hostPerf()).isEmpty();
     }
 
@@ -78,7 +91,9 @@ final class BuiltInScenariosTest {
         assertThat(s.vcpuCount()).isEqualTo(128);
         assertThat(s.policies().allocation()).isEmpty();
         assertThat(s.host().nmiWatchdog()).isTrue();
-        assertThat(s.hostPerf()).singleElement().satisfies(p -> assertThat(p.groups()).hasSize(2));
+        assertThat(s.hostPerf())
+                .singleElement()
+                .satisfies(p -> assertThat(p.groups()).hasSize(2));
     }
 
     @Test
@@ -107,11 +122,13 @@ final class BuiltInScenariosTest {
     @Test
     void sysfsScenarioSchedulesItsWritesInsideTheRun() {
         Scenario s = BuiltInScenarios.load("sysfs-admin-writes");
-        assertThat(s.adminWrites()).containsExactly(
-                new AdminWrite(500_000_000L, "reserved_host_counters", 4),
-                new AdminWrite(1_000_000_000L, "reserved_host_counters", 1),
-                new AdminWrite(1_500_000_000L, "reserved_host_counters", 2));
-        assertThat(s.adminWrites()).allSatisfy(w -> assertThat(w.atNs()).isLessThan(s.run().limitNs()));
+        assertThat(s.adminWrites())
+                .containsExactly(
+                        new AdminWrite(500_000_000L, "reserved_host_counters", 4),
+                        new AdminWrite(1_000_000_000L, "reserved_host_counters", 1),
+                        new AdminWrite(1_500_000_000L, "reserved_host_counters", 2));
+        assertThat(s.adminWrites())
+                .allSatisfy(w -> assertThat(w.atNs()).isLessThan(s.run().limitNs()));
     }
 
     @Test

@@ -36,8 +36,7 @@ final class DurationsTest {
                 .hasMessage("expected a duration with a unit (ns, us, ms, s, min, h), such as 10ms; got '-1s'");
         assertThatThrownBy(() -> Durations.parseNs("3 days"))
                 .hasMessage("expected a duration with a unit (ns, us, ms, s, min, h), such as 10ms; got '3 days'");
-        assertThatThrownBy(() -> Durations.parseNs("0.5ns"))
-                .hasMessage("'0.5ns' is not a whole number of nanoseconds");
+        assertThatThrownBy(() -> Durations.parseNs("0.5ns")).hasMessage("'0.5ns' is not a whole number of nanoseconds");
         assertThatThrownBy(() -> Durations.parseNs("9999999999h"))
                 .hasMessageStartingWith("'9999999999h' is too long for the simulator's clock (at most 2^62 ns");
     }

@@ -16,7 +16,8 @@ final class FieldReaderTest {
         YamlTree.MapNode node = (YamlTree.MapNode) YamlTree.parse("a: 1\n", problems);
         FieldReader.Fields o = new FieldReader(problems).fields(node, "s", List.of("a"));
         assertThat(o.has("a")).isTrue();
-        assertThatThrownBy(() -> o.has("b")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> o.has("b"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("asks for 'b'");
         assertThat(problems.isEmpty()).isTrue();
     }
@@ -26,8 +27,8 @@ final class FieldReaderTest {
         // These two fields used to unbox a null and fail with a NullPointerException.
         // "run: {duration: 1s}\n" is line 1; on line 2 the value starts after the 87 characters
         // "vms: [{name: v, vcpus: 1, pmu_usage: {kind: brbe, frequency: 1000, freeze_on_overflow: ".
-        assertThatThrownBy(() -> ScenarioLoader.load("f.yaml", VM
-                + "{kind: brbe, frequency: 1000, freeze_on_overflow: 0.5}}]\n"))
+        assertThatThrownBy(() -> ScenarioLoader.load(
+                        "f.yaml", VM + "{kind: brbe, frequency: 1000, freeze_on_overflow: 0.5}}]\n"))
                 .isInstanceOf(ScenarioException.class)
                 .hasMessage("f.yaml:2:88: vms[0].pmu_usage.freeze_on_overflow: expected true or false, got '0.5'");
         // "vms: [{name: v, vcpus: 1, pmu_usage: {kind: greedy, asks_for_more: " is 67 characters.
@@ -41,12 +42,17 @@ final class FieldReaderTest {
         // vhe: 7 is wrong and reported; the host is still read (vhe stays true), so the VM's CPU 8
         // is checked against its 8 CPUs and reported too. Columns: "host: {soc: rk3588, vhe: " is
         // 25 characters, "vms: [{name: v, vcpus: 1, placement: {cpus: [" 45.
-        assertThatThrownBy(() -> ScenarioLoader.load("f.yaml", "run: {duration: 1s}\nhost: {soc: rk3588, vhe: 7}\n"
-                + "vms: [{name: v, vcpus: 1, placement: {cpus: [8]}}]\n"))
-                .isInstanceOfSatisfying(ScenarioException.class, e -> assertThat(e.problems())
-                        .extracting(ScenarioProblem::toString)
-                        .containsExactly("f.yaml:2:26: host.vhe: expected true or false, got '7'",
-                                "f.yaml:3:46: vms[0].placement.cpus[0]: CPU 8 is out of range: the host has 8 CPUs"
-                                        + " (0-7)"));
+        assertThatThrownBy(() -> ScenarioLoader.load(
+                        "f.yaml",
+                        "run: {duration: 1s}\nhost: {soc: rk3588, vhe: 7}\n"
+                                + "vms: [{name: v, vcpus: 1, placement: {cpus: [8]}}]\n"))
+                .isInstanceOfSatisfying(
+                        ScenarioException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ScenarioProblem::toString)
+                                .containsExactly(
+                                        "f.yaml:2:26: host.vhe: expected true or false, got '7'",
+                                        "f.yaml:3:46: vms[0].placement.cpus[0]: CPU 8 is out of range: the host has 8 CPUs"
+                                                + " (0-7)"));
     }
 }

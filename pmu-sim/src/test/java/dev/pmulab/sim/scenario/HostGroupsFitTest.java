@@ -17,6 +17,7 @@ final class HostGroupsFitTest {
     /** cycles (the cycle counter) and 8 more events: 8 event counters needed. */
     private static final String NINE = "[[cycles, instructions, branches, branch-misses, l1d_cache,"
             + " l1d_cache_refill, l2d_cache, l2d_cache_refill, 0x17]]";
+
     private static final String REFUSED = "a group of 9 events cannot fit these CPUs' PMU (6 event counters and the"
             + " cycle counter), so perf_event_open would refuse it; split it";
 

@@ -73,18 +73,43 @@ final class ScenarioLoaderTest {
         assertThat(h.watchdogThreshNs()).isEqualTo(5 * S);
         assertThat(h.partitionFgt()).isEqualTo(PartitionFgtSet.V1);
 
-        assertThat(s.hostPerf()).containsExactly(
-                new PerfSession("big-core-stat", PerfMode.STAT, PerfScope.SYSTEM, List.of(4, 5, 6, 7),
-                        Optional.empty(),
-                        List.of(EventGroup.of(ev("cycles", 0x11), ev("instructions", 0x08)),
-                                EventGroup.of(ev("l1d_cache", 0x04), ev("l1d_cache_refill", 0x03), ev("0x17", 0x17))),
-                        false, Optional.empty(), true, false, 100 * MS, OptionalLong.of(20 * S)),
-                new PerfSession("batch-record", PerfMode.RECORD, PerfScope.TASK, List.of(), Optional.of("batch"),
-                        List.of(EventGroup.of(ev("instructions", 0x08))), true,
-                        Optional.of(Sampling.period(1_000_000)), false, false, 0, OptionalLong.empty()));
+        assertThat(s.hostPerf())
+                .containsExactly(
+                        new PerfSession(
+                                "big-core-stat",
+                                PerfMode.STAT,
+                                PerfScope.SYSTEM,
+                                List.of(4, 5, 6, 7),
+                                Optional.empty(),
+                                List.of(
+                                        EventGroup.of(ev("cycles", 0x11), ev("instructions", 0x08)),
+                                        EventGroup.of(
+                                                ev("l1d_cache", 0x04), ev("l1d_cache_refill", 0x03), ev("0x17", 0x17))),
+                                false,
+                                Optional.empty(),
+                                true,
+                                false,
+                                100 * MS,
+                                OptionalLong.of(20 * S)),
+                        new PerfSession(
+                                "batch-record",
+                                PerfMode.RECORD,
+                                PerfScope.TASK,
+                                List.of(),
+                                Optional.of("batch"),
+                                List.of(EventGroup.of(ev("instructions", 0x08))),
+                                true,
+                                Optional.of(Sampling.period(1_000_000)),
+                                false,
+                                false,
+                                0,
+                                OptionalLong.empty()));
 
-        assertThat(s.hostTasks()).containsExactly(new HostTask("batch", List.of(0, 1),
-                new Workload(WorkloadProfile.CPU_BOUND, 2, 0.5, Map.of(), OptionalLong.empty())));
+        assertThat(s.hostTasks())
+                .containsExactly(new HostTask(
+                        "batch",
+                        List.of(0, 1),
+                        new Workload(WorkloadProfile.CPU_BOUND, 2, 0.5, Map.of(), OptionalLong.empty())));
 
         assertThat(s.vms()).hasSize(5);
         VmSpec web = s.vms().get(0);
@@ -95,18 +120,36 @@ final class ScenarioLoaderTest {
         assertThat(web.pmu()).isTrue();
         assertThat(web.nrCounters()).isEqualTo(OptionalInt.of(4));
         assertThat(web.partition()).isTrue();
-        assertThat(web.placement()).isEqualTo(new Placement(List.of(0, 1, 2, 3, 4, 5, 6, 7), false, 4,
-                Optional.of(new Placement.Migration(10 * MS, true))));
-        assertThat(web.pmuUsage()).containsExactly(
-                new PmuUsage.NmiWatchdog(10 * S),
-                new PmuUsage.PerfRecord(List.of(EventGroup.of(ev("cycles", 0x11)),
-                        EventGroup.of(ev("instructions", 0x08), ev("branch-misses", 0x10))),
-                        Sampling.frequencyHz(4000), PerfScope.SYSTEM),
-                new PmuUsage.PerfStat(List.of(EventGroup.of(ev("stall_backend", 0x24))), PerfScope.TASK,
-                        OptionalLong.of(S)));
-        assertThat(web.workload()).isEqualTo(new Workload(WorkloadProfile.EXIT_HEAVY, 3, 0.75,
-                Map.of(Events.CPU_CYCLES, 2_400_000_000L, Events.INST_RETIRED, 3_000_000_000L, Events.STALL, 1000L),
-                OptionalLong.of(20_000)));
+        assertThat(web.placement())
+                .isEqualTo(new Placement(
+                        List.of(0, 1, 2, 3, 4, 5, 6, 7),
+                        false,
+                        4,
+                        Optional.of(new Placement.Migration(10 * MS, true))));
+        assertThat(web.pmuUsage())
+                .containsExactly(
+                        new PmuUsage.NmiWatchdog(10 * S),
+                        new PmuUsage.PerfRecord(
+                                List.of(
+                                        EventGroup.of(ev("cycles", 0x11)),
+                                        EventGroup.of(ev("instructions", 0x08), ev("branch-misses", 0x10))),
+                                Sampling.frequencyHz(4000),
+                                PerfScope.SYSTEM),
+                        new PmuUsage.PerfStat(
+                                List.of(EventGroup.of(ev("stall_backend", 0x24))), PerfScope.TASK, OptionalLong.of(S)));
+        assertThat(web.workload())
+                .isEqualTo(new Workload(
+                        WorkloadProfile.EXIT_HEAVY,
+                        3,
+                        0.75,
+                        Map.of(
+                                Events.CPU_CYCLES,
+                                2_400_000_000L,
+                                Events.INST_RETIRED,
+                                3_000_000_000L,
+                                Events.STALL,
+                                1000L),
+                        OptionalLong.of(20_000)));
         assertThat(web.workload().ratesPerSecond().keySet()).containsExactly(0x08, 0x11, 0x3c);
 
         VmSpec win = s.vms().get(1);
@@ -122,13 +165,13 @@ final class ScenarioLoaderTest {
         assertThat(greedy.partition()).isFalse();
         assertThat(greedy.guestOs()).isEqualTo(GuestOs.LINUX);
         assertThat(greedy.nrCounters()).isEmpty();
-        assertThat(greedy.placement()).isEqualTo(new Placement(List.of(0, 1, 2, 3, 4, 5, 6, 7), false, 0,
-                Optional.empty()));
+        assertThat(greedy.placement())
+                .isEqualTo(new Placement(List.of(0, 1, 2, 3, 4, 5, 6, 7), false, 0, Optional.empty()));
         assertThat(greedy.pmuUsage()).containsExactly(new PmuUsage.Greedy(5 * MS, false));
         assertThat(greedy.workload()).isEqualTo(Workload.of(WorkloadProfile.CPU_BOUND, 1));
 
-        assertThat(s.vms().get(3).pmuUsage()).containsExactly(
-                new PmuUsage.Brbe(List.of(ev("cycles", 0x11)), Sampling.period(100_000), false));
+        assertThat(s.vms().get(3).pmuUsage())
+                .containsExactly(new PmuUsage.Brbe(List.of(ev("cycles", 0x11)), Sampling.period(100_000), false));
         assertThat(s.vms().get(3).placement().cpus()).containsExactly(4, 5, 6, 7);
         VmSpec quiet = s.vms().get(4);
         assertThat(quiet.pmu()).isFalse();
@@ -137,7 +180,8 @@ final class ScenarioLoaderTest {
 
         Policies p = s.policies();
         assertThat(p.allocation()).extracting(PolicyChoice::kind).containsOnly(PolicyKind.ALLOCATION);
-        assertThat(p.allocation()).extracting(PolicyChoice::name)
+        assertThat(p.allocation())
+                .extracting(PolicyChoice::name)
                 .containsExactly("emulated", "static-hpmn", "vcpu-load-resched");
         assertThat(p.allocation().get(0).rawSettings()).isEmpty();
         assertThat(p.allocation().get(1).rawSettings()).isEqualTo(Map.of("reserved_host_counters", 2L));
@@ -157,15 +201,17 @@ final class ScenarioLoaderTest {
             assertThat(c.declaredAt()).isEqualTo(new SourcePosition("full-example.yaml", 99, 11, "policies.filter"));
         });
 
-        assertThat(s.adminWrites()).containsExactly(
-                new AdminWrite(1 * S, "reserved_host_counters", 1),
-                new AdminWrite(5 * S, "reserved_host_counters", 3));
+        assertThat(s.adminWrites())
+                .containsExactly(
+                        new AdminWrite(1 * S, "reserved_host_counters", 1),
+                        new AdminWrite(5 * S, "reserved_host_counters", 3));
 
-        assertThat(s.costs()).containsExactly(
-                Map.entry(KernelCost.TRAP_SYSREG_EMULATION, CostOverride.base(500)),
-                Map.entry(KernelCost.PERF_EVENT_CREATE, CostOverride.base(4000)),
-                Map.entry(KernelCost.PERF_PMU_RESCHED, new CostOverride(1200, OptionalLong.of(250))),
-                Map.entry(KernelCost.PERF_ROTATE_CONTEXT, CostOverride.base(600)));
+        assertThat(s.costs())
+                .containsExactly(
+                        Map.entry(KernelCost.TRAP_SYSREG_EMULATION, CostOverride.base(500)),
+                        Map.entry(KernelCost.PERF_EVENT_CREATE, CostOverride.base(4000)),
+                        Map.entry(KernelCost.PERF_PMU_RESCHED, new CostOverride(1200, OptionalLong.of(250))),
+                        Map.entry(KernelCost.PERF_ROTATE_CONTEXT, CostOverride.base(600)));
         assertThat(s.costs().get(KernelCost.PERF_ROTATE_CONTEXT).perUnitNsOrDefault(KernelCost.PERF_ROTATE_CONTEXT))
                 .isEqualTo(200);
         assertThat(s.vcpuCount()).isEqualTo(9);
@@ -208,9 +254,18 @@ final class ScenarioLoaderTest {
         assertThat(s.hostPerf()).isEmpty();
         assertThat(s.hostTasks()).isEmpty();
         VmSpec vm = s.vms().get(0);
-        assertThat(vm).isEqualTo(new VmSpec("vm0", 2, GuestOs.LINUX, 250, true, OptionalInt.empty(), true,
-                new Placement(List.of(0, 1, 2, 3, 4, 5, 6, 7), false, 0, Optional.empty()),
-                List.of(new PmuUsage.Idle()), Workload.of(WorkloadProfile.CPU_BOUND, 2)));
+        assertThat(vm)
+                .isEqualTo(new VmSpec(
+                        "vm0",
+                        2,
+                        GuestOs.LINUX,
+                        250,
+                        true,
+                        OptionalInt.empty(),
+                        true,
+                        new Placement(List.of(0, 1, 2, 3, 4, 5, 6, 7), false, 0, Optional.empty()),
+                        List.of(new PmuUsage.Idle()),
+                        Workload.of(WorkloadProfile.CPU_BOUND, 2)));
         assertThat(s.policies()).isEqualTo(Policies.defaults());
         assertThat(s.adminWrites()).isEmpty();
         assertThat(s.costs()).isEmpty();
@@ -246,11 +301,17 @@ final class ScenarioLoaderTest {
 
     @Test
     void muxIntervalDefaultsToPerfCpuHrtimerOfTheHz() {
-        assertThat(ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nhost: {hz: 300}\n").host().muxIntervalNs())
+        assertThat(ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nhost: {hz: 300}\n")
+                        .host()
+                        .muxIntervalNs())
                 .isEqualTo(3 * MS);
-        assertThat(ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nhost: {hz: 1000}\n").host().muxIntervalNs())
+        assertThat(ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nhost: {hz: 1000}\n")
+                        .host()
+                        .muxIntervalNs())
                 .isEqualTo(1 * MS);
-        assertThat(ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nhost: {hz: 100}\n").host().muxIntervalNs())
+        assertThat(ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nhost: {hz: 100}\n")
+                        .host()
+                        .muxIntervalNs())
                 .isEqualTo(10 * MS);
     }
 
@@ -281,12 +342,16 @@ final class ScenarioLoaderTest {
         // Equal apart from where the policy was written.
         assertThat(shorthand.vms()).isEqualTo(longhand.vms());
         assertThat(shorthand.run()).isEqualTo(longhand.run());
-        assertThat(shorthand.policies().allocation()).extracting(PolicyChoice::label).containsExactly("emulated");
-        Scenario mixed = ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nvms: [{name: vm0, vcpus: 2,"
-                + " placement: {cpus: '0-1, 2,3'}, pmu_usage: nmi-watchdog}]\n");
+        assertThat(shorthand.policies().allocation())
+                .extracting(PolicyChoice::label)
+                .containsExactly("emulated");
+        Scenario mixed = ScenarioLoader.load(
+                "a.yaml",
+                "run: {duration: 1s}\nvms: [{name: vm0, vcpus: 2,"
+                        + " placement: {cpus: '0-1, 2,3'}, pmu_usage: nmi-watchdog}]\n");
         assertThat(mixed.vms().get(0).placement().cpus()).containsExactly(0, 1, 2, 3);
-        Scenario listed = ScenarioLoader.load("a.yaml", "run: {duration: 1s}\nvms: [{name: vm0, vcpus: 2,"
-                + " placement: {cpus: [3, 0-1, 1]}}]\n");
+        Scenario listed = ScenarioLoader.load(
+                "a.yaml", "run: {duration: 1s}\nvms: [{name: vm0, vcpus: 2," + " placement: {cpus: [3, 0-1, 1]}}]\n");
         assertThat(listed.vms().get(0).placement().cpus()).containsExactly(0, 1, 3);
     }
 
@@ -302,9 +367,11 @@ final class ScenarioLoaderTest {
                       events: [CPU_CYCLES, Cycles, 0x11, r11, r0011, LLC-load-misses, 0x4004]
                 """);
         PmuUsage.PerfStat stat = (PmuUsage.PerfStat) s.vms().get(0).pmuUsage().get(0);
-        assertThat(stat.groups()).extracting(g -> g.leader().number())
+        assertThat(stat.groups())
+                .extracting(g -> g.leader().number())
                 .containsExactly(0x11, 0x11, 0x11, 0x11, 0x11, 0x37, 0x4004);
-        assertThat(stat.groups()).extracting(g -> g.leader().name())
+        assertThat(stat.groups())
+                .extracting(g -> g.leader().name())
                 .containsExactly("CPU_CYCLES", "Cycles", "0x11", "r11", "r0011", "LLC-load-misses", "0x4004");
     }
 
@@ -317,10 +384,15 @@ final class ScenarioLoaderTest {
                     name: p
                     settings: {b: true, i: 0x10, big: 99999999999999999999, f: 2.5, s: text, q: '12', l: [1, x]}
                 """);
-        assertThat(s.policies().allocation().get(0).rawSettings()).containsExactly(
-                Map.entry("b", true), Map.entry("i", 16L),
-                Map.entry("big", new java.math.BigInteger("99999999999999999999")), Map.entry("f", 2.5),
-                Map.entry("s", "text"), Map.entry("q", "12"), Map.entry("l", List.of(1L, "x")));
+        assertThat(s.policies().allocation().get(0).rawSettings())
+                .containsExactly(
+                        Map.entry("b", true),
+                        Map.entry("i", 16L),
+                        Map.entry("big", new java.math.BigInteger("99999999999999999999")),
+                        Map.entry("f", 2.5),
+                        Map.entry("s", "text"),
+                        Map.entry("q", "12"),
+                        Map.entry("l", List.of(1L, "x")));
     }
 
     @Test
@@ -370,28 +442,40 @@ final class ScenarioLoaderTest {
         Files.write(huge, "x".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> ScenarioLoader.load(huge))
                 .isInstanceOf(ScenarioException.class)
-                .hasMessage(huge + ": is larger than 1 MiB, the limit for a scenario file (a hand-written one is a few kB)");
+                .hasMessage(huge
+                        + ": is larger than 1 MiB, the limit for a scenario file (a hand-written one is a few kB)");
     }
 
     @Test
     void problemsCarryTheirPartsAndTheMessageJoinsThemOnePerLine() {
-        ScenarioException e = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
-                () -> ScenarioLoader.load("bad.yaml", """
+        ScenarioException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ScenarioException.class, () -> ScenarioLoader.load("bad.yaml", """
                         run: {duration: 2s}
                         host: {hz: 200}
                         vms:
                           - {name: vm0, vcpus: -1}
                         admin_writes: [{at: 3s, knob: reserved_host_counters, value: 1}]
                         """));
-        assertThat(e.problems()).containsExactly(
-                new ScenarioProblem("bad.yaml", 2, 12, "host.hz",
-                        "must be one of 100, 250, 300, 1000 (the CONFIG_HZ choices), was 200"),
-                new ScenarioProblem("bad.yaml", 4, 24, "vms[0].vcpus", "a VM needs at least 1 vCPU, was -1"),
-                new ScenarioProblem("bad.yaml", 5, 21, "admin_writes[0].at",
-                        "at 3s is not before the end of the run (2s)"));
-        assertThat(e.getMessage()).isEqualTo(String.join("\n",
-                "bad.yaml:2:12: host.hz: must be one of 100, 250, 300, 1000 (the CONFIG_HZ choices), was 200",
-                "bad.yaml:4:24: vms[0].vcpus: a VM needs at least 1 vCPU, was -1",
-                "bad.yaml:5:21: admin_writes[0].at: at 3s is not before the end of the run (2s)"));
+        assertThat(e.problems())
+                .containsExactly(
+                        new ScenarioProblem(
+                                "bad.yaml",
+                                2,
+                                12,
+                                "host.hz",
+                                "must be one of 100, 250, 300, 1000 (the CONFIG_HZ choices), was 200"),
+                        new ScenarioProblem("bad.yaml", 4, 24, "vms[0].vcpus", "a VM needs at least 1 vCPU, was -1"),
+                        new ScenarioProblem(
+                                "bad.yaml",
+                                5,
+                                21,
+                                "admin_writes[0].at",
+                                "at 3s is not before the end of the run (2s)"));
+        assertThat(e.getMessage())
+                .isEqualTo(String.join(
+                        "\n",
+                        "bad.yaml:2:12: host.hz: must be one of 100, 250, 300, 1000 (the CONFIG_HZ choices), was 200",
+                        "bad.yaml:4:24: vms[0].vcpus: a VM needs at least 1 vCPU, was -1",
+                        "bad.yaml:5:21: admin_writes[0].at: at 3s is not before the end of the run (2s)"));
     }
 }

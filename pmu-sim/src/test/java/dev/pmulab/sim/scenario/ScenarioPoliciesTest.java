@@ -34,9 +34,13 @@ final class ScenarioPoliciesTest {
     void noAllocationPolicyNamedComparesEveryInstalledOneAtItsDefaults() {
         Scenario s = ScenarioLoader.load("all.yaml", "run: {duration: 1s}\n");
         ScenarioPolicies p = ScenarioPolicies.select(s, REGISTRY);
-        assertThat(p.allocation()).extracting(SelectedPolicy::name).contains("test-reserving", "test-throwing")
+        assertThat(p.allocation())
+                .extracting(SelectedPolicy::name)
+                .contains("test-reserving", "test-throwing")
                 .isSorted();
-        assertThat(p.allocation()).filteredOn(a -> a.name().equals("test-reserving")).singleElement()
+        assertThat(p.allocation())
+                .filteredOn(a -> a.name().equals("test-reserving"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.settings().getLong("reserved")).isEqualTo(2));
     }
 
@@ -54,7 +58,8 @@ final class ScenarioPoliciesTest {
                 """);
         assertThatThrownBy(() -> ScenarioPolicies.select(s, REGISTRY))
                 .isInstanceOf(ScenarioException.class)
-                .satisfies(e -> assertThat(((ScenarioException) e).problems()).hasSize(4)
+                .satisfies(e -> assertThat(((ScenarioException) e).problems())
+                        .hasSize(4)
                         .extracting(ScenarioProblem::line, ScenarioProblem::column, ScenarioProblem::path)
                         .containsExactly(
                                 org.assertj.core.groups.Tuple.tuple(5, 7, "policies.allocation[1]"),

@@ -27,16 +27,20 @@ final class CostAxisTest {
         assertThat(CostAxis.parse("PERF_ROTATE_CONTEXT.PER_UNIT=50").cost()).isEqualTo(KernelCost.PERF_ROTATE_CONTEXT);
         assertThatThrownBy(() -> CostAxis.parse("C9.per_unit=100"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--fit 'C9.per_unit=100': C9 (PERF_EVENT_CREATE) has no per-unit part; only C12 and C14 do");
+                .hasMessage(
+                        "--fit 'C9.per_unit=100': C9 (PERF_EVENT_CREATE) has no per-unit part; only C12 and C14 do");
     }
 
     @Test
     void badSpecsAreRefusedNamingWhatIsAccepted() {
         assertThatThrownBy(() -> CostAxis.parse("C12")).hasMessageContaining("write KEY=V1,V2,... (ns)");
         assertThatThrownBy(() -> CostAxis.parse("C15=1")).hasMessageContaining("unknown cost 'C15'");
-        assertThatThrownBy(() -> CostAxis.parse("C12=1us")).hasMessage("--fit 'C12=1us': '1us' is not a whole number of ns");
-        assertThatThrownBy(() -> CostAxis.parse("C12=-5")).hasMessage("--fit 'C12=-5': C12: a cost is not negative, was -5");
-        assertThatThrownBy(() -> CostAxis.parse("C12=5,5")).hasMessage("--fit 'C12=5,5': C12: a value is repeated in [5, 5]");
+        assertThatThrownBy(() -> CostAxis.parse("C12=1us"))
+                .hasMessage("--fit 'C12=1us': '1us' is not a whole number of ns");
+        assertThatThrownBy(() -> CostAxis.parse("C12=-5"))
+                .hasMessage("--fit 'C12=-5': C12: a cost is not negative, was -5");
+        assertThatThrownBy(() -> CostAxis.parse("C12=5,5"))
+                .hasMessage("--fit 'C12=5,5': C12: a value is repeated in [5, 5]");
         assertThatThrownBy(() -> CostAxis.parse("C12=5,")).hasMessage("--fit 'C12=5,': '' is not a whole number of ns");
     }
 }

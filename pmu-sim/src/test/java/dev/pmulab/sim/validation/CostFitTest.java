@@ -46,21 +46,28 @@ final class CostFitTest {
         List<CostAxis> axes = List.of(CostAxis.parse("C12=250,1000"), CostAxis.parse("C9=0,1500,5000"));
         assertThat(CostFit.pointCount(axes)).isEqualTo(6);
         assertThat(CostFit.runCount(axes)).isEqualTo(6 * 3 * 2);
-        assertThat(CostFit.points(axes)).containsExactly(List.of(250L, 0L), List.of(250L, 1500L),
-                List.of(250L, 5000L), List.of(1000L, 0L), List.of(1000L, 1500L), List.of(1000L, 5000L));
+        assertThat(CostFit.points(axes))
+                .containsExactly(
+                        List.of(250L, 0L),
+                        List.of(250L, 1500L),
+                        List.of(250L, 5000L),
+                        List.of(1000L, 0L),
+                        List.of(1000L, 1500L),
+                        List.of(1000L, 5000L));
     }
 
     @Test
     void aPointsPricesJoinTheTwoPartsOfOneCostAndKeepTheOtherDefaults() {
-        List<CostAxis> axes = List.of(CostAxis.parse("C12.per_unit=400"), CostAxis.parse("C9=1500"),
-                CostAxis.parse("C14=700"));
+        List<CostAxis> axes =
+                List.of(CostAxis.parse("C12.per_unit=400"), CostAxis.parse("C9=1500"), CostAxis.parse("C14=700"));
         Map<KernelCost, CostOverride> o = CostFit.overrides(axes, List.of(400L, 1500L, 700L));
-        assertThat(o).containsOnly(
-                // Only the per-unit part of C12 is swept: its fixed part stays 1000.
-                Map.entry(KernelCost.PERF_PMU_RESCHED, new CostOverride(1000, OptionalLong.of(400))),
-                Map.entry(KernelCost.PERF_EVENT_CREATE, new CostOverride(1500, OptionalLong.empty())),
-                // Only the fixed part of C14: its per-unit part stays the default (200).
-                Map.entry(KernelCost.PERF_ROTATE_CONTEXT, new CostOverride(700, OptionalLong.empty())));
+        assertThat(o)
+                .containsOnly(
+                        // Only the per-unit part of C12 is swept: its fixed part stays 1000.
+                        Map.entry(KernelCost.PERF_PMU_RESCHED, new CostOverride(1000, OptionalLong.of(400))),
+                        Map.entry(KernelCost.PERF_EVENT_CREATE, new CostOverride(1500, OptionalLong.empty())),
+                        // Only the fixed part of C14: its per-unit part stays the default (200).
+                        Map.entry(KernelCost.PERF_ROTATE_CONTEXT, new CostOverride(700, OptionalLong.empty())));
         assertThat(o.get(KernelCost.PERF_ROTATE_CONTEXT).perUnitNsOrDefault(KernelCost.PERF_ROTATE_CONTEXT))
                 .isEqualTo(200);
         List<CostAxis> twice = List.of(CostAxis.parse("C12=1"), CostAxis.parse("perf_pmu_resched=2"));
@@ -69,9 +76,13 @@ final class CostFitTest {
 
     @Test
     void aGridTooLargeToBeCoarseIsRefused() {
-        CostAxis big = new CostAxis(KernelCost.PERF_EVENT_CREATE, false,
+        CostAxis big = new CostAxis(
+                KernelCost.PERF_EVENT_CREATE,
+                false,
                 LongStream.range(0, 101).boxed().toList());
-        CostAxis big2 = new CostAxis(KernelCost.PERF_EVENT_DESTROY, false,
+        CostAxis big2 = new CostAxis(
+                KernelCost.PERF_EVENT_DESTROY,
+                false,
                 LongStream.range(0, 101).boxed().toList());
         assertThatThrownBy(() -> CostFit.pointCount(List.of(big, big2))).hasMessageContaining("not coarse");
     }
@@ -96,18 +107,20 @@ final class CostFitTest {
         // J = 0 + 0 + 0 + ln²2 + 1 = 1.480453. Benchmark 2 is reported, never scored (term 0).
         double level = 55.85 / Math.E;
         Map<Benchmark, Comparison.Outcome[]> runs = new EnumMap<>(Benchmark.class);
-        runs.put(Benchmark.GZIP_PERF_RECORD, pair(
-                metrics(4.143e9, 0.159e9, 60, 40), metrics(3.139e9, 0.110e9, 97, 3)));
-        runs.put(Benchmark.SPECINT_PERF_STAT, pair(
-                metrics(3789.16e9, 224.45e9, 94, 6), metrics(3525.67e9, 15.98e9, 99, 1)));
-        runs.put(Benchmark.STRESS_NG_PERF_RECORD, pair(
-                metrics(30e9, 1e9, level, 34.96), metrics(30e9, 1e9, level + 70.42, 0.97)));
+        runs.put(Benchmark.GZIP_PERF_RECORD, pair(metrics(4.143e9, 0.159e9, 60, 40), metrics(3.139e9, 0.110e9, 97, 3)));
+        runs.put(
+                Benchmark.SPECINT_PERF_STAT,
+                pair(metrics(3789.16e9, 224.45e9, 94, 6), metrics(3525.67e9, 15.98e9, 99, 1)));
+        runs.put(
+                Benchmark.STRESS_NG_PERF_RECORD,
+                pair(metrics(30e9, 1e9, level, 34.96), metrics(30e9, 1e9, level + 70.42, 0.97)));
         Point p = CostFit.score(List.of(500L), runs, scenarios());
 
         assertThat(p.objective()).isCloseTo(1 + LN2_SQ, within(1e-9));
         assertThat(p.fitRows()).extracting(RowValue::benchmark).containsExactly(1, 1, 3, 3);
-        assertThat(p.fitRows()).extracting(RowValue::quantity).containsExactly("real time", "system time",
-                "pCPU time in the host kernel", "pCPU time in the guest");
+        assertThat(p.fitRows())
+                .extracting(RowValue::quantity)
+                .containsExactly("real time", "system time", "pCPU time in the host kernel", "pCPU time in the guest");
         assertThat(p.fitRows().get(0).ratio()).isCloseTo(1, within(1e-12));
         assertThat(p.fitRows().get(3).ratio()).isCloseTo(2, within(1e-12));
         assertThat(p.fitRows().get(3).term()).isCloseTo(LN2_SQ, within(1e-12));
@@ -129,13 +142,16 @@ final class CostFitTest {
     void aGuestUnderTenPercentIsLivelockedAndAMissingRunCostsTheCap() {
         Map<Benchmark, Comparison.Outcome[]> runs = new EnumMap<>(Benchmark.class);
         // The emulated gzip run stopped at its 60 s limit: no metrics, so both benchmark 1 rows cost the cap.
-        runs.put(Benchmark.GZIP_PERF_RECORD, new Comparison.Outcome[] {unfinished(60_000_000_000L),
-                outcome("static-hpmn", metrics(3.139e9, 0.110e9, 97, 3))});
-        runs.put(Benchmark.SPECINT_PERF_STAT, pair(
-                metrics(3789.16e9, 224.45e9, 94, 6), metrics(3525.67e9, 15.98e9, 99, 1)));
+        runs.put(Benchmark.GZIP_PERF_RECORD, new Comparison.Outcome[] {
+            unfinished(60_000_000_000L), outcome("static-hpmn", metrics(3.139e9, 0.110e9, 97, 3))
+        });
+        runs.put(
+                Benchmark.SPECINT_PERF_STAT,
+                pair(metrics(3789.16e9, 224.45e9, 94, 6), metrics(3525.67e9, 15.98e9, 99, 1)));
         // Emulated stress-ng guest 5 %: livelocked. Deltas exactly as published, level 5 / 55.85.
-        runs.put(Benchmark.STRESS_NG_PERF_RECORD, pair(
-                metrics(30e9, 1e9, 5, 34.96), metrics(30e9, 1e9, 5 + 35.21, 0.97)));
+        runs.put(
+                Benchmark.STRESS_NG_PERF_RECORD,
+                pair(metrics(30e9, 1e9, 5, 34.96), metrics(30e9, 1e9, 5 + 35.21, 0.97)));
         Point p = CostFit.score(List.of(0L), runs, scenarios());
 
         double ln = Math.log(5 / 55.85);
@@ -153,8 +169,12 @@ final class CostFitTest {
     }
 
     private static MetricValues metrics(double realNs, double sysNs, double guestPct, double hostKernelPct) {
-        return MetricValues.builder().put(Metric.GUEST_WORKLOAD_NS, realNs).put(Metric.GUEST_SYS_NS, sysNs)
-                .put(Metric.GUEST_RUN_PCT, guestPct).put(Metric.HOST_KERNEL_PCT, hostKernelPct).build();
+        return MetricValues.builder()
+                .put(Metric.GUEST_WORKLOAD_NS, realNs)
+                .put(Metric.GUEST_SYS_NS, sysNs)
+                .put(Metric.GUEST_RUN_PCT, guestPct)
+                .put(Metric.HOST_KERNEL_PCT, hostKernelPct)
+                .build();
     }
 
     private static Comparison.Outcome[] pair(MetricValues emulated, MetricValues partitioned) {
@@ -162,12 +182,14 @@ final class CostFitTest {
     }
 
     private static Comparison.Outcome outcome(String policy, MetricValues m) {
-        return new Comparison.Outcome(new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, policy)),
+        return new Comparison.Outcome(
+                new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, policy)),
                 new RunResult(m, List.of(), Optional.empty(), 0, 0, Map.of(), 0));
     }
 
     private static Comparison.Outcome unfinished(long atNs) {
-        return new Comparison.Outcome(new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, "emulated")),
+        return new Comparison.Outcome(
+                new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, "emulated")),
                 RunResult.failed(RunFailure.unblamed("time limit reached"), List.of(), 0, atNs));
     }
 }

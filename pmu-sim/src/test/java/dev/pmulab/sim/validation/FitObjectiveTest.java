@@ -53,8 +53,12 @@ final class FitObjectiveTest {
     void theObjectiveIsTheSumOfTheTerms() {
         // Four fit rows at ratios 2, 1, 0.5 and e, the level at e^-2:
         // ln²2 + 0 + ln²2 + 1 + 4 = 5 + 2 × 0.480453 = 5.960906.
-        List<Double> terms = List.of(FitObjective.term(2, 1), FitObjective.term(1, 1), FitObjective.term(0.5, 1),
-                FitObjective.term(Math.E, 1), FitObjective.term(Math.exp(-2), 1));
+        List<Double> terms = List.of(
+                FitObjective.term(2, 1),
+                FitObjective.term(1, 1),
+                FitObjective.term(0.5, 1),
+                FitObjective.term(Math.E, 1),
+                FitObjective.term(Math.exp(-2), 1));
         assertThat(FitObjective.sum(terms)).isCloseTo(5.960906, within(1e-6));
     }
 }

@@ -14,7 +14,9 @@ final class PublishedRowTest {
     @Test
     void theTableIsTheLettersInItsOrder() {
         assertThat(PublishedRow.values()).hasSize(7);
-        assertThat(PublishedRow.values()).extracting(r -> r.benchmark().number()).containsExactly(1, 1, 2, 2, 2, 3, 3);
+        assertThat(PublishedRow.values())
+                .extracting(r -> r.benchmark().number())
+                .containsExactly(1, 1, 2, 2, 2, 3, 3);
         for (PublishedRow r : PublishedRow.values()) {
             assertThat(r.source()).isEqualTo(PublishedSource.COVER_LETTER_V1);
         }
@@ -41,10 +43,24 @@ final class PublishedRowTest {
 
     @Test
     void timesAreReadInSecondsAndSharesAsPercent() {
-        MetricValues emulated = MetricValues.of(Map.of(Metric.GUEST_WORKLOAD_NS, 5_000_000_000L,
-                Metric.GUEST_SYS_NS, 250_000_000L, Metric.GUEST_RUN_PCT, 40.0, Metric.HOST_KERNEL_PCT, 60.0));
-        MetricValues partitioned = MetricValues.of(Map.of(Metric.GUEST_WORKLOAD_NS, 4_000_000_000L,
-                Metric.GUEST_SYS_NS, 100_000_000L, Metric.GUEST_RUN_PCT, 90.0, Metric.HOST_KERNEL_PCT, 10.0));
+        MetricValues emulated = MetricValues.of(Map.of(
+                Metric.GUEST_WORKLOAD_NS,
+                5_000_000_000L,
+                Metric.GUEST_SYS_NS,
+                250_000_000L,
+                Metric.GUEST_RUN_PCT,
+                40.0,
+                Metric.HOST_KERNEL_PCT,
+                60.0));
+        MetricValues partitioned = MetricValues.of(Map.of(
+                Metric.GUEST_WORKLOAD_NS,
+                4_000_000_000L,
+                Metric.GUEST_SYS_NS,
+                100_000_000L,
+                Metric.GUEST_RUN_PCT,
+                90.0,
+                Metric.HOST_KERNEL_PCT,
+                10.0));
         assertThat(PublishedRow.B1_REAL.simulated(emulated, partitioned)).containsExactly(5.0, 4.0);
         assertThat(PublishedRow.B1_SYS.simulated(emulated, partitioned)).containsExactly(0.25, 0.1);
         assertThat(PublishedRow.B3_GUEST.simulated(emulated, partitioned)).containsExactly(40.0, 90.0);

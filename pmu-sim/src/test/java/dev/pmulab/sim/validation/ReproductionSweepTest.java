@@ -19,7 +19,8 @@ final class ReproductionSweepTest {
     void everyBenchmarkHasItsBuiltInScenarioWithBothPolicies() {
         for (Benchmark b : Benchmark.values()) {
             Scenario s = BuiltInScenarios.load(b.scenario());
-            assertThat(s.policies().allocation()).extracting(c -> c.name())
+            assertThat(s.policies().allocation())
+                    .extracting(c -> c.name())
                     .contains(Benchmark.BEFORE_POLICY, Benchmark.AFTER_POLICY);
         }
     }
@@ -36,16 +37,22 @@ final class ReproductionSweepTest {
         assertThat(v.run()).isEqualTo(new RunLength.UntilWorkDone("vm0", 3_000_000_000L, 5_000_000_000L));
         assertThat(v.host()).isEqualTo(base.host());
         assertThat(v.policies()).isEqualTo(base.policies());
-        assertThat(v.vms().get(0).withPmuUsage(base.vms().get(0).pmuUsage())).isEqualTo(base.vms().get(0));
+        assertThat(v.vms().get(0).withPmuUsage(base.vms().get(0).pmuUsage()))
+                .isEqualTo(base.vms().get(0));
         assertThat(v.seed()).isEqualTo(base.seed());
     }
 
     @Test
     void theSweepHasEachConfigurationOnceTheLettersIncluded() {
         // 3 rates at 15 events, then 4, 8 and 12 events at 1000 Hz (15 at 1000 Hz is already there).
-        assertThat(Reproduction.sweepVariants()).containsExactly(new Reproduction.Variant(250, 15),
-                new Reproduction.Variant(1000, 15), new Reproduction.Variant(4000, 15), new Reproduction.Variant(1000, 4),
-                new Reproduction.Variant(1000, 8), new Reproduction.Variant(1000, 12));
+        assertThat(Reproduction.sweepVariants())
+                .containsExactly(
+                        new Reproduction.Variant(250, 15),
+                        new Reproduction.Variant(1000, 15),
+                        new Reproduction.Variant(4000, 15),
+                        new Reproduction.Variant(1000, 4),
+                        new Reproduction.Variant(1000, 8),
+                        new Reproduction.Variant(1000, 12));
     }
 
     @Test
@@ -61,8 +68,10 @@ final class ReproductionSweepTest {
     }
 
     private static PmuUsage.PerfRecord perfRecord(VmSpec vm) {
-        List<PmuUsage.PerfRecord> r = vm.pmuUsage().stream().filter(PmuUsage.PerfRecord.class::isInstance)
-                .map(PmuUsage.PerfRecord.class::cast).toList();
+        List<PmuUsage.PerfRecord> r = vm.pmuUsage().stream()
+                .filter(PmuUsage.PerfRecord.class::isInstance)
+                .map(PmuUsage.PerfRecord.class::cast)
+                .toList();
         assertThat(r).hasSize(1);
         return r.get(0);
     }

@@ -15,8 +15,11 @@ public final class CompositeDescriptor extends SelectionPolicyDescriptor<Void> {
     public static final String NAME = "composite";
 
     public CompositeDescriptor() {
-        super(NAME, "fixed counters only (proposed FIXED_COUNTERS_ONLY): PMCR.N = 0, PMCEID = 0, a cycle counter that "
-                + "keeps counting on every core type; vCPUs run anywhere", SettingsSchema.none(),
+        super(
+                NAME,
+                "fixed counters only (proposed FIXED_COUNTERS_ONLY): PMCR.N = 0, PMCEID = 0, a cycle counter that "
+                        + "keeps counting on every core type; vCPUs run anywhere",
+                SettingsSchema.none(),
                 CompositePolicy.class);
     }
 }

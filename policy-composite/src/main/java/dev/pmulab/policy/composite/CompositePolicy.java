@@ -31,8 +31,8 @@ public final class CompositePolicy implements SelectionPolicy {
         requireNonNull(vmm, "vmm is null");
         int ret = vmm.setFixedCountersOnly();
         if (ret != 0) {
-            throw VmmPmuSetupException.refused(policyName, vm.vmName(), KvmPmuAttribute.FIXED_COUNTERS_ONLY, "", ret,
-                    "");
+            throw VmmPmuSetupException.refused(
+                    policyName, vm.vmName(), KvmPmuAttribute.FIXED_COUNTERS_ONLY, "", ret, "");
         }
     }
 }

@@ -13,7 +13,11 @@ public final class DefaultPmuDescriptor extends SelectionPolicyDescriptor<Defaul
     public static final String NAME = "default-pmu";
 
     public DefaultPmuDescriptor() {
-        super(NAME, "KVM's default PMU (that of the CPU where the vCPU is initialised); vCPUs run anywhere and "
-                + "their counters stop on CPUs of another type", DefaultPmuSettings.SCHEMA, DefaultPmuPolicy.class);
+        super(
+                NAME,
+                "KVM's default PMU (that of the CPU where the vCPU is initialised); vCPUs run anywhere and "
+                        + "their counters stop on CPUs of another type",
+                DefaultPmuSettings.SCHEMA,
+                DefaultPmuPolicy.class);
     }
 }

@@ -36,9 +36,15 @@ public final class DefaultPmuPolicy implements SelectionPolicy {
         }
         int ret = vmm.setNrCounters(nrCounters);
         if (ret != 0) {
-            throw VmmPmuSetupException.refused(policyName, vm.vmName(), KvmPmuAttribute.SET_NR_COUNTERS,
-                    Integer.toString(nrCounters), ret, "the default PMU is that of CPU " + vm.initCpu() + " ("
-                            + host.cpu(vm.initCpu()).pmuName() + ", " + host.cpu(vm.initCpu()).counters()
+            throw VmmPmuSetupException.refused(
+                    policyName,
+                    vm.vmName(),
+                    KvmPmuAttribute.SET_NR_COUNTERS,
+                    Integer.toString(nrCounters),
+                    ret,
+                    "the default PMU is that of CPU " + vm.initCpu() + " ("
+                            + host.cpu(vm.initCpu()).pmuName() + ", "
+                            + host.cpu(vm.initCpu()).counters()
                             + " counters)");
         }
     }

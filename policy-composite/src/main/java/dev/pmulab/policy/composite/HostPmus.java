@@ -17,7 +17,9 @@ final class HostPmus {
     static int[] cpusForVm(HostView host, String pmu, int[] allowed) {
         int[] sortedAllowed = allowed.clone();
         Arrays.sort(sortedAllowed);
-        return Arrays.stream(host.pmuCpus(pmu)).filter(c -> Arrays.binarySearch(sortedAllowed, c) >= 0).sorted()
+        return Arrays.stream(host.pmuCpus(pmu))
+                .filter(c -> Arrays.binarySearch(sortedAllowed, c) >= 0)
+                .sorted()
                 .toArray();
     }
 

@@ -10,7 +10,9 @@ final class NrCounters {
     /** ARMV8_PMU_MAX_GENERAL_COUNTERS. */
     static final int MAX = 31;
 
-    static final SettingSpec SPEC = SettingSpec.integer(NAME, UNSET,
+    static final SettingSpec SPEC = SettingSpec.integer(
+            NAME,
+            UNSET,
             "the guest's PMCR_EL0.N through SET_NR_COUNTERS, 0..31; -1 leaves it at the PMU's counter count");
 
     private NrCounters() {}

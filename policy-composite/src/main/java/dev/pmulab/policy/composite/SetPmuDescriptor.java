@@ -14,7 +14,11 @@ public final class SetPmuDescriptor extends SelectionPolicyDescriptor<SetPmuSett
     public static final String NAME = "set-pmu";
 
     public SetPmuDescriptor() {
-        super(NAME, "the VMM sets the VM's PMU (SET_PMU) and pins its vCPUs to that PMU's CPUs; a vCPU elsewhere "
-                + "fails entry", SetPmuSettings.SCHEMA, SetPmuPolicy.class);
+        super(
+                NAME,
+                "the VMM sets the VM's PMU (SET_PMU) and pins its vCPUs to that PMU's CPUs; a vCPU elsewhere "
+                        + "fails entry",
+                SetPmuSettings.SCHEMA,
+                SetPmuPolicy.class);
     }
 }

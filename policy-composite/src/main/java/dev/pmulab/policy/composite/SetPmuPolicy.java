@@ -1,8 +1,8 @@
 package dev.pmulab.policy.composite;
 
-import dev.pmulab.api.Errno;
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.api.Errno;
 import dev.pmulab.api.HostView;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.SelectionPolicy;
@@ -46,16 +46,24 @@ public final class SetPmuPolicy implements SelectionPolicy {
         if (nrCounters != NrCounters.UNSET) {
             int ret = vmm.setNrCounters(nrCounters);
             if (ret != 0) {
-                throw VmmPmuSetupException.refused(policyName, vm.vmName(), KvmPmuAttribute.SET_NR_COUNTERS,
-                        Integer.toString(nrCounters), ret, "after SET_PMU(" + chosen + ")");
+                throw VmmPmuSetupException.refused(
+                        policyName,
+                        vm.vmName(),
+                        KvmPmuAttribute.SET_NR_COUNTERS,
+                        Integer.toString(nrCounters),
+                        ret,
+                        "after SET_PMU(" + chosen + ")");
             }
         }
         if (pinVcpus) {
             int[] cpus = HostPmus.cpusForVm(host, chosen, vm.allowedCpus());
             if (cpus.length == 0) {
-                throw VmmPmuSetupException.unsatisfiable(policyName, vm.vmName(), "cannot pin the vCPUs: PMU "
-                        + chosen + " covers CPUs " + Arrays.toString(host.pmuCpus(chosen))
-                        + ", none of which the VM may use " + Arrays.toString(vm.allowedCpus()));
+                throw VmmPmuSetupException.unsatisfiable(
+                        policyName,
+                        vm.vmName(),
+                        "cannot pin the vCPUs: PMU "
+                                + chosen + " covers CPUs " + Arrays.toString(host.pmuCpus(chosen))
+                                + ", none of which the VM may use " + Arrays.toString(vm.allowedCpus()));
             }
             vmm.pinVcpus(cpus);
         }
@@ -65,8 +73,10 @@ public final class SetPmuPolicy implements SelectionPolicy {
         if (!pmu.equals(SetPmuSettings.LARGEST)) {
             if (!host.pmuNames().contains(pmu)) {
                 // A VMM reads the perf type from sysfs; with no such PMU there is nothing to pass KVM.
-                throw VmmPmuSetupException.unsatisfiable(policyName, vm.vmName(), "the host has no PMU named '"
-                        + pmu + "'; host PMUs: " + String.join(", ", host.pmuNames()));
+                throw VmmPmuSetupException.unsatisfiable(
+                        policyName,
+                        vm.vmName(),
+                        "the host has no PMU named '" + pmu + "'; host PMUs: " + String.join(", ", host.pmuNames()));
             }
             int ret = vmm.setPmu(pmu);
             if (ret != 0) {
@@ -76,9 +86,12 @@ public final class SetPmuPolicy implements SelectionPolicy {
         }
         List<HostPmus.Candidate> candidates = HostPmus.largestFirst(host, vm.allowedCpus());
         if (candidates.isEmpty()) {
-            throw VmmPmuSetupException.unsatisfiable(policyName, vm.vmName(), "no host PMU covers any CPU the VM "
-                    + "may use " + Arrays.toString(vm.allowedCpus()) + "; host PMUs: "
-                    + String.join(", ", host.pmuNames()));
+            throw VmmPmuSetupException.unsatisfiable(
+                    policyName,
+                    vm.vmName(),
+                    "no host PMU covers any CPU the VM "
+                            + "may use " + Arrays.toString(vm.allowedCpus()) + "; host PMUs: "
+                            + String.join(", ", host.pmuNames()));
         }
         List<String> refused = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
@@ -90,7 +103,12 @@ public final class SetPmuPolicy implements SelectionPolicy {
             boolean last = i == candidates.size() - 1;
             if (ret != -Errno.ENXIO || last) {
                 refused.add(candidate + " " + Errno.name(ret));
-                throw VmmPmuSetupException.refused(policyName, vm.vmName(), KvmPmuAttribute.SET_PMU, candidate, ret,
+                throw VmmPmuSetupException.refused(
+                        policyName,
+                        vm.vmName(),
+                        KvmPmuAttribute.SET_PMU,
+                        candidate,
+                        ret,
                         "pmu=" + SetPmuSettings.LARGEST + " tried " + String.join(", ", refused));
             }
             refused.add(candidate + " " + Errno.name(ret));

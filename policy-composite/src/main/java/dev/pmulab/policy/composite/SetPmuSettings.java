@@ -21,12 +21,19 @@ public record SetPmuSettings(String pmu, boolean pinVcpus, int nrCounters) {
     /** The {@code pmu} value that picks the PMU covering most of the VM's CPUs. */
     public static final String LARGEST = "largest";
 
-    public static final SettingsSchema<SetPmuSettings> SCHEMA = SettingsSchema.of(SetPmuSettings.class,
+    public static final SettingsSchema<SetPmuSettings> SCHEMA = SettingsSchema.of(
+            SetPmuSettings.class,
             s -> new SetPmuSettings(s.getString(PMU), s.getBoolean(PIN_VCPUS), s.getInt(NrCounters.NAME)),
-            SettingSpec.string(PMU, LARGEST, "a host PMU name (armv8_cortex_a76), or largest: the PMU covering "
-                    + "most of the VM's CPUs, then most counters, then the host's first"),
-            SettingSpec.bool(PIN_VCPUS, true, "the VMM pins the vCPU threads to the PMU's CPUs; false models an "
-                    + "unpinned VMM whose vCPUs may run elsewhere and fail entry (CPU_UNSUPPORTED)"),
+            SettingSpec.string(
+                    PMU,
+                    LARGEST,
+                    "a host PMU name (armv8_cortex_a76), or largest: the PMU covering "
+                            + "most of the VM's CPUs, then most counters, then the host's first"),
+            SettingSpec.bool(
+                    PIN_VCPUS,
+                    true,
+                    "the VMM pins the vCPU threads to the PMU's CPUs; false models an "
+                            + "unpinned VMM whose vCPUs may run elsewhere and fail entry (CPU_UNSUPPORTED)"),
             NrCounters.SPEC);
 
     public SetPmuSettings {

@@ -1,7 +1,8 @@
 package dev.pmulab.policy.composite;
 
-import dev.pmulab.api.Errno;
 import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.api.Errno;
 
 /**
  * A selection policy could not set up a VM's PMU as it is configured to: KVM refused an attribute
@@ -23,16 +24,20 @@ public final class VmmPmuSetupException extends RuntimeException {
     }
 
     /** KVM returned {@code ret} (negative) for {@code attribute}({@code argument}) on {@code vm}. */
-    public static VmmPmuSetupException refused(String policy, String vm, KvmPmuAttribute attribute, String argument,
-            int ret, String detail) {
+    public static VmmPmuSetupException refused(
+            String policy, String vm, KvmPmuAttribute attribute, String argument, int ret, String detail) {
         requireNonNull(policy, "policy is null");
         requireNonNull(vm, "vm is null");
         requireNonNull(attribute, "attribute is null");
         requireNonNull(argument, "argument is null");
         requireNonNull(detail, "detail is null");
         String call = attribute.kernelName() + (argument.isEmpty() ? "" : "(" + argument + ")");
-        return new VmmPmuSetupException(policy, vm, ret, "selection policy " + policy + ", VM " + vm + ": " + call
-                + " returned " + Errno.name(ret) + ": " + attribute.reason(ret) + (detail.isEmpty() ? "" : "; " + detail));
+        return new VmmPmuSetupException(
+                policy,
+                vm,
+                ret,
+                "selection policy " + policy + ", VM " + vm + ": " + call + " returned " + Errno.name(ret) + ": "
+                        + attribute.reason(ret) + (detail.isEmpty() ? "" : "; " + detail));
     }
 
     /** The host cannot give the VM what the settings ask, before any attribute is set. */

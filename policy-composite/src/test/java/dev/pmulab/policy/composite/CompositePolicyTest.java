@@ -1,11 +1,11 @@
 package dev.pmulab.policy.composite;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.policy.composite.Fakes.cores;
 import static dev.pmulab.policy.composite.Fakes.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pmulab.api.Errno;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SelectionPolicy;
 import dev.pmulab.api.Settings;
@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 final class CompositePolicyTest {
-    private static final FakeHost BIG_LITTLE = new FakeHost(cores("armv8_cortex_a55", 6, 0, 4),
-            cores("armv9_cortex_a710", 20, 4, 4));
+    private static final FakeHost BIG_LITTLE =
+            new FakeHost(cores("armv8_cortex_a55", 6, 0, 4), cores("armv9_cortex_a710", 20, 4, 4));
     private final CompositeDescriptor descriptor = new CompositeDescriptor();
 
     private SelectionPolicy policy() {

@@ -1,11 +1,11 @@
 package dev.pmulab.policy.composite;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.policy.composite.Fakes.cores;
 import static dev.pmulab.policy.composite.Fakes.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pmulab.api.Errno;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SelectionPolicy;
 import dev.pmulab.api.Settings;
@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 final class DefaultPmuPolicyTest {
-    private static final FakeHost BIG_LITTLE = new FakeHost(cores("armv8_cortex_a55", 6, 0, 4),
-            cores("armv9_cortex_a710", 20, 4, 4));
+    private static final FakeHost BIG_LITTLE =
+            new FakeHost(cores("armv8_cortex_a55", 6, 0, 4), cores("armv9_cortex_a710", 20, 4, 4));
     private final DefaultPmuDescriptor descriptor = new DefaultPmuDescriptor();
 
     private SelectionPolicy policy(Map<String, ?> settings) {
@@ -69,7 +69,8 @@ final class DefaultPmuPolicyTest {
     @ParameterizedTest
     @CsvSource({"-1", "0", "31"})
     void acceptsTheEdgesOfTheRange(long n) {
-        assertThat(descriptor.validate(Fakes.settings(descriptor, Map.of("nr_counters", n)))).isEmpty();
+        assertThat(descriptor.validate(Fakes.settings(descriptor, Map.of("nr_counters", n))))
+                .isEmpty();
     }
 
     @Test
@@ -87,8 +88,11 @@ final class DefaultPmuPolicyTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"16, -EBUSY, PMU INIT already done", "19, -ENODEV, no PMUv3 feature",
-            "6, -ENXIO, does not know the attribute"})
+    @CsvSource({
+        "16, -EBUSY, PMU INIT already done",
+        "19, -ENODEV, no PMUv3 feature",
+        "6, -ENXIO, does not know the attribute"
+    })
     void everyErrnoIsFatal(int errno, String name, String reason) {
         RecordingVmm vmm = new RecordingVmm().answer("setNrCounters(2)", -errno);
         assertThatThrownBy(() -> policy(Map.of("nr_counters", 2L)).configureVm(vm(4, 4, 5), BIG_LITTLE, vmm))

@@ -10,8 +10,8 @@ import dev.pmulab.api.PmuVer;
 import dev.pmulab.api.PolicyContext;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.Settings;
-import dev.pmulab.api.testing.FakeVm;
 import dev.pmulab.api.VcpuView;
+import dev.pmulab.api.testing.FakeVm;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,11 @@ final class Fakes {
     /** {@code count} CPUs from {@code firstCpu} with PMU {@code pmuName} ({@code armv8_cortex_a55}). */
     static CoreType cores(String pmuName, int counters, int firstCpu, int count) {
         String coreType = pmuName.substring(pmuName.indexOf('_') + 1).replace('_', '-');
-        return new CoreType(coreType, pmuName, counters, IntStream.range(firstCpu, firstCpu + count).toArray());
+        return new CoreType(
+                coreType,
+                pmuName,
+                counters,
+                IntStream.range(firstCpu, firstCpu + count).toArray());
     }
 
     /** A host whose PMUs are listed in the order given (KVM's registration order). */
@@ -76,8 +80,12 @@ final class Fakes {
 
         @Override
         public int[] pmuCpus(String pmuName) {
-            return types.stream().filter(t -> t.pmuName().equals(pmuName)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no PMU " + pmuName)).cpus().clone();
+            return types.stream()
+                    .filter(t -> t.pmuName().equals(pmuName))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no PMU " + pmuName))
+                    .cpus()
+                    .clone();
         }
     }
 
@@ -158,15 +166,17 @@ final class Fakes {
      * descriptor's module, constructor injection only.
      */
     static Object instantiate(PolicyDescriptor d, Settings settings) {
-        Injector injector = Guice.createInjector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                binder().requireAtInjectOnConstructors();
-                binder().disableCircularProxies();
-                bind(Settings.class).toInstance(settings);
-                bind(PolicyContext.class).toInstance(new Context(d.name(), 1));
-            }
-        }, d.module(settings));
+        Injector injector = Guice.createInjector(
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        binder().requireAtInjectOnConstructors();
+                        binder().disableCircularProxies();
+                        bind(Settings.class).toInstance(settings);
+                        bind(PolicyContext.class).toInstance(new Context(d.name(), 1));
+                    }
+                },
+                d.module(settings));
         return injector.getInstance(d.kind().policyInterface());
     }
 }

@@ -1,9 +1,9 @@
 package dev.pmulab.policy.composite;
 
-import dev.pmulab.api.Errno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.pmulab.api.Errno;
 import dev.pmulab.api.PolicyDescriptor;
 import dev.pmulab.api.PolicyKind;
 import java.util.ServiceLoader;

@@ -1,11 +1,11 @@
 package dev.pmulab.policy.composite;
 
-import dev.pmulab.api.Errno;
 import static dev.pmulab.policy.composite.Fakes.cores;
 import static dev.pmulab.policy.composite.Fakes.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pmulab.api.Errno;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.api.SelectionPolicy;
 import dev.pmulab.api.Settings;
@@ -21,6 +21,7 @@ final class SetPmuPolicyTest {
     private static final String BIG = "armv9_cortex_a710";
     /** 4 little CPUs (0-3, 6 counters) and 4 big ones (4-7, 20 counters), little registered first. */
     private static final FakeHost BIG_LITTLE = new FakeHost(cores(LITTLE, 6, 0, 4), cores(BIG, 20, 4, 4));
+
     private static final int[] ALL = {0, 1, 2, 3, 4, 5, 6, 7};
 
     private final SetPmuDescriptor descriptor = new SetPmuDescriptor();
@@ -115,13 +116,14 @@ final class SetPmuPolicyTest {
     void largestFallsBackToTheNextPmuWhenKvmDoesNotKnowOne() {
         RecordingVmm vmm = new RecordingVmm().answer("setPmu(armv9_cortex_a710)", -Errno.ENXIO);
         policy(Map.of()).configureVm(vm(0, ALL), BIG_LITTLE, vmm);
-        assertThat(vmm.calls).containsExactly("setPmu(armv9_cortex_a710)", "setPmu(armv8_cortex_a55)",
-                "pinVcpus([0, 1, 2, 3])");
+        assertThat(vmm.calls)
+                .containsExactly("setPmu(armv9_cortex_a710)", "setPmu(armv8_cortex_a55)", "pinVcpus([0, 1, 2, 3])");
     }
 
     @Test
     void largestFailsWhenKvmKnowsNoneOfThem() {
-        RecordingVmm vmm = new RecordingVmm().answer("setPmu(armv9_cortex_a710)", -Errno.ENXIO)
+        RecordingVmm vmm = new RecordingVmm()
+                .answer("setPmu(armv9_cortex_a710)", -Errno.ENXIO)
                 .answer("setPmu(armv8_cortex_a55)", -Errno.ENXIO);
         assertThatThrownBy(() -> policy(Map.of()).configureVm(vm(0, ALL), BIG_LITTLE, vmm))
                 .isInstanceOf(VmmPmuSetupException.class)
@@ -135,21 +137,27 @@ final class SetPmuPolicyTest {
     void largestDoesNotFallBackOnEbusy() {
         RecordingVmm vmm = new RecordingVmm().answer("setPmu(armv9_cortex_a710)", -Errno.EBUSY);
         assertThatThrownBy(() -> policy(Map.of()).configureVm(vm(0, ALL), BIG_LITTLE, vmm))
-                .isInstanceOfSatisfying(VmmPmuSetupException.class, e -> assertThat(e.errno()).isEqualTo(-16))
+                .isInstanceOfSatisfying(
+                        VmmPmuSetupException.class, e -> assertThat(e.errno()).isEqualTo(-16))
                 .hasMessageContaining("SET_PMU(armv9_cortex_a710) returned -EBUSY: ")
                 .hasMessageContaining("an event filter is set and this PMU differs from the VM's");
         assertThat(vmm.calls).containsExactly("setPmu(armv9_cortex_a710)");
     }
 
     @ParameterizedTest
-    @CsvSource({"16, -EBUSY, FIXED_COUNTERS_ONLY is set", "6, -ENXIO, no host PMU of that perf type",
-            "19, -ENODEV, no PMUv3 feature", "22, -EINVAL, not a documented result"})
+    @CsvSource({
+        "16, -EBUSY, FIXED_COUNTERS_ONLY is set",
+        "6, -ENXIO, no host PMU of that perf type",
+        "19, -ENODEV, no PMUv3 feature",
+        "22, -EINVAL, not a documented result"
+    })
     void aNamedPmuRefusedIsFatalAndNothingIsPinned(int errno, String name, String reason) {
         RecordingVmm vmm = new RecordingVmm().answer("setPmu(armv8_cortex_a55)", -errno);
         assertThatThrownBy(() -> policy(Map.of("pmu", LITTLE)).configureVm(vm(0, ALL), BIG_LITTLE, vmm))
                 .isInstanceOf(VmmPmuSetupException.class)
-                .hasMessageStartingWith("selection policy set-pmu, VM vm0: KVM_ARM_VCPU_PMU_V3_SET_PMU(armv8_cortex_a55) "
-                        + "returned " + name + ": ")
+                .hasMessageStartingWith(
+                        "selection policy set-pmu, VM vm0: KVM_ARM_VCPU_PMU_V3_SET_PMU(armv8_cortex_a55) " + "returned "
+                                + name + ": ")
                 .hasMessageContaining(reason);
         assertThat(vmm.calls).containsExactly("setPmu(armv8_cortex_a55)");
     }
@@ -157,12 +165,13 @@ final class SetPmuPolicyTest {
     @Test
     void aRefusedCounterCountIsFatalAndNothingIsPinned() {
         RecordingVmm vmm = new RecordingVmm().answer("setNrCounters(7)", -Errno.EINVAL);
-        assertThatThrownBy(() -> policy(Map.of("pmu", LITTLE, "nr_counters", 7L)).configureVm(vm(0, ALL), BIG_LITTLE,
-                vmm))
+        assertThatThrownBy(
+                        () -> policy(Map.of("pmu", LITTLE, "nr_counters", 7L)).configureVm(vm(0, ALL), BIG_LITTLE, vmm))
                 .isInstanceOf(VmmPmuSetupException.class)
-                .hasMessage("selection policy set-pmu, VM vm0: KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS(7) returned -EINVAL: "
-                        + "more counters than the VM's PMU has, or no PMU chosen (§1.5); after "
-                        + "SET_PMU(armv8_cortex_a55)");
+                .hasMessage(
+                        "selection policy set-pmu, VM vm0: KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS(7) returned -EINVAL: "
+                                + "more counters than the VM's PMU has, or no PMU chosen (§1.5); after "
+                                + "SET_PMU(armv8_cortex_a55)");
         assertThat(vmm.calls).containsExactly("setPmu(armv8_cortex_a55)", "setNrCounters(7)");
     }
 
@@ -170,9 +179,11 @@ final class SetPmuPolicyTest {
     void anUnknownPmuNameFailsBeforeAnyCallListingTheHostsPmus() {
         RecordingVmm vmm = new RecordingVmm();
         assertThatThrownBy(() -> policy(Map.of("pmu", "armv8_cortex_a53")).configureVm(vm(0, ALL), BIG_LITTLE, vmm))
-                .isInstanceOfSatisfying(VmmPmuSetupException.class, e -> assertThat(e.errno()).isZero())
-                .hasMessage("selection policy set-pmu, VM vm0: the host has no PMU named 'armv8_cortex_a53'; host PMUs: "
-                        + "armv8_cortex_a55, armv9_cortex_a710");
+                .isInstanceOfSatisfying(
+                        VmmPmuSetupException.class, e -> assertThat(e.errno()).isZero())
+                .hasMessage(
+                        "selection policy set-pmu, VM vm0: the host has no PMU named 'armv8_cortex_a53'; host PMUs: "
+                                + "armv8_cortex_a55, armv9_cortex_a710");
         assertThat(vmm.calls).isEmpty();
     }
 

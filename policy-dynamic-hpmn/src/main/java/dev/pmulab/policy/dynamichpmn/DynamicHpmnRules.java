@@ -27,7 +27,9 @@ final class DynamicHpmnRules {
     /** PMCCNTR: the guest's whenever it has direct counters, so never in the host's mask then (§6.2). */
     static final long CYCLE_COUNTER = 1L << 31;
 
-    static final SettingSpec OPT_IN_SPEC = SettingSpec.bool(OPT_IN, true,
+    static final SettingSpec OPT_IN_SPEC = SettingSpec.bool(
+            OPT_IN,
+            true,
             "true: only vCPUs of VMs that ask for a partitioned PMU (the per-VM opt-in) get direct counters;"
                     + " false: every vCPU with a PMU does");
 
@@ -168,9 +170,12 @@ final class DynamicHpmnRules {
      */
     static void requireVhe(HostView host, String policyName, String because) {
         if (!host.vhe()) {
-            throw new ControlRefusedException(policyName, ControlRule.VHE_ONLY, because + " partitions the PMU,"
-                    + " which needs a VHE host: the counters above HPMN belong to EL2, which an nVHE host kernel at"
-                    + " EL1 cannot use without a hypercall per access (partitioning-and-policies.md §3.8)");
+            throw new ControlRefusedException(
+                    policyName,
+                    ControlRule.VHE_ONLY,
+                    because + " partitions the PMU,"
+                            + " which needs a VHE host: the counters above HPMN belong to EL2, which an nVHE host kernel at"
+                            + " EL1 cannot use without a hypercall per access (partitioning-and-policies.md §3.8)");
         }
     }
 

@@ -15,15 +15,17 @@ public final class SysfsWritableDescriptor extends AllocationPolicyDescriptor<Sy
     public static final String NAME = "sysfs-writable";
 
     public SysfsWritableDescriptor() {
-        super(NAME, "a static HPMN split that an administrator moves at run time through the"
-                + " reserved_host_counters knob; each write reschedules host perf once on every CPU",
-                SysfsWritableSettings.SCHEMA, SysfsWritablePolicy.class);
+        super(
+                NAME,
+                "a static HPMN split that an administrator moves at run time through the"
+                        + " reserved_host_counters knob; each write reschedules host perf once on every CPU",
+                SysfsWritableSettings.SCHEMA,
+                SysfsWritablePolicy.class);
     }
 
     /** It partitions the PMU (refused on nVHE with 'VHE only') and moves the split on knob writes. */
     @Override
     public Set<PolicyBehavior> behaviors() {
-        return PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU,
-                PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB);
+        return PolicyBehavior.defaultsAnd(PolicyBehavior.PARTITIONS_PMU, PolicyBehavior.RESERVED_HOST_COUNTERS_KNOB);
     }
 }

@@ -80,7 +80,9 @@ public final class SysfsWritablePolicy implements AllocationPolicy {
         for (int i = 0; i < host.cpuCount(); i++) {
             CpuView cpu = host.cpu(i);
             int n = cpu.counters();
-            VcpuView direct = cpu.loadedVcpu().filter(v -> v.accessMode() == GuestAccessMode.DIRECT).orElse(null);
+            VcpuView direct = cpu.loadedVcpu()
+                    .filter(v -> v.accessMode() == GuestAccessMode.DIRECT)
+                    .orElse(null);
             if (next == DynamicHpmnRules.NO_PARTITION) {
                 if (direct != null) {
                     control.setGuestAccess(direct, GuestAccessMode.EMULATED);

@@ -17,7 +17,9 @@ public record SysfsWritableSettings(int reservedHostCounters, boolean optIn) {
     public static final SettingsSchema<SysfsWritableSettings> SCHEMA = SettingsSchema.of(
             SysfsWritableSettings.class,
             s -> new SysfsWritableSettings(s.getInt(RESERVED_HOST_COUNTERS), s.getBoolean(OPT_IN)),
-            SettingSpec.integer(RESERVED_HOST_COUNTERS, DynamicHpmnRules.NO_PARTITION,
+            SettingSpec.integer(
+                    RESERVED_HOST_COUNTERS,
+                    DynamicHpmnRules.NO_PARTITION,
                     "the knob's value at boot (the series' boot parameter made writable): event counters the"
                             + " host keeps on every CPU, guests get HPMN = N minus it; -1: no partition until"
                             + " the scenario writes the knob"),

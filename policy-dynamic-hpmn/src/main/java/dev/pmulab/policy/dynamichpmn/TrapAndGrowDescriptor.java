@@ -15,9 +15,12 @@ public final class TrapAndGrowDescriptor extends AllocationPolicyDescriptor<Trap
     public static final String NAME = "trap-and-grow";
 
     public TrapAndGrowDescriptor() {
-        super(NAME, "guests start with a small HPMN that grows when they touch a counter above it, if host"
-                + " counters can be taken, and shrinks at vcpu_put to the counters they still use",
-                TrapAndGrowSettings.SCHEMA, TrapAndGrowPolicy.class);
+        super(
+                NAME,
+                "guests start with a small HPMN that grows when they touch a counter above it, if host"
+                        + " counters can be taken, and shrinks at vcpu_put to the counters they still use",
+                TrapAndGrowSettings.SCHEMA,
+                TrapAndGrowPolicy.class);
     }
 
     /** It partitions the PMU, so an nVHE host refuses it with the rule 'VHE only'. */

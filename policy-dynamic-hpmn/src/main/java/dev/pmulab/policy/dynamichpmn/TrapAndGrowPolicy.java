@@ -72,8 +72,8 @@ public final class TrapAndGrowPolicy implements AllocationPolicy {
     }
 
     @Override
-    public TrappedAccessResolution guestAccessOutsideShare(VcpuView vcpu, CpuView cpu, int counter,
-            AllocationControl control) {
+    public TrappedAccessResolution guestAccessOutsideShare(
+            VcpuView vcpu, CpuView cpu, int counter, AllocationControl control) {
         requireNonNull(vcpu, "vcpu is null");
         requireNonNull(cpu, "cpu is null");
         requireNonNull(control, "control is null");

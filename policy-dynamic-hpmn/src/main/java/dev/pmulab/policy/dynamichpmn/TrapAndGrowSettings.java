@@ -19,16 +19,23 @@ public record TrapAndGrowSettings(int start, int cap, boolean displaceFlexible, 
     public static final String DISPLACE_FLEXIBLE = "displace_flexible";
     public static final String OPT_IN = DynamicHpmnRules.OPT_IN;
 
-    public static final SettingsSchema<TrapAndGrowSettings> SCHEMA = SettingsSchema.of(TrapAndGrowSettings.class,
-            s -> new TrapAndGrowSettings(s.getInt(START), s.getInt(CAP), s.getBoolean(DISPLACE_FLEXIBLE),
-                    s.getBoolean(OPT_IN)),
-            SettingSpec.integer(START, 1,
+    public static final SettingsSchema<TrapAndGrowSettings> SCHEMA = SettingsSchema.of(
+            TrapAndGrowSettings.class,
+            s -> new TrapAndGrowSettings(
+                    s.getInt(START), s.getInt(CAP), s.getBoolean(DISPLACE_FLEXIBLE), s.getBoolean(OPT_IN)),
+            SettingSpec.integer(
+                    START,
+                    1,
                     "event counters every guest gets at vcpu_load before it traps for more (0 means only PMCCNTR,"
                             + " and becomes 1 on CPUs without FEAT_HPMN0)"),
-            SettingSpec.integer(CAP, DynamicHpmnRules.MAX_EVENT_COUNTERS,
+            SettingSpec.integer(
+                    CAP,
+                    DynamicHpmnRules.MAX_EVENT_COUNTERS,
                     "the most event counters a guest may grow to; the default 31 means every counter of each CPU,"
                             + " the proposal's default limit"),
-            SettingSpec.bool(DISPLACE_FLEXIBLE, true,
+            SettingSpec.bool(
+                    DISPLACE_FLEXIBLE,
+                    true,
                     "whether a guest may grow over counters that flexible host events hold (they are rescheduled"
                             + " and may lose their counter); pinned host events are never displaced"),
             DynamicHpmnRules.OPT_IN_SPEC);

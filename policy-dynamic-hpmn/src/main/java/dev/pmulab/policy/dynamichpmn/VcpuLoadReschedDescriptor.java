@@ -15,9 +15,12 @@ public final class VcpuLoadReschedDescriptor extends AllocationPolicyDescriptor<
     public static final String NAME = "vcpu-load-resched";
 
     public VcpuLoadReschedDescriptor() {
-        super(NAME, "moves the HPMN split at every vcpu_load and vcpu_put; host perf is rescheduled only when"
-                + " host events sit on the counters the guest takes",
-                VcpuLoadReschedSettings.SCHEMA, VcpuLoadReschedPolicy.class);
+        super(
+                NAME,
+                "moves the HPMN split at every vcpu_load and vcpu_put; host perf is rescheduled only when"
+                        + " host events sit on the counters the guest takes",
+                VcpuLoadReschedSettings.SCHEMA,
+                VcpuLoadReschedPolicy.class);
     }
 
     /** It partitions the PMU, so an nVHE host refuses it with the rule 'VHE only'. */

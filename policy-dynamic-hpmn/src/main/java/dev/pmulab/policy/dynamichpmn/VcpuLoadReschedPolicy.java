@@ -46,7 +46,9 @@ public final class VcpuLoadReschedPolicy implements AllocationPolicy {
         if (!settings.partitioned()) {
             return;
         }
-        DynamicHpmnRules.requireVhe(host, policyName,
+        DynamicHpmnRules.requireVhe(
+                host,
+                policyName,
                 VcpuLoadReschedSettings.RESERVED_HOST_COUNTERS + "=" + settings.reservedHostCounters());
         // v8: host events fill from the top, so they rarely sit on the low guest counters (§3.6).
         // The host keeps its full cntr_mask: nothing is taken until a vCPU loads.

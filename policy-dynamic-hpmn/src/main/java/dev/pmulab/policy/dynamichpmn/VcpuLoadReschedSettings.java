@@ -24,7 +24,9 @@ public record VcpuLoadReschedSettings(int reservedHostCounters, boolean optIn) {
     public static final SettingsSchema<VcpuLoadReschedSettings> SCHEMA = SettingsSchema.of(
             VcpuLoadReschedSettings.class,
             s -> new VcpuLoadReschedSettings(s.getInt(RESERVED_HOST_COUNTERS), s.getBoolean(OPT_IN)),
-            SettingSpec.integer(RESERVED_HOST_COUNTERS, DEFAULT_RESERVED_HOST_COUNTERS,
+            SettingSpec.integer(
+                    RESERVED_HOST_COUNTERS,
+                    DEFAULT_RESERVED_HOST_COUNTERS,
                     "upper limit, as counters the host always keeps: a loaded vCPU takes at most N minus it"
                             + " (and at most its VM's nr_counters); -1: no partition, every guest emulated"),
             DynamicHpmnRules.OPT_IN_SPEC);

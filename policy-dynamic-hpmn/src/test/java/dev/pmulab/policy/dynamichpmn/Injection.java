@@ -13,14 +13,17 @@ final class Injection {
     private Injection() {}
 
     static AllocationPolicy policyOf(PolicyDescriptor descriptor, Settings settings) {
-        return Guice.createInjector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                binder().requireAtInjectOnConstructors();
-                binder().disableCircularProxies();
-                bind(Settings.class).toInstance(settings);
-                bind(PolicyContext.class).toInstance(new PolicyFixture.Context(descriptor.name(), 5));
-            }
-        }, descriptor.module(settings)).getInstance(AllocationPolicy.class);
+        return Guice.createInjector(
+                        new AbstractModule() {
+                            @Override
+                            protected void configure() {
+                                binder().requireAtInjectOnConstructors();
+                                binder().disableCircularProxies();
+                                bind(Settings.class).toInstance(settings);
+                                bind(PolicyContext.class).toInstance(new PolicyFixture.Context(descriptor.name(), 5));
+                            }
+                        },
+                        descriptor.module(settings))
+                .getInstance(AllocationPolicy.class);
     }
 }

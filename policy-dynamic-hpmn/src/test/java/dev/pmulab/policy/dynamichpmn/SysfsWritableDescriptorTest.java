@@ -26,16 +26,19 @@ final class SysfsWritableDescriptorTest {
 
     @Test
     void settingsDefaultToNoPartitionAtBootAndThePerVmOptIn() {
-        assertThat(descriptor.settings()).extracting(SettingSpec::name)
+        assertThat(descriptor.settings())
+                .extracting(SettingSpec::name)
                 .containsExactly("reserved_host_counters", "opt_in");
-        assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
+        assertThat(descriptor.settings())
+                .allSatisfy(s -> assertThat(s.description()).isNotBlank());
         assertThat(SysfsWritableSettings.SCHEMA.read(Settings.defaults(descriptor.settings())))
                 .isEqualTo(new SysfsWritableSettings(-1, true));
     }
 
     @Test
     void validationNamesTheSetting() {
-        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 0L)))).isEmpty();
+        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 0L))))
+                .isEmpty();
         assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", -7L))))
                 .containsExactly("reserved_host_counters must be -1 (no partition) or 0..31, not -7");
     }

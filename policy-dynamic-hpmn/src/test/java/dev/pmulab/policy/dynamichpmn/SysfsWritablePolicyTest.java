@@ -1,24 +1,23 @@
 package dev.pmulab.policy.dynamichpmn;
 
-import dev.pmulab.api.testing.FakeCpu;
-import dev.pmulab.api.testing.FakeHost;
-import dev.pmulab.api.testing.PolicyFixture;
-import dev.pmulab.api.testing.FakeVcpu;
-import dev.pmulab.api.testing.RecordingControl;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.GuestAccessMode;
+import dev.pmulab.api.testing.FakeCpu;
+import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.FakeVcpu;
+import dev.pmulab.api.testing.PolicyFixture;
+import dev.pmulab.api.testing.RecordingControl;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class SysfsWritablePolicyTest {
     private static final String KNOB = "reserved_host_counters";
 
-    private static final PolicyFixture<SysfsWritableSettings, SysfsWritablePolicy> POLICY = new PolicyFixture<>(
-            SysfsWritableDescriptor.NAME, SysfsWritableSettings.SCHEMA, SysfsWritablePolicy::new);
+    private static final PolicyFixture<SysfsWritableSettings, SysfsWritablePolicy> POLICY =
+            new PolicyFixture<>(SysfsWritableDescriptor.NAME, SysfsWritableSettings.SCHEMA, SysfsWritablePolicy::new);
 
     private static SysfsWritablePolicy bootingWith(int reserved) {
         return POLICY.policy(SysfsWritableSettings.RESERVED_HOST_COUNTERS, reserved);
@@ -28,8 +27,9 @@ final class SysfsWritablePolicyTest {
     void bootAppliesTheBootValueOnEveryCpuWithoutAReschedule() {
         FakeHost host = FakeHost.vhe(2, 6, false);
         RecordingControl control = POLICY.boot(bootingWith(2), host);
-        assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x30)", "setHpmn(0, 4)",
-                "setHostCounterMask(1, 0x30)", "setHpmn(1, 4)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "setHostCounterMask(0, 0x30)", "setHpmn(0, 4)", "setHostCounterMask(1, 0x30)", "setHpmn(1, 4)");
     }
 
     @Test
@@ -49,8 +49,12 @@ final class SysfsWritablePolicyTest {
             policy.adminWrite(KNOB, w, host, control);
         }
         assertThat(control.count("reschedHostPerf")).isEqualTo(writes.length * 4L);
-        assertThat(control.only("reschedHostPerf")).startsWith("reschedHostPerf(0, 0x38)", "reschedHostPerf(1, 0x38)",
-                "reschedHostPerf(2, 0x38)", "reschedHostPerf(3, 0x38)");
+        assertThat(control.only("reschedHostPerf"))
+                .startsWith(
+                        "reschedHostPerf(0, 0x38)",
+                        "reschedHostPerf(1, 0x38)",
+                        "reschedHostPerf(2, 0x38)",
+                        "reschedHostPerf(3, 0x38)");
         assertThat(host.cpus).allSatisfy(c -> {
             assertThat(c.hpmn()).isEqualTo(5);
             assertThat(c.hostCounterMask()).isEqualTo(0x20L);
@@ -60,8 +64,11 @@ final class SysfsWritablePolicyTest {
 
     @Test
     void aWriteClampsPerCpuAsTheBootValueDoes() {
-        FakeHost host = new FakeHost(true, new FakeCpu(0, "cortex-a510", 6, true),
-                new FakeCpu(1, "cortex-a710", 20, true), new FakeCpu(2, "cortex-a55", 6, false));
+        FakeHost host = new FakeHost(
+                true,
+                new FakeCpu(0, "cortex-a510", 6, true),
+                new FakeCpu(1, "cortex-a710", 20, true),
+                new FakeCpu(2, "cortex-a55", 6, false));
         SysfsWritablePolicy policy = bootingWith(-1);
         RecordingControl control = POLICY.boot(policy, host);
         policy.adminWrite(KNOB, 8, host, control);
@@ -85,8 +92,13 @@ final class SysfsWritablePolicyTest {
         control.actions.clear();
 
         policy.adminWrite(KNOB, 2, host, control);
-        assertThat(control.actions).containsExactly("reschedHostPerf(0, 0x30)", "setHpmn(0, 4)",
-                "noteGuestVisibleN(vm0/0, 4)", "reschedHostPerf(1, 0x30)", "setHpmn(1, 4)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "reschedHostPerf(0, 0x30)",
+                        "setHpmn(0, 4)",
+                        "noteGuestVisibleN(vm0/0, 4)",
+                        "reschedHostPerf(1, 0x30)",
+                        "setHpmn(1, 4)");
         assertThat(cpu.hostPinnedCounters()).isEqualTo(0x30L);
         assertThat(cpu.pinnedInError()).isZero();
     }
@@ -133,8 +145,12 @@ final class SysfsWritablePolicyTest {
         control.actions.clear();
 
         policy.adminWrite(KNOB, -1, host, control);
-        assertThat(control.actions).containsExactly("setGuestAccess(vm0/0, EMULATED)", "noteGuestVisibleN(vm0/0, 6)",
-                "reschedHostPerf(0, 0x8000003f)", "reschedHostPerf(1, 0x8000003f)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "setGuestAccess(vm0/0, EMULATED)",
+                        "noteGuestVisibleN(vm0/0, 6)",
+                        "reschedHostPerf(0, 0x8000003f)",
+                        "reschedHostPerf(1, 0x8000003f)");
 
         control.actions.clear();
         policy.vcpuLoad(away, host.fakeCpu(1), control);
@@ -149,7 +165,8 @@ final class SysfsWritablePolicyTest {
         control.actions.clear();
         assertThatThrownBy(() -> policy.adminWrite("reserved_guest_counters", 2, host, control))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("sysfs-writable has no knob 'reserved_guest_counters'; known knobs: reserved_host_counters");
+                .hasMessage(
+                        "sysfs-writable has no knob 'reserved_guest_counters'; known knobs: reserved_host_counters");
         assertThat(control.actions).isEmpty();
     }
 
@@ -161,7 +178,8 @@ final class SysfsWritablePolicyTest {
         control.actions.clear();
         assertThatThrownBy(() -> policy.adminWrite(KNOB, -2, host, control))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("sysfs-writable: cannot write -2 to reserved_host_counters; it takes -1 (no partition) or 0..31");
+                .hasMessage(
+                        "sysfs-writable: cannot write -2 to reserved_host_counters; it takes -1 (no partition) or 0..31");
         assertThatThrownBy(() -> policy.adminWrite(KNOB, 32, host, control)).hasMessageContaining("cannot write 32");
         assertThat(control.actions).isEmpty();
         assertThat(policy.reservedHostCounters()).isEqualTo(2);
@@ -174,7 +192,8 @@ final class SysfsWritablePolicyTest {
         RecordingControl control = POLICY.boot(policy, host);
         assertThatThrownBy(() -> policy.adminWrite(KNOB, 2, host, control))
                 .isInstanceOf(ControlRefusedException.class)
-                .hasMessageStartingWith("policy sysfs-writable broke the rule 'VHE only': writing reserved_host_counters=2");
+                .hasMessageStartingWith(
+                        "policy sysfs-writable broke the rule 'VHE only': writing reserved_host_counters=2");
         assertThat(control.actions).isEmpty();
         assertThat(policy.reservedHostCounters()).isEqualTo(-1);
         assertThatThrownBy(() -> POLICY.boot(bootingWith(2), host)).isInstanceOf(ControlRefusedException.class);

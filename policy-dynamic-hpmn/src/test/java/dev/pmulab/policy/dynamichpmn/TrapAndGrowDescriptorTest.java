@@ -26,17 +26,21 @@ final class TrapAndGrowDescriptorTest {
 
     @Test
     void settingsDefaultToASmallStartNoCapAndDisplacingFlexibleHostEvents() {
-        assertThat(descriptor.settings()).extracting(SettingSpec::name)
+        assertThat(descriptor.settings())
+                .extracting(SettingSpec::name)
                 .containsExactly("start", "cap", "displace_flexible", "opt_in");
-        assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
+        assertThat(descriptor.settings())
+                .allSatisfy(s -> assertThat(s.description()).isNotBlank());
         assertThat(TrapAndGrowSettings.SCHEMA.read(Settings.defaults(descriptor.settings())))
                 .isEqualTo(new TrapAndGrowSettings(1, 31, true, true));
     }
 
     @Test
     void validationNamesTheSettings() {
-        assertThat(descriptor.validate(Settings.defaults(descriptor.settings()))).isEmpty();
-        assertThat(descriptor.validate(settings(Map.of("start", 0L, "cap", 0L)))).isEmpty();
+        assertThat(descriptor.validate(Settings.defaults(descriptor.settings())))
+                .isEmpty();
+        assertThat(descriptor.validate(settings(Map.of("start", 0L, "cap", 0L))))
+                .isEmpty();
         assertThat(descriptor.validate(settings(Map.of("start", 4L, "cap", 2L))))
                 .containsExactly("start (4) must not exceed cap (2)");
         assertThat(descriptor.validate(settings(Map.of("start", -1L, "cap", 32L))))
@@ -45,8 +49,7 @@ final class TrapAndGrowDescriptorTest {
 
     @Test
     void theModuleBindsTheAllocationPolicy() {
-        assertThat(Injection.policyOf(descriptor, settings(Map.of("cap", 4L))))
-                .isInstanceOf(TrapAndGrowPolicy.class);
+        assertThat(Injection.policyOf(descriptor, settings(Map.of("cap", 4L)))).isInstanceOf(TrapAndGrowPolicy.class);
     }
 
     @Test

@@ -1,11 +1,5 @@
 package dev.pmulab.policy.dynamichpmn;
 
-import dev.pmulab.api.testing.FakeCpu;
-import dev.pmulab.api.testing.FakeHost;
-import dev.pmulab.api.testing.PolicyFixture;
-import dev.pmulab.api.testing.FakeVcpu;
-import dev.pmulab.api.testing.RecordingControl;
-
 import static dev.pmulab.api.TrappedAccessResolution.EMULATE;
 import static dev.pmulab.api.TrappedAccessResolution.INJECT_UNDEFINED;
 import static dev.pmulab.api.TrappedAccessResolution.RETRY;
@@ -14,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.GuestAccessMode;
+import dev.pmulab.api.testing.FakeCpu;
+import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.FakeVcpu;
+import dev.pmulab.api.testing.PolicyFixture;
+import dev.pmulab.api.testing.RecordingControl;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,8 +72,8 @@ final class TrapAndGrowPolicyTest {
         TrapAndGrowPolicy policy = booted("start", 2);
         control.actions.clear();
         policy.vcpuLoad(vcpu, cpu, control);
-        assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x3c)", "setHpmn(0, 2)",
-                "setGuestAccess(vm0/0, DIRECT)");
+        assertThat(control.actions)
+                .containsExactly("setHostCounterMask(0, 0x3c)", "setHpmn(0, 2)", "setGuestAccess(vm0/0, DIRECT)");
         assertThat(vcpu.accessMode()).isEqualTo(GuestAccessMode.DIRECT);
     }
 
@@ -99,8 +98,8 @@ final class TrapAndGrowPolicyTest {
         loadAndRun(policy);
         control.actions.clear();
         assertThat(policy.guestAccessOutsideShare(vcpu, cpu, 3, control)).isEqualTo(RETRY);
-        assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x30)", "setHpmn(0, 4)",
-                "noteGuestVisibleN(vm0/0, 4)");
+        assertThat(control.actions)
+                .containsExactly("setHostCounterMask(0, 0x30)", "setHpmn(0, 4)", "noteGuestVisibleN(vm0/0, 4)");
         assertThat(cpu.hostCountersInUse()).isEqualTo(1L << 5);
     }
 
@@ -111,8 +110,8 @@ final class TrapAndGrowPolicyTest {
         loadAndRun(policy);
         control.actions.clear();
         assertThat(policy.guestAccessOutsideShare(vcpu, cpu, 3, control)).isEqualTo(RETRY);
-        assertThat(control.actions).containsExactly("reschedHostPerf(0, 0x30)", "setHpmn(0, 4)",
-                "noteGuestVisibleN(vm0/0, 4)");
+        assertThat(control.actions)
+                .containsExactly("reschedHostPerf(0, 0x30)", "setHpmn(0, 4)", "noteGuestVisibleN(vm0/0, 4)");
         assertThat(cpu.hostCountersInUse()).isEqualTo(0x30L);
 
         control.actions.clear();
@@ -193,15 +192,15 @@ final class TrapAndGrowPolicyTest {
 
         control.actions.clear();
         loadAndRun(policy);
-        assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x3c)", "setHpmn(0, 2)",
-                "noteGuestVisibleN(vm0/0, 2)");
+        assertThat(control.actions)
+                .containsExactly("setHostCounterMask(0, 0x3c)", "setHpmn(0, 2)", "noteGuestVisibleN(vm0/0, 2)");
 
         put(policy);
         vcpu.uses();
         control.actions.clear();
         loadAndRun(policy);
-        assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x3e)", "setHpmn(0, 1)",
-                "noteGuestVisibleN(vm0/0, 1)");
+        assertThat(control.actions)
+                .containsExactly("setHostCounterMask(0, 0x3e)", "setHpmn(0, 1)", "noteGuestVisibleN(vm0/0, 1)");
     }
 
     @Test
@@ -216,8 +215,9 @@ final class TrapAndGrowPolicyTest {
         vcpu.uses(0);
         put(policy);
         loadAndRun(policy);
-        assertThat(control.only("noteGuestVisibleN")).containsExactly("noteGuestVisibleN(vm0/0, 2)",
-                "noteGuestVisibleN(vm0/0, 4)", "noteGuestVisibleN(vm0/0, 1)");
+        assertThat(control.only("noteGuestVisibleN"))
+                .containsExactly(
+                        "noteGuestVisibleN(vm0/0, 2)", "noteGuestVisibleN(vm0/0, 4)", "noteGuestVisibleN(vm0/0, 1)");
     }
 
     @Test
@@ -232,8 +232,12 @@ final class TrapAndGrowPolicyTest {
         control.actions.clear();
 
         loadAndRun(policy);
-        assertThat(control.actions).containsExactly("noteGuestShareCut(vm0/0, 0, 4, 2)",
-                "setHostCounterMask(0, 0x3c)", "setHpmn(0, 2)", "noteGuestVisibleN(vm0/0, 2)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "noteGuestShareCut(vm0/0, 0, 4, 2)",
+                        "setHostCounterMask(0, 0x3c)",
+                        "setHpmn(0, 2)",
+                        "noteGuestVisibleN(vm0/0, 2)");
     }
 
     @Test
@@ -242,8 +246,8 @@ final class TrapAndGrowPolicyTest {
         cpu.flexibleOn(0);
         control.actions.clear();
         policy.vcpuLoad(vcpu, cpu, control);
-        assertThat(control.actions).containsExactly("reschedHostPerf(0, 0x3c)", "setHpmn(0, 2)",
-                "setGuestAccess(vm0/0, DIRECT)");
+        assertThat(control.actions)
+                .containsExactly("reschedHostPerf(0, 0x3c)", "setHpmn(0, 2)", "setGuestAccess(vm0/0, DIRECT)");
     }
 
     @Test

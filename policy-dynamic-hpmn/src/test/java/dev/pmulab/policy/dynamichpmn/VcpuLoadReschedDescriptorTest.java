@@ -27,9 +27,11 @@ final class VcpuLoadReschedDescriptorTest {
 
     @Test
     void settingsDefaultToALimitOfEveryCounterAndThePerVmOptIn() {
-        assertThat(descriptor.settings()).extracting(SettingSpec::name)
+        assertThat(descriptor.settings())
+                .extracting(SettingSpec::name)
                 .containsExactly("reserved_host_counters", "opt_in");
-        assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
+        assertThat(descriptor.settings())
+                .allSatisfy(s -> assertThat(s.description()).isNotBlank());
         Settings defaults = Settings.defaults(descriptor.settings());
         assertThat(VcpuLoadReschedSettings.SCHEMA.read(defaults)).isEqualTo(new VcpuLoadReschedSettings(0, true));
         assertThat(VcpuLoadReschedSettings.SCHEMA.read(defaults).partitioned()).isTrue();
@@ -37,8 +39,10 @@ final class VcpuLoadReschedDescriptorTest {
 
     @Test
     void validationNamesTheSetting() {
-        assertThat(descriptor.validate(Settings.defaults(descriptor.settings()))).isEmpty();
-        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", -1L)))).isEmpty();
+        assertThat(descriptor.validate(Settings.defaults(descriptor.settings())))
+                .isEmpty();
+        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", -1L))))
+                .isEmpty();
         assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", -3L))))
                 .containsExactly("reserved_host_counters must be -1 (no partition) or 0..31, not -3");
         assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 40L))))

@@ -1,17 +1,16 @@
 package dev.pmulab.policy.dynamichpmn;
 
-import dev.pmulab.api.testing.FakeCpu;
-import dev.pmulab.api.testing.FakeHost;
-import dev.pmulab.api.testing.PolicyFixture;
-import dev.pmulab.api.testing.FakeVcpu;
-import dev.pmulab.api.testing.RecordingControl;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pmulab.api.AllocationOrder;
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.GuestAccessMode;
+import dev.pmulab.api.testing.FakeCpu;
+import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.FakeVcpu;
+import dev.pmulab.api.testing.PolicyFixture;
+import dev.pmulab.api.testing.RecordingControl;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,9 +44,16 @@ final class VcpuLoadReschedPolicyTest {
             policy.vcpuPut(vcpu, cpu, control);
         }
         assertThat(control.count("reschedHostPerf")).isZero();
-        assertThat(control.actions).startsWith("setHostAllocationOrder(TOP_DOWN)", "setHostCounterMask(0, 0x30)",
-                "setHpmn(0, 4)", "setGuestAccess(vm0/0, DIRECT)", "setHostCounterMask(0, 0x8000003f)",
-                "setHostCounterMask(0, 0x30)", "setHpmn(0, 4)", "setHostCounterMask(0, 0x8000003f)");
+        assertThat(control.actions)
+                .startsWith(
+                        "setHostAllocationOrder(TOP_DOWN)",
+                        "setHostCounterMask(0, 0x30)",
+                        "setHpmn(0, 4)",
+                        "setGuestAccess(vm0/0, DIRECT)",
+                        "setHostCounterMask(0, 0x8000003f)",
+                        "setHostCounterMask(0, 0x30)",
+                        "setHpmn(0, 4)",
+                        "setHostCounterMask(0, 0x8000003f)");
         assertThat(cpu.hostCounterMask()).isEqualTo(0x8000003fL);
     }
 
@@ -61,8 +67,8 @@ final class VcpuLoadReschedPolicyTest {
         FakeVcpu vcpu = new FakeVcpu(0, 0, 6);
 
         policy.vcpuLoad(vcpu, cpu, control);
-        assertThat(control.actions).containsExactly("reschedHostPerf(0, 0x30)", "setHpmn(0, 4)",
-                "setGuestAccess(vm0/0, DIRECT)");
+        assertThat(control.actions)
+                .containsExactly("reschedHostPerf(0, 0x30)", "setHpmn(0, 4)", "setGuestAccess(vm0/0, DIRECT)");
         assertThat(cpu.hostCountersInUse()).isEqualTo(1L << 5); // top-down into the host range
         assertThat(vcpu.accessMode()).isEqualTo(GuestAccessMode.DIRECT);
 
@@ -97,7 +103,8 @@ final class VcpuLoadReschedPolicyTest {
 
     @Test
     void theLimitIsAppliedPerCpuOnHeterogeneousHosts() {
-        FakeHost host = new FakeHost(true, new FakeCpu(0, "cortex-a510", 6, true), new FakeCpu(1, "cortex-a710", 20, true));
+        FakeHost host =
+                new FakeHost(true, new FakeCpu(0, "cortex-a510", 6, true), new FakeCpu(1, "cortex-a710", 20, true));
         VcpuLoadReschedPolicy policy = limiting(2);
         RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
@@ -135,8 +142,12 @@ final class VcpuLoadReschedPolicyTest {
         RecordingControl control = POLICY.boot(policy, host);
         control.actions.clear();
         policy.vcpuLoad(new FakeVcpu(0, 0, 6), cpu, control);
-        assertThat(control.actions).containsExactly("noteGuestShareCut(vm0/0, 0, 6, 3)", "reschedHostPerf(0, 0x38)",
-                "setHpmn(0, 3)", "setGuestAccess(vm0/0, DIRECT)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "noteGuestShareCut(vm0/0, 0, 6, 3)",
+                        "reschedHostPerf(0, 0x38)",
+                        "setHpmn(0, 3)",
+                        "setGuestAccess(vm0/0, DIRECT)");
         // Every host event is above the guest's three counters again; none lost its counter.
         assertThat(cpu.pinnedInError()).isZero();
         assertThat(cpu.flexibleWaiting()).isZero();
@@ -157,8 +168,11 @@ final class VcpuLoadReschedPolicyTest {
         control.actions.clear();
 
         policy.vcpuLoad(vcpu, cpu, control);
-        assertThat(control.actions).containsExactly("noteGuestShareCut(vm0/0, 0, 4, 0)",
-                "setGuestAccess(vm0/0, EMULATED)", "noteGuestVisibleN(vm0/0, 6)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "noteGuestShareCut(vm0/0, 0, 4, 0)",
+                        "setGuestAccess(vm0/0, EMULATED)",
+                        "noteGuestVisibleN(vm0/0, 6)");
         vcpu.ranOn(cpu);
         control.actions.clear();
         policy.vcpuPut(vcpu, cpu, control);
@@ -166,8 +180,12 @@ final class VcpuLoadReschedPolicyTest {
 
         cpu.events.clear();
         policy.vcpuLoad(vcpu, cpu, control);
-        assertThat(control.actions).containsExactly("setHostCounterMask(0, 0x30)", "setHpmn(0, 4)",
-                "setGuestAccess(vm0/0, DIRECT)", "noteGuestVisibleN(vm0/0, 4)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "setHostCounterMask(0, 0x30)",
+                        "setHpmn(0, 4)",
+                        "setGuestAccess(vm0/0, DIRECT)",
+                        "noteGuestVisibleN(vm0/0, 4)");
     }
 
     @Test
@@ -220,8 +238,11 @@ final class VcpuLoadReschedPolicyTest {
     @Test
     void hooksBeforeHostBootAreErrors() {
         FakeHost host = FakeHost.vhe(1, 6, false);
-        assertThatThrownBy(() -> limiting(0).vcpuPut(new FakeVcpu(0, 0, 6), host.fakeCpu(0),
-                new RecordingControl(host, VcpuLoadReschedDescriptor.NAME)))
+        assertThatThrownBy(() -> limiting(0)
+                        .vcpuPut(
+                                new FakeVcpu(0, 0, 6),
+                                host.fakeCpu(0),
+                                new RecordingControl(host, VcpuLoadReschedDescriptor.NAME)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("vcpu-load-resched: vcpu_put before host_boot");
     }

@@ -14,7 +14,10 @@ public final class EventFilterDescriptor extends FilterPolicyDescriptor<EventFil
     public static final String NAME = "event-filter";
 
     public EventFilterDescriptor() {
-        super(NAME, "KVM's guest event filter: ordered allow/deny ranges, optionally after the neighbour-safe preset",
-                EventFilterSettings.SCHEMA, EventFilterPolicy.class);
+        super(
+                NAME,
+                "KVM's guest event filter: ordered allow/deny ranges, optionally after the neighbour-safe preset",
+                EventFilterSettings.SCHEMA,
+                EventFilterPolicy.class);
     }
 }

@@ -44,12 +44,17 @@ public record EventFilterSettings(Preset preset, List<EventFilter> filters) {
         }
     }
 
-    public static final SettingsSchema<EventFilterSettings> SCHEMA = SettingsSchema.of(EventFilterSettings.class,
+    public static final SettingsSchema<EventFilterSettings> SCHEMA = SettingsSchema.of(
+            EventFilterSettings.class,
             s -> new EventFilterSettings(Preset.of(s.getString(PRESET)), EventFilterSyntax.parse(s.getString(FILTERS))),
-            SettingSpec.string(FILTERS, "",
+            SettingSpec.string(
+                    FILTERS,
+                    "",
                     "ordered KVM filter ranges, e.g. \"deny:0x10-0x1f, allow:0x11\" (last event included); "
                             + "the first one sets the default: allow -> deny the rest, deny -> allow the rest"),
-            SettingSpec.choice(PRESET, Preset.NONE.configName(),
+            SettingSpec.choice(
+                    PRESET,
+                    Preset.NONE.configName(),
                     List.of(Preset.NONE.configName(), Preset.NEIGHBOUR_SAFE.configName()),
                     "a ready-made deny list set before the filters: neighbour-safe denies cache, TLB, bus, "
                             + "memory and IMPLEMENTATION DEFINED events"));

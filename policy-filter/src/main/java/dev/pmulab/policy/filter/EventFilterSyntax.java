@@ -15,8 +15,8 @@ import java.util.Locale;
  * can hold (the whole 16-bit space) becomes two.
  */
 final class EventFilterSyntax {
-    static final String FORMAT = "allow:<event> or deny:<first>-<last>, separated by commas, event numbers "
-            + "decimal or 0x-hexadecimal";
+    static final String FORMAT =
+            "allow:<event> or deny:<first>-<last>, separated by commas, event numbers " + "decimal or 0x-hexadecimal";
 
     private EventFilterSyntax() {}
 
@@ -29,8 +29,8 @@ final class EventFilterSyntax {
         try {
             return parseEntries(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(EventFilterSettings.FILTERS + ": " + e.getMessage() + " (expected "
-                    + FORMAT + ")", e);
+            throw new IllegalArgumentException(
+                    EventFilterSettings.FILTERS + ": " + e.getMessage() + " (expected " + FORMAT + ")", e);
         }
     }
 
@@ -83,7 +83,8 @@ final class EventFilterSyntax {
     private static int event(String entry, String number) {
         int v;
         try {
-            v = number.startsWith("0x") || number.startsWith("0X") ? Integer.parseInt(number.substring(2), 16)
+            v = number.startsWith("0x") || number.startsWith("0X")
+                    ? Integer.parseInt(number.substring(2), 16)
                     : Integer.parseInt(number);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + entry + "': '" + number + "' is not an event number");

@@ -49,15 +49,18 @@ final class EventFilterPolicyTest {
     private FilterPolicy policy(Map<String, ?> given) {
         Settings s = settings(given);
         assertThat(descriptor.validate(s)).isEmpty();
-        return (FilterPolicy) Guice.createInjector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                binder().requireAtInjectOnConstructors();
-                binder().disableCircularProxies();
-                bind(Settings.class).toInstance(s);
-                bind(PolicyContext.class).toInstance(new Context(EventFilterDescriptor.NAME, 1));
-            }
-        }, descriptor.module(s)).getInstance(PolicyKind.FILTER.policyInterface());
+        return (FilterPolicy) Guice.createInjector(
+                        new AbstractModule() {
+                            @Override
+                            protected void configure() {
+                                binder().requireAtInjectOnConstructors();
+                                binder().disableCircularProxies();
+                                bind(Settings.class).toInstance(s);
+                                bind(PolicyContext.class).toInstance(new Context(EventFilterDescriptor.NAME, 1));
+                            }
+                        },
+                        descriptor.module(s))
+                .getInstance(PolicyKind.FILTER.policyInterface());
     }
 
     /** A PMUv3p1 host's VM after the policy set its filters. */
@@ -70,7 +73,8 @@ final class EventFilterPolicyTest {
         assertThat(descriptor.name()).isEqualTo(EventFilterDescriptor.NAME).isEqualTo("event-filter");
         assertThat(descriptor.kind()).isEqualTo(PolicyKind.FILTER);
         assertThat(ServiceLoader.load(PolicyDescriptor.class).stream().map(ServiceLoader.Provider::get))
-                .extracting(PolicyDescriptor::name).contains("event-filter");
+                .extracting(PolicyDescriptor::name)
+                .contains("event-filter");
     }
 
     @Test
@@ -80,8 +84,8 @@ final class EventFilterPolicyTest {
 
     @Test
     void defaultsSetNoFilterAtAll() {
-        assertThat(Settings.defaults(descriptor.settings()).asMap()).containsOnly(Map.entry("filters", ""),
-                Map.entry("preset", "none"));
+        assertThat(Settings.defaults(descriptor.settings()).asMap())
+                .containsOnly(Map.entry("filters", ""), Map.entry("preset", "none"));
         KvmFilterTestbed t = onP1(Map.of());
         assertThat(t.pmu().filter()).as("no bitmap, so everything counts").isEmpty();
         assertThat(t.counts(Events.L1D_CACHE_REFILL)).isTrue();
@@ -94,8 +98,8 @@ final class EventFilterPolicyTest {
 
     @Test
     void filtersAreSetInTheOrderWritten() {
-        assertThat(own(Map.of("filters", "deny:0x10-0x1f, allow:0x11"))).containsExactly(deny(0x10, 16),
-                allow(0x11, 1));
+        assertThat(own(Map.of("filters", "deny:0x10-0x1f, allow:0x11")))
+                .containsExactly(deny(0x10, 16), allow(0x11, 1));
         // The deny came first, so the rest stays allowed; the later allow gives CPU_CYCLES back.
         KvmFilterTestbed t = onP1(Map.of("filters", "deny:0x10-0x1f, allow:0x11"));
         assertThat(t.counts(Events.BR_MIS_PRED)).isFalse();
@@ -111,8 +115,8 @@ final class EventFilterPolicyTest {
 
     @Test
     void spacesAroundTheColonAndTheDashAreAllowed() {
-        assertThat(own(Map.of("filters", "deny: 0x10 - 0x1f,allow : 0x11"))).containsExactly(deny(0x10, 16),
-                allow(0x11, 1));
+        assertThat(own(Map.of("filters", "deny: 0x10 - 0x1f,allow : 0x11")))
+                .containsExactly(deny(0x10, 16), allow(0x11, 1));
     }
 
     @Test
@@ -124,12 +128,15 @@ final class EventFilterPolicyTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "block:0x11 | filters: 'block:0x11' must start with allow: or deny:",
-            "0x11 | filters: '0x11' is not allow:<event> or deny:<first>-<last>",
-            "allow:0x20-0x10 | filters: 'allow:0x20-0x10': the range ends before it starts",
-            "allow:0x8000-0x10000 | filters: 'allow:0x8000-0x10000': event numbers are 0..0xffff, not 0x10000",
-            "deny:cycles | filters: 'deny:cycles': 'cycles' is not an event number"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "block:0x11 | filters: 'block:0x11' must start with allow: or deny:",
+                "0x11 | filters: '0x11' is not allow:<event> or deny:<first>-<last>",
+                "allow:0x20-0x10 | filters: 'allow:0x20-0x10': the range ends before it starts",
+                "allow:0x8000-0x10000 | filters: 'allow:0x8000-0x10000': event numbers are 0..0xffff, not 0x10000",
+                "deny:cycles | filters: 'deny:cycles': 'cycles' is not an event number"
+            })
     void unreadableFiltersAreNamedInValidation(String filters, String message) {
         assertThat(descriptor.validate(settings(Map.of("filters", filters))))
                 .singleElement(STRING)
@@ -148,7 +155,9 @@ final class EventFilterPolicyTest {
         // The first filter was taken before the refusal: KVM applies each call on its own.
         assertThat(v3.pmu().eventAllowed(Events.CPU_CYCLES)).isFalse();
         KvmFilterTestbed p1 = onP1(given);
-        assertThat(p1.pmu().eventAllowed(0x4005)).as("65536 events from PMUv3p1").isTrue();
+        assertThat(p1.pmu().eventAllowed(0x4005))
+                .as("65536 events from PMUv3p1")
+                .isTrue();
         assertThat(p1.pmu().eventAllowed(0x400)).isFalse();
     }
 
@@ -167,8 +176,12 @@ final class EventFilterPolicyTest {
         // FakeHost's CPUs are PMUv3p5: the 65536-event list, 19 ranges (NeighbourSafePresetTest).
         policy(Map.of("preset", "neighbour-safe", "filters", "allow:0x16, allow:0x19"))
                 .configureVm(FakeVm.linux(0, 0), FakeHost.vhe(1, 6, true), vmm);
-        assertThat(vmm.calls).hasSize(21).startsWith("setEventFilter(deny:0x0001-0x0003)")
-                .endsWith("setEventFilter(deny:0xc0c0-0xffff)", "setEventFilter(allow:0x0016)",
+        assertThat(vmm.calls)
+                .hasSize(21)
+                .startsWith("setEventFilter(deny:0x0001-0x0003)")
+                .endsWith(
+                        "setEventFilter(deny:0xc0c0-0xffff)",
+                        "setEventFilter(allow:0x0016)",
                         "setEventFilter(allow:0x0019)");
     }
 
@@ -202,7 +215,10 @@ final class EventFilterPolicyTest {
         return Stream.of(
                 Arguments.of("without_filter", "", MAX_PMCEID0, MAX_PMCEID1),
                 Arguments.of("member_allow_filter", "allow:0x00, allow:0x08, allow:0x21", 0x101L, 0x2L),
-                Arguments.of("member_deny_filter", "deny:0x00, deny:0x08, deny:0x21", 0x0000_0070_7FFF_FEFEL,
+                Arguments.of(
+                        "member_deny_filter",
+                        "deny:0x00, deny:0x08, deny:0x21",
+                        0x0000_0070_7FFF_FEFEL,
                         0x0000_0007_1FFF_FFFDL),
                 Arguments.of("not_member_deny_filter", "deny:0x00", 0x0000_0070_7FFF_FFFEL, MAX_PMCEID1),
                 Arguments.of("not_member_allow_filter", "allow:0x00", 0x1L, 0L),
@@ -223,7 +239,9 @@ final class EventFilterPolicyTest {
 
     @Test
     void test_invalid_filter() {
-        assertThat(descriptor.validate(settings(Map.of("filters", "allow:0x8000-0x10000")))).hasSize(1);
-        assertThat(descriptor.validate(settings(Map.of("filters", "action3:0x0")))).hasSize(1);
+        assertThat(descriptor.validate(settings(Map.of("filters", "allow:0x8000-0x10000"))))
+                .hasSize(1);
+        assertThat(descriptor.validate(settings(Map.of("filters", "action3:0x0"))))
+                .hasSize(1);
     }
 }

@@ -33,11 +33,13 @@ final class KvmFilterTestbed {
      * 0x0000_0070_3FFF_FFFE and PMCEID1 0x0000_0007_FFFF_FFFF, the host of pmu_event_filter_test.c
      * cases below (kvm-vpmu-uapi.md §3.2).
      */
-    static final int[] EVENTS = IntStream.concat(IntStream.concat(IntStream.rangeClosed(0x01, 0x1d),
-            IntStream.rangeClosed(0x20, 0x3f)), IntStream.concat(IntStream.rangeClosed(0x4004, 0x4006),
-            IntStream.rangeClosed(0x4020, 0x4022))).toArray();
+    static final int[] EVENTS = IntStream.concat(
+                    IntStream.concat(IntStream.rangeClosed(0x01, 0x1d), IntStream.rangeClosed(0x20, 0x3f)),
+                    IntStream.concat(IntStream.rangeClosed(0x4004, 0x4006), IntStream.rangeClosed(0x4020, 0x4022)))
+            .toArray();
     /** What an unfiltered guest reads: SW_INCR and CHAIN on, STALL_SLOT* off (the selftest's max_pmce). */
     static final long MAX_PMCEID0 = 0x0000_0070_7FFF_FFFFL;
+
     static final long MAX_PMCEID1 = 0x0000_0007_1FFF_FFFFL;
 
     private static final VmView VM = FakeVm.linux(0, 0);
@@ -48,7 +50,9 @@ final class KvmFilterTestbed {
 
     private KvmFilterTestbed(PmuVersion version) {
         PmuConfig hw = PmuConfig.builder().n(6).version(version).events(EVENTS).build();
-        KvmHost kvm = KvmHost.builder().pmu(new HostPmuDescriptor("armv8_neoverse_n1", 8, new int[] {0}, hw)).build();
+        KvmHost kvm = KvmHost.builder()
+                .pmu(new HostPmuDescriptor("armv8_neoverse_n1", 8, new int[] {0}, hw))
+                .build();
         vm = kvm.createVm();
         vcpu = vm.createVcpu(0, 1L << KvmUapi.KVM_ARM_VCPU_PMU_V3);
         // The policy's view of the same host: the version and common events pmu-kvm's CpuView reports.
@@ -92,7 +96,9 @@ final class KvmFilterTestbed {
     private final class FilterOnlyVmm implements VmmPmuControl {
         @Override
         public int setEventFilter(EventFilter filter) {
-            return vcpu.setDeviceAttr(KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL, KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER,
+            return vcpu.setDeviceAttr(
+                    KvmUapi.KVM_ARM_VCPU_PMU_V3_CTRL,
+                    KvmUapi.KVM_ARM_VCPU_PMU_V3_FILTER,
                     UserPtr.of(KvmPmuEventFilter.of(filter)));
         }
 

@@ -111,29 +111,41 @@ final class NeighbourSafePresetTest {
             """;
 
     private static String line(DeniedEvents d) {
-        String range = d.first() == d.last() ? String.format("0x%04x", d.first())
+        String range = d.first() == d.last()
+                ? String.format("0x%04x", d.first())
                 : String.format("0x%04x-0x%04x", d.first(), d.last());
         return range + " " + d.name() + " " + d.group();
     }
 
     @Test
     void deniesExactlyTheDocumentedEvents() {
-        assertThat(NeighbourSafePreset.deniedEvents().stream().map(NeighbourSafePresetTest::line)
-                .collect(Collectors.joining("\n", "", "\n"))).isEqualTo(EXACT_LIST);
+        assertThat(NeighbourSafePreset.deniedEvents().stream()
+                        .map(NeighbourSafePresetTest::line)
+                        .collect(Collectors.joining("\n", "", "\n")))
+                .isEqualTo(EXACT_LIST);
     }
 
     @Test
     void listIsInEventOrderWithoutOverlaps() {
         List<DeniedEvents> d = NeighbourSafePreset.deniedEvents();
         for (int i = 1; i < d.size(); i++) {
-            assertThat(d.get(i).first()).as(d.get(i).name()).isGreaterThan(d.get(i - 1).last());
+            assertThat(d.get(i).first())
+                    .as(d.get(i).name())
+                    .isGreaterThan(d.get(i - 1).last());
         }
     }
 
     @Test
     void keepsTheEventsEveryProfilerNeeds() {
-        List<Integer> kept = List.of(Events.SW_INCR, Events.L1D_CACHE, Events.INST_RETIRED, Events.BR_MIS_PRED,
-                Events.CPU_CYCLES, Events.CHAIN, Events.BR_RETIRED, Events.STALL_BACKEND);
+        List<Integer> kept = List.of(
+                Events.SW_INCR,
+                Events.L1D_CACHE,
+                Events.INST_RETIRED,
+                Events.BR_MIS_PRED,
+                Events.CPU_CYCLES,
+                Events.CHAIN,
+                Events.BR_RETIRED,
+                Events.STALL_BACKEND);
         for (DeniedEvents d : NeighbourSafePreset.deniedEvents()) {
             assertThat(kept).noneMatch(e -> e >= d.first() && e <= d.last());
         }
@@ -141,11 +153,27 @@ final class NeighbourSafePresetTest {
 
     @Test
     void filtersFor16BitEventSpaceMergeAdjacentEvents() {
-        assertThat(NeighbourSafePreset.filters(65536)).containsExactly(
-                deny(0x01, 3), deny(0x05, 1), deny(0x15, 6), deny(0x1D, 1), deny(0x1F, 2), deny(0x27, 0x13),
-                deny(0x42, 7), deny(0x4C, 2), deny(0x50, 4), deny(0x56, 3), deny(0x5C, 10), deny(0x92, 1),
-                deny(0xA0, 4), deny(0xA6, 10), deny(0xB9, 0x3F47), deny(0x4005, 2), deny(0x4009, 3),
-                deny(0x40C0, 0x3F40), deny(0xC0C0, 0x3F40));
+        assertThat(NeighbourSafePreset.filters(65536))
+                .containsExactly(
+                        deny(0x01, 3),
+                        deny(0x05, 1),
+                        deny(0x15, 6),
+                        deny(0x1D, 1),
+                        deny(0x1F, 2),
+                        deny(0x27, 0x13),
+                        deny(0x42, 7),
+                        deny(0x4C, 2),
+                        deny(0x50, 4),
+                        deny(0x56, 3),
+                        deny(0x5C, 10),
+                        deny(0x92, 1),
+                        deny(0xA0, 4),
+                        deny(0xA6, 10),
+                        deny(0xB9, 0x3F47),
+                        deny(0x4005, 2),
+                        deny(0x4009, 3),
+                        deny(0x40C0, 0x3F40),
+                        deny(0xC0C0, 0x3F40));
     }
 
     @Test
@@ -169,7 +197,9 @@ final class NeighbourSafePresetTest {
             t.configure(preset);
             for (DeniedEvents d : NeighbourSafePreset.deniedEvents()) {
                 if (d.first() < space) {
-                    assertThat(t.counts(d.first())).as("%s on a %d-event host", d.name(), space).isFalse();
+                    assertThat(t.counts(d.first()))
+                            .as("%s on a %d-event host", d.name(), space)
+                            .isFalse();
                     assertThat(t.counts(Math.min(d.last(), space - 1))).isFalse();
                 }
             }
@@ -180,7 +210,9 @@ final class NeighbourSafePresetTest {
 
     @Test
     void groupsCoverCacheTlbBusAndImplementationDefined() {
-        assertThat(NeighbourSafePreset.deniedEvents()).extracting(DeniedEvents::group).containsOnly(Group.values());
+        assertThat(NeighbourSafePreset.deniedEvents())
+                .extracting(DeniedEvents::group)
+                .containsOnly(Group.values());
     }
 
     @Test

@@ -15,8 +15,11 @@ public final class StaticHpmnDescriptor extends AllocationPolicyDescriptor<Stati
     public static final String NAME = "static-hpmn";
 
     public StaticHpmnDescriptor() {
-        super(NAME, "boot-time MDCR_EL2.HPMN split: the host keeps reserved_host_counters on every CPU for good,"
-                + " guests get the counters below HPMN and PMCCNTR with direct access", StaticHpmnSettings.SCHEMA,
+        super(
+                NAME,
+                "boot-time MDCR_EL2.HPMN split: the host keeps reserved_host_counters on every CPU for good,"
+                        + " guests get the counters below HPMN and PMCCNTR with direct access",
+                StaticHpmnSettings.SCHEMA,
                 StaticHpmnPolicy.class);
     }
 

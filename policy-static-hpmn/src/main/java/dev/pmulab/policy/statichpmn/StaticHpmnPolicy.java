@@ -50,10 +50,14 @@ public final class StaticHpmnPolicy implements AllocationPolicy {
         // same ControlRefusedException (ControlRule.VHE_ONLY) the core would raise.
         if (!host.vhe()) {
             String setting = StaticHpmnSettings.RESERVED_HOST_COUNTERS;
-            throw new ControlRefusedException(policyName, ControlRule.VHE_ONLY, setting + "="
-                    + settings.reservedHostCounters() + " partitions the PMU, which needs a VHE host: the counters"
-                    + " above HPMN belong to EL2, which an nVHE host kernel at EL1 cannot use without a hypercall"
-                    + " per access (partitioning-and-policies.md §3.8); use " + setting + "=-1 on this host");
+            throw new ControlRefusedException(
+                    policyName,
+                    ControlRule.VHE_ONLY,
+                    setting + "="
+                            + settings.reservedHostCounters()
+                            + " partitions the PMU, which needs a VHE host: the counters"
+                            + " above HPMN belong to EL2, which an nVHE host kernel at EL1 cannot use without a hypercall"
+                            + " per access (partitioning-and-policies.md §3.8); use " + setting + "=-1 on this host");
         }
         for (int i = 0; i < hpmn.length; i++) {
             CpuView cpu = host.cpu(i);
@@ -122,8 +126,8 @@ public final class StaticHpmnPolicy implements AllocationPolicy {
         }
         int id = cpu.id();
         if (id < 0 || id >= hpmnByCpu.length) {
-            throw new IllegalStateException(policyName + ": cpu " + id + " is not one of the " + hpmnByCpu.length
-                    + " CPUs host_boot saw");
+            throw new IllegalStateException(
+                    policyName + ": cpu " + id + " is not one of the " + hpmnByCpu.length + " CPUs host_boot saw");
         }
         return hpmnByCpu[id];
     }

@@ -26,13 +26,18 @@ public record StaticHpmnSettings(int reservedHostCounters, boolean optIn) {
      */
     public static final int DEFAULT_RESERVED_HOST_COUNTERS = 2;
 
-    public static final SettingsSchema<StaticHpmnSettings> SCHEMA = SettingsSchema.of(StaticHpmnSettings.class,
+    public static final SettingsSchema<StaticHpmnSettings> SCHEMA = SettingsSchema.of(
+            StaticHpmnSettings.class,
             s -> new StaticHpmnSettings(s.getInt(RESERVED_HOST_COUNTERS), s.getBoolean(OPT_IN)),
-            SettingSpec.integer(RESERVED_HOST_COUNTERS, DEFAULT_RESERVED_HOST_COUNTERS,
+            SettingSpec.integer(
+                    RESERVED_HOST_COUNTERS,
+                    DEFAULT_RESERVED_HOST_COUNTERS,
                     "event counters the host keeps on every CPU (kvm.reserved_host_counters); guests get HPMN = N"
                             + " minus it, or 0 (FEAT_HPMN0) / 1 when it reaches N; -1: no partition, every guest"
                             + " emulated"),
-            SettingSpec.bool(OPT_IN, true,
+            SettingSpec.bool(
+                    OPT_IN,
+                    true,
                     "true: only vCPUs of VMs that ask for a partitioned PMU (the per-VM opt-in) get direct"
                             + " counters; false: every vCPU with a PMU does, as v1's command line alone did"));
 

@@ -33,9 +33,11 @@ final class StaticHpmnDescriptorTest {
 
     @Test
     void settingsDefaultToTwoHostCountersAndThePerVmOptIn() {
-        assertThat(descriptor.settings()).extracting(SettingSpec::name)
+        assertThat(descriptor.settings())
+                .extracting(SettingSpec::name)
                 .containsExactly("reserved_host_counters", "opt_in");
-        assertThat(descriptor.settings()).allSatisfy(s -> assertThat(s.description()).isNotBlank());
+        assertThat(descriptor.settings())
+                .allSatisfy(s -> assertThat(s.description()).isNotBlank());
         Settings defaults = Settings.defaults(descriptor.settings());
         assertThat(defaults.getLong("reserved_host_counters")).isEqualTo(2);
         assertThat(defaults.getBoolean("opt_in")).isTrue();
@@ -45,9 +47,12 @@ final class StaticHpmnDescriptorTest {
 
     @Test
     void validationNamesTheSettingAndTheAllowedValues() {
-        assertThat(descriptor.validate(Settings.defaults(descriptor.settings()))).isEmpty();
-        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 0L)))).isEmpty();
-        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 31L)))).isEmpty();
+        assertThat(descriptor.validate(Settings.defaults(descriptor.settings())))
+                .isEmpty();
+        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 0L))))
+                .isEmpty();
+        assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 31L))))
+                .isEmpty();
         assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", -2L))))
                 .containsExactly("reserved_host_counters must be -1 (no partition) or 0..31, not -2");
         assertThat(descriptor.validate(settings(Map.of("reserved_host_counters", 32L))))
@@ -60,16 +65,19 @@ final class StaticHpmnDescriptorTest {
     @Test
     void theModuleBindsTheAllocationPolicyByConstructorInjection() {
         Settings settings = settings(Map.of("reserved_host_counters", 2L));
-        Injector injector = Guice.createInjector(new AbstractModule() {
-            @Override
-            protected void configure() {
-                binder().requireAtInjectOnConstructors();
-                bind(Settings.class).toInstance(settings);
-                bind(PolicyContext.class).toInstance(new PolicyFixture.Context("static-hpmn", 3));
-            }
-        }, descriptor.module(settings));
+        Injector injector = Guice.createInjector(
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        binder().requireAtInjectOnConstructors();
+                        bind(Settings.class).toInstance(settings);
+                        bind(PolicyContext.class).toInstance(new PolicyFixture.Context("static-hpmn", 3));
+                    }
+                },
+                descriptor.module(settings));
         assertThat(injector.getInstance(AllocationPolicy.class)).isInstanceOf(StaticHpmnPolicy.class);
-        assertThat(injector.getInstance(StaticHpmnSettings.class)).as("the typed settings, for the policy to inject")
+        assertThat(injector.getInstance(StaticHpmnSettings.class))
+                .as("the typed settings, for the policy to inject")
                 .isEqualTo(new StaticHpmnSettings(2, true));
     }
 

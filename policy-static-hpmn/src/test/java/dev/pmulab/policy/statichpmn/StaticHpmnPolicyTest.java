@@ -1,11 +1,5 @@
 package dev.pmulab.policy.statichpmn;
 
-import dev.pmulab.api.testing.FakeCpu;
-import dev.pmulab.api.testing.FakeHost;
-import dev.pmulab.api.testing.PolicyFixture;
-import dev.pmulab.api.testing.FakeVcpu;
-import dev.pmulab.api.testing.RecordingControl;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +7,11 @@ import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.api.ControlRule;
 import dev.pmulab.api.GuestAccessMode;
 import dev.pmulab.api.TrappedAccessResolution;
+import dev.pmulab.api.testing.FakeCpu;
+import dev.pmulab.api.testing.FakeHost;
+import dev.pmulab.api.testing.FakeVcpu;
+import dev.pmulab.api.testing.PolicyFixture;
+import dev.pmulab.api.testing.RecordingControl;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +27,10 @@ final class StaticHpmnPolicyTest {
     void hpmnIsNMinusTheReservationAndTheHostLosesTheGuestCountersAndPmccntr() {
         FakeHost host = FakeHost.vhe(2, 6, false);
         RecordingControl control = POLICY.boot(reserving(2), host);
-        assertThat(control.actions).containsExactly(
-                "setHostCounterMask(0, 0x30)", "setHpmn(0, 4)",
-                "setHostCounterMask(1, 0x30)", "setHpmn(1, 4)");
+        assertThat(control.actions)
+                .containsExactly(
+                        "setHostCounterMask(0, 0x30)", "setHpmn(0, 4)",
+                        "setHostCounterMask(1, 0x30)", "setHpmn(1, 4)");
         assertThat(host.fakeCpu(0).hostCounterMask()).isEqualTo(0b110000L);
         assertThat(host.fakeCpu(1).hpmn()).isEqualTo(4);
     }
@@ -61,7 +61,8 @@ final class StaticHpmnPolicyTest {
 
     @Test
     void heterogeneousCpusAreClampedEachToItsOwnN() {
-        FakeHost host = new FakeHost(true,
+        FakeHost host = new FakeHost(
+                true,
                 new FakeCpu(0, "cortex-a510", 6, true),
                 new FakeCpu(1, "cortex-a710", 20, true),
                 new FakeCpu(2, "cortex-a55", 6, false));
@@ -71,7 +72,8 @@ final class StaticHpmnPolicyTest {
         assertThat(host.fakeCpu(1).hostCounterMask()).isEqualTo(0xf0000L);
         assertThat(host.fakeCpu(2).hpmn()).isEqualTo(2);
 
-        FakeHost again = new FakeHost(true,
+        FakeHost again = new FakeHost(
+                true,
                 new FakeCpu(0, "cortex-a510", 6, true),
                 new FakeCpu(1, "cortex-a710", 20, true),
                 new FakeCpu(2, "cortex-a55", 6, false));
@@ -91,7 +93,8 @@ final class StaticHpmnPolicyTest {
                 .hasMessageStartingWith("policy static-hpmn broke the rule 'VHE only'")
                 .hasMessageContaining("reserved_host_counters=2")
                 .satisfies(e -> assertThat(((ControlRefusedException) e).rule()).isEqualTo(ControlRule.VHE_ONLY))
-                .satisfies(e -> assertThat(((ControlRefusedException) e).policy()).isEqualTo("static-hpmn"));
+                .satisfies(
+                        e -> assertThat(((ControlRefusedException) e).policy()).isEqualTo("static-hpmn"));
         assertThat(control.actions).isEmpty();
         assertThat(host.fakeCpu(0).hostCounterMask()).isEqualTo(0x8000003fL);
     }
@@ -139,8 +142,8 @@ final class StaticHpmnPolicyTest {
     @Test
     void withoutOptInEveryVcpuWithAPmuIsPartitioned() {
         FakeHost host = FakeHost.vhe(1, 6, false);
-        StaticHpmnPolicy policy = POLICY.policy(Map.of(StaticHpmnSettings.RESERVED_HOST_COUNTERS, 2L,
-                StaticHpmnSettings.OPT_IN, false));
+        StaticHpmnPolicy policy =
+                POLICY.policy(Map.of(StaticHpmnSettings.RESERVED_HOST_COUNTERS, 2L, StaticHpmnSettings.OPT_IN, false));
         RecordingControl control = POLICY.boot(policy, host);
         FakeVcpu plain = new FakeVcpu(1, 0, 6);
         plain.partitionRequested = false;
@@ -150,7 +153,8 @@ final class StaticHpmnPolicyTest {
 
     @Test
     void migratingBetweenCoreTypesShowsTheGuestADifferentN() {
-        FakeHost host = new FakeHost(true,
+        FakeHost host = new FakeHost(
+                true,
                 new FakeCpu(0, "cortex-a510", 6, true),
                 new FakeCpu(1, "cortex-a710", 20, true),
                 new FakeCpu(2, "cortex-a510", 6, true));
@@ -187,8 +191,11 @@ final class StaticHpmnPolicyTest {
     @Test
     void vcpuLoadBeforeHostBootIsAnError() {
         FakeHost host = FakeHost.vhe(1, 6, false);
-        assertThatThrownBy(() -> reserving(2).vcpuLoad(new FakeVcpu(0, 0, 6), host.fakeCpu(0),
-                new RecordingControl(host, StaticHpmnDescriptor.NAME)))
+        assertThatThrownBy(() -> reserving(2)
+                        .vcpuLoad(
+                                new FakeVcpu(0, 0, 6),
+                                host.fakeCpu(0),
+                                new RecordingControl(host, StaticHpmnDescriptor.NAME)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("static-hpmn: vcpu_load before host_boot");
     }
