@@ -26,10 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
@@ -312,44 +308,6 @@ public final class CostFit {
 
     /** Every planned run, two per comparison in plan order, at most {@link #parallelism} at a time. */
     private List<Comparison.Outcome> execute(List<Comparison> planned, IntConsumer done) {
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "pmulab-fit");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Comparison.Outcome>> futures = new ArrayList<>();
-            for (Comparison c : planned) {
-                for (int i = 0; i < c.runs().size(); i++) {
-                    Comparison one = c.only(i);
-                    futures.add(pool.submit(() -> {
-                        Comparison.Outcome o = one.execute(1, n -> {}).get(0);
-                        done.accept(1);
-                        return o;
-                    }));
-                }
-            }
-            List<Comparison.Outcome> out = new ArrayList<>();
-            for (Future<Comparison.Outcome> f : futures) {
-                out.add(get(f));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Comparison.Outcome get(Future<Comparison.Outcome> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return ParallelRuns.execute(planned, parallelism, "pmulab-fit", done);
     }
 }
