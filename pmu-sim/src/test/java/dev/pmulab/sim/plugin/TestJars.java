@@ -1,17 +1,9 @@
 package dev.pmulab.sim.plugin;
 
+import dev.pmulab.api.testing.PluginJarBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 /** Builds real plugin jars during a test: compiles sources against the test classpath and packs them. */
 final class TestJars {
@@ -23,41 +15,7 @@ final class TestJars {
      * META-INF/services/dev.pmulab.api.PolicyDescriptor file with that text.
      */
     static Path build(Path work, Path jar, Map<String, String> sources, String services) throws IOException {
-        Path src = Files.createTempDirectory(work, "src");
-        Path classes = Files.createTempDirectory(work, "classes");
-        List<String> args = new ArrayList<>(List.of(
-                "-d",
-                classes.toString(),
-                "-classpath",
-                System.getProperty("java.class.path"),
-                "-proc:none",
-                "--release",
-                "17"));
-        for (Map.Entry<String, String> e : sources.entrySet()) {
-            Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, e.getValue());
-            args.add(file.toString());
-        }
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        if (!sources.isEmpty() && javac.run(null, null, null, args.toArray(String[]::new)) != 0) {
-            throw new IllegalStateException("test plugin did not compile");
-        }
-        Files.createDirectories(jar.getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-                Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-            if (services != null) {
-                out.putNextEntry(new JarEntry("META-INF/services/dev.pmulab.api.PolicyDescriptor"));
-                out.write(services.getBytes(StandardCharsets.UTF_8));
-                out.closeEntry();
-            }
-        }
-        return jar;
+        return PluginJarBuilder.pack(jar, PluginJarBuilder.compile(work, sources), "", services);
     }
 
     /** Source of a minimal allocation policy plugin named {@code name}, in package {@code pkg}. */
