@@ -147,13 +147,28 @@ public final class HtmlRenderer implements ReportRenderer {
         List<RunReport> runs = report.runs();
         double xMax = 0;
         double yMax = 0;
+        int plotted = 0;
         for (RunReport r : runs) {
             double x = r.isOk() ? r.metrics().valueOrNaN(TRADE_X) : Double.NaN;
             double y = r.isOk() ? r.metrics().valueOrNaN(TRADE_Y) : Double.NaN;
             if (!Double.isNaN(x) && !Double.isNaN(y)) {
                 xMax = Math.max(xMax, x);
                 yMax = Math.max(yMax, y);
+                plotted++;
             }
+        }
+        if (plotted == 0) {
+            // An empty plot would read as a chart of nothing; say why instead (a scenario without
+            // host perf events has no host coverage to trade against).
+            h.append("<h2>The trade-off</h2>\n<p id=\"trade-off\">No run has both ")
+                    .append(esc(TRADE_X.key()))
+                    .append(" and ")
+                    .append(esc(TRADE_Y.key()))
+                    .append(", so there is no trade-off to plot: ")
+                    .append(esc(TRADE_Y.key()))
+                    .append(" is n/a when the scenario runs no host perf events, and a failed run has neither."
+                            + " The charts below compare the runs metric by metric.</p>\n");
+            return;
         }
         double xStep = niceStep(xMax);
         double xTop = xStep * Math.max(1, Math.ceil(xMax / xStep));

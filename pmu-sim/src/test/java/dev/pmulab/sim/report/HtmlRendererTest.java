@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.metrics.MetricValues;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -177,6 +178,31 @@ class HtmlRendererTest {
         assertThat(f.getTextContent())
                 .contains("A emulated: overhead 24.23 %, coverage 100.00 %")
                 .contains("C trap-and-grow(step=2): failed, not plotted");
+    }
+
+    @Test
+    void withoutHostCoverageTheTradeOffSaysWhyInsteadOfAnEmptyPlot() throws Exception {
+        MetricValues.Builder b = MetricValues.builder();
+        SampleReports.emulatedMetrics().asMap().forEach((m, v) -> {
+            if (m != Metric.HOST_EVENT_COVERAGE_PCT) {
+                b.put(m, v.doubleValue());
+            }
+        });
+        ComparisonReport noHostEvents = new ComparisonReport(
+                "guest-only",
+                "",
+                1,
+                PolicyKind.ALLOCATION,
+                List.of(RunReport.ok(policies(SampleReports.EMULATED), b.build())),
+                List.of());
+        Element root = parse(renderer.render(noHostEvents)).getDocumentElement();
+        assertThat(elements(root, "figure").stream().map(f -> f.getAttribute("id")))
+                .doesNotContain("trade-off");
+        Element why = elements(root, "p").stream()
+                .filter(p -> p.getAttribute("id").equals("trade-off"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(why.getTextContent()).contains("no trade-off to plot", "runs no host perf events");
     }
 
     @Test
