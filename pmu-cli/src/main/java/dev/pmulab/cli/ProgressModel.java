@@ -69,12 +69,15 @@ final class ProgressModel {
         return grandTotalNs == 0 ? 1 : (double) doneNs() / grandTotalNs;
     }
 
+    /** Below this fraction done the rate is mostly the JIT warming up: no estimate yet. */
+    static final double ETA_FROM = 0.01;
+
     /**
      * The time left if the rest goes as fast as what is done: {@code elapsed x (1 - f) / f}.
-     * Empty until something is done, since no rate is known yet.
+     * Empty until {@link #ETA_FROM} is done, since no steady rate is known before.
      */
     static Optional<Duration> eta(double fraction, Duration elapsed) {
-        if (!(fraction > 0) || elapsed.isZero() || elapsed.isNegative()) {
+        if (!(fraction >= ETA_FROM) || elapsed.isZero() || elapsed.isNegative()) {
             return Optional.empty();
         }
         if (fraction >= 1) {

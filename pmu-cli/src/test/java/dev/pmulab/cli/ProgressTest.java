@@ -51,6 +51,10 @@ class ProgressTest {
         assertThat(ProgressModel.eta(0.75, Duration.ofSeconds(30))).contains(Duration.ofSeconds(10));
         // Nothing done yet: no rate, no estimate.
         assertThat(ProgressModel.eta(0, Duration.ofSeconds(5))).isEmpty();
+        // Under 1 % done the rate is the JIT warming up: no estimate either.
+        assertThat(ProgressModel.eta(0.009, Duration.ofSeconds(2))).isEmpty();
+        // 1 % in 2 s: 2 x 0.99 / 0.01 = 198 s.
+        assertThat(ProgressModel.eta(0.01, Duration.ofSeconds(2))).contains(Duration.ofSeconds(198));
         assertThat(ProgressModel.eta(1, Duration.ofSeconds(5))).contains(Duration.ZERO);
     }
 
