@@ -7,10 +7,8 @@ import dev.pmulab.sim.metrics.MetricGroup;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,6 +47,10 @@ public final class HtmlRenderer implements ReportRenderer {
     private static final int TRADE_RIGHT = 28;
     private static final int TRADE_TOP = 20;
     private static final int TRADE_BOTTOM = 56;
+    /** Points closer than this to a labelled point share its label (a label is about 12 px high). */
+    private static final int NEAR_X = 24;
+
+    private static final int NEAR_Y = 16;
 
     /** The x axis of the trade-off chart: what the guest pays. */
     static final Metric TRADE_X = Metric.GUEST_PMU_OVERHEAD_PCT;
@@ -140,8 +142,8 @@ public final class HtmlRenderer implements ReportRenderer {
 
     /**
      * Guest PMU overhead (x, lower is better) against host event coverage (y, higher is better):
-     * the best policies sit towards the top left. Points that land on the same pixel share one
-     * label ("A, C"), so labels never overlap into one another unreadably.
+     * the best policies sit towards the top left. Points that land close together share one label
+     * ("A, C"), so labels never print over one another.
      */
     private static void tradeOff(StringBuilder h, ComparisonReport report, RunKeys keys) {
         List<RunReport> runs = report.runs();
@@ -266,9 +268,10 @@ public final class HtmlRenderer implements ReportRenderer {
                 .append(esc(TRADE_Y.label()))
                 .append(", higher is better</text>\n");
 
-        // Points, grouped by the pixel they land on.
-        Map<String, List<Integer>> byPixel = new LinkedHashMap<>();
-        Map<String, double[]> where = new LinkedHashMap<>();
+        // Points; one that lands within a label's size of a group's first point joins that group,
+        // whose one label lists them all ("B, E"), so labels never print over one another.
+        List<List<Integer>> groups = new ArrayList<>();
+        double[][] at = new double[runs.size()][];
         for (int i = 0; i < runs.size(); i++) {
             RunReport r = runs.get(i);
             double x = r.isOk() ? r.metrics().valueOrNaN(TRADE_X) : Double.NaN;
@@ -276,17 +279,28 @@ public final class HtmlRenderer implements ReportRenderer {
             if (Double.isNaN(x) || Double.isNaN(y)) {
                 continue;
             }
-            double px = x0 + Math.min(x, xTop) / xTop * plotW;
-            double py = y0 - Math.min(Math.max(y, 0), yTop) / yTop * plotH;
-            String key = Math.round(px) + "," + Math.round(py);
-            byPixel.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-            where.putIfAbsent(key, new double[] {px, py});
+            at[i] = new double[] {
+                x0 + Math.min(Math.max(x, 0), xTop) / xTop * plotW, y0 - Math.min(Math.max(y, 0), yTop) / yTop * plotH
+            };
+            List<Integer> joined = null;
+            for (List<Integer> g : groups) {
+                double[] first = at[g.get(0)];
+                if (Math.abs(first[0] - at[i][0]) < NEAR_X && Math.abs(first[1] - at[i][1]) < NEAR_Y) {
+                    joined = g;
+                    break;
+                }
+            }
+            if (joined == null) {
+                joined = new ArrayList<>();
+                groups.add(joined);
+            }
+            joined.add(i);
         }
-        for (Map.Entry<String, List<Integer>> e : byPixel.entrySet()) {
-            double[] p = where.get(e.getKey());
+        for (List<Integer> g : groups) {
+            double[] p = at[g.get(0)];
             StringBuilder letters = new StringBuilder();
             StringBuilder titles = new StringBuilder();
-            for (int i : e.getValue()) {
+            for (int i : g) {
                 letters.append(letters.length() == 0 ? "" : ", ")
                         .append(keys.letters().get(i));
                 titles.append(titles.length() == 0 ? "" : "; ")
@@ -295,13 +309,15 @@ public final class HtmlRenderer implements ReportRenderer {
                         .append(keys.labels().get(i));
             }
             boolean nearRight = p[0] > TRADE_WIDTH - TRADE_RIGHT - 60;
-            h.append("<g><title>")
-                    .append(esc(titles.toString()))
-                    .append("</title><circle class=\"point\" cx=\"")
-                    .append(coord(p[0]))
-                    .append("\" cy=\"")
-                    .append(coord(p[1]))
-                    .append("\" r=\"5\"/><text class=\"label\" x=\"")
+            h.append("<g><title>").append(esc(titles.toString())).append("</title>");
+            for (int i : g) {
+                h.append("<circle class=\"point\" cx=\"")
+                        .append(coord(at[i][0]))
+                        .append("\" cy=\"")
+                        .append(coord(at[i][1]))
+                        .append("\" r=\"5\"/>");
+            }
+            h.append("<text class=\"label\" x=\"")
                     .append(coord(nearRight ? p[0] - 8 : p[0] + 8))
                     .append("\" y=\"")
                     .append(coord(p[1] < TRADE_TOP + 14 ? p[1] + 16 : p[1] - 7))

@@ -181,6 +181,30 @@ class HtmlRendererTest {
     }
 
     @Test
+    void pointsCloseTogetherShareOneLabel() throws Exception {
+        // The flagship's static-hpmn (1.49 %, 11.11 %) and vcpu-load-resched (1.75 %, 11.15 %): on an
+        // x axis of 0..40 over 548 px they are 3.6 px apart, and two labels would print over each other.
+        List<RunReport> runs = new ArrayList<>();
+        double[][] xy = {{37.55, 25.91}, {1.49, 11.11}, {1.75, 11.15}};
+        for (int i = 0; i < xy.length; i++) {
+            runs.add(RunReport.ok(
+                    policies("p" + i),
+                    MetricValues.builder()
+                            .put(Metric.GUEST_PMU_OVERHEAD_PCT, xy[i][0])
+                            .put(Metric.HOST_EVENT_COVERAGE_PCT, xy[i][1])
+                            .build()));
+        }
+        ComparisonReport close = new ComparisonReport("close", "", 1, PolicyKind.ALLOCATION, runs, List.of());
+        Element f = figure(parse(renderer.render(close)).getDocumentElement(), "trade-off");
+        assertThat(elements(f, "circle")).hasSize(3);
+        List<String> labels = elements(f, "text").stream()
+                .filter(t -> t.getAttribute("class").equals("label"))
+                .map(Element::getTextContent)
+                .toList();
+        assertThat(labels).containsExactly("A", "B, C");
+    }
+
+    @Test
     void withoutHostCoverageTheTradeOffSaysWhyInsteadOfAnEmptyPlot() throws Exception {
         MetricValues.Builder b = MetricValues.builder();
         SampleReports.emulatedMetrics().asMap().forEach((m, v) -> {
