@@ -98,6 +98,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private final GuestEvent watchdog;
     private final GuestEvent[] onCounter = new GuestEvent[32];
     private int nCounters;
+    /**
+     * The contexts' time for the scheduling operation under way ({@code ctx->time} as
+     * update_context_time last set it): every event's times are brought up to it, not to the
+     * clock, so the operation's own register accesses split no event's enabled from its running.
+     */
+    private long ctxTime;
     /** {@code rotate_necessary} of the CPU and the task context. */
     private boolean cpuRotate;
 
@@ -191,6 +197,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
 
         long timeRunning;
         long tstamp;
+        /**
+         * PERF_EVENT_STATE_ACTIVE for the times: set before {@code armpmu_add} and cleared after
+         * {@code armpmu_del}, as event_sched_in and event_sched_out change the state around the
+         * PMU's callbacks, so the time of the register accesses counts as running.
+         */
+        boolean timeActive;
 
         Group(GuestEvent[] members, boolean pinned, GuestPerfSession session) {
             this.members = members;
@@ -369,10 +381,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         booted = true;
         taskIn = !taskFlexible.isEmpty();
         // perf_event_open's tstamp: every event's times start at the tool's open (here the boot).
-        long now = port.now();
-        stampAll(cpuPinned, now);
-        stampAll(cpuFlexible, now);
-        stampAll(taskFlexible, now);
+        ctxTime = port.now();
+        stampAll(cpuPinned, ctxTime);
+        stampAll(cpuFlexible, ctxTime);
+        stampAll(taskFlexible, ctxTime);
         for (int i = 0, n = cpuPinned.size(); i < n; i++) {
             Group g = cpuPinned.get(i);
             if (!groupSchedIn(port, g)) {
@@ -560,6 +572,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private void rotate(GuestPmuPort port) {
         boolean task = taskIn && taskRotate;
         boolean cpu = cpuRotate;
+        ctxTime = port.now();
         armpmuDisable(port);
         if (taskIn && (task || cpu)) {
             flexibleSchedOut(port, taskFlexible);
@@ -625,6 +638,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (g.error) {
             return false;
         }
+        updateTime(g, ctxTime);
+        g.timeActive = true;
         GuestEvent[] m = g.members;
         for (int i = 0; i < m.length; i++) {
             if (!assign(m[i])) {
@@ -632,11 +647,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
                     armpmuStop(port, m[j]);
                     release(m[j]);
                 }
+                updateTime(g, ctxTime);
+                g.timeActive = false;
                 return false;
             }
             eventSchedIn(port, m[i]);
         }
-        updateTime(g, port.now());
         g.active = true;
         return true;
     }
@@ -645,11 +661,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (!g.active) {
             return;
         }
-        updateTime(g, port.now());
         for (GuestEvent e : g.members) {
             armpmuStop(port, e);
             release(e);
         }
+        updateTime(g, ctxTime);
+        g.timeActive = false;
         g.active = false;
     }
 
@@ -662,11 +679,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (!booted || !taskIn) {
             return;
         }
+        ctxTime = port.now();
         armpmuDisable(port);
         flexibleSchedOut(port, taskFlexible);
         // The task context's time stops (ctx_sched_out's update_context_time): bring the groups that
         // were already off the PMU up to date, so their enabled time ends here too.
-        updateTimes(taskFlexible, port.now());
+        updateTimes(taskFlexible, ctxTime);
         taskIn = false;
         taskRotate = false;
         armpmuEnable(port);
@@ -682,9 +700,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (!booted || taskIn || taskFlexible.isEmpty()) {
             return;
         }
+        ctxTime = port.now();
         armpmuDisable(port);
         // The task context's time resumes: nothing accrued while the task was away.
-        stampAll(taskFlexible, port.now());
+        stampAll(taskFlexible, ctxTime);
         taskIn = true;
         taskRotate = flexibleSchedIn(port, taskFlexible);
         armpmuEnable(port);
@@ -1031,7 +1050,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (delta > 0) {
             if (!g.error && contextIn(g)) {
                 g.timeEnabled += delta;
-                if (g.active) {
+                if (g.timeActive) {
                     g.timeRunning += delta;
                 }
             }
@@ -1071,7 +1090,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
             long delta = now - g.tstamp;
             if (delta > 0 && !g.error && contextIn(g)) {
                 enabled += delta;
-                if (g.active) {
+                if (g.timeActive) {
                     running += delta;
                 }
             }
