@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 
 /** The fenced code blocks of README.md and docs/, with where each starts, for the docs tests. */
 final class DocBlocks {
-    private static final Pattern FENCE = Pattern.compile("^```(\\w*)\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
+    /** A fence at the start of a line, or indented in a list item (the block is then dedented by as much). */
+    private static final Pattern FENCE =
+            Pattern.compile("^([ \\t]*)```(\\w*)\\n(.*?)^\\1```", Pattern.MULTILINE | Pattern.DOTALL);
 
     /** One block: its file (relative to the checkout), the line of its opening fence, language and text. */
     record Block(String file, int line, String lang, String text) {
@@ -71,7 +73,9 @@ final class DocBlocks {
                             .chars()
                             .filter(c -> c == '\n')
                             .count();
-            out.add(new Block(rel, line, m.group(1), m.group(2)));
+            String indent = m.group(1);
+            String body = indent.isEmpty() ? m.group(3) : m.group(3).replaceAll("(?m)^" + indent, "");
+            out.add(new Block(rel, line, m.group(2), body));
         }
         return out;
     }

@@ -58,7 +58,13 @@ final class DocsBlocksTest {
     private static final String SMALL_HOST = "run: {duration: 10ms}\nhost: {cpus: [{core: neoverse-n2, count: 2}]}\n"
             + "vms:\n  - {name: vm0, vcpus: 1}\n";
     private static final Set<String> LANGUAGES = Set.of("yaml", "java", "sh", "xml", "json", "");
-    private static final Set<String> MVN_LINES = Set.of("mvn -B verify", "mvn -B install -DskipTests");
+    /**
+     * The build, the install the walk follows, and the API signature's update (ApiSignatureTest
+     * reads pmulab.updateApiSignature).
+     */
+    private static final Set<String> MVN_LINES = Set.of(
+            "mvn -B verify", "mvn -B install -DskipTests", "mvn -o -pl pmu-api test -Dpmulab.updateApiSignature=true");
+
     private static final Set<String> SHELL_WORDS = Set.of("cd", "mkdir", "cp", "cat", "(cd");
     private static final Pattern LABEL =
             Pattern.compile("\"(allocation|selection|filter)\": \"([a-z-]+)(?:\\((.*?)\\))?\"");
