@@ -49,10 +49,12 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(
             names = "--policies",
-            split = ",",
-            paramLabel = "NAME",
-            description = "Policies of one kind to compare, each a column; the scenario's choices for the other "
-                    + "kinds stay fixed. Default: the scenario's allocation policies (all, if it names none).")
+            paramLabel = "POLICIES",
+            description = "Policies of one kind to compare, each a column, separated by commas: a name, or a name "
+                    + "with settings as the report prints them, e.g. 'static-hpmn(reserved_host_counters=3),emulated' "
+                    + "(commas inside the parentheses belong to the policy; the option may be repeated). Settings "
+                    + "not given keep the scenario's, then the defaults. The scenario's choices for the other kinds "
+                    + "stay fixed. Default: the scenario's allocation policies (all, if it names none).")
     private List<String> policies;
 
     @Option(
@@ -85,16 +87,14 @@ final class CompareCommand implements Callable<Integer> {
         ReportFormat fmt = ReportFormat.fromCliName(format);
         TrapBreakdown.requireTableFormat(traps, format);
         running.validate();
-        RunOptions.checkPolicyList(policies);
+        List<String> compared = RunOptions.policyList(policies);
         CommonOptions.ScenarioInput input =
                 CommonOptions.scenarioInput(scenario == null ? BuiltInScenarios.FLAGSHIP : scenario);
         List<Path> pluginDirs = common.pluginDirectories();
         Comparison c = Comparison.plan(
                 input.scenario(),
                 common.registry(),
-                policies == null
-                        ? List.of()
-                        : policies.stream().map(String::strip).toList(),
+                compared,
                 seed == null ? input.scenario().seed() : seed);
         Optional<Path> replaced = Optional.empty();
         if (out != null) {

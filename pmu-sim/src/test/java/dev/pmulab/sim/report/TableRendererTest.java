@@ -144,7 +144,7 @@ class TableRendererTest {
     @Test
     void aKindTheRunsDoNotShareGetsAHeaderRow() {
         var other = policies(STATIC);
-        other.put(PolicyKind.SELECTION, "set-pmu(pmu=armv8_cortex_a76)");
+        other.put(PolicyKind.SELECTION, SampleReports.policy("set-pmu(pmu=armv8_cortex_a76)"));
         ComparisonReport r = new ComparisonReport(
                 "s",
                 "",
