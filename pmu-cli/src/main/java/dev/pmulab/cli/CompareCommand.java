@@ -107,14 +107,16 @@ final class CompareCommand implements Callable<Integer> {
         replaced.ifPresent(r -> err.println("pmulab compare: --out " + out + " holds an earlier report, "
                 + OutDirectory.describe(r) + "; this run replaces it"));
         List<Comparison.Outcome> outcomes = running.execute("compare", c, input, pluginDirs, err);
-        ComparisonReport report = c.report(outcomes);
+        ComparisonReport report =
+                c.report(outcomes).withScenarioText(input.source().text());
         if (out != null) {
             Path written = ReportWriter.writeToDirectory(report, fmt, out);
             err.println("pmulab compare: wrote " + written
                     + (replaced.isPresent() ? " (replacing the earlier report)" : ""));
         } else {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ReportWriter.write(report, fmt, bytes);
+            // The table keeps within the terminal it is printed on; a file under --out gets the default width.
+            ReportWriter.write(report, TerminalWidth.rendererForStandardOutput(fmt), bytes);
             stdout.print(bytes.toString(StandardCharsets.UTF_8));
         }
         if (traps) {

@@ -74,9 +74,10 @@ final class RunCommand implements Callable<Integer> {
             return Pmulab.EXIT_BAD_INPUT;
         }
         List<Comparison.Outcome> outcomes = running.execute("run", c, input, pluginDirs, err);
-        ComparisonReport report = c.report(outcomes);
+        ComparisonReport report =
+                c.report(outcomes).withScenarioText(input.source().text());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ReportWriter.write(report, fmt, bytes);
+        ReportWriter.write(report, TerminalWidth.rendererForStandardOutput(fmt), bytes);
         stdout.print(bytes.toString(StandardCharsets.UTF_8));
         if (traps) {
             stdout.print(TrapBreakdown.render(c, outcomes));

@@ -79,11 +79,9 @@ final class RunOptionsTest {
                 .containsExactly("emulated", "static-hpmn(opt_in=true, reserved_host_counters=3)");
         // The option may be repeated; each occurrence is a list.
         assertThat(RunOptions.policyList(List.of("a", "b,c"))).containsExactly("a", "b", "c");
-        assertThatThrownBy(() -> RunOptions.policyList(List.of()))
-                .hasMessageStartingWith("--policies lists no policy");
+        assertThatThrownBy(() -> RunOptions.policyList(List.of())).hasMessageStartingWith("--policies lists no policy");
         assertThatThrownBy(() -> RunOptions.policyList(List.of("a, ,b")))
                 .hasMessage("--policies has an empty name at position 2 of 3; separate names with one comma");
-        assertThatThrownBy(() -> RunOptions.policyList(List.of("a(x=1")))
-                .hasMessageContaining("unclosed '('");
+        assertThatThrownBy(() -> RunOptions.policyList(List.of("a(x=1"))).hasMessageContaining("unclosed '('");
     }
 }

@@ -1,20 +1,25 @@
 package dev.pmulab.sim.report;
 
 import dev.pmulab.api.PolicyKind;
+import dev.pmulab.sim.metrics.Direction;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The terminal table: metrics in rows, grouped guest, host, hardware and isolation, one column per
- * run headed by its label for the compared kind. The best value of each row carries {@code *}, so
- * it reads without colour; a failed run shows {@code FAILED} in its column and its error below the
- * table; then the cost-model estimates the result leans on and the defaults the scenario overrode.
- * Plain ASCII layout, LF line ends, no trailing spaces.
+ * run headed by its policy of the compared kind and only the settings that differ from the
+ * policy's defaults. When those headers make the table wider than the terminal, the columns are
+ * lettered A, B, ... and a legend below gives each letter's policy in full; when even lettered
+ * columns do not fit, the table is printed in blocks of columns, each repeating the metric names.
+ * The best value of each row carries {@code *}, so it reads without colour; two runs with the same
+ * value in every row are noted below the table (one of them tells nothing the other does not); a
+ * failed run shows {@code FAILED} in its column and its error below the table; then the cost-model
+ * estimates the result leans on and the defaults the scenario overrode. Plain ASCII layout, LF line
+ * ends, no trailing spaces.
  */
 public final class TableRenderer implements ReportRenderer {
     static final String BEST_MARK = "*";
@@ -23,8 +28,29 @@ public final class TableRenderer implements ReportRenderer {
     static final String ESTIMATES_TITLE = "Cost-model estimates this result leans on:";
     static final String OVERRIDDEN_TITLE = "Defaults the scenario overrode:";
 
+    /** The width when there is no terminal to ask and no {@code COLUMNS}. */
+    public static final int DEFAULT_WIDTH = 120;
+
     private static final String GAP = "  ";
+    /** Between value columns one blank suffices: every value ends in its mark or a blank. */
+    private static final String VALUE_GAP = " ";
+
     private static final String INDENT = "  ";
+
+    private final int width;
+
+    /** A table for {@link #DEFAULT_WIDTH} columns. */
+    public TableRenderer() {
+        this(DEFAULT_WIDTH);
+    }
+
+    /** @param width the terminal's width in characters; the table keeps within it where it can */
+    public TableRenderer(int width) {
+        if (width < 1) {
+            throw new IllegalArgumentException("table width must be positive, not " + width);
+        }
+        this.width = width;
+    }
 
     @Override
     public String render(ComparisonReport report) {
@@ -35,9 +61,10 @@ public final class TableRenderer implements ReportRenderer {
         out.append('\n');
         out.append(BEST_MARK)
                 .append(" best value of the row, compared as printed (ties all marked; rows whose"
-                        + " better is - are never marked); ")
+                        + " best is - are never marked); ")
                 .append(NOT_APPLICABLE)
                 .append(" not applicable to the run\n");
+        copies(out, report);
         failures(out, report);
         out.append('\n');
         costs(out, report);
@@ -56,9 +83,9 @@ public final class TableRenderer implements ReportRenderer {
         line(out, "compared: " + report.comparedKind().configName() + " policies, " + n + (n == 1 ? " run" : " runs"));
         List<String> fixed = new ArrayList<>();
         for (PolicyKind kind : PolicyKind.values()) {
-            if (kind != report.comparedKind()) {
-                Optional<String> common = report.commonLabel(kind);
-                common.ifPresent(label -> fixed.add(kind.configName() + " = " + label));
+            if (kind != report.comparedKind() && report.commonLabel(kind).isPresent()) {
+                fixed.add(kind.configName() + " = "
+                        + Text.printable(report.runs().get(0).policy(kind).shortLabel()));
             }
         }
         if (!fixed.isEmpty()) {
@@ -66,15 +93,82 @@ public final class TableRenderer implements ReportRenderer {
         }
     }
 
-    private static void table(StringBuilder out, ComparisonReport report) {
+    /** The kinds whose policy differs between runs, besides the compared one: each gets a header row. */
+    private static List<PolicyKind> varyingKinds(ComparisonReport report) {
+        List<PolicyKind> kinds = new ArrayList<>();
+        for (PolicyKind kind : PolicyKind.values()) {
+            if (kind != report.comparedKind() && report.commonLabel(kind).isEmpty()) {
+                kinds.add(kind);
+            }
+        }
+        return kinds;
+    }
+
+    /** How the runs' columns are named: by short label, or by letter with a legend when the labels do not fit. */
+    record Columns(List<String> names, boolean lettered) {}
+
+    static Columns columns(ComparisonReport report, int width) {
+        List<String> labels = new ArrayList<>();
+        for (RunReport r : report.runs()) {
+            labels.add(Text.printable(r.policy(report.comparedKind()).shortLabel()));
+        }
+        Layout named = layout(report, labels, true);
+        if (named.total() <= width) {
+            return new Columns(labels, false);
+        }
+        List<String> letters = new ArrayList<>();
+        for (int i = 0; i < report.runs().size(); i++) {
+            letters.add(letter(i));
+        }
+        return new Columns(letters, true);
+    }
+
+    /** A, B, ..., Z, AA, AB, ...: a spreadsheet's column names. */
+    static String letter(int index) {
+        StringBuilder sb = new StringBuilder();
+        int i = index;
+        do {
+            sb.insert(0, (char) ('A' + i % 26));
+            i = i / 26 - 1;
+        } while (i >= 0);
+        return sb.toString();
+    }
+
+    /** The rows of the table (header rows first) and each column's width. */
+    private record Layout(List<String[]> head, List<String[]> body, int[] width) {
+        /** The width of the whole table on one line. */
+        int total() {
+            int t = width[0] + GAP.length() + width[1];
+            for (int c = 2; c < width.length; c++) {
+                t += VALUE_GAP.length() + width[c];
+            }
+            return t;
+        }
+    }
+
+    private static Layout layout(ComparisonReport report, List<String> names, boolean kindRows) {
         List<RunReport> runs = report.runs();
         int cols = runs.size() + 2;
         List<String[]> head = new ArrayList<>();
-        head.add(row(cols, "metric [unit]", "better", runs, report.comparedKind()));
-        // A kind the runs do not share gets its own header row, so no column hides what it ran with.
-        for (PolicyKind kind : PolicyKind.values()) {
-            if (kind != report.comparedKind() && report.commonLabel(kind).isEmpty()) {
-                head.add(row(cols, "(" + kind.configName() + ")", "", runs, kind));
+        String[] first = new String[cols];
+        first[0] = "metric [unit]";
+        first[1] = "best";
+        for (int i = 0; i < runs.size(); i++) {
+            // The trailing blank lines the name up with the values, which end in a mark or a blank.
+            first[i + 2] = names.get(i) + " ";
+        }
+        head.add(first);
+        // A kind the runs do not share gets its own header row, so no column hides what it ran with
+        // (when the columns are lettered, the legend says it instead).
+        if (kindRows) {
+            for (PolicyKind kind : varyingKinds(report)) {
+                String[] r = new String[cols];
+                r[0] = "(" + kind.configName() + ")";
+                r[1] = "";
+                for (int i = 0; i < runs.size(); i++) {
+                    r[i + 2] = Text.printable(runs.get(i).policy(kind).shortLabel()) + " ";
+                }
+                head.add(r);
             }
         }
         List<String[]> body = new ArrayList<>();
@@ -89,7 +183,7 @@ public final class TableRenderer implements ReportRenderer {
             }
             String[] r = new String[cols];
             r[0] = INDENT + m.label();
-            r[1] = m.better().label();
+            r[1] = best(m.better());
             boolean[] best = BestValues.of(m, runs);
             for (int i = 0; i < runs.size(); i++) {
                 r[i + 2] = cell(m, runs.get(i), best[i]);
@@ -104,28 +198,112 @@ public final class TableRenderer implements ReportRenderer {
                 }
             }
         }
-        for (String[] r : head) {
-            emit(out, r, width);
+        return new Layout(head, body, width);
+    }
+
+    /** {@code low}, {@code high} or {@code -}: which value of the row is the best one, in few columns. */
+    private static String best(Direction d) {
+        return switch (d) {
+            case LOWER -> "low";
+            case HIGHER -> "high";
+            case NONE -> "-";
+        };
+    }
+
+    private void table(StringBuilder out, ComparisonReport report) {
+        Columns columns = columns(report, width);
+        List<String> names = columns.names();
+        boolean lettered = columns.lettered();
+        Layout l = layout(report, names, !lettered);
+        // Columns in blocks that each fit the width (at least one column a block), each block
+        // repeating the metric names; one block when the whole table fits.
+        List<int[]> blocks = new ArrayList<>();
+        int fixed = l.width()[0] + GAP.length() + l.width()[1];
+        int from = 2;
+        while (from < l.width().length) {
+            int to = from + 1;
+            int w = fixed + VALUE_GAP.length() + l.width()[from];
+            while (to < l.width().length && w + VALUE_GAP.length() + l.width()[to] <= width) {
+                w += VALUE_GAP.length() + l.width()[to];
+                to++;
+            }
+            blocks.add(new int[] {from, to});
+            from = to;
         }
-        String[] rule = new String[cols];
-        for (int c = 0; c < cols; c++) {
-            rule[c] = "-".repeat(width[c]);
+        for (int b = 0; b < blocks.size(); b++) {
+            if (b > 0) {
+                out.append('\n');
+            }
+            int[] range = blocks.get(b);
+            for (String[] r : l.head()) {
+                emit(out, r, l.width(), range);
+            }
+            String[] rule = new String[l.width().length];
+            for (int c = 0; c < rule.length; c++) {
+                rule[c] = "-".repeat(l.width()[c]);
+            }
+            emit(out, rule, l.width(), range);
+            for (String[] r : l.body()) {
+                emit(out, r, l.width(), range);
+            }
         }
-        emit(out, rule, width);
-        for (String[] r : body) {
-            emit(out, r, width);
+        if (lettered) {
+            legend(out, report, names);
         }
     }
 
-    private static String[] row(int cols, String first, String second, List<RunReport> runs, PolicyKind kind) {
-        String[] r = new String[cols];
-        r[0] = first;
-        r[1] = second;
-        for (int i = 0; i < runs.size(); i++) {
-            // The trailing blank lines the label up with the values, which end in a mark or a blank.
-            r[i + 2] = Text.printable(runs.get(i).label(kind)) + " ";
+    private static void legend(StringBuilder out, ComparisonReport report, List<String> letters) {
+        out.append('\n');
+        List<PolicyKind> varying = varyingKinds(report);
+        int w = letters.get(letters.size() - 1).length();
+        for (int i = 0; i < report.runs().size(); i++) {
+            RunReport r = report.runs().get(i);
+            StringBuilder l = new StringBuilder(Text.padRight(letters.get(i), w))
+                    .append(GAP)
+                    .append(Text.printable(r.policy(report.comparedKind()).shortLabel()));
+            for (PolicyKind kind : varying) {
+                l.append("; ")
+                        .append(kind.configName())
+                        .append(" = ")
+                        .append(Text.printable(r.policy(kind).shortLabel()));
+            }
+            line(out, l.toString());
         }
-        return r;
+    }
+
+    /**
+     * Two finished runs with the same value in every row: the comparison learns nothing from the
+     * second, so say so rather than let a reader weigh two columns that are one.
+     */
+    private void copies(StringBuilder out, ComparisonReport report) {
+        Columns columns = columns(report, width);
+        List<String> names = columns.names();
+        boolean lettered = columns.lettered();
+        List<RunReport> runs = report.runs();
+        boolean[] reported = new boolean[runs.size()];
+        for (int j = 0; j < runs.size(); j++) {
+            for (int i = 0; i < j && !reported[j]; i++) {
+                RunReport a = runs.get(i);
+                RunReport b = runs.get(j);
+                if (a.isOk() && b.isOk() && a.metrics().equals(b.metrics())) {
+                    reported[j] = true;
+                    line(
+                            out,
+                            "note: " + name(report, names, lettered, j) + " = " + name(report, names, lettered, i)
+                                    + " in every row: the two runs gave the same numbers, so in this scenario "
+                                    + Text.printable(
+                                            b.policy(report.comparedKind()).name()) + " behaves as "
+                                    + Text.printable(
+                                            a.policy(report.comparedKind()).name()));
+                }
+            }
+        }
+    }
+
+    private static String name(ComparisonReport report, List<String> names, boolean lettered, int i) {
+        String label = Text.printable(
+                report.runs().get(i).policy(report.comparedKind()).shortLabel());
+        return lettered ? names.get(i) + " (" + label + ")" : label;
     }
 
     private static String cell(Metric m, RunReport run, boolean best) {
@@ -139,11 +317,11 @@ public final class TableRenderer implements ReportRenderer {
         return m.format().format(v) + (best ? BEST_MARK : " ");
     }
 
-    private static void emit(StringBuilder out, String[] r, int[] width) {
+    private static void emit(StringBuilder out, String[] r, int[] width, int[] range) {
         StringBuilder l = new StringBuilder();
         l.append(Text.padRight(r[0], width[0])).append(GAP).append(Text.padRight(r[1], width[1]));
-        for (int c = 2; c < r.length; c++) {
-            l.append(GAP).append(Text.padLeft(r[c], width[c]));
+        for (int c = range[0]; c < range[1]; c++) {
+            l.append(VALUE_GAP).append(Text.padLeft(r[c], width[c]));
         }
         line(out, l.toString());
     }

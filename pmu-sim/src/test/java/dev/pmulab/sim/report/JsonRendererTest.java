@@ -37,8 +37,11 @@ class JsonRendererTest {
         assertThat(root.get("runs").isArray()).isTrue();
         assertThat(root.get("runs")).hasSize(3);
         for (JsonNode run : root.get("runs")) {
-            assertThat(keys(run)).containsExactly("policies", "status", "error", "failure", "metrics");
+            assertThat(keys(run)).containsExactly("label", "policies", "status", "error", "failure", "metrics");
             assertThat(keys(run.get("policies"))).containsExactly("allocation", "selection", "filter");
+            for (JsonNode p : run.get("policies")) {
+                assertThat(keys(p)).containsExactly("name", "settings", "label");
+            }
             assertThat(run.get("status").asText()).isIn("ok", "failed");
             assertThat(keys(run.get("metrics")))
                     .containsExactlyElementsOf(
@@ -49,8 +52,15 @@ class JsonRendererTest {
     @Test
     void anOkRunHasANullErrorAndItsValues() throws Exception {
         JsonNode run = MAPPER.readTree(json).get("runs").get(1);
-        assertThat(run.get("policies").get("allocation").asText()).isEqualTo(SampleReports.STATIC);
-        assertThat(run.get("policies").get("selection").asText()).isEqualTo("default-pmu");
+        JsonNode allocation = run.get("policies").get("allocation");
+        assertThat(allocation.get("name").asText()).isEqualTo("static-hpmn");
+        assertThat(allocation.get("settings").get("reserved_host_counters").isIntegralNumber())
+                .isTrue();
+        assertThat(allocation.get("settings").get("reserved_host_counters").asLong())
+                .isEqualTo(2);
+        assertThat(allocation.get("label").asText()).isEqualTo(SampleReports.STATIC);
+        assertThat(run.get("label").asText()).isEqualTo(SampleReports.STATIC);
+        assertThat(run.get("policies").get("selection").get("name").asText()).isEqualTo("default-pmu");
         assertThat(run.get("status").asText()).isEqualTo("ok");
         assertThat(run.get("error").isNull()).isTrue();
         assertThat(run.get("failure").isNull()).isTrue();
