@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 + "and KVM's vPMU, with competing policies side by side.",
         subcommands = {
             CompareCommand.class,
+            DiffCommand.class,
             ReproduceCommand.class,
             RunCommand.class,
             ScenariosCommand.class,
