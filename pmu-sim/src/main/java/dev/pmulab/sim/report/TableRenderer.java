@@ -59,11 +59,11 @@ public final class TableRenderer implements ReportRenderer {
         out.append('\n');
         table(out, report);
         out.append('\n');
-        out.append(BEST_MARK)
-                .append(" best value of the row, compared as printed (ties all marked; rows whose"
-                        + " best is - are never marked); ")
-                .append(NOT_APPLICABLE)
-                .append(" not applicable to the run\n");
+        wrapped(
+                out,
+                "",
+                BEST_MARK + " best value of the row, compared as printed (ties all marked; rows whose best is - are"
+                        + " never marked); " + NOT_APPLICABLE + " not applicable to the run");
         copies(out, report);
         failures(out, report);
         out.append('\n');
@@ -287,9 +287,10 @@ public final class TableRenderer implements ReportRenderer {
                 RunReport b = runs.get(j);
                 if (a.isOk() && b.isOk() && a.metrics().equals(b.metrics())) {
                     reported[j] = true;
-                    line(
+                    wrapped(
                             out,
-                            "note: " + name(report, names, lettered, j) + " = " + name(report, names, lettered, i)
+                            "note: ",
+                            name(report, names, lettered, j) + " = " + name(report, names, lettered, i)
                                     + " in every row: the two runs gave the same numbers, so in this scenario "
                                     + Text.printable(
                                             b.policy(report.comparedKind()).name()) + " behaves as "
@@ -341,7 +342,7 @@ public final class TableRenderer implements ReportRenderer {
         }
     }
 
-    private static void costs(StringBuilder out, ComparisonReport report) {
+    private void costs(StringBuilder out, ComparisonReport report) {
         line(out, ESTIMATES_TITLE);
         List<CostAssumption> leaned = report.estimatesLeanedOn();
         List<CostAssumption> overridden = report.overriddenDefaults();
@@ -359,18 +360,44 @@ public final class TableRenderer implements ReportRenderer {
             line(out, INDENT + "none");
         }
         for (CostAssumption c : leaned) {
-            line(out, costLine(c, idW, nameW, valueW) + GAP + Text.printable(c.source()));
+            wrapped(out, costLine(c, idW, nameW, valueW) + GAP, Text.printable(c.source()));
         }
         line(out, OVERRIDDEN_TITLE);
         if (overridden.isEmpty()) {
             line(out, INDENT + "none");
         }
         for (CostAssumption c : overridden) {
-            line(
+            wrapped(
                     out,
-                    costLine(c, idW, nameW, valueW) + GAP + "(replaces " + article(c.flag()) + " " + c.flag()
-                            + " default: " + Text.printable(c.source()) + ")");
+                    costLine(c, idW, nameW, valueW) + GAP,
+                    "(replaces " + article(c.flag()) + " " + c.flag() + " default: " + Text.printable(c.source())
+                            + ")");
         }
+    }
+
+    /**
+     * {@code prefix} then {@code text}, the text wrapped at blanks to keep within the width, its
+     * continuation lines indented under its start (at least 40 characters a line, so a narrow
+     * terminal still reads whole phrases).
+     */
+    private void wrapped(StringBuilder out, String prefix, String text) {
+        int room = Math.max(40, width - prefix.length());
+        String indent = " ".repeat(prefix.length());
+        String rest = text;
+        String lead = prefix;
+        while (rest.length() > room) {
+            int cut = rest.lastIndexOf(' ', room);
+            if (cut <= 0) {
+                cut = rest.indexOf(' ', room);
+                if (cut < 0) {
+                    break;
+                }
+            }
+            line(out, lead + rest.substring(0, cut));
+            rest = rest.substring(cut + 1);
+            lead = indent;
+        }
+        line(out, lead + rest);
     }
 
     private static String costLine(CostAssumption c, int idW, int nameW, int valueW) {
