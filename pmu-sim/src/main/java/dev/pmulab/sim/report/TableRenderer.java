@@ -112,15 +112,54 @@ public final class TableRenderer implements ReportRenderer {
         for (RunReport r : report.runs()) {
             labels.add(Text.printable(r.policy(report.comparedKind()).shortLabel()));
         }
-        Layout named = layout(report, labels, true);
-        if (named.total() <= width) {
+        if (layout(report, labels, true).total() <= width) {
             return new Columns(labels, false);
+        }
+        // Next, each label over as many header lines as it takes to be no wider than its values
+        // (broken after a '-', a '(' or a ", "): vcpu-load-resched over vcpu-load- and resched.
+        List<String> blank = new ArrayList<>();
+        labels.forEach(l -> blank.add(""));
+        int[] valueWidth = layout(report, blank, true).width();
+        List<String> wrapped = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            wrapped.add(wrapLabel(labels.get(i), Math.max(1, valueWidth[i + 2] - 1)));
+        }
+        if (layout(report, wrapped, true).total() <= width) {
+            return new Columns(wrapped, false);
         }
         List<String> letters = new ArrayList<>();
         for (int i = 0; i < report.runs().size(); i++) {
             letters.add(letter(i));
         }
         return new Columns(letters, true);
+    }
+
+    /**
+     * {@code label} as lines of at most {@code max} characters joined by {@code \n}, broken only
+     * after a {@code -}, a {@code (} or a {@code ", "}; a piece longer than {@code max} keeps its line.
+     */
+    static String wrapLabel(String label, int max) {
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < label.length(); i++) {
+            char c = label.charAt(i);
+            if (c == '-' || c == '(' || (c == ' ' && i > 0 && label.charAt(i - 1) == ',')) {
+                pieces.add(label.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        pieces.add(label.substring(start));
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String p : pieces) {
+            if (line.length() > 0 && line.length() + p.length() > max) {
+                lines.add(line.toString().strip());
+                line.setLength(0);
+            }
+            line.append(p);
+        }
+        lines.add(line.toString().strip());
+        return String.join("\n", lines);
     }
 
     /** A, B, ..., Z, AA, AB, ...: a spreadsheet's column names. */
@@ -150,14 +189,23 @@ public final class TableRenderer implements ReportRenderer {
         List<RunReport> runs = report.runs();
         int cols = runs.size() + 2;
         List<String[]> head = new ArrayList<>();
-        String[] first = new String[cols];
-        first[0] = "metric [unit]";
-        first[1] = "best";
-        for (int i = 0; i < runs.size(); i++) {
-            // The trailing blank lines the name up with the values, which end in a mark or a blank.
-            first[i + 2] = names.get(i) + " ";
+        // A name of several lines sits on the rule (bottom-aligned), as the metric column's title does.
+        int lines = 1;
+        for (String n : names) {
+            lines = Math.max(lines, n.split("\n", -1).length);
         }
-        head.add(first);
+        for (int k = 0; k < lines; k++) {
+            String[] r = new String[cols];
+            r[0] = k == lines - 1 ? "metric [unit]" : "";
+            r[1] = k == lines - 1 ? "best" : "";
+            for (int i = 0; i < runs.size(); i++) {
+                String[] parts = names.get(i).split("\n", -1);
+                int at = k - (lines - parts.length);
+                // The trailing blank lines the name up with the values, which end in a mark or a blank.
+                r[i + 2] = at < 0 ? "" : parts[at] + " ";
+            }
+            head.add(r);
+        }
         // A kind the runs do not share gets its own header row, so no column hides what it ran with
         // (when the columns are lettered, the legend says it instead).
         if (kindRows) {

@@ -50,6 +50,32 @@ class JsonRendererTest {
     }
 
     @Test
+    void namesItsFormatVersionAndTheMetricCatalogue() throws Exception {
+        JsonNode root = MAPPER.readTree(json);
+        assertThat(root.get("format").asText()).isEqualTo(JsonRenderer.FORMAT);
+        assertThat(root.get("pmulab_version").asText()).isEqualTo(ComparisonReport.pmulabVersion());
+        assertThat(root.get("scenario_sha256").isNull()).isTrue();
+        JsonNode catalogue = root.get("metrics");
+        assertThat(catalogue).hasSize(Metric.all().size());
+        for (Metric m : Metric.all()) {
+            JsonNode entry = catalogue.get(m.ordinal());
+            assertThat(entry.get("key").asText()).isEqualTo(m.key());
+            assertThat(entry.get("unit").asText()).isEqualTo(m.unit().symbol());
+            assertThat(entry.get("better").asText()).isIn("lower", "higher", "none");
+            assertThat(entry.get("definition").asText()).isEqualTo(m.definition());
+        }
+        // sha256("abc"), FIPS 180-2 appendix B.1.
+        assertThat(MAPPER.readTree(renderer.render(
+                                SampleReports.allocationComparison().withScenarioText("abc")))
+                        .get("scenario_sha256")
+                        .asText())
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        // Each policy used once, none (no filter) is no plugin.
+        assertThat(root.get("plugins")).hasSize(4);
+        assertThat(root.get("plugins").get(0).get("source").asText()).isEqualTo(RunPolicy.BUILT_IN);
+    }
+
+    @Test
     void anOkRunHasANullErrorAndItsValues() throws Exception {
         JsonNode run = MAPPER.readTree(json).get("runs").get(1);
         JsonNode allocation = run.get("policies").get("allocation");

@@ -198,11 +198,12 @@ class TableRendererTest {
 
     @Test
     void everyLineOfTheTableKeepsWithinTheWidthByLetteringTheColumns() {
-        // The sample's labels fit 200 columns; at 120 they do not (the metric column is 33, "best" 4,
-        // the labels 9 + 58 + 22 with their gaps: 127), so the columns become A, B, C with a legend.
+        // The sample's labels fit 200 columns; at 88 they do not, even over several lines (the metric
+        // column 33, "best" 4, emulated's 15, reserved_host_counters=2) 26, step=2) 8, with the gaps
+        // 91), so the columns become A, B, C (33 + 4 + 3 x 15 with the gaps: 87) with a legend.
         String wide = new TableRenderer(200).render(SampleReports.allocationComparison());
         assertThat(wide).doesNotContain("\nA  emulated\n");
-        String narrow = new TableRenderer(120).render(SampleReports.allocationComparison());
+        String narrow = new TableRenderer(88).render(SampleReports.allocationComparison());
         String header = narrow.lines()
                 .filter(l -> l.startsWith("metric [unit]"))
                 .findFirst()
@@ -210,7 +211,7 @@ class TableRendererTest {
         assertThat(header).matches("metric \\[unit\\] +best +A +B +C");
         assertThat(narrow).contains("\nA  " + EMULATED + "\nB  " + STATIC + "\nC  " + SampleReports.GROW + "\n");
         String table = narrow.substring(narrow.indexOf("metric [unit]"), narrow.indexOf("\n* best value"));
-        assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(120));
+        assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(88));
     }
 
     @Test
@@ -237,7 +238,7 @@ class TableRendererTest {
                         RunReport.ok(policies("sysfs-writable"), SampleReports.emulatedMetrics())),
                 List.of());
         String t = new TableRenderer(200).render(r);
-        assertThat(new TableRenderer(120).render(r)).contains("\nnote: C (sysfs-writable) = A (emulated) in every row");
+        assertThat(new TableRenderer(60).render(r)).contains("\nnote: C (sysfs-writable) = A (emulated) in every row");
         assertThat(t)
                 .contains("\nnote: sysfs-writable = emulated in every row: the two runs gave the same numbers,"
                         + " so in this scenario sysfs-writable behaves as emulated\n");
@@ -258,5 +259,24 @@ class TableRendererTest {
                 "s", "", 1, PolicyKind.ALLOCATION, List.of(RunReport.ok(policies, MetricValues.empty())), List.of());
         assertThat(renderer.render(r)).contains(" static-hpmn(reserved_host_counters=3)\n");
         assertThat(p.label()).isEqualTo("static-hpmn(opt_in=true, reserved_host_counters=3)");
+    }
+
+    @Test
+    void aLabelTooWideForOneLineBreaksOverHeaderLinesBeforeColumnsAreLettered() {
+        assertThat(TableRenderer.wrapLabel("vcpu-load-resched", 14)).isEqualTo("vcpu-load-\nresched");
+        assertThat(TableRenderer.wrapLabel("static-hpmn(guest_counters=8, reserved_host_counters=2)", 14))
+                .isEqualTo("static-hpmn(\nguest_counters=8,\nreserved_host_counters=2)");
+        assertThat(TableRenderer.wrapLabel("emulated", 14)).isEqualTo("emulated");
+        // At 120 the sample's one-line labels (127 wide) do not fit; over three lines they do.
+        String t = new TableRenderer(120).render(SampleReports.allocationComparison());
+        List<String> lines = t.lines().toList();
+        int rule = lines.indexOf(
+                lines.stream().filter(l -> l.startsWith("-----")).findFirst().orElseThrow());
+        assertThat(lines.get(rule - 1))
+                .matches("metric \\[unit\\] +best +emulated +reserved_host_counters=2\\) +step=2\\)");
+        assertThat(lines.get(rule - 3).strip()).startsWith("static-hpmn(");
+        assertThat(lines.subList(0, rule))
+                .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(120));
+        assertThat(t).doesNotContain("\nA  emulated");
     }
 }
