@@ -177,7 +177,7 @@ final class RunOptions {
     }
 
     /** The run's guests get direct counters: a built-in allocation policy other than emulated. */
-    private static boolean direct(Comparison.PlannedRun run) {
+    static boolean direct(Comparison.PlannedRun run) {
         for (SelectedPolicy p : run.policies()) {
             if (p.kind() == PolicyKind.ALLOCATION) {
                 return !p.policy().source().external() && !p.name().equals("emulated");
