@@ -28,8 +28,14 @@ public final class SparkSweepJob<P extends Serializable, R extends Serializable>
         this.ops = requireNonNull(ops, "ops is null");
     }
 
-    /** What a job did: every point's outcome, in plan order. */
-    public record Result<R extends Serializable>(List<PointOutcome<R>> outcomes) {
+    /**
+     * What a job did.
+     *
+     * @param outcomes every point's outcome, in plan order
+     * @param pointsWithFailedRuns how many points have a run that failed (their rows say why); 0
+     *     when nothing was written
+     */
+    public record Result<R extends Serializable>(List<PointOutcome<R>> outcomes, int pointsWithFailedRuns) {
         public Result {
             outcomes = List.copyOf(outcomes);
         }
@@ -40,21 +46,20 @@ public final class SparkSweepJob<P extends Serializable, R extends Serializable>
     }
 
     /**
-     * Plans {@code sweepFile}, runs every point and, when none failed, writes the output into
+     * Plans {@code sweep}, runs every point and, when none failed, writes the output into
      * {@code out}. When some failed, writes nothing: the result names them.
      */
-    public Result<R> run(Path sweepFile, Path out) throws IOException {
-        SweepOps.Planned<P, R> planned = ops.plan(sweepFile);
+    public Result<R> run(String sweep, Path out) throws IOException {
+        SweepOps.Planned<P, R> planned = ops.plan(sweep);
         List<PointOutcome<R>> outcomes = runPoints(planned.points());
-        Result<R> result = new Result<>(outcomes);
-        if (result.failures().isEmpty()) {
-            List<R> results = new ArrayList<>(outcomes.size());
-            for (PointOutcome<R> o : outcomes) {
-                results.add(o.result());
-            }
-            planned.write(results, out);
+        if (outcomes.stream().anyMatch(o -> o.failureMessage().isPresent())) {
+            return new Result<>(outcomes, 0);
         }
-        return result;
+        List<R> results = new ArrayList<>(outcomes.size());
+        for (PointOutcome<R> o : outcomes) {
+            results.add(o.result());
+        }
+        return new Result<>(outcomes, planned.write(results, out));
     }
 
     private List<PointOutcome<R>> runPoints(List<P> points) {

@@ -16,10 +16,11 @@ import java.util.List;
  */
 public interface SweepOps<P extends Serializable, R extends Serializable> extends Serializable {
     /**
-     * Reads and plans the sweep file. Runs on the driver before Spark is asked to do anything, so a
-     * bad sweep fails at once, with its file:line:column.
+     * Reads and plans the sweep ({@code sweep} as the command line gives it: a file, or a built-in
+     * study's name). Runs on the driver before Spark is asked to do anything, so a bad sweep fails
+     * at once, with its file:line:column.
      */
-    Planned<P, R> plan(Path sweepFile) throws IOException;
+    Planned<P, R> plan(String sweep) throws IOException;
 
     /** Runs one point; on an executor. Deterministic: any executor computes the same result. */
     R run(P point) throws Exception;
@@ -29,7 +30,11 @@ public interface SweepOps<P extends Serializable, R extends Serializable> extend
         /** The points, in plan order. */
         List<P> points();
 
-        /** Writes the output into {@code out} from every point's result, given in plan order. */
-        void write(List<R> resultsInPlanOrder, Path out) throws IOException;
+        /**
+         * Writes the output into {@code out} from every point's result, given in plan order.
+         *
+         * @return how many points have a run that failed (their rows carry the failure)
+         */
+        int write(List<R> resultsInPlanOrder, Path out) throws IOException;
     }
 }

@@ -45,7 +45,8 @@ class SparkSweepJobTest {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Planned<String, String> plan(Path sweepFile) throws IOException {
+        public Planned<String, String> plan(String sweep) throws IOException {
+            Path sweepFile = Path.of(sweep);
             String text = Files.readString(sweepFile, StandardCharsets.UTF_8);
             if (text.contains("?")) {
                 throw new IllegalArgumentException(sweepFile.getFileName() + ":1:1: no question marks");
@@ -59,13 +60,14 @@ class SparkSweepJobTest {
                 }
 
                 @Override
-                public void write(List<String> results, Path out) throws IOException {
+                public int write(List<String> results, Path out) throws IOException {
                     Files.createDirectories(out);
                     StringBuilder rows = new StringBuilder();
                     for (int i = 0; i < results.size(); i++) {
                         rows.append(i).append(' ').append(results.get(i)).append('\n');
                     }
                     Files.writeString(out.resolve("rows.txt"), rows, StandardCharsets.UTF_8);
+                    return 0;
                 }
             };
         }
@@ -82,8 +84,9 @@ class SparkSweepJobTest {
         }
     }
 
-    private Path sweep(String words) throws IOException {
-        return Files.writeString(tmp.resolve("s.yaml"), words, StandardCharsets.UTF_8);
+    private String sweep(String words) throws IOException {
+        return Files.writeString(tmp.resolve("s.yaml"), words, StandardCharsets.UTF_8)
+                .toString();
     }
 
     private List<String> rows(Path out) throws IOException {
@@ -146,5 +149,21 @@ class SparkSweepJobTest {
                 .hasMessage("s.yaml:1:1: no question marks");
         assertThat(spark.sc().statusTracker().getJobIdsForGroup(null)).hasSize((int) jobsBefore);
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void exitStatusIsOneAndEachFailedPointIsReported() throws IOException {
+        Path out = tmp.resolve("out");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int status;
+        try (java.io.PrintStream err = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            status = SparkSweep.run(spark, new WordOps(), sweep("a boom"), out, err);
+        }
+
+        assertThat(status).isEqualTo(1);
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .startsWith("pmulab-spark: ran 2 points in ")
+                .endsWith(" s\npmulab-spark: point 1: boom here\n"
+                        + "pmulab-spark: 1 of 2 points failed; nothing written to " + out + "\n");
     }
 }
