@@ -44,8 +44,9 @@ public record SweepSpec(
         if (axes.stream().filter(a -> a.kind() == AxisKind.SEED).count() > 1) {
             throw new IllegalArgumentException("a sweep has at most one seed axis");
         }
+        long columns = axes.stream().filter(Axis::isColumn).count();
         for (List<AxisValue> p : listed) {
-            if (p.size() != listedAxes().size()) {
+            if (p.size() != columns) {
                 throw new IllegalArgumentException("a listed point gives a value per listed axis");
             }
         }

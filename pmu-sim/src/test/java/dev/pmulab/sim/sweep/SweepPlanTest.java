@@ -125,4 +125,33 @@ class SweepPlanTest {
         assertThat(a.toJsonLine()).isEqualTo(b.toJsonLine());
         assertThat(PointResult.fromJsonLine(a.toJsonLine())).isEqualTo(a);
     }
+
+    @Test
+    void aMissingMappingOnThePathIsAddedAndTheReaderJudgesIt() {
+        SweepPlan p = plan("""
+                scenarios: small
+                vary:
+                  host.hz: [100, 1000]
+                  host.nmi_watchdog: [true]
+                """);
+        assertThat(p.points()).hasSize(2);
+        assertThat(p.points().get(1).scenarioText()).contains("\"hz\": 1000").contains("\"nmi_watchdog\": true");
+        assertThatThrownBy(() -> plan("""
+                        scenarios: small
+                        vary:
+                          vms[3].vcpus: [1]
+                        """))
+                .hasMessage("s.yaml:3:3: vms[3].vcpus: vms[3]: vms has 1 items in small.yaml");
+    }
+
+    @Test
+    void pointsOfAShardedPlanAreThoseWhoseIndexModNIsI() {
+        SweepPlan p = plan("""
+                scenarios: small
+                seeds: 1..5
+                """);
+        assertThat(p.shard(0, 2)).extracting(SweepPoint::seed).containsExactly(1L, 3L, 5L);
+        assertThat(p.shard(1, 2)).extracting(SweepPoint::seed).containsExactly(2L, 4L);
+        assertThatThrownBy(() -> p.shard(2, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
