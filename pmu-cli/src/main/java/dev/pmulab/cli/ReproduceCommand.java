@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the published benchmarks of the ARM64 PMU Partitioning v1 cover letter (2025-06-02) and print",
             "published vs simulated before, after and delta for each row, the ratio of the deltas and whether it",
-            "is within +-25 %; published levels; the letter's trend claim (the benefit grows with the sample rate",
+            "is within +-25 %%; published levels; the letter's trend claim (the benefit grows with the sample rate",
             "and the number of events) on variants of benchmark 1; and which configurations livelock.",
             "docs/validation.md is this command's markdown: " + ReproductionMarkdownRenderer.REGENERATE,
             "",

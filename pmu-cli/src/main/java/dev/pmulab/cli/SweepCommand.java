@@ -45,12 +45,14 @@ import picocli.CommandLine.Spec;
         name = "sweep",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a study: every point of a sweep (policy settings, scenario values, seeds), each in a",
-            "worker JVM, as many at once as --jobs. Finished points are appended to DIR/points.jsonl as",
-            "they finish, so running the same command again resumes. When every point is done it writes",
-            "DIR/results.csv and results.jsonl (one row per point, policy and metric) and report.html.",
+            "Run a study: every point of a sweep (policy settings, scenario values,",
+            "seeds), each point in a worker JVM, --jobs at once. Finished points are",
+            "appended to DIR/points.jsonl, so the same command run again resumes.",
+            "When every point is done: DIR/results.csv and results.jsonl (one row per",
+            "point, policy and metric) and report.html. docs/sweeps.md has the format.",
             "SWEEP is a sweep file or a built-in study (" + BuiltInStudies.RESERVATION + "); or give --vary.",
-            "Exit status: 0 every run finished; 1 a run failed (its rows say why); 2 bad input."
+            "Exit status: 0 every run finished; 1 a run failed (its rows say why);",
+            "2 bad input or usage, nothing ran."
         })
 final class SweepCommand implements Callable<Integer> {
     private static final Pattern SHARD = Pattern.compile("(\\d{1,6})/(\\d{1,6})");
@@ -61,8 +63,32 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Mixin
-    private RunOptions running;
+    @Option(names = "--jobs", paramLabel = "N", description = "Points at once (default: the number of CPUs).")
+    private Integer jobs;
+
+    @Option(
+            names = "--workers",
+            paramLabel = "WHICH",
+            defaultValue = "all",
+            description = "all: every point in a worker JVM (the default); none: on threads of this JVM.")
+    private String workers;
+
+    @Option(
+            names = "--worker-budget",
+            paramLabel = "DURATION",
+            description = "Wall-clock time a run may take in a worker before it is stopped and failed "
+                    + "(default: 30s plus ten times the run's estimated time).")
+    private String workerBudget;
+
+    @Option(
+            names = "--worker-heap",
+            paramLabel = "SIZE",
+            description =
+                    "A worker JVM's heap cap, such as 512m or 2g (default: " + WorkerLaunch.DEFAULT_HEAP_MIB + "m).")
+    private String workerHeap;
+
+    /** compare's parsing of the same options. */
+    private final RunOptions running = new RunOptions();
 
     @Parameters(
             arity = "0..1",
@@ -108,6 +134,13 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (!workers.equals("all") && !workers.equals("none")) {
+            throw new IllegalArgumentException("--workers must be all or none, not '" + workers + "'");
+        }
+        running.jobs = jobs;
+        running.workers = workers;
+        running.workerBudget = workerBudget;
+        running.workerHeap = workerHeap;
         running.validate();
         int[] slice = shard();
         if (sweep != null && !vary.isEmpty()) {

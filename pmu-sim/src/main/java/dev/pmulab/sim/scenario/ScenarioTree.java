@@ -134,7 +134,11 @@ public final class ScenarioTree {
                 at = new MapNode(where, Map.of());
             }
             if (!(at instanceof MapNode m)) {
-                throw problem(where, path, sofar + " is " + at.describe() + " in " + fileName + ", not a mapping");
+                throw problem(
+                        where,
+                        path,
+                        Step.join(steps.subList(0, i)) + " is " + at.describe() + " in " + fileName
+                                + ", not a mapping");
             }
             Map<String, Entry> entries = new LinkedHashMap<>(m.entries());
             Entry old = entries.get(s.key());
