@@ -103,8 +103,7 @@ final class ReproduceCommand implements Callable<Integer> {
         ReproductionFormat fmt = ReproductionFormat.fromCliName(format);
         Reproduction reproduction = new Reproduction(common.registry(), parallelism);
         ReproductionReport report;
-        try (Progress p = new Progress(
-                err, reproduction.runCount(), "runs of the v1 cover letter's benchmarks", System.console() != null)) {
+        try (Progress p = Progress.counting("reproduce", reproduction.runCount())) {
             report = reproduction.run(p::step);
         }
         if (out != null) {
@@ -139,7 +138,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         CostFit costFit = new CostFit(common.registry(), parallelism, scale != null ? scale : DEFAULT_FIT_SCALE);
         CostFitReport report;
-        try (Progress p = new Progress(err, CostFit.runCount(axes), "runs of the cost fit", System.console() != null)) {
+        try (Progress p = Progress.counting("reproduce --fit", CostFit.runCount(axes))) {
             report = costFit.run(axes, p::step);
         }
         if (out != null) {

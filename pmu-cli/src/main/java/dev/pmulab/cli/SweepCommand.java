@@ -2,7 +2,6 @@ package dev.pmulab.cli;
 
 import dev.pmulab.sim.engine.WallTimeEstimate;
 import dev.pmulab.sim.scenario.BuiltInScenarios;
-import dev.pmulab.sim.scenario.ScenarioLoader;
 import dev.pmulab.sim.sweep.BuiltInStudies;
 import dev.pmulab.sim.sweep.PointResult;
 import dev.pmulab.sim.sweep.PointRunner;
@@ -154,25 +153,15 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--policies goes with --vary; a sweep file names its policies");
         }
         List<Path> pluginDirs = common.pluginDirectories();
-        SweepSpec s;
-        ScenarioResolver resolver;
-        if (sweep == null) {
-            s = SweepReader.fromArguments(
-                    name, vary, policies.stream().map(String::strip).toList(), BuiltInScenarios.FLAGSHIP);
-            resolver = ScenarioResolver.relativeTo(null);
-        } else if (BuiltInStudies.names().contains(sweep) && !Files.exists(Path.of(sweep))) {
-            s = BuiltInStudies.spec(sweep);
-            resolver = ScenarioResolver.relativeTo(null);
-        } else {
-            Path file = Path.of(sweep);
-            if (!Files.exists(file) && !sweep.endsWith(".yaml") && !sweep.endsWith(".yml")) {
-                throw new IllegalArgumentException("no sweep file or built-in study '" + sweep
-                        + "'; the built-in studies are " + String.join(", ", BuiltInStudies.names()));
-            }
-            s = SweepReader.read(file.toString(), ScenarioLoader.readText(file));
-            resolver = ScenarioResolver.relativeTo(file.toAbsolutePath().getParent());
-        }
-        SweepPlan plan = SweepPlan.of(s, common.registry(), pluginDirs, resolver);
+        SweepPlan plan = sweep == null
+                ? SweepPlan.of(
+                        SweepReader.fromArguments(
+                                name, vary, policies.stream().map(String::strip).toList(), BuiltInScenarios.FLAGSHIP),
+                        common.registry(),
+                        pluginDirs,
+                        ScenarioResolver.relativeTo(null))
+                : SweepPlan.load(sweep, common.registry(), pluginDirs);
+        SweepSpec s = plan.spec();
         SweepHeader header = plan.header();
         Path dir = out != null ? out : Path.of("sweep-" + s.name());
         String shardName = slice == null ? null : slice[0] + "/" + slice[1];

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.sim.plugin.PluginException;
 import dev.pmulab.sim.plugin.PolicyRegistry;
-import dev.pmulab.sim.sweep.BuiltInStudies;
 import dev.pmulab.sim.sweep.PointResult;
 import dev.pmulab.sim.sweep.PointRunner;
-import dev.pmulab.sim.sweep.ScenarioResolver;
 import dev.pmulab.sim.sweep.SweepOutput;
 import dev.pmulab.sim.sweep.SweepPlan;
 import dev.pmulab.sim.sweep.SweepPoint;
@@ -70,17 +68,7 @@ final class CoreSweepOps implements SweepOps<CoreSweepOps.Point, PointResult> {
             }
         }
         PolicyRegistry registry = PolicyRegistry.discover(loader(), dirs);
-        SweepPlan plan;
-        if (BuiltInStudies.names().contains(sweep) && !Files.exists(Path.of(sweep))) {
-            plan = SweepPlan.of(BuiltInStudies.spec(sweep), registry, dirs, ScenarioResolver.relativeTo(null));
-        } else {
-            Path file = Path.of(sweep);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("no sweep file or built-in study '" + sweep
-                        + "'; the built-in studies are " + String.join(", ", BuiltInStudies.names()));
-            }
-            plan = SweepPlan.load(file, registry, dirs);
-        }
+        SweepPlan plan = SweepPlan.load(sweep, registry, dirs);
         List<Point> points =
                 plan.points().stream().map(p -> new Point(p, plan.specHash())).toList();
         return new Planned<>() {

@@ -119,9 +119,13 @@ class SparkSweepTest {
 
     @Test
     void aMissingSweepFileIsBadInput() {
-        Ran s = spark(tmp.resolve("nope.yaml").toString(), tmp.resolve("out"));
+        Ran s = spark(tmp.resolve("nope").toString(), tmp.resolve("out"));
+        Ran yaml = spark(tmp.resolve("nope.yaml").toString(), tmp.resolve("out"));
 
         assertThat(s.status()).isEqualTo(2);
-        assertThat(s.err()).startsWith("pmulab-spark: no sweep file or built-in study '" + tmp.resolve("nope.yaml"));
+        assertThat(s.err()).startsWith("pmulab-spark: no sweep file or built-in study '" + tmp.resolve("nope") + "'");
+        assertThat(yaml.status()).isEqualTo(2);
+        assertThat(yaml.err()).startsWith("pmulab-spark: " + tmp.resolve("nope.yaml"));
+        assertThat(tmp.resolve("out")).doesNotExist();
     }
 }

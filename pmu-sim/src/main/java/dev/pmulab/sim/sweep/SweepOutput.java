@@ -132,6 +132,9 @@ public final class SweepOutput {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(
+                    log + ": no such file or directory; a part is a directory pmulab sweep wrote, or its " + POINTS, e);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read it: " + e.getMessage(), e);
         }

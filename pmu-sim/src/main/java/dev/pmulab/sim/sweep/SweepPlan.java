@@ -70,6 +70,25 @@ public final class SweepPlan {
     }
 
     /**
+     * Plans a sweep file, or a built-in study by name ({@link BuiltInStudies}) when no such file
+     * exists: what {@code pmulab sweep SWEEP} and the Spark job accept.
+     *
+     * @throws IllegalArgumentException when {@code given} is neither
+     * @throws ScenarioException for any problem in the sweep or in a point
+     */
+    public static SweepPlan load(String given, PolicyRegistry registry, List<Path> pluginPaths) {
+        Path file = Path.of(given);
+        if (BuiltInStudies.names().contains(given) && !java.nio.file.Files.exists(file)) {
+            return of(BuiltInStudies.spec(given), registry, pluginPaths, ScenarioResolver.relativeTo(null));
+        }
+        if (!java.nio.file.Files.exists(file) && !given.endsWith(".yaml") && !given.endsWith(".yml")) {
+            throw new IllegalArgumentException("no sweep file or built-in study '" + given
+                    + "'; the built-in studies are " + String.join(", ", BuiltInStudies.names()));
+        }
+        return load(file, registry, pluginPaths);
+    }
+
+    /**
      * Plans {@code spec}.
      *
      * @param registry the installed policies: every point's policies and settings are checked against them

@@ -29,6 +29,12 @@ import java.util.Optional;
  * worker's stdin; the worker writes {@code ready} once, then one {@code result} or {@code error}
  * per request, in order, to its stdout. Doubles are written as Java prints them, the shortest
  * decimal that reads back as the same double, so a result crosses the channel bit for bit.
+ *
+ * <p>Progress, added within version 1 without breaking it: a request may carry
+ * {@code "progress_every_ms": N}; a worker that knows the field then writes
+ * {@code {"type":"progress","id":…,"simulated_ns":…}} lines, at most one per N ms, before the
+ * request's result. A worker that predates the field ignores it (unknown fields are ignored) and
+ * sends none, and an asking JVM that never sets it never receives one, so old and new mix.
  */
 public final class WorkerProtocol {
     /** The protocol's version: a worker refuses requests of another. */
@@ -39,7 +45,20 @@ public final class WorkerProtocol {
     private WorkerProtocol() {}
 
     /** A message from the worker. */
-    public sealed interface Reply permits Ready, Result, Failure {}
+    public sealed interface Reply permits Ready, Result, Failure, Progress {}
+
+    /** Request {@code id}'s run has simulated {@code simulatedNs} so far (only when the request asked). */
+    public record Progress(long id, long simulatedNs) implements Reply {}
+
+    /**
+     * A request as the worker reads it.
+     *
+     * @param progressEveryMs how often the asking JVM wants {@link Progress} lines; 0 for none
+     */
+    public record Request(RunSpec spec, long progressEveryMs) {}
+
+    /** How often {@link #request} asks a worker for progress: what a person sees as smooth. */
+    public static final long PROGRESS_EVERY_MS = 250;
 
     /** The worker is up and speaks {@code protocol}. */
     public record Ready(int protocol) implements Reply {}
@@ -78,6 +97,7 @@ public final class WorkerProtocol {
         o.put("type", "run");
         o.put("protocol", VERSION);
         o.put("id", spec.id());
+        o.put("progress_every_ms", PROGRESS_EVERY_MS);
         ObjectNode sc = o.putObject("scenario");
         sc.put("file", spec.scenario().fileName());
         sc.put("text", spec.scenario().text());
@@ -100,6 +120,15 @@ public final class WorkerProtocol {
      * @throws ProtocolException naming what is missing or of another version
      */
     public static RunSpec parseRequest(String line) throws ProtocolException {
+        return parseRunRequest(line).spec();
+    }
+
+    /**
+     * Reads a {@code run} request with its progress wish ({@code progress_every_ms}, 0 when absent).
+     *
+     * @throws ProtocolException naming what is missing or of another version
+     */
+    public static Request parseRunRequest(String line) throws ProtocolException {
         JsonNode o = parse(line);
         if (!"run".equals(o.path("type").asText())) {
             throw new ProtocolException(
@@ -132,13 +161,18 @@ public final class WorkerProtocol {
             }
             policies.add(new RunSpec.PolicySpec(kind, p.path("name").asText(), settings));
         }
-        return new RunSpec(
-                o.path("id").asLong(),
-                new RunSpec.ScenarioSource(
-                        sc.path("file").asText(), sc.path("text").asText()),
-                o.path("seed").asLong(),
-                paths,
-                policies);
+        long every = o.path("progress_every_ms").canConvertToLong()
+                ? Math.max(0, o.path("progress_every_ms").asLong())
+                : 0;
+        return new Request(
+                new RunSpec(
+                        o.path("id").asLong(),
+                        new RunSpec.ScenarioSource(
+                                sc.path("file").asText(), sc.path("text").asText()),
+                        o.path("seed").asLong(),
+                        paths,
+                        policies),
+                every);
     }
 
     /** A setting as the descriptor's conversion reads it: Long, Boolean, String, or a list of them. */
@@ -199,6 +233,15 @@ public final class WorkerProtocol {
         return write(o);
     }
 
+    /** A progress line for request {@code id}. */
+    public static String progress(long id, long simulatedNs) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("type", "progress");
+        o.put("id", id);
+        o.put("simulated_ns", simulatedNs);
+        return write(o);
+    }
+
     public static String failure(long id, String message) {
         ObjectNode o = JSON.createObjectNode();
         o.put("type", "error");
@@ -218,6 +261,10 @@ public final class WorkerProtocol {
             switch (o.path("type").asText()) {
                 case "ready" -> {
                     return new Ready(o.path("protocol").asInt());
+                }
+                case "progress" -> {
+                    return new Progress(
+                            o.path("id").asLong(), o.path("simulated_ns").asLong());
                 }
                 case "error" -> {
                     return new Failure(o.path("id").asLong(), o.path("message").asText());

@@ -109,6 +109,21 @@ final class WorkerProtocolTest {
     }
 
     @Test
+    void progressIsAskedForInTheRequestAndReadBackFromTheWorker() throws Exception {
+        RunSpec spec =
+                new RunSpec(7, new RunSpec.ScenarioSource("s.yaml", "run: {duration: 1s}\n"), 1, List.of(), List.of());
+        String line = WorkerProtocol.request(spec);
+        assertThat(WorkerProtocol.parseRunRequest(line))
+                .isEqualTo(new WorkerProtocol.Request(spec, WorkerProtocol.PROGRESS_EVERY_MS));
+        // A request from an asking JVM that predates progress has no such field: the worker sends none.
+        String old = line.replace(",\"progress_every_ms\":" + WorkerProtocol.PROGRESS_EVERY_MS, "");
+        assertThat(old).doesNotContain("progress");
+        assertThat(WorkerProtocol.parseRunRequest(old)).isEqualTo(new WorkerProtocol.Request(spec, 0));
+        assertThat(WorkerProtocol.parseReply(WorkerProtocol.progress(7, 1_500_000_000L)))
+                .isEqualTo(new WorkerProtocol.Progress(7, 1_500_000_000L));
+    }
+
+    @Test
     void whatIsNotAProtocolMessageIsRefused() {
         assertThatThrownBy(() -> WorkerProtocol.parseReply("hello from a plugin"))
                 .isInstanceOf(WorkerProtocol.ProtocolException.class)
