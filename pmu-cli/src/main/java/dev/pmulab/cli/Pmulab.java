@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             RegsCommand.class,
             BenchCommand.class,
             WorkerCommand.class,
+            WorkloadCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Pmulab {

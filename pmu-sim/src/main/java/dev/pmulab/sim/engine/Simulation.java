@@ -115,7 +115,8 @@ public final class Simulation {
                     events,
                     endNs,
                     RunMetrics.guestTrapsByRegister(stats),
-                    RunMetrics.guestPmuAccesses(stats));
+                    RunMetrics.guestPmuAccesses(stats),
+                    runMetrics.breakdown(stats, endNs, workDoneNs));
         } catch (PolicyFailure e) {
             return RunResult.failed(e.failure(), costs.used(), events, endNs);
         } catch (ControlRefusedException e) {
@@ -164,7 +165,7 @@ public final class Simulation {
         guest.spendOwedKernelTimeEverywhere(0);
         new VmmSetup(host, policies, costs).startVms(scenario.vms(), threads, vcpus);
         scheduler.placeThreads();
-        runMetrics = new RunMetrics(accounts, host, vcpus, hostPerf);
+        runMetrics = new RunMetrics(accounts, host, vcpus, hostPerf, scenario.hostPerf());
         schedulePeriodic();
     }
 

@@ -13,6 +13,7 @@ import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.report.RunFailure;
@@ -230,6 +231,15 @@ public final class WorkerProtocol {
         }
         ObjectNode traps = o.putObject("guest_traps");
         r.guestTrapsByRegister().forEach((reg, n) -> traps.put(reg.name(), n.longValue()));
+        ArrayNode parts = o.putArray("breakdown");
+        for (Breakdown.Part p : r.breakdown().parts()) {
+            ObjectNode po = parts.addObject();
+            po.put("by", p.by().key());
+            po.put("name", p.name());
+            po.put("least_covered", p.leastCovered());
+            ObjectNode pm = po.putObject("metrics");
+            p.metrics().asMap().forEach((m, v) -> pm.put(m.key(), v.doubleValue()));
+        }
         return write(o);
     }
 
@@ -303,6 +313,14 @@ public final class WorkerProtocol {
         for (Map.Entry<String, JsonNode> e : o.path("guest_traps").properties()) {
             traps.put(PmuRegister.valueOf(e.getKey()), e.getValue().asLong());
         }
+        List<Breakdown.Part> parts = new ArrayList<>();
+        for (JsonNode p : o.path("breakdown")) {
+            parts.add(new Breakdown.Part(
+                    Breakdown.By.fromKey(p.path("by").asText()),
+                    p.path("name").asText(),
+                    metricValues(p.path("metrics")),
+                    p.path("least_covered").asText()));
+        }
         JsonNode f = o.path("failure");
         Optional<RunFailure> error = f.isObject()
                 ? Optional.of(new RunFailure(
@@ -323,7 +341,16 @@ public final class WorkerProtocol {
                 o.path("events").asLong(),
                 o.path("simulated_ns").asLong(),
                 traps,
-                o.path("guest_pmu_accesses").asLong());
+                o.path("guest_pmu_accesses").asLong(),
+                new Breakdown(parts));
+    }
+
+    private static MetricValues metricValues(JsonNode metrics) {
+        MetricValues.Builder b = MetricValues.builder();
+        for (Map.Entry<String, JsonNode> e : metrics.properties()) {
+            b.put(Metric.fromKey(e.getKey()), e.getValue().doubleValue());
+        }
+        return b.build();
     }
 
     private static void putOrNull(ObjectNode o, String field, String value) {

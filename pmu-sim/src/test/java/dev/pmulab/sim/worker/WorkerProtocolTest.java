@@ -10,6 +10,7 @@ import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.plugin.PolicyRegistry;
@@ -71,7 +72,17 @@ final class WorkerProtocolTest {
                 9_999,
                 20_000_000,
                 Map.of(PmuRegister.PMCR_EL0, 12L, PmuRegister.PMOVSCLR_EL0, 3L),
-                77);
+                77,
+                new Breakdown(List.of(
+                        new Breakdown.Part(Breakdown.By.VM, "vm0", metrics, ""),
+                        new Breakdown.Part(
+                                Breakdown.By.SESSION,
+                                "vm0/perf-stat#0",
+                                MetricValues.builder()
+                                        .put(Metric.GUEST_PERF_RUNNING_PCT, 25.0)
+                                        .put(Metric.GUEST_PERF_RUNNING_MIN_PCT, 24.0)
+                                        .build(),
+                                "l1d_cache on vm0/vcpu0 (24.00 %)"))));
         WorkerProtocol.Reply back = WorkerProtocol.parseReply(WorkerProtocol.result(3, r, false));
         assertThat(back).isEqualTo(new WorkerProtocol.Result(3, r, false));
         assertThat(((WorkerProtocol.Result) back).result().metrics().has(Metric.HOST_EVENT_COVERAGE_PCT))
@@ -89,6 +100,7 @@ final class WorkerProtocolTest {
         WorkerProtocol.Result back =
                 (WorkerProtocol.Result) WorkerProtocol.parseReply(WorkerProtocol.result(1, r, true));
         assertThat(back.result()).isEqualTo(r);
+        assertThat(back.result().breakdown().of(Breakdown.By.VM)).isNotEmpty();
         assertThat(back.retiring()).isTrue();
     }
 
