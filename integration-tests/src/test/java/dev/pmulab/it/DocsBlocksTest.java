@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmulab.cli.Pmulab;
 import dev.pmulab.it.DocBlocks.Block;
 import dev.pmulab.sim.plugin.PolicyRegistry;
+import dev.pmulab.sim.scenario.BuiltInScenarios;
 import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.ScenarioLoader;
 import dev.pmulab.sim.scenario.ScenarioPolicies;
+import dev.pmulab.sim.sweep.SweepPlan;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,9 @@ final class DocsBlocksTest {
     private static final Set<String> MVN_LINES = Set.of(
             "mvn -B verify", "mvn -B install -DskipTests", "mvn -o -pl pmu-api test -Dpmulab.updateApiSignature=true");
 
+    /** Keys a sweep file has and a scenario has not (SweepReader.KEYS less name, description, policies). */
+    private static final Set<String> SWEEP_ONLY_KEYS = Set.of("scenarios", "seeds", "vary", "points", "report");
+
     private static final Set<String> SHELL_WORDS = Set.of("cd", "mkdir", "cp", "cat", "(cd");
     private static final Pattern LABEL =
             Pattern.compile("\"(allocation|selection|filter)\": \"([a-z-]+)(?:\\((.*?)\\))?\"");
@@ -99,12 +104,100 @@ final class DocsBlocksTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("yaml")
-    void everyYamlBlockIsAScenarioPmulabAccepts(Block b) {
+    void everyYamlBlockIsAScenarioPmulabAccepts(Block b) throws IOException {
         String text = b.text();
+        if (topLevelKeys(text).contains("apiVersion")) {
+            kubernetesManifestRunsPmulab(b);
+            return;
+        }
+        if (topLevelKeys(text).stream().anyMatch(SWEEP_ONLY_KEYS::contains)) {
+            sweepFilePlans(b);
+            return;
+        }
         boolean whole =
                 text.lines().anyMatch(l -> l.startsWith("run:") || l.startsWith("host:") || l.startsWith("vms:"));
         Scenario s = ScenarioLoader.load(b.toString(), whole ? text : SMALL_HOST + text);
         ScenarioPolicies.select(s, registry());
+    }
+
+    /** The keys of a YAML block's top-level mapping (lines that start in column 0 with a key). */
+    private static Set<String> topLevelKeys(String text) {
+        Set<String> keys = new java.util.HashSet<>();
+        for (String l : text.split("\n")) {
+            Matcher m = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*):").matcher(l);
+            if (m.find()) {
+                keys.add(m.group(1));
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * A sweep file (docs/sweeps.md) is planned as {@code pmulab sweep} plans it: every point's scenario
+     * and policies checked. A scenario file it names beside itself is given the flagship's text.
+     */
+    private void sweepFilePlans(Block b) throws IOException {
+        Path sweep = dir.resolve("sweep.yaml");
+        // A fragment that shows one key (points:) runs on the flagship with the policies it names.
+        String text = topLevelKeys(b.text()).contains("scenarios")
+                ? b.text()
+                : "scenarios: [flagship]\npolicies: [emulated, static-hpmn]\n" + b.text();
+        Files.writeString(sweep, text);
+        Matcher files = Pattern.compile("([A-Za-z0-9_-]+\\.yaml)").matcher(b.text());
+        while (files.find()) {
+            Files.writeString(dir.resolve(files.group(1)), BuiltInScenarios.yaml("flagship"));
+        }
+        assertThat(SweepPlan.load(sweep, registry(), List.of(ExamplePlugin.pluginDirectory()))
+                        .points())
+                .as(b.toString())
+                .isNotEmpty();
+    }
+
+    /**
+     * A Kubernetes manifest is YAML for Kubernetes, not for pmulab: it must parse, and the pmulab
+     * command its containers run must be one pmulab's command line accepts.
+     */
+    private static void kubernetesManifestRunsPmulab(Block b) {
+        Object manifest = new org.yaml.snakeyaml.Yaml().load(b.text());
+        List<String> lines = new ArrayList<>();
+        collectStrings(manifest, lines);
+        List<String> pmulab =
+                lines.stream().filter(l -> l.contains("pmulab.jar ")).toList();
+        assertThat(pmulab).as(b + ": a container that runs pmulab").isNotEmpty();
+        for (String l : pmulab) {
+            parsePmulab(
+                    b,
+                    List.of(l.substring(l.indexOf("pmulab.jar ") + "pmulab.jar ".length())
+                            .strip()
+                            .split("\\s+")));
+        }
+    }
+
+    private static void collectStrings(Object node, List<String> out) {
+        if (node instanceof String str) {
+            out.add(str);
+        } else if (node instanceof java.util.Map<?, ?> map) {
+            map.values().forEach(v -> collectStrings(v, out));
+        } else if (node instanceof List<?> list) {
+            list.forEach(v -> collectStrings(v, out));
+        }
+    }
+
+    /**
+     * One pmulab command line, as pmulab's parser reads it. Shell quotes are dropped and shell
+     * variables given a plausible value ($...COUNT 2, any other 1), as a job array's task would have.
+     */
+    private static void parsePmulab(Block b, List<String> words) {
+        String[] args = words.stream()
+                .map(w -> w.replaceAll("^['\"]|['\"]$", "")
+                        .replaceAll("\\$\\{?[A-Z_]*COUNT\\}?", "2")
+                        .replaceAll("\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?", "1"))
+                .toArray(String[]::new);
+        try {
+            new CommandLine(new Pmulab()).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            fail(b + ": pmulab " + String.join(" ", args) + ": " + e.getMessage());
+        }
     }
 
     /** The pages' compilation units, compiled together per page (the example's classes refer to each other). */
@@ -137,7 +230,8 @@ final class DocsBlocksTest {
             String cls = "Fragment" + i++;
             String src = "package docs;\n"
                     + "import dev.pmulab.hw.catalog.*;\nimport dev.pmulab.sim.scenario.*;\n"
-                    + "import dev.pmulab.sim.plugin.*;\nimport java.nio.file.*;\n"
+                    + "import dev.pmulab.sim.plugin.*;\nimport dev.pmulab.sim.sweep.*;\n"
+                    + "import java.nio.file.*;\nimport java.util.*;\n"
                     + "final class " + cls + " {\n  static void run(PolicyRegistry policyRegistry) throws Exception {\n"
                     + b.text() + "\n  }\n}\n";
             Path f = dir.resolve("fragments/docs/" + cls + ".java");
@@ -173,12 +267,15 @@ final class DocsBlocksTest {
     void everyShellLineIsACommandThatExists(Block b) {
         for (List<String> words : commands(b.text())) {
             String cmd = words.get(0);
-            if (cmd.equals("./pmulab") || cmd.equals("\"$PMULAB\"/pmulab")) {
-                String[] args = words.subList(1, words.size()).toArray(String[]::new);
-                try {
-                    new CommandLine(new Pmulab()).parseArgs(args);
-                } catch (CommandLine.ParameterException e) {
-                    fail(b + ": pmulab " + String.join(" ", args) + ": " + e.getMessage());
+            if (cmd.equals("./pmulab") || cmd.equals("pmulab") || cmd.equals("\"$PMULAB\"/pmulab")) {
+                parsePmulab(b, words.subList(1, words.size()));
+            } else if (cmd.equals("sbatch")) {
+                // A Slurm submission (docs/sweeps.md): the command it wraps, when pmulab, must parse.
+                String line = String.join(" ", words);
+                Matcher wrap = Pattern.compile("--wrap '([^']*)'").matcher(line);
+                if (wrap.find() && wrap.group(1).startsWith("pmulab ")) {
+                    List<String> inner = List.of(wrap.group(1).split("\\s+"));
+                    parsePmulab(b, inner.subList(1, inner.size()));
                 }
             } else if (cmd.equals("mvn")) {
                 // "(cd DIR && mvn ...)": the subshell's parenthesis is the shell's, not Maven's.
@@ -245,7 +342,8 @@ final class DocsBlocksTest {
     static List<List<String>> commands(String text) {
         List<List<String>> out = new ArrayList<>();
         String heredocEnd = null;
-        for (String raw : text.split("\n")) {
+        // A line ending in a backslash continues on the next, as in the shell.
+        for (String raw : text.replace("\\\n", " ").split("\n")) {
             if (heredocEnd != null) {
                 if (raw.strip().equals(heredocEnd)) {
                     heredocEnd = null;
@@ -260,6 +358,8 @@ final class DocsBlocksTest {
             if (h.find()) {
                 heredocEnd = h.group(1);
             }
+            // jobid=$(sbatch ...): the command inside the assignment's substitution.
+            line = line.replaceAll("^[A-Za-z_][A-Za-z0-9_]*=\\$\\((.*)\\)$", "$1");
             for (String part : line.split("\\s*&&\\s*")) {
                 out.add(List.of(part.split("\\s+")));
             }

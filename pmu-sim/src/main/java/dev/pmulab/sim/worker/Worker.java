@@ -148,7 +148,7 @@ public final class Worker {
             }
             result = Comparison.run(scenario, policies, spec.seed(), progress(spec.id(), progressEveryMs));
         } catch (ScenarioException | PluginException e) {
-            reply(WorkerProtocol.failure(spec.id(), e.getMessage()), false);
+            reply(spec.id(), WorkerProtocol.failure(spec.id(), e.getMessage()), false);
             return;
         } catch (StackOverflowError e) {
             result = contained(names, suspects, "overflowed the stack (StackOverflowError)", t0);
@@ -181,7 +181,7 @@ public final class Worker {
                         result.simulatedNs());
             }
         }
-        reply(WorkerProtocol.result(spec.id(), result, retiring), retiring);
+        reply(spec.id(), WorkerProtocol.result(spec.id(), result, retiring), retiring);
     }
 
     /**
@@ -219,7 +219,10 @@ public final class Worker {
                 ContainedFailure.failure(names, suspects, where, what, System.nanoTime() - t0), List.of(), 0, 0);
     }
 
-    private void reply(String line, boolean retiring) {
+    private void reply(long id, String line, boolean retiring) {
+        // The run's output is all on stderr before its reply is on stdout (WorkerProtocol.END_OF_RUN_OUTPUT).
+        log.println(WorkerProtocol.END_OF_RUN_OUTPUT + id);
+        log.flush();
         // Free before the reply leaves: the asking JVM may send the next request the moment it has it.
         busy = false;
         send(line);

@@ -171,6 +171,8 @@ public final class WorkerPool implements AutoCloseable {
         private final Path status;
         private final Writer requests;
         private final BlockingQueue<Optional<String>> replies = new LinkedBlockingQueue<>();
+        /** Request ids whose output the worker has finished writing to stderr (END_OF_RUN_OUTPUT). */
+        private final BlockingQueue<Long> outputEnds = new LinkedBlockingQueue<>();
         /** The last lines of output, for a worker that dies before it is ready. */
         private final Deque<String> tail = new ArrayDeque<>();
 
@@ -205,11 +207,32 @@ public final class WorkerPool implements AutoCloseable {
             replies.add(Optional.empty());
         }
 
+        /**
+         * Waits until the relay thread has shown everything the worker wrote to stderr during run
+         * {@code id}: the worker writes END_OF_RUN_OUTPUT there before its reply, so this is short.
+         * Bounded, so a worker that cannot write its stderr any more still gives its result.
+         */
+        private void awaitOutputEnd(long id) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Long ended = left <= 0 ? null : outputEnds.poll(left, TimeUnit.NANOSECONDS);
+                if (ended == null || ended == id) {
+                    return;
+                }
+            }
+        }
+
         private void relayOutput() {
             try (BufferedReader r =
                     new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    long ended = WorkerProtocol.endOfRunOutput(line);
+                    if (ended >= 0) {
+                        outputEnds.add(ended);
+                        continue;
+                    }
                     synchronized (tail) {
                         tail.addLast(line);
                         if (tail.size() > 5) {
@@ -311,9 +334,13 @@ public final class WorkerPool implements AutoCloseable {
                     }
                     if (reply instanceof WorkerProtocol.Result res && res.id() == spec.id()) {
                         reusable = !res.retiring();
+                        awaitOutputEnd(spec.id());
                         return res.result();
                     }
                     if (reply instanceof WorkerProtocol.Failure f && (f.id() == spec.id() || f.id() == -1)) {
+                        if (f.id() == spec.id()) {
+                            awaitOutputEnd(spec.id());
+                        }
                         return RunResult.failed(RunFailure.unblamed(f.message()), List.of(), 0, 0);
                     }
                     // A stale reply of an earlier request: ignore it.

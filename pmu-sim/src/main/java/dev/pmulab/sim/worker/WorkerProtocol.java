@@ -61,6 +61,26 @@ public final class WorkerProtocol {
     /** How often {@link #request} asks a worker for progress: what a person sees as smooth. */
     public static final long PROGRESS_EVERY_MS = 250;
 
+    /**
+     * The line a worker writes to its stderr after a run's output and before the run's reply on
+     * stdout, followed by the request id. The two streams are read by different threads in the
+     * asking JVM; waiting for this line there keeps what a policy printed with its own run (named
+     * by the right policy, and shown before the report) instead of racing the reply.
+     */
+    public static final String END_OF_RUN_OUTPUT = "pmulab-worker: end of the output of request ";
+
+    /** The request id an {@link #END_OF_RUN_OUTPUT} line ends, or -1 when {@code line} is not one. */
+    public static long endOfRunOutput(String line) {
+        if (!line.startsWith(END_OF_RUN_OUTPUT)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(line.substring(END_OF_RUN_OUTPUT.length()).strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** The worker is up and speaks {@code protocol}. */
     public record Ready(int protocol) implements Reply {}
 

@@ -151,4 +151,15 @@ final class WorkerProtocolTest {
         assertThatThrownBy(() -> WorkerProtocol.parseRequest("{\"type\": \"run\", \"protocol\": 1}"))
                 .hasMessage("a run request needs id, seed, scenario.file and scenario.text");
     }
+
+    @Test
+    void theEndOfARunsOutputNamesItsRequestAndNothingElseReadsAsOne() {
+        assertThat(WorkerProtocol.endOfRunOutput(WorkerProtocol.END_OF_RUN_OUTPUT + 42))
+                .isEqualTo(42);
+        assertThat(WorkerProtocol.endOfRunOutput("[policy x] " + WorkerProtocol.END_OF_RUN_OUTPUT + 42))
+                .isEqualTo(-1);
+        assertThat(WorkerProtocol.endOfRunOutput(WorkerProtocol.END_OF_RUN_OUTPUT + "x"))
+                .isEqualTo(-1);
+        assertThat(WorkerProtocol.endOfRunOutput("HOSTILE-TEXT")).isEqualTo(-1);
+    }
 }
