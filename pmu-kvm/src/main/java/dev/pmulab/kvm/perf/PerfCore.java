@@ -446,10 +446,12 @@ public final class PerfCore {
         beginOp();
         c.hw.enter(now);
         c.hw.pmuDisable();
+        c.hw.beginBatch();
         if (ctx.nrPinnedGroups > 0) {
             ctxSchedOut(c, c.cpuCtx, EVENT_FLEXIBLE, now, true);
         }
         perfEventSchedIn(c, ctx, now, true);
+        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(cpu, KernelCost.PERF_PMU_RESCHED, touched);
@@ -476,7 +478,9 @@ public final class PerfCore {
         beginOp();
         c.hw.enter(now);
         c.hw.pmuDisable();
+        c.hw.beginBatch();
         ctxSchedOut(c, ctx, EVENT_ALL, now, true);
+        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(cpu, KernelCost.PERF_PMU_RESCHED, touched);
@@ -524,16 +528,21 @@ public final class PerfCore {
         PerfEventContext taskCtx = c.taskCtx;
         c.hw.enter(now);
         c.hw.pmuDisable();
+        c.hw.beginBatch();
         if (taskCtx != null) {
             ctxSchedOut(c, taskCtx, EVENT_ALL, now, true);
         }
         ctxSchedOut(c, c.cpuCtx, EVENT_ALL, now, true);
         if (update != null) {
+            // The callback may program the PE itself (MDCR_EL2.HPMN): the batch is flushed around it.
+            c.hw.flushBatch();
             update.update(c.cpu);
+            c.hw.beginBatch();
         } else {
             c.hw.cntrMask = newCntrMask;
         }
         perfEventSchedIn(c, taskCtx, now, true);
+        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(c.cpu, KernelCost.PERF_PMU_RESCHED, touched);
@@ -596,6 +605,7 @@ public final class PerfCore {
         beginOp();
         c.hw.enter(now);
         c.hw.pmuDisable();
+        c.hw.beginBatch();
         PerfEvent taskEvent = taskRotate ? eventToRotate(taskEpc, cpu) : null;
         PerfEvent cpuEvent = cpuRotate ? eventToRotate(cpuEpc, cpu) : null;
         // CPU-flexible outranks task-flexible, so moving CPU groups means taking task groups off too.
@@ -614,6 +624,7 @@ public final class PerfCore {
         if (taskFlexible) {
             pmuGroupsSchedIn(c, taskEpc, taskEpc.flexibleGroups, now);
         }
+        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(cpu, KernelCost.PERF_ROTATE_CONTEXT, touched);
@@ -773,6 +784,7 @@ public final class PerfCore {
         if (walk) {
             c.hw.enter(now);
             c.hw.pmuDisable();
+            c.hw.beginBatch();
         }
         if (taskCtx != null && c.taskCtx == taskCtx) {
             ctxSchedOut(c, taskCtx, type, now, walk);
@@ -784,6 +796,7 @@ public final class PerfCore {
         }
         perfEventSchedIn(c, taskCtx, now, walk);
         if (walk) {
+            c.hw.flushBatch();
             c.hw.pmuEnable();
             c.hw.exit();
         }
