@@ -11,6 +11,7 @@ import dev.pmulab.sim.guest.GuestPmuModel;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.metrics.Percentiles;
+import dev.pmulab.sim.metrics.SampleCounts;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -243,17 +244,14 @@ final class RunMetrics {
         m.put(Metric.HOST_PINNED_ERRORS, errors);
     }
 
-    private static void putMeanAndP99(MetricValues.Builder m, long[] a, Metric mean, Metric p99) {
-        if (a.length == 0) {
+    private static void putMeanAndP99(MetricValues.Builder m, SampleCounts a, Metric mean, Metric p99) {
+        if (a.count() == 0) {
             m.notApplicable(mean);
             m.notApplicable(p99);
             return;
         }
-        double sum = 0;
-        for (long x : a) {
-            sum += x;
-        }
-        m.put(mean, sum / a.length);
+        // The exact sum: a sum of ns in a double is exact below 2^53, in any order.
+        m.put(mean, (double) a.sum() / a.count());
         m.put(p99, Percentiles.nearestRank(a, 99));
     }
 }
