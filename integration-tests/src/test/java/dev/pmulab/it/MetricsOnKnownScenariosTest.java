@@ -60,6 +60,8 @@ final class MetricsOnKnownScenariosTest {
 
         Set<Metric> notApplicable = EnumSet.of(
                 Metric.GUEST_EVENT_COVERAGE_PCT,
+                Metric.GUEST_PERF_RUNNING_PCT,
+                Metric.GUEST_PERF_RUNNING_MIN_PCT,
                 Metric.GUEST_COUNT_ERROR_PCT,
                 Metric.HOST_VCPU_PUT_NS_MEAN,
                 Metric.HOST_VCPU_PUT_NS_P99,

@@ -547,6 +547,12 @@ final class ScenarioFieldPairsTest {
                 "vms[].workload.exits_per_second",
                 STAT + ", workload: {profile: cpu-bound, exits_per_second: 0}",
                 STAT + ", workload: {profile: cpu-bound, exits_per_second: 10000}");
+        // 50 (cpu-bound's) against 5000 switches a second: each takes the task-scope perf stat's
+        // events off the guest's PMU and back, every access a trap under emulated.
+        p.vmField(
+                "vms[].workload.context_switches_per_second",
+                STAT + ", workload: {profile: cpu-bound}",
+                STAT + ", workload: {profile: cpu-bound, context_switches_per_second: 5000}");
         p.vmField(
                 "vms[].workload.rates.<event>",
                 sampling + ", workload: {profile: cpu-bound, rates: {instructions:" + " 1e9}}",

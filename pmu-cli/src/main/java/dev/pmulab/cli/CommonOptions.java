@@ -22,14 +22,16 @@ final class CommonOptions {
             names = "--plugin-path",
             paramLabel = "DIR",
             description = "A directory of plugin jars (each jar, or each subdirectory of jars, is one plugin). "
-                    + "Repeatable. Default: ./plugins when it exists.")
+                    + "Repeatable. Default: ./plugins and plugins/ beside the pmulab installation (the launcher's and"
+                    + " the jar's directory), those that exist.")
     List<Path> pluginPaths = new ArrayList<>();
 
     /** A scenario and the text it was loaded from (a worker JVM loads the same text). */
     record ScenarioInput(Scenario scenario, RunSpec.ScenarioSource source) {}
 
     /**
-     * The plugin directories to search: {@code --plugin-path}, or ./plugins when it exists.
+     * The plugin directories to search: {@code --plugin-path}, or those of
+     * {@link #defaultPluginDirectories} that exist.
      *
      * @throws PluginException for a path that is a file (a jar named where its directory belongs) or missing
      */
@@ -46,10 +48,58 @@ final class CommonOptions {
             }
         }
         List<Path> dirs = new ArrayList<>(pluginPaths);
-        if (dirs.isEmpty() && Files.isDirectory(DEFAULT_PLUGIN_DIR)) {
-            dirs.add(DEFAULT_PLUGIN_DIR);
+        if (dirs.isEmpty()) {
+            for (Path d : defaultPluginDirectories()) {
+                if (Files.isDirectory(d) && dirs.stream().noneMatch(o -> sameDirectory(o, d))) {
+                    dirs.add(d);
+                }
+            }
         }
         return dirs;
+    }
+
+    /** The system property the launcher sets to its own directory (the pmulab installation). */
+    static final String HOME_PROPERTY = "pmulab.home";
+
+    /**
+     * Without {@code --plugin-path}: ./plugins, then plugins/ next to the installation (the
+     * launcher's directory, which it passes as {@value #HOME_PROPERTY}, and the runnable jar's
+     * directory), so a plugin installed beside pmulab is found from any working directory.
+     */
+    static List<Path> defaultPluginDirectories() {
+        List<Path> out = new ArrayList<>();
+        out.add(DEFAULT_PLUGIN_DIR);
+        String home = System.getProperty(HOME_PROPERTY);
+        if (home != null && !home.isBlank()) {
+            out.add(Paths.get(home).resolve("plugins"));
+        }
+        jarDirectory().ifPresent(d -> out.add(d.resolve("plugins")));
+        return out;
+    }
+
+    /** The directory of the jar pmulab runs from; empty when it runs from classes (tests, an IDE). */
+    private static java.util.Optional<Path> jarDirectory() {
+        try {
+            var source = Pmulab.class.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return java.util.Optional.empty();
+            }
+            Path p = Paths.get(source.getLocation().toURI());
+            return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar")
+                    ? java.util.Optional.ofNullable(p.toAbsolutePath().getParent())
+                    : java.util.Optional.empty();
+        } catch (java.net.URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** One directory reached two ways (./plugins when the working directory is the installation). */
+    private static boolean sameDirectory(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     PolicyRegistry registry() {

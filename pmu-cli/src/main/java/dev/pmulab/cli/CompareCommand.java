@@ -1,6 +1,7 @@
 package dev.pmulab.cli;
 
 import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.ReportFormat;
 import dev.pmulab.sim.report.ReportWriter;
@@ -39,6 +40,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Mixin
     private RunOptions running;
+
+    @Mixin
+    private ByOption byOption;
 
     @Parameters(
             arity = "0..1",
@@ -84,6 +88,7 @@ final class CompareCommand implements Callable<Integer> {
         // Every input is checked before anything runs: options, the scenario, the plugins, the policies, --out.
         ReportFormat fmt = ReportFormat.fromCliName(format);
         TrapBreakdown.requireTableFormat(traps, format);
+        Breakdown.By by = byOption.check(fmt, out != null);
         running.validate();
         RunOptions.checkPolicyList(policies);
         CommonOptions.ScenarioInput input =
@@ -112,10 +117,13 @@ final class CompareCommand implements Callable<Integer> {
             Path written = ReportWriter.writeToDirectory(report, fmt, out);
             err.println("pmulab compare: wrote " + written
                     + (replaced.isPresent() ? " (replacing the earlier report)" : ""));
-        } else {
+        } else if (!ByOption.replacesReport(by, fmt)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ReportWriter.write(report, fmt, bytes);
             stdout.print(bytes.toString(StandardCharsets.UTF_8));
+        }
+        if (by != null) {
+            stdout.print(ByOption.render(by, fmt, report, outcomes));
         }
         if (traps) {
             stdout.print(TrapBreakdown.render(c, outcomes));

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 + "and KVM's vPMU, with competing policies side by side.",
         subcommands = {
             CompareCommand.class,
+            SweepCommand.class,
+            MergeCommand.class,
             ReproduceCommand.class,
             RunCommand.class,
             ScenariosCommand.class,
@@ -21,6 +23,7 @@ import picocli.CommandLine.Command;
             RegsCommand.class,
             BenchCommand.class,
             WorkerCommand.class,
+            WorkloadCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Pmulab {

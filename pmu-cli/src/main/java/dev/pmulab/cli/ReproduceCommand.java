@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the published benchmarks of the ARM64 PMU Partitioning v1 cover letter (2025-06-02) and print",
             "published vs simulated before, after and delta for each row, the ratio of the deltas and whether it",
-            "is within +-25 %; published levels; the letter's trend claim (the benefit grows with the sample rate",
+            "is within +-25 %%; published levels; the letter's trend claim (the benefit grows with the sample rate",
             "and the number of events) on variants of benchmark 1; and which configurations livelock.",
             "docs/validation.md is this command's markdown: " + ReproductionMarkdownRenderer.REGENERATE,
             "",
@@ -103,8 +103,7 @@ final class ReproduceCommand implements Callable<Integer> {
         ReproductionFormat fmt = ReproductionFormat.fromCliName(format);
         Reproduction reproduction = new Reproduction(common.registry(), parallelism);
         ReproductionReport report;
-        try (Progress p = new Progress(
-                err, reproduction.runCount(), "runs of the v1 cover letter's benchmarks", System.console() != null)) {
+        try (Progress p = Progress.counting("reproduce", reproduction.runCount())) {
             report = reproduction.run(p::step);
         }
         if (out != null) {
@@ -139,7 +138,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         CostFit costFit = new CostFit(common.registry(), parallelism, scale != null ? scale : DEFAULT_FIT_SCALE);
         CostFitReport report;
-        try (Progress p = new Progress(err, CostFit.runCount(axes), "runs of the cost fit", System.console() != null)) {
+        try (Progress p = Progress.counting("reproduce --fit", CostFit.runCount(axes))) {
             report = costFit.run(axes, p::step);
         }
         if (out != null) {

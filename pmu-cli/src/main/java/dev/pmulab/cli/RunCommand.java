@@ -1,6 +1,7 @@
 package dev.pmulab.cli;
 
 import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.ReportFormat;
 import dev.pmulab.sim.report.ReportWriter;
@@ -38,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private RunOptions running;
 
+    @Mixin
+    private ByOption byOption;
+
     @Parameters(paramLabel = "SCENARIO", description = "A scenario file or a built-in name.")
     private String scenario;
 
@@ -62,6 +66,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ReportFormat fmt = ReportFormat.fromCliName(format);
         TrapBreakdown.requireTableFormat(traps, format);
+        Breakdown.By by = byOption.check(fmt, false);
         running.validate();
         CommonOptions.ScenarioInput input = CommonOptions.scenarioInput(scenario);
         List<Path> pluginDirs = common.pluginDirectories();
@@ -75,9 +80,14 @@ final class RunCommand implements Callable<Integer> {
         }
         List<Comparison.Outcome> outcomes = running.execute("run", c, input, pluginDirs, err);
         ComparisonReport report = c.report(outcomes);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ReportWriter.write(report, fmt, bytes);
-        stdout.print(bytes.toString(StandardCharsets.UTF_8));
+        if (!ByOption.replacesReport(by, fmt)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ReportWriter.write(report, fmt, bytes);
+            stdout.print(bytes.toString(StandardCharsets.UTF_8));
+        }
+        if (by != null) {
+            stdout.print(ByOption.render(by, fmt, report, outcomes));
+        }
         if (traps) {
             stdout.print(TrapBreakdown.render(c, outcomes));
         }

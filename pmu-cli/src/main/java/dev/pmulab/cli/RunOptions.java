@@ -177,7 +177,7 @@ final class RunOptions {
     }
 
     /** The run's guests get direct counters: a built-in allocation policy other than emulated. */
-    private static boolean direct(Comparison.PlannedRun run) {
+    static boolean direct(Comparison.PlannedRun run) {
         for (SelectedPolicy p : run.policies()) {
             if (p.kind() == PolicyKind.ALLOCATION) {
                 return !p.policy().source().external() && !p.name().equals("emulated");
@@ -210,15 +210,14 @@ final class RunOptions {
         for (Comparison.PlannedRun run : c.runs()) {
             budgets.put(run, budget.orElse(BASE_BUDGET_NS + Math.round(10e9 * estimate.wallSeconds(direct(run)))));
         }
-        try (Progress p =
-                new Progress(err, c.runs().size(), "runs of " + c.scenario().name(), System.console() != null)) {
+        try (Progress p = Progress.simulated(c.scenario().name(), c.runs().size(), c.simulatedNsPerRun())) {
             if (c.runs().stream().noneMatch(run -> WorkerExecutor.inWorker(isolation, run))) {
-                return c.execute(parallelism(), p::step);
+                return c.execute(parallelism(), p, Comparison.IN_PROCESS);
             }
             try (WorkerPool pool = new WorkerPool(WorkerLaunch.ofThisJvm(Pmulab.class.getName(), heapMiB()), err)) {
                 return c.execute(
                         parallelism(),
-                        p::step,
+                        p,
                         new WorkerExecutor(pool, isolation, input.source(), pluginDirectories, budgets::get));
             }
         }

@@ -55,11 +55,24 @@ public final class Comparison {
      */
     @FunctionalInterface
     public interface RunExecutor {
-        RunResult run(Comparison comparison, PlannedRun run);
+        /** Runs {@code run}, telling {@code progress} how far its simulated time has got where it can. */
+        RunResult run(Comparison comparison, PlannedRun run, SimulatedProgress progress);
     }
 
     /** Every run in this JVM, on the comparison's threads. */
-    public static final RunExecutor IN_PROCESS = (comparison, run) -> comparison.runOne(run);
+    public static final RunExecutor IN_PROCESS = (comparison, run, progress) -> comparison.runOne(run, progress);
+
+    /**
+     * How far the plan has got, for a progress display: each run's simulated time as it advances
+     * (from the run's thread, see {@link SimulatedProgress}) and each run's end.
+     */
+    public interface PlanProgress {
+        /** Run {@code index} of the plan has simulated {@code simulatedNs}. Must not allocate. */
+        void simulated(int index, long simulatedNs);
+
+        /** Run {@code index} has finished, whether it succeeded or failed. */
+        void finished(int index);
+    }
 
     private final Scenario scenario;
     private final PolicyKind kind;
@@ -195,7 +208,28 @@ public final class Comparison {
      * finished run to {@code done}; outcomes in plan order.
      */
     public List<Outcome> execute(int parallelism, IntConsumer done, RunExecutor executor) {
+        requireNonNull(done, "done is null");
+        return execute(
+                parallelism,
+                new PlanProgress() {
+                    @Override
+                    public void simulated(int index, long simulatedNs) {}
+
+                    @Override
+                    public void finished(int index) {
+                        done.accept(1);
+                    }
+                },
+                executor);
+    }
+
+    /**
+     * Runs every planned run through {@code executor}, {@code parallelism} at a time, telling
+     * {@code progress} how far each has simulated and when it finishes; outcomes in plan order.
+     */
+    public List<Outcome> execute(int parallelism, PlanProgress progress, RunExecutor executor) {
         requireNonNull(executor, "executor is null");
+        requireNonNull(progress, "progress is null");
         List<Outcome> out = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, runs.size())), r -> {
             Thread t = new Thread(r, "pmulab-run");
@@ -204,10 +238,13 @@ public final class Comparison {
         });
         try {
             List<Future<RunResult>> futures = new ArrayList<>();
-            for (PlannedRun run : runs) {
+            for (int i = 0; i < runs.size(); i++) {
+                int index = i;
+                PlannedRun run = runs.get(i);
+                SimulatedProgress reached = ns -> progress.simulated(index, ns);
                 futures.add(pool.submit(() -> {
-                    RunResult r = executor.run(this, run);
-                    done.accept(1);
+                    RunResult r = executor.run(this, run, reached);
+                    progress.finished(index);
                     return r;
                 }));
             }
@@ -235,8 +272,8 @@ public final class Comparison {
         }
     }
 
-    private RunResult runOne(PlannedRun run) {
-        return run(scenario, run.policies(), seed);
+    private RunResult runOne(PlannedRun run, SimulatedProgress progress) {
+        return run(scenario, run.policies(), seed, progress);
     }
 
     /**
@@ -244,6 +281,12 @@ public final class Comparison {
      * every executor ends in, here or in a worker.
      */
     public static RunResult run(Scenario scenario, List<SelectedPolicy> policies, long seed) {
+        return run(scenario, policies, seed, SimulatedProgress.NONE);
+    }
+
+    /** {@link #run(Scenario, List, long)}, telling {@code progress} how far the simulated time has got. */
+    public static RunResult run(
+            Scenario scenario, List<SelectedPolicy> policies, long seed, SimulatedProgress progress) {
         String allocation = policies.stream()
                 .filter(p -> p.kind() == PolicyKind.ALLOCATION)
                 .map(SelectedPolicy::name)
@@ -255,12 +298,17 @@ public final class Comparison {
         } catch (PolicyFailure e) {
             return RunResult.failed(e.failure(), List.of(), 0, 0);
         }
-        return new Simulation(scenario, rp, allocation, seed).run();
+        return new Simulation(scenario, rp, allocation, seed).run(progress);
     }
 
     /** The scenario every run of this comparison simulates. */
     public Scenario scenario() {
         return scenario;
+    }
+
+    /** The simulated time each run lasts at most (it may end sooner when its work is done). */
+    public long simulatedNsPerRun() {
+        return scenario.run().limitNs();
     }
 
     /** The seed of every run. */

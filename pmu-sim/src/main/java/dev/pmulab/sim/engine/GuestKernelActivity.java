@@ -34,6 +34,16 @@ record GuestKernelActivity(double syscallShare, double switchesPerSecond, double
         }
     }
 
+    /**
+     * With the scenario's {@code context_switches_per_second} in place of the profile's, when it
+     * gives one (a perf stat's context-switches over its task-clock).
+     */
+    GuestKernelActivity withSwitchesPerSecond(java.util.OptionalLong switches) {
+        return switches.isPresent()
+                ? new GuestKernelActivity(syscallShare, switches.getAsLong(), forksPerSecond)
+                : this;
+    }
+
     /** The profile's activity. */
     static GuestKernelActivity of(WorkloadProfile p) {
         return switch (p) {

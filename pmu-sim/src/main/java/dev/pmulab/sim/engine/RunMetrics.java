@@ -8,12 +8,21 @@ import dev.pmulab.kvm.vpmu.GuestCounterStats;
 import dev.pmulab.kvm.vpmu.KvmPmu;
 import dev.pmulab.kvm.vpmu.VcpuPmuStats;
 import dev.pmulab.sim.guest.GuestPmuModel;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.metrics.Percentiles;
 import dev.pmulab.sim.metrics.SampleCounts;
+import dev.pmulab.sim.scenario.EventGroup;
+import dev.pmulab.sim.scenario.EventRef;
+import dev.pmulab.sim.scenario.PerfSession;
+import dev.pmulab.sim.scenario.PmuUsage;
+import dev.pmulab.sim.scenario.VmSpec;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,10 +40,17 @@ final class RunMetrics {
     private final PerfCore perf;
     private final KvmPmu kvmPmu;
     private final Host.HostPerfEvents hostPerf;
+    private final List<PerfSession> hostSessions;
     private final long reschedsAtStart;
 
-    RunMetrics(CpuTimeAccounts accounts, Host host, List<SimVcpu> vcpus, Host.HostPerfEvents hostPerf) {
+    RunMetrics(
+            CpuTimeAccounts accounts,
+            Host host,
+            List<SimVcpu> vcpus,
+            Host.HostPerfEvents hostPerf,
+            List<PerfSession> hostSessions) {
         this.accounts = accounts;
+        this.hostSessions = List.copyOf(hostSessions);
         this.cpus = host.cpus;
         this.vcpus = vcpus;
         this.perf = host.perf;
@@ -74,7 +90,8 @@ final class RunMetrics {
      */
     MetricValues values(List<VcpuPmuStats> stats, long endNs, long workDoneNs) {
         MetricValues.Builder m = MetricValues.builder();
-        guestMetrics(m, stats, endNs, workDoneNs);
+        guestMetrics(m, stats, endNs, workDoneNs, null);
+        guestPerfRunning(m, endNs, null, -1, List.of());
         cpuTimeMetrics(m, endNs);
         putMeanAndP99(m, accounts.vcpuLoadPmuWork(), Metric.HOST_VCPU_LOAD_NS_MEAN, Metric.HOST_VCPU_LOAD_NS_P99);
         putMeanAndP99(m, accounts.vcpuPutPmuWork(), Metric.HOST_VCPU_PUT_NS_MEAN, Metric.HOST_VCPU_PUT_NS_P99);
@@ -83,8 +100,170 @@ final class RunMetrics {
         return m.build();
     }
 
-    /** The metrics summed over vCPUs: traps, guest sys time, waits, coverage, accuracy, crashes, BRBE, leaks. */
-    private void guestMetrics(MetricValues.Builder m, List<VcpuPmuStats> stats, long endNs, long workDoneNs) {
+    /**
+     * Who paid: the guest metrics per VM (over its vCPUs; isolation.breaches, KVM-wide, and
+     * guest.workload_ns, the measured VM's, left out), each host perf session's event coverage, and
+     * each guest perf session's own multiplexing, summed over the VM's vCPUs. Read once at the end.
+     */
+    Breakdown breakdown(List<VcpuPmuStats> stats, long endNs, long workDoneNs) {
+        List<Breakdown.Part> parts = new ArrayList<>();
+        Map<String, VmSpec> vms = new LinkedHashMap<>();
+        for (SimVcpu v : vcpus) {
+            vms.putIfAbsent(v.spec.name(), v.spec);
+        }
+        for (String vm : vms.keySet()) {
+            MetricValues.Builder m = MetricValues.builder();
+            guestMetrics(m, stats, endNs, workDoneNs, vm);
+            m.notApplicable(Metric.GUEST_WORKLOAD_NS);
+            m.notApplicable(Metric.ISOLATION_BREACHES);
+            guestPerfRunning(m, endNs, vm, -1, List.of());
+            parts.add(new Breakdown.Part(Breakdown.By.VM, vm, m.build(), ""));
+        }
+        long readAt = hostReadAt(endNs);
+        for (int i = 0; i < hostSessions.size(); i++) {
+            PerfSession s = hostSessions.get(i);
+            List<PerfEvent> events =
+                    i < hostPerf.bySession().size() ? hostPerf.bySession().get(i) : List.of();
+            MetricValues.Builder m = MetricValues.builder();
+            String least = coverage(m, events, readAt, s);
+            parts.add(new Breakdown.Part(Breakdown.By.SESSION, "host/" + s.name(), m.build(), least));
+        }
+        for (VmSpec spec : vms.values()) {
+            int index = 0;
+            for (PmuUsage u : spec.pmuUsage()) {
+                if (!u.usesGuestPerf() || u instanceof PmuUsage.NmiWatchdog) {
+                    continue;
+                }
+                MetricValues.Builder m = MetricValues.builder();
+                String least = guestPerfRunning(m, endNs, spec.name(), index, guestEvents(u));
+                parts.add(new Breakdown.Part(
+                        Breakdown.By.SESSION, spec.name() + "/" + u.kind() + "#" + index, m.build(), least));
+                index++;
+            }
+        }
+        return new Breakdown(parts);
+    }
+
+    /**
+     * guest.perf_running_pct and its min: 100 x total_time_running / total_time_enabled of each
+     * event the guests' perf tools opened, as the guest's perf stat prints it (the vCPUs of
+     * {@code vm}, or all with null; session {@code session} of it, or all with -1). Returns the
+     * event that ran least, as {@code EVENT on vCPU n (P %)}, or "" without one.
+     */
+    private String guestPerfRunning(MetricValues.Builder m, long endNs, String vm, int session, List<EventRef> names) {
+        double sum = 0;
+        double min = Double.MAX_VALUE;
+        int count = 0;
+        String least = "";
+        for (SimVcpu v : vcpus) {
+            if (vm != null && !v.spec.name().equals(vm)) {
+                continue;
+            }
+            for (GuestPmuModel.PerfEventTimes t : v.model.perfEventTimes(endNs)) {
+                if (t.enabledNs() <= 0 || (session >= 0 && t.session() != session)) {
+                    continue;
+                }
+                double pct = 100.0 * t.runningNs() / t.enabledNs();
+                sum += pct;
+                count++;
+                if (pct < min) {
+                    min = pct;
+                    least = String.format(Locale.ROOT, "%s on %s (%.2f %%)", name(names, t.event()), v.name, pct);
+                }
+            }
+        }
+        if (count > 0) {
+            m.put(Metric.GUEST_PERF_RUNNING_PCT, sum / count);
+            m.put(Metric.GUEST_PERF_RUNNING_MIN_PCT, min);
+        } else {
+            m.notApplicable(Metric.GUEST_PERF_RUNNING_PCT);
+            m.notApplicable(Metric.GUEST_PERF_RUNNING_MIN_PCT);
+        }
+        return least;
+    }
+
+    /** host.event_coverage_pct and its min over {@code events} of session {@code s}; returns the least covered. */
+    private String coverage(MetricValues.Builder m, List<PerfEvent> events, long readAt, PerfSession s) {
+        double sum = 0;
+        double min = Double.MAX_VALUE;
+        int count = 0;
+        String least = "";
+        for (PerfEvent e : events) {
+            var rv = perf.readValue(e, readAt);
+            if (rv.timeEnabled() > 0) {
+                double cov = 100.0 * rv.timeRunning() / rv.timeEnabled();
+                sum += cov;
+                count++;
+                if (cov < min) {
+                    min = cov;
+                    least = String.format(
+                            Locale.ROOT,
+                            "%s on %s (%.2f %%)",
+                            eventName(s, e.attr().config()),
+                            e.cpu() >= 0 ? "CPU " + e.cpu() : "task " + e.task().comm(),
+                            cov);
+                }
+            }
+        }
+        if (count > 0) {
+            m.put(Metric.HOST_EVENT_COVERAGE_PCT, sum / count);
+            m.put(Metric.HOST_EVENT_COVERAGE_MIN_PCT, min);
+        } else {
+            m.notApplicable(Metric.HOST_EVENT_COVERAGE_PCT);
+            m.notApplicable(Metric.HOST_EVENT_COVERAGE_MIN_PCT);
+        }
+        return least;
+    }
+
+    /** The event as the scenario wrote it, from its PMUv3 number. */
+    private static String eventName(PerfSession s, int number) {
+        List<EventRef> refs = new ArrayList<>();
+        for (EventGroup g : s.groups()) {
+            refs.addAll(g.events());
+        }
+        return name(refs, number);
+    }
+
+    /** A guest perf usage's events as the scenario wrote them. */
+    private static List<EventRef> guestEvents(PmuUsage u) {
+        List<EventRef> refs = new ArrayList<>();
+        List<EventGroup> groups = u instanceof PmuUsage.PerfStat st
+                ? st.groups()
+                : u instanceof PmuUsage.PerfRecord r ? r.groups() : List.of();
+        for (EventGroup g : groups) {
+            refs.addAll(g.events());
+        }
+        if (u instanceof PmuUsage.Brbe b) {
+            refs.addAll(b.events());
+        }
+        return refs;
+    }
+
+    /** The first of {@code refs} with that number, else perf's raw spelling {@code rNNNN}. */
+    private static String name(List<EventRef> refs, int number) {
+        for (EventRef r : refs) {
+            if (r.number() == number) {
+                return r.name();
+            }
+        }
+        return String.format(Locale.ROOT, "r%04x", number);
+    }
+
+    /** A CPU may still be busy with kernel work that started before the end: read at the latest time. */
+    private long hostReadAt(long endNs) {
+        long readAt = endNs;
+        for (SimCpu c : cpus) {
+            readAt = Math.max(readAt, c.pe.now());
+        }
+        return readAt;
+    }
+
+    /**
+     * The metrics summed over vCPUs (of {@code vm}, or all with null): traps, guest sys time, waits,
+     * coverage, accuracy, crashes, BRBE, leaks.
+     */
+    private void guestMetrics(
+            MetricValues.Builder m, List<VcpuPmuStats> stats, long endNs, long workDoneNs, String vm) {
         long traps = 0;
         long trapNs = 0;
         long runNs = 0;
@@ -108,6 +287,9 @@ final class RunMetrics {
         boolean anyBrbe = false;
         for (int i = 0; i < vcpus.size(); i++) {
             SimVcpu v = vcpus.get(i);
+            if (vm != null && !v.spec.name().equals(vm)) {
+                continue;
+            }
             runNs += accounts.runNs(v);
             trapNs += accounts.trapNs(v);
             userNs += accounts.guestUserNs(v);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.api.ControlRefusedException;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.sim.cost.CostModel;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.report.RunFailure;
 import java.util.Collections;
@@ -26,6 +27,7 @@ import java.util.Optional;
  *     with none are absent; empty for a failed run): which accesses a policy leaves trapping
  * @param guestPmuAccesses every PMU register access the guests made, trapped or not (0 for a
  *     failed run): the unit of work behind most engine events, for {@code pmulab bench}
+ * @param breakdown the metrics per VM and per perf session ({@code --by}); none for a failed run
  */
 public record RunResult(
         MetricValues metrics,
@@ -34,8 +36,10 @@ public record RunResult(
         long events,
         long simulatedNs,
         Map<PmuRegister, Long> guestTrapsByRegister,
-        long guestPmuAccesses) {
+        long guestPmuAccesses,
+        Breakdown breakdown) {
     public RunResult {
+        requireNonNull(breakdown, "breakdown is null");
         requireNonNull(metrics, "metrics is null");
         costsUsed = List.copyOf(costsUsed);
         requireNonNull(failure, "failure is null");
@@ -44,6 +48,18 @@ public record RunResult(
         guestTrapsByRegister = guestTrapsByRegister.isEmpty()
                 ? Map.of()
                 : Collections.unmodifiableMap(new EnumMap<>(guestTrapsByRegister));
+    }
+
+    /** A result without a breakdown. */
+    public RunResult(
+            MetricValues metrics,
+            List<CostModel.Use> costsUsed,
+            Optional<RunFailure> failure,
+            long events,
+            long simulatedNs,
+            Map<PmuRegister, Long> guestTrapsByRegister,
+            long guestPmuAccesses) {
+        this(metrics, costsUsed, failure, events, simulatedNs, guestTrapsByRegister, guestPmuAccesses, Breakdown.NONE);
     }
 
     public boolean ok() {

@@ -89,9 +89,16 @@ public final class Simulation {
 
     /** Runs the scenario to its end and returns the metrics, or the failure that stopped it. */
     public RunResult run() {
+        return run(SimulatedProgress.NONE);
+    }
+
+    /** {@link #run()}, telling {@code progress} how far the simulated time has got as it goes. */
+    public RunResult run(SimulatedProgress progress) {
+        requireNonNull(progress, "progress is null");
         try {
             build();
-            loop();
+            loop(progress);
+            progress.reached(endNs);
             if (failure != null) {
                 return RunResult.failed(RunFailure.unblamed(failure), costs.used(), events, endNs);
             }
@@ -108,7 +115,8 @@ public final class Simulation {
                     events,
                     endNs,
                     RunMetrics.guestTrapsByRegister(stats),
-                    RunMetrics.guestPmuAccesses(stats));
+                    RunMetrics.guestPmuAccesses(stats),
+                    runMetrics.breakdown(stats, endNs, workDoneNs));
         } catch (PolicyFailure e) {
             return RunResult.failed(e.failure(), costs.used(), events, endNs);
         } catch (ControlRefusedException e) {
@@ -157,7 +165,7 @@ public final class Simulation {
         guest.spendOwedKernelTimeEverywhere(0);
         new VmmSetup(host, policies, costs).startVms(scenario.vms(), threads, vcpus);
         scheduler.placeThreads();
-        runMetrics = new RunMetrics(accounts, host, vcpus, hostPerf);
+        runMetrics = new RunMetrics(accounts, host, vcpus, hostPerf, scenario.hostPerf());
         schedulePeriodic();
     }
 
@@ -208,10 +216,13 @@ public final class Simulation {
     // =============================================================================================
     // The event loop
 
-    private void loop() {
+    private void loop(SimulatedProgress progress) {
         while (!ended && queue.poll()) {
             events++;
             long t = queue.time();
+            if (events % SimulatedProgress.EVERY_EVENTS == 0) {
+                progress.reached(t);
+            }
             int arg = queue.arg();
             long stamp = queue.stamp();
             switch (queue.kind()) {

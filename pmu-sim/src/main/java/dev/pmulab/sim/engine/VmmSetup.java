@@ -124,7 +124,8 @@ final class VmmSetup {
                         / Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0)));
         EventRates refillRates =
                 WorkloadRates.toRates(WorkloadRates.refillPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
-        GuestKernelActivity activity = GuestKernelActivity.of(w.profile());
+        GuestKernelActivity activity =
+                GuestKernelActivity.of(w.profile()).withSwitchesPerSecond(w.contextSwitchesPerSecond());
         CpuTimeAccounts.GuestMode irqMode = CpuTimeAccounts.GuestMode.interrupt(spec.cputimeAccounting());
         // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
         PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());

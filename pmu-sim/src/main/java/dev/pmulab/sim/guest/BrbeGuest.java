@@ -77,6 +77,11 @@ public final class BrbeGuest implements GuestPmuModel {
     }
 
     @Override
+    public java.util.List<PerfEventTimes> perfEventTimes(long now) {
+        return perf.perfEventTimes(now);
+    }
+
+    @Override
     public long timerPeriodNs() {
         return perf.timerPeriodNs();
     }

@@ -107,6 +107,22 @@ public interface GuestPmuModel {
         return java.util.List.of();
     }
 
+    /**
+     * Each event the guest's perf tools opened, with the times its perf core kept for it, read at
+     * {@code now} (for guest.perf_running_pct); empty for a guest without Linux perf.
+     */
+    default java.util.List<PerfEventTimes> perfEventTimes(long now) {
+        return java.util.List.of();
+    }
+
+    /**
+     * One guest perf event's {@code total_time_enabled} and {@code total_time_running}.
+     *
+     * @param session the index of its perf session among the guest's (pmu_usage order, watchdog left out)
+     * @param event its PMUv3 event number
+     */
+    record PerfEventTimes(int session, int event, long enabledNs, long runningNs) {}
+
     /** Whether the guest programmed BRBE to record (for brbe.blackout_ns). */
     default boolean usesBrbe() {
         return false;

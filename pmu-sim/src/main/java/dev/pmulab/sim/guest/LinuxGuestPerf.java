@@ -98,6 +98,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private final GuestEvent watchdog;
     private final GuestEvent[] onCounter = new GuestEvent[32];
     private int nCounters;
+    /**
+     * The contexts' time for the scheduling operation under way ({@code ctx->time} as
+     * update_context_time last set it): every event's times are brought up to it, not to the
+     * clock, so the operation's own register accesses split no event's enabled from its running.
+     */
+    private long ctxTime;
     /** {@code rotate_necessary} of the CPU and the task context. */
     private boolean cpuRotate;
 
@@ -182,6 +188,21 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         boolean active;
         /** A pinned group that did not fit (PERF_EVENT_STATE_ERROR): never scheduled again. */
         boolean error;
+        /**
+         * {@code total_time_enabled} and {@code total_time_running} of each member (a group's members
+         * change state together, so they share them), up to {@link #tstamp}: what
+         * {@code perf_event_update_time} keeps, and {@code perf_event_read_value} reports.
+         */
+        long timeEnabled;
+
+        long timeRunning;
+        long tstamp;
+        /**
+         * PERF_EVENT_STATE_ACTIVE for the times: set before {@code armpmu_add} and cleared after
+         * {@code armpmu_del}, as event_sched_in and event_sched_out change the state around the
+         * PMU's callbacks, so the time of the register accesses counts as running.
+         */
+        boolean timeActive;
 
         Group(GuestEvent[] members, boolean pinned, GuestPerfSession session) {
             this.members = members;
@@ -359,6 +380,11 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         validateGroups(taskFlexible);
         booted = true;
         taskIn = !taskFlexible.isEmpty();
+        // perf_event_open's tstamp: every event's times start at the tool's open (here the boot).
+        ctxTime = port.now();
+        stampAll(cpuPinned, ctxTime);
+        stampAll(cpuFlexible, ctxTime);
+        stampAll(taskFlexible, ctxTime);
         for (int i = 0, n = cpuPinned.size(); i < n; i++) {
             Group g = cpuPinned.get(i);
             if (!groupSchedIn(port, g)) {
@@ -546,6 +572,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private void rotate(GuestPmuPort port) {
         boolean task = taskIn && taskRotate;
         boolean cpu = cpuRotate;
+        ctxTime = port.now();
         armpmuDisable(port);
         if (taskIn && (task || cpu)) {
             flexibleSchedOut(port, taskFlexible);
@@ -611,6 +638,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (g.error) {
             return false;
         }
+        updateTime(g, ctxTime);
+        g.timeActive = true;
         GuestEvent[] m = g.members;
         for (int i = 0; i < m.length; i++) {
             if (!assign(m[i])) {
@@ -618,6 +647,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
                     armpmuStop(port, m[j]);
                     release(m[j]);
                 }
+                updateTime(g, ctxTime);
+                g.timeActive = false;
                 return false;
             }
             eventSchedIn(port, m[i]);
@@ -634,6 +665,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
             armpmuStop(port, e);
             release(e);
         }
+        updateTime(g, ctxTime);
+        g.timeActive = false;
         g.active = false;
     }
 
@@ -646,8 +679,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (!booted || !taskIn) {
             return;
         }
+        ctxTime = port.now();
         armpmuDisable(port);
         flexibleSchedOut(port, taskFlexible);
+        // The task context's time stops (ctx_sched_out's update_context_time): bring the groups that
+        // were already off the PMU up to date, so their enabled time ends here too.
+        updateTimes(taskFlexible, ctxTime);
         taskIn = false;
         taskRotate = false;
         armpmuEnable(port);
@@ -663,7 +700,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (!booted || taskIn || taskFlexible.isEmpty()) {
             return;
         }
+        ctxTime = port.now();
         armpmuDisable(port);
+        // The task context's time resumes: nothing accrued while the task was away.
+        stampAll(taskFlexible, ctxTime);
         taskIn = true;
         taskRotate = flexibleSchedIn(port, taskFlexible);
         armpmuEnable(port);
@@ -997,6 +1037,76 @@ public final class LinuxGuestPerf implements GuestPmuModel {
                 e.truth.add(ns, rates.rateQ32(e.event));
             }
         }
+    }
+
+    /**
+     * {@code perf_event_update_time} of one group: time_enabled grows while the event is enabled
+     * and its context is scheduled in (state INACTIVE or ACTIVE: a CPU context always, the task's
+     * while its task runs here), time_running only while it is on the PMU (ACTIVE). A pinned group
+     * in ERROR accrues neither. No allocation: called at every sched in and out.
+     */
+    private void updateTime(Group g, long now) {
+        long delta = now - g.tstamp;
+        if (delta > 0) {
+            if (!g.error && contextIn(g)) {
+                g.timeEnabled += delta;
+                if (g.timeActive) {
+                    g.timeRunning += delta;
+                }
+            }
+            g.tstamp = now;
+        }
+    }
+
+    private void updateTimes(List<Group> groups, long now) {
+        for (int i = 0, n = groups.size(); i < n; i++) {
+            updateTime(groups.get(i), now);
+        }
+    }
+
+    private static void stampAll(List<Group> groups, long now) {
+        for (int i = 0, n = groups.size(); i < n; i++) {
+            groups.get(i).tstamp = now;
+        }
+    }
+
+    /** Whether the group's context is scheduled in: the CPU context once booted, the task's while its task runs. */
+    private boolean contextIn(Group g) {
+        return booted && (g.session == null || g.session.scope() == GuestPerfSession.Scope.SYSTEM || taskIn);
+    }
+
+    /**
+     * Each tool event's {@code total_time_enabled} and {@code total_time_running} at {@code now},
+     * as {@code perf_event_read_value} gives them to perf stat (which prints running / enabled as
+     * the percentage after a multiplexed count), in session order; the watchdog is not a tool's.
+     */
+    @Override
+    public List<PerfEventTimes> perfEventTimes(long now) {
+        List<PerfEventTimes> out = new ArrayList<>();
+        for (GuestEvent e : toolEvents) {
+            Group g = e.group;
+            long enabled = g.timeEnabled;
+            long running = g.timeRunning;
+            long delta = now - g.tstamp;
+            if (delta > 0 && !g.error && contextIn(g)) {
+                enabled += delta;
+                if (g.timeActive) {
+                    running += delta;
+                }
+            }
+            out.add(new PerfEventTimes(sessionIndex(g.session), e.event, enabled, running));
+        }
+        return out;
+    }
+
+    /** By identity: two sessions with the same options are still two perf processes. */
+    private int sessionIndex(GuestPerfSession s) {
+        for (int i = 0; i < sessions.size(); i++) {
+            if (sessions.get(i) == s) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("an event of no session");
     }
 
     @Override

@@ -96,6 +96,20 @@ public enum Metric {
             HIGHER,
             DECIMAL_2,
             "mean over guest counters of 100 x time really counting / time enabled by the guest while its vCPU ran"),
+    GUEST_PERF_RUNNING_PCT(
+            "guest.perf_running_pct",
+            PERCENT,
+            GUEST,
+            HIGHER,
+            DECIMAL_2,
+            "mean over guest perf events of 100 x time_running / time_enabled, as the guest's perf stat prints it"),
+    GUEST_PERF_RUNNING_MIN_PCT(
+            "guest.perf_running_min_pct",
+            PERCENT,
+            GUEST,
+            HIGHER,
+            DECIMAL_2,
+            "the smallest 100 x time_running / time_enabled among guest perf events"),
     GUEST_COUNTERS_STOPPED(
             "guest.counters_stopped",
             COUNT,

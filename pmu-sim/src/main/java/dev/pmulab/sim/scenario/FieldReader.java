@@ -50,7 +50,8 @@ final class FieldReader {
 
     /** Where {@code node} is written, for values a later step may still reject. */
     SourcePosition position(Node node, String path) {
-        return new SourcePosition(file(), node.mark().line(), node.mark().column(), path);
+        String file = node.mark().file() != null ? node.mark().file() : file();
+        return new SourcePosition(file, node.mark().line(), node.mark().column(), path);
     }
 
     /** The fields of a mapping; every key not in {@code keys} is reported now. */

@@ -24,12 +24,17 @@ final class Problems {
      * first says what is wrong, and what reading the stand-in value then finds would only repeat it.
      */
     void add(YamlTree.Mark at, String path, String message) {
+        // A value grafted from a sweep file is reported where it is written there.
+        String where = at.file() != null ? at.file() : file;
         for (ScenarioProblem p : found) {
-            if (p.line() == at.line() && p.column() == at.column() && p.path().equals(path)) {
+            if (p.file().equals(where)
+                    && p.line() == at.line()
+                    && p.column() == at.column()
+                    && p.path().equals(path)) {
                 return;
             }
         }
-        found.add(new ScenarioProblem(file, at.line(), at.column(), path, message));
+        found.add(new ScenarioProblem(where, at.line(), at.column(), path, message));
     }
 
     int count() {

@@ -62,6 +62,15 @@ public final class ScenarioLoader {
         requireNonNull(yamlText, "yamlText is null");
         Problems problems = new Problems(fileName);
         YamlTree.Node root = YamlTree.parse(yamlText, problems);
+        return read(fileName, root, problems);
+    }
+
+    /** Reads a parsed tree (a sweep point's, with values grafted in: {@link ScenarioTree}). */
+    static Scenario read(String fileName, YamlTree.Node root) {
+        return read(fileName, root, new Problems(fileName));
+    }
+
+    private static Scenario read(String fileName, YamlTree.Node root, Problems problems) {
         Scenario scenario = null;
         if (root != null) {
             scenario = new ScenarioReader(problems).read(root, defaultName(fileName));

@@ -18,17 +18,24 @@ import java.util.TreeMap;
  *     second of running (so {@code cycles: 3e9} is a 3 GHz clock); ascending event numbers
  * @param exitsPerSecond an override of the profile's VM exits per second per vCPU, not counting
  *     those the PMU itself causes; only meaningful for a VM
+ * @param contextSwitchesPerSecond an override of the profile's context switches of the measured
+ *     task per second of its running (perf's context-switches over its task-clock); a VM's only
  */
 public record Workload(
         WorkloadProfile profile,
         int threads,
         double load,
         Map<Integer, Long> ratesPerSecond,
-        OptionalLong exitsPerSecond) {
+        OptionalLong exitsPerSecond,
+        OptionalLong contextSwitchesPerSecond) {
 
     public Workload {
         requireNonNull(profile, "profile is null");
         requireNonNull(exitsPerSecond, "exitsPerSecond is null");
+        requireNonNull(contextSwitchesPerSecond, "contextSwitchesPerSecond is null");
+        if (contextSwitchesPerSecond.isPresent() && contextSwitchesPerSecond.getAsLong() < 0) {
+            throw new IllegalArgumentException("context switches per second >= 0, was " + contextSwitchesPerSecond);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("a workload has at least one thread, was " + threads);
         }
@@ -41,6 +48,16 @@ public record Workload(
                 throw new IllegalArgumentException("bad rate " + e);
             }
         }
+    }
+
+    /** Without a context-switch override: the profile's. */
+    public Workload(
+            WorkloadProfile profile,
+            int threads,
+            double load,
+            Map<Integer, Long> ratesPerSecond,
+            OptionalLong exitsPerSecond) {
+        this(profile, threads, load, ratesPerSecond, exitsPerSecond, OptionalLong.empty());
     }
 
     /** The profile at its own rates: full load, or none for {@link WorkloadProfile#IDLE}. */

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  */
 final class WorkloadReader {
     /** A VM's workload. */
-    static final List<String> WORKLOAD_KEYS = List.of("profile", "threads", "load", "rates", "exits_per_second");
+    static final List<String> WORKLOAD_KEYS =
+            List.of("profile", "threads", "load", "rates", "exits_per_second", "context_switches_per_second");
     /** A host task's: it runs in no VM, so it has no VM exits. */
     static final List<String> HOST_TASK_WORKLOAD_KEYS = List.of("profile", "threads", "load", "rates");
 
@@ -46,6 +47,9 @@ final class WorkloadReader {
             return vcpus > 0;
         }
     }
+
+    /** The largest {@code context_switches_per_second}: one per 10 us of running. */
+    static final long MAX_SWITCHES_PER_SECOND = 100_000;
 
     private final FieldReader in;
 
@@ -127,7 +131,7 @@ final class WorkloadReader {
             if (rm == null) {
                 return null;
             }
-            readRates(rm, o.at("rates"), rates, written);
+            readRates(rm, o.at("rates"), rates, written, runner);
         }
         OptionalLong exits = OptionalLong.empty();
         if (runner.isVm() && o.has("exits_per_second")) {
@@ -137,6 +141,23 @@ final class WorkloadReader {
             }
             exits = OptionalLong.of(e);
         }
+        OptionalLong switches = OptionalLong.empty();
+        if (runner.isVm() && o.has("context_switches_per_second")) {
+            Long cs = in.atLeast(o.get("context_switches_per_second"), o.at("context_switches_per_second"), 0);
+            if (cs == null) {
+                return null;
+            }
+            // A switch is at least a guest tick's worth of scheduler work; more than one per 10 us
+            // of running is no workload a perf stat measured (hackbench does about 10 k per second).
+            if (cs > MAX_SWITCHES_PER_SECOND) {
+                in.problem(
+                        o.get("context_switches_per_second").mark(),
+                        o.at("context_switches_per_second"),
+                        "at most " + MAX_SWITCHES_PER_SECOND + " context switches per second of running, was " + cs);
+                return null;
+            }
+            switches = OptionalLong.of(cs);
+        }
         if (profile == null) {
             return null;
         }
@@ -144,7 +165,8 @@ final class WorkloadReader {
         WorkloadProfile pf = profile;
         int th = threads;
         OptionalLong ex = exits;
-        Workload w = in.build(m.mark(), path, () -> new Workload(pf, th, l, rates, ex));
+        OptionalLong sw = switches;
+        Workload w = in.build(m.mark(), path, () -> new Workload(pf, th, l, rates, ex, sw));
         if (w == null) {
             return null;
         }
@@ -242,16 +264,23 @@ final class WorkloadReader {
     }
 
     /**
-     * {@code rates}: event (any spelling {@link EventNames} knows) to events per second. A rate that
-     * is wrong is reported and left out; its problem fails the scenario.
+     * {@code rates}: event (as perf spells it, {@link PerfEventSpelling}) to events per second. A
+     * rate that is wrong is reported and left out; its problem fails the scenario.
      */
-    private void readRates(MapNode rm, String path, Map<Integer, Long> rates, Map<Integer, Entry> written) {
+    private void readRates(
+            MapNode rm, String path, Map<Integer, Long> rates, Map<Integer, Entry> written, Runner runner) {
         Map<Integer, String> namedAs = new TreeMap<>();
         for (Entry e : rm.entries().values()) {
             String p = path + "." + e.key();
             int number;
             try {
-                number = EventNames.number(e.key());
+                PerfEventSpelling sp = PerfEventSpelling.parse(e.key());
+                String wrong = countsTheWorkload(sp, runner);
+                if (wrong != null) {
+                    in.problem(e.keyMark(), p, "'" + e.key() + "' " + wrong);
+                    continue;
+                }
+                number = sp.number();
             } catch (IllegalArgumentException ex) {
                 in.problem(e.keyMark(), p, ex.getMessage());
                 continue;
@@ -271,6 +300,28 @@ final class WorkloadReader {
                 written.put(number, e);
             }
         }
+    }
+
+    /**
+     * A rate is what the workload's own code generates while it runs (user mode; the simulator
+     * derives the kernel's from the profile), so a spelling must count user mode, and count where
+     * the workload runs: in a guest for a VM's, on the host for a host task's. Returns what is
+     * wrong, or null.
+     */
+    private static String countsTheWorkload(PerfEventSpelling sp, Runner runner) {
+        if (sp.excludeUser()) {
+            return "does not count user mode (exclude_user): a rate is what the workload's own code"
+                    + " generates, at EL0; measure it with :u, or without a modifier";
+        }
+        if (runner.isVm() && sp.excludeGuest()) {
+            return "counts on the host only (:H, exclude_guest), so it counts nothing of a VM's workload;"
+                    + " use :G or no modifier";
+        }
+        if (!runner.isVm() && sp.excludeHost()) {
+            return "counts in guests only (:G, exclude_host), so it counts nothing of a host task's"
+                    + " workload; use :H or no modifier";
+        }
+        return null;
     }
 
     private WorkloadProfile profile(ScalarNode s, String path) {

@@ -23,17 +23,26 @@ import java.util.Map;
  * decides what it accepts. Aliases ({@code *name}) are refused: Jackson would hand back the alias
  * name as if it were the value.
  */
-final class YamlTree {
+public final class YamlTree {
     private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
 
     private YamlTree() {}
 
-    /** 1-based line and column. */
-    record Mark(int line, int column) {
+    /**
+     * 1-based line and column, and the file when it is not the document's own: a value a sweep
+     * grafts into a scenario tree keeps pointing at the sweep file ({@link ScenarioTree}).
+     *
+     * @param file null for the file being read; else the file the node was written in
+     */
+    public record Mark(int line, int column, String file) {
         static final Mark START = new Mark(1, 1);
+
+        public Mark(int line, int column) {
+            this(line, column, null);
+        }
     }
 
-    sealed interface Node permits MapNode, ListNode, ScalarNode {
+    public sealed interface Node permits MapNode, ListNode, ScalarNode {
         Mark mark();
 
         /** How a message names what was found instead of what was expected. */
@@ -41,17 +50,17 @@ final class YamlTree {
     }
 
     /** A key and its value; {@code keyMark} is where the key is written, which unknown-field messages point at. */
-    record Entry(String key, Mark keyMark, Node value) {}
+    public record Entry(String key, Mark keyMark, Node value) {}
 
     /** A mapping, in file order; a key written twice is a problem and keeps its first value. */
-    record MapNode(Mark mark, Map<String, Entry> entries) implements Node {
+    public record MapNode(Mark mark, Map<String, Entry> entries) implements Node {
         @Override
         public String describe() {
             return "a mapping";
         }
     }
 
-    record ListNode(Mark mark, List<Node> items) implements Node {
+    public record ListNode(Mark mark, List<Node> items) implements Node {
         @Override
         public String describe() {
             return "a list";
@@ -62,16 +71,16 @@ final class YamlTree {
      * A scalar: {@code token} is VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE,
      * VALUE_FALSE or VALUE_NULL.
      */
-    record ScalarNode(Mark mark, String text, JsonToken token) implements Node {
-        boolean isNull() {
+    public record ScalarNode(Mark mark, String text, JsonToken token) implements Node {
+        public boolean isNull() {
             return token == JsonToken.VALUE_NULL;
         }
 
-        boolean isNumber() {
+        public boolean isNumber() {
             return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
         }
 
-        boolean isBoolean() {
+        public boolean isBoolean() {
             return token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE;
         }
 
@@ -82,19 +91,39 @@ final class YamlTree {
     }
 
     /**
+     * Parses one document whose every mark names {@code fileName} (a sweep file, whose values are
+     * grafted into scenario trees and must keep pointing at it).
+     *
+     * @throws ScenarioException for a syntax error, a duplicate key, an alias or an empty file
+     */
+    public static Node parseStamped(String fileName, String text) {
+        Problems problems = new Problems(fileName);
+        Node root = parse(text, problems, fileName);
+        problems.throwIfAny();
+        if (root == null) {
+            throw new IllegalStateException(fileName + " was not parsed, yet no problem was reported");
+        }
+        return root;
+    }
+
+    static Node parse(String text, Problems problems) {
+        return parse(text, problems, null);
+    }
+
+    /**
      * Parses one document. Syntax errors, duplicate keys and aliases are added to {@code problems};
      * returns null when there is no usable document (empty file, or a syntax error).
      */
-    static Node parse(String text, Problems problems) {
+    private static Node parse(String text, Problems problems, String stamp) {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 problems.add(Mark.START, "", "the file holds no YAML document");
                 return null;
             }
-            Node root = read(p, first, "", problems);
+            Node root = read(p, first, "", problems, stamp);
             if (p.nextToken() != null) {
-                problems.add(mark(p), "", "a scenario file holds one YAML document; found a second one here");
+                problems.add(mark(p, stamp), "", "a scenario file holds one YAML document; found a second one here");
             }
             return root;
         } catch (JsonProcessingException e) {
@@ -107,15 +136,16 @@ final class YamlTree {
         }
     }
 
-    private static Node read(JsonParser p, JsonToken t, String path, Problems problems) throws IOException {
-        Mark at = mark(p);
+    private static Node read(JsonParser p, JsonToken t, String path, Problems problems, String stamp)
+            throws IOException {
+        Mark at = mark(p, stamp);
         if (t == JsonToken.START_OBJECT) {
             Map<String, Entry> entries = new LinkedHashMap<>();
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
-                Mark keyMark = mark(p);
+                Mark keyMark = mark(p, stamp);
                 String childPath = path.isEmpty() ? key : path + "." + key;
-                Node value = read(p, p.nextToken(), childPath, problems);
+                Node value = read(p, p.nextToken(), childPath, problems, stamp);
                 Entry first = entries.get(key);
                 if (first != null) {
                     problems.add(
@@ -133,7 +163,7 @@ final class YamlTree {
         if (t == JsonToken.START_ARRAY) {
             List<Node> items = new ArrayList<>();
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                items.add(read(p, t, path + "[" + items.size() + "]", problems));
+                items.add(read(p, t, path + "[" + items.size() + "]", problems, stamp));
             }
             return new ListNode(at, List.copyOf(items));
         }
@@ -144,9 +174,9 @@ final class YamlTree {
         return new ScalarNode(at, p.getText(), t);
     }
 
-    private static Mark mark(JsonParser p) {
+    private static Mark mark(JsonParser p, String stamp) {
         JsonLocation l = p.currentTokenLocation();
-        return new Mark(Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+        return new Mark(Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()), stamp);
     }
 
     /**

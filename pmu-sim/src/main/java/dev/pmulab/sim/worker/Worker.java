@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.engine.SimulatedProgress;
 import dev.pmulab.sim.plugin.HookTracker;
 import dev.pmulab.sim.plugin.PluginException;
 import dev.pmulab.sim.plugin.PolicyRegistry;
@@ -95,8 +96,11 @@ public final class Worker {
                     continue;
                 }
                 RunSpec spec;
+                long progressEveryMs;
                 try {
-                    spec = WorkerProtocol.parseRequest(line);
+                    WorkerProtocol.Request request = WorkerProtocol.parseRunRequest(line);
+                    spec = request.spec();
+                    progressEveryMs = request.progressEveryMs();
                 } catch (WorkerProtocol.ProtocolException e) {
                     send(WorkerProtocol.failure(-1, "bad request: " + e.getMessage()));
                     continue;
@@ -106,7 +110,7 @@ public final class Worker {
                     continue;
                 }
                 busy = true;
-                Thread run = new Thread(() -> runAndReply(spec), "pmulab-worker-run-" + spec.id());
+                Thread run = new Thread(() -> runAndReply(spec, progressEveryMs), "pmulab-worker-run-" + spec.id());
                 run.setDaemon(true);
                 run.start();
             }
@@ -120,7 +124,7 @@ public final class Worker {
         return 0;
     }
 
-    private void runAndReply(RunSpec spec) {
+    private void runAndReply(RunSpec spec, long progressEveryMs) {
         long t0 = System.nanoTime();
         Map<PolicyKind, String> names = new EnumMap<>(PolicyKind.class);
         spec.policies().forEach(p -> names.put(p.kind(), p.name()));
@@ -142,7 +146,7 @@ public final class Worker {
                     suspects.add(sp.name());
                 }
             }
-            result = Comparison.run(scenario, policies, spec.seed());
+            result = Comparison.run(scenario, policies, spec.seed(), progress(spec.id(), progressEveryMs));
         } catch (ScenarioException | PluginException e) {
             reply(WorkerProtocol.failure(spec.id(), e.getMessage()), false);
             return;
@@ -178,6 +182,25 @@ public final class Worker {
             }
         }
         reply(WorkerProtocol.result(spec.id(), result, retiring), retiring);
+    }
+
+    /**
+     * Progress lines for request {@code id}, at most one per {@code everyMs} (none for 0): the
+     * engine calls far more often, and the channel is read by a person's progress bar.
+     */
+    private SimulatedProgress progress(long id, long everyMs) {
+        if (everyMs <= 0) {
+            return SimulatedProgress.NONE;
+        }
+        long everyNs = everyMs * 1_000_000;
+        long[] last = {System.nanoTime()};
+        return ns -> {
+            long now = System.nanoTime();
+            if (now - last[0] >= everyNs) {
+                last[0] = now;
+                send(WorkerProtocol.progress(id, ns));
+            }
+        };
     }
 
     /** The {@code -Xmx} this JVM was started with, as given ({@code 128m}), or what the heap may grow to. */

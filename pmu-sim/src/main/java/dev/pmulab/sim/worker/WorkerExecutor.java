@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.engine.SimulatedProgress;
 import dev.pmulab.sim.plugin.SelectedPolicy;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -75,9 +76,9 @@ public final class WorkerExecutor implements Comparison.RunExecutor {
     }
 
     @Override
-    public RunResult run(Comparison comparison, Comparison.PlannedRun run) {
+    public RunResult run(Comparison comparison, Comparison.PlannedRun run, SimulatedProgress progress) {
         if (!inWorker(run)) {
-            return Comparison.IN_PROCESS.run(comparison, run);
+            return Comparison.IN_PROCESS.run(comparison, run, progress);
         }
         Map<PolicyKind, String> names = new EnumMap<>(PolicyKind.class);
         run.policies().forEach(p -> names.put(p.kind(), p.name()));
@@ -86,6 +87,6 @@ public final class WorkerExecutor implements Comparison.RunExecutor {
                 .map(SelectedPolicy::name)
                 .toList();
         RunSpec spec = RunSpec.of(pool.nextId(), scenario, comparison.seed(), pluginPaths, run.policies());
-        return pool.run(spec, budgetNs.applyAsLong(run), names, plugins);
+        return pool.run(spec, budgetNs.applyAsLong(run), names, plugins, progress);
     }
 }

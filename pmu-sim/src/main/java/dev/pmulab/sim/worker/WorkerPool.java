@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.engine.SimulatedProgress;
 import dev.pmulab.sim.plugin.HookTracker;
 import dev.pmulab.sim.report.RunFailure;
 import java.io.BufferedReader;
@@ -81,7 +82,21 @@ public final class WorkerPool implements AutoCloseable {
      * @param suspects the run's plugin policies: named when a failure happened outside any hook
      */
     public RunResult run(RunSpec spec, long budgetNs, Map<PolicyKind, String> names, List<String> suspects) {
+        return run(spec, budgetNs, names, suspects, SimulatedProgress.NONE);
+    }
+
+    /**
+     * {@link #run(RunSpec, long, Map, List)}, passing the worker's progress lines to
+     * {@code progress} as they come.
+     */
+    public RunResult run(
+            RunSpec spec,
+            long budgetNs,
+            Map<PolicyKind, String> names,
+            List<String> suspects,
+            SimulatedProgress progress) {
         requireNonNull(spec, "spec is null");
+        requireNonNull(progress, "progress is null");
         if (closed) {
             throw new IllegalStateException("the worker pool is closed");
         }
@@ -101,7 +116,7 @@ public final class WorkerPool implements AutoCloseable {
                         0);
             }
         }
-        RunResult r = w.run(spec, budgetNs, names, suspects);
+        RunResult r = w.run(spec, budgetNs, names, suspects, progress);
         if (w.reusable) {
             idle.add(w);
         } else {
@@ -217,7 +232,12 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
 
-        RunResult run(RunSpec spec, long budgetNs, Map<PolicyKind, String> names, List<String> suspects) {
+        RunResult run(
+                RunSpec spec,
+                long budgetNs,
+                Map<PolicyKind, String> names,
+                List<String> suspects,
+                SimulatedProgress progress) {
             prefix = "[policy " + String.join(", ", suspects.isEmpty() ? List.copyOf(names.values()) : suspects) + "] ";
             relayed = 0;
             suppressed = 0;
@@ -284,6 +304,10 @@ public final class WorkerPool implements AutoCloseable {
                                 List.of(),
                                 0,
                                 0);
+                    }
+                    if (reply instanceof WorkerProtocol.Progress p && p.id() == spec.id()) {
+                        progress.reached(p.simulatedNs());
+                        continue;
                     }
                     if (reply instanceof WorkerProtocol.Result res && res.id() == spec.id()) {
                         reusable = !res.retiring();

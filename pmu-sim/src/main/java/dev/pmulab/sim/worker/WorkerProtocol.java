@@ -13,6 +13,7 @@ import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.report.RunFailure;
@@ -29,6 +30,12 @@ import java.util.Optional;
  * worker's stdin; the worker writes {@code ready} once, then one {@code result} or {@code error}
  * per request, in order, to its stdout. Doubles are written as Java prints them, the shortest
  * decimal that reads back as the same double, so a result crosses the channel bit for bit.
+ *
+ * <p>Progress, added within version 1 without breaking it: a request may carry
+ * {@code "progress_every_ms": N}; a worker that knows the field then writes
+ * {@code {"type":"progress","id":…,"simulated_ns":…}} lines, at most one per N ms, before the
+ * request's result. A worker that predates the field ignores it (unknown fields are ignored) and
+ * sends none, and an asking JVM that never sets it never receives one, so old and new mix.
  */
 public final class WorkerProtocol {
     /** The protocol's version: a worker refuses requests of another. */
@@ -39,7 +46,20 @@ public final class WorkerProtocol {
     private WorkerProtocol() {}
 
     /** A message from the worker. */
-    public sealed interface Reply permits Ready, Result, Failure {}
+    public sealed interface Reply permits Ready, Result, Failure, Progress {}
+
+    /** Request {@code id}'s run has simulated {@code simulatedNs} so far (only when the request asked). */
+    public record Progress(long id, long simulatedNs) implements Reply {}
+
+    /**
+     * A request as the worker reads it.
+     *
+     * @param progressEveryMs how often the asking JVM wants {@link Progress} lines; 0 for none
+     */
+    public record Request(RunSpec spec, long progressEveryMs) {}
+
+    /** How often {@link #request} asks a worker for progress: what a person sees as smooth. */
+    public static final long PROGRESS_EVERY_MS = 250;
 
     /** The worker is up and speaks {@code protocol}. */
     public record Ready(int protocol) implements Reply {}
@@ -78,6 +98,7 @@ public final class WorkerProtocol {
         o.put("type", "run");
         o.put("protocol", VERSION);
         o.put("id", spec.id());
+        o.put("progress_every_ms", PROGRESS_EVERY_MS);
         ObjectNode sc = o.putObject("scenario");
         sc.put("file", spec.scenario().fileName());
         sc.put("text", spec.scenario().text());
@@ -100,6 +121,15 @@ public final class WorkerProtocol {
      * @throws ProtocolException naming what is missing or of another version
      */
     public static RunSpec parseRequest(String line) throws ProtocolException {
+        return parseRunRequest(line).spec();
+    }
+
+    /**
+     * Reads a {@code run} request with its progress wish ({@code progress_every_ms}, 0 when absent).
+     *
+     * @throws ProtocolException naming what is missing or of another version
+     */
+    public static Request parseRunRequest(String line) throws ProtocolException {
         JsonNode o = parse(line);
         if (!"run".equals(o.path("type").asText())) {
             throw new ProtocolException(
@@ -132,13 +162,18 @@ public final class WorkerProtocol {
             }
             policies.add(new RunSpec.PolicySpec(kind, p.path("name").asText(), settings));
         }
-        return new RunSpec(
-                o.path("id").asLong(),
-                new RunSpec.ScenarioSource(
-                        sc.path("file").asText(), sc.path("text").asText()),
-                o.path("seed").asLong(),
-                paths,
-                policies);
+        long every = o.path("progress_every_ms").canConvertToLong()
+                ? Math.max(0, o.path("progress_every_ms").asLong())
+                : 0;
+        return new Request(
+                new RunSpec(
+                        o.path("id").asLong(),
+                        new RunSpec.ScenarioSource(
+                                sc.path("file").asText(), sc.path("text").asText()),
+                        o.path("seed").asLong(),
+                        paths,
+                        policies),
+                every);
     }
 
     /** A setting as the descriptor's conversion reads it: Long, Boolean, String, or a list of them. */
@@ -196,6 +231,24 @@ public final class WorkerProtocol {
         }
         ObjectNode traps = o.putObject("guest_traps");
         r.guestTrapsByRegister().forEach((reg, n) -> traps.put(reg.name(), n.longValue()));
+        ArrayNode parts = o.putArray("breakdown");
+        for (Breakdown.Part p : r.breakdown().parts()) {
+            ObjectNode po = parts.addObject();
+            po.put("by", p.by().key());
+            po.put("name", p.name());
+            po.put("least_covered", p.leastCovered());
+            ObjectNode pm = po.putObject("metrics");
+            p.metrics().asMap().forEach((m, v) -> pm.put(m.key(), v.doubleValue()));
+        }
+        return write(o);
+    }
+
+    /** A progress line for request {@code id}. */
+    public static String progress(long id, long simulatedNs) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("type", "progress");
+        o.put("id", id);
+        o.put("simulated_ns", simulatedNs);
         return write(o);
     }
 
@@ -218,6 +271,10 @@ public final class WorkerProtocol {
             switch (o.path("type").asText()) {
                 case "ready" -> {
                     return new Ready(o.path("protocol").asInt());
+                }
+                case "progress" -> {
+                    return new Progress(
+                            o.path("id").asLong(), o.path("simulated_ns").asLong());
                 }
                 case "error" -> {
                     return new Failure(o.path("id").asLong(), o.path("message").asText());
@@ -256,6 +313,14 @@ public final class WorkerProtocol {
         for (Map.Entry<String, JsonNode> e : o.path("guest_traps").properties()) {
             traps.put(PmuRegister.valueOf(e.getKey()), e.getValue().asLong());
         }
+        List<Breakdown.Part> parts = new ArrayList<>();
+        for (JsonNode p : o.path("breakdown")) {
+            parts.add(new Breakdown.Part(
+                    Breakdown.By.fromKey(p.path("by").asText()),
+                    p.path("name").asText(),
+                    metricValues(p.path("metrics")),
+                    p.path("least_covered").asText()));
+        }
         JsonNode f = o.path("failure");
         Optional<RunFailure> error = f.isObject()
                 ? Optional.of(new RunFailure(
@@ -276,7 +341,16 @@ public final class WorkerProtocol {
                 o.path("events").asLong(),
                 o.path("simulated_ns").asLong(),
                 traps,
-                o.path("guest_pmu_accesses").asLong());
+                o.path("guest_pmu_accesses").asLong(),
+                new Breakdown(parts));
+    }
+
+    private static MetricValues metricValues(JsonNode metrics) {
+        MetricValues.Builder b = MetricValues.builder();
+        for (Map.Entry<String, JsonNode> e : metrics.properties()) {
+            b.put(Metric.fromKey(e.getKey()), e.getValue().doubleValue());
+        }
+        return b.build();
     }
 
     private static void putOrNull(ObjectNode o, String field, String value) {

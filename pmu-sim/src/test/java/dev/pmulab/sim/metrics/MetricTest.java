@@ -39,12 +39,16 @@ class MetricTest {
     private static final List<String> ACCOUNTING_KEYS =
             List.of("guest.user_ns", "guest.irq_ns", "host.sys_pct", "host.irq_pct");
 
+    /** Added by issue 17 (who paid): the guest's own multiplexing, time_running / time_enabled as its perf reports it. */
+    private static final List<String> WHO_PAID_KEYS = List.of("guest.perf_running_pct", "guest.perf_running_min_pct");
+
     @Test
     void theKeysAreExactlyTheIssues() {
         List<String> keys = new java.util.ArrayList<>(ISSUE_KEYS);
         keys.addAll(ACCOUNTING_KEYS);
+        keys.addAll(WHO_PAID_KEYS);
         assertThat(Metric.all()).extracting(Metric::key).containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(Metric.all()).hasSize(29);
+        assertThat(Metric.all()).hasSize(31);
     }
 
     @Test

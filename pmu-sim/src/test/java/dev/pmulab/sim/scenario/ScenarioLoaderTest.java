@@ -185,8 +185,7 @@ final class ScenarioLoaderTest {
                 .containsExactly("emulated", "static-hpmn", "vcpu-load-resched");
         assertThat(p.allocation().get(0).rawSettings()).isEmpty();
         assertThat(p.allocation().get(1).rawSettings()).isEqualTo(Map.of("reserved_host_counters", 2L));
-        assertThat(p.allocation().get(2).rawSettings())
-                .isEqualTo(Map.of("top_down", true, "cpus", List.of(4L, 5L, 6L, 7L)));
+        assertThat(p.allocation().get(2).rawSettings()).isEqualTo(Map.of("reserved_host_counters", 4L));
         assertThat(p.allocation().get(1).declaredAt())
                 .isEqualTo(new SourcePosition("full-example.yaml", 96, 7, "policies.allocation[1]"));
         assertThat(p.allocation().get(1).label()).isEqualTo("static-hpmn(reserved_host_counters=2)");

@@ -10,6 +10,7 @@ import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.plugin.PolicyRegistry;
@@ -71,7 +72,17 @@ final class WorkerProtocolTest {
                 9_999,
                 20_000_000,
                 Map.of(PmuRegister.PMCR_EL0, 12L, PmuRegister.PMOVSCLR_EL0, 3L),
-                77);
+                77,
+                new Breakdown(List.of(
+                        new Breakdown.Part(Breakdown.By.VM, "vm0", metrics, ""),
+                        new Breakdown.Part(
+                                Breakdown.By.SESSION,
+                                "vm0/perf-stat#0",
+                                MetricValues.builder()
+                                        .put(Metric.GUEST_PERF_RUNNING_PCT, 25.0)
+                                        .put(Metric.GUEST_PERF_RUNNING_MIN_PCT, 24.0)
+                                        .build(),
+                                "l1d_cache on vm0/vcpu0 (24.00 %)"))));
         WorkerProtocol.Reply back = WorkerProtocol.parseReply(WorkerProtocol.result(3, r, false));
         assertThat(back).isEqualTo(new WorkerProtocol.Result(3, r, false));
         assertThat(((WorkerProtocol.Result) back).result().metrics().has(Metric.HOST_EVENT_COVERAGE_PCT))
@@ -89,6 +100,7 @@ final class WorkerProtocolTest {
         WorkerProtocol.Result back =
                 (WorkerProtocol.Result) WorkerProtocol.parseReply(WorkerProtocol.result(1, r, true));
         assertThat(back.result()).isEqualTo(r);
+        assertThat(back.result().breakdown().of(Breakdown.By.VM)).isNotEmpty();
         assertThat(back.retiring()).isTrue();
     }
 
@@ -106,6 +118,21 @@ final class WorkerProtocolTest {
         assertThat(WorkerProtocol.parseReply(WorkerProtocol.failure(9, "scenario x.yaml:1:1: bad")))
                 .isEqualTo(new WorkerProtocol.Failure(9, "scenario x.yaml:1:1: bad"));
         assertThat(WorkerProtocol.parseReply(WorkerProtocol.ready())).isEqualTo(new WorkerProtocol.Ready(1));
+    }
+
+    @Test
+    void progressIsAskedForInTheRequestAndReadBackFromTheWorker() throws Exception {
+        RunSpec spec =
+                new RunSpec(7, new RunSpec.ScenarioSource("s.yaml", "run: {duration: 1s}\n"), 1, List.of(), List.of());
+        String line = WorkerProtocol.request(spec);
+        assertThat(WorkerProtocol.parseRunRequest(line))
+                .isEqualTo(new WorkerProtocol.Request(spec, WorkerProtocol.PROGRESS_EVERY_MS));
+        // A request from an asking JVM that predates progress has no such field: the worker sends none.
+        String old = line.replace(",\"progress_every_ms\":" + WorkerProtocol.PROGRESS_EVERY_MS, "");
+        assertThat(old).doesNotContain("progress");
+        assertThat(WorkerProtocol.parseRunRequest(old)).isEqualTo(new WorkerProtocol.Request(spec, 0));
+        assertThat(WorkerProtocol.parseReply(WorkerProtocol.progress(7, 1_500_000_000L)))
+                .isEqualTo(new WorkerProtocol.Progress(7, 1_500_000_000L));
     }
 
     @Test

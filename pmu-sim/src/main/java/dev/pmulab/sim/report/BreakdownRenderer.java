@@ -1,0 +1,254 @@
+package dev.pmulab.sim.report;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pmulab.api.PolicyKind;
+import dev.pmulab.sim.metrics.Breakdown;
+import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.metrics.MetricValues;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --by vm} and {@code --by session}: who paid. One section per part (a VM, or a host or
+ * guest perf session), a row per metric that applies to some run there, a column per run, as the
+ * comparison's table has them; a session's least-covered event under it. In CSV, the comparison's
+ * long form with two more columns, {@code by} and {@code part}, and the least-covered event in a
+ * third; in JSON, the runs with their parts. Kept apart from the comparison's renderers so that the
+ * default output does not change.
+ */
+public final class BreakdownRenderer {
+    static final List<String> CSV_HEADER = List.of(
+            "scenario",
+            "seed",
+            "compared_kind",
+            "run",
+            "allocation",
+            "selection",
+            "filter",
+            "status",
+            "by",
+            "part",
+            "metric",
+            "unit",
+            "better",
+            "value",
+            "least_covered");
+
+    private BreakdownRenderer() {}
+
+    /**
+     * The breakdown in {@code format} (table, csv or json).
+     *
+     * @param breakdowns one per run of {@code report}, in its order ({@link Breakdown#NONE} for a failed run)
+     */
+    public static String render(
+            ComparisonReport report, List<Breakdown> breakdowns, Breakdown.By by, ReportFormat format) {
+        requireNonNull(report, "report is null");
+        requireNonNull(by, "by is null");
+        if (breakdowns.size() != report.runs().size()) {
+            throw new IllegalArgumentException(
+                    breakdowns.size() + " breakdowns for " + report.runs().size() + " runs");
+        }
+        return switch (format) {
+            case TABLE -> table(report, breakdowns, by);
+            case CSV -> csv(report, breakdowns, by);
+            case JSON -> json(report, breakdowns, by);
+            default -> throw new IllegalArgumentException("--by prints table, csv or json, not " + format.cliName());
+        };
+    }
+
+    /** The parts' names in first-seen order over the runs (every run of a comparison has the same). */
+    private static List<String> partNames(List<Breakdown> breakdowns, Breakdown.By by) {
+        List<String> names = new ArrayList<>();
+        for (Breakdown b : breakdowns) {
+            for (Breakdown.Part p : b.of(by)) {
+                if (!names.contains(p.name())) {
+                    names.add(p.name());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Breakdown.Part part(Breakdown b, Breakdown.By by, String name) {
+        for (Breakdown.Part p : b.of(by)) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static String table(ComparisonReport report, List<Breakdown> breakdowns, Breakdown.By by) {
+        List<RunReport> runs = report.runs();
+        StringBuilder out = new StringBuilder(4096);
+        out.append("\nBy ").append(by.key()).append(" (who paid):\n");
+        List<String> names = partNames(breakdowns, by);
+        if (names.isEmpty()) {
+            out.append("  (none in this scenario)\n");
+            return out.toString();
+        }
+        for (String name : names) {
+            List<List<String>> rows = new ArrayList<>();
+            List<String> header = new ArrayList<>();
+            header.add(name);
+            for (RunReport run : runs) {
+                header.add(run.label(report.comparedKind()));
+            }
+            for (Metric m : Metric.all()) {
+                boolean any = false;
+                List<String> row = new ArrayList<>();
+                row.add(m.label());
+                for (int i = 0; i < runs.size(); i++) {
+                    Breakdown.Part p = part(breakdowns.get(i), by, name);
+                    if (p != null && p.metrics().has(m)) {
+                        any = true;
+                        row.add(m.format().format(p.metrics().valueOrNaN(m)));
+                    } else {
+                        row.add(runs.get(i).status() == RunReport.Status.OK ? TableRenderer.NOT_APPLICABLE : "failed");
+                    }
+                }
+                if (any) {
+                    rows.add(row);
+                }
+            }
+            List<String> least = new ArrayList<>();
+            least.add("least covered");
+            boolean anyLeast = false;
+            for (int i = 0; i < runs.size(); i++) {
+                Breakdown.Part p = part(breakdowns.get(i), by, name);
+                String l = p == null ? "" : p.leastCovered();
+                anyLeast |= !l.isEmpty();
+                least.add(l.isEmpty() ? "-" : l);
+            }
+            if (anyLeast) {
+                rows.add(least);
+            }
+            int[] widths = new int[header.size()];
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = header.get(i).length();
+                for (List<String> row : rows) {
+                    widths[i] = Math.max(widths[i], row.get(i).length());
+                }
+            }
+            out.append('\n');
+            line(out, header, widths);
+            List<String> rule = new ArrayList<>();
+            for (int w : widths) {
+                rule.add("-".repeat(w));
+            }
+            line(out, rule, widths);
+            for (List<String> row : rows) {
+                line(out, row, widths);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, List<String> cells, int[] widths) {
+        StringBuilder l = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            String c = cells.get(i);
+            if (i == 0) {
+                l.append(Text.padRight(c, widths[i]));
+            } else {
+                l.append("  ").append(Text.padLeft(c, widths[i]));
+            }
+        }
+        out.append(Text.stripTrailing(l.toString())).append('\n');
+    }
+
+    private static String csv(ComparisonReport report, List<Breakdown> breakdowns, Breakdown.By by) {
+        StringBuilder out = new StringBuilder(8192);
+        record(out, CSV_HEADER);
+        List<RunReport> runs = report.runs();
+        for (int i = 0; i < runs.size(); i++) {
+            RunReport run = runs.get(i);
+            for (Breakdown.Part p : breakdowns.get(i).of(by)) {
+                for (Metric m : Metric.all()) {
+                    if (!p.metrics().has(m)) {
+                        continue;
+                    }
+                    List<String> f = new ArrayList<>(CSV_HEADER.size());
+                    f.add(report.scenario());
+                    f.add(Long.toString(report.seed()));
+                    f.add(report.comparedKind().configName());
+                    f.add(Integer.toString(i + 1));
+                    for (PolicyKind kind : PolicyKind.values()) {
+                        f.add(run.label(kind));
+                    }
+                    f.add(run.status().jsonName());
+                    f.add(by.key());
+                    f.add(p.name());
+                    f.add(m.key());
+                    f.add(m.unit().symbol());
+                    f.add(m.better().label());
+                    f.add(Text.machine(p.metrics().valueOrNaN(m)).toPlainString());
+                    f.add(leastFor(m, p));
+                    record(out, f);
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** The least-covered event belongs on the row of the min metric it explains. */
+    private static String leastFor(Metric m, Breakdown.Part p) {
+        return m == Metric.HOST_EVENT_COVERAGE_MIN_PCT || m == Metric.GUEST_PERF_RUNNING_MIN_PCT
+                ? p.leastCovered()
+                : "";
+    }
+
+    private static void record(StringBuilder out, List<String> fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(CsvRenderer.quote(fields.get(i)));
+        }
+        out.append("\r\n");
+    }
+
+    private static String json(ComparisonReport report, List<Breakdown> breakdowns, Breakdown.By by) {
+        return ReportJson.render(8192, g -> {
+            g.writeStartObject();
+            g.writeStringField("scenario", report.scenario());
+            g.writeNumberField("seed", report.seed());
+            g.writeStringField("compared_kind", report.comparedKind().configName());
+            g.writeStringField("by", by.key());
+            g.writeArrayFieldStart("runs");
+            for (int i = 0; i < report.runs().size(); i++) {
+                RunReport run = report.runs().get(i);
+                g.writeStartObject();
+                g.writeObjectFieldStart("policies");
+                for (PolicyKind kind : PolicyKind.values()) {
+                    g.writeStringField(kind.configName(), run.label(kind));
+                }
+                g.writeEndObject();
+                g.writeStringField("status", run.status().jsonName());
+                g.writeArrayFieldStart("parts");
+                for (Breakdown.Part p : breakdowns.get(i).of(by)) {
+                    g.writeStartObject();
+                    g.writeStringField("name", p.name());
+                    if (p.leastCovered().isEmpty()) {
+                        g.writeNullField("least_covered");
+                    } else {
+                        g.writeStringField("least_covered", p.leastCovered());
+                    }
+                    g.writeObjectFieldStart("metrics");
+                    MetricValues mv = p.metrics();
+                    for (Metric m : Metric.all()) {
+                        ReportJson.number(g, m.key(), mv.valueOrNaN(m));
+                    }
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+}
