@@ -56,29 +56,6 @@ final class ArmPmuV3 {
 
     private int pmuDisableCount;
 
-    /**
-     * A batch is open ({@link #beginBatch}): the enable, interrupt-enable and overflow-flag bits
-     * and the event types perf's add/del program are kept here and reach the PE once, at
-     * {@link #flushBatch}. Only for a walk with the PMU stopped at one instant: nothing counts and
-     * no one else touches these registers until the flush, so only their final values matter.
-     * A BRBE PE refreshes before every write (a pause latches on the state then) and never batches.
-     */
-    private boolean batching;
-
-    private final boolean eagerRefresh;
-    /** PMCNTENSET/PMINTENSET as the PE held them at {@link #beginBatch}, and as the batch leaves them. */
-    private long batchCntenBase;
-
-    private long batchCnten;
-    private long batchIntenBase;
-    private long batchInten;
-    /** PMOVSCLR bits written in the batch. */
-    private long batchOvsClear;
-    /** PMEVTYPER (index 31: PMCCFILTR) written in the batch, by counter, and their final values. */
-    private long batchTyperWritten;
-
-    private final long[] batchTyper = new long[32];
-
     ArmPmuV3(int cpu, PerfPmu pmu, Pe pe, boolean vhe) {
         this.cpu = cpu;
         this.pmu = pmu;
@@ -87,7 +64,6 @@ final class ArmPmuV3 {
         this.hasLongEvent = pe.config().version().atLeast(PmuVersion.P5);
         this.n = pe.config().n();
         this.cntrMask = pmu.cntrMask();
-        this.eagerRefresh = pe.config().brbe();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -177,110 +153,6 @@ final class ArmPmuV3 {
      */
     private boolean hostOwnsPmcr() {
         return !guestOwnsPmcr && pe.effectiveHpmn() == n;
-    }
-
-    /**
-     * Opens a batch of event adds and deletes (see {@link #batching}); inside {@link #enter} and
-     * {@link #pmuDisable}. Nothing between this and {@link #flushBatch} may read or write the PE's
-     * PMCNTEN, PMINTEN, PMOVS or event types other than through this driver.
-     */
-    void beginBatch() {
-        if (batching) {
-            throw new IllegalStateException("a batch is already open on CPU " + cpu);
-        }
-        if (eagerRefresh) {
-            return;
-        }
-        batching = true;
-        batchCntenBase = pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0);
-        batchCnten = batchCntenBase;
-        batchIntenBase = pe.readChecked(PmuRegister.PMINTENSET_EL1, 0);
-        batchInten = batchIntenBase;
-        batchOvsClear = 0;
-        batchTyperWritten = 0;
-    }
-
-    /** Writes what the batch changed to the PE, each register once, and closes the batch. */
-    void flushBatch() {
-        if (!batching) {
-            return;
-        }
-        batching = false;
-        for (long m = batchTyperWritten; m != 0; m &= m - 1) {
-            int idx = Long.numberOfTrailingZeros(m);
-            if (idx == CYCLE_IDX) {
-                pe.writeChecked(PmuRegister.PMCCFILTR_EL0, 0, batchTyper[idx]);
-            } else {
-                pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, batchTyper[idx]);
-            }
-        }
-        writeBits(PmuRegister.PMINTENSET_EL1, PmuRegister.PMINTENCLR_EL1, batchIntenBase, batchInten);
-        writeBits(PmuRegister.PMCNTENSET_EL0, PmuRegister.PMCNTENCLR_EL0, batchCntenBase, batchCnten);
-        if (batchOvsClear != 0) {
-            pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, batchOvsClear);
-        }
-    }
-
-    /** Takes a SET/CLR register pair from {@code base} to {@code value}: only the bits that changed. */
-    private void writeBits(PmuRegister set, PmuRegister clear, long base, long value) {
-        if ((value & ~base) != 0) {
-            pe.writeChecked(set, 0, value & ~base);
-        }
-        if ((base & ~value) != 0) {
-            pe.writeChecked(clear, 0, base & ~value);
-        }
-    }
-
-    private void setCnten(long mask) {
-        if (batching) {
-            batchCnten |= mask;
-        } else {
-            pe.writeChecked(PmuRegister.PMCNTENSET_EL0, 0, mask);
-        }
-    }
-
-    private void clearCnten(long mask) {
-        if (batching) {
-            batchCnten &= ~mask;
-        } else {
-            pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, mask);
-        }
-    }
-
-    private void setInten(long mask) {
-        if (batching) {
-            batchInten |= mask;
-        } else {
-            pe.writeChecked(PmuRegister.PMINTENSET_EL1, 0, mask);
-        }
-    }
-
-    private void clearInten(long mask) {
-        if (batching) {
-            batchInten &= ~mask;
-        } else {
-            pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, mask);
-        }
-    }
-
-    private void clearOverflow(long mask) {
-        if (batching) {
-            batchOvsClear |= mask;
-        } else {
-            pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, mask);
-        }
-    }
-
-    /** PMEVTYPER{@code idx}, or PMCCFILTR for the cycle counter. */
-    private void writeEventType(int idx, long value) {
-        if (batching) {
-            batchTyper[idx] = value;
-            batchTyperWritten |= 1L << idx;
-        } else if (idx == CYCLE_IDX) {
-            pe.writeChecked(PmuRegister.PMCCFILTR_EL0, 0, value);
-        } else {
-            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, value);
-        }
     }
 
     /** {@code armv8pmu_start}. */
@@ -432,16 +304,18 @@ final class ArmPmuV3 {
         int idx = e.idx;
         if (e.chained) {
             // The low half counts the event; the high half counts CHAIN at every level.
-            writeEventType(idx - 1, e.configBase);
-            writeEventType(idx, Events.CHAIN | PmevtyperEl0.NSH);
+            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx - 1, e.configBase);
+            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, Events.CHAIN | PmevtyperEl0.NSH);
+        } else if (idx == CYCLE_IDX) {
+            pe.writeChecked(PmuRegister.PMCCFILTR_EL0, 0, e.configBase);
         } else {
-            writeEventType(idx, e.configBase);
+            pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, e.configBase);
         }
-        setInten(1L << idx);
+        pe.writeChecked(PmuRegister.PMINTENSET_EL1, 0, 1L << idx);
         long mask = idxMask(idx, e.chained);
         kvmSetPmuEvents(mask, e.attr);
         if (!kvmPmuCounterDeferred(e.attr)) {
-            setCnten(mask);
+            pe.writeChecked(PmuRegister.PMCNTENSET_EL0, 0, mask);
         }
     }
 
@@ -450,11 +324,11 @@ final class ArmPmuV3 {
         long mask = idxMask(e.idx, e.chained);
         kvmClrPmuEvents(mask);
         if (!kvmPmuCounterDeferred(e.attr)) {
-            clearCnten(mask);
+            pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, mask);
         }
         long irq = 1L << e.idx;
-        clearInten(irq);
-        clearOverflow(irq);
+        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, irq);
+        pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, irq);
     }
 
     /** {@code kvm_pmu_counter_deferred}: on nVHE, a guest-only counter is switched on by the world switch. */

@@ -446,12 +446,10 @@ public final class PerfCore {
         beginOp();
         c.hw.enter(now);
         c.hw.pmuDisable();
-        c.hw.beginBatch();
         if (ctx.nrPinnedGroups > 0) {
             ctxSchedOut(c, c.cpuCtx, EVENT_FLEXIBLE, now, true);
         }
         perfEventSchedIn(c, ctx, now, true);
-        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(cpu, KernelCost.PERF_PMU_RESCHED, touched);
@@ -478,9 +476,7 @@ public final class PerfCore {
         beginOp();
         c.hw.enter(now);
         c.hw.pmuDisable();
-        c.hw.beginBatch();
         ctxSchedOut(c, ctx, EVENT_ALL, now, true);
-        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(cpu, KernelCost.PERF_PMU_RESCHED, touched);
@@ -528,21 +524,16 @@ public final class PerfCore {
         PerfEventContext taskCtx = c.taskCtx;
         c.hw.enter(now);
         c.hw.pmuDisable();
-        c.hw.beginBatch();
         if (taskCtx != null) {
             ctxSchedOut(c, taskCtx, EVENT_ALL, now, true);
         }
         ctxSchedOut(c, c.cpuCtx, EVENT_ALL, now, true);
         if (update != null) {
-            // The callback may program the PE itself (MDCR_EL2.HPMN): the batch is flushed around it.
-            c.hw.flushBatch();
             update.update(c.cpu);
-            c.hw.beginBatch();
         } else {
             c.hw.cntrMask = newCntrMask;
         }
         perfEventSchedIn(c, taskCtx, now, true);
-        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(c.cpu, KernelCost.PERF_PMU_RESCHED, touched);
@@ -605,7 +596,6 @@ public final class PerfCore {
         beginOp();
         c.hw.enter(now);
         c.hw.pmuDisable();
-        c.hw.beginBatch();
         PerfEvent taskEvent = taskRotate ? eventToRotate(taskEpc, cpu) : null;
         PerfEvent cpuEvent = cpuRotate ? eventToRotate(cpuEpc, cpu) : null;
         // CPU-flexible outranks task-flexible, so moving CPU groups means taking task groups off too.
@@ -624,7 +614,6 @@ public final class PerfCore {
         if (taskFlexible) {
             pmuGroupsSchedIn(c, taskEpc, taskEpc.flexibleGroups, now);
         }
-        c.hw.flushBatch();
         c.hw.pmuEnable();
         c.hw.exit();
         costSink.charge(cpu, KernelCost.PERF_ROTATE_CONTEXT, touched);
@@ -784,7 +773,6 @@ public final class PerfCore {
         if (walk) {
             c.hw.enter(now);
             c.hw.pmuDisable();
-            c.hw.beginBatch();
         }
         if (taskCtx != null && c.taskCtx == taskCtx) {
             ctxSchedOut(c, taskCtx, type, now, walk);
@@ -796,7 +784,6 @@ public final class PerfCore {
         }
         perfEventSchedIn(c, taskCtx, now, walk);
         if (walk) {
-            c.hw.flushBatch();
             c.hw.pmuEnable();
             c.hw.exit();
         }
