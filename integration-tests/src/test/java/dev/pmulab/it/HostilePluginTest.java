@@ -178,7 +178,7 @@ final class HostilePluginTest {
         out = o.toString();
         err = e.toString();
         for (JsonNode run : new ObjectMapper().readTree(out).get("runs")) {
-            COLUMNS.put(run.get("policies").get("allocation").asText().replaceAll("\\(.*", ""), run);
+            COLUMNS.put(run.get("policies").get("allocation").get("name").asText(), run);
         }
     }
 
@@ -310,7 +310,7 @@ final class HostilePluginTest {
         String csv = Files.readString(dir.resolve("hostile-allocation.csv"));
         assertThat(csv)
                 .contains(",emulated,")
-                .contains("static-hpmn(")
+                .contains(",static-hpmn,")
                 .contains("policy test-hostile-exit0: called System.exit(0) in vcpu_load after");
         assertThat(o.toString()).isEmpty();
         assertThat(e.toString()).contains("wrote " + dir.resolve("hostile-allocation.csv"));

@@ -74,8 +74,8 @@ final class ThirdPartyPolicyEndToEndTest {
         JsonNode runs = new ObjectMapper().readTree(r.out()).get("runs");
         List<String> columns = new ArrayList<>();
         for (JsonNode run : runs) {
-            String label = run.get("policies").get("allocation").asText();
-            columns.add(label.replaceAll("\\(.*", ""));
+            String label = run.get("label").asText();
+            columns.add(run.get("policies").get("allocation").get("name").asText());
             assertThat(run.get("status").asText())
                     .as("%s: %s", label, run.get("error"))
                     .isEqualTo("ok");

@@ -131,7 +131,7 @@ final class WhoPaidTest {
         Out csv = pmulab("run", file.toString(), "--by", "vm", "--format", "csv");
         assertThat(csv.status()).as(csv.err()).isZero();
         assertThat(csv.out())
-                .startsWith("scenario,seed,compared_kind,run,allocation,selection,filter,status,by,part,metric,"
+                .startsWith("scenario,seed,compared_kind,run,label,status,allocation,selection,filter,by,part,metric,"
                         + "unit,better,value,least_covered\r\n")
                 .contains(",vm,vm0,guest.pmu_traps,count,lower,")
                 .doesNotContain("isolation.breaches");

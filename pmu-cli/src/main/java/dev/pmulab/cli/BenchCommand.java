@@ -35,9 +35,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--policies",
-            split = ",",
-            paramLabel = "NAME",
-            description = "Policies to run (default: the scenario's).")
+            paramLabel = "POLICIES",
+            description = "Policies to run, as compare's --policies takes them (default: the scenario's).")
     private List<String> policies;
 
     @Option(
@@ -55,14 +54,8 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be 0 or more, not " + warmup);
         }
-        RunOptions.checkPolicyList(policies);
-        Comparison c = Comparison.plan(
-                s,
-                common.registry(),
-                policies == null
-                        ? List.of()
-                        : policies.stream().map(String::strip).toList(),
-                s.seed());
+        List<String> compared = RunOptions.policyList(policies);
+        Comparison c = Comparison.plan(s, common.registry(), compared, s.seed());
         out.printf(Locale.ROOT, "scenario %s: %d runs%n", s.name(), c.runs().size());
         long totalEvents = 0;
         double totalSim = 0;

@@ -53,10 +53,12 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(
             names = "--policies",
-            split = ",",
-            paramLabel = "NAME",
-            description = "Policies of one kind to compare, each a column; the scenario's choices for the other "
-                    + "kinds stay fixed. Default: the scenario's allocation policies (all, if it names none).")
+            paramLabel = "POLICIES",
+            description = "Policies of one kind to compare, each a column, separated by commas: a name, or a name "
+                    + "with settings as the report prints them, e.g. 'static-hpmn(reserved_host_counters=3),emulated' "
+                    + "(commas inside the parentheses belong to the policy; the option may be repeated). Settings "
+                    + "not given keep the scenario's, then the defaults. The scenario's choices for the other kinds "
+                    + "stay fixed. Default: the scenario's allocation policies (all, if it names none).")
     private List<String> policies;
 
     @Option(
@@ -90,16 +92,14 @@ final class CompareCommand implements Callable<Integer> {
         TrapBreakdown.requireTableFormat(traps, format);
         Breakdown.By by = byOption.check(fmt, out != null);
         running.validate();
-        RunOptions.checkPolicyList(policies);
+        List<String> compared = RunOptions.policyList(policies);
         CommonOptions.ScenarioInput input =
                 CommonOptions.scenarioInput(scenario == null ? BuiltInScenarios.FLAGSHIP : scenario);
         List<Path> pluginDirs = common.pluginDirectories();
         Comparison c = Comparison.plan(
                 input.scenario(),
                 common.registry(),
-                policies == null
-                        ? List.of()
-                        : policies.stream().map(String::strip).toList(),
+                compared,
                 seed == null ? input.scenario().seed() : seed);
         Optional<Path> replaced = Optional.empty();
         if (out != null) {
@@ -112,14 +112,16 @@ final class CompareCommand implements Callable<Integer> {
         replaced.ifPresent(r -> err.println("pmulab compare: --out " + out + " holds an earlier report, "
                 + OutDirectory.describe(r) + "; this run replaces it"));
         List<Comparison.Outcome> outcomes = running.execute("compare", c, input, pluginDirs, err);
-        ComparisonReport report = c.report(outcomes);
+        ComparisonReport report =
+                c.report(outcomes).withScenarioText(input.source().text());
         if (out != null) {
             Path written = ReportWriter.writeToDirectory(report, fmt, out);
             err.println("pmulab compare: wrote " + written
                     + (replaced.isPresent() ? " (replacing the earlier report)" : ""));
         } else if (!ByOption.replacesReport(by, fmt)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ReportWriter.write(report, fmt, bytes);
+            // The table keeps within the terminal it is printed on; a file under --out gets the default width.
+            ReportWriter.write(report, TerminalWidth.rendererForStandardOutput(fmt), bytes);
             stdout.print(bytes.toString(StandardCharsets.UTF_8));
         }
         if (by != null) {

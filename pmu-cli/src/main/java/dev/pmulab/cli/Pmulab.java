@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             SweepCommand.class,
             MergeCommand.class,
+            DiffCommand.class,
             ReproduceCommand.class,
             RunCommand.class,
             ScenariosCommand.class,

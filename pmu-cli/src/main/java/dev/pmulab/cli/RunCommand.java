@@ -79,10 +79,11 @@ final class RunCommand implements Callable<Integer> {
             return Pmulab.EXIT_BAD_INPUT;
         }
         List<Comparison.Outcome> outcomes = running.execute("run", c, input, pluginDirs, err);
-        ComparisonReport report = c.report(outcomes);
+        ComparisonReport report =
+                c.report(outcomes).withScenarioText(input.source().text());
         if (!ByOption.replacesReport(by, fmt)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ReportWriter.write(report, fmt, bytes);
+            ReportWriter.write(report, TerminalWidth.rendererForStandardOutput(fmt), bytes);
             stdout.print(bytes.toString(StandardCharsets.UTF_8));
         }
         if (by != null) {

@@ -5,6 +5,7 @@ import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.engine.WallTimeEstimate;
 import dev.pmulab.sim.plugin.SelectedPolicy;
 import dev.pmulab.sim.report.ComparisonReport;
+import dev.pmulab.sim.report.PolicyLabel;
 import dev.pmulab.sim.report.RunReport;
 import dev.pmulab.sim.scenario.Durations;
 import dev.pmulab.sim.worker.WorkerExecutor;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,28 +238,28 @@ final class RunOptions {
     }
 
     /**
-     * {@code --policies} as given, checked like a scenario's {@code policies.allocation} list: at
-     * least one name, no empty name, none twice.
+     * {@code --policies} as given (each occurrence a comma-separated list; commas inside a label's
+     * parentheses belong to it), one label per column; empty when not given. Checked like a
+     * scenario's {@code policies.allocation} list: at least one, none empty. A policy twice with the
+     * same settings is refused when the comparison is planned.
      */
-    static void checkPolicyList(List<String> policies) {
+    static List<String> policyList(List<String> policies) {
         if (policies == null) {
-            return; // not given
+            return List.of(); // not given
         }
-        if (policies.isEmpty()) {
+        List<String> labels = new ArrayList<>();
+        for (String occurrence : policies) {
+            labels.addAll(PolicyLabel.splitList(occurrence));
+        }
+        if (labels.isEmpty() || labels.stream().allMatch(String::isEmpty)) {
             throw new IllegalArgumentException("--policies lists no policy; leave it out to compare the scenario's");
         }
-        Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < policies.size(); i++) {
-            String name = policies.get(i).strip();
-            if (name.isEmpty()) {
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i).isEmpty()) {
                 throw new IllegalArgumentException("--policies has an empty name at position " + (i + 1) + " of "
-                        + policies.size() + "; separate names with one comma");
-            }
-            Integer first = seen.putIfAbsent(name, i + 1);
-            if (first != null) {
-                throw new IllegalArgumentException("--policies: '" + name + "' is already listed at position " + first
-                        + "; each policy is one column");
+                        + labels.size() + "; separate names with one comma");
             }
         }
+        return List.copyOf(labels);
     }
 }

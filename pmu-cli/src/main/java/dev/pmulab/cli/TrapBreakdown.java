@@ -37,7 +37,7 @@ final class TrapBreakdown {
         List<String> headers = new ArrayList<>();
         headers.add("register");
         for (Comparison.Outcome o : outcomes) {
-            headers.add(o.run().labels().get(comparison.comparedKind()));
+            headers.add(o.run().shown().get(comparison.comparedKind()).shortLabel());
         }
         List<List<String>> rows = new ArrayList<>();
         for (PmuRegister reg : registers) {

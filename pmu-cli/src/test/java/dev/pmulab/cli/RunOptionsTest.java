@@ -73,14 +73,15 @@ final class RunOptionsTest {
     }
 
     @Test
-    void aPolicyListIsCheckedLikeTheScenariosAllocationList() {
-        RunOptions.checkPolicyList(null); // not given
-        RunOptions.checkPolicyList(Arrays.asList("emulated", "static-hpmn"));
-        assertThatThrownBy(() -> RunOptions.checkPolicyList(List.of()))
-                .hasMessageStartingWith("--policies lists no policy");
-        assertThatThrownBy(() -> RunOptions.checkPolicyList(List.of("a", " ", "b")))
+    void aPolicyListSplitsAtTopLevelCommasAndIsCheckedLikeTheScenariosAllocationList() {
+        assertThat(RunOptions.policyList(null)).isEmpty(); // not given
+        assertThat(RunOptions.policyList(Arrays.asList("emulated,static-hpmn(opt_in=true, reserved_host_counters=3)")))
+                .containsExactly("emulated", "static-hpmn(opt_in=true, reserved_host_counters=3)");
+        // The option may be repeated; each occurrence is a list.
+        assertThat(RunOptions.policyList(List.of("a", "b,c"))).containsExactly("a", "b", "c");
+        assertThatThrownBy(() -> RunOptions.policyList(List.of())).hasMessageStartingWith("--policies lists no policy");
+        assertThatThrownBy(() -> RunOptions.policyList(List.of("a, ,b")))
                 .hasMessage("--policies has an empty name at position 2 of 3; separate names with one comma");
-        assertThatThrownBy(() -> RunOptions.checkPolicyList(List.of("a", "b", " a")))
-                .hasMessage("--policies: 'a' is already listed at position 1; each policy is one column");
+        assertThatThrownBy(() -> RunOptions.policyList(List.of("a(x=1"))).hasMessageContaining("unclosed '('");
     }
 }

@@ -14,12 +14,15 @@ import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.plugin.SelectedPolicy;
 import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.CostAssumption;
+import dev.pmulab.sim.report.PolicyLabel;
+import dev.pmulab.sim.report.RunPolicy;
 import dev.pmulab.sim.report.RunReport;
 import dev.pmulab.sim.scenario.PolicyChoice;
 import dev.pmulab.sim.scenario.Scenario;
 import dev.pmulab.sim.scenario.ScenarioPolicies;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +45,18 @@ public final class Comparison {
         protected void configure() {}
     };
 
-    /** One planned run: the policies of every kind, chosen and validated. */
-    public record PlannedRun(List<SelectedPolicy> policies, Map<PolicyKind, String> labels) {}
+    /**
+     * One planned run: the policies of every kind, chosen and validated, and each kind's policy as
+     * the report shows it ({@link RunPolicy#none()} for a kind the run leaves empty).
+     */
+    public record PlannedRun(List<SelectedPolicy> policies, Map<PolicyKind, RunPolicy> shown) {
+        /** Each kind's full label ({@link RunPolicy#label()}). */
+        public Map<PolicyKind, String> labels() {
+            Map<PolicyKind, String> out = new EnumMap<>(PolicyKind.class);
+            shown.forEach((k, p) -> out.put(k, p.label()));
+            return out;
+        }
+    }
 
     /** A planned run and its result, for callers that want the raw numbers (bench, tests). */
     public record Outcome(PlannedRun run, RunResult result) {}
@@ -103,12 +116,18 @@ public final class Comparison {
         PolicyKind kind = PolicyKind.ALLOCATION;
         List<SelectedPolicy> columns = new ArrayList<>();
         if (!compared.isEmpty()) {
-            kind = kindOf(registry, compared);
-            for (String name : compared) {
-                // A policy the scenario configures keeps its settings when compared by name.
-                SelectedPolicy configured = configured(scenario, registry, kind, name);
-                columns.add(configured != null ? configured : SelectedPolicy.select(registry, kind, name, Map.of()));
+            List<PolicyLabel.Parsed> parsed =
+                    compared.stream().map(PolicyLabel::parse).toList();
+            kind = kindOf(
+                    registry, parsed.stream().map(PolicyLabel.Parsed::name).toList());
+            for (PolicyLabel.Parsed p : parsed) {
+                // A policy the scenario configures keeps its settings when compared by name; settings
+                // in the label replace the scenario's one by one.
+                Map<String, Object> raw = new LinkedHashMap<>(configured(scenario, kind, p.name()));
+                raw.putAll(p.rawSettings());
+                columns.add(SelectedPolicy.select(registry, kind, p.name(), raw));
             }
+            requireDistinct(columns);
         } else {
             // The scenario's allocation list; a scenario naming none gets every installed one.
             columns.addAll(allocations);
@@ -119,27 +138,28 @@ public final class Comparison {
         List<PlannedRun> runs = new ArrayList<>();
         for (SelectedPolicy column : columns) {
             List<SelectedPolicy> ps = new ArrayList<>();
-            Map<PolicyKind, String> labels = new EnumMap<>(PolicyKind.class);
+            Map<PolicyKind, RunPolicy> shown = new EnumMap<>(PolicyKind.class);
             ps.add(column);
-            labels.put(kind, column.label());
+            shown.put(kind, column.runPolicy());
             if (kind != PolicyKind.ALLOCATION) {
                 SelectedPolicy a = scenario.policies().allocation().isEmpty()
                         ? SelectedPolicy.select(registry, PolicyKind.ALLOCATION, defaultAllocation(registry), Map.of())
                         : allocations.get(0);
                 ps.add(a);
-                labels.put(PolicyKind.ALLOCATION, a.label());
+                shown.put(PolicyKind.ALLOCATION, a.runPolicy());
             }
             if (kind != PolicyKind.SELECTION) {
                 selection.ifPresent(ps::add);
-                labels.put(
+                shown.put(
                         PolicyKind.SELECTION,
-                        selection.map(SelectedPolicy::label).orElse("none"));
+                        selection.map(SelectedPolicy::runPolicy).orElse(RunPolicy.none()));
             }
             if (kind != PolicyKind.FILTER) {
                 filter.ifPresent(ps::add);
-                labels.put(PolicyKind.FILTER, filter.map(SelectedPolicy::label).orElse("none"));
+                shown.put(
+                        PolicyKind.FILTER, filter.map(SelectedPolicy::runPolicy).orElse(RunPolicy.none()));
             }
-            runs.add(new PlannedRun(List.copyOf(ps), labels));
+            runs.add(new PlannedRun(List.copyOf(ps), shown));
         }
         return new Comparison(scenario, kind, List.copyOf(runs), seed);
     }
@@ -149,7 +169,8 @@ public final class Comparison {
         return names.contains("emulated") ? "emulated" : names.get(0);
     }
 
-    private static SelectedPolicy configured(Scenario s, PolicyRegistry registry, PolicyKind kind, String name) {
+    /** The raw settings the scenario gives policy {@code name} of {@code kind}; empty when it does not name it. */
+    private static Map<String, Object> configured(Scenario s, PolicyKind kind, String name) {
         List<PolicyChoice> choices = switch (kind) {
             case ALLOCATION -> s.policies().allocation();
             case SELECTION -> s.policies().selection().stream().toList();
@@ -157,10 +178,25 @@ public final class Comparison {
         };
         for (PolicyChoice c : choices) {
             if (c.name().equals(name)) {
-                return SelectedPolicy.select(registry, kind, name, c.rawSettings());
+                return c.rawSettings();
             }
         }
-        return null;
+        return Map.of();
+    }
+
+    /** Two columns with the same policy and settings would be one run twice: name the second. */
+    private static void requireDistinct(List<SelectedPolicy> columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (columns.get(j).name().equals(columns.get(i).name())
+                        && columns.get(j).settings().equals(columns.get(i).settings())) {
+                    throw new PluginException("--policies: '"
+                            + columns.get(i).runPolicy().shortLabel()
+                            + "' at position " + (i + 1) + " runs the same policy with the same settings as position "
+                            + (j + 1) + "; each column is one run");
+                }
+            }
+        }
     }
 
     private static PolicyKind kindOf(PolicyRegistry registry, List<String> names) {
@@ -323,9 +359,9 @@ public final class Comparison {
         for (Outcome o : outcomes) {
             RunResult r = o.result();
             if (r.ok()) {
-                reports.add(RunReport.ok(o.run().labels(), r.metrics()));
+                reports.add(RunReport.ok(o.run().shown(), r.metrics()));
             } else {
-                reports.add(RunReport.failed(o.run().labels(), r.failure().orElseThrow()));
+                reports.add(RunReport.failed(o.run().shown(), r.failure().orElseThrow()));
             }
             for (CostModel.Use u : r.costsUsed()) {
                 used.putIfAbsent(u.cost(), u);

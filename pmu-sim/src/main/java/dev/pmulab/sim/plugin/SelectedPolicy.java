@@ -3,10 +3,12 @@ package dev.pmulab.sim.plugin;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.PolicyKind;
+import dev.pmulab.api.SettingSpec;
 import dev.pmulab.api.Settings;
+import dev.pmulab.sim.report.RunPolicy;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** A policy chosen for a run, with its validated settings. */
 public record SelectedPolicy(LoadedPolicy policy, Settings settings) {
@@ -52,15 +54,25 @@ public record SelectedPolicy(LoadedPolicy policy, Settings settings) {
         return new SelectedPolicy(p, settings);
     }
 
-    /** {@code name(key=value, ...)}, as reports label a run. */
+    /** {@code name(key=value, ...)} with every setting, as reports label a run ({@link RunPolicy#label()}). */
     public String label() {
-        if (settings.asMap().isEmpty()) {
-            return name();
+        return runPolicy().label();
+    }
+
+    /** The policy as reports show it: name, settings, declared defaults, source and version. */
+    public RunPolicy runPolicy() {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        for (SettingSpec s : policy.descriptor().settings()) {
+            defaults.put(s.name(), s.defaultValue());
         }
-        return name()
-                + new java.util.TreeMap<>(settings.asMap())
-                        .entrySet().stream()
-                                .map(e -> e.getKey() + "=" + e.getValue())
-                                .collect(Collectors.joining(", ", "(", ")"));
+        PolicySource source = policy.source();
+        return new RunPolicy(
+                name(),
+                settings.asMap(),
+                defaults,
+                source.external() ? source.location() : RunPolicy.BUILT_IN,
+                policy.descriptor().getClass().getPackage() == null
+                        ? null
+                        : policy.descriptor().getClass().getPackage().getImplementationVersion());
     }
 }

@@ -23,10 +23,11 @@ public final class BreakdownRenderer {
             "seed",
             "compared_kind",
             "run",
+            "label",
+            "status",
             "allocation",
             "selection",
             "filter",
-            "status",
             "by",
             "part",
             "metric",
@@ -160,8 +161,7 @@ public final class BreakdownRenderer {
     }
 
     private static String csv(ComparisonReport report, List<Breakdown> breakdowns, Breakdown.By by) {
-        StringBuilder out = new StringBuilder(8192);
-        record(out, CSV_HEADER);
+        List<List<String>> rows = new ArrayList<>();
         List<RunReport> runs = report.runs();
         for (int i = 0; i < runs.size(); i++) {
             RunReport run = runs.get(i);
@@ -175,10 +175,12 @@ public final class BreakdownRenderer {
                     f.add(Long.toString(report.seed()));
                     f.add(report.comparedKind().configName());
                     f.add(Integer.toString(i + 1));
-                    for (PolicyKind kind : PolicyKind.values()) {
-                        f.add(run.label(kind));
-                    }
+                    // As compare's CSV: the column name, the status, then each kind's policy name.
+                    f.add(run.policy(report.comparedKind()).shortLabel());
                     f.add(run.status().jsonName());
+                    for (PolicyKind kind : PolicyKind.values()) {
+                        f.add(run.policy(kind).name());
+                    }
                     f.add(by.key());
                     f.add(p.name());
                     f.add(m.key());
@@ -186,11 +188,11 @@ public final class BreakdownRenderer {
                     f.add(m.better().label());
                     f.add(Text.machine(p.metrics().valueOrNaN(m)).toPlainString());
                     f.add(leastFor(m, p));
-                    record(out, f);
+                    rows.add(f);
                 }
             }
         }
-        return out.toString();
+        return CsvRenderer.write(CSV_HEADER, rows);
     }
 
     /** The least-covered event belongs on the row of the min metric it explains. */
@@ -198,16 +200,6 @@ public final class BreakdownRenderer {
         return m == Metric.HOST_EVENT_COVERAGE_MIN_PCT || m == Metric.GUEST_PERF_RUNNING_MIN_PCT
                 ? p.leastCovered()
                 : "";
-    }
-
-    private static void record(StringBuilder out, List<String> fields) {
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(CsvRenderer.quote(fields.get(i)));
-        }
-        out.append("\r\n");
     }
 
     private static String json(ComparisonReport report, List<Breakdown> breakdowns, Breakdown.By by) {
@@ -221,11 +213,7 @@ public final class BreakdownRenderer {
             for (int i = 0; i < report.runs().size(); i++) {
                 RunReport run = report.runs().get(i);
                 g.writeStartObject();
-                g.writeObjectFieldStart("policies");
-                for (PolicyKind kind : PolicyKind.values()) {
-                    g.writeStringField(kind.configName(), run.label(kind));
-                }
-                g.writeEndObject();
+                JsonRenderer.labelAndPolicies(g, report, run);
                 g.writeStringField("status", run.status().jsonName());
                 g.writeArrayFieldStart("parts");
                 for (Breakdown.Part p : breakdowns.get(i).of(by)) {

@@ -3,8 +3,12 @@ package dev.pmulab.sim.report;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.PolicyKind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +20,8 @@ import java.util.Set;
  * @param description the scenario's description; may be empty
  * @param estimatesUsed every cost the runs charged that is an estimate or that the scenario
  *     overrode; kept sorted by id (C2 before C10), so renderers need not sort
+ * @param scenarioSha256 the SHA-256 of the scenario's text as read (UTF-8), lower-case hex; null
+ *     when the scenario was not read from text
  */
 public record ComparisonReport(
         String scenario,
@@ -23,9 +29,24 @@ public record ComparisonReport(
         long seed,
         PolicyKind comparedKind,
         List<RunReport> runs,
-        List<CostAssumption> estimatesUsed) {
+        List<CostAssumption> estimatesUsed,
+        String scenarioSha256) {
+
+    /** A report whose scenario's text is not known (built in code). */
+    public ComparisonReport(
+            String scenario,
+            String description,
+            long seed,
+            PolicyKind comparedKind,
+            List<RunReport> runs,
+            List<CostAssumption> estimatesUsed) {
+        this(scenario, description, seed, comparedKind, runs, estimatesUsed, null);
+    }
 
     public ComparisonReport {
+        if (scenarioSha256 != null && !scenarioSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a SHA-256 in hex: " + scenarioSha256);
+        }
         requireNonNull(scenario, "scenario is null");
         requireNonNull(description, "description is null");
         requireNonNull(comparedKind, "comparedKind is null");
@@ -47,6 +68,28 @@ public record ComparisonReport(
             }
         }
         estimatesUsed = List.copyOf(sorted);
+    }
+
+    /** This report, naming the scenario's text by its SHA-256 ({@link #sha256}). */
+    public ComparisonReport withScenarioText(String text) {
+        return new ComparisonReport(scenario, description, seed, comparedKind, runs, estimatesUsed, sha256(text));
+    }
+
+    /** The SHA-256 of {@code text}'s UTF-8 bytes, lower-case hex. */
+    public static String sha256(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** pmulab's version, from its jar's manifest; {@code development build} when run from classes. */
+    public static String pmulabVersion() {
+        Package p = ComparisonReport.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "development build" : v;
     }
 
     /** The label shared by every run for {@code kind}, or empty when the runs differ in it. */

@@ -10,14 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One column of a comparison: the policies of the run, one label per kind with its settings (as
- * {@code SelectedPolicy.label()} spells it; the engine labels a kind it leaves empty, e.g.
- * {@code none}), whether it finished, and its metrics.
+ * One column of a comparison: the policies of the run, one per kind with its name and settings
+ * ({@link RunPolicy#none()} for a kind the run leaves empty), whether it finished, and its metrics.
  *
  * @param failure null when OK; for a failed run why, naming the policy, the hook and the rule
  * @param metrics empty for a failed run: a run that did not finish has no numbers to compare
  */
-public record RunReport(Map<PolicyKind, String> policies, Status status, RunFailure failure, MetricValues metrics) {
+public record RunReport(Map<PolicyKind, RunPolicy> policies, Status status, RunFailure failure, MetricValues metrics) {
     public enum Status {
         OK,
         FAILED;
@@ -32,13 +31,13 @@ public record RunReport(Map<PolicyKind, String> policies, Status status, RunFail
         requireNonNull(policies, "policies is null");
         requireNonNull(status, "status is null");
         requireNonNull(metrics, "metrics is null");
-        Map<PolicyKind, String> copy = new EnumMap<>(PolicyKind.class);
+        Map<PolicyKind, RunPolicy> copy = new EnumMap<>(PolicyKind.class);
         for (PolicyKind kind : PolicyKind.values()) {
-            String label = policies.get(kind);
-            if (label == null || label.isBlank()) {
-                throw new IllegalArgumentException("run has no " + kind.configName() + " policy label: " + policies);
+            RunPolicy p = policies.get(kind);
+            if (p == null) {
+                throw new IllegalArgumentException("run has no " + kind.configName() + " policy: " + policies);
             }
-            copy.put(kind, label);
+            copy.put(kind, p);
         }
         if (policies.size() != copy.size()) {
             throw new IllegalArgumentException("policies has a null kind: " + policies);
@@ -57,11 +56,11 @@ public record RunReport(Map<PolicyKind, String> policies, Status status, RunFail
         }
     }
 
-    public static RunReport ok(Map<PolicyKind, String> policies, MetricValues metrics) {
+    public static RunReport ok(Map<PolicyKind, RunPolicy> policies, MetricValues metrics) {
         return new RunReport(policies, Status.OK, null, metrics);
     }
 
-    public static RunReport failed(Map<PolicyKind, String> policies, RunFailure failure) {
+    public static RunReport failed(Map<PolicyKind, RunPolicy> policies, RunFailure failure) {
         return new RunReport(policies, Status.FAILED, failure, MetricValues.empty());
     }
 
@@ -74,8 +73,13 @@ public record RunReport(Map<PolicyKind, String> policies, Status status, RunFail
         return status == Status.OK;
     }
 
-    /** The label of this run's policy of {@code kind}. */
-    public String label(PolicyKind kind) {
+    /** This run's policy of {@code kind}. */
+    public RunPolicy policy(PolicyKind kind) {
         return policies.get(requireNonNull(kind, "kind is null"));
+    }
+
+    /** The full label of this run's policy of {@code kind}, every setting included ({@link RunPolicy#label()}). */
+    public String label(PolicyKind kind) {
+        return policy(kind).label();
     }
 }

@@ -234,13 +234,12 @@ class HtmlRendererTest {
 
     @Test
     void longAlikeLabelsWrapAndStayDistinct() throws Exception {
-        // Seven sweep points whose labels share their first 40 characters, which the old renderer
+        // Seven sweep points whose labels share their first 65 characters, which the old renderer
         // cut to the same 34.
         List<RunReport> runs = new ArrayList<>();
         for (int n = 0; n < 7; n++) {
             runs.add(RunReport.ok(
-                    policies("static-hpmn(opt_in=true, reserved_host_counters=" + n + ", guest_counters=" + (6 - n)
-                            + ")"),
+                    policies("static-hpmn(guest_counters=6, opt_in=true, reserved_host_counters=" + n + ")"),
                     SampleReports.staticMetrics()));
         }
         ComparisonReport sweep = new ComparisonReport("sweep", "", 1, PolicyKind.ALLOCATION, runs, List.of());
@@ -259,8 +258,9 @@ class HtmlRendererTest {
                 .toList();
         assertThat(labels).hasSize(7);
         for (int n = 0; n < 7; n++) {
-            String full = RunKeys.letter(n) + " static-hpmn(opt_in=true, reserved_host_counters=" + n
-                    + ", guest_counters=" + (6 - n) + ")";
+            // Labels list settings by name (RunPolicy), so the varying one comes last here.
+            String full =
+                    RunKeys.letter(n) + " static-hpmn(guest_counters=6, opt_in=true, reserved_host_counters=" + n + ")";
             // Nothing cut: the wrapped lines hold every character of the label.
             assertThat(labels.get(n).replace(" ", "")).isEqualTo(full.replace(" ", ""));
         }

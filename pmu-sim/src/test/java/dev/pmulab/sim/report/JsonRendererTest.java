@@ -37,8 +37,11 @@ class JsonRendererTest {
         assertThat(root.get("runs").isArray()).isTrue();
         assertThat(root.get("runs")).hasSize(3);
         for (JsonNode run : root.get("runs")) {
-            assertThat(keys(run)).containsExactly("policies", "status", "error", "failure", "metrics");
+            assertThat(keys(run)).containsExactly("label", "policies", "status", "error", "failure", "metrics");
             assertThat(keys(run.get("policies"))).containsExactly("allocation", "selection", "filter");
+            for (JsonNode p : run.get("policies")) {
+                assertThat(keys(p)).containsExactly("name", "settings", "label");
+            }
             assertThat(run.get("status").asText()).isIn("ok", "failed");
             assertThat(keys(run.get("metrics")))
                     .containsExactlyElementsOf(
@@ -47,10 +50,43 @@ class JsonRendererTest {
     }
 
     @Test
+    void namesItsFormatVersionAndTheMetricCatalogue() throws Exception {
+        JsonNode root = MAPPER.readTree(json);
+        assertThat(root.get("format").asText()).isEqualTo(JsonRenderer.FORMAT);
+        assertThat(root.get("pmulab_version").asText()).isEqualTo(ComparisonReport.pmulabVersion());
+        assertThat(root.get("scenario_sha256").isNull()).isTrue();
+        JsonNode catalogue = root.get("metrics");
+        assertThat(catalogue).hasSize(Metric.all().size());
+        for (Metric m : Metric.all()) {
+            JsonNode entry = catalogue.get(m.ordinal());
+            assertThat(entry.get("key").asText()).isEqualTo(m.key());
+            assertThat(entry.get("unit").asText()).isEqualTo(m.unit().symbol());
+            assertThat(entry.get("better").asText()).isIn("lower", "higher", "none");
+            assertThat(entry.get("definition").asText()).isEqualTo(m.definition());
+        }
+        // sha256("abc"), FIPS 180-2 appendix B.1.
+        assertThat(MAPPER.readTree(renderer.render(
+                                SampleReports.allocationComparison().withScenarioText("abc")))
+                        .get("scenario_sha256")
+                        .asText())
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        // Each policy used once, none (no filter) is no plugin.
+        assertThat(root.get("plugins")).hasSize(4);
+        assertThat(root.get("plugins").get(0).get("source").asText()).isEqualTo(RunPolicy.BUILT_IN);
+    }
+
+    @Test
     void anOkRunHasANullErrorAndItsValues() throws Exception {
         JsonNode run = MAPPER.readTree(json).get("runs").get(1);
-        assertThat(run.get("policies").get("allocation").asText()).isEqualTo(SampleReports.STATIC);
-        assertThat(run.get("policies").get("selection").asText()).isEqualTo("default-pmu");
+        JsonNode allocation = run.get("policies").get("allocation");
+        assertThat(allocation.get("name").asText()).isEqualTo("static-hpmn");
+        assertThat(allocation.get("settings").get("reserved_host_counters").isIntegralNumber())
+                .isTrue();
+        assertThat(allocation.get("settings").get("reserved_host_counters").asLong())
+                .isEqualTo(2);
+        assertThat(allocation.get("label").asText()).isEqualTo(SampleReports.STATIC);
+        assertThat(run.get("label").asText()).isEqualTo(SampleReports.STATIC);
+        assertThat(run.get("policies").get("selection").get("name").asText()).isEqualTo("default-pmu");
         assertThat(run.get("status").asText()).isEqualTo("ok");
         assertThat(run.get("error").isNull()).isTrue();
         assertThat(run.get("failure").isNull()).isTrue();

@@ -16,25 +16,24 @@ import org.junit.jupiter.api.Test;
 class ReportModelTest {
     @Test
     void aRunNamesAPolicyOfEveryKind() {
-        Map<PolicyKind, String> p = new HashMap<>(policies(EMULATED));
+        Map<PolicyKind, RunPolicy> p = new HashMap<>(policies(EMULATED));
         p.remove(PolicyKind.FILTER);
-        assertThatThrownBy(() -> RunReport.ok(p, MetricValues.empty())).hasMessageContaining("no filter policy label");
-        p.put(PolicyKind.FILTER, " ");
-        assertThatThrownBy(() -> RunReport.ok(p, MetricValues.empty())).hasMessageContaining("no filter policy label");
+        assertThatThrownBy(() -> RunReport.ok(p, MetricValues.empty())).hasMessageContaining("no filter policy");
+        assertThatThrownBy(() -> RunPolicy.of(" ", Map.of())).hasMessageContaining("blank");
     }
 
     @Test
     void policiesKeepKindOrderAndCannotChange() {
-        Map<PolicyKind, String> p = new HashMap<>();
-        p.put(PolicyKind.FILTER, "f");
-        p.put(PolicyKind.SELECTION, "s");
-        p.put(PolicyKind.ALLOCATION, "a");
+        Map<PolicyKind, RunPolicy> p = new HashMap<>();
+        p.put(PolicyKind.FILTER, RunPolicy.of("f", Map.of()));
+        p.put(PolicyKind.SELECTION, RunPolicy.of("s", Map.of()));
+        p.put(PolicyKind.ALLOCATION, RunPolicy.of("a", Map.of()));
         RunReport r = RunReport.ok(p, MetricValues.empty());
-        p.put(PolicyKind.FILTER, "changed");
+        p.put(PolicyKind.FILTER, RunPolicy.of("changed", Map.of()));
         assertThat(r.policies().keySet())
                 .containsExactly(PolicyKind.ALLOCATION, PolicyKind.SELECTION, PolicyKind.FILTER);
         assertThat(r.label(PolicyKind.FILTER)).isEqualTo("f");
-        assertThatThrownBy(() -> r.policies().put(PolicyKind.FILTER, "x"))
+        assertThatThrownBy(() -> r.policies().put(PolicyKind.FILTER, RunPolicy.none()))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 

@@ -4,6 +4,7 @@ import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +20,40 @@ final class SampleReports {
 
     private SampleReports() {}
 
-    static Map<PolicyKind, String> policies(String allocation) {
-        Map<PolicyKind, String> p = new EnumMap<>(PolicyKind.class);
-        p.put(PolicyKind.ALLOCATION, allocation);
-        p.put(PolicyKind.SELECTION, "default-pmu");
-        p.put(PolicyKind.FILTER, "none");
+    static Map<PolicyKind, RunPolicy> policies(String allocation) {
+        Map<PolicyKind, RunPolicy> p = new EnumMap<>(PolicyKind.class);
+        p.put(PolicyKind.ALLOCATION, policy(allocation));
+        p.put(PolicyKind.SELECTION, policy("default-pmu"));
+        p.put(PolicyKind.FILTER, RunPolicy.none());
         return p;
+    }
+
+    /**
+     * The policy a label names, its settings typed as a descriptor would declare them (true/false a
+     * boolean, digits an integer, anything else a string), with no declared defaults; a label that does not parse is a name as it stands (hostile
+     * input for the escaping tests).
+     */
+    static RunPolicy policy(String label) {
+        PolicyLabel.Parsed parsed;
+        try {
+            parsed = PolicyLabel.parse(label);
+        } catch (IllegalArgumentException e) {
+            return RunPolicy.of(label, Map.of()); // a hostile name, kept whole
+        }
+        Map<String, Object> typed = new LinkedHashMap<>();
+        parsed.rawSettings().forEach((k, v) -> typed.put(k, typed(v)));
+        return RunPolicy.of(parsed.name(), typed);
+    }
+
+    private static Object typed(Object raw) {
+        if (raw instanceof List<?> l) {
+            return l.stream().map(o -> Long.parseLong(o.toString())).toList();
+        }
+        String s = raw.toString();
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        return s.matches("-?[0-9]+") ? (Object) Long.parseLong(s) : s;
     }
 
     /** Every metric set, except the ones the scenario has no use for. */

@@ -13,6 +13,7 @@ import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.report.CostFitReport.Point;
 import dev.pmulab.sim.report.CostFitReport.RowValue;
 import dev.pmulab.sim.report.RunFailure;
+import dev.pmulab.sim.report.RunPolicy;
 import dev.pmulab.sim.scenario.CostOverride;
 import dev.pmulab.sim.scenario.RunLength;
 import dev.pmulab.sim.scenario.Scenario;
@@ -183,13 +184,13 @@ final class CostFitTest {
 
     private static Comparison.Outcome outcome(String policy, MetricValues m) {
         return new Comparison.Outcome(
-                new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, policy)),
+                new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, RunPolicy.of(policy, Map.of()))),
                 new RunResult(m, List.of(), Optional.empty(), 0, 0, Map.of(), 0));
     }
 
     private static Comparison.Outcome unfinished(long atNs) {
         return new Comparison.Outcome(
-                new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, "emulated")),
+                new Comparison.PlannedRun(List.of(), Map.of(PolicyKind.ALLOCATION, RunPolicy.of("emulated", Map.of()))),
                 RunResult.failed(RunFailure.unblamed("time limit reached"), List.of(), 0, atNs));
     }
 }

@@ -1,0 +1,202 @@
+package dev.pmulab.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pmulab.api.testing.PluginJarBuilder;
+import dev.pmulab.cli.Pmulab;
+import dev.pmulab.sim.sweep.SweepOutput;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.launcher.JavaModuleOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pmu-spark.jar as a user runs it: {@code spark-submit --class dev.pmulab.spark.SparkSweep
+ * pmu-spark.jar ...}, here through spark-submit's own entry point in a new JVM whose class path is
+ * Spark's jars only (the provided scope), with the JVM options spark-submit's launcher adds. Runs
+ * in the integration-test phase, after package has built the jar (the pom's spark-submit-it
+ * execution sets the property), never in the test phase.
+ */
+@EnabledIfSystemProperty(named = "pmulab.sparkSubmitIT", matches = "true")
+class SparkSubmitIT {
+    @TempDir
+    Path tmp;
+
+    record Exit(int status, String stdout, String stderr) {}
+
+    static Exit sparkSubmit(Path workDir, String... jobArgs) throws IOException, InterruptedException {
+        return sparkSubmit(workDir, List.of(), jobArgs);
+    }
+
+    /** spark-submit with {@code submitOptions} before the jar and {@code jobArgs} after it. */
+    static Exit sparkSubmit(Path workDir, List<String> submitOptions, String... jobArgs)
+            throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("pmulab.sparkJar"));
+        String sparkClasspath = Files.readString(Path.of(System.getProperty("pmulab.sparkClasspath")))
+                .trim();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
+        cmd.add("-cp");
+        cmd.add(sparkClasspath);
+        cmd.add("org.apache.spark.deploy.SparkSubmit");
+        cmd.addAll(List.of(
+                "--master",
+                "local[2]",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--class",
+                SparkSweep.class.getName()));
+        cmd.addAll(submitOptions);
+        cmd.add(jar.toString());
+        cmd.addAll(List.of(jobArgs));
+        Path stdout = workDir.resolve("stdout.txt");
+        Path stderr = workDir.resolve("stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // Spark binds to this machine's address unless told the loopback one.
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.directory(workDir.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("spark-submit did not finish in 5 minutes");
+        }
+        return new Exit(
+                p.exitValue(),
+                Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    /** An allocation policy plugin named {@code name} that sets HPMN to its setting at every vcpu_load. */
+    static Map<String, String> plugin(String pkg, String name) {
+        String descriptor = """
+                package %1$s;
+
+                import com.google.inject.AbstractModule;
+                import com.google.inject.Module;
+                import dev.pmulab.api.*;
+                import jakarta.inject.Inject;
+                import java.util.List;
+
+                public final class Descriptor implements PolicyDescriptor {
+                    public String name() { return "%2$s"; }
+                    public PolicyKind kind() { return PolicyKind.ALLOCATION; }
+                    public String description() { return "a plugin built by the test"; }
+                    public List<SettingSpec> settings() {
+                        return List.of(SettingSpec.integer("hpmn", 2, "HPMN to set at vcpu_load"));
+                    }
+                    public Module module(Settings settings) {
+                        return new AbstractModule() {
+                            protected void configure() { bind(AllocationPolicy.class).to(Policy.class); }
+                        };
+                    }
+
+                    public static final class Policy implements AllocationPolicy {
+                        private final int hpmn;
+                        @Inject
+                        public Policy(Settings settings) { this.hpmn = settings.getInt("hpmn"); }
+                        public void vcpuLoad(VcpuView vcpu, CpuView cpu, AllocationControl control) {
+                            control.setHpmn(cpu.id(), hpmn);
+                        }
+                    }
+                }
+                """.formatted(pkg, name);
+        return Map.of(pkg + ".Descriptor", descriptor);
+    }
+
+    /**
+     * The built jar through spark-submit, with a built-in policy and two plugin policies, one
+     * given with --jars and one in a plugin directory, against {@code pmulab sweep} with both in
+     * plugin directories. The tidy tables are the same bytes (points.jsonl and the report also
+     * show the sweep's hash, which covers the plugin directories, so they differ there).
+     */
+    @Test
+    void theJarRunsASweepWithPluginPoliciesAsPmulabSweepDoes() throws Exception {
+        Path jarDir = Files.createDirectories(tmp.resolve("jar-plugins"));
+        Path dirPlugins = Files.createDirectories(tmp.resolve("dir-plugins"));
+        PluginJarBuilder.pack(
+                jarDir.resolve("by-jars.jar"),
+                PluginJarBuilder.compile(tmp, plugin("test.byjars", "by-jars")),
+                "",
+                "test.byjars.Descriptor\n");
+        PluginJarBuilder.pack(
+                dirPlugins.resolve("by-dir.jar"),
+                PluginJarBuilder.compile(tmp, plugin("test.bydir", "by-dir")),
+                "",
+                "test.bydir.Descriptor\n");
+        Files.writeString(tmp.resolve("small.yaml"), SparkSweepTest.SMALL);
+        // 2 HPMN values x 2 seeds = 4 points of 3 runs.
+        Files.writeString(tmp.resolve("sweep.yaml"), """
+                name: spark-submit
+                scenarios: small.yaml
+                policies: [static-hpmn, by-jars, by-dir]
+                seeds: 1..2
+                vary:
+                  by-jars.hpmn: [1, 3]
+                  by-dir.hpmn: [4]
+                """);
+        StringWriter err = new StringWriter();
+        int local = Pmulab.run(
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true),
+                "sweep",
+                tmp.resolve("sweep.yaml").toString(),
+                "--out",
+                tmp.resolve("local").toString(),
+                "--plugin-path",
+                dirPlugins.toString(),
+                "--plugin-path",
+                jarDir.toString(),
+                "--workers",
+                "none");
+        assertThat(local).as(err.toString()).isZero();
+
+        Exit e = sparkSubmit(
+                tmp,
+                List.of("--jars", jarDir.resolve("by-jars.jar").toString()),
+                tmp.resolve("sweep.yaml").toString(),
+                "--out",
+                "spark",
+                "--plugin-path",
+                dirPlugins.toString());
+
+        assertThat(e.status()).as(e.stderr()).isZero();
+        assertThat(e.stderr()).contains("pmulab-spark: ran 4 points in ");
+        for (String file : List.of(SweepOutput.CSV, SweepOutput.JSONL)) {
+            assertThat(tmp.resolve("spark").resolve(file))
+                    .as(file)
+                    .hasSameBinaryContentAs(tmp.resolve("local").resolve(file));
+        }
+        String csv = Files.readString(tmp.resolve("spark").resolve(SweepOutput.CSV));
+        assertThat(csv).contains(",by-jars,guest.pmu_traps,").contains(",by-dir,guest.pmu_traps,");
+        assertThat(csv.lines().filter(l -> l.endsWith(",")).count())
+                .as("rows without a failure")
+                .isEqualTo(csv.lines().count() - 1);
+    }
+
+    @Test
+    void aMissingOutDirectoryIsAUsageErrorWithStatusTwo() throws Exception {
+        Files.writeString(tmp.resolve("sweep.yaml"), "name: x\n");
+
+        Exit e = sparkSubmit(tmp, "sweep.yaml");
+
+        assertThat(e.status()).as(e.stderr()).isEqualTo(2);
+        assertThat(e.stderr()).contains("pmulab-spark: --out DIR is required\n" + SparkSweep.USAGE);
+    }
+}
