@@ -15,7 +15,6 @@ import dev.pmulab.kvm.Vcpu;
 import dev.pmulab.kvm.VcpuPmuRegs;
 import dev.pmulab.kvm.VmPmuView;
 import dev.pmulab.kvm.perf.PerfTask;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -104,10 +103,14 @@ public final class VcpuPmu {
     long perfEventCreateFailures;
     private long visibleNChanges;
     long isolationBreaches;
-    private long[] loadNs = new long[16];
-    private int loads;
-    private long[] putNs = new long[16];
-    private int puts;
+    // vcpu_load and vcpu_put PMU work: counts, totals and the last one (no per-load list, so memory
+    // stays flat in simulated time; the engine keeps the distribution).
+    private long loads;
+    private long loadNs;
+    private long lastLoadNs;
+    private long puts;
+    private long putNs;
+    private long lastPutNs;
 
     VcpuPmu(KvmPmu kvm, Vcpu vcpu, PerfTask thread, String vmName, int vmId, boolean partitionRequested) {
         this.kvm = kvm;
@@ -171,7 +174,9 @@ public final class VcpuPmu {
             phase = Phase.LOADED;
             acct.load(now);
         } finally {
-            loadNs = append(loadNs, loads++, kvm.meter.close());
+            lastLoadNs = kvm.meter.close();
+            loads++;
+            loadNs += lastLoadNs;
         }
     }
 
@@ -202,7 +207,9 @@ public final class VcpuPmu {
             c.loaded = null;
             cpu = null;
             phase = Phase.IDLE;
-            putNs = append(putNs, puts++, kvm.meter.close());
+            lastPutNs = kvm.meter.close();
+            puts++;
+            putNs += lastPutNs;
         }
     }
 
@@ -539,12 +546,6 @@ public final class VcpuPmu {
         }
     }
 
-    private static long[] append(long[] samples, int at, long value) {
-        long[] a = at < samples.length ? samples : Arrays.copyOf(samples, samples.length * 2);
-        a[at] = value;
-        return a;
-    }
-
     // =============================================================================================
     // Public state
 
@@ -601,8 +602,12 @@ public final class VcpuPmu {
                 acct.filterLeaks(),
                 visibleNChanges,
                 isolationBreaches,
-                Arrays.copyOf(loadNs, loads),
-                Arrays.copyOf(putNs, puts));
+                loads,
+                loadNs,
+                lastLoadNs,
+                puts,
+                putNs,
+                lastPutNs);
     }
 
     @Override

@@ -33,8 +33,12 @@ import java.util.Map;
  * @param filterLeaks (counter, denied event) pairs whose count increased while so programmed
  * @param visibleNChanges changes of PMCR_EL0.N the guest could see after it first ran
  * @param isolationBreaches accesses of this guest that reached a host-owned counter or host state
- * @param vcpuLoadNs one sample per vcpu_load: ns of the PMU work KVM charged in it (C5 excluded)
- * @param vcpuPutNs one sample per vcpu_put: ns of the PMU work KVM charged in it (C6 excluded)
+ * @param vcpuLoads vcpu_loads so far
+ * @param vcpuLoadNs ns of the PMU work KVM charged in them (C5 excluded), summed
+ * @param lastVcpuLoadNs that of the last vcpu_load (0 before the first)
+ * @param vcpuPuts vcpu_puts so far
+ * @param vcpuPutNs ns of the PMU work KVM charged in them (C6 excluded), summed
+ * @param lastVcpuPutNs that of the last vcpu_put (0 before the first)
  */
 public record VcpuPmuStats(
         String vmName,
@@ -58,8 +62,12 @@ public record VcpuPmuStats(
         long filterLeaks,
         long visibleNChanges,
         long isolationBreaches,
-        long[] vcpuLoadNs,
-        long[] vcpuPutNs) {
+        long vcpuLoads,
+        long vcpuLoadNs,
+        long lastVcpuLoadNs,
+        long vcpuPuts,
+        long vcpuPutNs,
+        long lastVcpuPutNs) {
 
     /** Every access the guest made: untrapped plus trapped plus those the hardware made UNDEFINED alone. */
     public long accesses() {

@@ -2,8 +2,8 @@ package dev.pmulab.sim.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.sim.metrics.SampleCounts;
 import dev.pmulab.sim.scenario.CputimeAccounting;
-import java.util.Arrays;
 
 /**
  * Where the run's CPU time went: the one place the engine adds time to a bucket, with one method
@@ -94,10 +94,10 @@ final class CpuTimeAccounts {
     private final CputimeAccounting hostAccounting;
 
     // vcpu_load and vcpu_put PMU work, one sample each, in growable arrays (no boxing per switch).
-    private long[] loadSamples = new long[1024];
-    private int loads;
-    private long[] putSamples = new long[1024];
-    private int puts;
+    /** The PMU work of every vcpu_load and vcpu_put, counted by value: memory flat in simulated time. */
+    private final SampleCounts loadSamples = new SampleCounts();
+
+    private final SampleCounts putSamples = new SampleCounts();
 
     /** @param hostAccounting how the host kernel accounts interrupt time ({@code host.cputime_accounting}) */
     CpuTimeAccounts(CputimeAccounting hostAccounting) {
@@ -246,18 +246,12 @@ final class CpuTimeAccounts {
 
     /** The PMU work of one vcpu_load, {@code ns} (also spent as host kernel time). */
     void vcpuLoadPmuWork(long ns) {
-        loadSamples = append(loadSamples, loads++, ns);
+        loadSamples.add(ns);
     }
 
     /** The PMU work of one vcpu_put, {@code ns} (also spent as host kernel time). */
     void vcpuPutPmuWork(long ns) {
-        putSamples = append(putSamples, puts++, ns);
-    }
-
-    private static long[] append(long[] samples, int at, long value) {
-        long[] a = at < samples.length ? samples : Arrays.copyOf(samples, samples.length * 2);
-        a[at] = value;
-        return a;
+        putSamples.add(ns);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -312,13 +306,13 @@ final class CpuTimeAccounts {
         return v.time.brbeBlackoutNs;
     }
 
-    /** One sample per vcpu_load, in order. */
-    long[] vcpuLoadPmuWork() {
-        return Arrays.copyOf(loadSamples, loads);
+    /** One sample per vcpu_load. */
+    SampleCounts vcpuLoadPmuWork() {
+        return loadSamples;
     }
 
-    /** One sample per vcpu_put, in order. */
-    long[] vcpuPutPmuWork() {
-        return Arrays.copyOf(putSamples, puts);
+    /** One sample per vcpu_put. */
+    SampleCounts vcpuPutPmuWork() {
+        return putSamples;
     }
 }

@@ -23,16 +23,41 @@ public final class Percentiles {
         if (samples.length == 0) {
             throw new IllegalArgumentException("no samples");
         }
+        long rank = rank(percentile, samples.length);
+        long[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) rank - 1];
+    }
+
+    /** {@link #nearestRank(long[], double)} of the samples {@code counts} holds: the same value. */
+    public static long nearestRank(SampleCounts counts, double percentile) {
+        requireNonNull(counts, "counts is null");
+        if (counts.count() == 0) {
+            throw new IllegalArgumentException("no samples");
+        }
+        long rank = rank(percentile, counts.count());
+        long[] howOften = new long[counts.distinct()];
+        long[] sorted = counts.sortedValues(howOften);
+        long seen = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            seen += howOften[i];
+            if (seen >= rank) {
+                return sorted[i];
+            }
+        }
+        throw new IllegalStateException("rank " + rank + " beyond " + seen + " samples");
+    }
+
+    /** The 1-based rank {@code ceil(p / 100 * n)}, at least 1. */
+    private static long rank(double percentile, long n) {
         if (!(percentile > 0 && percentile <= 100)) {
             throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
         }
         // Decimal arithmetic: 99.9 * 1000 / 100 in doubles can land just above 999 and move the rank.
-        int rank = BigDecimal.valueOf(percentile)
-                .multiply(BigDecimal.valueOf(samples.length))
+        long rank = BigDecimal.valueOf(percentile)
+                .multiply(BigDecimal.valueOf(n))
                 .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING)
-                .intValueExact();
-        long[] sorted = samples.clone();
-        Arrays.sort(sorted);
-        return sorted[Math.max(rank, 1) - 1];
+                .longValueExact();
+        return Math.max(rank, 1);
     }
 }

@@ -6,6 +6,8 @@ import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.catalog.CpuCatalog;
 import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.sim.engine.CpuTimeAccounts.GuestMode;
+import dev.pmulab.sim.metrics.Percentiles;
+import dev.pmulab.sim.metrics.SampleCounts;
 import dev.pmulab.sim.scenario.CputimeAccounting;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -161,16 +163,17 @@ final class CpuTimeAccountsTest {
     }
 
     @Test
-    void vcpuLoadAndPutSamplesKeepEveryValueInOrderPastTheFirstArray() {
+    void vcpuLoadAndPutSamplesKeepEveryValue() {
         for (int i = 0; i < 1_500; i++) {
             accounts.vcpuLoadPmuWork(i);
         }
         accounts.vcpuPutPmuWork(7);
 
-        long[] loads = accounts.vcpuLoadPmuWork();
-        assertThat(loads).hasSize(1_500);
-        assertThat(loads[0]).isZero();
-        assertThat(loads[1_499]).isEqualTo(1_499);
-        assertThat(accounts.vcpuPutPmuWork()).containsExactly(7);
+        SampleCounts loads = accounts.vcpuLoadPmuWork();
+        assertThat(loads.count()).isEqualTo(1_500);
+        assertThat(loads.sum()).isEqualTo(1_499L * 1_500 / 2); // 0 + 1 + ... + 1499
+        assertThat(Percentiles.nearestRank(loads, 99)).isEqualTo(1_484); // rank ceil(0.99 * 1500) = 1485
+        assertThat(accounts.vcpuPutPmuWork().count()).isEqualTo(1);
+        assertThat(Percentiles.nearestRank(accounts.vcpuPutPmuWork(), 100)).isEqualTo(7);
     }
 }
