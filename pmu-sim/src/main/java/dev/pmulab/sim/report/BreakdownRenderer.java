@@ -2,7 +2,6 @@ package dev.pmulab.sim.report;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.metrics.Breakdown;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.metrics.MetricValues;
@@ -18,23 +17,11 @@ import java.util.List;
  * default output does not change.
  */
 public final class BreakdownRenderer {
-    static final List<String> CSV_HEADER = List.of(
-            "scenario",
-            "seed",
-            "compared_kind",
-            "run",
-            "label",
-            "status",
-            "allocation",
-            "selection",
-            "filter",
-            "by",
-            "part",
-            "metric",
-            "unit",
-            "better",
-            "value",
-            "least_covered");
+    /** compare's leading CSV columns ({@link CsvRenderer#LEADING}), then the breakdown's own. */
+    static final List<String> CSV_HEADER = java.util.stream.Stream.concat(
+                    CsvRenderer.LEADING.stream(),
+                    java.util.stream.Stream.of("by", "part", "metric", "unit", "better", "value", "least_covered"))
+            .toList();
 
     private BreakdownRenderer() {}
 
@@ -171,16 +158,7 @@ public final class BreakdownRenderer {
                         continue;
                     }
                     List<String> f = new ArrayList<>(CSV_HEADER.size());
-                    f.add(report.scenario());
-                    f.add(Long.toString(report.seed()));
-                    f.add(report.comparedKind().configName());
-                    f.add(Integer.toString(i + 1));
-                    // As compare's CSV: the column name, the status, then each kind's policy name.
-                    f.add(run.policy(report.comparedKind()).shortLabel());
-                    f.add(run.status().jsonName());
-                    for (PolicyKind kind : PolicyKind.values()) {
-                        f.add(run.policy(kind).name());
-                    }
+                    CsvRenderer.addLeading(f, report, i);
                     f.add(by.key());
                     f.add(p.name());
                     f.add(m.key());

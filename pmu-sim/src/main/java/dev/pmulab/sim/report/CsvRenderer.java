@@ -82,15 +82,7 @@ public final class CsvRenderer implements ReportRenderer {
                 RunReport run = runs.get(i);
                 for (Metric m : Metric.all()) {
                     List<String> f = new ArrayList<>(header.size());
-                    f.add(report.scenario());
-                    f.add(Long.toString(report.seed()));
-                    f.add(report.comparedKind().configName());
-                    f.add(Integer.toString(i + 1));
-                    f.add(run.policy(report.comparedKind()).shortLabel());
-                    f.add(run.status().jsonName());
-                    for (PolicyKind kind : PolicyKind.values()) {
-                        f.add(run.policy(kind).name());
-                    }
+                    addLeading(f, report, i);
                     for (String column : settings) {
                         int dot = column.indexOf('.');
                         PolicyKind kind = PolicyKind.fromConfigName(column.substring(0, dot));
@@ -113,6 +105,24 @@ public final class CsvRenderer implements ReportRenderer {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    /**
+     * The {@link #LEADING} fields of run {@code index} (0-based): scenario, seed, compared kind, the
+     * 1-based run number, the column's label, the status, and each kind's policy name. Every CSV
+     * pmulab writes about runs starts with these.
+     */
+    static void addLeading(List<String> f, ComparisonReport report, int index) {
+        RunReport run = report.runs().get(index);
+        f.add(report.scenario());
+        f.add(Long.toString(report.seed()));
+        f.add(report.comparedKind().configName());
+        f.add(Integer.toString(index + 1));
+        f.add(run.policy(report.comparedKind()).shortLabel());
+        f.add(run.status().jsonName());
+        for (PolicyKind kind : PolicyKind.values()) {
+            f.add(run.policy(kind).name());
+        }
     }
 
     /**
