@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
@@ -83,43 +82,6 @@ class SparkSubmitIT {
                 Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
-    /** An allocation policy plugin named {@code name} that sets HPMN to its setting at every vcpu_load. */
-    static Map<String, String> plugin(String pkg, String name) {
-        String descriptor = """
-                package %1$s;
-
-                import com.google.inject.AbstractModule;
-                import com.google.inject.Module;
-                import dev.pmulab.api.*;
-                import jakarta.inject.Inject;
-                import java.util.List;
-
-                public final class Descriptor implements PolicyDescriptor {
-                    public String name() { return "%2$s"; }
-                    public PolicyKind kind() { return PolicyKind.ALLOCATION; }
-                    public String description() { return "a plugin built by the test"; }
-                    public List<SettingSpec> settings() {
-                        return List.of(SettingSpec.integer("hpmn", 2, "HPMN to set at vcpu_load"));
-                    }
-                    public Module module(Settings settings) {
-                        return new AbstractModule() {
-                            protected void configure() { bind(AllocationPolicy.class).to(Policy.class); }
-                        };
-                    }
-
-                    public static final class Policy implements AllocationPolicy {
-                        private final int hpmn;
-                        @Inject
-                        public Policy(Settings settings) { this.hpmn = settings.getInt("hpmn"); }
-                        public void vcpuLoad(VcpuView vcpu, CpuView cpu, AllocationControl control) {
-                            control.setHpmn(cpu.id(), hpmn);
-                        }
-                    }
-                }
-                """.formatted(pkg, name);
-        return Map.of(pkg + ".Descriptor", descriptor);
-    }
-
     /**
      * The built jar through spark-submit, with a built-in policy and two plugin policies, one
      * given with --jars and one in a plugin directory, against {@code pmulab sweep} with both in
@@ -132,12 +94,12 @@ class SparkSubmitIT {
         Path dirPlugins = Files.createDirectories(tmp.resolve("dir-plugins"));
         PluginJarBuilder.pack(
                 jarDir.resolve("by-jars.jar"),
-                PluginJarBuilder.compile(tmp, plugin("test.byjars", "by-jars")),
+                PluginJarBuilder.compile(tmp, PluginJarBuilder.minimalAllocationPlugin("test.byjars", "by-jars")),
                 "",
                 "test.byjars.Descriptor\n");
         PluginJarBuilder.pack(
                 dirPlugins.resolve("by-dir.jar"),
-                PluginJarBuilder.compile(tmp, plugin("test.bydir", "by-dir")),
+                PluginJarBuilder.compile(tmp, PluginJarBuilder.minimalAllocationPlugin("test.bydir", "by-dir")),
                 "",
                 "test.bydir.Descriptor\n");
         Files.writeString(tmp.resolve("small.yaml"), SparkSweepTest.SMALL);

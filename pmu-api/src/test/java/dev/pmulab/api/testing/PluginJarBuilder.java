@@ -84,4 +84,45 @@ public final class PluginJarBuilder {
         }
         return jar;
     }
+
+    /**
+     * Source of a minimal allocation policy plugin named {@code name}, in package {@code pkg}: one
+     * integer setting {@code hpmn} (default 2) that it sets as HPMN at every vcpu_load. The
+     * plugin the registry, worker and Spark tests build from.
+     */
+    public static Map<String, String> minimalAllocationPlugin(String pkg, String name) {
+        String descriptor = """
+                package %1$s;
+
+                import com.google.inject.AbstractModule;
+                import com.google.inject.Module;
+                import dev.pmulab.api.*;
+                import jakarta.inject.Inject;
+                import java.util.List;
+
+                public final class Descriptor implements PolicyDescriptor {
+                    public String name() { return "%2$s"; }
+                    public PolicyKind kind() { return PolicyKind.ALLOCATION; }
+                    public String description() { return "a plugin built by the test"; }
+                    public List<SettingSpec> settings() {
+                        return List.of(SettingSpec.integer("hpmn", 2, "HPMN to set at vcpu_load"));
+                    }
+                    public Module module(Settings settings) {
+                        return new AbstractModule() {
+                            protected void configure() { bind(AllocationPolicy.class).to(Policy.class); }
+                        };
+                    }
+
+                    public static final class Policy implements AllocationPolicy {
+                        private final int hpmn;
+                        @Inject
+                        public Policy(Settings settings) { this.hpmn = settings.getInt("hpmn"); }
+                        public void vcpuLoad(VcpuView vcpu, CpuView cpu, AllocationControl control) {
+                            control.setHpmn(cpu.id(), hpmn);
+                        }
+                    }
+                }
+                """.formatted(pkg, name);
+        return Map.of(pkg + ".Descriptor", descriptor);
+    }
 }
