@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The run's metrics, as docs/metrics.md defines each, from what the run kept: the CPU-time
@@ -151,68 +152,70 @@ final class RunMetrics {
      * event that ran least, as {@code EVENT on vCPU n (P %)}, or "" without one.
      */
     private String guestPerfRunning(MetricValues.Builder m, long endNs, String vm, int session, List<EventRef> names) {
-        double sum = 0;
-        double min = Double.MAX_VALUE;
-        int count = 0;
-        String least = "";
+        RunningShare share = new RunningShare();
         for (SimVcpu v : vcpus) {
             if (vm != null && !v.spec.name().equals(vm)) {
                 continue;
             }
             for (GuestPmuModel.PerfEventTimes t : v.model.perfEventTimes(endNs)) {
-                if (t.enabledNs() <= 0 || (session >= 0 && t.session() != session)) {
-                    continue;
-                }
-                double pct = 100.0 * t.runningNs() / t.enabledNs();
-                sum += pct;
-                count++;
-                if (pct < min) {
-                    min = pct;
-                    least = String.format(Locale.ROOT, "%s on %s (%.2f %%)", name(names, t.event()), v.name, pct);
+                if (session < 0 || t.session() == session) {
+                    share.add(t.runningNs(), t.enabledNs(), () -> name(names, t.event()), () -> v.name);
                 }
             }
         }
-        if (count > 0) {
-            m.put(Metric.GUEST_PERF_RUNNING_PCT, sum / count);
-            m.put(Metric.GUEST_PERF_RUNNING_MIN_PCT, min);
-        } else {
-            m.notApplicable(Metric.GUEST_PERF_RUNNING_PCT);
-            m.notApplicable(Metric.GUEST_PERF_RUNNING_MIN_PCT);
-        }
-        return least;
+        return share.putInto(m, Metric.GUEST_PERF_RUNNING_PCT, Metric.GUEST_PERF_RUNNING_MIN_PCT);
     }
 
     /** host.event_coverage_pct and its min over {@code events} of session {@code s}; returns the least covered. */
     private String coverage(MetricValues.Builder m, List<PerfEvent> events, long readAt, PerfSession s) {
-        double sum = 0;
-        double min = Double.MAX_VALUE;
-        int count = 0;
-        String least = "";
+        RunningShare share = new RunningShare();
         for (PerfEvent e : events) {
             var rv = perf.readValue(e, readAt);
-            if (rv.timeEnabled() > 0) {
-                double cov = 100.0 * rv.timeRunning() / rv.timeEnabled();
-                sum += cov;
-                count++;
-                if (cov < min) {
-                    min = cov;
-                    least = String.format(
-                            Locale.ROOT,
-                            "%s on %s (%.2f %%)",
-                            eventName(s, e.attr().config()),
-                            e.cpu() >= 0 ? "CPU " + e.cpu() : "task " + e.task().comm(),
-                            cov);
-                }
+            share.add(
+                    rv.timeRunning(),
+                    rv.timeEnabled(),
+                    () -> eventName(s, e.attr().config()),
+                    () -> e.cpu() >= 0 ? "CPU " + e.cpu() : "task " + e.task().comm());
+        }
+        return share.putInto(m, Metric.HOST_EVENT_COVERAGE_PCT, Metric.HOST_EVENT_COVERAGE_MIN_PCT);
+    }
+
+    /**
+     * The mean and the minimum, over events, of 100 x total_time_running / total_time_enabled (the
+     * scaling perf_event_read_value's two times give, host or guest), and the event at the minimum.
+     * Events never enabled are left out, as perf stat leaves them out of its scaling.
+     */
+    private static final class RunningShare {
+        private double sum;
+        private double min = Double.MAX_VALUE;
+        private int count;
+        private String least = "";
+
+        /** One event's times; {@code event} and {@code where} are asked only for a new minimum. */
+        void add(long runningNs, long enabledNs, Supplier<String> event, Supplier<String> where) {
+            if (enabledNs <= 0) {
+                return;
+            }
+            double pct = 100.0 * runningNs / enabledNs;
+            sum += pct;
+            count++;
+            if (pct < min) {
+                min = pct;
+                least = String.format(Locale.ROOT, "%s on %s (%.2f %%)", event.get(), where.get(), pct);
             }
         }
-        if (count > 0) {
-            m.put(Metric.HOST_EVENT_COVERAGE_PCT, sum / count);
-            m.put(Metric.HOST_EVENT_COVERAGE_MIN_PCT, min);
-        } else {
-            m.notApplicable(Metric.HOST_EVENT_COVERAGE_PCT);
-            m.notApplicable(Metric.HOST_EVENT_COVERAGE_MIN_PCT);
+
+        /** Puts the mean and the minimum (not applicable without an event); returns the least-running event, or "". */
+        String putInto(MetricValues.Builder m, Metric mean, Metric minimum) {
+            if (count > 0) {
+                m.put(mean, sum / count);
+                m.put(minimum, min);
+            } else {
+                m.notApplicable(mean);
+                m.notApplicable(minimum);
+            }
+            return least;
         }
-        return least;
     }
 
     /** The event as the scenario wrote it, from its PMUv3 number. */
