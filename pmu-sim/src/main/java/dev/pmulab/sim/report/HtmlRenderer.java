@@ -738,9 +738,10 @@ public final class HtmlRenderer implements ReportRenderer {
 
     /**
      * Escapes the five XML-significant characters; control characters HTML forbids become U+FFFD,
-     * and a lone surrogate too, so the page stays valid whatever a plugin's message holds.
+     * and a lone surrogate too, so the page stays valid whatever a plugin's message holds. Every
+     * HTML page pmulab writes escapes through this (the compare report, reproduce's, a sweep's).
      */
-    static String esc(String s) {
+    public static String esc(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,6 +1,7 @@
 package dev.pmulab.sim.sweep;
 
 import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.report.HtmlRenderer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -584,16 +585,6 @@ final class SweepHtml {
     }
 
     private static String esc(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return HtmlRenderer.esc(s);
     }
 }
