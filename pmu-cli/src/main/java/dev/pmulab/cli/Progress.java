@@ -162,7 +162,10 @@ final class Progress implements AutoCloseable, Comparison.PlanProgress {
         return isTerminal(Path.of("/proc/self/fd/2")).orElseGet(() -> System.console() != null);
     }
 
-    /** Whether the file descriptor link points at a terminal device; empty where /proc cannot say. */
+    /**
+     * Whether the file descriptor link ({@code /proc/self/fd/N}) points at a terminal device; empty
+     * where /proc cannot say. The one terminal test of the CLI (stderr here, stdin in RunOptions).
+     */
     static Optional<Boolean> isTerminal(Path fdLink) {
         try {
             String target = Files.readSymbolicLink(fdLink).toString();

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -188,12 +187,7 @@ final class RunOptions {
 
     /** Linux: stdin is a terminal when fd 0 is a tty or pty; elsewhere, when Java sees a console. */
     static boolean stdinIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return System.console() != null;
-        }
+        return Progress.isTerminal(Path.of("/proc/self/fd/0")).orElseGet(() -> System.console() != null);
     }
 
     /** Runs the comparison: built-in runs here, the others in worker JVMs (by {@code --workers}). */
