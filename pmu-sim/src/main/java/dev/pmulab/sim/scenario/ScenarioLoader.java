@@ -82,7 +82,8 @@ public final class ScenarioLoader {
         return scenario;
     }
 
-    static String defaultName(String fileName) {
+    /** A scenario's (or a sweep's) name when it gives none: its file name less .yaml or .yml. */
+    public static String defaultName(String fileName) {
         String base = fileName.replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1);
         for (String ext : new String[] {".yaml", ".yml"}) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.scenario.ScenarioException;
+import dev.pmulab.sim.scenario.ScenarioLoader;
 import dev.pmulab.sim.scenario.ScenarioProblem;
 import dev.pmulab.sim.scenario.ScenarioTree;
 import dev.pmulab.sim.scenario.SourcePosition;
@@ -61,7 +62,7 @@ public final class SweepReader {
         requireNonNull(text, "text is null");
         Node root = YamlTree.parseStamped(fileName, text);
         SweepReader r = new SweepReader(fileName);
-        SweepSpec spec = r.readFile(root, defaultName(fileName));
+        SweepSpec spec = r.readFile(root, ScenarioLoader.defaultName(fileName)); // named as a scenario is
         r.throwIfAny();
         return spec;
     }
@@ -517,16 +518,5 @@ public final class SweepReader {
     /** How a column shows a value: a scalar's text, else its flow YAML. */
     static String text(Node n) {
         return n instanceof ScalarNode s ? s.text() : ScenarioTree.flow(n);
-    }
-
-    static String defaultName(String fileName) {
-        String base = fileName.replace('\\', '/');
-        base = base.substring(base.lastIndexOf('/') + 1);
-        for (String ext : new String[] {".yaml", ".yml"}) {
-            if (base.endsWith(ext)) {
-                return base.substring(0, base.length() - ext.length());
-            }
-        }
-        return base;
     }
 }
