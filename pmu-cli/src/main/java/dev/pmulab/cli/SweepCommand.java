@@ -65,7 +65,10 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Points at once (default: the number of CPUs).")
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description = "Runs at once: worker JVMs, or threads with --workers none (default: the number of CPUs).")
     private Integer jobs;
 
     @Option(
