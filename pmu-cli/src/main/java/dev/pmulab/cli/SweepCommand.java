@@ -254,14 +254,14 @@ final class SweepCommand implements Callable<Integer> {
         boolean inWorkers = running.isolation() != WorkerExecutor.Isolation.NONE;
         Optional<Long> budget = running.budgetNs();
         List<Comparison> plans = new ArrayList<>(todo.size());
-        List<int[]> tasks = new ArrayList<>(); // {point's position in todo, run index}
+        List<RunOfPoint> tasks = new ArrayList<>();
         List<Double> estimates = new ArrayList<>();
         for (int p = 0; p < todo.size(); p++) {
             Comparison c = runner.plan(todo.get(p));
             plans.add(c);
             WallTimeEstimate e = WallTimeEstimate.of(c.scenario());
             for (int r = 0; r < c.runs().size(); r++) {
-                tasks.add(new int[] {p, r});
+                tasks.add(new RunOfPoint(p, r));
                 estimates.add(e.wallSeconds(RunOptions.direct(c.runs().get(r))));
             }
         }
@@ -290,8 +290,8 @@ final class SweepCommand implements Callable<Integer> {
                     : PointRunner.Executors.IN_PROCESS;
             try {
                 LongestFirst.run(jobs, estimates, "pmulab-sweep", i -> {
-                    int p = tasks.get(i)[0];
-                    int r = tasks.get(i)[1];
+                    int p = tasks.get(i).point();
+                    int r = tasks.get(i).run();
                     SweepPoint point = todo.get(p);
                     Comparison c = plans.get(p);
                     started.compareAndSet(p, 0, System.nanoTime());
@@ -311,6 +311,9 @@ final class SweepCommand implements Callable<Integer> {
         }
         return List.of(finished);
     }
+
+    /** Run {@code run} of the point at {@code point} in the list of points to run. */
+    private record RunOfPoint(int point, int run) {}
 
     /** The point's last run finished: its result goes to the log and a line to stderr. */
     private static void finish(
