@@ -207,6 +207,20 @@ final class ScenarioFieldPairsTest {
                 "vms[].cputime_accounting",
                 sampled4k + ", cputime_accounting: tick",
                 sampled4k + ", cputime_accounting: irq-time");
+        // perf record -F 4000 opened at 1000 Hz under a guest rate of 1000. At 1 % of CPU time the
+        // emulated vPMU's handlers (about ten traps each, over 10 us) pass the 100 ns allowed, and
+        // as their running average (biased low over its first 128) climbs perf_sample_event_took
+        // cuts max_samples_per_tick to the 40 us budget of a tick over 1.25 averages: soon below -F
+        // 4000's 16 a tick. At 25 % the budget is 1 ms a tick and 2.5 us allowed: never below 16.
+        p.vmField("vms[].sysctl", sampled4k, sampled4k + ", sysctl: {perf_event_max_sample_rate: 1000}");
+        p.vmField(
+                "vms[].sysctl.perf_event_max_sample_rate",
+                sampled4k + ", sysctl: {perf_event_max_sample_rate: 100000}",
+                sampled4k + ", sysctl: {perf_event_max_sample_rate: 1000}");
+        p.vmField(
+                "vms[].sysctl.perf_cpu_time_max_percent",
+                sampled4k + ", sysctl: {perf_cpu_time_max_percent: 25}",
+                sampled4k + ", sysctl: {perf_cpu_time_max_percent: 1}");
         p.add(
                 "host.kvm",
                 RUN + ampere + "}\n" + vm(STAT4) + hpmn,

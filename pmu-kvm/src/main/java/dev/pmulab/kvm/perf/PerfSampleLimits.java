@@ -51,7 +51,8 @@ public final class PerfSampleLimits {
         this.cpuTimeMaxPercent = sysctls.perfCpuTimeMaxPercent();
         // perf_event_max_sample_rate_handler
         this.maxSampleRate = sysctls.perfEventMaxSampleRate();
-        this.maxSamplesPerTick = (maxSampleRate + hz - 1) / hz;
+        // DIV_ROUND_UP in long: the sysctl takes any positive int, and INT_MAX + HZ - 1 does not fit an int.
+        this.maxSamplesPerTick = (int) (((long) maxSampleRate + hz - 1) / hz);
         this.samplePeriodNs = PerfPeriod.NSEC_PER_SEC / maxSampleRate;
         // perf_cpu_time_max_percent_handler: 0 and 100 disable the feedback; otherwise update_perf_cpu_limits.
         if (cpuTimeMaxPercent == 0 || cpuTimeMaxPercent == 100) {

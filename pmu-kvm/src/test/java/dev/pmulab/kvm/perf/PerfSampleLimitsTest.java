@@ -20,6 +20,44 @@ final class PerfSampleLimitsTest {
                 .isEqualTo(334);
     }
 
+    /**
+     * A guest booted with (or later written) lower sysctls, as vms[].sysctl sets them: the two
+     * handlers' arithmetic, not the 1.25 x average a perf_sample_event_took lowering leaves.
+     */
+    @Test
+    void loweredSysctlsGiveTheHandlersLimits() {
+        // 1000 Hz at HZ=250: DIV_ROUND_UP(1000, 250) = 4 per tick; 10^9 / 1000 = 1,000,000 ns; 25 % = 250,000 ns.
+        PerfSampleLimits l1000 = new PerfSampleLimits(new PerfSysctls(1000, 25), 250);
+        assertThat(l1000.maxSampleRate()).isEqualTo(1000);
+        assertThat(l1000.maxSamplesPerTick()).isEqualTo(4);
+        assertThat(l1000.samplePeriodNs()).isEqualTo(1_000_000);
+        assertThat(l1000.sampleAllowedNs()).isEqualTo(250_000);
+        // 1250 Hz at HZ=250: DIV_ROUND_UP(1250, 250) = 5; 10^9 / 1250 = 800,000 ns; 10 % = 80,000 ns.
+        PerfSampleLimits l1250 = new PerfSampleLimits(new PerfSysctls(1250, 10), 250);
+        assertThat(l1250.maxSamplesPerTick()).isEqualTo(5);
+        assertThat(l1250.samplePeriodNs()).isEqualTo(800_000);
+        assertThat(l1250.sampleAllowedNs()).isEqualTo(80_000);
+        // 1250 Hz at HZ=300: DIV_ROUND_UP(1250, 300) = 5 (4.17 rounded up), not 4.
+        assertThat(new PerfSampleLimits(new PerfSysctls(1250, 25), 300).maxSamplesPerTick())
+                .isEqualTo(5);
+        // 1 Hz, the handler's floor: 1 per tick; 10^9 ns; 25 % = 250,000,000 ns.
+        PerfSampleLimits l1 = new PerfSampleLimits(new PerfSysctls(1, 25), 1000);
+        assertThat(l1.maxSamplesPerTick()).isEqualTo(1);
+        assertThat(l1.sampleAllowedNs()).isEqualTo(250_000_000);
+        // Above 10^9 Hz the period is 0 ns and update_perf_cpu_limits allows 1 ns rather than 0.
+        PerfSampleLimits lMax = new PerfSampleLimits(new PerfSysctls(Integer.MAX_VALUE, 25), 250);
+        assertThat(lMax.samplePeriodNs()).isZero();
+        assertThat(lMax.sampleAllowedNs()).isEqualTo(1);
+        // 2,147,483,647 / 250 = 8,589,934.588 -> 8,589,935 per tick.
+        assertThat(lMax.maxSamplesPerTick()).isEqualTo(8_589_935);
+        // 1000 Hz with the feedback off: the rate's limits, nothing allowed, and no lowering.
+        PerfSampleLimits off = new PerfSampleLimits(new PerfSysctls(1000, 0), 250);
+        assertThat(off.maxSamplesPerTick()).isEqualTo(4);
+        assertThat(off.sampleAllowedNs()).isZero();
+        assertThat(off.newCpu().sampleEventTook(1_000_000_000L)).isFalse();
+        assertThat(off.maxSampleRate()).isEqualTo(1000);
+    }
+
     @Test
     void throttlingStartsAtTheMaxSamplesPerTickThInterrupt() {
         PerfSampleLimits l = new PerfSampleLimits(new PerfSysctls(1000, 25), 250);

@@ -7,6 +7,7 @@ import dev.pmulab.hw.Pe;
 import dev.pmulab.kvm.KernelCost;
 import dev.pmulab.kvm.vpmu.VcpuPmuStats;
 import dev.pmulab.sim.cost.CostModel;
+import dev.pmulab.sim.guest.GuestPmuModel;
 import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.plugin.PolicyFailure;
 import dev.pmulab.sim.plugin.RunPolicies;
@@ -296,6 +297,15 @@ public final class Simulation {
                     + t + " ns";
         }
         endNs = workDoneNs >= 0 ? workDoneNs : t;
+    }
+
+    /** Each vCPU's guest PMU model, in the order the VMMs set the vCPUs up (for engine tests). */
+    List<GuestPmuModel> guestModels() {
+        List<GuestPmuModel> models = new ArrayList<>();
+        for (SimVcpu v : vcpus) {
+            models.add(v.model);
+        }
+        return models;
     }
 
     /** Events processed so far (for benchmarks). */

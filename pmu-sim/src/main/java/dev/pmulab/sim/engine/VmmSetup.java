@@ -14,7 +14,6 @@ import dev.pmulab.kvm.UserPtr;
 import dev.pmulab.kvm.Vcpu;
 import dev.pmulab.kvm.Vm;
 import dev.pmulab.kvm.perf.PerfSampleLimits;
-import dev.pmulab.kvm.perf.PerfSysctls;
 import dev.pmulab.kvm.perf.PerfTask;
 import dev.pmulab.sim.cost.CostModel;
 import dev.pmulab.sim.guest.GuestPmuModels;
@@ -131,8 +130,9 @@ final class VmmSetup {
         GuestKernelActivity activity =
                 GuestKernelActivity.of(w.profile()).withSwitchesPerSecond(w.contextSwitchesPerSecond());
         CpuTimeAccounts.GuestMode irqMode = CpuTimeAccounts.GuestMode.interrupt(spec.cputimeAccounting());
-        // The guest kernel's perf sampling limits, one set for all its vCPUs (its sysctls at their defaults).
-        PerfSampleLimits guestPerfLimits = new PerfSampleLimits(PerfSysctls.DEFAULTS, spec.guestHz());
+        // The guest kernel's perf sampling limits, one set for all its vCPUs, from its sysctls as the run
+        // starts (vms[].sysctl; the kernel's defaults unless the scenario sets them).
+        PerfSampleLimits guestPerfLimits = new PerfSampleLimits(spec.perfSysctls(), spec.guestHz());
         // The guest's event counters are 64-bit from PMUv3p5 (its driver then sets PMCR_EL0.LP).
         boolean longCounters =
                 spec.pmu() && vmVcpus.get(0).vm().pmu().pmuVersion().atLeast(PmuVersion.P5);

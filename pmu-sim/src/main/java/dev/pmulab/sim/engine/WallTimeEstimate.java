@@ -167,7 +167,8 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
         double reprograms = vm.guestHz(); // the guest's perf rotates, and re-tunes frequency mode, each tick
         if (u instanceof PmuUsage.PerfRecord r) {
             int events = count(r.groups());
-            double samples = samplesPerSecond(r.sampling(), cyclesPerSecond) * Math.min(events, guestN) * running;
+            double samples =
+                    guestSamplesPerSecond(r.sampling(), cyclesPerSecond, vm) * Math.min(events, guestN) * running;
             double retunes = (r.sampling().mode() == Sampling.Mode.FREQUENCY || events > guestN ? 1 : 0)
                     * reprograms
                     * Math.min(events, guestN)
@@ -177,8 +178,9 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
                     samples + retunes / 4,
                     samples * ACCESSES_PER_SAMPLE + retunes * ACCESSES_PER_REPROGRAM));
         } else if (u instanceof PmuUsage.Brbe b) {
-            double samples =
-                    samplesPerSecond(b.sampling(), cyclesPerSecond) * b.events().size() * running;
+            double samples = guestSamplesPerSecond(b.sampling(), cyclesPerSecond, vm)
+                    * b.events().size()
+                    * running;
             terms.add(new Term(what + " (" + describe(b.sampling()) + ")", samples, samples * ACCESSES_PER_SAMPLE * 2));
         } else if (u instanceof PmuUsage.PerfStat s) {
             int events = count(s.groups());
@@ -207,6 +209,17 @@ public record WallTimeEstimate(double simulatedSeconds, double eventsPerRun, dou
 
     private static int count(List<EventGroup> groups) {
         return groups.stream().mapToInt(g -> g.events().size()).sum();
+    }
+
+    /**
+     * {@link #samplesPerSecond} in a guest: perf record lowers {@code -F} to the guest's
+     * perf_event_max_sample_rate as the run starts ({@code record_opts__config_freq}).
+     */
+    private static double guestSamplesPerSecond(Sampling s, double cyclesPerSecond, VmSpec vm) {
+        double perSecond = samplesPerSecond(s, cyclesPerSecond);
+        return s.mode() == Sampling.Mode.FREQUENCY
+                ? Math.min(perSecond, vm.perfSysctls().perfEventMaxSampleRate())
+                : perSecond;
     }
 
     /** Samples per second of one counting event: {@code -F}, or the clock over {@code -c}. */

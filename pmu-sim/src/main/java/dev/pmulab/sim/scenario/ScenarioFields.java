@@ -60,6 +60,7 @@ public final class ScenarioFields {
             add(out, "vms[].pmu_usage(" + kind + ")", PmuUsageReader.USAGE_KEYS.get(kind));
         }
         workload(out, "vms[].workload", WorkloadReader.WORKLOAD_KEYS);
+        add(out, "vms[].sysctl", VmReader.SYSCTL_KEYS);
         add(out, "policies", PolicyReader.KIND_KEYS);
         add(out, "policies.<kind>", PolicyReader.POLICY_KEYS);
         add(out, "policies.<kind>.settings", List.of("<setting>"));

@@ -3,8 +3,10 @@ package dev.pmulab.sim.scenario;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.kvm.KernelCost;
+import dev.pmulab.kvm.perf.PerfSysctls;
 import dev.pmulab.sim.scenario.FieldReader.Fields;
 import dev.pmulab.sim.scenario.YamlTree.MapNode;
+import dev.pmulab.sim.scenario.YamlTree.Mark;
 import dev.pmulab.sim.scenario.YamlTree.Node;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +25,11 @@ final class VmReader {
             "placement",
             "pmu_usage",
             "workload",
-            "cputime_accounting");
+            "cputime_accounting",
+            "sysctl");
+    /** The guest kernel's perf sysctls a scenario may set ({@code vms[].sysctl}). */
+    static final List<String> SYSCTL_KEYS = List.of("perf_event_max_sample_rate", "perf_cpu_time_max_percent");
+
     static final List<String> PLACEMENT_KEYS = List.of("cpus", "pinned", "init_cpu", "migrate");
     static final List<String> MIGRATE_KEYS = List.of("every", "across_core_types");
 
@@ -107,7 +113,10 @@ final class VmReader {
                             CputimeAccounting::configName),
                     accounting);
         }
-        if (!FieldReader.allPresent(name, vcpusRead, placement, usages, workload)) {
+        PerfSysctls sysctls = o.has("sysctl")
+                ? sysctl(o.get("sysctl"), o.at("sysctl"), o.keyMark("sysctl"), os, usages)
+                : PerfSysctls.DEFAULTS;
+        if (!FieldReader.allPresent(name, vcpusRead, placement, usages, workload, sysctls)) {
             return null;
         }
         GuestOs osFinal = os;
@@ -127,11 +136,69 @@ final class VmReader {
                         placement,
                         usages,
                         workload,
-                        accountingFinal));
+                        accountingFinal,
+                        sysctls));
         if (vm != null) {
             names.vmRead(vm);
         }
         return vm;
+    }
+
+    /**
+     * {@code sysctl}: the guest kernel's perf sysctls when the run starts, as an administrator (or an
+     * earlier {@code perf_sample_event_took}) left them. {@code perf_event_max_sample_rate} is
+     * {@code proc_dointvec_minmax} from 1 ({@code perf_event_max_sample_rate_handler});
+     * {@code perf_cpu_time_max_percent} 0..100 ({@code perf_cpu_time_max_percent_handler}). Only a
+     * Linux guest has them, and they only act on the guest kernel's perf, so a VM none of whose
+     * usages is a user of it would ignore them: refused. Null after a problem.
+     */
+    private PerfSysctls sysctl(Node node, String path, Mark keyMark, GuestOs os, List<PmuUsage> usages) {
+        MapNode m = in.map(node, path);
+        if (m == null) {
+            return null;
+        }
+        Fields o = in.fields(m, path, SYSCTL_KEYS);
+        if (os != GuestOs.LINUX) {
+            in.problem(
+                    keyMark, path, "kernel.perf_event_* are Linux sysctls; this VM's guest_os is " + os.configName());
+            return null;
+        }
+        Integer rate = PerfSysctls.DEFAULT_MAX_SAMPLE_RATE;
+        if (o.has("perf_event_max_sample_rate")) {
+            rate = intInRange(
+                    o.get("perf_event_max_sample_rate"), o.at("perf_event_max_sample_rate"), 1, Integer.MAX_VALUE);
+        }
+        Integer percent = PerfSysctls.DEFAULT_CPU_TIME_MAX_PERCENT;
+        if (o.has("perf_cpu_time_max_percent")) {
+            percent = intInRange(o.get("perf_cpu_time_max_percent"), o.at("perf_cpu_time_max_percent"), 0, 100);
+        }
+        if (rate == null || percent == null) {
+            return null;
+        }
+        if (usages != null && usages.stream().noneMatch(PmuUsage::usesGuestPerf)) {
+            in.problem(
+                    keyMark,
+                    path,
+                    "the perf sysctls act on the guest kernel's perf, which none of this VM's pmu_usage uses"
+                            + " (perf-stat, perf-record, nmi-watchdog or brbe)");
+            return null;
+        }
+        int r = rate;
+        int p = percent;
+        return in.build(m.mark(), path, () -> new PerfSysctls(r, p));
+    }
+
+    /** A whole number from {@code min} to {@code max}; null after a problem. */
+    private Integer intInRange(Node node, String path, long min, long max) {
+        Long v = in.wholeNumber(node, path);
+        if (v == null) {
+            return null;
+        }
+        if (v < min || v > max) {
+            in.problem(node.mark(), path, "must be " + min + ".." + max + ", was " + v);
+            return null;
+        }
+        return (int) (long) v;
     }
 
     private Integer vcpus(Node node, String path) {

@@ -2,6 +2,7 @@ package dev.pmulab.sim.scenario;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pmulab.kvm.perf.PerfSysctls;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
@@ -24,6 +25,9 @@ import java.util.Set;
  * @param cputimeAccounting how the guest kernel accounts interrupt time, which decides whether its
  *     PMU interrupt handlers show in the workload's user time or in neither user nor sys
  *     ({@code vms[].cputime_accounting})
+ * @param perfSysctls the guest kernel's {@code kernel.perf_event_max_sample_rate} and
+ *     {@code kernel.perf_cpu_time_max_percent} when the run starts ({@code vms[].sysctl}): the
+ *     guest's sampling limits start from them, and perf record lowers a higher {@code -F} to the rate
  */
 public record VmSpec(
         String name,
@@ -36,7 +40,8 @@ public record VmSpec(
         Placement placement,
         List<PmuUsage> pmuUsage,
         Workload workload,
-        CputimeAccounting cputimeAccounting) {
+        CputimeAccounting cputimeAccounting,
+        PerfSysctls perfSysctls) {
 
     public VmSpec {
         requireNonNull(name, "name is null");
@@ -46,6 +51,7 @@ public record VmSpec(
         pmuUsage = List.copyOf(pmuUsage);
         requireNonNull(workload, "workload is null");
         requireNonNull(cputimeAccounting, "cputimeAccounting is null");
+        requireNonNull(perfSysctls, "perfSysctls is null");
         if (vcpus < 1) {
             throw new IllegalArgumentException("VM " + name + " needs at least one vCPU, had " + vcpus);
         }
@@ -64,7 +70,10 @@ public record VmSpec(
         }
     }
 
-    /** A VM whose guest kernel uses tick-based CPU time accounting (the kernel's default). */
+    /**
+     * A VM whose guest kernel uses tick-based CPU time accounting and its perf sysctls' defaults (the
+     * kernel's defaults).
+     */
     public VmSpec(
             String name,
             int vcpus,
@@ -87,7 +96,8 @@ public record VmSpec(
                 placement,
                 pmuUsage,
                 workload,
-                CputimeAccounting.TICK);
+                CputimeAccounting.TICK,
+                PerfSysctls.DEFAULTS);
     }
 
     /** The same VM with another PMU usage (a variant built in code). */
@@ -103,7 +113,8 @@ public record VmSpec(
                 placement,
                 newUsage,
                 workload,
-                cputimeAccounting);
+                cputimeAccounting,
+                perfSysctls);
     }
 
     /** The guest never touches its PMU. */

@@ -41,6 +41,21 @@ final class WallTimeEstimateTest {
     }
 
     @Test
+    void aLowerGuestSampleRateLowersTheSamplesAsPerfRecordClampsMinusF() {
+        Scenario s = ScenarioLoader.load(
+                "est.yaml",
+                BASE.replace(
+                        "    workload: cpu-bound",
+                        "    sysctl: {perf_event_max_sample_rate: 500}\n    workload: cpu-bound"));
+        WallTimeEstimate e = WallTimeEstimate.of(s);
+        // -F 1000 opened at 500 Hz: 2 vCPUs x 2 events x 500 = 2000 samples/s; ticks and re-tunes as
+        // above: 1000 + 200 + 2000 + 100 = 3300 events/s, x 2 s = 6600; accesses 2000 x 10 + 400 x 5
+        // = 22,000/s, x 2 s = 44,000.
+        assertThat(e.eventsPerRun()).isCloseTo(6_600, within(1e-6));
+        assertThat(e.accessesPerRun()).isCloseTo(44_000, within(1e-6));
+    }
+
+    @Test
     void aMigrationEveryNanosecondIsNamedAsWhatMakesTheRunLong() {
         Scenario s = ScenarioLoader.load(
                 "est.yaml",

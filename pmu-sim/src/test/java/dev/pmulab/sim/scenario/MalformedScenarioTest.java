@@ -256,6 +256,60 @@ final class MalformedScenarioTest {
                         "bad.yaml:6:16: vms[0].pmu_usage: perf-stat is a Linux guest behaviour; this VM's guest_os"
                                 + " is windows"),
                 row(
+                        "guest perf_event_max_sample_rate of 0",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n"
+                                + "    sysctl: {perf_event_max_sample_rate: 0}\n",
+                        "bad.yaml:6:42: vms[0].sysctl.perf_event_max_sample_rate: must be 1..2147483647, was 0"),
+                row(
+                        "negative guest perf_event_max_sample_rate",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n"
+                                + "    sysctl:\n      perf_event_max_sample_rate: -1000\n",
+                        "bad.yaml:7:35: vms[0].sysctl.perf_event_max_sample_rate: must be 1..2147483647, was -1000"),
+                row(
+                        "guest perf_event_max_sample_rate above INT_MAX",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n"
+                                + "    sysctl: {perf_event_max_sample_rate: 2147483648}\n",
+                        "bad.yaml:6:42: vms[0].sysctl.perf_event_max_sample_rate: must be 1..2147483647, was"
+                                + " 2147483648"),
+                row(
+                        "guest perf_event_max_sample_rate not whole",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n"
+                                + "    sysctl: {perf_event_max_sample_rate: 999.5}\n",
+                        "bad.yaml:6:42: vms[0].sysctl.perf_event_max_sample_rate: expected a whole number, got"
+                                + " '999.5'"),
+                row(
+                        "guest perf_cpu_time_max_percent above 100",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n"
+                                + "    sysctl: {perf_cpu_time_max_percent: 101}\n",
+                        "bad.yaml:6:41: vms[0].sysctl.perf_cpu_time_max_percent: must be 0..100, was 101"),
+                row(
+                        "negative guest perf_cpu_time_max_percent",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n"
+                                + "    sysctl: {perf_cpu_time_max_percent: -1}\n",
+                        "bad.yaml:6:41: vms[0].sysctl.perf_cpu_time_max_percent: must be 0..100, was -1"),
+                row(
+                        "unknown guest sysctl",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n"
+                                + "    sysctl: {perf_event_mlock_kb: 516}\n",
+                        "bad.yaml:6:14: vms[0].sysctl.perf_event_mlock_kb: unknown field 'perf_event_mlock_kb';"
+                                + " known fields: perf_event_max_sample_rate, perf_cpu_time_max_percent"),
+                row(
+                        "guest sysctl not a mapping",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: nmi-watchdog\n" + "    sysctl: 1000\n",
+                        "bad.yaml:6:13: vms[0].sysctl: expected a mapping of fields, got '1000'"),
+                row(
+                        "Linux sysctl on a Windows guest",
+                        RUN + "vms:\n  - name: win\n    vcpus: 1\n    guest_os: windows\n"
+                                + "    pmu_usage: windows-cycle-tick\n    sysctl: {perf_event_max_sample_rate: 1000}\n",
+                        "bad.yaml:7:5: vms[0].sysctl: kernel.perf_event_* are Linux sysctls; this VM's guest_os is"
+                                + " windows"),
+                row(
+                        "guest sysctl without a guest perf user",
+                        RUN + "vms:\n  - name: vm0\n    vcpus: 1\n    pmu_usage: greedy\n"
+                                + "    sysctl: {perf_event_max_sample_rate: 1000}\n",
+                        "bad.yaml:6:5: vms[0].sysctl: the perf sysctls act on the guest kernel's perf, which none of"
+                                + " this VM's pmu_usage uses (perf-stat, perf-record, nmi-watchdog or brbe)"),
+                row(
                         "idle combined with another usage",
                         RUN + "vms: [{name: vm0, vcpus: 1," + " pmu_usage: [idle, nmi-watchdog]}]\n",
                         "bad.yaml:2:41: vms[0].pmu_usage: idle means the guest never touches its PMU; it cannot be"

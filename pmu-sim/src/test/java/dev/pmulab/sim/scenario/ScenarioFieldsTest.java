@@ -65,6 +65,7 @@ final class ScenarioFieldsTest {
                     new Case(VM + "pmu_usage: {kind: " + kind + ", zz: 1}}]\n", "vms[0].pmu_usage.zz"));
         }
         c.put("vms[].workload", new Case(VM + "workload: {profile: cpu-bound, zz: 1}}]\n", "vms[0].workload.zz"));
+        c.put("vms[].sysctl", new Case(VM + "pmu_usage: nmi-watchdog, sysctl: {zz: 1}}]\n", "vms[0].sysctl.zz"));
         c.put("policies", new Case(RUN + "policies: {zz: 1}\n", "policies.zz"));
         c.put("policies.<kind>", new Case(RUN + "policies: {selection: {name: p, zz: 1}}\n", "policies.selection.zz"));
         c.put(
