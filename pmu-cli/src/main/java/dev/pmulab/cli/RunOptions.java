@@ -2,12 +2,14 @@ package dev.pmulab.cli;
 
 import dev.pmulab.api.PolicyKind;
 import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.engine.RunResult;
 import dev.pmulab.sim.engine.WallTimeEstimate;
 import dev.pmulab.sim.plugin.SelectedPolicy;
 import dev.pmulab.sim.report.ComparisonReport;
 import dev.pmulab.sim.report.PolicyLabel;
 import dev.pmulab.sim.report.RunReport;
 import dev.pmulab.sim.scenario.Durations;
+import dev.pmulab.sim.worker.LongestFirst;
 import dev.pmulab.sim.worker.WorkerExecutor;
 import dev.pmulab.sim.worker.WorkerLaunch;
 import dev.pmulab.sim.worker.WorkerPool;
@@ -206,15 +208,42 @@ final class RunOptions {
         }
         try (Progress p = Progress.simulated(c.scenario().name(), c.runs().size(), c.simulatedNsPerRun())) {
             if (c.runs().stream().noneMatch(run -> WorkerExecutor.inWorker(isolation, run))) {
-                return c.execute(parallelism(), p, Comparison.IN_PROCESS);
+                return longestFirst(c, estimate, p, Comparison.IN_PROCESS);
             }
             try (WorkerPool pool = new WorkerPool(WorkerLaunch.ofThisJvm(Pmulab.class.getName(), heapMiB()), err)) {
-                return c.execute(
-                        parallelism(),
+                return longestFirst(
+                        c,
+                        estimate,
                         p,
                         new WorkerExecutor(pool, isolation, input.source(), pluginDirectories, budgets::get));
             }
         }
+    }
+
+    /**
+     * Runs the comparison's runs through {@code executor}, {@link #parallelism} at a time, the one
+     * estimated to take longest first ({@link LongestFirst}: an emulated run listed last would
+     * otherwise start when the other core has nothing left to do); outcomes in plan order.
+     */
+    List<Comparison.Outcome> longestFirst(
+            Comparison c,
+            WallTimeEstimate estimate,
+            Comparison.PlanProgress progress,
+            Comparison.RunExecutor executor) {
+        List<Double> estimates = new ArrayList<>();
+        for (Comparison.PlannedRun run : c.runs()) {
+            estimates.add(estimate.wallSeconds(direct(run)));
+        }
+        List<RunResult> results = LongestFirst.run(parallelism(), estimates, "pmulab-run", i -> {
+            RunResult r = executor.run(c, c.runs().get(i), ns -> progress.simulated(i, ns));
+            progress.finished(i);
+            return r;
+        });
+        List<Comparison.Outcome> out = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            out.add(new Comparison.Outcome(c.runs().get(i), results.get(i)));
+        }
+        return out;
     }
 
     /** Exit 1's explanation on stderr: which columns failed and why. */

@@ -1,5 +1,8 @@
 package dev.pmulab.cli;
 
+import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.engine.RunResult;
+import dev.pmulab.sim.engine.SimulatedProgress;
 import dev.pmulab.sim.engine.WallTimeEstimate;
 import dev.pmulab.sim.scenario.BuiltInScenarios;
 import dev.pmulab.sim.sweep.BuiltInStudies;
@@ -12,12 +15,14 @@ import dev.pmulab.sim.sweep.SweepPlan;
 import dev.pmulab.sim.sweep.SweepPoint;
 import dev.pmulab.sim.sweep.SweepReader;
 import dev.pmulab.sim.sweep.SweepSpec;
+import dev.pmulab.sim.worker.LongestFirst;
 import dev.pmulab.sim.worker.RunSpec;
 import dev.pmulab.sim.worker.WorkerExecutor;
 import dev.pmulab.sim.worker.WorkerLaunch;
 import dev.pmulab.sim.worker.WorkerPool;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,11 +30,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -62,7 +65,10 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Points at once (default: the number of CPUs).")
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description = "Runs at once: worker JVMs, or threads with --workers none (default: the number of CPUs).")
     private Integer jobs;
 
     @Option(
@@ -228,7 +234,12 @@ final class SweepCommand implements Callable<Integer> {
         return new int[] {i, n};
     }
 
-    /** Runs the points, {@code jobs} at a time, appending each to the log as it finishes. */
+    /**
+     * Runs the points' runs, {@code jobs} at a time, each point appended to the log when its last
+     * run finishes. The unit of work is a run, not a point: a point's runs (one per policy) spread
+     * over the jobs, and the runs estimated to take longest start first ({@link LongestFirst}), so
+     * the sweep does not end with one core finishing a long point while the other idles.
+     */
     private List<PointResult> run(
             List<SweepPoint> todo,
             String hash,
@@ -238,17 +249,31 @@ final class SweepCommand implements Callable<Integer> {
             PrintWriter err,
             int before,
             int total)
-            throws IOException, InterruptedException {
+            throws IOException {
         PointRunner runner = new PointRunner(Pmulab.class.getClassLoader());
         boolean inWorkers = running.isolation() != WorkerExecutor.Isolation.NONE;
         Optional<Long> budget = running.budgetNs();
-        List<PointResult> results = new ArrayList<>();
-        AtomicInteger finished = new AtomicInteger(before);
-        ExecutorService threads = Executors.newFixedThreadPool(jobs, r -> {
-            Thread t = new Thread(r, "pmulab-sweep");
-            t.setDaemon(true);
-            return t;
-        });
+        List<Comparison> plans = new ArrayList<>(todo.size());
+        List<RunOfPoint> tasks = new ArrayList<>();
+        List<Double> estimates = new ArrayList<>();
+        for (int p = 0; p < todo.size(); p++) {
+            Comparison c = runner.plan(todo.get(p));
+            plans.add(c);
+            WallTimeEstimate e = WallTimeEstimate.of(c.scenario());
+            for (int r = 0; r < c.runs().size(); r++) {
+                tasks.add(new RunOfPoint(p, r));
+                estimates.add(e.wallSeconds(RunOptions.direct(c.runs().get(r))));
+            }
+        }
+        RunResult[][] results = new RunResult[todo.size()][];
+        AtomicIntegerArray left = new AtomicIntegerArray(todo.size());
+        AtomicLongArray started = new AtomicLongArray(todo.size());
+        for (int p = 0; p < todo.size(); p++) {
+            results[p] = new RunResult[plans.get(p).runs().size()];
+            left.set(p, plans.get(p).runs().size());
+        }
+        PointResult[] finished = new PointResult[todo.size()];
+        AtomicInteger count = new AtomicInteger(before);
         try (WorkerPool pool = inWorkers
                 ? new WorkerPool(WorkerLaunch.ofThisJvm(Pmulab.class.getName(), running.heapMiB()), err)
                 : null) {
@@ -263,43 +288,74 @@ final class SweepCommand implements Callable<Integer> {
                                             * WallTimeEstimate.of(comparison.scenario())
                                                     .wallSeconds(RunOptions.direct(run)))))
                     : PointRunner.Executors.IN_PROCESS;
-            List<Future<PointResult>> futures = new ArrayList<>();
-            for (SweepPoint p : todo) {
-                futures.add(threads.submit(() -> {
-                    long t0 = System.nanoTime();
-                    PointResult r = runner.run(p, hash, executors);
-                    log.append(r);
-                    int n = finished.incrementAndGet();
-                    synchronized (err) {
-                        err.println(String.format(
-                                java.util.Locale.ROOT,
-                                "pmulab sweep: [%d/%d] point %d %s: %.1f s%s",
-                                n,
-                                total,
-                                p.index(),
-                                describe(p),
-                                (System.nanoTime() - t0) / 1e9,
-                                r.ok() ? "" : " (a run failed)"));
-                        err.flush();
+            try {
+                LongestFirst.run(jobs, estimates, "pmulab-sweep", i -> {
+                    int p = tasks.get(i).point();
+                    int r = tasks.get(i).run();
+                    SweepPoint point = todo.get(p);
+                    Comparison c = plans.get(p);
+                    started.compareAndSet(p, 0, System.nanoTime());
+                    RunResult result =
+                            executors.forPoint(point, c).run(c, c.runs().get(r), SimulatedProgress.NONE);
+                    synchronized (results[p]) {
+                        results[p][r] = result;
                     }
-                    return r;
-                }));
-            }
-            for (Future<PointResult> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
+                    if (left.decrementAndGet(p) == 0) {
+                        finish(point, p, c, results[p], hash, log, finished, count, total, started, err);
                     }
-                    throw new IllegalStateException(c);
-                }
+                    return result;
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause(); // the points log could not be written
             }
-        } finally {
-            threads.shutdownNow();
         }
-        return results;
+        return List.of(finished);
+    }
+
+    /** Run {@code run} of the point at {@code point} in the list of points to run. */
+    private record RunOfPoint(int point, int run) {}
+
+    /** The point's last run finished: its result goes to the log and a line to stderr. */
+    private static void finish(
+            SweepPoint point,
+            int p,
+            Comparison c,
+            RunResult[] runs,
+            String hash,
+            SweepOutput.Appender log,
+            PointResult[] finished,
+            AtomicInteger count,
+            int total,
+            AtomicLongArray started,
+            PrintWriter err) {
+        List<Comparison.Outcome> outcomes = new ArrayList<>(runs.length);
+        synchronized (runs) {
+            for (int r = 0; r < runs.length; r++) {
+                outcomes.add(new Comparison.Outcome(c.runs().get(r), runs[r]));
+            }
+        }
+        PointResult result = PointResult.of(point, hash, outcomes);
+        try {
+            log.append(result);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        synchronized (finished) {
+            finished[p] = result;
+        }
+        int n = count.incrementAndGet();
+        synchronized (err) {
+            err.println(String.format(
+                    java.util.Locale.ROOT,
+                    "pmulab sweep: [%d/%d] point %d %s: %.1f s%s",
+                    n,
+                    total,
+                    point.index(),
+                    describe(point),
+                    (System.nanoTime() - started.get(p)) / 1e9,
+                    result.ok() ? "" : " (a run failed)"));
+            err.flush();
+        }
     }
 
     private static String describe(SweepPoint p) {

@@ -102,6 +102,28 @@ final class SweepCommandTest {
     }
 
     @Test
+    void runsSpreadOverTheJobsGiveTheOneJobSweepsBytesAndOneLinePerPoint() throws IOException {
+        // The sweep schedules runs, not points: at --jobs 4 a point's two policies run at once and
+        // the point is logged when the later one ends. 2 seeds x 3 reservations (0..N-4 = 0..2)
+        // = 6 points, 12 runs.
+        Path s = sweepFile();
+        Result one = pmulab("sweep", s.toString(), "--out", dir.resolve("one").toString(), "--jobs", "1");
+        assertThat(one.status()).as(one.err()).isZero();
+        Result four = pmulab(
+                "sweep", s.toString(), "--out", dir.resolve("four").toString(), "--jobs", "4", "--workers", "none");
+        assertThat(four.status()).as(four.err()).isZero();
+        for (String f : OUTPUTS) {
+            assertThat(Files.readString(dir.resolve("four").resolve(f)))
+                    .as(f)
+                    .isEqualTo(Files.readString(dir.resolve("one").resolve(f)));
+        }
+        for (int point = 0; point < 6; point++) {
+            assertThat(four.err()).containsOnlyOnce("] point " + point + " ");
+        }
+        assertThat(four.err()).contains("[6/6] point ").doesNotContain("[7/");
+    }
+
+    @Test
     void aSweepRunAgainResumesAndSkipsTheFinishedPoints() throws IOException {
         Path s = sweepFile();
         Path out = dir.resolve("out");
