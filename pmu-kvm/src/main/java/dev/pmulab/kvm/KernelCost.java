@@ -218,7 +218,37 @@ public enum KernelCost {
             0,
             Flag.ESTIMATE,
             "guest time lost refilling caches, TLBs and predictors after one exit; SplitX (Landau et al., ASPLOS"
-                    + " 2011): indirect costs comparable to the direct cost and up to 10x it; the low end, 1x C1");
+                    + " 2011): indirect costs comparable to the direct cost and up to 10x it; the low end, 1x C1"),
+    /**
+     * The part of one full exit's round trip (C1) that the host's /proc/stat counts as guest time,
+     * so that mpstat shows it as %guest, not %sys. Not an extra cost: a share of C1, charged once per
+     * exit a trapped access takes. In {@code kvm_arch_vcpu_ioctl_run} (arch/arm64/kvm/arm.c) the
+     * world switch ({@code kvm_arm_vcpu_enter_exit} → {@code __kvm_vcpu_run_vhe}: trap and stage-2
+     * configuration, general registers, exception entry and ERET) and the vGIC, timer and PMU sync
+     * after it run between {@code guest_timing_enter_irqoff} and {@code guest_timing_exit_irqoff},
+     * with PF_VCPU set; the entry path from {@code local_irq_disable} to {@code
+     * guest_timing_enter_irqoff} runs with interrupts masked, so a tick due there is taken inside
+     * the guest bracket too ({@code account_system_time} → {@code account_guest_time}). Only
+     * {@code handle_exit} (the sysreg emulation and any perf call) and the loop's work before
+     * {@code local_irq_disable} are system time. Code count, at the class comment's rates: the VHE
+     * world switch both ways about 400-550 cycles (some 20 EL2 control-register writes and reads, two
+     * or three ISBs, 62 general-register moves, an exception entry and an ERET) and the masked
+     * sync/flush segments about 100-200 cycles: 150-250 ns of the measured 306 ns hvc round trip
+     * (C2), whose handling proper (the SMCCC call and the loop) is the small rest.
+     */
+    EXIT_GUEST_TIMED(
+            "C24",
+            200,
+            0,
+            Flag.ESTIMATE,
+            "code count: the VHE world switch both ways (__kvm_vcpu_run_vhe, ~20 EL2 register accesses, 2-3"
+                    + " ISBs, general registers, exception entry and ERET) and the IRQ-masked vGIC/timer/PMU"
+                    + " sync and flush around it, inside guest_timing_enter/exit_irqoff or deferring the tick"
+                    + " into it: 150-250 ns of a full exit, counted as %guest",
+            150,
+            250,
+            0,
+            0);
 
     /** How a default was obtained (perf-core-and-costs.md §8). */
     public enum Flag {
@@ -281,7 +311,7 @@ public enum KernelCost {
         this.sourcedPerUnit = perUnitHigh <= 0 ? null : new Range(perUnitLow, perUnitHigh);
     }
 
-    /** The row of the cost table: C1 ... C23. */
+    /** The row of the cost table: C1 ... C24. */
     public String id() {
         return id;
     }

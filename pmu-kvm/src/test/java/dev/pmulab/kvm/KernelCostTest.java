@@ -30,7 +30,8 @@ final class KernelCostTest {
                         KernelCost.PERF_PMU_RESCHED,
                         KernelCost.PERF_EVENT_DISABLE,
                         KernelCost.PMU_IRQ_HANDLING,
-                        KernelCost.GUEST_OVERFLOW_INJECT_LOCAL);
+                        KernelCost.GUEST_OVERFLOW_INJECT_LOCAL,
+                        KernelCost.EXIT_GUEST_TIMED);
         for (KernelCost c : counted) {
             // A count is reasoning, not a measurement: still an estimate, and its text starts with it.
             assertThat(c.flag()).as(c.id()).isEqualTo(KernelCost.Flag.ESTIMATE);
@@ -50,6 +51,9 @@ final class KernelCostTest {
         assertThat(KernelCost.PERF_PMU_RESCHED.sourcedPerUnit()).contains(new KernelCost.Range(300, 500));
         assertThat(KernelCost.PERF_ROTATE_CONTEXT.sourcedPerUnit()).isEmpty();
         assertThat(KernelCost.TRAP_SYSREG_EMULATION.sourcedBase()).isEmpty();
+        // C24 is a share of a full exit: it can be no more than the measured hvc round trip (C2).
+        assertThat(KernelCost.EXIT_GUEST_TIMED.sourcedBase().orElseThrow().highNs())
+                .isLessThan(KernelCost.HVC_ROUND_TRIP.defaultBaseNs());
     }
 
     @Test

@@ -84,6 +84,8 @@ public final class VcpuPmu {
     boolean retryRequested;
     /** How the last guest access ended (mrs/msr): trapped to KVM, and/or UNDEFINED for the guest. */
     private boolean lastTrapped;
+    /** Full exits of the last access ({@link #lastAccessExits}). */
+    private int lastExits;
 
     private boolean lastUndefined;
 
@@ -355,13 +357,23 @@ public final class VcpuPmu {
      */
     public long mrs(PmuRegister reg, int index, long now) {
         requireNonNull(reg, "reg is null");
+        lastExits = 0;
         return access(reg, index, false, 0, now, false);
     }
 
     /** {@link #write} without the record; see {@link #mrs}. */
     public void msr(PmuRegister reg, int index, long value, long now) {
         requireNonNull(reg, "reg is null");
+        lastExits = 0;
         access(reg, index, true, value, now, false);
+    }
+
+    /**
+     * How many full exits (C1 each) the last {@link #mrs}/{@link #msr} took: 0 untrapped, 1 trapped,
+     * 2 when a policy moved HPMN and the guest re-executed the instruction, which trapped again.
+     */
+    public int lastAccessExits() {
+        return lastExits;
     }
 
     /** Whether the last {@link #mrs}/{@link #msr} trapped to KVM (C1 charged). */
@@ -457,6 +469,7 @@ public final class VcpuPmu {
     private long trapped(PmuRegister reg, int index, boolean write, long value, long now, boolean retry) {
         trappedAccesses++;
         trapsByRegister[reg.ordinal()]++;
+        lastExits++;
         kvm.meter.charge(cpu.id, KernelCost.TRAP_SYSREG_EMULATION, 0);
         undefined = false;
         retryRequested = false;

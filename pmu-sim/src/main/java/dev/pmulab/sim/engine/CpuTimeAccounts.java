@@ -148,13 +148,17 @@ final class CpuTimeAccounts {
     }
 
     /**
-     * {@code v}'s guest ran its workload at EL0 for {@code span} on {@code c}, of which the host
-     * handled the workload's own exits (HVC, MMIO...) for {@code exits} (host system time) and the
-     * workload's syscalls took {@code syscalls} (guest sys; the engine runs them inside the span).
+     * {@code v}'s guest ran its workload at EL0 for {@code span} on {@code c}, of which the
+     * workload's own exits (HVC, MMIO...) took {@code exits}: host system time but for their world
+     * switches, {@code exitsGuestTimed} (C24 each, inside the guest-timing bracket: guest time); and
+     * the workload's syscalls took {@code syscalls} (guest sys; the engine runs them inside the span).
      */
-    void guestUser(SimCpu c, SimVcpu v, long span, long exits, long syscalls) {
-        c.time.guestNs += span - exits;
-        c.time.hostSysNs += exits;
+    void guestUser(SimCpu c, SimVcpu v, long span, long exits, long exitsGuestTimed, long syscalls) {
+        if (exitsGuestTimed < 0 || exitsGuestTimed > exits) {
+            throw new IllegalArgumentException("guest-timed part " + exitsGuestTimed + " of " + exits + " ns of exits");
+        }
+        c.time.guestNs += span - exits + exitsGuestTimed;
+        c.time.hostSysNs += exits - exitsGuestTimed;
         v.time.guestUserNs += span - syscalls;
         v.time.guestSysNs += syscalls;
     }
@@ -170,13 +174,20 @@ final class CpuTimeAccounts {
 
     /**
      * A PMU register access of {@code v}'s guest kernel, made in {@code mode}, trapped and KVM
-     * handled it for {@code ns} on {@code c}: host system time on the CPU (handled after
-     * {@code guest_timing_exit_irqoff}), trap time of the vCPU, and guest time in {@code mode}.
+     * handled it for {@code ns} on {@code c}: trap time of the vCPU and guest time in {@code mode}
+     * for the guest, whose clock ran on; for the host, {@code guestTimedNs} of it (the world switch
+     * and the interrupt-masked entry path of its exits, C24) is guest time, because it runs inside
+     * {@code guest_timing_enter_irqoff}/{@code guest_timing_exit_irqoff} or defers the tick into
+     * it, and the rest ({@code handle_exit}: the emulation and any perf call) is system time.
      */
-    void trappedPmuAccess(SimCpu c, SimVcpu v, GuestMode mode, long ns) {
+    void trappedPmuAccess(SimCpu c, SimVcpu v, GuestMode mode, long ns, long guestTimedNs) {
+        if (guestTimedNs < 0 || guestTimedNs > ns) {
+            throw new IllegalArgumentException("guest-timed part " + guestTimedNs + " of a " + ns + " ns trap");
+        }
         v.time.trapNs += ns;
         addGuest(v, mode, ns);
-        c.time.hostSysNs += ns;
+        c.time.guestNs += guestTimedNs;
+        c.time.hostSysNs += ns - guestTimedNs;
     }
 
     /** A PMU register access of {@code v}'s guest kernel, in {@code mode}, ran natively for {@code ns} on {@code c}. */

@@ -187,7 +187,13 @@ final class GuestExecution {
         long exits = Math.round(span * v.exitShare);
         long refill = Math.round(span * v.refillShare);
         long guestSpan = span - exits;
-        accounts.guestUser(c, v, span, exits, Math.round(span * v.activity.syscallShare()));
+        accounts.guestUser(
+                c,
+                v,
+                span,
+                exits,
+                Math.min(exits, Math.round(span * v.exitGuestTimedShare)),
+                Math.round(span * v.activity.syscallShare()));
         v.model.accountExecution(ExceptionLevel.EL0, v.userRates, guestSpan);
         if (v.measured) {
             v.instructions += (guestSpan - refill) * v.instructionsPerNs;
@@ -437,7 +443,12 @@ final class GuestExecution {
             }
             long ns = sink.take(c.id);
             if (v.pmu.lastAccessTrapped()) {
-                accounts.trappedPmuAccess(c, v, mode, ns);
+                // Each exit's world switch and masked entry path are %guest for the host (C24).
+                long guestTimed = 0;
+                for (int i = v.pmu.lastAccessExits(); i > 0; i--) {
+                    guestTimed += costs.charge(KernelCost.EXIT_GUEST_TIMED, 0);
+                }
+                accounts.trappedPmuAccess(c, v, mode, ns, Math.min(ns, guestTimed));
                 c.pe.switchContext(Math.max(t, c.pe.now()), ExceptionLevel.EL2, c.hostKernelRates);
                 long end = Math.max(t, c.pe.now()) + ns;
                 c.pe.advanceTo(end);

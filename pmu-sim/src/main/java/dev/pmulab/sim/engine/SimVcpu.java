@@ -22,6 +22,11 @@ final class SimVcpu extends SimThread {
     double instructionsPerNs;
     /** The share of its guest user time the host spends handling its workload's exits. */
     double exitShare;
+    /**
+     * The part of {@link #exitShare} the host counts as guest time: each exit's world switch and
+     * interrupt-masked entry path (C24 of every C2), inside the guest-timing bracket.
+     */
+    double exitGuestTimedShare;
     /** The share of its guest user time lost refilling caches after those exits (C23 per exit). */
     double refillShare;
     /** Its events per ns while refilling after an exit: cycles only, nothing retires (C23). */

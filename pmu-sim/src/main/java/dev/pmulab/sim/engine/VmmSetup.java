@@ -122,6 +122,10 @@ final class VmmSetup {
                 exitShare
                         * costs.priceNs(KernelCost.EXIT_INDIRECT, 0)
                         / Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0)));
+        // Of each exit's round trip (C2), its world switch is %guest for the host (C24).
+        long hvc = Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0));
+        double exitGuestTimedShare =
+                exitShare * Math.min(hvc, costs.priceNs(KernelCost.EXIT_GUEST_TIMED, 0)) / (double) hvc;
         EventRates refillRates =
                 WorkloadRates.toRates(WorkloadRates.refillPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
         GuestKernelActivity activity =
@@ -145,6 +149,7 @@ final class VmmSetup {
             sv.instructionsPerNs = instructionsPerSecond / 1e9;
             sv.exitShare = exitShare;
             sv.refillShare = refillShare;
+            sv.exitGuestTimedShare = exitGuestTimedShare;
             sv.refillRates = refillRates;
             sv.irqMode = irqMode;
             if (busy) {

@@ -1,6 +1,7 @@
 package dev.pmulab.sim.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.catalog.CpuCatalog;
@@ -33,23 +34,32 @@ final class CpuTimeAccountsTest {
     }
 
     @Test
-    void aTrappedAccessIsHostSysTimeAndANativeOneGuestTimeBothInTheModeOfTheGuestRun() {
+    void aTrappedAccessIsHostSysTimeButItsExitsWorldSwitchGuestTimeAndANativeOneGuestTime() {
         accounts.vcpuEntered(cpu);
-        // A sched-in in process context (perf_event_task_sched_in): guest sys.
-        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.SYS, 400);
+        // A sched-in in process context (perf_event_task_sched_in): guest sys. One exit, 200 ns of
+        // it (C24) inside the guest-timing bracket for the host.
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.SYS, 400, 200);
         accounts.guestPmuAccess(cpu, vcpu, GuestMode.SYS, 30);
         // The PMU interrupt handler, interrupting user mode, under tick accounting: guest user.
-        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.USER, 500);
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.USER, 500, 200);
         accounts.guestPmuEoi(cpu, vcpu, GuestMode.USER, 20);
 
-        assertThat(accounts.hostSysNs(cpu)).isEqualTo(900); // 400 + 500: trap emulation after the exit
+        assertThat(accounts.hostSysNs(cpu)).isEqualTo(500); // (400 - 200) + (500 - 200): handle_exit
         assertThat(accounts.hostIrqNs(cpu)).isZero();
-        assertThat(accounts.hostKernelNs(cpu)).isEqualTo(900);
-        assertThat(accounts.guestNs(cpu)).isEqualTo(50); // 30 native + 20 EOI
-        assertThat(accounts.trapNs(vcpu)).isEqualTo(900);
+        assertThat(accounts.hostKernelNs(cpu)).isEqualTo(500);
+        assertThat(accounts.guestNs(cpu)).isEqualTo(450); // 200 + 200 world switch, 30 native, 20 EOI
+        assertThat(accounts.trapNs(vcpu)).isEqualTo(900); // the whole traps, for the guest
         assertThat(accounts.guestSysNs(vcpu)).isEqualTo(430); // 400 + 30: the guest's clock ran through the trap
         assertThat(accounts.guestUserNs(vcpu)).isEqualTo(520); // 500 + 20
         assertThat(accounts.guestIrqNs(vcpu)).isZero();
+    }
+
+    @Test
+    void theGuestTimedPartOfATrapCannotExceedTheTrap() {
+        accounts.vcpuEntered(cpu);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> accounts.trappedPmuAccess(cpu, vcpu, GuestMode.USER, 100, 200))
+                .withMessageContaining("200 of a 100 ns trap");
     }
 
     @Test
@@ -58,8 +68,8 @@ final class CpuTimeAccountsTest {
         assertThat(GuestMode.interrupt(CputimeAccounting.IRQ_TIME)).isEqualTo(GuestMode.IRQ);
         accounts.vcpuEntered(cpu);
         // The handler: two trapped accesses of 451 ns and an EOI of 14 ns, under irq-time accounting.
-        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 451);
-        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 451);
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 451, 200);
+        accounts.trappedPmuAccess(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 451, 200);
         accounts.guestPmuEoi(cpu, vcpu, GuestMode.interrupt(CputimeAccounting.IRQ_TIME), 14);
 
         assertThat(accounts.guestIrqNs(vcpu)).isEqualTo(916); // 451 + 451 + 14: in neither utime nor stime
@@ -70,11 +80,12 @@ final class CpuTimeAccountsTest {
     @Test
     void aGuestUserSpanIsGuestTimeItsExitsHostSysAndItsSyscallsGuestSys() {
         accounts.vcpuEntered(cpu);
-        // 1000 ns in the guest's user mode, 100 of them in the host handling exits, 60 in syscalls.
-        accounts.guestUser(cpu, vcpu, 1_000, 100, 60);
+        // 1000 ns in the guest's user mode, 100 of them in exits (40 of those their world switches,
+        // inside the guest-timing bracket), 60 in syscalls.
+        accounts.guestUser(cpu, vcpu, 1_000, 100, 40, 60);
 
-        assertThat(accounts.guestNs(cpu)).isEqualTo(900); // 1000 - 100
-        assertThat(accounts.hostSysNs(cpu)).isEqualTo(100);
+        assertThat(accounts.guestNs(cpu)).isEqualTo(940); // 1000 - 100 + 40
+        assertThat(accounts.hostSysNs(cpu)).isEqualTo(60); // 100 - 40: handle_exit
         assertThat(accounts.guestUserNs(vcpu)).isEqualTo(940); // 1000 - 60: the guest's clock ran through the exits
         assertThat(accounts.guestSysNs(vcpu)).isEqualTo(60);
     }
@@ -102,12 +113,14 @@ final class CpuTimeAccountsTest {
         irqTime.vcpuEntered(cpu);
         irqTime.hostInterrupt(cpu, vcpu, 1_750);
         irqTime.hostInterrupt(cpu, null, 1_000);
-        irqTime.trappedPmuAccess(cpu, vcpu, GuestMode.USER, 451); // trap emulation stays sys
+        // Trap emulation stays sys; the world switch (200 of 451 ns) is still inside the guest-timing
+        // bracket, which IRQ time accounting does not change.
+        irqTime.trappedPmuAccess(cpu, vcpu, GuestMode.USER, 451, 200);
 
         assertThat(irqTime.hostIrqNs(cpu)).isEqualTo(2_750); // 1750 + 1000
-        assertThat(irqTime.hostSysNs(cpu)).isEqualTo(451);
-        assertThat(irqTime.hostKernelNs(cpu)).isEqualTo(3_201); // %sys + %irq
-        assertThat(irqTime.guestNs(cpu)).isZero();
+        assertThat(irqTime.hostSysNs(cpu)).isEqualTo(251); // 451 - 200
+        assertThat(irqTime.hostKernelNs(cpu)).isEqualTo(3_001); // %sys + %irq
+        assertThat(irqTime.guestNs(cpu)).isEqualTo(200);
     }
 
     @Test

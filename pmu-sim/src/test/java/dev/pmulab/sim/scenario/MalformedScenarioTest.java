@@ -378,7 +378,7 @@ final class MalformedScenarioTest {
                         RUN + "costs: {C99: 5}\n",
                         "bad.yaml:2:9: costs.C99: unknown cost 'C99'; write an id of perf-core-and-costs.md §8 (C1,"
                                 + " C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C14, C16, C17, C18, C19, C20,"
-                                + " C21, C22, C23) or a name such as PERF_EVENT_CREATE"),
+                                + " C21, C22, C23, C24) or a name such as PERF_EVENT_CREATE"),
                 row(
                         "the rotation interval as a cost",
                         RUN + "costs: {C15: 1000}\n",
@@ -453,6 +453,6 @@ final class MalformedScenarioTest {
                                 + " selection, filter",
                         "many.yaml:8:9: costs.C0: unknown cost 'C0'; write an id of perf-core-and-costs.md §8 (C1,"
                                 + " C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C14, C16, C17, C18, C19, C20,"
-                                + " C21, C22, C23) or a name such as PERF_EVENT_CREATE"));
+                                + " C21, C22, C23, C24) or a name such as PERF_EVENT_CREATE"));
     }
 }
