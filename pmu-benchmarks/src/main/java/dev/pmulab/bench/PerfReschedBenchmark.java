@@ -42,7 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #recreateEvent}: KVM's {@code kvm_pmu_create_perf_event} of one counter, a release
  *       ({@code perf_event_disable} + {@code perf_event_release_kernel}) and a
  *       {@code perf_event_create_kernel_counter} whose install is a {@code ctx_resched} (a guest
- *       PMEVCNTR or PMEVTYPER write).
+ *       PMEVCNTR or PMEVTYPER write);
+ *   <li>{@link #recreateStoppedEvent}: the same while the guest's PMU is stopped (PMCR_EL0.E = 0,
+ *       every guest event disabled), as in the guest's PMI handler: KVM creates the event
+ *       disabled, and the install's resched would put the host's groups back where they are, so
+ *       it re-arms them in place.
  * </ul>
  *
  * Each operation is 100 ns after the previous one, so the counters count between them. Run with
@@ -71,6 +75,8 @@ public class PerfReschedBenchmark {
     private PerfTask vcpu;
     private final PerfEvent[] guest = new PerfEvent[GUEST_COUNTERS];
     private final PerfEventAttr[] guestAttr = new PerfEventAttr[GUEST_COUNTERS];
+    private final PerfEventAttr[] stoppedAttr = new PerfEventAttr[GUEST_COUNTERS];
+    private boolean stopped;
     private final PerfOverflowHandler handler = (event, cpu, now) -> {};
     private long now;
     private int next;
@@ -126,8 +132,10 @@ public class PerfReschedBenchmark {
                     .samplePeriod(1L << 31)
                     .build();
             guest[i] = perf.createKernelCounter(0, guestAttr[i], -1, vcpu, handler, now);
+            stoppedAttr[i] = guestAttr[i].toBuilder().disabled(true).build();
         }
         next = 0;
+        stopped = false;
     }
 
     private void openGroup(int... events) {
@@ -163,6 +171,23 @@ public class PerfReschedBenchmark {
         perf.disable(0, guest[i], now);
         perf.close(0, guest[i], now);
         guest[i] = perf.createKernelCounter(0, guestAttr[i], -1, vcpu, handler, now);
+        return perf.reschedCount();
+    }
+
+    @Benchmark
+    public long recreateStoppedEvent() {
+        if (!stopped) {
+            // The guest's PMCR_EL0.E = 0: KVM disables every guest event.
+            for (PerfEvent e : guest) {
+                perf.disable(0, e, now);
+            }
+            stopped = true;
+        }
+        int i = nextCounter();
+        now += 100;
+        perf.disable(0, guest[i], now);
+        perf.close(0, guest[i], now);
+        guest[i] = perf.createKernelCounter(0, stoppedAttr[i], -1, vcpu, handler, now);
         return perf.reschedCount();
     }
 }

@@ -419,6 +419,9 @@ public final class Pe {
             if (reg == PmuRegister.PMCCNTR_EL0) {
                 return ccntr;
             }
+            if (reg == PmuRegister.PMEVTYPER_EL0) {
+                return cuIgnored(index) ? 0 : evtyper[index];
+            }
             if (reg == PmuRegister.PMOVSCLR_EL0 || reg == PmuRegister.PMOVSSET_EL0) {
                 return ovs & accessMask();
             }
@@ -495,6 +498,13 @@ public final class Pe {
                 }
             } else if (reg == PmuRegister.PMCCNTR_EL0) {
                 ccntr = value;
+            } else if (reg == PmuRegister.PMEVTYPER_EL0) {
+                long typer = value & evtyperWritable;
+                if (cuIgnored(index) || typer == evtyper[index]) {
+                    return; // perf rewrites the same type at every event add: nothing changes
+                }
+                evtyper[index] = typer;
+                evtyperChanged(index);
             } else if (reg == PmuRegister.PMINTENCLR_EL1) {
                 inten &= ~(value & accessMask());
                 nextOverflowCached = NO_OVERFLOW_CACHED; // nothing refresh() derives depends on PMINTEN

@@ -55,6 +55,11 @@ final class ArmPmuV3 {
     boolean guestOwnsPmcr;
 
     private int pmuDisableCount;
+    /**
+     * Whether {@link #readdInPlace} may leave registers unwritten. Not on a PE with BRBE: its pause
+     * latches on the overflow flags at every write of the eager del/add sequence.
+     */
+    final boolean readdInPlaceAllowed;
 
     ArmPmuV3(int cpu, PerfPmu pmu, Pe pe, boolean vhe) {
         this.cpu = cpu;
@@ -64,6 +69,7 @@ final class ArmPmuV3 {
         this.hasLongEvent = pe.config().version().atLeast(PmuVersion.P5);
         this.n = pe.config().n();
         this.cntrMask = pmu.cntrMask();
+        this.readdInPlaceAllowed = !pe.config().brbe();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -219,6 +225,59 @@ final class ArmPmuV3 {
         e.chained = false;
     }
 
+    /**
+     * What {@link #del} and an {@link #add} that gives the event its own counter(s) back leave
+     * behind at one instant (nothing counts in between): the count folded
+     * (armpmu_event_update), the period re-armed (armpmu_event_set_period), and the registers as
+     * the add programs them. They are written only where they do not already hold that (counter
+     * and interrupt enabled, overflow flag clear, the event's type and counter value): the common
+     * case, a counter re-armed at the distance it already had, writes nothing. Inside {@link #enter}.
+     */
+    void readdInPlace(PerfEvent e) {
+        if (e.hwStopped) {
+            // del stopped nothing: the add programs the counter from scratch.
+            disableEvent(e);
+            startEvent(e);
+            return;
+        }
+        long mask = idxMask(e.idx, e.chained);
+        update(e);
+        kvmClrPmuEvents(mask);
+        long value = programPeriod(e);
+        if (programmed(e, mask, value)) {
+            kvmSetPmuEvents(mask, e.attr);
+            return;
+        }
+        disableEvent(e);
+        writeCounter(e, value);
+        enableEvent(e);
+    }
+
+    /** Whether the PMU already holds what disable, set_period's counter write and enable program for {@code e}. */
+    private boolean programmed(PerfEvent e, long mask, long value) {
+        int idx = e.idx;
+        long bit = 1L << idx;
+        if (!readdInPlaceAllowed
+                || (pe.readChecked(PmuRegister.PMOVSCLR_EL0, 0) & bit) != 0
+                || (pe.readChecked(PmuRegister.PMINTENSET_EL1, 0) & bit) == 0
+                || (!kvmPmuCounterDeferred(e.attr) && (pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0) & mask) != mask)) {
+            return false;
+        }
+        long biased = needsBias(e) ? value | BIAS : value;
+        if (idx == CYCLE_IDX) {
+            return pe.readChecked(PmuRegister.PMCCNTR_EL0, 0) == biased
+                    && pe.readChecked(PmuRegister.PMCCFILTR_EL0, 0) == e.configBase;
+        }
+        if (e.chained) {
+            return pe.readChecked(PmuRegister.PMEVCNTR_EL0, idx) == biased >>> 32
+                    && pe.readChecked(PmuRegister.PMEVCNTR_EL0, idx - 1) == (biased & PmevcntrEl0.LOW32)
+                    && pe.readChecked(PmuRegister.PMEVTYPER_EL0, idx - 1) == e.configBase
+                    && pe.readChecked(PmuRegister.PMEVTYPER_EL0, idx) == (Events.CHAIN | PmevtyperEl0.NSH);
+        }
+        return pe.readChecked(PmuRegister.PMEVCNTR_EL0, idx) == biased
+                && pe.readChecked(PmuRegister.PMEVTYPER_EL0, idx) == e.configBase;
+    }
+
     /** {@code armpmu_stop(event, PERF_EF_UPDATE)}. */
     void stopEvent(PerfEvent e) {
         if (!e.hwStopped) {
@@ -249,17 +308,22 @@ final class ArmPmuV3 {
      * clamped to half the counter range; true when a period elapsed (a sample is due).
      */
     boolean setPeriod(PerfEvent e) {
+        boolean elapsed = PerfPeriod.periodElapsed(e.periodLeft);
+        writeCounter(e, programPeriod(e));
+        return elapsed;
+    }
+
+    /** {@link #setPeriod} without the counter write: a new period if one elapsed, prev_count; returns the value to write. */
+    private static long programPeriod(PerfEvent e) {
         long left = e.periodLeft;
-        boolean elapsed = PerfPeriod.periodElapsed(left);
-        if (elapsed) {
+        if (PerfPeriod.periodElapsed(left)) {
             left = PerfPeriod.periodLeftAfterSetPeriod(left, e.samplePeriod);
             e.periodLeft = left;
             e.lastPeriod = e.samplePeriod;
         }
         left = PerfPeriod.counterLeft(left, e.maxPeriod);
         e.prevCount = -left;
-        writeCounter(e, -left & e.maxPeriod);
-        return elapsed;
+        return -left & e.maxPeriod;
     }
 
     /** The counter value as the driver reads it: a pair joined, a biased 32-bit value cut to 32 bits. */

@@ -62,6 +62,14 @@ public final class PerfCore {
     private int nextEventId = 1;
     private int epoch;
     private int touched;
+    /** A flexible group failed in the current ctx_resched walk (recorded with it, see walkSettled). */
+    private boolean walkFlexibleFailed;
+    /** Lets an install re-arm in place instead of walking when the walk would change nothing (walkSettled); tests turn it off. */
+    boolean reschedInPlace = true;
+    /** How often {@link #ctxReschedInPlace} and {@link #ctxReschedFrom} ran, for tests. */
+    long inPlaceRescheds;
+
+    long reschedsFrom;
 
     /**
      * Registers one PMU per descriptor over the given PEs (CPU number = index in {@code pes}) and
@@ -182,6 +190,7 @@ public final class PerfCore {
         PerfCpuContext c = cpuContext(cpu);
         checkMask(c.pmu, mask);
         c.hw.cntrMask = mask;
+        changed(c);
     }
 
     /**
@@ -198,6 +207,7 @@ public final class PerfCore {
         for (PerfCpuContext c : cpus) {
             if (c.pmu == pmu) {
                 c.hw.cntrMask = mask;
+                changed(c);
             }
         }
     }
@@ -255,6 +265,10 @@ public final class PerfCore {
         PerfEventContext ctx = event.ctx;
         PerfEventPmuContext epc = event.epc;
         PerfCpuContext c = event.state == PerfEventState.ACTIVE ? cpus[event.oncpu] : null;
+        // A disabled or failed singleton leaves every walk's outcome as it was, unless it empties a list.
+        if (!event.state.isOffOrBelow() || event.siblings != null || event.groupLeader != event || epc.nrEvents == 1) {
+            changed(ctx);
+        }
         if (c != null) {
             c.hw.enter(now);
             c.hw.pmuDisable();
@@ -319,12 +333,19 @@ public final class PerfCore {
             return;
         }
         beginOp();
-        setState(event, PerfEventState.INACTIVE, now);
         PerfCpuContext c = activeCpuOf(event.ctx);
+        // Taken before this change: the walk this enable starts differs from the last one by this event only.
+        boolean settledBefore = c != null && reschedFromAllowed(c, event);
+        changed(event.ctx);
+        setState(event, PerfEventState.INACTIVE, now);
         if (c != null
                 && eventFilterMatch(event, c.cpu)
                 && (event.groupLeader == event || event.groupLeader.state == PerfEventState.ACTIVE)) {
-            ctxResched(c, c.taskCtx, event.pmu, eventType(event), now);
+            if (settledBefore) {
+                ctxReschedFrom(c, event, now);
+            } else {
+                ctxResched(c, c.taskCtx, event.pmu, eventType(event), now);
+            }
         }
         costSink.charge(callerCpu, KernelCost.PERF_PMU_RESCHED, touched);
     }
@@ -339,6 +360,7 @@ public final class PerfCore {
         if (event.state.compareTo(PerfEventState.INACTIVE) < 0) {
             return;
         }
+        changed(event.ctx);
         PerfCpuContext c = event.state == PerfEventState.ACTIVE ? cpus[event.oncpu] : null;
         if (c != null) {
             c.hw.enter(now);
@@ -371,6 +393,7 @@ public final class PerfCore {
             throw new IllegalArgumentException("-EINVAL: period must be positive, was " + period);
         }
         event.samplePeriod = period;
+        changed(event.ctx);
         if (event.state == PerfEventState.ACTIVE) {
             ArmPmuV3 hw = cpus[event.oncpu].hw;
             hw.enter(now);
@@ -439,7 +462,11 @@ public final class PerfCore {
         }
         c.currentTask = task;
         task.cpu = cpu;
+        changed(c);
         PerfEventContext ctx = task.ctx;
+        if (ctx != null) {
+            changed(ctx);
+        }
         if (ctx == null || ctx.nrEvents == 0) {
             return;
         }
@@ -467,6 +494,7 @@ public final class PerfCore {
         if (task == null) {
             return;
         }
+        changed(c);
         c.currentTask = null;
         task.cpu = -1;
         PerfEventContext ctx = c.taskCtx;
@@ -521,6 +549,7 @@ public final class PerfCore {
     private void reschedUpdate(PerfCpuContext c, PmuReschedUpdate update, long newCntrMask, long now) {
         rescheds++;
         beginOp();
+        changed(c);
         PerfEventContext taskCtx = c.taskCtx;
         c.hw.enter(now);
         c.hw.pmuDisable();
@@ -594,6 +623,7 @@ public final class PerfCore {
             return false;
         }
         beginOp();
+        changed(c);
         c.hw.enter(now);
         c.hw.pmuDisable();
         PerfEvent taskEvent = taskRotate ? eventToRotate(taskEpc, cpu) : null;
@@ -661,6 +691,7 @@ public final class PerfCore {
             hw.exit();
             return false;
         }
+        changed(c);
         hw.pmuDisable();
         long m = pmovsr;
         while (m != 0) {
@@ -764,6 +795,8 @@ public final class PerfCore {
      */
     private void ctxResched(PerfCpuContext c, PerfEventContext taskCtx, PerfPmu pmu, int eventType, long now) {
         rescheds++;
+        changed(c);
+        walkFlexibleFailed = false;
         boolean cpuEvent = (eventType & EVENT_CPU) != 0;
         int type = eventType & EVENT_ALL;
         if ((type & EVENT_PINNED) != 0) {
@@ -786,7 +819,181 @@ public final class PerfCore {
         if (walk) {
             c.hw.pmuEnable();
             c.hw.exit();
+            recordWalk(c, taskCtx, eventType);
         }
+    }
+
+    /** Remembers a completed ctx_resched walk and what its outcome depended on (walkSettled). */
+    private void recordWalk(PerfCpuContext c, PerfEventContext taskCtx, int eventType) {
+        c.settled = true;
+        c.settledTaskCtx = taskCtx;
+        c.settledType = eventType;
+        c.settledActiveTaskCtx = c.taskCtx;
+        c.settledCpuGen = c.cpuCtx.gen;
+        c.settledTaskGen = taskCtx == null ? 0 : taskCtx.gen;
+        c.settledCntrMask = c.hw.cntrMask;
+        c.settledOrder = c.pmu.allocationOrder();
+        c.settledFlexibleFailed = walkFlexibleFailed;
+    }
+
+    /**
+     * Whether a ctx_resched of {@code taskCtx} and {@code eventType} on {@code c} would put every
+     * group back where it is: the last walk on the CPU was that same one, and nothing it depended
+     * on changed since (no change to either context, the same active task context, cntr_mask and
+     * allocation order). A walk is then idempotent: it takes the same groups off, and the
+     * allocator, greedy in list order over the same free counters, gives each the counters it has;
+     * pinned groups that failed are in ERROR and skipped, as are disabled events, so a disabled
+     * event opened or released since changes nothing. Invalidation: every operation that could
+     * move a walk's outcome calls {@link #changed} on the contexts it touches.
+     */
+    private boolean walkSettled(PerfCpuContext c, PerfEventContext taskCtx, int eventType) {
+        return reschedInPlace
+                && c.settled
+                && c.settledTaskCtx == taskCtx
+                && c.settledType == eventType
+                && c.settledActiveTaskCtx == c.taskCtx
+                && c.settledCpuGen == c.cpuCtx.gen
+                && (taskCtx == null || c.settledTaskGen == taskCtx.gen)
+                && c.settledCntrMask == c.hw.cntrMask
+                && c.settledOrder == c.pmu.allocationOrder();
+    }
+
+    /**
+     * A {@link #ctxResched} whose walk is settled ({@link #walkSettled}): every event it would take
+     * off its counter and put back on the same one is re-armed in place (ArmPmuV3.readdInPlace:
+     * the count folded, the period re-armed, registers written only where they differ), and a
+     * flexible group that failed last time fails again and restarts the hrtimer. What the walk would
+     * also do at this instant changes nothing: time_enabled/running and the context clocks advance
+     * by the same amounts whenever they are next brought up to date, and an install's moves are
+     * not charged.
+     */
+    private void ctxReschedInPlace(PerfCpuContext c, PerfEventContext taskCtx, int eventType, long now) {
+        rescheds++;
+        inPlaceRescheds++;
+        boolean cpuEvent = (eventType & EVENT_CPU) != 0;
+        int type = eventType & EVENT_ALL;
+        if ((type & EVENT_PINNED) != 0) {
+            type |= EVENT_FLEXIBLE;
+        }
+        c.hw.enter(now);
+        c.hw.pmuDisable();
+        if (taskCtx != null && c.taskCtx == taskCtx) {
+            ctxReaddInPlace(c, taskCtx, type);
+        }
+        if (cpuEvent) {
+            ctxReaddInPlace(c, c.cpuCtx, type);
+        } else if ((type & EVENT_PINNED) != 0) {
+            ctxReaddInPlace(c, c.cpuCtx, EVENT_FLEXIBLE);
+        }
+        if (c.settledFlexibleFailed) {
+            muxHrtimerRestart(c, now);
+        }
+        c.hw.pmuEnable();
+        c.hw.exit();
+    }
+
+    /** The groups {@link #ctxSchedOut} would take off (of the types, active on this CPU), re-armed in place. */
+    private void ctxReaddInPlace(PerfCpuContext c, PerfEventContext ctx, int types) {
+        PerfEventPmuContext epc = ctx.nrEvents == 0 ? null : ctx.epc(c.pmu);
+        if (epc == null) {
+            return;
+        }
+        if ((types & EVENT_PINNED) != 0) {
+            groupsReaddInPlace(c, epc.pinnedGroups);
+        }
+        if ((types & EVENT_FLEXIBLE) != 0) {
+            groupsReaddInPlace(c, epc.flexibleGroups);
+        }
+    }
+
+    private void groupsReaddInPlace(PerfCpuContext c, ArrayList<PerfEvent> groups) {
+        for (int i = 0, size = groups.size(); i < size; i++) {
+            PerfEvent leader = groups.get(i);
+            if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
+                groupReaddInPlace(c, leader);
+            }
+        }
+    }
+
+    /** A group's group_sched_out and group_sched_in back onto the same counters: each member re-armed in place, and moved. */
+    private void groupReaddInPlace(PerfCpuContext c, PerfEvent leader) {
+        c.hw.readdInPlace(leader);
+        touch(leader);
+        ArrayList<PerfEvent> siblings = leader.siblings;
+        if (siblings != null) {
+            for (int j = 0, n = siblings.size(); j < n; j++) {
+                PerfEvent sibling = siblings.get(j);
+                if (sibling.state == PerfEventState.ACTIVE) {
+                    c.hw.readdInPlace(sibling);
+                    touch(sibling);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the enable of {@code e} may run as {@link #ctxReschedFrom}: a pinned group of its own
+     * in the task context running on {@code c}, on the CPU's PMU, and the walk it starts settled
+     * before it ({@link #walkSettled}).
+     */
+    private boolean reschedFromAllowed(PerfCpuContext c, PerfEvent e) {
+        return e.groupLeader == e
+                && e.siblings == null
+                && e.attr.pinned()
+                && e.ctx.task != null
+                && c.taskCtx == e.ctx
+                && e.pmu == c.pmu
+                && walkSettled(c, e.ctx, EVENT_PINNED);
+    }
+
+    /**
+     * The {@link #ctxResched} of a {@code perf_event_enable} of a task-pinned group {@code first}
+     * whose walk was settled just before ({@link #reschedFromAllowed}): the walk differs from the
+     * last one only from {@code first} on. Its pinned pass finds every group listed before
+     * {@code first} where it is (the allocator, greedy in list order over the same free counters,
+     * gives each the counters it has, and the pass reaches {@code first} with nothing failed,
+     * since a pinned failure left the rest of the last pass in ERROR), so those are re-armed in
+     * place (ArmPmuV3.readdInPlace) and counted as moved, as the full walk's sched-out and sched-in
+     * of them would be; the groups after it, the CPU's and the task's flexible groups leave and the
+     * walk resumes at {@code first}. At one instant, the contexts' clocks and the times of a group
+     * left on its counter come out as the full walk's.
+     */
+    private void ctxReschedFrom(PerfCpuContext c, PerfEvent first, long now) {
+        rescheds++;
+        reschedsFrom++;
+        changed(c);
+        walkFlexibleFailed = false;
+        PerfEventContext taskCtx = first.ctx;
+        PerfEventPmuContext epc = first.epc;
+        PerfEventPmuContext cpuEpc = c.cpuCtx.nrEvents == 0 ? null : c.cpuCtx.epc(c.pmu);
+        ArrayList<PerfEvent> pinned = epc.pinnedGroups;
+        int from = pinned.indexOf(first);
+        c.hw.enter(now);
+        c.hw.pmuDisable();
+        for (int i = 0; i < from; i++) {
+            PerfEvent leader = pinned.get(i);
+            if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
+                groupReaddInPlace(c, leader);
+            }
+        }
+        for (int i = from + 1, size = pinned.size(); i < size; i++) {
+            PerfEvent leader = pinned.get(i);
+            if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
+                groupSchedOut(c, leader, now);
+            }
+        }
+        pmuCtxSchedOut(c, epc, EVENT_FLEXIBLE, now);
+        if (cpuEpc != null) {
+            pmuCtxSchedOut(c, cpuEpc, EVENT_FLEXIBLE, now);
+        }
+        pmuGroupsSchedIn(c, epc, pinned, from, now);
+        if (cpuEpc != null) {
+            pmuGroupsSchedIn(c, cpuEpc, cpuEpc.flexibleGroups, 0, now);
+        }
+        pmuGroupsSchedIn(c, epc, epc.flexibleGroups, 0, now);
+        c.hw.pmuEnable();
+        c.hw.exit();
+        recordWalk(c, taskCtx, EVENT_PINNED);
     }
 
     /** {@code perf_event_sched_in}: CPU pinned, task pinned, CPU flexible, task flexible. */
@@ -887,8 +1094,14 @@ public final class PerfCore {
      * (§1.4), a failed flexible one asks for rotation and arms the hrtimer.
      */
     private void pmuGroupsSchedIn(PerfCpuContext c, PerfEventPmuContext epc, ArrayList<PerfEvent> groups, long now) {
+        pmuGroupsSchedIn(c, epc, groups, 0, now);
+    }
+
+    /** {@link #pmuGroupsSchedIn} from the group at {@code from} on (ctxReschedFrom). */
+    private void pmuGroupsSchedIn(
+            PerfCpuContext c, PerfEventPmuContext epc, ArrayList<PerfEvent> groups, int from, long now) {
         boolean canAddHw = true;
-        for (int i = 0, size = groups.size(); i < size; i++) {
+        for (int i = from, size = groups.size(); i < size; i++) {
             PerfEvent leader = groups.get(i);
             if (leader.state.isOffOrBelow() || leader.state == PerfEventState.ACTIVE) {
                 continue;
@@ -905,6 +1118,7 @@ public final class PerfCore {
                     setState(leader, PerfEventState.ERROR, now);
                 } else {
                     epc.rotateNecessary = true;
+                    walkFlexibleFailed = true;
                     muxHrtimerRestart(c, now);
                 }
             }
@@ -1116,6 +1330,7 @@ public final class PerfCore {
         if (epc == null || epc.nrFreq == 0) {
             return;
         }
+        changed(ctx);
         c.hw.enter(now);
         c.hw.pmuDisable();
         adjustFreqGroups(c, epc.pinnedGroups);
@@ -1236,6 +1451,10 @@ public final class PerfCore {
                 nextEventId++, attr, pmu, cpu, task, ctx, epc, handler, ArmPmuV3.configBase(attr, config.vhe()));
         // add_event_to_ctx: times start from the context clock now.
         e.tstamp = ctx.timeNow(now);
+        // A disabled group of its own in a list that has events changes no walk's outcome (walkSettled).
+        if (e.state != PerfEventState.OFF || leader != null || epc.nrEvents == 0) {
+            changed(ctx);
+        }
         ctx.nrEvents++;
         epc.nrEvents++;
         if (attr.freq()) {
@@ -1262,11 +1481,23 @@ public final class PerfCore {
      */
     private void perfInstallInContext(PerfEvent e, long now) {
         int type = eventType(e);
+        PerfCpuContext c;
+        PerfEventContext taskCtx;
         if (e.task == null) {
-            PerfCpuContext c = cpus[e.cpu];
-            ctxResched(c, c.taskCtx, e.pmu, type, now);
+            c = cpus[e.cpu];
+            taskCtx = c.taskCtx;
         } else if (e.task.cpu >= 0) {
-            ctxResched(cpus[e.task.cpu], e.ctx, e.pmu, type, now);
+            c = cpus[e.task.cpu];
+            taskCtx = e.ctx;
+        } else {
+            return;
+        }
+        // KVM re-creates a guest counter's event disabled while the guest's PMU is stopped: the
+        // resched then usually puts every group back where it is.
+        if (e.state == PerfEventState.OFF && e.pmu == c.pmu && walkSettled(c, taskCtx, type)) {
+            ctxReschedInPlace(c, taskCtx, type, now);
+        } else {
+            ctxResched(c, taskCtx, e.pmu, type, now);
         }
     }
 
@@ -1309,6 +1540,19 @@ public final class PerfCore {
 
     // =============================================================================================
     // Small helpers
+
+    /** A change that can move a walk's outcome on the contexts of {@code c} (see walkSettled). */
+    private static void changed(PerfCpuContext c) {
+        c.cpuCtx.gen++;
+        if (c.taskCtx != null) {
+            c.taskCtx.gen++;
+        }
+    }
+
+    /** A change that can move a walk's outcome over {@code ctx} (see walkSettled). */
+    private static void changed(PerfEventContext ctx) {
+        ctx.gen++;
+    }
 
     private void beginOp() {
         epoch++;

@@ -21,6 +21,23 @@ final class PerfCpuContext {
 
     long hrtimerExpires;
 
+    /**
+     * The last {@code ctx_resched} walk on this CPU, for {@code PerfCore.walkSettled}: whether one is
+     * recorded, its task context and event type, what its outcome depended on (the two contexts'
+     * {@code gen}, the task context it left active, {@code cntr_mask}, the allocation order), and
+     * whether a flexible group failed in it (so it armed the hrtimer if idle).
+     */
+    boolean settled;
+
+    PerfEventContext settledTaskCtx;
+    int settledType;
+    PerfEventContext settledActiveTaskCtx;
+    long settledCpuGen;
+    long settledTaskGen;
+    long settledCntrMask;
+    CounterAllocationOrder settledOrder;
+    boolean settledFlexibleFailed;
+
     PerfCpuContext(int cpu, PerfPmu pmu, ArmPmuV3 hw, int pmuCount) {
         this.cpu = cpu;
         this.pmu = pmu;

@@ -27,6 +27,11 @@ final class PerfEventContext {
     int nrEvents;
     /** Pinned groups of every PMU and CPU: a task sched-in pushes CPU-flexible groups out when this is non-zero. */
     int nrPinnedGroups;
+    /**
+     * Counts the changes to this context that can move what a walk over it does (PerfCore's
+     * {@code changed}): a CPU remembers it with its last walk to know the walk would change nothing.
+     */
+    long gen;
 
     PerfEventContext(PerfTask task, int cpu, int pmuCount) {
         this.task = task;
