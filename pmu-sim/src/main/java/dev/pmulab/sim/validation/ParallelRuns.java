@@ -1,12 +1,10 @@
 package dev.pmulab.sim.validation;
 
 import dev.pmulab.sim.engine.Comparison;
+import dev.pmulab.sim.worker.LongestFirst;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
@@ -25,44 +23,17 @@ final class ParallelRuns {
      */
     static List<Comparison.Outcome> execute(
             List<Comparison> planned, int parallelism, String threadName, IntConsumer done) {
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
+        List<Comparison> runs = new ArrayList<>();
+        for (Comparison c : planned) {
+            for (int i = 0; i < c.runs().size(); i++) {
+                runs.add(c.only(i));
+            }
+        }
+        // Equal estimates: LongestFirst starts them in plan order, on the one pool every command shares.
+        return LongestFirst.run(parallelism, Collections.nCopies(runs.size(), 0.0), threadName, i -> {
+            Comparison.Outcome o = runs.get(i).execute(1, n -> {}).get(0);
+            done.accept(1);
+            return o;
         });
-        try {
-            List<Future<Comparison.Outcome>> futures = new ArrayList<>();
-            for (Comparison c : planned) {
-                for (int i = 0; i < c.runs().size(); i++) {
-                    Comparison one = c.only(i);
-                    futures.add(pool.submit(() -> {
-                        Comparison.Outcome o = one.execute(1, n -> {}).get(0);
-                        done.accept(1);
-                        return o;
-                    }));
-                }
-            }
-            List<Comparison.Outcome> out = new ArrayList<>();
-            for (Future<Comparison.Outcome> f : futures) {
-                out.add(get(f));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Comparison.Outcome get(Future<Comparison.Outcome> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 }
