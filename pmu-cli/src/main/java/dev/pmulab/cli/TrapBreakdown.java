@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pmulab.hw.PmuRegister;
 import dev.pmulab.sim.engine.Comparison;
 import dev.pmulab.sim.report.ReportFormat;
+import dev.pmulab.sim.report.TextColumns;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -59,40 +60,11 @@ final class TrapBreakdown {
         }
         rows.add(total);
 
-        int[] widths = new int[headers.size()];
-        for (int i = 0; i < widths.length; i++) {
-            widths[i] = headers.get(i).length();
-            for (List<String> row : rows) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out =
-                new StringBuilder("\nGuest PMU traps by register (all vCPUs; PMEVCNTR/PMEVTYPER summed over n):\n");
-        line(out, headers, widths);
-        List<String> rule = new ArrayList<>();
-        for (int w : widths) {
-            rule.add("-".repeat(w));
-        }
-        line(out, rule, widths);
-        for (List<String> row : rows) {
-            line(out, row, widths);
-        }
-        return out.toString();
+        return "\nGuest PMU traps by register (all vCPUs; PMEVCNTR/PMEVTYPER summed over n):\n"
+                + TextColumns.render(headers, rows);
     }
 
     private static String cell(Comparison.Outcome o, long n) {
         return o.result().ok() ? String.format(Locale.ROOT, "%,d", n) : "failed";
-    }
-
-    private static void line(StringBuilder out, List<String> cells, int[] widths) {
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            if (i == 0) {
-                out.append(c).append(" ".repeat(widths[i] - c.length()));
-            } else {
-                out.append("  ").append(" ".repeat(widths[i] - c.length())).append(c);
-            }
-        }
-        out.append('\n');
     }
 }

@@ -113,38 +113,9 @@ public final class BreakdownRenderer {
             if (anyLeast) {
                 rows.add(least);
             }
-            int[] widths = new int[header.size()];
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = header.get(i).length();
-                for (List<String> row : rows) {
-                    widths[i] = Math.max(widths[i], row.get(i).length());
-                }
-            }
-            out.append('\n');
-            line(out, header, widths);
-            List<String> rule = new ArrayList<>();
-            for (int w : widths) {
-                rule.add("-".repeat(w));
-            }
-            line(out, rule, widths);
-            for (List<String> row : rows) {
-                line(out, row, widths);
-            }
+            out.append('\n').append(TextColumns.render(header, rows));
         }
         return out.toString();
-    }
-
-    private static void line(StringBuilder out, List<String> cells, int[] widths) {
-        StringBuilder l = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            if (i == 0) {
-                l.append(Text.padRight(c, widths[i]));
-            } else {
-                l.append("  ").append(Text.padLeft(c, widths[i]));
-            }
-        }
-        out.append(Text.stripTrailing(l.toString())).append('\n');
     }
 
     private static String csv(ComparisonReport report, List<Breakdown> breakdowns, Breakdown.By by) {

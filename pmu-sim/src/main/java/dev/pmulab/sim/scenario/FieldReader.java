@@ -210,6 +210,19 @@ final class FieldReader {
         return v;
     }
 
+    /** A whole number from {@code min} to {@code max}, as an int; null after a problem. */
+    Integer intInRange(Node node, String path, int min, int max) {
+        Long v = wholeNumber(node, path);
+        if (v == null) {
+            return null;
+        }
+        if (v < min || v > max) {
+            problem(node.mark(), path, "must be " + min + ".." + max + ", was " + v);
+            return null;
+        }
+        return (int) (long) v;
+    }
+
     /** A number from 0 to 1. */
     Double fraction(Node node, String path) {
         if (!(node instanceof ScalarNode s) || !s.isNumber()) {

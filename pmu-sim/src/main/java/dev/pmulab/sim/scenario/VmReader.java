@@ -165,12 +165,12 @@ final class VmReader {
         }
         Integer rate = PerfSysctls.DEFAULT_MAX_SAMPLE_RATE;
         if (o.has("perf_event_max_sample_rate")) {
-            rate = intInRange(
+            rate = in.intInRange(
                     o.get("perf_event_max_sample_rate"), o.at("perf_event_max_sample_rate"), 1, Integer.MAX_VALUE);
         }
         Integer percent = PerfSysctls.DEFAULT_CPU_TIME_MAX_PERCENT;
         if (o.has("perf_cpu_time_max_percent")) {
-            percent = intInRange(o.get("perf_cpu_time_max_percent"), o.at("perf_cpu_time_max_percent"), 0, 100);
+            percent = in.intInRange(o.get("perf_cpu_time_max_percent"), o.at("perf_cpu_time_max_percent"), 0, 100);
         }
         if (rate == null || percent == null) {
             return null;
@@ -186,19 +186,6 @@ final class VmReader {
         int r = rate;
         int p = percent;
         return in.build(m.mark(), path, () -> new PerfSysctls(r, p));
-    }
-
-    /** A whole number from {@code min} to {@code max}; null after a problem. */
-    private Integer intInRange(Node node, String path, long min, long max) {
-        Long v = in.wholeNumber(node, path);
-        if (v == null) {
-            return null;
-        }
-        if (v < min || v > max) {
-            in.problem(node.mark(), path, "must be " + min + ".." + max + ", was " + v);
-            return null;
-        }
-        return (int) (long) v;
     }
 
     private Integer vcpus(Node node, String path) {
