@@ -3,12 +3,14 @@ package dev.pmulab.sim.sweep;
 import dev.pmulab.sim.metrics.Metric;
 import dev.pmulab.sim.report.HtmlRenderer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The sweep's HTML report: one self-contained file (inline SVG and CSS, no script, nothing
@@ -351,27 +353,12 @@ final class SweepHtml {
             List<Integer> at = new ArrayList<>(s.ys().keySet());
             at.sort((a, b) -> Double.compare(xPos[a], xPos[b]));
             if (spread) {
+                // The seeds' spread: along the maxima, then back along the minima.
                 StringBuilder band = new StringBuilder();
-                for (int k = 0; k < at.size(); k++) {
-                    double hi = s.ys().get(at.get(k)).stream()
-                            .mapToDouble(Double::doubleValue)
-                            .max()
-                            .orElseThrow();
-                    band.append(k == 0 ? "M" : "L")
-                            .append(fmt(sx(xPos[at.get(k)], xr)))
-                            .append(',')
-                            .append(fmt(sy(hi, yr)));
-                }
-                for (int k = at.size() - 1; k >= 0; k--) {
-                    double lo = s.ys().get(at.get(k)).stream()
-                            .mapToDouble(Double::doubleValue)
-                            .min()
-                            .orElseThrow();
-                    band.append("L")
-                            .append(fmt(sx(xPos[at.get(k)], xr)))
-                            .append(',')
-                            .append(fmt(sy(lo, yr)));
-                }
+                steps(band, s, at, xPos, xr, yr, SweepHtml::max, false);
+                List<Integer> back = new ArrayList<>(at);
+                Collections.reverse(back);
+                steps(band, s, back, xPos, xr, yr, SweepHtml::min, true);
                 sb.append("<path d=\"")
                         .append(band)
                         .append("Z\" fill=\"")
@@ -379,16 +366,7 @@ final class SweepHtml {
                         .append("\" fill-opacity=\"0.15\" stroke=\"none\"/>\n");
             }
             StringBuilder line = new StringBuilder();
-            for (int k = 0; k < at.size(); k++) {
-                double mean = s.ys().get(at.get(k)).stream()
-                        .mapToDouble(Double::doubleValue)
-                        .average()
-                        .orElseThrow();
-                line.append(k == 0 ? "M" : "L")
-                        .append(fmt(sx(xPos[at.get(k)], xr)))
-                        .append(',')
-                        .append(fmt(sy(mean, yr)));
-            }
+            steps(line, s, at, xPos, xr, yr, SweepHtml::mean, false);
             sb.append("<path d=\"")
                     .append(line)
                     .append("\" fill=\"none\" stroke=\"")
@@ -396,8 +374,7 @@ final class SweepHtml {
                     .append("\" stroke-width=\"2\"/>\n");
             for (int k : at) {
                 List<Double> vs = s.ys().get(k);
-                double mean =
-                        vs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                double mean = mean(vs);
                 sb.append("<circle cx=\"")
                         .append(fmt(sx(xPos[k], xr)))
                         .append("\" cy=\"")
@@ -407,15 +384,7 @@ final class SweepHtml {
                         .append("\"><title>")
                         .append(esc(s.label() + " at " + xs.get(k) + ": " + num(mean)
                                 + (vs.size() > 1
-                                        ? " (" + vs.size() + " seeds, "
-                                                + num(vs.stream()
-                                                        .mapToDouble(Double::doubleValue)
-                                                        .min()
-                                                        .orElseThrow()) + " to "
-                                                + num(vs.stream()
-                                                        .mapToDouble(Double::doubleValue)
-                                                        .max()
-                                                        .orElseThrow()) + ")"
+                                        ? " (" + vs.size() + " seeds, " + num(min(vs)) + " to " + num(max(vs)) + ")"
                                         : "")))
                         .append("</title></circle>\n");
             }
@@ -533,6 +502,40 @@ final class SweepHtml {
             out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
         }
         return out;
+    }
+
+    /**
+     * SVG path steps through {@code s}'s points at the x indices {@code at}, in that order, each at
+     * {@code y} of its seeds' values; the first a move ("M") unless {@code continuing}.
+     */
+    private static void steps(
+            StringBuilder d,
+            Series s,
+            List<Integer> at,
+            double[] xPos,
+            double[] xr,
+            double[] yr,
+            ToDoubleFunction<List<Double>> y,
+            boolean continuing) {
+        for (int k = 0; k < at.size(); k++) {
+            int x = at.get(k);
+            d.append(k == 0 && !continuing ? "M" : "L")
+                    .append(fmt(sx(xPos[x], xr)))
+                    .append(',')
+                    .append(fmt(sy(y.applyAsDouble(s.ys().get(x)), yr)));
+        }
+    }
+
+    private static double mean(List<Double> vs) {
+        return vs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    private static double min(List<Double> vs) {
+        return vs.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    }
+
+    private static double max(List<Double> vs) {
+        return vs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     }
 
     private static double sx(double x, double[] r) {
