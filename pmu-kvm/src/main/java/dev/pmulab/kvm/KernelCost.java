@@ -6,8 +6,10 @@ import java.util.Optional;
 
 /**
  * The kernel operations whose time the simulator charges, with the defaults of
- * perf-core-and-costs.md §8 (baseline host: Ampere Altra, Neoverse N1, VHE, ~3 GHz). Every value
- * is a parameter a scenario may override; the flag says how much to trust the default.
+ * perf-core-and-costs.md §8 (baseline host: Ampere Altra, Neoverse N1, VHE, ~3 GHz), and C24, which
+ * §8 does not list: the share of a full exit the host counts as guest time, from pmulab's own code
+ * count (see its comment). Every value is a parameter a scenario may override; the flag says how
+ * much to trust the default.
  *
  * <h2>Code counts (issue 14 item 5)</h2>
  *
