@@ -480,48 +480,99 @@ public final class Pe {
 
     /** Writes a register whose access {@link #check} allowed at the current level. */
     public void writeChecked(PmuRegister reg, int index, long value) {
+        // The registers perf's event add/del and the guest drivers write most, by identity, each in a
+        // small method of its own: this front stays small enough for the JIT to inline at a call
+        // site, where a constant register folds it to its one case. The rest (and BRBE PEs) go to
+        // writeAny. Each case counts itself in configWrites as isCountOrFlagRegister says.
+        if (eagerRefresh) {
+            countConfigWrite(reg);
+            writeAny(reg, index, value);
+        } else if (reg == PmuRegister.PMCNTENCLR_EL0) {
+            writeCntenClr(value);
+        } else if (reg == PmuRegister.PMCNTENSET_EL0) {
+            writeCntenSet(value);
+        } else if (reg == PmuRegister.PMOVSCLR_EL0) {
+            writeOvsClr(value);
+        } else if (reg == PmuRegister.PMEVCNTR_EL0) {
+            writeEvcntr(index, value);
+        } else if (reg == PmuRegister.PMCCNTR_EL0) {
+            writeCcntr(value);
+        } else if (reg == PmuRegister.PMINTENCLR_EL1) {
+            writeIntenClr(value);
+        } else if (reg == PmuRegister.PMINTENSET_EL1) {
+            writeIntenSet(value);
+        } else {
+            countConfigWrite(reg);
+            writeAny(reg, index, value);
+        }
+    }
+
+    private void writeCntenClr(long value) {
+        configWrites++;
+        cnten &= ~(value & accessMask());
+        countingStateWritten();
+    }
+
+    private void writeCntenSet(long value) {
+        configWrites++;
+        cnten |= value & accessMask();
+        countingStateWritten();
+    }
+
+    private void writeOvsClr(long value) {
+        ovs &= ~(value & accessMask());
+        countingStateWritten();
+    }
+
+    private void writeEvcntr(int index, long value) {
+        if (!cuIgnored(index)) {
+            evcntr[index] = value & counterWidthMask;
+        }
+        countingStateWritten();
+    }
+
+    private void writeCcntr(long value) {
+        ccntr = value;
+        countingStateWritten();
+    }
+
+    /**
+     * PMEVTYPER: false when it changes nothing (perf rewrites the same type at every event add),
+     * so nothing derived need be recomputed. In writeAny: what a changed type recomputes would
+     * make the small front too large to inline.
+     */
+    private boolean writeEvtyper(int index, long value) {
+        long typer = value & evtyperWritable;
+        if (cuIgnored(index) || typer == evtyper[index]) {
+            return false;
+        }
+        evtyper[index] = typer;
+        evtyperChanged(index);
+        return true;
+    }
+
+    private void writeIntenClr(long value) {
+        configWrites++;
+        inten &= ~(value & accessMask());
+        nextOverflowCached = NO_OVERFLOW_CACHED; // nothing refresh() derives depends on PMINTEN
+    }
+
+    private void writeIntenSet(long value) {
+        configWrites++;
+        inten |= value & accessMask();
+        nextOverflowCached = NO_OVERFLOW_CACHED;
+    }
+
+    /** After a write that refresh() may derive from: recomputed once, before anything depends on it. */
+    private void countingStateWritten() {
+        nextOverflowCached = NO_OVERFLOW_CACHED;
+        dirty = true;
+    }
+
+    private void countConfigWrite(PmuRegister reg) {
         if (!isCountOrFlagRegister(reg)) {
             configWrites++;
         }
-        // The registers perf's event add/del and the guest drivers write most, by identity so that a
-        // call with a constant register inlines to its one case; the rest (and BRBE PEs) in writeAny.
-        if (!eagerRefresh) {
-            if (reg == PmuRegister.PMCNTENCLR_EL0) {
-                cnten &= ~(value & accessMask());
-            } else if (reg == PmuRegister.PMCNTENSET_EL0) {
-                cnten |= value & accessMask();
-            } else if (reg == PmuRegister.PMOVSCLR_EL0) {
-                ovs &= ~(value & accessMask());
-            } else if (reg == PmuRegister.PMEVCNTR_EL0) {
-                if (!cuIgnored(index)) {
-                    evcntr[index] = value & counterWidthMask;
-                }
-            } else if (reg == PmuRegister.PMCCNTR_EL0) {
-                ccntr = value;
-            } else if (reg == PmuRegister.PMEVTYPER_EL0) {
-                long typer = value & evtyperWritable;
-                if (cuIgnored(index) || typer == evtyper[index]) {
-                    return; // perf rewrites the same type at every event add: nothing changes
-                }
-                evtyper[index] = typer;
-                evtyperChanged(index);
-            } else if (reg == PmuRegister.PMINTENCLR_EL1) {
-                inten &= ~(value & accessMask());
-                nextOverflowCached = NO_OVERFLOW_CACHED; // nothing refresh() derives depends on PMINTEN
-                return;
-            } else if (reg == PmuRegister.PMINTENSET_EL1) {
-                inten |= value & accessMask();
-                nextOverflowCached = NO_OVERFLOW_CACHED;
-                return;
-            } else {
-                writeAny(reg, index, value);
-                return;
-            }
-            nextOverflowCached = NO_OVERFLOW_CACHED;
-            dirty = true;
-            return;
-        }
-        writeAny(reg, index, value);
     }
 
     private void writeAny(PmuRegister reg, int index, long value) {
@@ -577,11 +628,8 @@ public final class Pe {
                 }
             }
             case PMEVTYPER_EL0 -> {
-                long typer = value & evtyperWritable;
-                if (!cuIgnored(index) && typer != evtyper[index]) {
-                    // perf rewrites the same type at every event add: nothing derived changes then.
-                    evtyper[index] = typer;
-                    evtyperChanged(index);
+                if (!writeEvtyper(index, value) && !eagerRefresh) {
+                    return; // nothing changed, so nothing derived changes
                 }
             }
             case MDCR_EL2 -> setMdcr(value & mdcrWritable);
@@ -712,9 +760,13 @@ public final class Pe {
      * KVM can bracket their accesses independently with one state per PE.
      */
     public void enterEl2(long time) {
-        if (el2Depth++ > 0) {
-            return;
+        // A small front the JIT inlines: the perf core's brackets nest in KVM's.
+        if (el2Depth++ == 0) {
+            enterEl2Outermost(time);
         }
+    }
+
+    private void enterEl2Outermost(long time) {
         advanceTo(time);
         if (el != ExceptionLevel.EL2) {
             el2SavedLevel = el;
@@ -746,9 +798,14 @@ public final class Pe {
      * context. Splits only at overflows that freeze counters or pause BRBE, at their exact time.
      */
     public void advanceTo(long time) {
-        if (time == now && !eagerRefresh) {
-            return; // nothing to count; derived state is recomputed when next needed
+        // A small front the JIT inlines: most calls come at the instant the PE is already at.
+        if (time != now || eagerRefresh) {
+            advance(time);
         }
+        // else nothing to count; derived state is recomputed when next needed
+    }
+
+    private void advance(long time) {
         ensureFresh();
         if (time < now) {
             throw new IllegalArgumentException("time goes backwards: " + time + " < " + now);

@@ -83,17 +83,33 @@ final class ArmPmuV3 {
      */
     static int getEventIdx(
             long used, long cntrMask, CounterAllocationOrder order, boolean hasLongEvent, PerfEventAttr attr) {
-        if ((attr.config() & PmevtyperEl0.EVTCOUNT_MASK) == Events.CPU_CYCLES && (cntrMask & CYCLE_BIT) != 0) {
+        return getEventIdx(used, cntrMask, order, hasLongEvent, attr.config(), attr.is64Bit(), attr.userRead());
+    }
+
+    /** {@link #getEventIdx(long, long, CounterAllocationOrder, boolean, PerfEventAttr)} for an event's copied attr facts. */
+    static int getEventIdx(long used, long cntrMask, CounterAllocationOrder order, boolean hasLongEvent, PerfEvent e) {
+        return getEventIdx(used, cntrMask, order, hasLongEvent, e.config, e.is64Bit, e.userRead);
+    }
+
+    private static int getEventIdx(
+            long used,
+            long cntrMask,
+            CounterAllocationOrder order,
+            boolean hasLongEvent,
+            int config,
+            boolean is64Bit,
+            boolean userRead) {
+        if ((config & PmevtyperEl0.EVTCOUNT_MASK) == Events.CPU_CYCLES && (cntrMask & CYCLE_BIT) != 0) {
             if ((used & CYCLE_BIT) == 0) {
                 return CYCLE_IDX;
             }
             // A user-readable 64-bit cycle count cannot fall back to a pair: rdpmc reads one register.
-            if (attr.is64Bit() && attr.userRead() && !hasLongEvent) {
+            if (is64Bit && userRead && !hasLongEvent) {
                 return -1;
             }
         }
         long free = cntrMask & ~used & GENERAL_MASK;
-        if (wantsChain(attr, hasLongEvent)) {
+        if (wantsChain(is64Bit, userRead, hasLongEvent)) {
             // Upstream checks only used_mask for the even half; the model also requires it in
             // cntr_mask, so a host pair never straddles into counters the host was told to leave.
             long pairs = free & (free << 1) & ODD_MASK;
@@ -112,13 +128,17 @@ final class ArmPmuV3 {
     }
 
     /** 64-bit requested, not user-read, no long counters: needs two 32-bit counters if not on PMCCNTR. */
-    static boolean wantsChain(PerfEventAttr attr, boolean hasLongEvent) {
-        return attr.is64Bit() && !attr.userRead() && !hasLongEvent;
+    private static boolean wantsChain(boolean is64Bit, boolean userRead, boolean hasLongEvent) {
+        return is64Bit && !userRead && !hasLongEvent;
     }
 
     /** {@code armv8pmu_event_is_chained} once an index is known. */
     static boolean isChained(PerfEventAttr attr, int idx, boolean hasLongEvent) {
-        return idx != CYCLE_IDX && wantsChain(attr, hasLongEvent);
+        return idx != CYCLE_IDX && wantsChain(attr.is64Bit(), attr.userRead(), hasLongEvent);
+    }
+
+    private static boolean isChained(PerfEvent e, int idx, boolean hasLongEvent) {
+        return idx != CYCLE_IDX && wantsChain(e.is64Bit, e.userRead, hasLongEvent);
     }
 
     /** The counters an event at {@code idx} occupies (both halves of a chained pair). */
@@ -200,11 +220,11 @@ final class ArmPmuV3 {
 
     /** {@code armpmu_add(event, PERF_EF_START)}: false when no counter fits (-EAGAIN). Inside {@link #enter}. */
     boolean add(PerfEvent e) {
-        int idx = getEventIdx(usedMask, cntrMask, pmu.allocationOrder(), hasLongEvent, e.attr);
+        int idx = getEventIdx(usedMask, cntrMask, pmu.allocationOrder(), hasLongEvent, e);
         if (idx < 0) {
             return false;
         }
-        boolean chained = isChained(e.attr, idx, hasLongEvent);
+        boolean chained = isChained(e, idx, hasLongEvent);
         usedMask |= idxMask(idx, chained);
         events[idx] = e;
         e.idx = idx;
@@ -245,7 +265,7 @@ final class ArmPmuV3 {
         kvmClrPmuEvents(mask);
         long value = programPeriod(e);
         if (programmed(e, mask, value)) {
-            kvmSetPmuEvents(mask, e.attr);
+            kvmSetPmuEvents(mask, e);
             return;
         }
         disableEvent(e);
@@ -260,7 +280,7 @@ final class ArmPmuV3 {
         if (!readdInPlaceAllowed
                 || (pe.readChecked(PmuRegister.PMOVSCLR_EL0, 0) & bit) != 0
                 || (pe.readChecked(PmuRegister.PMINTENSET_EL1, 0) & bit) == 0
-                || (!kvmPmuCounterDeferred(e.attr) && (pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0) & mask) != mask)) {
+                || (!kvmPmuCounterDeferred(e) && (pe.readChecked(PmuRegister.PMCNTENSET_EL0, 0) & mask) != mask)) {
             return false;
         }
         long biased = needsBias(e) ? value | BIAS : value;
@@ -360,7 +380,7 @@ final class ArmPmuV3 {
      * with PMUv3p5) gets its upper 32 bits set, so it overflows when its low 32 bits wrap.
      */
     private boolean needsBias(PerfEvent e) {
-        return !e.attr.is64Bit() && (hasLongEvent || e.idx == CYCLE_IDX);
+        return !e.is64Bit && (hasLongEvent || e.idx == CYCLE_IDX);
     }
 
     /** {@code armv8pmu_enable_event}: event type, interrupt, then the counter (unless deferred to KVM). */
@@ -377,8 +397,8 @@ final class ArmPmuV3 {
         }
         pe.writeChecked(PmuRegister.PMINTENSET_EL1, 0, 1L << idx);
         long mask = idxMask(idx, e.chained);
-        kvmSetPmuEvents(mask, e.attr);
-        if (!kvmPmuCounterDeferred(e.attr)) {
+        kvmSetPmuEvents(mask, e);
+        if (!kvmPmuCounterDeferred(e)) {
             pe.writeChecked(PmuRegister.PMCNTENSET_EL0, 0, mask);
         }
     }
@@ -387,7 +407,7 @@ final class ArmPmuV3 {
     private void disableEvent(PerfEvent e) {
         long mask = idxMask(e.idx, e.chained);
         kvmClrPmuEvents(mask);
-        if (!kvmPmuCounterDeferred(e.attr)) {
+        if (!kvmPmuCounterDeferred(e)) {
             pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, mask);
         }
         long irq = 1L << e.idx;
@@ -396,22 +416,22 @@ final class ArmPmuV3 {
     }
 
     /** {@code kvm_pmu_counter_deferred}: on nVHE, a guest-only counter is switched on by the world switch. */
-    private boolean kvmPmuCounterDeferred(PerfEventAttr attr) {
-        return !vhe && attr.excludeHost();
+    private boolean kvmPmuCounterDeferred(PerfEvent e) {
+        return !vhe && e.excludeHost;
     }
 
     /**
      * {@code kvm_set_pmu_events}: only events that count one side but not the other need switching,
      * and on VHE not when they exclude EL0, because the EL filter already tells host from guest.
      */
-    private void kvmSetPmuEvents(long mask, PerfEventAttr attr) {
-        if ((vhe && attr.excludeUser()) || attr.excludeHost() == attr.excludeGuest()) {
+    private void kvmSetPmuEvents(long mask, PerfEvent e) {
+        if ((vhe && e.excludeUser) || e.excludeHost == e.excludeGuest) {
             return;
         }
-        if (!attr.excludeHost()) {
+        if (!e.excludeHost) {
             kvmEventsHost |= mask;
         }
-        if (!attr.excludeGuest()) {
+        if (!e.excludeGuest) {
             kvmEventsGuest |= mask;
         }
     }

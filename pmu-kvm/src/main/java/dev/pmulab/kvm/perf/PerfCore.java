@@ -277,7 +277,7 @@ public final class PerfCore {
         setState(event, PerfEventState.DEAD, now);
         if (event.groupLeader == event) {
             groupList(epc, event).remove(event);
-            if (event.attr.pinned()) {
+            if (event.pinned) {
                 ctx.nrPinnedGroups--;
             }
             if (event.siblings != null) {
@@ -748,7 +748,7 @@ public final class PerfCore {
             int idx = Long.numberOfTrailingZeros(m);
             m &= m - 1;
             PerfEvent e = hw.events[idx];
-            if (e != null && e.attr.excludeHost()) {
+            if (e != null && e.excludeHost) {
                 mask |= ArmPmuV3.idxMask(idx, e.chained);
             }
         }
@@ -939,7 +939,7 @@ public final class PerfCore {
     private boolean reschedFromAllowed(PerfCpuContext c, PerfEvent e) {
         return e.groupLeader == e
                 && e.siblings == null
-                && e.attr.pinned()
+                && e.pinned
                 && e.ctx.task != null
                 && c.taskCtx == e.ctx
                 && e.pmu == c.pmu
@@ -1114,7 +1114,7 @@ public final class PerfCore {
             }
             if (leader.state == PerfEventState.INACTIVE) {
                 canAddHw = false;
-                if (leader.attr.pinned()) {
+                if (leader.pinned) {
                     setState(leader, PerfEventState.ERROR, now);
                 } else {
                     epc.rotateNecessary = true;
@@ -1279,7 +1279,7 @@ public final class PerfCore {
 
     /** {@code get_event_type}: the leader's pinned flag, plus EVENT_CPU for a CPU context. */
     private static int eventType(PerfEvent e) {
-        int type = e.groupLeader.attr.pinned() ? EVENT_PINNED : EVENT_FLEXIBLE;
+        int type = e.groupLeader.pinned ? EVENT_PINNED : EVENT_FLEXIBLE;
         return e.ctx.task == null ? type | EVENT_CPU : type;
     }
 
@@ -1354,7 +1354,7 @@ public final class PerfCore {
 
     /** One event of {@code perf_adjust_freq_unthr_events}: stop, re-tune from the tick's count, reload. */
     private void adjustFreqEvent(PerfCpuContext c, PerfEvent e) {
-        if (e.state != PerfEventState.ACTIVE || e.oncpu != c.cpu || !e.attr.freq()) {
+        if (e.state != PerfEventState.ACTIVE || e.oncpu != c.cpu || !e.freq) {
             return;
         }
         c.hw.stopEvent(e);
@@ -1526,7 +1526,7 @@ public final class PerfCore {
     }
 
     private static void addToGroups(PerfEventPmuContext epc, PerfEvent leader) {
-        if (leader.attr.pinned()) {
+        if (leader.pinned) {
             epc.pinnedGroups.add(leader);
             epc.ctx.nrPinnedGroups++;
         } else {
@@ -1535,7 +1535,7 @@ public final class PerfCore {
     }
 
     private static ArrayList<PerfEvent> groupList(PerfEventPmuContext epc, PerfEvent leader) {
-        return leader.attr.pinned() ? epc.pinnedGroups : epc.flexibleGroups;
+        return leader.pinned ? epc.pinnedGroups : epc.flexibleGroups;
     }
 
     // =============================================================================================
@@ -1574,7 +1574,7 @@ public final class PerfCore {
             int idx = Long.numberOfTrailingZeros(m);
             m &= m - 1;
             PerfEvent e = hw.events[idx];
-            if (e != null && e.groupLeader.attr.pinned() == pinned) {
+            if (e != null && e.groupLeader.pinned == pinned) {
                 mask |= ArmPmuV3.idxMask(idx, e.chained);
             }
         }

@@ -23,6 +23,23 @@ public final class PerfEvent {
     final PerfEventPmuContext epc;
     final PerfOverflowHandler overflowHandler;
 
+    // The attr facts the scheduling walk and the driver test at every event moved, copied here so
+    // the walk reads them from the event it is moving instead of loading the attr behind it.
+    /** {@code attr.config}: the event number (at most 16 bits, PerfEventAttr checks it). */
+    final int config;
+    /** {@code attr.pinned}: for a leader, whether its group is pinned. */
+    final boolean pinned;
+    /** {@link PerfEventAttr#is64Bit}. */
+    final boolean is64Bit;
+    /** {@link PerfEventAttr#userRead}. */
+    final boolean userRead;
+
+    final boolean excludeUser;
+    final boolean excludeHost;
+    final boolean excludeGuest;
+    /** {@code attr.freq}: frequency mode. */
+    final boolean freq;
+
     PerfEvent groupLeader;
     /** Siblings, for a group leader; allocated on the first sibling. */
     ArrayList<PerfEvent> siblings;
@@ -77,6 +94,14 @@ public final class PerfEvent {
         this.epc = epc;
         this.overflowHandler = overflowHandler;
         this.configBase = configBase;
+        this.config = attr.config();
+        this.pinned = attr.pinned();
+        this.is64Bit = attr.is64Bit();
+        this.userRead = attr.userRead();
+        this.excludeUser = attr.excludeUser();
+        this.excludeHost = attr.excludeHost();
+        this.excludeGuest = attr.excludeGuest();
+        this.freq = attr.freq();
         this.maxPeriod = attr.is64Bit() ? -1L : PmevcntrEl0.LOW32;
         this.state = attr.disabled() ? PerfEventState.OFF : PerfEventState.INACTIVE;
         if (attr.isSampling()) {
@@ -132,7 +157,7 @@ public final class PerfEvent {
 
     /** Whether the group is pinned: {@code get_event_type} goes by the leader. */
     public boolean isPinnedGroup() {
-        return groupLeader.attr.pinned();
+        return groupLeader.pinned;
     }
 
     /** {@code event->count} as of the last update. */

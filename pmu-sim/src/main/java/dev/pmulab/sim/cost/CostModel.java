@@ -29,6 +29,10 @@ public final class CostModel {
 
     private final EnumMap<KernelCost, Price> prices = new EnumMap<>(KernelCost.class);
     private final EnumMap<KernelCost, Boolean> overridden = new EnumMap<>(KernelCost.class);
+    /** The prices by ordinal: every charge looks its price up, and an EnumMap costs a lookup and a record hop. */
+    private final long[] baseNs = new long[KernelCost.values().length];
+
+    private final long[] perUnitNs = new long[KernelCost.values().length];
     private final long[] occurrences = new long[KernelCost.values().length];
     private final long[] totalNs = new long[KernelCost.values().length];
 
@@ -36,8 +40,11 @@ public final class CostModel {
         requireNonNull(overrides, "overrides is null");
         for (KernelCost c : KernelCost.values()) {
             Price p = overrides.get(c);
-            prices.put(c, p != null ? p : new Price(c.defaultBaseNs(), c.defaultPerUnitNs()));
+            Price price = p != null ? p : new Price(c.defaultBaseNs(), c.defaultPerUnitNs());
+            prices.put(c, price);
             overridden.put(c, p != null);
+            baseNs[c.ordinal()] = price.baseNs();
+            perUnitNs[c.ordinal()] = price.perUnitNs();
         }
     }
 
@@ -47,8 +54,8 @@ public final class CostModel {
 
     /** The price of one occurrence with {@code units} units, without charging it. */
     public long priceNs(KernelCost cost, int units) {
-        Price p = prices.get(cost);
-        return p.baseNs() + p.perUnitNs() * Math.max(0, units);
+        int i = cost.ordinal();
+        return baseNs[i] + perUnitNs[i] * Math.max(0, units);
     }
 
     /** Charges one occurrence and returns its time in ns. */
