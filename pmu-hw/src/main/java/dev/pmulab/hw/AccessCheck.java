@@ -125,11 +125,16 @@ final class AccessCheck {
      * Whether an access that {@link #check} allowed to event counter {@code counter} at {@code el}
      * is RAZ/WI or a NOP: a second-range counter from EL0/EL1 without FGT, by the model's choice.
      */
-    static boolean cuIgnored(PmuConfig config, int counter, ExceptionLevel el, int effectiveHpmn) {
-        return el != ExceptionLevel.EL2
-                && !config.fgt()
-                && counter >= effectiveHpmn
-                && (config.cu() == CuChoice.RAZWI || config.cu() == CuChoice.NOP);
+    static boolean cuIgnored(boolean cuIgnorable, int counter, ExceptionLevel el, int effectiveHpmn) {
+        return cuIgnorable && el != ExceptionLevel.EL2 && counter >= effectiveHpmn;
+    }
+
+    /**
+     * The part of {@link #cuIgnored} that depends on the PE's configuration alone (no FGT, and the
+     * model's choice is RAZ/WI or NOP), which a PE computes once.
+     */
+    static boolean cuIgnorable(PmuConfig config) {
+        return !config.fgt() && (config.cu() == CuChoice.RAZWI || config.cu() == CuChoice.NOP);
     }
 
     /** The HDFGRTR_EL2/HDFGWTR_EL2 bit that traps this access (pmuv3-architecture.md §3.1), 0 if none. */

@@ -178,6 +178,8 @@ public final class Pe {
      * overflow query or PMSWINC recomputes it once.
      */
     private final boolean eagerRefresh;
+    /** AccessCheck.cuIgnorable of the configuration, computed once: cuIgnored runs at every counter access. */
+    private final boolean cuIgnorable;
     /** Which of events 0x00..0xff the PE implements, as a bitmap (see implementsEvent). */
     private final long[] implementedCommonEvents = new long[4];
 
@@ -209,6 +211,7 @@ public final class Pe {
         this.pmceid0 = config.pmceid0();
         this.pmceid1 = config.pmceid1();
         this.eagerRefresh = config.brbe();
+        this.cuIgnorable = AccessCheck.cuIgnorable(config);
         for (int e = 0; e < 0x100; e++) {
             if (config.implementsEvent(e)) {
                 implementedCommonEvents[e >>> 6] |= 1L << e;
@@ -380,7 +383,7 @@ public final class Pe {
 
     /** True when an allowed EL0/EL1 access to a second-range counter is RAZ/WI or a NOP by model choice. */
     private boolean cuIgnored(int counter) {
-        return AccessCheck.cuIgnored(config, counter, el, effHpmn);
+        return AccessCheck.cuIgnored(cuIgnorable, counter, el, effHpmn);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -485,8 +488,7 @@ public final class Pe {
         // site, where a constant register folds it to its one case. The rest (and BRBE PEs) go to
         // writeAny. Each case counts itself in configWrites as isCountOrFlagRegister says.
         if (eagerRefresh) {
-            countConfigWrite(reg);
-            writeAny(reg, index, value);
+            writeSlow(reg, index, value);
         } else if (reg == PmuRegister.PMCNTENCLR_EL0) {
             writeCntenClr(value);
         } else if (reg == PmuRegister.PMCNTENSET_EL0) {
@@ -502,8 +504,7 @@ public final class Pe {
         } else if (reg == PmuRegister.PMINTENSET_EL1) {
             writeIntenSet(value);
         } else {
-            countConfigWrite(reg);
-            writeAny(reg, index, value);
+            writeSlow(reg, index, value);
         }
     }
 
@@ -542,13 +543,17 @@ public final class Pe {
      * make the small front too large to inline.
      */
     private boolean writeEvtyper(int index, long value) {
-        long typer = value & evtyperWritable;
-        if (cuIgnored(index) || typer == evtyper[index]) {
+        if (evtyperUnchanged(index, value)) {
             return false;
         }
-        evtyper[index] = typer;
+        evtyper[index] = value & evtyperWritable;
         evtyperChanged(index);
         return true;
+    }
+
+    /** Whether a PMEVTYPER write leaves the register as it is (see {@link #writeEvtyper}). */
+    private boolean evtyperUnchanged(int index, long value) {
+        return cuIgnored(index) || (value & evtyperWritable) == evtyper[index];
     }
 
     private void writeIntenClr(long value) {
@@ -569,10 +574,12 @@ public final class Pe {
         dirty = true;
     }
 
-    private void countConfigWrite(PmuRegister reg) {
+    /** The registers the front does not take: counted in configWrites if they are configuration. */
+    private void writeSlow(PmuRegister reg, int index, long value) {
         if (!isCountOrFlagRegister(reg)) {
             configWrites++;
         }
+        writeAny(reg, index, value);
     }
 
     private void writeAny(PmuRegister reg, int index, long value) {
