@@ -106,6 +106,35 @@ public class PeBenchmark {
         return pe.eventCounter(0);
     }
 
+    /**
+     * The registers the host driver writes when perf moves an event on and off a counter at one
+     * instant (armpmu_add then armpmu_del of an event on counter 3, as ctx_resched does for every
+     * event it moves): the counter, interrupt and flag cleared, the period written, the type
+     * rewritten and the counter enabled, then disabled again and read back, inside the EL2
+     * bracket. Each write goes through {@link Pe#writeChecked} with a constant register, the
+     * case its small front is for (measure it with the launcher's flags: {@code -jvmArgs
+     * "-XX:+UseSerialGC -XX:-TieredCompilation"}).
+     */
+    @Benchmark
+    public long driverAddAndDelAtEl2() {
+        long bit = 1L << 3;
+        pe.enterEl2(now);
+        pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, bit);
+        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, bit);
+        pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, bit);
+        pe.writeChecked(PmuRegister.PMEVCNTR_EL0, 3, 0x8000_0000L);
+        pe.writeChecked(PmuRegister.PMEVTYPER_EL0, 3, Events.BR_MIS_PRED | PmevtyperEl0.NSH);
+        pe.writeChecked(PmuRegister.PMINTENSET_EL1, 0, bit);
+        pe.writeChecked(PmuRegister.PMCNTENSET_EL0, 0, bit);
+        pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, bit);
+        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, bit);
+        pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, bit);
+        long read = pe.readChecked(PmuRegister.PMEVCNTR_EL0, 3);
+        pe.writeChecked(PmuRegister.PMCNTENSET_EL0, 0, bit); // back as setUp left it
+        pe.exitEl2();
+        return read;
+    }
+
     /** When the interrupt-enabled counter overflows next (computed, not stepped). */
     @Benchmark
     public long nextOverflowTime() {
