@@ -263,7 +263,8 @@ final class RunMetrics {
 
     /**
      * The metrics summed over vCPUs (of {@code vm}, or all with null): traps, guest sys time, waits,
-     * coverage, accuracy, crashes, BRBE, leaks.
+     * coverage, accuracy, the Linux guests' PMIs, samples, throttles and sample-rate limit, crashes,
+     * BRBE, leaks.
      */
     private void guestMetrics(
             MetricValues.Builder m, List<VcpuPmuStats> stats, long endNs, long workDoneNs, String vm) {
@@ -288,6 +289,12 @@ final class RunMetrics {
         int errorCount = 0;
         long blackout = 0;
         boolean anyBrbe = false;
+        // The Linux guests' perf figures (guest.pmis ...): n/a without a vCPU running Linux's perf core.
+        boolean anyLinuxPerf = false;
+        long pmis = 0;
+        long samples = 0;
+        long throttles = 0;
+        int maxSampleRate = Integer.MAX_VALUE;
         for (int i = 0; i < vcpus.size(); i++) {
             SimVcpu v = vcpus.get(i);
             if (vm != null && !v.spec.name().equals(vm)) {
@@ -307,6 +314,15 @@ final class RunMetrics {
             if (v.model.usesBrbe()) {
                 anyBrbe = true;
                 blackout += accounts.brbeBlackoutNs(v);
+            }
+            var perfCounts = v.model.linuxPerfCounts();
+            if (perfCounts.isPresent()) {
+                GuestPmuModel.LinuxPerfCounts pc = perfCounts.get();
+                anyLinuxPerf = true;
+                pmis += pc.pmuInterrupts();
+                samples += pc.samples();
+                throttles += pc.throttles();
+                maxSampleRate = Math.min(maxSampleRate, pc.maxSampleRate());
             }
             for (GuestPmuModel.Accuracy a : v.model.accuracy()) {
                 errorSum += 100.0 * Math.abs(a.measured() - a.truth()) / a.truth();
@@ -353,6 +369,17 @@ final class RunMetrics {
             m.put(Metric.GUEST_COUNT_ERROR_PCT, errorSum / errorCount);
         } else {
             m.notApplicable(Metric.GUEST_COUNT_ERROR_PCT);
+        }
+        if (anyLinuxPerf) {
+            m.put(Metric.GUEST_PMIS, pmis);
+            m.put(Metric.GUEST_PERF_SAMPLES, samples);
+            m.put(Metric.GUEST_PERF_THROTTLES, throttles);
+            m.put(Metric.GUEST_PERF_MAX_SAMPLE_RATE, maxSampleRate);
+        } else {
+            m.notApplicable(Metric.GUEST_PMIS);
+            m.notApplicable(Metric.GUEST_PERF_SAMPLES);
+            m.notApplicable(Metric.GUEST_PERF_THROTTLES);
+            m.notApplicable(Metric.GUEST_PERF_MAX_SAMPLE_RATE);
         }
         m.put(Metric.GUEST_CYCLE_STALLS, stalls);
         m.put(Metric.GUEST_CRASHES, crashes);

@@ -117,6 +117,11 @@ public final class BrbeGuest implements GuestPmuModel {
     }
 
     @Override
+    public java.util.Optional<LinuxPerfCounts> linuxPerfCounts() {
+        return perf.linuxPerfCounts();
+    }
+
+    @Override
     public boolean usesBrbe() {
         return true;
     }

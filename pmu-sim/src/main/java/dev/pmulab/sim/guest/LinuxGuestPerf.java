@@ -18,6 +18,7 @@ import dev.pmulab.kvm.perf.PerfPmu;
 import dev.pmulab.kvm.perf.PerfSampleLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The perf core of a Linux guest on one of its vCPUs, with every perf user the guest runs there
@@ -118,6 +119,9 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private int throttledCount;
 
     private long pmis;
+    /** PMU interrupts the handler found no overflow flag for (it returns IRQ_NONE); /proc/interrupts counts them too. */
+    private long spuriousPmis;
+
     private long samples;
     private long throttles;
     private long intervalReads;
@@ -936,6 +940,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         long flags = port.readAndClearOverflows();
         if (flags != 0) {
             handleIrq(port, flags);
+        } else {
+            spuriousPmis++;
         }
         limitsCpu.sampleEventTook(port.now() - start);
     }
@@ -1182,6 +1188,22 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     /** PMU interrupts the driver handled (spurious ones left out). */
     public long pmis() {
         return pmis;
+    }
+
+    /** PMU interrupts the driver found no overflow in ({@code armv8pmu_handle_irq} returned IRQ_NONE). */
+    public long spuriousPmis() {
+        return spuriousPmis;
+    }
+
+    /**
+     * What this vCPU's guest kernel counted, as its /proc/interrupts, perf report and sysctl show it:
+     * every PMU interrupt its handler took (spurious ones included, as {@code handle_percpu_devid_irq}
+     * counts an interrupt before the handler looks at it), the samples written, the throttles, and
+     * the kernel's {@code perf_event_max_sample_rate} now.
+     */
+    @Override
+    public Optional<LinuxPerfCounts> linuxPerfCounts() {
+        return Optional.of(new LinuxPerfCounts(pmis + spuriousPmis, samples, throttles, limits.maxSampleRate()));
     }
 
     /** Samples the perf record sessions got: periods that elapsed on their events (not the watchdog's). */
