@@ -104,7 +104,8 @@ final class RunMetrics {
     /**
      * Who paid: the guest metrics per VM (over its vCPUs; isolation.breaches, KVM-wide, and
      * guest.workload_ns, the measured VM's, left out), each host perf session's event coverage, and
-     * each guest perf session's own multiplexing, summed over the VM's vCPUs. Read once at the end.
+     * each guest perf session's own multiplexing, samples and throttles, summed over the VM's vCPUs.
+     * Read once at the end.
      */
     Breakdown breakdown(List<VcpuPmuStats> stats, long endNs, long workDoneNs) {
         List<Breakdown.Part> parts = new ArrayList<>();
@@ -137,6 +138,7 @@ final class RunMetrics {
                 }
                 MetricValues.Builder m = MetricValues.builder();
                 String least = guestPerfRunning(m, endNs, spec.name(), index, guestEvents(u));
+                sessionSamples(m, spec.name(), index);
                 parts.add(new Breakdown.Part(
                         Breakdown.By.SESSION, spec.name() + "/" + u.kind() + "#" + index, m.build(), least));
                 index++;
@@ -164,6 +166,33 @@ final class RunMetrics {
             }
         }
         return share.putInto(m, Metric.GUEST_PERF_RUNNING_PCT, Metric.GUEST_PERF_RUNNING_MIN_PCT);
+    }
+
+    /**
+     * guest.perf_samples and guest.perf_throttles of guest perf session {@code session} of VM
+     * {@code vm}, summed over its vCPUs (guest.pmis and the sample-rate limit are the VM's, not a
+     * session's: one handler serves every session's overflows, one kernel sets the limit).
+     */
+    private void sessionSamples(MetricValues.Builder m, String vm, int session) {
+        long samples = 0;
+        long throttles = 0;
+        boolean any = false;
+        for (SimVcpu v : vcpus) {
+            if (!v.spec.name().equals(vm)) {
+                continue;
+            }
+            for (GuestPmuModel.SessionCounts c : v.model.perfSessionCounts()) {
+                if (c.session() == session) {
+                    any = true;
+                    samples += c.samples();
+                    throttles += c.throttles();
+                }
+            }
+        }
+        if (any) {
+            m.put(Metric.GUEST_PERF_SAMPLES, samples);
+            m.put(Metric.GUEST_PERF_THROTTLES, throttles);
+        }
     }
 
     /** host.event_coverage_pct and its min over {@code events} of session {@code s}; returns the least covered. */

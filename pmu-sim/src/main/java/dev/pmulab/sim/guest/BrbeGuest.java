@@ -122,6 +122,11 @@ public final class BrbeGuest implements GuestPmuModel {
     }
 
     @Override
+    public java.util.List<SessionCounts> perfSessionCounts() {
+        return perf.perfSessionCounts();
+    }
+
+    @Override
     public boolean usesBrbe() {
         return true;
     }

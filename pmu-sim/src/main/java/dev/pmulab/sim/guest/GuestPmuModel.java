@@ -147,6 +147,22 @@ public interface GuestPmuModel {
      */
     record LinuxPerfCounts(long pmuInterrupts, long samples, long throttles, int maxSampleRate) {}
 
+    /**
+     * The samples and throttles of each of the guest's perf sessions on this vCPU (for
+     * {@code --by session}), in session order (pmu_usage order, the watchdog left out); empty for a
+     * guest without Linux's perf core. Read once, at the end of a run.
+     */
+    default java.util.List<SessionCounts> perfSessionCounts() {
+        return java.util.List.of();
+    }
+
+    /**
+     * One perf session's share of {@link LinuxPerfCounts}: the samples its events wrote and the
+     * times one of its groups was throttled. PMU interrupts are not per session: one handler serves
+     * every overflowed counter.
+     */
+    record SessionCounts(int session, long samples, long throttles) {}
+
     /** Whether the guest programmed BRBE to record (for brbe.blackout_ns). */
     default boolean usesBrbe() {
         return false;

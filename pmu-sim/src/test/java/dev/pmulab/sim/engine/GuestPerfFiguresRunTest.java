@@ -124,6 +124,30 @@ final class GuestPerfFiguresRunTest {
         assertThat(vm1.valueOrNaN(Metric.GUEST_PERF_MAX_SAMPLE_RATE)).isEqualTo(100_000);
     }
 
+    /**
+     * --by session: a perf record -c 10,000,000 of instructions (90 to 100 samples, as above) beside
+     * a perf stat of cycles, whose counting events interrupt at half their range (2^31 cycles, 0.716
+     * s at 3 GHz: at most one interrupt each, no sample). The record session has the VM's samples;
+     * the stat session none, and neither is throttled. The PMIs and the rate are the VM's only.
+     */
+    @Test
+    void bySessionSplitsTheSamplesAndThrottles() {
+        Run r = run(VM0 + "pmu_usage: [{kind: perf-record, events: [instructions], period: 10000000},"
+                + " {kind: perf-stat, events: [cycles]}]}\n");
+        List<Breakdown.Part> sessions = r.result().breakdown().of(Breakdown.By.SESSION);
+        assertThat(sessions).extracting(Breakdown.Part::name).containsExactly("vm0/perf-record#0", "vm0/perf-stat#1");
+        MetricValues record = sessions.get(0).metrics();
+        MetricValues stat = sessions.get(1).metrics();
+        assertThat(record.valueOrNaN(Metric.GUEST_PERF_SAMPLES))
+                .isEqualTo(r.v(Metric.GUEST_PERF_SAMPLES))
+                .isBetween(90.0, 100.0);
+        assertThat(stat.valueOrNaN(Metric.GUEST_PERF_SAMPLES)).isZero();
+        assertThat(record.valueOrNaN(Metric.GUEST_PERF_THROTTLES)).isZero();
+        assertThat(stat.valueOrNaN(Metric.GUEST_PERF_THROTTLES)).isZero();
+        assertThat(record.has(Metric.GUEST_PMIS)).isFalse();
+        assertThat(record.has(Metric.GUEST_PERF_MAX_SAMPLE_RATE)).isFalse();
+    }
+
     /** A guest without Linux perf (nothing in pmu_usage): no /proc/interrupts line to predict, so n/a. */
     @Test
     void aGuestWithoutLinuxPerfHasNoFigures() {
