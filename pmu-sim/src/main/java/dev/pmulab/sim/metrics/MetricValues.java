@@ -125,7 +125,9 @@ public final class MetricValues {
             }
             if (metric.unit().wholeNumber() && !Double.isNaN(value)) {
                 if (value != Math.rint(value)) {
-                    throw new IllegalArgumentException(metric.key() + " is a whole number, got " + value);
+                    throw new IllegalArgumentException(metric.key()
+                            + (metric.unit() == MetricUnit.COUNT ? " is a count" : " is a whole number") + ", got "
+                            + value);
                 }
                 if (value > EXACT_LONG_LIMIT) {
                     throw new IllegalArgumentException(metric.key() + " beyond 2^53, got " + value);
