@@ -104,7 +104,8 @@ final class RunMetrics {
     /**
      * Who paid: the guest metrics per VM (over its vCPUs; isolation.breaches, KVM-wide, and
      * guest.workload_ns, the measured VM's, left out), each host perf session's event coverage, and
-     * each guest perf session's own multiplexing, summed over the VM's vCPUs. Read once at the end.
+     * each guest perf session's own multiplexing, samples and throttles, summed over the VM's vCPUs.
+     * Read once at the end.
      */
     Breakdown breakdown(List<VcpuPmuStats> stats, long endNs, long workDoneNs) {
         List<Breakdown.Part> parts = new ArrayList<>();
@@ -137,6 +138,7 @@ final class RunMetrics {
                 }
                 MetricValues.Builder m = MetricValues.builder();
                 String least = guestPerfRunning(m, endNs, spec.name(), index, guestEvents(u));
+                sessionSamples(m, spec.name(), index);
                 parts.add(new Breakdown.Part(
                         Breakdown.By.SESSION, spec.name() + "/" + u.kind() + "#" + index, m.build(), least));
                 index++;
@@ -164,6 +166,33 @@ final class RunMetrics {
             }
         }
         return share.putInto(m, Metric.GUEST_PERF_RUNNING_PCT, Metric.GUEST_PERF_RUNNING_MIN_PCT);
+    }
+
+    /**
+     * guest.perf_samples and guest.perf_throttles of guest perf session {@code session} of VM
+     * {@code vm}, summed over its vCPUs (guest.pmis and the sample-rate limit are the VM's, not a
+     * session's: one handler serves every session's overflows, one kernel sets the limit).
+     */
+    private void sessionSamples(MetricValues.Builder m, String vm, int session) {
+        long samples = 0;
+        long throttles = 0;
+        boolean any = false;
+        for (SimVcpu v : vcpus) {
+            if (!v.spec.name().equals(vm)) {
+                continue;
+            }
+            for (GuestPmuModel.SessionCounts c : v.model.perfSessionCounts()) {
+                if (c.session() == session) {
+                    any = true;
+                    samples += c.samples();
+                    throttles += c.throttles();
+                }
+            }
+        }
+        if (any) {
+            m.put(Metric.GUEST_PERF_SAMPLES, samples);
+            m.put(Metric.GUEST_PERF_THROTTLES, throttles);
+        }
     }
 
     /** host.event_coverage_pct and its min over {@code events} of session {@code s}; returns the least covered. */
@@ -263,7 +292,8 @@ final class RunMetrics {
 
     /**
      * The metrics summed over vCPUs (of {@code vm}, or all with null): traps, guest sys time, waits,
-     * coverage, accuracy, crashes, BRBE, leaks.
+     * coverage, accuracy, the Linux guests' PMIs, samples, throttles and sample-rate limit, crashes,
+     * BRBE, leaks.
      */
     private void guestMetrics(
             MetricValues.Builder m, List<VcpuPmuStats> stats, long endNs, long workDoneNs, String vm) {
@@ -288,6 +318,12 @@ final class RunMetrics {
         int errorCount = 0;
         long blackout = 0;
         boolean anyBrbe = false;
+        // The Linux guests' perf figures (guest.pmis ...): n/a without a vCPU running Linux's perf core.
+        boolean anyLinuxPerf = false;
+        long pmis = 0;
+        long samples = 0;
+        long throttles = 0;
+        int maxSampleRate = Integer.MAX_VALUE;
         for (int i = 0; i < vcpus.size(); i++) {
             SimVcpu v = vcpus.get(i);
             if (vm != null && !v.spec.name().equals(vm)) {
@@ -307,6 +343,15 @@ final class RunMetrics {
             if (v.model.usesBrbe()) {
                 anyBrbe = true;
                 blackout += accounts.brbeBlackoutNs(v);
+            }
+            var perfCounts = v.model.linuxPerfCounts();
+            if (perfCounts.isPresent()) {
+                GuestPmuModel.LinuxPerfCounts pc = perfCounts.get();
+                anyLinuxPerf = true;
+                pmis += pc.pmuInterrupts();
+                samples += pc.samples();
+                throttles += pc.throttles();
+                maxSampleRate = Math.min(maxSampleRate, pc.maxSampleRate());
             }
             for (GuestPmuModel.Accuracy a : v.model.accuracy()) {
                 errorSum += 100.0 * Math.abs(a.measured() - a.truth()) / a.truth();
@@ -353,6 +398,17 @@ final class RunMetrics {
             m.put(Metric.GUEST_COUNT_ERROR_PCT, errorSum / errorCount);
         } else {
             m.notApplicable(Metric.GUEST_COUNT_ERROR_PCT);
+        }
+        if (anyLinuxPerf) {
+            m.put(Metric.GUEST_PMIS, pmis);
+            m.put(Metric.GUEST_PERF_SAMPLES, samples);
+            m.put(Metric.GUEST_PERF_THROTTLES, throttles);
+            m.put(Metric.GUEST_PERF_MAX_SAMPLE_RATE, maxSampleRate);
+        } else {
+            m.notApplicable(Metric.GUEST_PMIS);
+            m.notApplicable(Metric.GUEST_PERF_SAMPLES);
+            m.notApplicable(Metric.GUEST_PERF_THROTTLES);
+            m.notApplicable(Metric.GUEST_PERF_MAX_SAMPLE_RATE);
         }
         m.put(Metric.GUEST_CYCLE_STALLS, stalls);
         m.put(Metric.GUEST_CRASHES, crashes);

@@ -117,6 +117,16 @@ public final class BrbeGuest implements GuestPmuModel {
     }
 
     @Override
+    public java.util.Optional<LinuxPerfCounts> linuxPerfCounts() {
+        return perf.linuxPerfCounts();
+    }
+
+    @Override
+    public java.util.List<SessionCounts> perfSessionCounts() {
+        return perf.perfSessionCounts();
+    }
+
+    @Override
     public boolean usesBrbe() {
         return true;
     }

@@ -123,6 +123,46 @@ public interface GuestPmuModel {
      */
     record PerfEventTimes(int session, int event, long enabledNs, long runningNs) {}
 
+    /**
+     * What the guest kernel's perf core counted on this vCPU, the figures a kernel engineer reads in
+     * a Linux guest (for guest.pmis, guest.perf_samples, guest.perf_throttles and
+     * guest.perf_max_sample_rate); empty for a guest without Linux's perf core (Windows, the greedy
+     * guest, a guest with no perf user). Read once, at the end of a run.
+     */
+    default java.util.Optional<LinuxPerfCounts> linuxPerfCounts() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * One vCPU's Linux perf figures.
+     *
+     * @param pmuInterrupts PMU interrupts its handler took, spurious ones included: the vCPU's column
+     *     of the PMU line in /proc/interrupts ({@code kstat_incr_irqs_this_cpu} in
+     *     {@code handle_percpu_devid_irq})
+     * @param samples samples {@code perf_event_overflow} wrote for perf sessions (the NMI
+     *     watchdog's overflows write none)
+     * @param throttles groups {@code __perf_event_account_interrupt} throttled, one PERF_RECORD_THROTTLE each
+     * @param maxSampleRate the guest kernel's {@code sysctl_perf_event_sample_rate} now (one value
+     *     for all its vCPUs)
+     */
+    record LinuxPerfCounts(long pmuInterrupts, long samples, long throttles, int maxSampleRate) {}
+
+    /**
+     * The samples and throttles of each of the guest's perf sessions on this vCPU (for
+     * {@code --by session}), in session order (pmu_usage order, the watchdog left out); empty for a
+     * guest without Linux's perf core. Read once, at the end of a run.
+     */
+    default java.util.List<SessionCounts> perfSessionCounts() {
+        return java.util.List.of();
+    }
+
+    /**
+     * One perf session's share of {@link LinuxPerfCounts}: the samples its events wrote and the
+     * times one of its groups was throttled. PMU interrupts are not per session: one handler serves
+     * every overflowed counter.
+     */
+    record SessionCounts(int session, long samples, long throttles) {}
+
     /** Whether the guest programmed BRBE to record (for brbe.blackout_ns). */
     default boolean usesBrbe() {
         return false;

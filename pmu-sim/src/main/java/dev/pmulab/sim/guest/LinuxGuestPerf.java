@@ -18,6 +18,7 @@ import dev.pmulab.kvm.perf.PerfPmu;
 import dev.pmulab.kvm.perf.PerfSampleLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The perf core of a Linux guest on one of its vCPUs, with every perf user the guest runs there
@@ -118,8 +119,15 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private int throttledCount;
 
     private long pmis;
+    /** PMU interrupts the handler found no overflow flag for (it returns IRQ_NONE); /proc/interrupts counts them too. */
+    private long spuriousPmis;
+
     private long samples;
     private long throttles;
+    /** {@link #samples} and {@link #throttles} per session, in {@link #sessions} order. */
+    private final long[] samplesBySession;
+
+    private final long[] throttlesBySession;
     private long intervalReads;
     /**
      * Execution not yet added to the ground truth of the events counting, per rates: every guest
@@ -184,6 +192,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         final boolean pinned;
         /** The perf user that opened it; null for the watchdog. */
         final GuestPerfSession session;
+        /** Its index in {@link #sessions}; -1 for the watchdog. */
+        final int sessionIndex;
 
         boolean active;
         /** A pinned group that did not fit (PERF_EVENT_STATE_ERROR): never scheduled again. */
@@ -204,10 +214,11 @@ public final class LinuxGuestPerf implements GuestPmuModel {
          */
         boolean timeActive;
 
-        Group(GuestEvent[] members, boolean pinned, GuestPerfSession session) {
+        Group(GuestEvent[] members, boolean pinned, GuestPerfSession session, int sessionIndex) {
             this.members = members;
             this.pinned = pinned;
             this.session = session;
+            this.sessionIndex = sessionIndex;
             for (GuestEvent e : members) {
                 e.group = this;
             }
@@ -294,14 +305,17 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (b.watchdogPeriod > 0) {
             // A sampling event with a fixed period: the watchdog's handler writes no sample.
             watchdog = new GuestEvent(Events.CPU_CYCLES, true, false, 0, b.watchdogPeriod);
-            cpuPinned.add(new Group(new GuestEvent[] {watchdog}, true, null));
+            cpuPinned.add(new Group(new GuestEvent[] {watchdog}, true, null, -1));
         } else {
             watchdog = null;
         }
         long requested = 0;
         long opened = 0;
         long interval = 0;
-        for (GuestPerfSession s : sessions) {
+        this.samplesBySession = new long[sessions.size()];
+        this.throttlesBySession = new long[sessions.size()];
+        for (int si = 0; si < sessions.size(); si++) {
+            GuestPerfSession s = sessions.get(si);
             boolean here = s.scope() == GuestPerfSession.Scope.SYSTEM || b.runsTask;
             // record_opts__config_freq (tools/perf/util/record.c): a -F above the current
             // perf_event_max_sample_rate is lowered to it, with a warning, unless --strict-freq.
@@ -326,7 +340,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
                         intervalEvents.add(members[i]);
                     }
                 }
-                ctx.add(new Group(members, false, s));
+                ctx.add(new Group(members, false, s, si));
             }
         }
         this.requestedFreq = requested;
@@ -936,6 +950,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         long flags = port.readAndClearOverflows();
         if (flags != 0) {
             handleIrq(port, flags);
+        } else {
+            spuriousPmis++;
         }
         limitsCpu.sampleEventTook(port.now() - start);
     }
@@ -987,6 +1003,9 @@ public final class LinuxGuestPerf implements GuestPmuModel {
                 m.throttled = true;
             }
             throttles++;
+            if (e.group.sessionIndex >= 0) {
+                throttlesBySession[e.group.sessionIndex]++;
+            }
         }
         if (e.freq) {
             long now = port.now();
@@ -998,6 +1017,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         }
         if (e != watchdog) {
             samples++; // perf_event_output; the watchdog's handler writes no sample
+            samplesBySession[e.group.sessionIndex]++;
         }
     }
 
@@ -1182,6 +1202,31 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     /** PMU interrupts the driver handled (spurious ones left out). */
     public long pmis() {
         return pmis;
+    }
+
+    /** PMU interrupts the driver found no overflow in ({@code armv8pmu_handle_irq} returned IRQ_NONE). */
+    public long spuriousPmis() {
+        return spuriousPmis;
+    }
+
+    /**
+     * What this vCPU's guest kernel counted, as its /proc/interrupts, perf report and sysctl show it:
+     * every PMU interrupt its handler took (spurious ones included, as {@code handle_percpu_devid_irq}
+     * counts an interrupt before the handler looks at it), the samples written, the throttles, and
+     * the kernel's {@code perf_event_max_sample_rate} now.
+     */
+    @Override
+    public Optional<LinuxPerfCounts> linuxPerfCounts() {
+        return Optional.of(new LinuxPerfCounts(pmis + spuriousPmis, samples, throttles, limits.maxSampleRate()));
+    }
+
+    @Override
+    public List<SessionCounts> perfSessionCounts() {
+        List<SessionCounts> out = new ArrayList<>(sessions.size());
+        for (int i = 0; i < sessions.size(); i++) {
+            out.add(new SessionCounts(i, samplesBySession[i], throttlesBySession[i]));
+        }
+        return out;
     }
 
     /** Samples the perf record sessions got: periods that elapsed on their events (not the watchdog's). */

@@ -10,7 +10,7 @@ import java.util.Locale;
  * {@code --by session}). A VM's part holds the guest metrics over its vCPUs only; a host session's
  * part its events' coverage, naming the least-covered event; a guest session's part the guest's
  * own multiplexing (time_running / time_enabled as its perf reports it), naming the event that ran
- * least. Metrics that do not apply to a part are not applicable there.
+ * least, and the samples and throttles of its events. Metrics that do not apply to a part are not applicable there.
  *
  * @param parts in scenario order: VMs, then host sessions, then each VM's guest sessions
  */

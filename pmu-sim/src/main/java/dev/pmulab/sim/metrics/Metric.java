@@ -2,12 +2,14 @@ package dev.pmulab.sim.metrics;
 
 import static dev.pmulab.sim.metrics.Direction.HIGHER;
 import static dev.pmulab.sim.metrics.Direction.LOWER;
+import static dev.pmulab.sim.metrics.Direction.NONE;
 import static dev.pmulab.sim.metrics.MetricFormat.DECIMAL_2;
 import static dev.pmulab.sim.metrics.MetricFormat.INTEGER;
 import static dev.pmulab.sim.metrics.MetricGroup.GUEST;
 import static dev.pmulab.sim.metrics.MetricGroup.HARDWARE_AND_ISOLATION;
 import static dev.pmulab.sim.metrics.MetricGroup.HOST;
 import static dev.pmulab.sim.metrics.MetricUnit.COUNT;
+import static dev.pmulab.sim.metrics.MetricUnit.HERTZ;
 import static dev.pmulab.sim.metrics.MetricUnit.NANOSECONDS;
 import static dev.pmulab.sim.metrics.MetricUnit.PERCENT;
 import static java.util.Objects.requireNonNull;
@@ -110,6 +112,38 @@ public enum Metric {
             HIGHER,
             DECIMAL_2,
             "the smallest 100 x time_running / time_enabled among guest perf events"),
+    GUEST_PMIS(
+            "guest.pmis",
+            COUNT,
+            GUEST,
+            NONE,
+            INTEGER,
+            "PMU interrupts the Linux guests took, spurious ones included, summed over vCPUs: the guest's"
+                    + " /proc/interrupts PMU line"),
+    GUEST_PERF_SAMPLES(
+            "guest.perf_samples",
+            COUNT,
+            GUEST,
+            NONE,
+            INTEGER,
+            "samples the Linux guests' perf sessions wrote (perf_event_overflow), summed: perf report --stats'"
+                    + " SAMPLE events"),
+    GUEST_PERF_THROTTLES(
+            "guest.perf_throttles",
+            COUNT,
+            GUEST,
+            LOWER,
+            INTEGER,
+            "times __perf_event_account_interrupt throttled a guest perf event's group at max_samples_per_tick,"
+                    + " summed: perf report --stats' THROTTLE events"),
+    GUEST_PERF_MAX_SAMPLE_RATE(
+            "guest.perf_max_sample_rate",
+            HERTZ,
+            GUEST,
+            NONE,
+            INTEGER,
+            "the lowest kernel.perf_event_max_sample_rate among the Linux guests at the end, after"
+                    + " perf_sample_event_took lowered it"),
     GUEST_COUNTERS_STOPPED(
             "guest.counters_stopped",
             COUNT,

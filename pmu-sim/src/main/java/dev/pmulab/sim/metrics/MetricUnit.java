@@ -7,7 +7,9 @@ public enum MetricUnit {
     /** Simulated time in nanoseconds. */
     NANOSECONDS("ns"),
     /** A percentage (0 to 100 for shares; an error percentage may exceed 100). */
-    PERCENT("%");
+    PERCENT("%"),
+    /** A rate per second, as the kernel states it (a sysctl in Hz); a whole number. */
+    HERTZ("Hz");
 
     private final String symbol;
 
@@ -15,7 +17,12 @@ public enum MetricUnit {
         this.symbol = symbol;
     }
 
-    /** What reports print after the metric: {@code count}, {@code ns} or {@code %}. */
+    /** Whether a value is always a whole number (a count, a rate the kernel keeps as an int). */
+    public boolean wholeNumber() {
+        return this == COUNT || this == HERTZ;
+    }
+
+    /** What reports print after the metric: {@code count}, {@code ns}, {@code %} or {@code Hz}. */
     public String symbol() {
         return symbol;
     }

@@ -123,9 +123,11 @@ public final class MetricValues {
             if (Double.isInfinite(value) || value < 0) {
                 throw new IllegalArgumentException(metric.key() + " must be finite and >= 0, got " + value);
             }
-            if (metric.unit() == MetricUnit.COUNT && !Double.isNaN(value)) {
+            if (metric.unit().wholeNumber() && !Double.isNaN(value)) {
                 if (value != Math.rint(value)) {
-                    throw new IllegalArgumentException(metric.key() + " is a count, got " + value);
+                    throw new IllegalArgumentException(metric.key()
+                            + (metric.unit() == MetricUnit.COUNT ? " is a count" : " is a whole number") + ", got "
+                            + value);
                 }
                 if (value > EXACT_LONG_LIMIT) {
                     throw new IllegalArgumentException(metric.key() + " beyond 2^53, got " + value);

@@ -1,6 +1,8 @@
 package dev.pmulab.sim.report;
 
 import dev.pmulab.sim.report.ReproductionReport.BenchmarkRuns;
+import dev.pmulab.sim.report.ReproductionReport.GuestPerf;
+import dev.pmulab.sim.report.ReproductionReport.ImpliedPmis;
 import dev.pmulab.sim.report.ReproductionReport.Level;
 import dev.pmulab.sim.report.ReproductionReport.Row;
 import dev.pmulab.sim.report.ReproductionReport.Run;
@@ -62,6 +64,7 @@ final class ReproductionDocument {
         out.add(trend(r));
         out.add(livelock(r));
         out.add(runs(r));
+        out.add(figures(r));
         out.add(costs(r));
         return out;
     }
@@ -271,6 +274,91 @@ final class ReproductionDocument {
                 rows,
                 -1);
         return new Section("Runs", lines, List.of(""), List.of(g));
+    }
+
+    /** The section's title, which validation-header.md points at. */
+    static final String FIGURES_TITLE = "Figures to check on real hardware";
+
+    /**
+     * pmulab's prediction of what the guest of each benchmark run would show, with the command that
+     * shows it on a real machine, and what the letter's host kernel share implies for the PMIs.
+     */
+    private static Section figures(ReproductionReport r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (BenchmarkRuns b : r.benchmarks()) {
+            for (Run run : List.of(b.before(), b.after())) {
+                GuestPerf f = run.guestPerf();
+                rows.add(List.of(
+                        Integer.toString(b.number()),
+                        b.scenario(),
+                        run.policy(),
+                        fixed(f.pmis(), 0),
+                        fixed(run.pmisPerSecond(), 0),
+                        fixed(f.samples(), 0),
+                        fixed(f.throttles(), 0),
+                        fixed(f.maxSampleRate(), 0)));
+            }
+        }
+        Grid predicted = new Grid(
+                List.of(
+                        "#",
+                        "scenario",
+                        "allocation policy",
+                        "guest PMIs",
+                        "PMIs/s",
+                        "samples",
+                        "throttles",
+                        "max sample rate [Hz]"),
+                new boolean[] {true, false, false, true, true, true, true, true},
+                rows,
+                -1);
+        List<List<String>> implied = new ArrayList<>();
+        for (ImpliedPmis i : r.impliedPmis()) {
+            implied.add(List.of(
+                    Integer.toString(i.benchmark()),
+                    i.policy(),
+                    fixed(i.simulatedPmisPerSecond(), 0),
+                    fixed(i.simulatedHostKernelPct(), 2),
+                    fixed(i.publishedHostKernelPct(), 2),
+                    fixed(i.impliedPmisPerSecond(), 0),
+                    fixed(i.factor(), 2)));
+        }
+        Grid impliedGrid = new Grid(
+                List.of(
+                        "#",
+                        "run",
+                        "sim. PMIs/s",
+                        "sim. host kernel [%]",
+                        "pub. host kernel [%]",
+                        "implied PMIs/s",
+                        "sim/implied"),
+                new boolean[] {true, false, true, true, true, true, true},
+                implied,
+                -1);
+        List<String> lines = List.of(
+                "What pmulab predicts the guest of each benchmark run shows, so that one real run can confirm or"
+                        + " refute the model (docs/metrics.md defines each; n/a: the run did not finish). In the"
+                        + " guest, around the letter's command:",
+                "guest PMIs (guest.pmis): the PMU line of /proc/interrupts ('grep arm-pmu /proc/interrupts'"
+                        + " before and after), the per-CPU differences summed; PMIs/s divides by the run's real time"
+                        + " (guest.workload_ns).",
+                "samples (guest.perf_samples) and throttles (guest.perf_throttles): 'perf report --stats' on"
+                        + " the perf.data written, its SAMPLE events (plus LOST_SAMPLES if any) and THROTTLE events.",
+                "max sample rate (guest.perf_max_sample_rate): 'sysctl kernel.perf_event_max_sample_rate'"
+                        + " afterwards; dmesg shows a \"perf: interrupt took too long (A > B), lowering"
+                        + " kernel.perf_event_max_sample_rate to N\" line as the kernel lowers it (rate-limited).",
+                "What the letter's host kernel time implies (benchmark 3, the only one that publishes it): if"
+                        + " each guest PMI costs the host what it costs in pmulab's run and the PMIs are what the host"
+                        + " kernel does there, the PMI rate scales with the host kernel share: implied PMIs/s ="
+                        + " sim. PMIs/s x pub. host kernel / sim. host kernel, and sim/implied = sim. host kernel /"
+                        + " pub. host kernel. A first-order figure: the host's own work besides the PMIs (ticks,"
+                        + " rotation, the workload's exits) is counted as the PMIs', which makes it a lower bound"
+                        + " on how many times fewer PMIs the letter's guest took.");
+        return new Section(
+                FIGURES_TITLE,
+                lines,
+                List.of("Predicted by pmulab:", "What the letter's host kernel share implies:"),
+                List.of(predicted, impliedGrid));
     }
 
     private static Section costs(ReproductionReport r) {

@@ -4,6 +4,8 @@ import static dev.pmulab.sim.report.ReportJson.number;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pmulab.sim.report.ReproductionReport.BenchmarkRuns;
+import dev.pmulab.sim.report.ReproductionReport.GuestPerf;
+import dev.pmulab.sim.report.ReproductionReport.ImpliedPmis;
 import dev.pmulab.sim.report.ReproductionReport.Level;
 import dev.pmulab.sim.report.ReproductionReport.Row;
 import dev.pmulab.sim.report.ReproductionReport.Run;
@@ -17,7 +19,9 @@ import java.util.List;
  * {@code pmulab reproduce --format json}: {@code source}, {@code tolerance}, {@code summary},
  * {@code rows} (published and simulated before/after/delta, ratio, within, metric, source),
  * {@code levels}, {@code trend} (the sweep's points and verdicts), {@code livelock},
- * {@code benchmarks} (each run's status and headline metrics) and {@code costs}. Written in a fixed
+ * {@code benchmarks} (each run's status and headline metrics), {@code figures_to_check} (each
+ * benchmark run's predicted guest PMIs, samples, throttles and sample-rate limit, and what the
+ * letter's host kernel share implies for the PMIs) and {@code costs}. Written in a fixed
  * order through {@link ReportJson} (shared with compare's JSON): numbers are plain decimals from the
  * exact double (at most six decimals), {@code null} when missing; two-space indent, LF line ends.
  */
@@ -74,6 +78,7 @@ public final class ReproductionJsonRenderer implements ReproductionRenderer {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            figures(g, r);
             g.writeArrayFieldStart("costs");
             for (CostAssumption c : r.costs()) {
                 g.writeStartObject();
@@ -157,6 +162,47 @@ public final class ReproductionJsonRenderer implements ReproductionRenderer {
         number(g, "guest.run_pct", run.guestPct());
         number(g, "host.kernel_pct", run.hostKernelPct());
         g.writeBooleanField("livelocked", r.livelocked(run));
+        g.writeEndObject();
+    }
+
+    /**
+     * "Figures to check on real hardware": each benchmark run's predicted guest figures (the
+     * metrics' keys, and the PMIs per second of real time), then what the letter's host kernel share
+     * implies for the PMIs.
+     */
+    private static void figures(JsonGenerator g, ReproductionReport r) throws IOException {
+        g.writeObjectFieldStart("figures_to_check");
+        g.writeArrayFieldStart("runs");
+        for (BenchmarkRuns b : r.benchmarks()) {
+            for (Run run : List.of(b.before(), b.after())) {
+                GuestPerf f = run.guestPerf();
+                g.writeStartObject();
+                g.writeNumberField("benchmark", b.number());
+                g.writeStringField("scenario", b.scenario());
+                g.writeStringField("policy", run.policy());
+                g.writeStringField("status", run.status().jsonName());
+                number(g, "guest.pmis", f.pmis());
+                number(g, "guest.pmis_per_s", run.pmisPerSecond());
+                number(g, "guest.perf_samples", f.samples());
+                number(g, "guest.perf_throttles", f.throttles());
+                number(g, "guest.perf_max_sample_rate", f.maxSampleRate());
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("implied_by_published_host_kernel");
+        for (ImpliedPmis i : r.impliedPmis()) {
+            g.writeStartObject();
+            g.writeNumberField("benchmark", i.benchmark());
+            g.writeStringField("run", i.policy());
+            number(g, "simulated_pmis_per_s", i.simulatedPmisPerSecond());
+            number(g, "simulated_host_kernel_pct", i.simulatedHostKernelPct());
+            number(g, "published_host_kernel_pct", i.publishedHostKernelPct());
+            number(g, "implied_pmis_per_s", i.impliedPmisPerSecond());
+            number(g, "factor", i.factor());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 

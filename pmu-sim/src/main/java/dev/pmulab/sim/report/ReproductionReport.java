@@ -19,6 +19,8 @@ import java.util.List;
  * @param rows the published deltas, in the letter's order
  * @param levels the published levels checked on their own
  * @param trend the trend claim's sweep
+ * @param impliedPmis what the letter's host kernel time implies for the guest PMIs of the
+ *     benchmark runs that publish one (benchmark 3), in benchmark and run order
  * @param costs every cost the benchmark runs charged, sorted by id: what the numbers rest on
  */
 public record ReproductionReport(
@@ -29,6 +31,7 @@ public record ReproductionReport(
         List<Row> rows,
         List<Level> levels,
         Trend trend,
+        List<ImpliedPmis> impliedPmis,
         List<CostAssumption> costs) {
 
     /** Where the published numbers come from. */
@@ -63,6 +66,7 @@ public record ReproductionReport(
      * @param sysNs guest.sys_ns (NaN without)
      * @param guestPct guest.run_pct (NaN without)
      * @param hostKernelPct host.kernel_pct (NaN without)
+     * @param guestPerf what the guest's kernel would show for the run (NaNs without)
      */
     public record Run(
             String policy,
@@ -71,10 +75,12 @@ public record ReproductionReport(
             double realNs,
             double sysNs,
             double guestPct,
-            double hostKernelPct) {
+            double hostKernelPct,
+            GuestPerf guestPerf) {
         public Run {
             requireNonNull(policy, "policy is null");
             requireNonNull(status, "status is null");
+            requireNonNull(guestPerf, "guestPerf is null");
             if ((status == Status.OK) != (error == null)) {
                 throw new IllegalArgumentException(
                         "an OK run has no error, any other has one: " + status + ", " + error);
@@ -83,6 +89,67 @@ public record ReproductionReport(
 
         public boolean ok() {
             return status == Status.OK;
+        }
+
+        /** guest.pmis per second of real time (guest.workload_ns); NaN without either. */
+        public double pmisPerSecond() {
+            return realNs > 0 ? guestPerf.pmis() / (realNs / 1e9) : Double.NaN;
+        }
+    }
+
+    /**
+     * The figures a kernel engineer can read in the guest after the run (docs/metrics.md), each NaN
+     * when the run has none (it failed, or its guest runs no Linux perf).
+     *
+     * @param pmis guest.pmis: the PMU line of the guest's /proc/interrupts, summed over vCPUs
+     * @param samples guest.perf_samples: perf report --stats' SAMPLE events
+     * @param throttles guest.perf_throttles: perf report --stats' THROTTLE events
+     * @param maxSampleRate guest.perf_max_sample_rate: sysctl kernel.perf_event_max_sample_rate afterwards
+     */
+    public record GuestPerf(double pmis, double samples, double throttles, double maxSampleRate) {
+        /** No figures: a run that did not finish. */
+        public static final GuestPerf NONE = new GuestPerf(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * What a published host kernel share implies for a run's guest PMIs, to first order: if every
+     * guest PMI costs the host what it costs in the simulated run and the host kernel time is the
+     * PMIs' (true of benchmark 3, whose guest does nothing else that exits), the PMI rate scales with
+     * the host kernel share, so the letter's guest took {@code simulatedPmisPerSecond ×
+     * publishedHostKernelPct / simulatedHostKernelPct} a second, {@code factor} times fewer than
+     * pmulab's.
+     *
+     * @param benchmark the letter's number
+     * @param policy the run's allocation policy label
+     * @param impliedPmisPerSecond NaN without a simulated share or PMI rate
+     * @param factor simulatedHostKernelPct / publishedHostKernelPct: how many times more PMIs pmulab's
+     *     guest took than the letter's share allows
+     */
+    public record ImpliedPmis(
+            int benchmark,
+            String policy,
+            double simulatedPmisPerSecond,
+            double simulatedHostKernelPct,
+            double publishedHostKernelPct,
+            double impliedPmisPerSecond,
+            double factor) {
+        public ImpliedPmis {
+            requireNonNull(policy, "policy is null");
+        }
+
+        /** From the run's own figures and the published share. */
+        public static ImpliedPmis of(int benchmark, Run run, double publishedHostKernelPct) {
+            double rate = run.pmisPerSecond();
+            double sim = run.hostKernelPct();
+            boolean known = !Double.isNaN(rate) && sim > 0;
+            return new ImpliedPmis(
+                    benchmark,
+                    run.policy(),
+                    rate,
+                    sim,
+                    publishedHostKernelPct,
+                    known ? rate * publishedHostKernelPct / sim : Double.NaN,
+                    known ? sim / publishedHostKernelPct : Double.NaN);
         }
     }
 
@@ -268,6 +335,7 @@ public record ReproductionReport(
         rows = List.copyOf(rows);
         levels = List.copyOf(levels);
         requireNonNull(trend, "trend is null");
+        impliedPmis = List.copyOf(impliedPmis);
         List<CostAssumption> sorted = new ArrayList<>(costs);
         sorted.sort(CostAssumption.BY_ID);
         costs = List.copyOf(sorted);

@@ -11,6 +11,8 @@ import dev.pmulab.sim.plugin.PolicyRegistry;
 import dev.pmulab.sim.report.CostAssumption;
 import dev.pmulab.sim.report.ReproductionReport;
 import dev.pmulab.sim.report.ReproductionReport.BenchmarkRuns;
+import dev.pmulab.sim.report.ReproductionReport.GuestPerf;
+import dev.pmulab.sim.report.ReproductionReport.ImpliedPmis;
 import dev.pmulab.sim.report.ReproductionReport.Level;
 import dev.pmulab.sim.report.ReproductionReport.Row;
 import dev.pmulab.sim.report.ReproductionReport.Run;
@@ -148,6 +150,15 @@ public final class Reproduction {
         for (PublishedRow r : PublishedRow.values()) {
             rows.add(row(r, byBenchmark.get(r.benchmark())));
         }
+        // The letter publishes host kernel time for benchmark 3 only: what it implies for that run's PMIs.
+        List<ImpliedPmis> implied = new ArrayList<>();
+        PublishedRow hostKernel = PublishedRow.B3_HOST_KERNEL;
+        for (BenchmarkRuns b : runs) {
+            if (b.number() == hostKernel.benchmark().number()) {
+                implied.add(ImpliedPmis.of(b.number(), b.before(), hostKernel.before()));
+                implied.add(ImpliedPmis.of(b.number(), b.after(), hostKernel.after()));
+            }
+        }
         List<Level> levels = new ArrayList<>();
         for (LevelCheck l : LevelCheck.values()) {
             levels.add(level(l, byBenchmark.get(l.row().benchmark())));
@@ -176,6 +187,7 @@ public final class Reproduction {
                 rows,
                 levels,
                 trend,
+                implied,
                 List.copyOf(costs.values()));
     }
 
@@ -296,7 +308,12 @@ public final class Reproduction {
                     m.valueOrNaN(Metric.GUEST_WORKLOAD_NS),
                     m.valueOrNaN(Metric.GUEST_SYS_NS),
                     m.valueOrNaN(Metric.GUEST_RUN_PCT),
-                    m.valueOrNaN(Metric.HOST_KERNEL_PCT));
+                    m.valueOrNaN(Metric.HOST_KERNEL_PCT),
+                    new GuestPerf(
+                            m.valueOrNaN(Metric.GUEST_PMIS),
+                            m.valueOrNaN(Metric.GUEST_PERF_SAMPLES),
+                            m.valueOrNaN(Metric.GUEST_PERF_THROTTLES),
+                            m.valueOrNaN(Metric.GUEST_PERF_MAX_SAMPLE_RATE)));
         }
         // A run stopped at its time limit is a result (the guest did not get its work done), not a failure.
         boolean unfinished = s.run() instanceof RunLength.UntilWorkDone
@@ -308,7 +325,8 @@ public final class Reproduction {
                 Double.NaN,
                 Double.NaN,
                 Double.NaN,
-                Double.NaN);
+                Double.NaN,
+                GuestPerf.NONE);
     }
 
     private static Row row(PublishedRow r, Comparison.Outcome[] runs) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import dev.pmulab.sim.guest.LinuxGuestPerf;
+import dev.pmulab.sim.metrics.Metric;
+import dev.pmulab.sim.metrics.MetricValues;
 import dev.pmulab.sim.plugin.RunPolicies;
 import dev.pmulab.sim.scenario.ScenarioLoader;
 import java.util.List;
@@ -29,6 +31,12 @@ final class GuestPerfSysctlRunTest {
         RunResult r = sim.run();
         assertThat(r.ok()).as("%s", r.failure()).isTrue();
         return new Run(r, (LinuxGuestPerf) sim.guestModels().get(0));
+    }
+
+    private static MetricValues withoutRate(MetricValues m) {
+        MetricValues.Builder b = MetricValues.builder();
+        m.asMap().forEach(b::put);
+        return b.notApplicable(Metric.GUEST_PERF_MAX_SAMPLE_RATE).build();
     }
 
     private static final String RECORD_4K = "pmu_usage: {kind: perf-record, events: [instructions], frequency: 4000}";
@@ -62,14 +70,20 @@ final class GuestPerfSysctlRunTest {
     /**
      * perf stat's counting events (an interrupt at half the 32-bit range) and the NMI watchdog's
      * fixed period neither take -F nor come near 4 interrupts a tick: the same run to the last
-     * metric with and without a lowered rate.
+     * metric with and without a lowered rate, but for guest.perf_max_sample_rate, which reports the
+     * sysctl itself (1000, and the default 100000: a handler with a few traps does not lower it).
      */
     @Test
     void perfStatAndTheWatchdogAreUnaffected() {
         String users = "pmu_usage: [nmi-watchdog, {kind: perf-stat, events: [cycles, instructions]}]";
         Run lowered = run(users + ", sysctl: {perf_event_max_sample_rate: 1000}");
         Run defaults = run(users);
-        assertThat(lowered.result().metrics()).isEqualTo(defaults.result().metrics());
+        assertThat(lowered.result().metrics().valueOrNaN(Metric.GUEST_PERF_MAX_SAMPLE_RATE))
+                .isEqualTo(1000);
+        assertThat(defaults.result().metrics().valueOrNaN(Metric.GUEST_PERF_MAX_SAMPLE_RATE))
+                .isEqualTo(100_000);
+        assertThat(withoutRate(lowered.result().metrics()))
+                .isEqualTo(withoutRate(defaults.result().metrics()));
         assertThat(lowered.result().guestTrapsByRegister())
                 .isEqualTo(defaults.result().guestTrapsByRegister());
         assertThat(lowered.perf().requestedFrequency()).isZero();

@@ -306,6 +306,8 @@ final class GuestModelsTest {
         assertThat(perf.throttled(Events.INST_RETIRED)).isTrue();
         assertThat(perf.pmis()).isEqualTo(6);
         assertThat(perf.throttles()).isEqualTo(2);
+        // What the guest shows: 6 interrupts on its PMU line, 6 samples, 2 THROTTLE records, the rate 3000.
+        assertThat(perf.linuxPerfCounts()).contains(new GuestPmuModel.LinuxPerfCounts(6, 6, 2, 3000));
         assertThat(d.step(Long.MAX_VALUE)).isEqualTo(GuestDriver.Step.TICK);
     }
 
@@ -341,6 +343,55 @@ final class GuestModelsTest {
         assertThat(limits.maxSamplesPerTick()).isEqualTo(71);
         assertThat(limits.maxSampleRate()).isEqualTo(71_000);
         assertThat(limits.lowerings()).isEqualTo(1);
+        // sysctl kernel.perf_event_max_sample_rate in the guest now prints 71000.
+        assertThat(perf.linuxPerfCounts().orElseThrow().maxSampleRate()).isEqualTo(71_000);
+    }
+
+    /**
+     * /proc/interrupts counts every PMU interrupt the guest takes, whether or not its handler finds an
+     * overflow (handle_percpu_devid_irq counts before it calls armv8pmu_handle_irq, which then returns
+     * IRQ_NONE): perf record -c 3,000,000 of instructions at 3 per ns gives one interrupt and one
+     * sample per ms; over 10 ms that is 10 of each. Two interrupts with no overflow pending then add 2
+     * to the interrupts and nothing to the samples, and pmis() (the handled ones) stays 10.
+     */
+    @Test
+    void spuriousInterruptsCountOnTheProcInterruptsLineButWriteNoSample() {
+        Pe pe = pe();
+        BareMetalPort port = new BareMetalPort(pe);
+        LinuxGuestPerf perf = LinuxGuestPerf.builder(1000, limits(1000))
+                .longCounters(true)
+                .session(GuestPerfSession.recordPeriod(
+                        GuestPerfSession.singles(Events.INST_RETIRED), GuestPerfSession.Scope.TASK, 3_000_000))
+                .build();
+        new GuestDriver(perf, pe, port, WORKLOAD).until(10_000_000);
+        assertThat(perf.linuxPerfCounts()).contains(new GuestPmuModel.LinuxPerfCounts(10, 10, 0, 100_000));
+        perf.pmuInterrupt(port);
+        perf.pmuInterrupt(port);
+        assertThat(perf.pmis()).isEqualTo(10);
+        assertThat(perf.spuriousPmis()).isEqualTo(2);
+        assertThat(perf.linuxPerfCounts()).contains(new GuestPmuModel.LinuxPerfCounts(12, 10, 0, 100_000));
+    }
+
+    /**
+     * The NMI watchdog's overflows are PMU interrupts (its line counts them) but write no sample: a
+     * watchdog period of 3,000,000 cycles at 3 per ns interrupts every ms, 10 in 10 ms, 0 samples.
+     */
+    @Test
+    void watchdogInterruptsCountButWriteNoSample() {
+        Pe pe = pe();
+        LinuxGuestPerf perf =
+                LinuxGuestPerf.builder(1000, limits(1000)).watchdog(3_000_000).build();
+        new GuestDriver(perf, pe, new BareMetalPort(pe), WORKLOAD).until(10_000_000);
+        assertThat(perf.linuxPerfCounts()).contains(new GuestPmuModel.LinuxPerfCounts(10, 0, 0, 100_000));
+    }
+
+    /** Guests without Linux's perf core have no such figures. */
+    @Test
+    void onlyLinuxPerfHasPerfFigures() {
+        assertThat(new IdleGuest(250).linuxPerfCounts()).isEmpty();
+        assertThat(new WindowsCycleTickGuest(15_625_000, true).linuxPerfCounts())
+                .isEmpty();
+        assertThat(new GreedyGuest(250, 1_000_000, false).linuxPerfCounts()).isEmpty();
     }
 
     /** record_opts__config_freq: -F above perf_event_max_sample_rate is lowered to it when perf opens its events. */

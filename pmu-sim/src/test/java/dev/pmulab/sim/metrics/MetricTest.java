@@ -42,13 +42,34 @@ class MetricTest {
     /** Added by issue 17 (who paid): the guest's own multiplexing, time_running / time_enabled as its perf reports it. */
     private static final List<String> WHO_PAID_KEYS = List.of("guest.perf_running_pct", "guest.perf_running_min_pct");
 
+    /**
+     * Added by issue 14 (numbers a kernel engineer can trust): what a Linux guest's /proc/interrupts,
+     * perf report --stats and sysctl show, so the model can be checked against a real run.
+     */
+    private static final List<String> GUEST_PERF_KEYS =
+            List.of("guest.pmis", "guest.perf_samples", "guest.perf_throttles", "guest.perf_max_sample_rate");
+
     @Test
     void theKeysAreExactlyTheIssues() {
         List<String> keys = new java.util.ArrayList<>(ISSUE_KEYS);
         keys.addAll(ACCOUNTING_KEYS);
         keys.addAll(WHO_PAID_KEYS);
+        keys.addAll(GUEST_PERF_KEYS);
         assertThat(Metric.all()).extracting(Metric::key).containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(Metric.all()).hasSize(31);
+        assertThat(Metric.all()).hasSize(35);
+    }
+
+    /** What the real machine shows is a prediction to check, not a score: only throttles have a better side. */
+    @Test
+    void theGuestPerfFiguresAreWholeNumbersAndOnlyThrottlesAreBetterLower() {
+        assertThat(Metric.GUEST_PMIS.better()).isEqualTo(Direction.NONE);
+        assertThat(Metric.GUEST_PERF_SAMPLES.better()).isEqualTo(Direction.NONE);
+        assertThat(Metric.GUEST_PERF_THROTTLES.better()).isEqualTo(Direction.LOWER);
+        assertThat(Metric.GUEST_PERF_MAX_SAMPLE_RATE.better()).isEqualTo(Direction.NONE);
+        assertThat(Metric.GUEST_PERF_MAX_SAMPLE_RATE.label()).isEqualTo("guest.perf_max_sample_rate [Hz]");
+        assertThat(MetricUnit.HERTZ.wholeNumber()).isTrue();
+        assertThatThrownBy(() -> MetricValues.builder().put(Metric.GUEST_PERF_MAX_SAMPLE_RATE, 0.5))
+                .hasMessageContaining("guest.perf_max_sample_rate is a whole number");
     }
 
     @Test
@@ -67,6 +88,9 @@ class MetricTest {
                 assertThat(m.format()).as(m.key()).isEqualTo(MetricFormat.DECIMAL_2);
             } else if (m.key().contains("_ns")) {
                 assertThat(m.unit()).as(m.key()).isEqualTo(MetricUnit.NANOSECONDS);
+            } else if (m.key().endsWith("_rate")) {
+                assertThat(m.unit()).as(m.key()).isEqualTo(MetricUnit.HERTZ);
+                assertThat(m.format()).as(m.key()).isEqualTo(MetricFormat.INTEGER);
             } else {
                 assertThat(m.unit()).as(m.key()).isEqualTo(MetricUnit.COUNT);
                 assertThat(m.format()).as(m.key()).isEqualTo(MetricFormat.INTEGER);

@@ -2,6 +2,7 @@ package dev.pmulab.sim.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,8 +74,8 @@ final class ReproductionRenderersTest {
         Element root = f.newDocumentBuilder()
                 .parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)))
                 .getDocumentElement();
-        // Deltas, levels, two sweep grids, runs, costs.
-        assertThat(root.getElementsByTagName("table").getLength()).isEqualTo(6);
+        // Deltas, levels, two sweep grids, runs, the two grids of the figures to check, costs.
+        assertThat(root.getElementsByTagName("table").getLength()).isEqualTo(8);
     }
 
     @Test
@@ -91,6 +92,54 @@ final class ReproductionRenderersTest {
                         + " vcpu_load: boom | &lt;x&gt;");
         assertThat(md).contains("| 4000 | 15 | unfinished | 1.100 | &gt;= 78.00 |");
         assertThat(md).endsWith("|\n").doesNotEndWith("\n\n").doesNotContain("\n\n\n");
+    }
+
+    /**
+     * "Figures to check on real hardware" in every format: benchmark 3's emulated run predicts
+     * 600,000 PMIs, 20,000 a second over its 30 s, 840,000 samples, 18,000 throttles and 14,000 Hz;
+     * the failed partitioned run n/a; the letter's 34.96 % host kernel share implies 7,009 PMIs a
+     * second, 2.85 times fewer (SampleReproductions).
+     */
+    @Test
+    void everyFormatListsTheFiguresToCheckOnRealHardware() throws Exception {
+        String t = ReproductionFormat.TABLE.renderer().render(report);
+        assertThat(t)
+                .contains(
+                        "Figures to check on real hardware",
+                        "grep arm-pmu /proc/interrupts",
+                        "perf report --stats",
+                        "sysctl kernel.perf_event_max_sample_rate");
+        assertThat(t)
+                .containsPattern("(?m)^3  stress-ng-host-measured +emulated +600000 +20000 +840000 +18000 +14000$");
+        assertThat(t).containsPattern("(?m)^3  stress-ng-host-measured +static-hpmn +n/a +n/a +n/a +n/a +n/a$");
+        assertThat(t).containsPattern("(?m)^3  emulated +20000 +99\\.76 +34\\.96 +7009 +2\\.85$");
+        assertThat(t).containsPattern("(?m)^3  static-hpmn +n/a +n/a +0\\.97 +n/a +n/a$");
+
+        String md = ReproductionFormat.MARKDOWN.renderer().render(report);
+        assertThat(md).contains("\n## Figures to check on real hardware\n");
+        assertThat(md).contains("| 3 | stress-ng-host-measured | emulated | 600000 | 20000 | 840000 | 18000 | 14000 |");
+        assertThat(md).contains("| 3 | emulated | 20000 | 99.76 | 34.96 | 7009 | 2.85 |");
+
+        String html = ReproductionFormat.HTML.renderer().render(report);
+        assertThat(html).contains("Figures to check on real hardware", "<td class=\"num\">7009</td>");
+
+        JsonNode figures = new ObjectMapper()
+                .readTree(ReproductionFormat.JSON.renderer().render(report))
+                .get("figures_to_check");
+        JsonNode b3 = figures.get("runs").get(2);
+        assertThat(b3.get("benchmark").asInt()).isEqualTo(3);
+        assertThat(b3.get("policy").asText()).isEqualTo("emulated");
+        assertThat(b3.get("guest.pmis").asLong()).isEqualTo(600_000);
+        assertThat(b3.get("guest.pmis_per_s").decimalValue()).isEqualByComparingTo("20000");
+        assertThat(b3.get("guest.perf_samples").asLong()).isEqualTo(840_000);
+        assertThat(b3.get("guest.perf_throttles").asLong()).isEqualTo(18_000);
+        assertThat(b3.get("guest.perf_max_sample_rate").asLong()).isEqualTo(14_000);
+        assertThat(figures.get("runs").get(3).get("guest.pmis").isNull()).isTrue();
+        JsonNode implied = figures.get("implied_by_published_host_kernel");
+        assertThat(implied).hasSize(2);
+        assertThat(implied.get(0).get("implied_pmis_per_s").asDouble()).isCloseTo(7008.82, within(0.01));
+        assertThat(implied.get(0).get("factor").asDouble()).isCloseTo(2.8535, within(1e-4));
+        assertThat(implied.get(1).get("factor").isNull()).isTrue();
     }
 
     @Test

@@ -5,7 +5,10 @@ import static dev.pmulab.sim.report.SampleReproductions.point;
 import static dev.pmulab.sim.report.SampleReproductions.unfinished;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.pmulab.sim.report.ReproductionReport.GuestPerf;
+import dev.pmulab.sim.report.ReproductionReport.ImpliedPmis;
 import dev.pmulab.sim.report.ReproductionReport.Run;
 import dev.pmulab.sim.report.ReproductionReport.Status;
 import dev.pmulab.sim.report.ReproductionReport.Trend;
@@ -36,7 +39,8 @@ final class ReproductionReportTest {
         assertThat(report.livelocked(ok("e", 1, 9.99))).isTrue();
         assertThat(report.livelocked(ok("e", 1, 10.0))).isFalse();
         assertThat(report.livelocked(unfinished("e"))).isTrue();
-        assertThat(report.livelocked(new Run("e", Status.FAILED, "x", Double.NaN, Double.NaN, Double.NaN, Double.NaN)))
+        assertThat(report.livelocked(new Run(
+                        "e", Status.FAILED, "x", Double.NaN, Double.NaN, Double.NaN, Double.NaN, GuestPerf.NONE)))
                 .isFalse();
         assertThat(report.livelockedBenchmarkRuns()).containsExactly("stress-ng-host-measured / emulated");
         // The 1000 Hz / 15 events point is in both lists of the sweep but is one configuration.
@@ -68,11 +72,31 @@ final class ReproductionReportTest {
         assertThat(report.trend().growsWithEvents()).isEqualTo(Verdict.YES);
     }
 
+    /**
+     * Benchmark 3's emulated sample run: 600,000 PMIs over 30 s real = 20,000 a second. Its host
+     * kernel share 99.76 % against the letter's 34.96 %: 20,000 x 34.96 / 99.76 = 7,008.82 PMIs a
+     * second implied, 99.76 / 34.96 = 2.8535 times fewer. The failed partitioned run has neither.
+     */
+    @Test
+    void theImpliedPmiRateScalesWithTheHostKernelShare() {
+        assertThat(SampleReproductions.B3_EMULATED.pmisPerSecond()).isCloseTo(20_000, within(1e-9));
+        ImpliedPmis emulated = report.impliedPmis().get(0);
+        assertThat(emulated.policy()).isEqualTo("emulated");
+        assertThat(emulated.simulatedPmisPerSecond()).isCloseTo(20_000, within(1e-9));
+        assertThat(emulated.simulatedHostKernelPct()).isCloseTo(99.76, within(1e-9));
+        assertThat(emulated.impliedPmisPerSecond()).isCloseTo(7_008.82, within(0.01));
+        assertThat(emulated.factor()).isCloseTo(2.8535, within(1e-4));
+        ImpliedPmis failed = report.impliedPmis().get(1);
+        assertThat(failed.impliedPmisPerSecond()).isNaN();
+        assertThat(failed.factor()).isNaN();
+        assertThat(SampleReproductions.B3_PARTITIONED.pmisPerSecond()).isNaN();
+    }
+
     @Test
     void aRunsErrorGoesWithItsStatus() {
-        assertThatThrownBy(() -> new Run("e", Status.OK, "oops", 1, 1, 1, 1))
+        assertThatThrownBy(() -> new Run("e", Status.OK, "oops", 1, 1, 1, 1, GuestPerf.NONE))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Run("e", Status.FAILED, null, 1, 1, 1, 1))
+        assertThatThrownBy(() -> new Run("e", Status.FAILED, null, 1, 1, 1, 1, GuestPerf.NONE))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -1,6 +1,8 @@
 package dev.pmulab.sim.report;
 
 import dev.pmulab.sim.report.ReproductionReport.BenchmarkRuns;
+import dev.pmulab.sim.report.ReproductionReport.GuestPerf;
+import dev.pmulab.sim.report.ReproductionReport.ImpliedPmis;
 import dev.pmulab.sim.report.ReproductionReport.Level;
 import dev.pmulab.sim.report.ReproductionReport.Row;
 import dev.pmulab.sim.report.ReproductionReport.Run;
@@ -16,8 +18,21 @@ final class SampleReproductions {
 
     private SampleReproductions() {}
 
+    /** The guest figures of every sample run but benchmark 3's emulated one: 1000 PMIs and samples, the default rate. */
+    static final GuestPerf FIGURES = new GuestPerf(1000, 1000, 0, 100_000);
+
+    /**
+     * Benchmark 3's emulated guest: 600,000 PMIs in 30 s (20,000 a second), 840,000 samples, 18,000
+     * throttles, its rate lowered to 14,000 Hz.
+     */
+    static final GuestPerf B3_EMULATED_FIGURES = new GuestPerf(600_000, 840_000, 18_000, 14_000);
+
     static Run ok(String policy, double realS, double guestPct) {
-        return new Run(policy, Status.OK, null, realS * 1e9, realS * 1e8, guestPct, 100 - guestPct);
+        return ok(policy, realS, guestPct, FIGURES);
+    }
+
+    static Run ok(String policy, double realS, double guestPct, GuestPerf figures) {
+        return new Run(policy, Status.OK, null, realS * 1e9, realS * 1e8, guestPct, 100 - guestPct, figures);
     }
 
     static Run unfinished(String policy) {
@@ -28,7 +43,8 @@ final class SampleReproductions {
                 Double.NaN,
                 Double.NaN,
                 Double.NaN,
-                Double.NaN);
+                Double.NaN,
+                GuestPerf.NONE);
     }
 
     static TrendPoint point(long hz, int events, double emulatedS, double partitionedS) {
@@ -40,6 +56,22 @@ final class SampleReproductions {
                 100 * (emulatedS - partitionedS) / emulatedS,
                 false);
     }
+
+    /**
+     * Benchmark 3's runs, as the sample has them: the emulated one with {@link #B3_EMULATED_FIGURES}
+     * and a host kernel share of 100 - 0.24 = 99.76 %, the partitioned one failed.
+     */
+    static final Run B3_EMULATED = ok("emulated", 30.0, 0.24, B3_EMULATED_FIGURES);
+
+    static final Run B3_PARTITIONED = new Run(
+            "static-hpmn",
+            Status.FAILED,
+            "policy static-hpmn failed in vcpu_load: boom | <x>",
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            GuestPerf.NONE);
 
     /**
      * Two rows: real time 4.143 -> 3.139 s published (-24.23 %), 5.0 -> 4.0 s simulated (-20 %),
@@ -92,18 +124,7 @@ final class SampleReproductions {
                         ok("emulated", 5.0, 56),
                         ok("static-hpmn(reserved_host_counters=2)", 4.0, 98)),
                 new BenchmarkRuns(
-                        3,
-                        "stress-ng-host-measured",
-                        "perf record -F 4000 -- stress-ng",
-                        ok("emulated", 30.0, 0.24),
-                        new Run(
-                                "static-hpmn",
-                                Status.FAILED,
-                                "policy static-hpmn failed in vcpu_load: boom | <x>",
-                                Double.NaN,
-                                Double.NaN,
-                                Double.NaN,
-                                Double.NaN)));
+                        3, "stress-ng-host-measured", "perf record -F 4000 -- stress-ng", B3_EMULATED, B3_PARTITIONED));
         Trend trend = new Trend(
                 "guest-perf-record",
                 3_000_000_000L,
@@ -119,6 +140,10 @@ final class SampleReproductions {
                 new CostAssumption(
                         "C12", "perf_pmu_resched", 1000, CostAssumption.ESTIMATE, "ctx locks | tree walks", false),
                 new CostAssumption("C1", "trap_sysreg_emulation", 451, CostAssumption.DERIVED, "Altra", false));
-        return new ReproductionReport(SOURCE, 0.25, 10.0, benchmarks, rows, levels, trend, costs);
+        // The letter's host kernel shares, 34.96 % emulated and 0.97 % partitioned: 20,000 PMIs/s x
+        // 34.96 / 99.76 = 7,008.8 implied, 99.76 / 34.96 = 2.854 times fewer; the failed run has none.
+        List<ImpliedPmis> implied =
+                List.of(ImpliedPmis.of(3, B3_EMULATED, 34.96), ImpliedPmis.of(3, B3_PARTITIONED, 0.97));
+        return new ReproductionReport(SOURCE, 0.25, 10.0, benchmarks, rows, levels, trend, implied, costs);
     }
 }
