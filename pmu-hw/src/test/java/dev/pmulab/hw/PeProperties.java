@@ -255,6 +255,56 @@ final class PeProperties {
         assertThat(stepwise.irqAsserted()).isEqualTo(lazy.irqAsserted());
     }
 
+    /**
+     * {@link Pe#writeChecked}'s small front (one method per hot register) against the full switch
+     * it stands in for: a PE with FEAT_BRBE sends every write through {@code writeAny}, one without
+     * takes the front. With the BRBE registers never written, BRBE records nothing and never
+     * pauses, so both PEs must hold the same state, configuration write count, next overflow and
+     * interrupt level after every step of the same run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void writeFrontEqualsTheFullSwitch(SeededRandom random) {
+        PmuConfig front = PmuConfig.builder()
+                .n(random.intBetween(1, 31))
+                .version(random.oneOf(PmuVersion.class))
+                .cu(random.oneOf(CuChoice.class))
+                .reservedHpmn(random.oneOf(ReservedHpmnChoice.class))
+                .events(0x0, 0x08, 0x11, 0x1e, 0x24)
+                .build();
+        PmuConfig full = PmuConfig.builder()
+                .n(front.n())
+                .version(front.version())
+                .cu(front.cu())
+                .reservedHpmn(front.reservedHpmn())
+                .events(0x0, 0x08, 0x11, 0x1e, 0x24)
+                .brbe(true)
+                .build();
+        List<Op> run = random.listOf(80, () -> {
+            if (random.chance(1, 5)) {
+                return new AdvanceOp(
+                        random.longBetween(0, 1L << 34),
+                        random.oneOf(ExceptionLevel.class),
+                        random.intBetween(0, RATES.length - 1));
+            }
+            Op w;
+            do {
+                w = write(random, ExceptionLevel.values());
+            } while (((WriteOp) w).reg().name().startsWith("BRB"));
+            return w;
+        });
+        Pe a = new Pe(front);
+        Pe b = new Pe(full);
+        for (Op op : run) {
+            apply(a, op);
+            apply(b, op);
+            assertThat(a.snapshot()).as("after %s", op).isEqualTo(b.snapshot());
+            assertThat(a.configWrites()).as("after %s", op).isEqualTo(b.configWrites());
+            assertThat(a.nextOverflowTime()).as("after %s", op).isEqualTo(b.nextOverflowTime());
+            assertThat(a.irqAsserted()).as("after %s", op).isEqualTo(b.irqAsserted());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void interruptLevelAlwaysEqualsItsDefinition(SeededRandom random) {
