@@ -295,7 +295,7 @@ public final class PerfCore {
         }
         ctx.nrEvents--;
         epc.nrEvents--;
-        if (event.attr.freq()) {
+        if (event.freq) {
             epc.nrFreq--;
         }
         if (epc.nrEvents == 0) {
@@ -1310,7 +1310,7 @@ public final class PerfCore {
             return;
         }
         e.overflows++;
-        if (e.attr.freq()) {
+        if (e.freq) {
             long delta = now - e.freqTimeStamp;
             e.freqTimeStamp = now;
             if (delta > 0 && delta < 2 * tickNsec) {

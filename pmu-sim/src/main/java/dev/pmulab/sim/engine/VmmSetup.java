@@ -115,14 +115,13 @@ final class VmmSetup {
                 WorkloadRates.toRates(WorkloadRates.kernelPerSecond(userPerSecond.get(Events.CPU_CYCLES)));
         long instructionsPerSecond = userPerSecond.get(Events.INST_RETIRED);
         double exitShare = exitShare(w);
+        // Each of the workload's exits costs one round trip (C2); the shares below scale it.
+        long hvc = Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0));
         // After each of its exits the guest refills (C23): no progress for that long.
         double refillShare = Math.min(
                 WorkloadRates.MAX_EXIT_AND_REFILL_SHARE - exitShare,
-                exitShare
-                        * costs.priceNs(KernelCost.EXIT_INDIRECT, 0)
-                        / Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0)));
-        // Of each exit's round trip (C2), its world switch is %guest for the host (C24).
-        long hvc = Math.max(1, costs.priceNs(KernelCost.HVC_ROUND_TRIP, 0));
+                exitShare * costs.priceNs(KernelCost.EXIT_INDIRECT, 0) / hvc);
+        // Of each exit's round trip, its world switch is %guest for the host (C24).
         double exitGuestTimedShare =
                 exitShare * Math.min(hvc, costs.priceNs(KernelCost.EXIT_GUEST_TIMED, 0)) / (double) hvc;
         EventRates refillRates =

@@ -3,6 +3,8 @@ package dev.pmulab.sim.guest;
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.PmuRegister;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A Linux guest sampling with branch records ({@code perf record -j}): BRBE records at EL0 and
@@ -72,12 +74,12 @@ public final class BrbeGuest implements GuestPmuModel {
     }
 
     @Override
-    public java.util.List<Accuracy> accuracy() {
+    public List<Accuracy> accuracy() {
         return perf.accuracy();
     }
 
     @Override
-    public java.util.List<PerfEventTimes> perfEventTimes(long now) {
+    public List<PerfEventTimes> perfEventTimes(long now) {
         return perf.perfEventTimes(now);
     }
 
@@ -117,12 +119,12 @@ public final class BrbeGuest implements GuestPmuModel {
     }
 
     @Override
-    public java.util.Optional<LinuxPerfCounts> linuxPerfCounts() {
+    public Optional<LinuxPerfCounts> linuxPerfCounts() {
         return perf.linuxPerfCounts();
     }
 
     @Override
-    public java.util.List<SessionCounts> perfSessionCounts() {
+    public List<SessionCounts> perfSessionCounts() {
         return perf.perfSessionCounts();
     }
 

@@ -2,6 +2,8 @@ package dev.pmulab.sim.guest;
 
 import dev.pmulab.hw.EventRates;
 import dev.pmulab.hw.ExceptionLevel;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * How a guest OS uses its PMU: what its driver does at boot, at every timer tick, and on a PMU
@@ -103,16 +105,16 @@ public interface GuestPmuModel {
      * Per event the guest had on a counter: the ground truth and what the guest read, for
      * guest.count_error_pct. Events with zero truth are left out.
      */
-    default java.util.List<Accuracy> accuracy() {
-        return java.util.List.of();
+    default List<Accuracy> accuracy() {
+        return List.of();
     }
 
     /**
      * Each event the guest's perf tools opened, with the times its perf core kept for it, read at
      * {@code now} (for guest.perf_running_pct); empty for a guest without Linux perf.
      */
-    default java.util.List<PerfEventTimes> perfEventTimes(long now) {
-        return java.util.List.of();
+    default List<PerfEventTimes> perfEventTimes(long now) {
+        return List.of();
     }
 
     /**
@@ -129,8 +131,8 @@ public interface GuestPmuModel {
      * guest.perf_max_sample_rate); empty for a guest without Linux's perf core (Windows, the greedy
      * guest, a guest with no perf user). Read once, at the end of a run.
      */
-    default java.util.Optional<LinuxPerfCounts> linuxPerfCounts() {
-        return java.util.Optional.empty();
+    default Optional<LinuxPerfCounts> linuxPerfCounts() {
+        return Optional.empty();
     }
 
     /**
@@ -152,8 +154,8 @@ public interface GuestPmuModel {
      * {@code --by session}), in session order (pmu_usage order, the watchdog left out); empty for a
      * guest without Linux's perf core. Read once, at the end of a run.
      */
-    default java.util.List<SessionCounts> perfSessionCounts() {
-        return java.util.List.of();
+    default List<SessionCounts> perfSessionCounts() {
+        return List.of();
     }
 
     /**

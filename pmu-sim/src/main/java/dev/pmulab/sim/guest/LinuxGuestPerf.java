@@ -122,9 +122,12 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     /** PMU interrupts the handler found no overflow flag for (it returns IRQ_NONE); /proc/interrupts counts them too. */
     private long spuriousPmis;
 
-    private long samples;
     private long throttles;
-    /** {@link #samples} and {@link #throttles} per session, in {@link #sessions} order. */
+    /**
+     * Samples per session, in {@link #sessions} order; their sum is {@link #samples()} (the
+     * watchdog writes none). Throttles per session too; {@link #throttles} also counts the
+     * watchdog's.
+     */
     private final long[] samplesBySession;
 
     private final long[] throttlesBySession;
@@ -1016,8 +1019,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
             }
         }
         if (e != watchdog) {
-            samples++; // perf_event_output; the watchdog's handler writes no sample
-            samplesBySession[e.group.sessionIndex]++;
+            samplesBySession[e.group.sessionIndex]++; // perf_event_output; the watchdog writes no sample
         }
     }
 
@@ -1217,7 +1219,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
      */
     @Override
     public Optional<LinuxPerfCounts> linuxPerfCounts() {
-        return Optional.of(new LinuxPerfCounts(pmis + spuriousPmis, samples, throttles, limits.maxSampleRate()));
+        return Optional.of(new LinuxPerfCounts(pmis + spuriousPmis, samples(), throttles, limits.maxSampleRate()));
     }
 
     @Override
@@ -1231,6 +1233,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
 
     /** Samples the perf record sessions got: periods that elapsed on their events (not the watchdog's). */
     public long samples() {
+        long samples = 0;
+        for (long s : samplesBySession) {
+            samples += s;
+        }
         return samples;
     }
 
