@@ -55,6 +55,10 @@ final class ArmPmuV3 {
     boolean guestOwnsPmcr;
 
     private int pmuDisableCount;
+    /** A run of perf calls at one instant is open on this CPU ({@link PerfCore#beginPmuRun}). */
+    boolean runOpen;
+    /** The run holds the PMU stopped and the EL2 bracket open (one extra reference of each) until {@link #endRun}. */
+    private boolean runHeld;
     /**
      * Whether {@link #readdInPlace} may leave registers unwritten. Not on a PE with BRBE: its pause
      * latches on the overflow flags at every write of the eager del/add sequence.
@@ -158,10 +162,33 @@ final class ArmPmuV3 {
         pe.exitEl2();
     }
 
-    /** {@code perf_pmu_disable}: reference-counted; the first one stops the PMU. */
+    /**
+     * {@code perf_pmu_disable}: reference-counted; the first one stops the PMU. Inside an open run
+     * the first one also takes an extra reference and an extra (nested) EL2 bracket, so the PMU
+     * stays stopped until {@link #endRun}. Always called inside {@link #enter}.
+     */
     void pmuDisable() {
         if (pmuDisableCount++ == 0) {
             stop();
+            if (runOpen) {
+                runHeld = true;
+                pmuDisableCount++;
+                pe.enterEl2(pe.now()); // nested in the caller's bracket: only its depth moves
+            }
+        }
+    }
+
+    /**
+     * Ends a run ({@link PerfCore#endPmuRun}): the references it held are dropped, which restarts
+     * the PMU if a counter is in use and leaves EL2, as the last call's perf_pmu_enable and exit
+     * would have.
+     */
+    void endRun() {
+        runOpen = false;
+        if (runHeld) {
+            runHeld = false;
+            pmuEnable();
+            exit();
         }
     }
 

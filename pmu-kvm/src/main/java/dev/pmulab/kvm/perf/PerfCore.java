@@ -351,6 +351,35 @@ public final class PerfCore {
     }
 
     /**
+     * Opens a run of perf calls that one kernel path makes on {@code cpu} at one instant, such as
+     * KVM's {@code kvm_pmu_reprogram_counter_mask}, which calls perf_event_enable,
+     * perf_event_disable or perf_event_create_kernel_counter for each guest counter in turn. The
+     * kernel brackets each call's work with perf_pmu_disable/perf_pmu_enable, so the PMU is
+     * stopped and restarted once per call; the model still does every call in full and charges
+     * each as before (C12 with its own units per enable, C13 per disable, C9/C10), but keeps the
+     * PMU of {@code cpu} stopped, and the PE at EL2, from the first call's perf_pmu_disable to
+     * {@link #endPmuRun}. The result is the same: no time passes between the calls, so nothing
+     * counts, and the run ends with PMCR_EL0.E (or MDCR_EL2.HPME under a partition) set exactly
+     * when a counter is in use, as the last call's perf_pmu_enable leaves it (armpmu_enable). Only
+     * the redundant stop/start pairs and EL2 switches in between are not simulated. Calls on other
+     * CPUs are not affected.
+     *
+     * @throws IllegalStateException if a run is already open on {@code cpu}
+     */
+    public void beginPmuRun(int cpu) {
+        ArmPmuV3 hw = cpuContext(cpu).hw;
+        if (hw.runOpen) {
+            throw new IllegalStateException("a perf run is already open on CPU " + cpu);
+        }
+        hw.runOpen = true;
+    }
+
+    /** Ends the run {@link #beginPmuRun} opened on {@code cpu}: the PMU restarts if a counter is in use. */
+    public void endPmuRun(int cpu) {
+        cpuContext(cpu).hw.endRun();
+    }
+
+    /**
      * {@code perf_event_disable}: the event (a leader with its group) leaves its counter and goes
      * OFF. No resched follows. Charges C13 to {@code callerCpu}; nothing if it was not enabled.
      */
@@ -967,11 +996,11 @@ public final class PerfCore {
         PerfEventPmuContext epc = first.epc;
         PerfEventPmuContext cpuEpc = c.cpuCtx.nrEvents == 0 ? null : c.cpuCtx.epc(c.pmu);
         ArrayList<PerfEvent> pinned = epc.pinnedGroups;
-        int from = pinned.indexOf(first);
         c.hw.enter(now);
         c.hw.pmuDisable();
-        for (int i = 0; i < from; i++) {
-            PerfEvent leader = pinned.get(i);
+        // One pass finds first (by identity) and re-arms the groups before it.
+        int from = 0;
+        for (PerfEvent leader = pinned.get(0); leader != first; leader = pinned.get(++from)) {
             if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
                 groupReaddInPlace(c, leader);
             }

@@ -275,19 +275,26 @@ final class PmuEmul {
     private void kvmPmuReprogramCounterMask(long mask, long now, boolean restoreGuest) {
         long m = mask & regs.implementedCounterMask();
         int cpu = v.cpu.id;
-        while (m != 0) {
-            int idx = Long.numberOfTrailingZeros(m);
-            m &= m - 1;
-            KvmPmc pmc = pmcs[idx];
-            if (kvmPmuCounterIsEnabled(idx)) {
-                if (pmc.perfEvent == null) {
-                    kvmPmuCreatePerfEvent(pmc, now);
-                } else {
-                    perf.enable(cpu, pmc.perfEvent, now);
+        // One run of perf calls at this instant: the model keeps the PMU stopped across them
+        // instead of stopping and restarting it per call (PerfCore.beginPmuRun says why that is equal).
+        perf.beginPmuRun(cpu);
+        try {
+            while (m != 0) {
+                int idx = Long.numberOfTrailingZeros(m);
+                m &= m - 1;
+                KvmPmc pmc = pmcs[idx];
+                if (kvmPmuCounterIsEnabled(idx)) {
+                    if (pmc.perfEvent == null) {
+                        kvmPmuCreatePerfEvent(pmc, now);
+                    } else {
+                        perf.enable(cpu, pmc.perfEvent, now);
+                    }
+                } else if (pmc.perfEvent != null) {
+                    perf.disable(cpu, pmc.perfEvent, now);
                 }
-            } else if (pmc.perfEvent != null) {
-                perf.disable(cpu, pmc.perfEvent, now);
             }
+        } finally {
+            perf.endPmuRun(cpu);
         }
         if (restoreGuest) {
             v.kvmVcpuPmuRestoreGuest(now);

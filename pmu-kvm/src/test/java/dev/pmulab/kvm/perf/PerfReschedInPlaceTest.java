@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The resched shortcuts ({@code ctxReschedInPlace} for an install that changes no walk,
- * {@code ctxReschedFrom} for a task-pinned enable after a settled walk) against the full
+ * {@code ctxReschedFrom} for a task-pinned enable after a settled walk, and a KVM burst's calls
+ * as one run that keeps the PMU stopped, {@code beginPmuRun}) against the full
  * {@code ctx_resched} walk: two perf cores over identical hosts take the same seeded random
  * sequence of operations (CPU groups, KVM-like disabled pinned task events re-created and
  * enabled in bursts, enables, disables, releases, task switches, reschedules, cntr_mask changes,
@@ -145,7 +146,12 @@ final class PerfReschedInPlaceTest {
                 return "no burst (task " + task + " not running)";
             }
             int recreate = r.nextInt(8);
+            int runCpu = a.tasks[task].cpu();
             for (Host h : List.of(a, b)) {
+                if (h == a) {
+                    // KVM's calls at one instant as one run on the vCPU's CPU (PerfCore.beginPmuRun).
+                    h.bed.perf.beginPmuRun(runCpu);
+                }
                 List<Integer> mine = eventsOf(h, h.tasks[task]);
                 for (int i : mine) {
                     h.bed.perf.disable(cpu, h.events.get(i), now);
@@ -160,6 +166,9 @@ final class PerfReschedInPlaceTest {
                 }
                 for (int i : eventsOf(h, h.tasks[task])) {
                     h.bed.perf.enable(cpu, h.events.get(i), now);
+                }
+                if (h == a) {
+                    h.bed.perf.endPmuRun(runCpu);
                 }
             }
             return "KVM burst on task " + task;
