@@ -60,6 +60,16 @@ final class ArmPmuV3 {
     /** The run holds the PMU stopped and the EL2 bracket open (one extra reference of each) until {@link #endRun}. */
     private boolean runHeld;
     /**
+     * Counters whose registers still owe what an add and del of a 32-bit event at one instant
+     * leave behind ({@link #delAfterAdd}): the event's type and programmed value, and the
+     * counter, interrupt and overflow bits clear. Written by the next add there, or at the end of
+     * the run.
+     */
+    private long pendingMask;
+
+    private final long[] pendingTyper = new long[32];
+    private final long[] pendingValue = new long[32];
+    /**
      * Whether {@link #readdInPlace} may leave registers unwritten. Not on a PE with BRBE: its pause
      * latches on the overflow flags at every write of the eager del/add sequence.
      */
@@ -187,9 +197,61 @@ final class ArmPmuV3 {
         runOpen = false;
         if (runHeld) {
             runHeld = false;
+            writePending(pendingMask);
             pmuEnable();
             exit();
         }
+    }
+
+    /** Whether an open run holds the PMU stopped and the PE at EL2 (so registers may owe writes until its end). */
+    boolean runHeld() {
+        return runHeld;
+    }
+
+    /**
+     * What {@link #add} of {@code e} at counter {@code idx} followed at once by {@link #del} leaves
+     * behind, without touching the counter in between: the driver state (the period re-armed by
+     * armpmu_event_set_period; the count folds nothing, no time passed; prev_count is the value
+     * read back) and kvm_pmu_events, with the registers owed (see {@link #pendingMask}). Only for
+     * a 32-bit event whose counter the host switches itself (not {@link #kvmPmuCounterDeferred}),
+     * on a single counter, inside a held run. The value read back is the value written: a 32-bit
+     * period fits any counter width, and the bias ({@link #needsBias}) is cut off on read.
+     */
+    void delAfterAdd(PerfEvent e, int idx) {
+        long value = programPeriod(e);
+        e.prevCount = value;
+        long bit = 1L << idx;
+        kvmClrPmuEvents(bit);
+        pendingTyper[idx] = e.configBase;
+        pendingValue[idx] = hasLongEvent || idx == CYCLE_IDX ? value | BIAS : value;
+        pendingMask |= bit;
+    }
+
+    /** Whether {@link #delAfterAdd} may stand for an add and del of {@code e}. */
+    boolean delAfterAddAllowed(PerfEvent e) {
+        return !e.is64Bit && readdInPlaceAllowed && !kvmPmuCounterDeferred(e);
+    }
+
+    /** Writes what the counters in {@code mask} owe ({@link #pendingMask}). Inside {@link #enter}. */
+    private void writePending(long mask) {
+        long m = mask & pendingMask;
+        if (m == 0) {
+            return;
+        }
+        pendingMask &= ~m;
+        for (long left = m; left != 0; left &= left - 1) {
+            int idx = Long.numberOfTrailingZeros(left);
+            if (idx == CYCLE_IDX) {
+                pe.writeChecked(PmuRegister.PMCCFILTR_EL0, 0, pendingTyper[idx]);
+                pe.writeChecked(PmuRegister.PMCCNTR_EL0, 0, pendingValue[idx]);
+            } else {
+                pe.writeChecked(PmuRegister.PMEVTYPER_EL0, idx, pendingTyper[idx]);
+                pe.writeChecked(PmuRegister.PMEVCNTR_EL0, idx, pendingValue[idx]);
+            }
+        }
+        pe.writeChecked(PmuRegister.PMCNTENCLR_EL0, 0, m);
+        pe.writeChecked(PmuRegister.PMINTENCLR_EL1, 0, m);
+        pe.writeChecked(PmuRegister.PMOVSCLR_EL0, 0, m);
     }
 
     /** {@code perf_pmu_enable}: the last one restarts the PMU, only if a counter is in use (armpmu_enable). */
@@ -252,7 +314,17 @@ final class ArmPmuV3 {
             return false;
         }
         boolean chained = isChained(e, idx, hasLongEvent);
-        usedMask |= idxMask(idx, chained);
+        long mask = idxMask(idx, chained);
+        if ((pendingMask & mask) != 0) {
+            if (!chained && !kvmPmuCounterDeferred(e)) {
+                // This add rewrites all that the counter owes: type, value, and (disable, then
+                // enable) its counter, interrupt and overflow bits.
+                pendingMask &= ~mask;
+            } else {
+                writePending(mask);
+            }
+        }
+        usedMask |= mask;
         events[idx] = e;
         e.idx = idx;
         e.chained = chained;

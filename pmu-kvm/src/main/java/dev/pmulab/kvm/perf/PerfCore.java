@@ -70,6 +70,8 @@ public final class PerfCore {
     long inPlaceRescheds;
 
     long reschedsFrom;
+    /** How often an enable's flexible sched-in was done on a mask ({@link #enableAll}), for tests. */
+    long flexibleInsWithoutHw;
 
     /**
      * Registers one PMU per descriptor over the given PEs (CPU number = index in {@code pes}) and
@@ -324,6 +326,32 @@ public final class PerfCore {
      * for an event that is already enabled.
      */
     public void enable(int callerCpu, PerfEvent event, long now) {
+        enable(callerCpu, event, now, null);
+    }
+
+    /**
+     * {@code perf_event_enable} of {@code events[0]} to {@code events[count - 1]} in turn, as KVM's
+     * {@code kvm_pmu_reprogram_counter_mask} calls it for the guest counters it turns on: the same
+     * calls as {@link #enable} one by one, with the same charges (C12 per enable, each with its own
+     * units), states, counters, times and registers. What is shared is simulation work only. Each
+     * enable of a KVM event after a settled walk is a resched from that event
+     * ({@code __perf_event_enable} → {@code ctx_resched}, {@link #ctxReschedFrom}), which takes the
+     * flexible groups off, puts the pinned groups back from the event on, then the flexible groups.
+     * When the next call is another such enable, its resched takes the flexible groups off again at
+     * the same instant before anything else touches their counters, so inside a held run
+     * ({@link #beginPmuRun}) the flexible sched-in in between is done on a counter mask only
+     * ({@link #flexibleSchedInWithoutHw}): the same groups fit or fail, on the same counters, are
+     * counted as moved in both calls, and fail with the same rotation request and hrtimer; what
+     * their add and del would leave on the driver and the registers is applied directly
+     * (ArmPmuV3.delAfterAdd). PerfReschedInPlaceTest checks it against {@link #enable} one by one.
+     */
+    public void enableAll(int callerCpu, PerfEvent[] events, int count, long now) {
+        for (int i = 0; i < count; i++) {
+            enable(callerCpu, events[i], now, i + 1 < count ? events[i + 1] : null);
+        }
+    }
+
+    private void enable(int callerCpu, PerfEvent event, long now, PerfEvent next) {
         checkCpu(callerCpu);
         checkLive(event);
         if (event.state == PerfEventState.ERROR) {
@@ -336,18 +364,65 @@ public final class PerfCore {
         PerfCpuContext c = activeCpuOf(event.ctx);
         // Taken before this change: the walk this enable starts differs from the last one by this event only.
         boolean settledBefore = c != null && reschedFromAllowed(c, event);
+        if (c != null && c.flexibleWaiting && !settledBefore) {
+            throw new IllegalStateException("CPU " + c.cpu + ": flexible groups wait for a resched from " + event);
+        }
         changed(event.ctx);
         setState(event, PerfEventState.INACTIVE, now);
         if (c != null
                 && eventFilterMatch(event, c.cpu)
                 && (event.groupLeader == event || event.groupLeader.state == PerfEventState.ACTIVE)) {
             if (settledBefore) {
-                ctxReschedFrom(c, event, now);
+                ctxReschedFrom(c, event, now, next);
             } else {
                 ctxResched(c, c.taskCtx, event.pmu, eventType(event), now);
             }
         }
         costSink.charge(callerCpu, KernelCost.PERF_PMU_RESCHED, touched);
+    }
+
+    /**
+     * Whether the resched of enabling {@code first} may leave its flexible sched-in on a mask
+     * ({@link #enableAll}): {@code next} is certain to be enabled next as a resched from it (an
+     * OFF or ERROR pinned group of its own in the same context on this PMU, after this walk,
+     * which leaves the walk settled), the run holds the PMU, and every flexible event is one
+     * ArmPmuV3.delAfterAdd stands for.
+     */
+    private boolean flexibleSchedInMayWait(PerfCpuContext c, PerfEvent first, PerfEvent next) {
+        if (next == null
+                || next == first
+                || !reschedInPlace
+                || !c.hw.runHeld()
+                || (next.state != PerfEventState.OFF && next.state != PerfEventState.ERROR)
+                || next.groupLeader != next
+                || next.siblings != null
+                || !next.pinned
+                || next.ctx != first.ctx
+                || next.pmu != c.pmu
+                || !eventFilterMatch(next, c.cpu)) {
+            return false;
+        }
+        PerfEventPmuContext cpuEpc = c.cpuCtx.nrEvents == 0 ? null : c.cpuCtx.epc(c.pmu);
+        return (cpuEpc == null || delAfterAddAllowed(c.hw, cpuEpc.flexibleGroups))
+                && delAfterAddAllowed(c.hw, first.epc.flexibleGroups);
+    }
+
+    private static boolean delAfterAddAllowed(ArmPmuV3 hw, ArrayList<PerfEvent> groups) {
+        for (int i = 0, size = groups.size(); i < size; i++) {
+            PerfEvent leader = groups.get(i);
+            if (!hw.delAfterAddAllowed(leader)) {
+                return false;
+            }
+            ArrayList<PerfEvent> siblings = leader.siblings;
+            if (siblings != null) {
+                for (int j = 0, n = siblings.size(); j < n; j++) {
+                    if (!hw.delAfterAddAllowed(siblings.get(j))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -376,7 +451,11 @@ public final class PerfCore {
 
     /** Ends the run {@link #beginPmuRun} opened on {@code cpu}: the PMU restarts if a counter is in use. */
     public void endPmuRun(int cpu) {
-        cpuContext(cpu).hw.endRun();
+        PerfCpuContext c = cpuContext(cpu);
+        if (c.flexibleWaiting) {
+            throw new IllegalStateException("CPU " + cpu + ": flexible groups wait for a resched");
+        }
+        c.hw.endRun();
     }
 
     /**
@@ -987,7 +1066,7 @@ public final class PerfCore {
      * walk resumes at {@code first}. At one instant, the contexts' clocks and the times of a group
      * left on its counter come out as the full walk's.
      */
-    private void ctxReschedFrom(PerfCpuContext c, PerfEvent first, long now) {
+    private void ctxReschedFrom(PerfCpuContext c, PerfEvent first, long now, PerfEvent next) {
         rescheds++;
         reschedsFrom++;
         changed(c);
@@ -1011,18 +1090,101 @@ public final class PerfCore {
                 groupSchedOut(c, leader, now);
             }
         }
+        if (c.flexibleWaiting) {
+            // The last enable's flexible sched-in was done on a mask: these are the events it put on.
+            for (int i = 0; i < c.waitingCount; i++) {
+                touch(c.waitingEvents[i]);
+            }
+            c.waitingCount = 0;
+            c.flexibleWaiting = false;
+        }
         pmuCtxSchedOut(c, epc, EVENT_FLEXIBLE, now);
         if (cpuEpc != null) {
             pmuCtxSchedOut(c, cpuEpc, EVENT_FLEXIBLE, now);
         }
         pmuGroupsSchedIn(c, epc, pinned, from, now);
-        if (cpuEpc != null) {
-            pmuGroupsSchedIn(c, cpuEpc, cpuEpc.flexibleGroups, 0, now);
+        if (flexibleSchedInMayWait(c, first, next)) {
+            flexibleInsWithoutHw++;
+            c.flexibleWaiting = true;
+            long used = c.hw.usedMask;
+            if (cpuEpc != null) {
+                used = flexibleSchedInWithoutHw(c, cpuEpc, used, now);
+            }
+            flexibleSchedInWithoutHw(c, epc, used, now);
+        } else {
+            if (cpuEpc != null) {
+                pmuGroupsSchedIn(c, cpuEpc, cpuEpc.flexibleGroups, 0, now);
+            }
+            pmuGroupsSchedIn(c, epc, epc.flexibleGroups, 0, now);
         }
-        pmuGroupsSchedIn(c, epc, epc.flexibleGroups, 0, now);
         c.hw.pmuEnable();
         c.hw.exit();
         recordWalk(c, taskCtx, EVENT_PINNED);
+    }
+
+    /**
+     * The flexible {@link #pmuGroupsSchedIn} of {@code epc} on a counter mask ({@link #enableAll}):
+     * the same walk (skipped states, CPU filter, a failure ends the pass and asks for rotation),
+     * the same all-or-nothing groups ({@link #groupSchedIn}) with the allocator's choice
+     * (ArmPmuV3.getEventIdx over the same used counters), and each event put on counted as moved.
+     * Each event put on, kept or rolled back, gets at once what its add and its del (by the next
+     * resched, or the rollback) leave (ArmPmuV3.delAfterAdd); its state stays INACTIVE, and its
+     * times are as the two state changes at one instant would leave them. Returns the counters used.
+     */
+    private long flexibleSchedInWithoutHw(PerfCpuContext c, PerfEventPmuContext epc, long used, long now) {
+        ArrayList<PerfEvent> groups = epc.flexibleGroups;
+        boolean canAddHw = true;
+        for (int i = 0, size = groups.size(); i < size; i++) {
+            PerfEvent leader = groups.get(i);
+            if (leader.state.isOffOrBelow() || leader.state == PerfEventState.ACTIVE) {
+                continue;
+            }
+            if (!eventFilterMatch(leader, c.cpu)) {
+                continue;
+            }
+            long placed = canAddHw ? groupSchedInWithoutHw(c, leader, used) : -1;
+            if (placed < 0) {
+                canAddHw = false;
+                epc.rotateNecessary = true;
+                walkFlexibleFailed = true;
+                muxHrtimerRestart(c, now);
+            } else {
+                used = placed;
+            }
+        }
+        return used;
+    }
+
+    /** {@link #groupSchedIn} on a mask: the counters used after the group, or -1 if it failed (rolled back). */
+    private long groupSchedInWithoutHw(PerfCpuContext c, PerfEvent leader, long used) {
+        int start = c.waitingCount;
+        long u = eventSchedInWithoutHw(c, leader, used);
+        ArrayList<PerfEvent> siblings = leader.siblings;
+        if (u >= 0 && siblings != null) {
+            for (int i = 0, size = siblings.size(); i < size && u >= 0; i++) {
+                u = eventSchedInWithoutHw(c, siblings.get(i), u);
+            }
+        }
+        if (u < 0) {
+            c.waitingCount = start; // the members put on are taken off again (already counted as moved)
+        }
+        return u;
+    }
+
+    /** {@link #eventSchedIn} on a mask: an OFF member is skipped; -1 when no counter fits. */
+    private long eventSchedInWithoutHw(PerfCpuContext c, PerfEvent e, long used) {
+        if (e.state.isOffOrBelow()) {
+            return used;
+        }
+        ArmPmuV3 hw = c.hw;
+        int idx = ArmPmuV3.getEventIdx(used, hw.cntrMask, c.pmu.allocationOrder(), hw.hasLongEvent, e);
+        if (idx < 0) {
+            return -1;
+        }
+        hw.delAfterAdd(e, idx);
+        touch(e);
+        c.waitingEvents[c.waitingCount++] = e;
+        return used | (1L << idx);
     }
 
     /** {@code perf_event_sched_in}: CPU pinned, task pinned, CPU flexible, task flexible. */

@@ -38,6 +38,15 @@ final class PerfCpuContext {
     CounterAllocationOrder settledOrder;
     boolean settledFlexibleFailed;
 
+    /**
+     * The last enable's flexible sched-in was done on a counter mask (PerfCore.enableAll), so the
+     * next enable's resched must find them there: the events it put on, in order.
+     */
+    boolean flexibleWaiting;
+
+    final PerfEvent[] waitingEvents = new PerfEvent[32];
+    int waitingCount;
+
     PerfCpuContext(int cpu, PerfPmu pmu, ArmPmuV3 hw, int pmuCount) {
         this.cpu = cpu;
         this.pmu = pmu;

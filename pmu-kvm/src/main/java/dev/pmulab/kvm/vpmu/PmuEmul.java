@@ -52,6 +52,10 @@ final class PmuEmul {
     private final VmPmuView vmPmu;
     private final PerfCore perf;
     private final KvmPmc[] pmcs = new KvmPmc[NR_PMCS];
+    /** The events kvmPmuReprogramCounterMask is about to perf_event_enable, in counter order. */
+    private final PerfEvent[] enabling = new PerfEvent[NR_PMCS];
+
+    private int enablingCount;
     /** KVM_REQ_RELOAD_PMU pending: first run, or back from direct counters. */
     private boolean reloadPending = true;
 
@@ -285,19 +289,39 @@ final class PmuEmul {
                 KvmPmc pmc = pmcs[idx];
                 if (kvmPmuCounterIsEnabled(idx)) {
                     if (pmc.perfEvent == null) {
+                        enableQueued(cpu, now);
                         kvmPmuCreatePerfEvent(pmc, now);
                     } else {
-                        perf.enable(cpu, pmc.perfEvent, now);
+                        // perf_event_enable, in counter order; consecutive ones go to perf together.
+                        enabling[enablingCount++] = pmc.perfEvent;
                     }
                 } else if (pmc.perfEvent != null) {
+                    if (pmc.perfEvent.state().compareTo(PerfEventState.INACTIVE) >= 0) {
+                        enableQueued(cpu, now); // the enables before a disable that acts come first
+                    }
                     perf.disable(cpu, pmc.perfEvent, now);
                 }
             }
+            enableQueued(cpu, now);
         } finally {
+            enablingCount = 0;
             perf.endPmuRun(cpu);
         }
         if (restoreGuest) {
             v.kvmVcpuPmuRestoreGuest(now);
+        }
+    }
+
+    /**
+     * The perf_event_enable calls queued by kvmPmuReprogramCounterMask, in order (PerfCore.enableAll:
+     * the same calls and charges as one by one). A disable of an event that is not enabled does
+     * nothing, so it may stay among them.
+     */
+    private void enableQueued(int cpu, long now) {
+        if (enablingCount > 0) {
+            int count = enablingCount;
+            enablingCount = 0;
+            perf.enableAll(cpu, enabling, count, now);
         }
     }
 

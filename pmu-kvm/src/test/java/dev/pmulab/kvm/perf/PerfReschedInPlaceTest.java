@@ -9,7 +9,9 @@ import dev.pmulab.hw.PmuVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +43,16 @@ final class PerfReschedInPlaceTest {
     private static final int TASKS = 3;
     private static final int OPS = 400;
 
+    /** Over all seeds: how often enableAll left a flexible sched-in on a mask (it must have, see {@link #checkCoverage}). */
+    private static final AtomicLong FLEXIBLE_INS_WITHOUT_HW = new AtomicLong();
+
+    @AfterAll
+    static void checkCoverage() {
+        assertThat(FLEXIBLE_INS_WITHOUT_HW.get())
+                .as("enableAll's flexible sched-in on a mask ran")
+                .isPositive();
+    }
+
     static LongStream seeds() {
         return LongStream.rangeClosed(1, 150);
     }
@@ -63,6 +75,20 @@ final class PerfReschedInPlaceTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void shortcutsLeaveWhatTheFullWalkLeaves(long seed) {
+        run(seed, false);
+    }
+
+    /**
+     * The same with host CPU groups of 32-bit events only, as {@code perf stat} opens them: the
+     * flexible groups enableAll may leave on a counter mask between two enables.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void enableAllWithThirtyTwoBitHostGroupsLeavesWhatOneByOneLeaves(long seed) {
+        run(seed + 1_000, true);
+    }
+
+    private static void run(long seed, boolean hostGroups32) {
         SplittableRandom setup = new SplittableRandom(seed);
         int n = 4 + setup.nextInt(5);
         PmuVersion version = setup.nextBoolean() ? PmuVersion.P5 : PmuVersion.P1;
@@ -72,7 +98,7 @@ final class PerfReschedInPlaceTest {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
         long now = 0;
         for (int op = 0; op < OPS; op++) {
-            String what = step(r, fast, full, now);
+            String what = step(r, fast, full, now, hostGroups32);
             now += 1 + r.nextInt(r.nextInt(8) == 0 ? 3_000_000 : 20_000);
             String where = "seed " + seed + " (N=" + n + ", " + version + "), op " + op + " (" + what + ")";
             advance(fast, now);
@@ -83,10 +109,11 @@ final class PerfReschedInPlaceTest {
                 .as("seed %d: the shortcuts ran", seed)
                 .isPositive();
         assertThat(full.bed.perf.inPlaceRescheds + full.bed.perf.reschedsFrom).isZero();
+        FLEXIBLE_INS_WITHOUT_HW.addAndGet(fast.bed.perf.flexibleInsWithoutHw);
     }
 
     /** One random operation, applied to both hosts; returns its description. */
-    private static String step(SplittableRandom r, Host a, Host b, long now) {
+    private static String step(SplittableRandom r, Host a, Host b, long now, boolean hostGroups32) {
         int kind = r.nextInt(100);
         int cpu = r.nextInt(CPUS);
         if (kind < 8) {
@@ -94,19 +121,23 @@ final class PerfReschedInPlaceTest {
             int size = 1 + r.nextInt(3);
             int[] ev = new int[size];
             boolean[] longCounter = new boolean[size];
+            long[] period = new long[size];
             for (int i = 0; i < size; i++) {
                 ev[i] = EVENTS[r.nextInt(EVENTS.length)];
-                longCounter[i] = r.nextInt(4) == 0;
+                longCounter[i] = r.nextInt(4) == 0 && !hostGroups32;
+                // Short sampling periods, so a period may have elapsed when a resched re-arms it.
+                period[i] = hostGroups32 && r.nextBoolean() ? 1 + r.nextInt(2_000_000) : 0;
             }
             for (Host h : List.of(a, b)) {
                 PerfEvent leader = null;
                 for (int i = 0; i < size; i++) {
-                    PerfEventAttr attr = PerfTestbed.a76(ev[i])
-                            .pinned(pinned)
-                            .longCounter(longCounter[i])
-                            .build();
+                    PerfEventAttr.Builder attr =
+                            PerfTestbed.a76(ev[i]).pinned(pinned).longCounter(longCounter[i]);
+                    if (period[i] > 0) {
+                        attr.samplePeriod(period[i]);
+                    }
                     try {
-                        PerfEvent e = h.bed.perf.open(cpu, attr, null, cpu, leader, now);
+                        PerfEvent e = h.bed.perf.open(cpu, attr.build(), null, cpu, leader, now);
                         h.events.add(e);
                         if (leader == null) {
                             leader = e;
@@ -164,8 +195,18 @@ final class PerfReschedInPlaceTest {
                     PerfEventAttr attr = old.attr().toBuilder().disabled(true).build();
                     h.events.add(h.bed.perf.createKernelCounter(cpu, attr, -1, h.tasks[task], (e, c, t) -> {}, now));
                 }
-                for (int i : eventsOf(h, h.tasks[task])) {
-                    h.bed.perf.enable(cpu, h.events.get(i), now);
+                List<Integer> enabling = eventsOf(h, h.tasks[task]);
+                if (h == a) {
+                    // As kvm_pmu_reprogram_counter_mask: the enables in one call (PerfCore.enableAll).
+                    PerfEvent[] all = new PerfEvent[enabling.size()];
+                    for (int i = 0; i < all.length; i++) {
+                        all[i] = h.events.get(enabling.get(i));
+                    }
+                    h.bed.perf.enableAll(cpu, all, all.length, now);
+                } else {
+                    for (int i : enabling) {
+                        h.bed.perf.enable(cpu, h.events.get(i), now);
+                    }
                 }
                 if (h == a) {
                     h.bed.perf.endPmuRun(runCpu);
