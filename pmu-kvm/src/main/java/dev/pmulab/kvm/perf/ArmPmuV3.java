@@ -229,7 +229,12 @@ final class ArmPmuV3 {
 
     /** Whether {@link #delAfterAdd} may stand for an add and del of {@code e}. */
     boolean delAfterAddAllowed(PerfEvent e) {
-        return !e.is64Bit && readdInPlaceAllowed && !kvmPmuCounterDeferred(e);
+        return readdInPlaceAllowed && delAfterAddFits(e, vhe);
+    }
+
+    /** The part of {@link #delAfterAddAllowed} that is the event's own: 32-bit, its counter switched by the host. */
+    static boolean delAfterAddFits(PerfEvent e, boolean vhe) {
+        return !e.is64Bit && (vhe || !e.excludeHost); // see kvmPmuCounterDeferred
     }
 
     /** Writes what the counters in {@code mask} owe ({@link #pendingMask}). Inside {@link #enter}. */

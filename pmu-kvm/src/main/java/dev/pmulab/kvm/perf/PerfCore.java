@@ -297,6 +297,9 @@ public final class PerfCore {
         }
         ctx.nrEvents--;
         epc.nrEvents--;
+        if (!ArmPmuV3.delAfterAddFits(event, config.vhe())) {
+            ctx.nrNotDelAfterAdd--;
+        }
         if (event.freq) {
             epc.nrFreq--;
         }
@@ -386,7 +389,7 @@ public final class PerfCore {
      * ({@link #enableAll}): {@code next} is certain to be enabled next as a resched from it (an
      * OFF or ERROR pinned group of its own in the same context on this PMU, after this walk,
      * which leaves the walk settled), the run holds the PMU, and every flexible event is one
-     * ArmPmuV3.delAfterAdd stands for.
+     * ArmPmuV3.delAfterAdd stands for (for the CPU context: every event it has).
      */
     private boolean flexibleSchedInMayWait(PerfCpuContext c, PerfEvent first, PerfEvent next) {
         if (next == null
@@ -402,8 +405,10 @@ public final class PerfCore {
                 || !eventFilterMatch(next, c.cpu)) {
             return false;
         }
-        PerfEventPmuContext cpuEpc = c.cpuCtx.nrEvents == 0 ? null : c.cpuCtx.epc(c.pmu);
-        return (cpuEpc == null || delAfterAddAllowed(c.hw, cpuEpc.flexibleGroups))
+        // The CPU context by its count (its pinned events too: no scan per enable); the task
+        // context's flexible groups, usually none beside KVM's pinned events, one by one.
+        return c.hw.readdInPlaceAllowed
+                && c.cpuCtx.nrNotDelAfterAdd == 0
                 && delAfterAddAllowed(c.hw, first.epc.flexibleGroups);
     }
 
@@ -1056,7 +1061,9 @@ public final class PerfCore {
 
     /**
      * The {@link #ctxResched} of a {@code perf_event_enable} of a task-pinned group {@code first}
-     * whose walk was settled just before ({@link #reschedFromAllowed}): the walk differs from the
+     * whose walk was settled just before ({@link #reschedFromAllowed}), or of its install by
+     * perf_install_in_context when it is opened enabled ({@link #installFromAllowed}, the group
+     * last in its list): the walk differs from the
      * last one only from {@code first} on. Its pinned pass finds every group listed before
      * {@code first} where it is (the allocator, greedy in list order over the same free counters,
      * gives each the counters it has, and the pass reaches {@code first} with nothing failed,
@@ -1642,6 +1649,9 @@ public final class PerfCore {
                 nextEventId++, attr, pmu, cpu, task, ctx, epc, handler, ArmPmuV3.configBase(attr, config.vhe()));
         // add_event_to_ctx: times start from the context clock now.
         e.tstamp = ctx.timeNow(now);
+        // Taken before this change, as an enable does: the install's walk then differs from the
+        // last one by this event only, last in its pinned list.
+        boolean settledBefore = installFromAllowed(e, leader);
         // A disabled group of its own in a list that has events changes no walk's outcome (walkSettled).
         if (e.state != PerfEventState.OFF || leader != null || epc.nrEvents == 0) {
             changed(ctx);
@@ -1650,6 +1660,9 @@ public final class PerfCore {
         epc.nrEvents++;
         if (attr.freq()) {
             epc.nrFreq++;
+        }
+        if (!ArmPmuV3.delAfterAddFits(e, config.vhe())) {
+            ctx.nrNotDelAfterAdd++;
         }
         if (leader == null) {
             e.groupLeader = e;
@@ -1661,9 +1674,30 @@ public final class PerfCore {
             }
             leader.siblings.add(e);
         }
-        perfInstallInContext(e, now);
+        if (settledBefore) {
+            ctxReschedFrom(cpus[e.task.cpu], e, now, null);
+        } else {
+            perfInstallInContext(e, now);
+        }
         costSink.charge(callerCpu, KernelCost.PERF_EVENT_CREATE, 0);
         return e;
+    }
+
+    /**
+     * Whether the install of the new event {@code e} may run as {@link #ctxReschedFrom}: as for an
+     * enable ({@link #reschedFromAllowed}), an enabled pinned group of its own in the task context
+     * running on a CPU of its PMU, bound to no other CPU, after a settled walk. KVM creates such an
+     * event when the guest reprograms a counter that is enabled. Before the event joins its context.
+     */
+    private boolean installFromAllowed(PerfEvent e, PerfEvent leader) {
+        if (leader != null || !e.pinned || e.task == null || e.task.cpu < 0 || e.state != PerfEventState.INACTIVE) {
+            return false;
+        }
+        PerfCpuContext c = cpus[e.task.cpu];
+        return c.taskCtx == e.ctx
+                && e.pmu == c.pmu
+                && eventFilterMatch(e, c.cpu)
+                && walkSettled(c, e.ctx, EVENT_PINNED);
     }
 
     /**

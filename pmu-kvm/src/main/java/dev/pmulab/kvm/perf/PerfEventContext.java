@@ -27,6 +27,8 @@ final class PerfEventContext {
     int nrEvents;
     /** Pinned groups of every PMU and CPU: a task sched-in pushes CPU-flexible groups out when this is non-zero. */
     int nrPinnedGroups;
+    /** Events for which ArmPmuV3.delAfterAdd cannot stand in (64-bit, or switched by KVM): PerfCore.enableAll checks a CPU context by it. */
+    int nrNotDelAfterAdd;
     /**
      * Counts the changes to this context that can move what a walk over it does (PerfCore's
      * {@code changed}): a CPU remembers it with its last walk to know the walk would change nothing.
