@@ -212,10 +212,10 @@ final class ArmPmuV3 {
      * What {@link #add} of {@code e} at counter {@code idx} followed at once by {@link #del} leaves
      * behind, without touching the counter in between: the driver state (the period re-armed by
      * armpmu_event_set_period; the count folds nothing, no time passed; prev_count is the value
-     * read back) and kvm_pmu_events, with the registers owed (see {@link #pendingMask}). Only for
-     * a 32-bit event whose counter the host switches itself (not {@link #kvmPmuCounterDeferred}),
-     * on a single counter, inside a held run. The value read back is the value written: a 32-bit
-     * period fits any counter width, and the bias ({@link #needsBias}) is cut off on read.
+     * read back) and kvm_pmu_events, with the registers owed (see {@link #pendingMask}). Only
+     * where {@link #delAfterAddAllowed} (so on a single counter), inside a held run. The value read
+     * back is the value written: a 32-bit period fits any counter width and the bias
+     * ({@link #needsBias}) is cut off on read; a 64-bit one is on a 64-bit counter.
      */
     void delAfterAdd(PerfEvent e, int idx) {
         long value = programPeriod(e);
@@ -223,16 +223,23 @@ final class ArmPmuV3 {
         long bit = 1L << idx;
         kvmClrPmuEvents(bit);
         pendingTyper[idx] = e.configBase;
-        pendingValue[idx] = hasLongEvent || idx == CYCLE_IDX ? value | BIAS : value;
+        pendingValue[idx] = !e.is64Bit && (hasLongEvent || idx == CYCLE_IDX) ? value | BIAS : value; // needsBias
         pendingMask |= bit;
     }
 
-    /** Whether {@link #delAfterAdd} may stand for an add and del of {@code e}. */
+    /**
+     * Whether {@link #delAfterAdd} may stand for an add and del of {@code e}: no BRBE, a counter
+     * the host switches itself, and a value that reads back as written: a 32-bit event, or a
+     * 64-bit one on PMUv3p5 counters that PMCR_EL0.LP makes 64-bit (never a chained pair).
+     */
     boolean delAfterAddAllowed(PerfEvent e) {
-        return readdInPlaceAllowed && delAfterAddFits(e, vhe);
+        if (!readdInPlaceAllowed || !(vhe || !e.excludeHost)) {
+            return false;
+        }
+        return !e.is64Bit || (hasLongEvent && (pe.readChecked(PmuRegister.PMCR_EL0, 0) & PmcrEl0.LP) != 0);
     }
 
-    /** The part of {@link #delAfterAddAllowed} that is the event's own: 32-bit, its counter switched by the host. */
+    /** A sufficient condition for {@link #delAfterAddAllowed} from the event alone: 32-bit, its counter switched by the host. */
     static boolean delAfterAddFits(PerfEvent e, boolean vhe) {
         return !e.is64Bit && (vhe || !e.excludeHost); // see kvmPmuCounterDeferred
     }

@@ -72,6 +72,8 @@ public final class PerfCore {
     long reschedsFrom;
     /** How often an enable's flexible sched-in was done on a mask ({@link #enableAll}), for tests. */
     long flexibleInsWithoutHw;
+    /** How many pinned groups an enable put on a mask only ({@link #enableAll}), for tests. */
+    long pinnedInsWithoutHw;
 
     /**
      * Registers one PMU per descriptor over the given PEs (CPU number = index in {@code pes}) and
@@ -367,7 +369,7 @@ public final class PerfCore {
         PerfCpuContext c = activeCpuOf(event.ctx);
         // Taken before this change: the walk this enable starts differs from the last one by this event only.
         boolean settledBefore = c != null && reschedFromAllowed(c, event);
-        if (c != null && c.flexibleWaiting && !settledBefore) {
+        if (c != null && c.groupsWaiting && !settledBefore) {
             throw new IllegalStateException("CPU " + c.cpu + ": flexible groups wait for a resched from " + event);
         }
         changed(event.ctx);
@@ -413,7 +415,12 @@ public final class PerfCore {
     }
 
     private static boolean delAfterAddAllowed(ArmPmuV3 hw, ArrayList<PerfEvent> groups) {
-        for (int i = 0, size = groups.size(); i < size; i++) {
+        return delAfterAddAllowed(hw, groups, 0);
+    }
+
+    /** Whether ArmPmuV3.delAfterAdd fits every member of the groups from index {@code from} on. */
+    private static boolean delAfterAddAllowed(ArmPmuV3 hw, ArrayList<PerfEvent> groups, int from) {
+        for (int i = from, size = groups.size(); i < size; i++) {
             PerfEvent leader = groups.get(i);
             if (!hw.delAfterAddAllowed(leader)) {
                 return false;
@@ -457,7 +464,7 @@ public final class PerfCore {
     /** Ends the run {@link #beginPmuRun} opened on {@code cpu}: the PMU restarts if a counter is in use. */
     public void endPmuRun(int cpu) {
         PerfCpuContext c = cpuContext(cpu);
-        if (c.flexibleWaiting) {
+        if (c.groupsWaiting) {
             throw new IllegalStateException("CPU " + cpu + ": flexible groups wait for a resched");
         }
         c.hw.endRun();
@@ -1097,28 +1104,35 @@ public final class PerfCore {
                 groupSchedOut(c, leader, now);
             }
         }
-        if (c.flexibleWaiting) {
-            // The last enable's flexible sched-in was done on a mask: these are the events it put on.
+        if (c.groupsWaiting) {
+            // The last enable put these on a mask only (enableAll): they are taken off, as moved.
             for (int i = 0; i < c.waitingCount; i++) {
                 touch(c.waitingEvents[i]);
             }
             c.waitingCount = 0;
-            c.flexibleWaiting = false;
+            c.groupsWaiting = false;
         }
         pmuCtxSchedOut(c, epc, EVENT_FLEXIBLE, now);
         if (cpuEpc != null) {
             pmuCtxSchedOut(c, cpuEpc, EVENT_FLEXIBLE, now);
         }
-        pmuGroupsSchedIn(c, epc, pinned, from, now);
         if (flexibleSchedInMayWait(c, first, next)) {
             flexibleInsWithoutHw++;
-            c.flexibleWaiting = true;
-            long used = c.hw.usedMask;
+            c.groupsWaiting = true;
+            // The next enable's resched takes off every pinned group listed after its event: from
+            // there on, this pass's pinned sched-in waits on the mask too, if delAfterAdd fits them.
+            int nextAt = indexOf(pinned, next);
+            int waitFrom = Math.max(from, nextAt + 1);
+            if (!delAfterAddAllowed(c.hw, pinned, waitFrom)) {
+                waitFrom = pinned.size();
+            }
+            long used = pinnedSchedInWaiting(c, pinned, from, waitFrom, now);
             if (cpuEpc != null) {
                 used = flexibleSchedInWithoutHw(c, cpuEpc, used, now);
             }
             flexibleSchedInWithoutHw(c, epc, used, now);
         } else {
+            pmuGroupsSchedIn(c, epc, pinned, from, now);
             if (cpuEpc != null) {
                 pmuGroupsSchedIn(c, cpuEpc, cpuEpc.flexibleGroups, 0, now);
             }
@@ -1127,6 +1141,56 @@ public final class PerfCore {
         c.hw.pmuEnable();
         c.hw.exit();
         recordWalk(c, taskCtx, EVENT_PINNED);
+    }
+
+    private static int indexOf(ArrayList<PerfEvent> groups, PerfEvent leader) {
+        for (int i = 0, size = groups.size(); i < size; i++) {
+            if (groups.get(i) == leader) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The pinned {@link #pmuGroupsSchedIn} of a resched from {@code pinned[from]} whose groups from
+     * {@code waitFrom} on are taken off again by the next enable's resched ({@link #enableAll}):
+     * one pass in list order, the groups before {@code waitFrom} put on the PMU, the rest on a
+     * mask above them ({@link #groupSchedInWithoutHw}); a failure ends the pass and puts the group
+     * in ERROR either way (a real state change). Returns the counters in use, the waiting ones too.
+     */
+    private long pinnedSchedInWaiting(PerfCpuContext c, ArrayList<PerfEvent> pinned, int from, int waitFrom, long now) {
+        boolean canAddHw = true;
+        long waiting = 0;
+        for (int i = from, size = pinned.size(); i < size; i++) {
+            PerfEvent leader = pinned.get(i);
+            if (leader.state.isOffOrBelow() || leader.state == PerfEventState.ACTIVE) {
+                continue;
+            }
+            if (!eventFilterMatch(leader, c.cpu)) {
+                continue;
+            }
+            boolean failed;
+            if (i < waitFrom) {
+                if (canAddHw) {
+                    groupSchedIn(c, leader, now);
+                }
+                failed = leader.state == PerfEventState.INACTIVE;
+            } else {
+                long used = c.hw.usedMask | waiting;
+                long placed = canAddHw ? groupSchedInWithoutHw(c, leader, used) : -1;
+                failed = placed < 0;
+                if (!failed) {
+                    waiting |= placed;
+                    pinnedInsWithoutHw++;
+                }
+            }
+            if (failed) {
+                canAddHw = false;
+                setState(leader, PerfEventState.ERROR, now);
+            }
+        }
+        return c.hw.usedMask | waiting;
     }
 
     /**

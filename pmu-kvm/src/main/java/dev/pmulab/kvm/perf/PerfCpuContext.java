@@ -39,10 +39,10 @@ final class PerfCpuContext {
     boolean settledFlexibleFailed;
 
     /**
-     * The last enable's flexible sched-in was done on a counter mask (PerfCore.enableAll), so the
-     * next enable's resched must find them there: the events it put on, in order.
+     * The last enable's resched put groups on a counter mask only (PerfCore.enableAll), for the
+     * next enable's resched to take off: the events it put on.
      */
-    boolean flexibleWaiting;
+    boolean groupsWaiting;
 
     final PerfEvent[] waitingEvents = new PerfEvent[32];
     int waitingCount;

@@ -7,7 +7,9 @@ import dev.pmulab.hw.ExceptionLevel;
 import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuVersion;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -45,11 +47,16 @@ final class PerfReschedInPlaceTest {
 
     /** Over all seeds: how often enableAll left a flexible sched-in on a mask (it must have, see {@link #checkCoverage}). */
     private static final AtomicLong FLEXIBLE_INS_WITHOUT_HW = new AtomicLong();
+    /** Over all seeds: how many pinned groups enableAll put on a mask only. */
+    private static final AtomicLong PINNED_INS_WITHOUT_HW = new AtomicLong();
 
     @AfterAll
     static void checkCoverage() {
         assertThat(FLEXIBLE_INS_WITHOUT_HW.get())
                 .as("enableAll's flexible sched-in on a mask ran")
+                .isPositive();
+        assertThat(PINNED_INS_WITHOUT_HW.get())
+                .as("enableAll put pinned groups on a mask")
                 .isPositive();
     }
 
@@ -110,6 +117,7 @@ final class PerfReschedInPlaceTest {
                 .isPositive();
         assertThat(full.bed.perf.inPlaceRescheds + full.bed.perf.reschedsFrom).isZero();
         FLEXIBLE_INS_WITHOUT_HW.addAndGet(fast.bed.perf.flexibleInsWithoutHw);
+        PINNED_INS_WITHOUT_HW.addAndGet(fast.bed.perf.pinnedInsWithoutHw);
     }
 
     /** One random operation, applied to both hosts; returns its description. */
@@ -177,6 +185,8 @@ final class PerfReschedInPlaceTest {
                 return "no burst (task " + task + " not running)";
             }
             int recreate = r.nextInt(8);
+            // KVM enables in counter order, which re-creation makes differ from the list order.
+            long order = r.nextLong();
             int runCpu = a.tasks[task].cpu();
             for (Host h : List.of(a, b)) {
                 if (h == a) {
@@ -196,6 +206,7 @@ final class PerfReschedInPlaceTest {
                     h.events.add(h.bed.perf.createKernelCounter(cpu, attr, -1, h.tasks[task], (e, c, t) -> {}, now));
                 }
                 List<Integer> enabling = eventsOf(h, h.tasks[task]);
+                Collections.shuffle(enabling, new Random(order));
                 if (h == a) {
                     // As kvm_pmu_reprogram_counter_mask: the enables in one call (PerfCore.enableAll).
                     PerfEvent[] all = new PerfEvent[enabling.size()];
