@@ -342,13 +342,15 @@ public final class PerfCore {
      * enable of a KVM event after a settled walk is a resched from that event
      * ({@code __perf_event_enable} → {@code ctx_resched}, {@link #ctxReschedFrom}), which takes the
      * flexible groups off, puts the pinned groups back from the event on, then the flexible groups.
-     * When the next call is another such enable, its resched takes the flexible groups off again at
-     * the same instant before anything else touches their counters, so inside a held run
-     * ({@link #beginPmuRun}) the flexible sched-in in between is done on a counter mask only
-     * ({@link #flexibleSchedInWithoutHw}): the same groups fit or fail, on the same counters, are
-     * counted as moved in both calls, and fail with the same rotation request and hrtimer; what
-     * their add and del would leave on the driver and the registers is applied directly
-     * (ArmPmuV3.delAfterAdd). PerfReschedInPlaceTest checks it against {@link #enable} one by one.
+     * When the next call is another such enable, its resched takes off again, at the same instant
+     * and before anything else touches their counters, the flexible groups and the pinned groups
+     * listed after its event; so inside a held run ({@link #beginPmuRun}) those are put on a
+     * counter mask only ({@link #pinnedSchedInWaiting}, {@link #flexibleSchedInWithoutHw}): the
+     * same groups fit or fail, on the same counters, are counted as moved in both calls, and fail
+     * with the same ERROR, rotation request and hrtimer; what their add and del would leave on the
+     * driver and the registers is applied directly (ArmPmuV3.delAfterAdd). PerfReschedInPlaceTest
+     * checks it against {@link #enable} one by one and full walks; PerfEnableAllTest derives a case
+     * by hand.
      */
     public void enableAll(int callerCpu, PerfEvent[] events, int count, long now) {
         for (int i = 0; i < count; i++) {
