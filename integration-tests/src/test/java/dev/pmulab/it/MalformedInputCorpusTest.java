@@ -115,6 +115,9 @@ final class MalformedInputCorpusTest {
     @BeforeAll
     static void prepare() throws IOException {
         work = Files.createTempDirectory("corpus");
+        // The corpus is read from a short temporary copy: a message cuts a path longer than 120
+        // characters (Messages.cut), and where the checkout lies must not decide what the cases see.
+        copyTree(CORPUS, work.resolve("malformed"));
         Path tmp = Files.createDirectories(work.resolve("tmp")); // stays empty
         VALUES.put("TMP", tmp.toString());
         VALUES.put(
@@ -382,9 +385,42 @@ final class MalformedInputCorpusTest {
             assertThat(p).as("a plugin directory called " + input).isNotNull();
             return p.toString();
         }
-        Path p = CORPUS.resolve(input);
+        Path p = work.resolve("malformed").resolve(input);
         assertThat(p).as("corpus file").isRegularFile();
         return p.toString();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aScenarioInADeepDirectoryIsStillReportedAtItsFileLineAndColumn() throws IOException {
+        Path deep = work;
+        for (int i = 0; i < 6; i++) {
+            deep = deep.resolve("directory-" + "d".repeat(30) + "-" + i);
+        }
+        Path scenario = Files.copy(
+                CORPUS.resolve("scenarios/workload-zero-threads.yaml"),
+                Files.createDirectories(deep).resolve("workload-zero-threads.yaml"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Pmulab.run(new PrintWriter(out), new PrintWriter(err), "validate", scenario.toString());
+        assertThat(status).isEqualTo(Pmulab.EXIT_BAD_INPUT);
+        // The path is over 200 characters, so it is cut; its file name and location stay.
+        assertThat(scenario.toString()).hasSizeGreaterThan(200);
+        assertThat(err.toString())
+                .contains("more characters]/workload-zero-threads.yaml:9:45: vms[0].workload.threads:")
+                .doesNotContain(scenario.toString());
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -16,7 +16,9 @@ final class Messages {
     /**
      * {@code message} with each run of non-blank characters longer than {@link #MAX_TOKEN} cut to
      * its first characters and a count of the rest, and control characters other than line feed
-     * and tab shown as {@code ?}.
+     * and tab shown as {@code ?}. A long token keeps its end as well when that end says where: its
+     * last path segment ({@code /flagship.yaml:9:45:}) or a {@code :line:column} suffix, so a
+     * scenario in a deep directory is still reported at file:line:column.
      */
     static String cut(String message) {
         if (message == null) {
@@ -41,15 +43,55 @@ final class Messages {
             if (keep < length && Character.isHighSurrogate(message.charAt(i + keep - 1))) {
                 keep--; // never half a character
             }
-            for (int k = i; k < i + keep; k++) {
-                char t = message.charAt(k);
-                out.append(Character.isISOControl(t) ? '?' : t);
-            }
+            int tail = keep < length ? locationTail(message, i + keep, end) : end;
+            append(out, message, i, i + keep);
             if (keep < length) {
-                out.append("...[").append(length - keep).append(" more characters]");
+                out.append("...[").append(tail - (i + keep)).append(" more characters]");
+                append(out, message, tail, end);
             }
             i = end;
         }
         return out.toString();
+    }
+
+    /**
+     * Where the kept end of a cut token starts, at or after {@code from}: its last {@code /} when
+     * what follows is at most {@link #KEPT} characters (a file name and its location), else the
+     * start of a trailing {@code :line} or {@code :line:column} (with or without a final colon),
+     * of at most {@link #KEPT} characters, else {@code end} (nothing kept).
+     */
+    private static int locationTail(String message, int from, int end) {
+        int slash = message.lastIndexOf('/', end - 1);
+        if (slash >= from && end - slash <= KEPT) {
+            return slash;
+        }
+        int k = end;
+        if (k > from && message.charAt(k - 1) == ':') {
+            k--;
+        }
+        int start = end;
+        for (int part = 0; part < 2; part++) {
+            int digits = k;
+            while (digits > from && isAsciiDigit(message.charAt(digits - 1))) {
+                digits--;
+            }
+            if (digits == k || digits <= from || message.charAt(digits - 1) != ':') {
+                break;
+            }
+            k = digits - 1;
+            start = k;
+        }
+        return end - start <= KEPT ? start : end;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static void append(StringBuilder out, String message, int from, int to) {
+        for (int k = from; k < to; k++) {
+            char t = message.charAt(k);
+            out.append(Character.isISOControl(t) ? '?' : t);
+        }
     }
 }

@@ -28,4 +28,23 @@ final class MessagesTest {
         assertThat(cut).startsWith("a".repeat(59) + "...[");
         assertThat(Messages.cut(null)).isEqualTo("null");
     }
+
+    @Test
+    void aLongPathKeepsItsFileNameAndLocation() {
+        String dir = "/home/" + "d".repeat(150);
+        // 6 + 150 characters of directory, then "/flagship.yaml:9:45:" (20): the first 60 stay,
+        // the last segment from its '/' stays, the 96 between are counted.
+        assertThat(Messages.cut(dir + "/flagship.yaml:9:45: vms[0].workload.threads: must be at least 1"))
+                .isEqualTo("/home/" + "d".repeat(54) + "...[96 more characters]/flagship.yaml:9:45:"
+                        + " vms[0].workload.threads: must be at least 1");
+        // No '/' near the end: only the :line:column suffix is kept.
+        assertThat(Messages.cut("f".repeat(200) + ".yaml:12:3:"))
+                .isEqualTo("f".repeat(60) + "...[145 more characters]:12:3:");
+        assertThat(Messages.cut("f".repeat(200) + ":7")).isEqualTo("f".repeat(60) + "...[140 more characters]:7");
+        // A long last segment or a long run of digits is not kept: a cut message stays short.
+        assertThat(Messages.cut("/x/" + "y".repeat(200)))
+                .isEqualTo("/x/" + "y".repeat(57) + "...[143 more characters]");
+        assertThat(Messages.cut("z".repeat(100) + ":" + "9".repeat(100)))
+                .isEqualTo("z".repeat(60) + "...[141 more characters]");
+    }
 }
