@@ -546,28 +546,19 @@ public final class Pe {
 
     private void writeCntenClr(long value) {
         configWrites++;
-        long updated = cnten & ~(value & accessMask());
-        if (updated != cnten || !keepDerived) {
-            cnten = updated;
-            stateWritten();
-        }
+        cnten = cnten & ~(value & accessMask());
+        stateWritten();
     }
 
     private void writeCntenSet(long value) {
         configWrites++;
-        long updated = cnten | (value & accessMask());
-        if (updated != cnten || !keepDerived) {
-            cnten = updated;
-            stateWritten();
-        }
+        cnten = cnten | (value & accessMask());
+        stateWritten();
     }
 
     private void writeOvsClr(long value) {
-        long updated = ovs & ~(value & accessMask());
-        if (updated != ovs || !keepDerived) {
-            ovs = updated;
-            stateWritten();
-        }
+        ovs = ovs & ~(value & accessMask());
+        stateWritten();
     }
 
     private void writeEvcntr(int index, long value) {
@@ -613,10 +604,7 @@ public final class Pe {
         nextOverflowCached = NO_OVERFLOW_CACHED;
     }
 
-    /**
-     * After a write that changed state refresh() derives from: recomputed once, before anything
-     * depends on it. A write that changes nothing derives nothing (the next overflow stays too).
-     */
+    /** After a write to state refresh() derives from: recomputed once, before anything depends on it. */
     private void stateWritten() {
         nextOverflowCached = NO_OVERFLOW_CACHED;
         stateGen++;
@@ -629,9 +617,6 @@ public final class Pe {
      */
     private void counterWritten() {
         nextOverflowCached = NO_OVERFLOW_CACHED;
-        if (!keepDerived) {
-            stateWritten();
-        }
     }
 
     /** The registers the front does not take: counted in configWrites if they are configuration. */

@@ -14,10 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link Pe}'s kept derived state (rate lookups per rates object and per counter event, the masks
- * refresh() derives per rates slot and Exception level, writes that change nothing skipped)
- * against a PE that keeps nothing: one built with {@code keepDerived == false} looks every rate up
- * and recomputes every mask at every refresh, and marks its derived state stale at every write,
- * as the PE did before the caches. Both run the same seeded random sequence of register writes,
+ * refresh() derives per rates slot and Exception level) against a PE that keeps nothing: one
+ * built with {@code keepDerived == false} looks every rate up and recomputes every mask at every
+ * refresh, as the PE did before the caches. Both run the same seeded random sequence of register writes,
  * context switches among more rates objects than there are slots (so slots are replaced),
  * advances, EL2 brackets and resets; after each step both must hold the same state, and where the
  * step observes them, count the same counters and see the same next overflow and interrupt
