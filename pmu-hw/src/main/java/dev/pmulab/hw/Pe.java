@@ -215,8 +215,8 @@ public final class Pe {
     }
 
     /**
-     * @param keepDerived false for a PE that recomputes all derived state at every refresh and
-     *     marks it stale at every write: the reference the caching is tested against
+     * @param keepDerived false for a PE that looks every rate up and recomputes every mask at every
+     *     refresh: the reference the kept derived state is tested against
      */
     Pe(PmuConfig config, boolean keepDerived) {
         this.config = requireNonNull(config, "config is null");
@@ -546,18 +546,18 @@ public final class Pe {
 
     private void writeCntenClr(long value) {
         configWrites++;
-        cnten = cnten & ~(value & accessMask());
+        cnten &= ~(value & accessMask());
         stateWritten();
     }
 
     private void writeCntenSet(long value) {
         configWrites++;
-        cnten = cnten | (value & accessMask());
+        cnten |= value & accessMask();
         stateWritten();
     }
 
     private void writeOvsClr(long value) {
-        ovs = ovs & ~(value & accessMask());
+        ovs &= ~(value & accessMask());
         stateWritten();
     }
 
