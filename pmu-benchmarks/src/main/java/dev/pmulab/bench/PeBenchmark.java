@@ -38,6 +38,9 @@ public class PeBenchmark {
     private Pe pe;
     private long now;
     private long value;
+    private EventRates guestKernelRates;
+    private EventRates hostKernelRates;
+    private EventRates refillRates;
 
     @Setup(Level.Iteration)
     public void setUp() {
@@ -72,6 +75,15 @@ public class PeBenchmark {
                 .build();
         pe.switchContext(0, ExceptionLevel.EL1, rates);
         now = 0;
+        guestKernelRates = rates;
+        hostKernelRates = EventRates.builder()
+                .perSecond(Events.CPU_CYCLES, 3_000_000_000L)
+                .perSecond(Events.INST_RETIRED, 2_000_000_000L)
+                .perSecond(Events.L1D_CACHE, 700_000_000L)
+                .build();
+        refillRates = EventRates.builder()
+                .perSecond(Events.CPU_CYCLES, 3_000_000_000L)
+                .build();
     }
 
     /** A guest reading a first-range counter at EL1: the access check, then the read. */
@@ -133,6 +145,25 @@ public class PeBenchmark {
         pe.writeChecked(PmuRegister.PMCNTENSET_EL0, 0, bit); // back as setUp left it
         pe.exitEl2();
         return read;
+    }
+
+    /**
+     * The PE's side of a trapped guest access, as the engine runs it: the guest kernel at EL1, the
+     * host's EL2 handling the trap under the host kernel's rates (no register changes), the
+     * guest's refill after the exit, and back to the guest kernel; each context runs a while.
+     * Every switch changes the rates, so each advance refreshes what counts: the case the
+     * derived state kept per rates and level is for.
+     */
+    @Benchmark
+    public long trapRoundTrip() {
+        pe.switchContext(now, ExceptionLevel.EL2, hostKernelRates);
+        now += 700;
+        pe.switchContext(now, ExceptionLevel.EL1, refillRates);
+        now += 300;
+        pe.switchContext(now, ExceptionLevel.EL1, guestKernelRates);
+        now += 100;
+        pe.advanceTo(now);
+        return pe.eventCounter(0);
     }
 
     /** When the interrupt-enabled counter overflows next (computed, not stepped). */

@@ -110,26 +110,53 @@ public final class Pe {
     // Derived from the state above and the context; refreshed by refresh(), never on the advance path.
     private long countingMask; // counters that count in the current context
     private long rateDrivenMask; // counting counters whose events come from the context's rates
-    /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
-    private static final int KEPT_RATES = 4;
-
-    private long[] rateQ32 = new long[32];
-    /** The rates rateQ32 was looked up in (null: not all of it). */
-    private EventRates rateQ32For;
     /**
-     * Earlier lookups kept aside, most recent first (null: none): a guest PMI cycles through guest
-     * EL0, the host's EL2 and guest EL1, each with its own rates, and a CPU shared by two vCPUs has
-     * five; while no PMEVTYPER changes, a return to one of them finds its rates here.
+     * Rate lookups are kept per rates object in {@value #RATE_SLOTS} slots, least recently used
+     * replaced: a guest PMI cycles through guest EL0, the host's EL2, the guest's refill and guest
+     * EL1, each with its own rates, and a CPU shared by two vCPUs has twice as many. Each slot
+     * remembers the event it looked each counter up for, so a PMEVTYPER change re-looks up only
+     * that counter when the PE returns to the slot.
      */
-    private final long[][] keptRateQ32 = new long[KEPT_RATES][32];
+    private static final int RATE_SLOTS = 8;
 
-    private final EventRates[] keptRateQ32For = new EventRates[KEPT_RATES];
-    /** The {@link #evtyperGen} each kept lookup was made under: one made before a type change is stale. */
-    private final long[] keptRateQ32Gen = new long[KEPT_RATES];
+    /** The slot of the current rates (refresh() selects it); rateQ32 is its rates array. */
+    private int slot;
+    /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
+    private long[] rateQ32;
+
+    private final EventRates[] slotRates = new EventRates[RATE_SLOTS];
+    private final long[][] slotRateQ32 = new long[RATE_SLOTS][32];
+    /** The rateEvent each entry of a slot was looked up for. */
+    private final int[][] slotRateEvent = new int[RATE_SLOTS][32];
+    /** The {@link #evtyperGen} a slot was last checked against rateEvent under. */
+    private final long[] slotRateGen = new long[RATE_SLOTS];
+    /** The counters with a non-zero rate in each slot. */
+    private final long[] slotNonZero = new long[RATE_SLOTS];
+    /** When each slot was last selected (slotClock), to replace the least recently used. */
+    private final long[] slotUsed = new long[RATE_SLOTS];
+
+    private long slotClock;
+    /**
+     * What refresh() derived, per slot and Exception level (slot * 3 + level), with the
+     * {@link #stateGen} it was derived under: refresh() is a pure function of the registers, the
+     * level and the rates, so a return to a context whose registers did not change since (a
+     * trap's round trip, an interrupt's) takes it from here. Not with BRBE, whose refresh latches.
+     */
+    private final long[] derivedGen = new long[RATE_SLOTS * 3];
+
+    private final long[] derivedCounting = new long[RATE_SLOTS * 3];
+    private final long[] derivedRateDriven = new long[RATE_SLOTS * 3];
+    private final long[] derivedFreezeSensitive = new long[RATE_SLOTS * 3];
+    private final long[] derivedOverflowAt64 = new long[RATE_SLOTS * 3];
+    /**
+     * Counts the changes of any register refresh() derives from (PMCR, MDCR_EL2, PMCNTEN, PMOVS,
+     * the event types and filters), and resets. Never -1, which marks a derivedGen entry empty.
+     */
+    private long stateGen;
+    /** Whether refresh() keeps and reuses what it derived (false: recompute everything, for tests). */
+    private final boolean keepDerived;
     /** Writes to every register but the counters and overflow flags, and resets (configWrites()). */
     private long configWrites;
-    /** The generation the current rateQ32 is complete for. */
-    private long rateQ32Gen;
     /** Counts the changes of any counter's event (PMEVTYPER writes that change it, resets). */
     private long evtyperGen;
 
@@ -169,8 +196,8 @@ public final class Pe {
 
     private long filterPassEl1;
     private long filterPassEl2;
-    /** The context's rates changed and rateQ32 has not been looked up again yet (refresh() does it). */
-    private boolean ratesStale;
+    /** The context's rates changed and no slot has been selected for them yet (refresh() does it). */
+    private boolean ratesStale = true;
     /**
      * Whether derived state must be recomputed as soon as it may change. Only BRBE makes refresh()
      * more than a function of the registers and the context: it latches a pause at the time it runs.
@@ -184,6 +211,14 @@ public final class Pe {
     private final long[] implementedCommonEvents = new long[4];
 
     public Pe(PmuConfig config) {
+        this(config, true);
+    }
+
+    /**
+     * @param keepDerived false for a PE that looks every rate up and recomputes every mask at every
+     *     refresh: the reference the kept derived state is tested against
+     */
+    Pe(PmuConfig config, boolean keepDerived) {
         this.config = requireNonNull(config, "config is null");
         this.n = config.n();
         this.version = config.version();
@@ -211,6 +246,8 @@ public final class Pe {
         this.pmceid0 = config.pmceid0();
         this.pmceid1 = config.pmceid1();
         this.eagerRefresh = config.brbe();
+        this.keepDerived = keepDerived && !eagerRefresh;
+        java.util.Arrays.fill(derivedGen, -1);
         this.cuIgnorable = AccessCheck.cuIgnorable(config);
         for (int e = 0; e < 0x100; e++) {
             if (config.implementsEvent(e)) {
@@ -243,13 +280,12 @@ public final class Pe {
         cyclePrescale = 0;
         rateEvent[CYCLE_COUNTER] = Events.CPU_CYCLES;
         for (int i = 0; i < n; i++) {
-            rateEvent[i] = RATE_EVENT_UNKNOWN; // so evtyperChanged looks every counter up
+            rateEvent[i] = RATE_EVENT_UNKNOWN; // so evtyperChanged counts every counter as changed
             evtyperChanged(i);
         }
         ccfiltrChanged();
-        rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
-        rateQ32For = ratesStale ? null : rates;
-        rateQ32Gen = ++evtyperGen; // every lookup kept from before the reset is stale
+        evtyperGen++;
+        stateWritten();
         refresh();
     }
 
@@ -511,30 +547,30 @@ public final class Pe {
     private void writeCntenClr(long value) {
         configWrites++;
         cnten &= ~(value & accessMask());
-        countingStateWritten();
+        stateWritten();
     }
 
     private void writeCntenSet(long value) {
         configWrites++;
         cnten |= value & accessMask();
-        countingStateWritten();
+        stateWritten();
     }
 
     private void writeOvsClr(long value) {
         ovs &= ~(value & accessMask());
-        countingStateWritten();
+        stateWritten();
     }
 
     private void writeEvcntr(int index, long value) {
         if (!cuIgnored(index)) {
             evcntr[index] = value & counterWidthMask;
         }
-        countingStateWritten();
+        counterWritten();
     }
 
     private void writeCcntr(long value) {
         ccntr = value;
-        countingStateWritten();
+        counterWritten();
     }
 
     /**
@@ -568,10 +604,19 @@ public final class Pe {
         nextOverflowCached = NO_OVERFLOW_CACHED;
     }
 
-    /** After a write that refresh() may derive from: recomputed once, before anything depends on it. */
-    private void countingStateWritten() {
+    /** After a write to state refresh() derives from: recomputed once, before anything depends on it. */
+    private void stateWritten() {
         nextOverflowCached = NO_OVERFLOW_CACHED;
+        stateGen++;
         dirty = true;
+    }
+
+    /**
+     * After a counter write: its next overflow moves, but nothing refresh() derives depends on a
+     * counter's value (only on PMOVS, which a write here leaves alone).
+     */
+    private void counterWritten() {
+        nextOverflowCached = NO_OVERFLOW_CACHED;
     }
 
     /** The registers the front does not take: counted in configWrites if they are configuration. */
@@ -659,7 +704,7 @@ public final class Pe {
         if ((NO_DERIVED_STATE & (1L << reg.ordinal())) == 0) {
             // A driver writes several registers in a row; what counts is recomputed once, before
             // anything depends on it (no time passes between the writes).
-            dirty = true;
+            stateWritten();
         }
     }
 
@@ -889,6 +934,7 @@ public final class Pe {
             return;
         }
         ovs |= 1L << i;
+        stateGen++; // what counts may freeze (refresh() runs at the split of a freezing overflow)
         int odd = i + 1;
         if (i != CYCLE_COUNTER
                 && (i & 1) == 0
@@ -994,10 +1040,22 @@ public final class Pe {
         dirty = false;
         nextOverflowCached = NO_OVERFLOW_CACHED;
         if (ratesStale) {
-            resolveRates();
+            selectSlot();
+        }
+        int s = slot;
+        if (slotRateGen[s] != evtyperGen || !keepDerived) {
+            checkSlot(s);
         }
         // BRBE first: a pause depends only on flags and controls, and does not change counting.
         updateBrbeFreeze();
+        int key = s * 3 + el.ordinal();
+        if (derivedGen[key] == stateGen && keepDerived) {
+            countingMask = derivedCounting[key];
+            rateDrivenMask = derivedRateDriven[key];
+            freezeSensitiveMask = derivedFreezeSensitive[key];
+            overflowAt64Mask = derivedOverflowAt64[key];
+            return;
+        }
         // CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5), for every counter at once.
         long r1 = firstRangeEventMask();
         long r2 = lowBits(n) & ~r1;
@@ -1021,17 +1079,17 @@ public final class Pe {
         if (ccEnabled) {
             counting |= filterPass & C_BIT;
         }
-        long rateDriven = 0;
-        for (long m = counting; m != 0; m &= m - 1) {
-            int i = Long.numberOfTrailingZeros(m);
-            if (rateQ32[i] != 0) {
-                rateDriven |= 1L << i;
-            }
-        }
         countingMask = counting;
-        rateDrivenMask = rateDriven;
+        rateDrivenMask = counting & slotNonZero[s];
         freezeSensitiveMask = computeFreezeSensitive();
         overflowAt64Mask = computeOverflowAt64Mask();
+        if (keepDerived) {
+            derivedGen[key] = stateGen;
+            derivedCounting[key] = countingMask;
+            derivedRateDriven[key] = rateDrivenMask;
+            derivedFreezeSensitive[key] = freezeSensitiveMask;
+            derivedOverflowAt64[key] = overflowAt64Mask;
+        }
     }
 
     /**
@@ -1045,12 +1103,7 @@ public final class Pe {
                 event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event) ? NOT_RATE_DRIVEN : event;
         if (rateDriven != rateEvent[i]) {
             rateEvent[i] = rateDriven;
-            rateQ32[i] = rateDriven == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(rateDriven);
-            // The current lookup stays complete (counter i was just looked up in it); kept ones are stale.
-            rateQ32Gen = ++evtyperGen;
-            if (ratesStale) {
-                rateQ32For = null;
-            }
+            evtyperGen++; // every slot re-looks counter i up when next selected (checkSlot)
         }
         setFilterPass(i, evtyper[i]);
     }
@@ -1081,38 +1134,69 @@ public final class Pe {
         filterPassEl2 = (filterPassEl2 & ~bit) | (el2 ? bit : 0);
     }
 
-    /** Looks every counter's event up in the context's rates, once per change of rates. */
-    private void resolveRates() {
+    /** Makes the current rates' slot current, filling the least recently used slot if none has them. */
+    private void selectSlot() {
         ratesStale = false;
-        // The current lookup goes to the front of those kept aside; one found there becomes current.
-        int found = KEPT_RATES - 1; // not found: the least recently used is overwritten
-        for (int k = 0; k < KEPT_RATES; k++) {
-            if (keptRateQ32For[k] == rates && keptRateQ32Gen[k] == evtyperGen) {
-                found = k;
+        EventRates r = rates;
+        int s = -1;
+        for (int k = 0; k < RATE_SLOTS; k++) {
+            if (slotRates[k] == r) {
+                s = k;
                 break;
             }
         }
-        long[] reuse = keptRateQ32[found];
-        boolean hit = keptRateQ32For[found] == rates && keptRateQ32Gen[found] == evtyperGen;
-        for (int k = found; k > 0; k--) {
-            keptRateQ32[k] = keptRateQ32[k - 1];
-            keptRateQ32For[k] = keptRateQ32For[k - 1];
-            keptRateQ32Gen[k] = keptRateQ32Gen[k - 1];
+        if (s < 0) {
+            s = 0;
+            for (int k = 1; k < RATE_SLOTS; k++) {
+                if (slotUsed[k] < slotUsed[s]) {
+                    s = k;
+                }
+            }
+            slotRates[s] = r;
+            java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN); // checkSlot looks every counter up
+            slotRateEvent[s][CYCLE_COUNTER] = RATE_EVENT_UNKNOWN;
+            slotRateGen[s] = evtyperGen - 1;
         }
-        keptRateQ32[0] = rateQ32;
-        keptRateQ32For[0] = rateQ32For;
-        keptRateQ32Gen[0] = rateQ32Gen;
-        rateQ32 = reuse;
-        rateQ32For = rates;
-        rateQ32Gen = evtyperGen;
-        if (hit) {
-            return;
-        }
+        slotUsed[s] = ++slotClock;
+        slot = s;
+        rateQ32 = slotRateQ32[s];
+    }
+
+    /**
+     * Looks up, in slot {@code s}'s rates, each counter whose event changed since the slot last
+     * looked it up (every counter without keepDerived), and forgets what refresh() derived under
+     * the slot's old rates.
+     */
+    private void checkSlot(int s) {
+        EventRates r = slotRates[s];
+        long[] q = slotRateQ32[s];
+        int[] looked = slotRateEvent[s];
+        long nonZero = slotNonZero[s];
+        boolean changed = false;
         for (int i = 0; i < n; i++) {
             int event = rateEvent[i];
-            rateQ32[i] = event == NOT_RATE_DRIVEN ? 0 : rates.rateQ32(event);
+            if (looked[i] != event || !keepDerived) {
+                looked[i] = event;
+                long rate = event == NOT_RATE_DRIVEN ? 0 : r.rateQ32(event);
+                q[i] = rate;
+                nonZero = rate != 0 ? nonZero | (1L << i) : nonZero & ~(1L << i);
+                changed = true;
+            }
         }
-        rateQ32[CYCLE_COUNTER] = rates.rateQ32(Events.CPU_CYCLES);
+        if (looked[CYCLE_COUNTER] != Events.CPU_CYCLES || !keepDerived) {
+            looked[CYCLE_COUNTER] = Events.CPU_CYCLES;
+            long rate = r.rateQ32(Events.CPU_CYCLES);
+            q[CYCLE_COUNTER] = rate;
+            nonZero = rate != 0 ? nonZero | C_BIT : nonZero & ~C_BIT;
+            changed = true;
+        }
+        slotNonZero[s] = nonZero;
+        slotRateGen[s] = evtyperGen;
+        if (changed) {
+            derivedGen[s * 3] = -1;
+            derivedGen[s * 3 + 1] = -1;
+            derivedGen[s * 3 + 2] = -1;
+        }
     }
 
     /** Counters whose next overflow changes what counts (freeze) or pauses BRBE, so an advance must split there. */
@@ -1126,7 +1210,7 @@ public final class Pe {
         if ((mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & r2) == 0) {
             sensitive |= r2;
         }
-        if (config.brbe() && !brbePaused() && branchRecordAllowed()) {
+        if (eagerRefresh && !brbePaused() && branchRecordAllowed()) {
             if ((brbcrEl1 & BrbcrElx.FZP) != 0) {
                 sensitive |= r1;
             }
@@ -1155,7 +1239,7 @@ public final class Pe {
      * freezes BRBE.
      */
     private void updateBrbeFreeze() {
-        if (!config.brbe() || brbePaused() || !branchRecordAllowed()) {
+        if (!eagerRefresh || brbePaused() || !branchRecordAllowed()) {
             return;
         }
         boolean r1 = (brbcrEl1 & BrbcrElx.FZP) != 0 && (ovs & firstRangeEventMask()) != 0;

@@ -98,6 +98,11 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private final long intervalNs;
     private final GuestEvent watchdog;
     private final GuestEvent[] onCounter = new GuestEvent[32];
+    /** The counters whose onCounter entry is set. */
+    private long onCounterMask;
+    /** The counters whose event counts on the hardware (set, not hwStopped): those flushTruth adds to. */
+    private long truthMask;
+
     private int nCounters;
     /**
      * The contexts' time for the scheduling operation under way ({@code ctx->time} as
@@ -135,15 +140,17 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     /**
      * Execution not yet added to the ground truth of the events counting, per rates: every guest
      * access accounts a few ns, and the truth is an exact sum of (ns x rate) pieces, so the order
-     * and grouping of the pieces do not change it. Time at the same rates is summed, in two slots
-     * because a guest alternates between its user and kernel rates (at every interrupt), and added
-     * once, before the events counting change or a truth is read.
+     * and grouping of the pieces do not change it. Time at the same rates is summed, in three slots
+     * because a guest alternates between its user and kernel rates (at every interrupt) and the
+     * refill after each exit, and added once, before the events counting change or a truth is read.
      */
     private EventRates pendingRates;
 
     private long pendingNs;
     private EventRates pendingRates2;
     private long pendingNs2;
+    private EventRates pendingRates3;
+    private long pendingNs3;
 
     /** One perf event of the guest: {@code perf_event} with its {@code hw_perf_event}. */
     private static final class GuestEvent {
@@ -818,12 +825,14 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (e.event == Events.CPU_CYCLES && onCounter[CYCLE_IDX] == null) {
             e.idx = CYCLE_IDX;
             onCounter[CYCLE_IDX] = e;
+            onCounterChanged(e);
             return true;
         }
         for (int i = 0; i < nCounters; i++) {
             if (onCounter[i] == null) {
                 e.idx = i;
                 onCounter[i] = e;
+                onCounterChanged(e);
                 return true;
             }
         }
@@ -833,7 +842,20 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private void release(GuestEvent e) {
         flushTruth();
         onCounter[e.idx] = null;
+        onCounterMask &= ~(1L << e.idx);
+        truthMask &= ~(1L << e.idx);
         e.idx = -1;
+    }
+
+    /** Brings onCounterMask and truthMask up to date with {@code e}'s counter (after a change of either). */
+    private void onCounterChanged(GuestEvent e) {
+        int idx = e.idx;
+        if (idx < 0 || onCounter[idx] != e) {
+            return;
+        }
+        long bit = 1L << idx;
+        onCounterMask |= bit;
+        truthMask = e.hwStopped ? truthMask & ~bit : truthMask | bit;
     }
 
     private static PmuRegister counterRegister(int idx) {
@@ -848,6 +870,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
     private void armpmuStart(GuestPmuPort port, GuestEvent e) {
         flushTruth();
         e.hwStopped = false;
+        onCounterChanged(e);
         setPeriod(port, e);
         int idx = e.idx;
         if (idx == CYCLE_IDX) {
@@ -895,6 +918,7 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         port.write(PmuRegister.PMOVSCLR_EL0, bit);
         update(port, e);
         e.hwStopped = true;
+        onCounterChanged(e);
     }
 
     /**
@@ -919,11 +943,8 @@ public final class LinuxGuestPerf implements GuestPmuModel {
 
     /** {@code perf_pmu_enable} → {@code armpmu_enable}: the PMU is started only if a counter is in use. */
     private void armpmuEnable(GuestPmuPort port) {
-        for (GuestEvent e : onCounter) {
-            if (e != null) {
-                armv8pmuStart(port);
-                return;
-            }
+        if (onCounterMask != 0) {
+            armv8pmuStart(port);
         }
     }
 
@@ -1033,30 +1054,41 @@ public final class LinuxGuestPerf implements GuestPmuModel {
             pendingNs += ns;
         } else if (rates == pendingRates2) {
             pendingNs2 += ns;
+        } else if (rates == pendingRates3) {
+            pendingNs3 += ns;
         } else {
             flushTruth();
+            pendingRates3 = pendingRates2;
             pendingRates2 = pendingRates;
             pendingRates = rates;
             pendingNs = ns;
         }
     }
 
-    /** Adds the pending execution to the ground truth of every event counting on a counter. */
+    /**
+     * Adds the pending execution to the ground truth of every event counting on a counter, each
+     * slot's (ns x rate) piece in turn: one pass over the events, however many slots are pending.
+     */
     private void flushTruth() {
-        if (pendingNs != 0) {
-            addTruth(pendingNs, pendingRates);
-            pendingNs = 0;
+        long ns1 = pendingNs;
+        long ns2 = pendingNs2;
+        long ns3 = pendingNs3;
+        if ((ns1 | ns2 | ns3) == 0) {
+            return;
         }
-        if (pendingNs2 != 0) {
-            addTruth(pendingNs2, pendingRates2);
-            pendingNs2 = 0;
-        }
-    }
-
-    private void addTruth(long ns, EventRates rates) {
-        for (GuestEvent e : onCounter) {
-            if (e != null && !e.hwStopped) {
-                e.truth.add(ns, rates.rateQ32(e.event));
+        pendingNs = 0;
+        pendingNs2 = 0;
+        pendingNs3 = 0;
+        for (long m = truthMask; m != 0; m &= m - 1) {
+            GuestEvent e = onCounter[Long.numberOfTrailingZeros(m)];
+            if (ns1 != 0) {
+                e.truth.add(ns1, pendingRates.rateQ32(e.event));
+            }
+            if (ns2 != 0) {
+                e.truth.add(ns2, pendingRates2.rateQ32(e.event));
+            }
+            if (ns3 != 0) {
+                e.truth.add(ns3, pendingRates3.rateQ32(e.event));
             }
         }
     }
