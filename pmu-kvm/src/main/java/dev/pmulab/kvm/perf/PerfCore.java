@@ -1166,10 +1166,7 @@ public final class PerfCore {
         long waiting = 0;
         for (int i = from, size = pinned.size(); i < size; i++) {
             PerfEvent leader = pinned.get(i);
-            if (leader.state.isOffOrBelow() || leader.state == PerfEventState.ACTIVE) {
-                continue;
-            }
-            if (!eventFilterMatch(leader, c.cpu)) {
+            if (mergeSchedInPasses(c, leader)) {
                 continue;
             }
             boolean failed;
@@ -1209,10 +1206,7 @@ public final class PerfCore {
         boolean canAddHw = true;
         for (int i = 0, size = groups.size(); i < size; i++) {
             PerfEvent leader = groups.get(i);
-            if (leader.state.isOffOrBelow() || leader.state == PerfEventState.ACTIVE) {
-                continue;
-            }
-            if (!eventFilterMatch(leader, c.cpu)) {
+            if (mergeSchedInPasses(c, leader)) {
                 continue;
             }
             long placed = canAddHw ? groupSchedInWithoutHw(c, leader, used) : -1;
@@ -1367,10 +1361,7 @@ public final class PerfCore {
         boolean canAddHw = true;
         for (int i = from, size = groups.size(); i < size; i++) {
             PerfEvent leader = groups.get(i);
-            if (leader.state.isOffOrBelow() || leader.state == PerfEventState.ACTIVE) {
-                continue;
-            }
-            if (!eventFilterMatch(leader, c.cpu)) {
+            if (mergeSchedInPasses(c, leader)) {
                 continue;
             }
             if (canAddHw) {
@@ -1387,6 +1378,15 @@ public final class PerfCore {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code merge_sched_in} passes over {@code leader} without trying it: a group that is
+     * OFF or worse, or already ACTIVE, and one whose CPU filter does not match this CPU
+     * ({@code event_filter_match}). The one rule of every sched-in walk, on the PMU or on a mask.
+     */
+    private boolean mergeSchedInPasses(PerfCpuContext c, PerfEvent leader) {
+        return leader.state.isOffOrBelow() || leader.state == PerfEventState.ACTIVE || !eventFilterMatch(leader, c.cpu);
     }
 
     /** {@code group_sched_in}: all or nothing; members placed before a failure are taken off again. */
