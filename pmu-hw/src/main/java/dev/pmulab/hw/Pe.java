@@ -1154,7 +1154,6 @@ public final class Pe {
             }
             slotRates[s] = r;
             java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN); // checkSlot looks every counter up
-            slotRateEvent[s][CYCLE_COUNTER] = RATE_EVENT_UNKNOWN;
             slotRateGen[s] = evtyperGen - 1;
         }
         slotUsed[s] = ++slotClock;
@@ -1210,7 +1209,7 @@ public final class Pe {
         if ((mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & r2) == 0) {
             sensitive |= r2;
         }
-        if (eagerRefresh && !brbePaused() && branchRecordAllowed()) {
+        if (config.brbe() && !brbePaused() && branchRecordAllowed()) {
             if ((brbcrEl1 & BrbcrElx.FZP) != 0) {
                 sensitive |= r1;
             }
@@ -1239,7 +1238,7 @@ public final class Pe {
      * freezes BRBE.
      */
     private void updateBrbeFreeze() {
-        if (!eagerRefresh || brbePaused() || !branchRecordAllowed()) {
+        if (!config.brbe() || brbePaused() || !branchRecordAllowed()) {
             return;
         }
         boolean r1 = (brbcrEl1 & BrbcrElx.FZP) != 0 && (ovs & firstRangeEventMask()) != 0;

@@ -223,7 +223,7 @@ final class ArmPmuV3 {
         long bit = 1L << idx;
         kvmClrPmuEvents(bit);
         pendingTyper[idx] = e.configBase;
-        pendingValue[idx] = !e.is64Bit && (hasLongEvent || idx == CYCLE_IDX) ? value | BIAS : value; // needsBias
+        pendingValue[idx] = needsBias(e, idx) ? value | BIAS : value;
         pendingMask |= bit;
     }
 
@@ -233,7 +233,7 @@ final class ArmPmuV3 {
      * 64-bit one on PMUv3p5 counters that PMCR_EL0.LP makes 64-bit (never a chained pair).
      */
     boolean delAfterAddAllowed(PerfEvent e) {
-        if (!readdInPlaceAllowed || !(vhe || !e.excludeHost)) {
+        if (!readdInPlaceAllowed || kvmPmuCounterDeferred(e)) {
             return false;
         }
         return !e.is64Bit || (hasLongEvent && (pe.readChecked(PmuRegister.PMCR_EL0, 0) & PmcrEl0.LP) != 0);
@@ -241,7 +241,7 @@ final class ArmPmuV3 {
 
     /** A sufficient condition for {@link #delAfterAddAllowed} from the event alone: 32-bit, its counter switched by the host. */
     static boolean delAfterAddFits(PerfEvent e, boolean vhe) {
-        return !e.is64Bit && (vhe || !e.excludeHost); // see kvmPmuCounterDeferred
+        return !e.is64Bit && !kvmPmuCounterDeferred(e, vhe);
     }
 
     /** Writes what the counters in {@code mask} owe ({@link #pendingMask}). Inside {@link #enter}. */
@@ -491,7 +491,12 @@ final class ArmPmuV3 {
      * with PMUv3p5) gets its upper 32 bits set, so it overflows when its low 32 bits wrap.
      */
     private boolean needsBias(PerfEvent e) {
-        return !e.is64Bit && (hasLongEvent || e.idx == CYCLE_IDX);
+        return needsBias(e, e.idx);
+    }
+
+    /** {@link #needsBias(PerfEvent)} for {@code e} on counter {@code idx} (before add sets e.idx). */
+    private boolean needsBias(PerfEvent e, int idx) {
+        return !e.is64Bit && (hasLongEvent || idx == CYCLE_IDX);
     }
 
     /** {@code armv8pmu_enable_event}: event type, interrupt, then the counter (unless deferred to KVM). */
@@ -528,6 +533,10 @@ final class ArmPmuV3 {
 
     /** {@code kvm_pmu_counter_deferred}: on nVHE, a guest-only counter is switched on by the world switch. */
     private boolean kvmPmuCounterDeferred(PerfEvent e) {
+        return kvmPmuCounterDeferred(e, vhe);
+    }
+
+    private static boolean kvmPmuCounterDeferred(PerfEvent e, boolean vhe) {
         return !vhe && e.excludeHost;
     }
 

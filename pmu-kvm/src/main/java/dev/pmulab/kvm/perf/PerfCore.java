@@ -413,11 +413,7 @@ public final class PerfCore {
         // context's flexible groups, usually none beside KVM's pinned events, one by one.
         return c.hw.readdInPlaceAllowed
                 && c.cpuCtx.nrNotDelAfterAdd == 0
-                && delAfterAddAllowed(c.hw, first.epc.flexibleGroups);
-    }
-
-    private static boolean delAfterAddAllowed(ArmPmuV3 hw, ArrayList<PerfEvent> groups) {
-        return delAfterAddAllowed(hw, groups, 0);
+                && delAfterAddAllowed(c.hw, first.epc.flexibleGroups, 0);
     }
 
     /** Whether ArmPmuV3.delAfterAdd fits every member of the groups from index {@code from} on. */

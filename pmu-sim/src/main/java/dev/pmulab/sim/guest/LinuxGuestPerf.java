@@ -17,6 +17,7 @@ import dev.pmulab.kvm.perf.PerfPeriod;
 import dev.pmulab.kvm.perf.PerfPmu;
 import dev.pmulab.kvm.perf.PerfSampleLimits;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -144,13 +145,10 @@ public final class LinuxGuestPerf implements GuestPmuModel {
      * because a guest alternates between its user and kernel rates (at every interrupt) and the
      * refill after each exit, and added once, before the events counting change or a truth is read.
      */
-    private EventRates pendingRates;
+    private static final int PENDING_SLOTS = 3;
 
-    private long pendingNs;
-    private EventRates pendingRates2;
-    private long pendingNs2;
-    private EventRates pendingRates3;
-    private long pendingNs3;
+    private final EventRates[] pendingRates = new EventRates[PENDING_SLOTS];
+    private final long[] pendingNs = new long[PENDING_SLOTS];
 
     /** One perf event of the guest: {@code perf_event} with its {@code hw_perf_event}. */
     private static final class GuestEvent {
@@ -1050,19 +1048,17 @@ public final class LinuxGuestPerf implements GuestPmuModel {
         if (ns <= 0) {
             return;
         }
-        if (rates == pendingRates) {
-            pendingNs += ns;
-        } else if (rates == pendingRates2) {
-            pendingNs2 += ns;
-        } else if (rates == pendingRates3) {
-            pendingNs3 += ns;
-        } else {
-            flushTruth();
-            pendingRates3 = pendingRates2;
-            pendingRates2 = pendingRates;
-            pendingRates = rates;
-            pendingNs = ns;
+        for (int k = 0; k < PENDING_SLOTS; k++) {
+            if (rates == pendingRates[k]) {
+                pendingNs[k] += ns;
+                return;
+            }
         }
+        // New rates: the pending time goes to the truth, and the rates take the first slot.
+        flushTruth();
+        System.arraycopy(pendingRates, 0, pendingRates, 1, PENDING_SLOTS - 1);
+        pendingRates[0] = rates;
+        pendingNs[0] = ns;
     }
 
     /**
@@ -1070,27 +1066,22 @@ public final class LinuxGuestPerf implements GuestPmuModel {
      * slot's (ns x rate) piece in turn: one pass over the events, however many slots are pending.
      */
     private void flushTruth() {
-        long ns1 = pendingNs;
-        long ns2 = pendingNs2;
-        long ns3 = pendingNs3;
-        if ((ns1 | ns2 | ns3) == 0) {
+        long pending = 0;
+        for (long ns : pendingNs) {
+            pending |= ns;
+        }
+        if (pending == 0) {
             return;
         }
-        pendingNs = 0;
-        pendingNs2 = 0;
-        pendingNs3 = 0;
         for (long m = truthMask; m != 0; m &= m - 1) {
             GuestEvent e = onCounter[Long.numberOfTrailingZeros(m)];
-            if (ns1 != 0) {
-                e.truth.add(ns1, pendingRates.rateQ32(e.event));
-            }
-            if (ns2 != 0) {
-                e.truth.add(ns2, pendingRates2.rateQ32(e.event));
-            }
-            if (ns3 != 0) {
-                e.truth.add(ns3, pendingRates3.rateQ32(e.event));
+            for (int k = 0; k < PENDING_SLOTS; k++) {
+                if (pendingNs[k] != 0) {
+                    e.truth.add(pendingNs[k], pendingRates[k].rateQ32(e.event));
+                }
             }
         }
+        Arrays.fill(pendingNs, 0);
     }
 
     /**
