@@ -10,18 +10,51 @@ import java.util.Optional;
 
 /**
  * How to start a worker JVM: this JVM's {@code java}, its class path, the main class whose
- * {@code worker} command serves the protocol, the worker's heap cap, and the class-data sharing
- * archive this JVM was started with, if any.
+ * {@code worker} command serves the protocol, the worker's heap cap, and the class cache this JVM
+ * was started with, if any.
  *
  * @param java the java launcher
+ * @param javaFeature the feature release of that java's JDK (17, 21, 25, ...)
  * @param classPath the class path the worker gets (this JVM's: the same classes, the same built-in policies)
  * @param mainClass the class whose {@code main(worker, --status-file, FILE)} serves requests
  * @param heapMiB the worker's heap cap ({@code -Xmx}), in MiB
- * @param sharedArchive the archive of pmulab's classes the {@code ./pmulab} launcher made
- *     ({@code -XX:SharedArchiveFile}), or empty: the worker loads the same classes from it
+ * @param classCache the cache of pmulab's classes the {@code ./pmulab} launcher made and started
+ *     this JVM with, or empty: the worker starts from the same one
  */
-public record WorkerLaunch(Path java, String classPath, String mainClass, long heapMiB, Optional<Path> sharedArchive) {
-    private static final String SHARED_ARCHIVE = "-XX:SharedArchiveFile=";
+public record WorkerLaunch(
+        Path java, int javaFeature, String classPath, String mainClass, long heapMiB, Optional<ClassCache> classCache) {
+    /**
+     * A file of classes a JVM starts from instead of loading them from the jar, as the launcher
+     * keeps one (docs/architecture.md, "Start-up and the launcher").
+     *
+     * @param kind which JVM feature reads it
+     * @param file the file
+     */
+    public record ClassCache(Kind kind, Path file) {
+        public ClassCache {
+            requireNonNull(kind, "kind is null");
+            requireNonNull(file, "file is null");
+        }
+
+        /** The JVM option that maps the file. */
+        String option() {
+            return kind.option + file;
+        }
+
+        /** The JVM option that maps a class cache, one per kind of cache. */
+        public enum Kind {
+            /** A class-data sharing archive (JDK 17 on): the loaded classes. */
+            SHARED_ARCHIVE("-XX:SharedArchiveFile="),
+            /** An AOT cache (JDK 24 on, JEP 483; method profiles from 25 on, JEP 515). */
+            AOT_CACHE("-XX:AOTCache=");
+
+            private final String option;
+
+            Kind(String option) {
+                this.option = option;
+            }
+        }
+    }
 
     /**
      * The default heap cap: every run of the flagship completes in a worker capped at 64 MiB
@@ -34,31 +67,37 @@ public record WorkerLaunch(Path java, String classPath, String mainClass, long h
         requireNonNull(java, "java is null");
         requireNonNull(classPath, "classPath is null");
         requireNonNull(mainClass, "mainClass is null");
-        requireNonNull(sharedArchive, "sharedArchive is null");
+        requireNonNull(classCache, "classCache is null");
         if (heapMiB < 16) {
             throw new IllegalArgumentException("a worker needs a heap of at least 16 MiB, not " + heapMiB);
         }
     }
 
-    /** This JVM's java, class path and shared archive, with {@code mainClass} and {@code heapMiB}. */
+    /** This JVM's java, class path and class cache, with {@code mainClass} and {@code heapMiB}. */
     public static WorkerLaunch ofThisJvm(String mainClass, long heapMiB) {
         return new WorkerLaunch(
                 Path.of(System.getProperty("java.home"), "bin", "java"),
+                Runtime.version().feature(),
                 System.getProperty("java.class.path"),
                 mainClass,
                 heapMiB,
-                sharedArchive(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+                classCache(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     }
 
-    /** The {@code -XX:SharedArchiveFile} among a JVM's options (the last one counts, as for the JVM). */
-    static Optional<Path> sharedArchive(List<String> jvmOptions) {
-        Optional<Path> archive = Optional.empty();
+    /**
+     * The class cache among a JVM's options: the last {@code -XX:SharedArchiveFile} or
+     * {@code -XX:AOTCache} with a file, as the last one counts for the JVM.
+     */
+    static Optional<ClassCache> classCache(List<String> jvmOptions) {
+        Optional<ClassCache> cache = Optional.empty();
         for (String o : jvmOptions) {
-            if (o.startsWith(SHARED_ARCHIVE) && o.length() > SHARED_ARCHIVE.length()) {
-                archive = Optional.of(Path.of(o.substring(SHARED_ARCHIVE.length())));
+            for (ClassCache.Kind k : ClassCache.Kind.values()) {
+                if (o.startsWith(k.option) && o.length() > k.option.length()) {
+                    cache = Optional.of(new ClassCache(k, Path.of(o.substring(k.option.length()))));
+                }
             }
         }
-        return archive;
+        return cache;
     }
 
     /** The command line of a worker that writes its status to {@code statusFile}. */
@@ -74,9 +113,17 @@ public record WorkerLaunch(Path java, String classPath, String mainClass, long h
         // about 4.5 to 2.2 CPU seconds while its run thread got no slower. The compiler threads
         // are what two workers on two cores take from each other's runs.
         c.add("-XX:-TieredCompilation");
-        c.add("-Xshare:auto");
-        // A stale or foreign archive is ignored by the JVM (-Xshare:auto): the classes load from the jar.
-        sharedArchive.ifPresent(a -> c.add(SHARED_ARCHIVE + a));
+        // A stale or foreign cache is ignored by the JVM (-Xshare:auto, and -XX:AOTMode=auto, the
+        // default, which refuses any -Xshare option beside it): the classes load from the jar.
+        if (classCache.isEmpty() || classCache.get().kind() == ClassCache.Kind.SHARED_ARCHIVE) {
+            c.add("-Xshare:auto");
+        }
+        classCache.ifPresent(cache -> c.add(cache.option()));
+        if (javaFeature >= 24) {
+            // Guice 7.0.0 defines classes through sun.misc.Unsafe; JDK 24 on warns on stderr
+            // unless allowed (JEP 498), as the launcher allows it for the parent.
+            c.add("--sun-misc-unsafe-memory-access=allow");
+        }
         c.add("-cp");
         c.add(classPath);
         c.add(mainClass);
