@@ -43,6 +43,9 @@ final class CoreSweepOps implements SweepOps<CoreSweepOps.Point, PointResult> {
         }
     }
 
+    // Stream.toList() gives an unmodifiable list, which is serializable; javac 21 on cannot tell
+    // from the declared type, and would warn.
+    @SuppressWarnings("serial")
     private final List<String> pluginDirectories;
 
     /** @param pluginDirectories the plugin directories, as given (checked on the driver by {@link #plan}) */

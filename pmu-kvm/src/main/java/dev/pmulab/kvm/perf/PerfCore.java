@@ -687,11 +687,6 @@ public final class PerfCore {
     }
 
     /**
-     * When the multiplexing hrtimer of {@code cpu} fires next, or {@code Long.MAX_VALUE} when it is
-     * not armed. It is armed by a flexible group that failed to go on, at the next multiple of the
-     * PMU's interval on the timer's grid (hrtimer_forward_now), and forwarded while rotations happen.
-     */
-    /**
      * How many {@code ctx_resched} passes ran (perf_pmu_resched, perf_pmu_resched_update, and the
      * resched an event install or enable does), on any CPU: the {@code host.perf_rescheds} metric.
      * Task context switches and rotation are not rescheds.
@@ -700,6 +695,11 @@ public final class PerfCore {
         return rescheds;
     }
 
+    /**
+     * When the multiplexing hrtimer of {@code cpu} fires next, or {@code Long.MAX_VALUE} when it is
+     * not armed. It is armed by a flexible group that failed to go on, at the next multiple of the
+     * PMU's interval on the timer's grid (hrtimer_forward_now), and forwarded while rotations happen.
+     */
     public long nextRotationTime(int cpu) {
         PerfCpuContext c = cpuContext(cpu);
         return c.hrtimerActive ? c.hrtimerExpires : Long.MAX_VALUE;

@@ -3,6 +3,7 @@ package dev.pmulab.sim.report;
 import static java.util.Objects.requireNonNull;
 
 import dev.pmulab.api.ControlRule;
+import java.io.Serializable;
 
 /**
  * Why a run failed: the policy to blame and the hook it failed in, the control rule the core
@@ -15,7 +16,7 @@ import dev.pmulab.api.ControlRule;
  * @param rule the control rule the core refused an action for; null for any other failure
  * @param detail what happened, without the policy, the hook and the rule
  */
-public record RunFailure(String policy, String hook, ControlRule rule, String detail) {
+public record RunFailure(String policy, String hook, ControlRule rule, String detail) implements Serializable {
     public RunFailure {
         requireNonNull(detail, "detail is null");
         if (detail.isBlank()) {
