@@ -449,7 +449,6 @@ final class PmuEmul {
         if (e == null) {
             return -1;
         }
-        perf.read(e, now);
-        return e.timeRunning();
+        return perf.timeRunning(e, now);
     }
 }
