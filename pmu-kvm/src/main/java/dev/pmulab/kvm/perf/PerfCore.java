@@ -1166,6 +1166,15 @@ public final class PerfCore {
         recordWalk(c, taskCtx, EVENT_PINNED);
     }
 
+    /** Over every CPU: how often a readd in place found an event as its add in the same held run left it (tests). */
+    long readdsAsAdded() {
+        long sum = 0;
+        for (PerfCpuContext c : cpus) {
+            sum += c.hw.readdsAsAdded;
+        }
+        return sum;
+    }
+
     private static int indexOf(ArrayList<PerfEvent> groups, PerfEvent leader) {
         for (int i = 0, size = groups.size(); i < size; i++) {
             if (groups.get(i) == leader) {
