@@ -57,7 +57,18 @@ public final class PerfCore {
     private final PerfCoreConfig config;
     private final CostSink costSink;
     private final List<PerfPmu> pmus;
+    /** {@link #pmus} as an array: perf_event_open looks its type up at every emulated counter reprogram. */
+    private final PerfPmu[] pmuByIndex;
+
     private final PerfCpuContext[] cpus;
+    /**
+     * Each CPU's driver and PE, indexed by CPU, for the views KVM and the engine ask at every
+     * guest access ({@link #usedMask}, {@link #nextOverflowTime}, kvm_pmu_events): one load fewer
+     * than through the CPU context.
+     */
+    private final ArmPmuV3[] hws;
+
+    private final Pe[] pes;
     private final long tickNsec;
     private int nextEventId = 1;
     private int epoch;
@@ -111,7 +122,10 @@ public final class PerfCore {
             registered.add(new PerfPmu(d, registered.size(), config.defaultMuxIntervalMs()));
         }
         this.pmus = List.copyOf(registered);
+        this.pmuByIndex = registered.toArray(new PerfPmu[0]);
         this.cpus = new PerfCpuContext[pes.size()];
+        this.hws = new ArmPmuV3[pes.size()];
+        this.pes = new Pe[pes.size()];
         for (int cpu = 0; cpu < pes.size(); cpu++) {
             Pe pe = requireNonNull(pes.get(cpu), "the Pe of CPU " + cpu + " is null");
             PerfPmu owner = null;
@@ -135,6 +149,8 @@ public final class PerfCore {
             ArmPmuV3 hw = new ArmPmuV3(cpu, owner, pe, config.vhe());
             hw.reset(pe.now());
             cpus[cpu] = new PerfCpuContext(cpu, owner, hw, pmus.size());
+            hws[cpu] = hw;
+            this.pes[cpu] = pe;
         }
     }
 
@@ -179,7 +195,8 @@ public final class PerfCore {
     }
 
     public Pe pe(int cpu) {
-        return cpuContext(cpu).hw.pe;
+        checkCpu(cpu);
+        return pes[cpu];
     }
 
     /**
@@ -364,7 +381,7 @@ public final class PerfCore {
         if (event.state == PerfEventState.ERROR) {
             setState(event, PerfEventState.OFF, now);
         }
-        if (event.state.compareTo(PerfEventState.INACTIVE) >= 0) {
+        if (!event.state.isOffOrBelow()) {
             return;
         }
         beginOp();
@@ -475,7 +492,7 @@ public final class PerfCore {
     public void disable(int callerCpu, PerfEvent event, long now) {
         checkCpu(callerCpu);
         checkLive(event);
-        if (event.state.compareTo(PerfEventState.INACTIVE) < 0) {
+        if (event.state.isOffOrBelow()) {
             return;
         }
         changed(event.ctx);
@@ -815,7 +832,7 @@ public final class PerfCore {
      * every change of what the CPU runs.
      */
     public long nextOverflowTime(int cpu) {
-        return cpuContext(cpu).hw.pe.nextOverflowTime();
+        return pe(cpu).nextOverflowTime();
     }
 
     /**
@@ -861,12 +878,12 @@ public final class PerfCore {
 
     /** The counters the host may allocate on {@code cpu} at its next sched-in. */
     public long cntrMask(int cpu) {
-        return cpuContext(cpu).hw.cntrMask;
+        return hw(cpu).cntrMask;
     }
 
     /** {@code used_mask}: counters holding a perf event now (both halves of a chained pair). */
     public long usedMask(int cpu) {
-        return cpuContext(cpu).hw.usedMask;
+        return hw(cpu).usedMask;
     }
 
     /** Counters holding an event of a pinned group (KVM's guest events are pinned too). */
@@ -914,12 +931,12 @@ public final class PerfCore {
 
     /** {@code kvm_pmu_events.events_host}: counters to enable when returning to the host (§3.2). */
     public long kvmPmuEventsHost(int cpu) {
-        return cpuContext(cpu).hw.kvmEventsHost;
+        return hw(cpu).kvmEventsHost;
     }
 
     /** {@code kvm_pmu_events.events_guest}: counters to enable while the guest runs (§3.2). */
     public long kvmPmuEventsGuest(int cpu) {
-        return cpuContext(cpu).hw.kvmEventsGuest;
+        return hw(cpu).kvmEventsGuest;
     }
 
     /** The task running on {@code cpu}, or null. */
@@ -1503,7 +1520,7 @@ public final class PerfCore {
         long delta = ctxNow - e.tstamp;
         PerfEventState leaderState = e.groupLeader.state;
         PerfEventState effective = leaderState.isOffOrBelow() ? leaderState : e.state;
-        if (effective.compareTo(PerfEventState.INACTIVE) >= 0) {
+        if (!effective.isOffOrBelow()) {
             e.totalTimeEnabled += delta;
         }
         if (effective == PerfEventState.ACTIVE) {
@@ -1902,6 +1919,11 @@ public final class PerfCore {
         return mask;
     }
 
+    private ArmPmuV3 hw(int cpu) {
+        checkCpu(cpu);
+        return hws[cpu];
+    }
+
     private PerfCpuContext cpuContext(int cpu) {
         checkCpu(cpu);
         return cpus[cpu];
@@ -1928,9 +1950,8 @@ public final class PerfCore {
     }
 
     private PerfPmu pmuOfTypeOrNull(int type) {
-        // Indexed: perf_event_open runs at every emulated counter reprogram, and an iterator allocates.
-        for (int i = 0, size = pmus.size(); i < size; i++) {
-            PerfPmu p = pmus.get(i);
+        // An array: perf_event_open runs at every emulated counter reprogram, and an iterator allocates.
+        for (PerfPmu p : pmuByIndex) {
             if (p.type() == type) {
                 return p;
             }

@@ -296,7 +296,7 @@ final class PmuEmul {
                         enabling[enablingCount++] = pmc.perfEvent;
                     }
                 } else if (pmc.perfEvent != null) {
-                    if (pmc.perfEvent.state().compareTo(PerfEventState.INACTIVE) >= 0) {
+                    if (!pmc.perfEvent.state().isOffOrBelow()) {
                         enableQueued(cpu, now); // the enables before a disable that acts come first
                     }
                     perf.disable(cpu, pmc.perfEvent, now);
