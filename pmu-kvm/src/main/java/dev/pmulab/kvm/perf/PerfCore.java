@@ -69,6 +69,9 @@ public final class PerfCore {
     private final ArmPmuV3[] hws;
 
     private final Pe[] pes;
+    /** Some PE has BRBE, whose every advance latches a pause: {@link #timeRunning} then reads the counter too. */
+    private final boolean anyBrbe;
+
     private final long tickNsec;
     private int nextEventId = 1;
     private int epoch;
@@ -126,6 +129,7 @@ public final class PerfCore {
         this.cpus = new PerfCpuContext[pes.size()];
         this.hws = new ArmPmuV3[pes.size()];
         this.pes = new Pe[pes.size()];
+        boolean brbe = false;
         for (int cpu = 0; cpu < pes.size(); cpu++) {
             Pe pe = requireNonNull(pes.get(cpu), "the Pe of CPU " + cpu + " is null");
             PerfPmu owner = null;
@@ -151,7 +155,9 @@ public final class PerfCore {
             cpus[cpu] = new PerfCpuContext(cpu, owner, hw, pmus.size());
             hws[cpu] = hw;
             this.pes[cpu] = pe;
+            brbe |= !hw.readdInPlaceAllowed;
         }
+        this.anyBrbe = brbe;
     }
 
     // =============================================================================================
@@ -573,8 +579,8 @@ public final class PerfCore {
      */
     public long timeRunning(PerfEvent event, long now) {
         requireNonNull(event, "event is null");
-        if (event.state == PerfEventState.ACTIVE) {
-            ArmPmuV3 hw = cpus[event.oncpu].hw;
+        if (anyBrbe && event.state == PerfEventState.ACTIVE) {
+            ArmPmuV3 hw = hws[event.oncpu];
             if (!hw.readdInPlaceAllowed) {
                 hw.pe.advanceTo(now);
                 hw.update(event);
