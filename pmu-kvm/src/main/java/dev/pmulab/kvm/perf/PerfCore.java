@@ -1137,15 +1137,23 @@ public final class PerfCore {
         ArrayList<PerfEvent> pinned = epc.pinnedGroups;
         c.hw.enter(now);
         c.hw.pmuDisable();
-        // One pass finds first (by identity) and re-arms the groups before it.
+        // One pass finds first (by identity) and re-arms the groups before it; with the next one
+        // over the rest of the list, it also finds where next is listed (-1: not in it).
         int from = 0;
+        int nextAt = -1;
         for (PerfEvent leader = pinned.get(0); leader != first; leader = pinned.get(++from)) {
+            if (leader == next) {
+                nextAt = from;
+            }
             if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
                 groupReaddInPlace(c, leader);
             }
         }
         for (int i = from + 1, size = pinned.size(); i < size; i++) {
             PerfEvent leader = pinned.get(i);
+            if (leader == next) {
+                nextAt = i;
+            }
             if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
                 groupSchedOut(c, leader, now);
             }
@@ -1167,7 +1175,6 @@ public final class PerfCore {
             c.groupsWaiting = true;
             // The next enable's resched takes off every pinned group listed after its event: from
             // there on, this pass's pinned sched-in waits on the mask too, if delAfterAdd fits them.
-            int nextAt = indexOf(pinned, next);
             int waitFrom = Math.max(from, nextAt + 1);
             if (!delAfterAddAllowed(c.hw, pinned, waitFrom)) {
                 waitFrom = pinned.size();
@@ -1196,15 +1203,6 @@ public final class PerfCore {
             sum += c.hw.readdsAsAdded;
         }
         return sum;
-    }
-
-    private static int indexOf(ArrayList<PerfEvent> groups, PerfEvent leader) {
-        for (int i = 0, size = groups.size(); i < size; i++) {
-            if (groups.get(i) == leader) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
