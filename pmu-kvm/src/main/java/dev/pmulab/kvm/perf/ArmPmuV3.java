@@ -67,6 +67,14 @@ final class ArmPmuV3 {
      */
     private long pendingMask;
 
+    /**
+     * Numbers the held runs: {@link #endRun} moves it on, so an add's stamp
+     * ({@code PerfEvent.addedInRun}) names the run it was made in ({@link #readdInPlace}).
+     */
+    private long runSerial = 1;
+    /** How often {@link #readdInPlace} found an event as its add in the same held run left it, for tests. */
+    long readdsAsAdded;
+
     private final long[] pendingTyper = new long[32];
     private final long[] pendingValue = new long[32];
     /**
@@ -195,6 +203,7 @@ final class ArmPmuV3 {
      */
     void endRun() {
         runOpen = false;
+        runSerial++;
         if (runHeld) {
             runHeld = false;
             writePending(pendingMask);
@@ -343,11 +352,16 @@ final class ArmPmuV3 {
         disableEvent(e);
         e.hwStopped = true;
         startEvent(e);
+        if (runHeld && readdInPlaceAllowed) {
+            e.addedInRun = runSerial;
+            e.addedAt = pe.now();
+        }
         return true;
     }
 
     /** {@code armpmu_del}: stop with update, then free the counter(s). Inside {@link #enter}. */
     void del(PerfEvent e) {
+        e.addedInRun = 0;
         stopEvent(e);
         int idx = e.idx;
         events[idx] = null;
@@ -365,6 +379,15 @@ final class ArmPmuV3 {
      * case, a counter re-armed at the distance it already had, writes nothing. Inside {@link #enter}.
      */
     void readdInPlace(PerfEvent e) {
+        if (e.addedInRun == runSerial && runHeld && e.addedAt == pe.now() && !PerfPeriod.periodElapsed(e.periodLeft)) {
+            // Added in this held run at this instant, and neither read, stopped nor taken off since
+            // (each clears the stamp): the PMU was stopped and no other writer touches a run's
+            // counters, so the fold finds no events, the period set_period left is not elapsed,
+            // prev_count is what it programmed, and the registers hold what it wrote (no BRBE: the
+            // stamp is only set without). The readd would change nothing.
+            readdsAsAdded++;
+            return;
+        }
         if (e.hwStopped) {
             // del stopped nothing: the add programs the counter from scratch.
             disableEvent(e);
@@ -427,6 +450,7 @@ final class ArmPmuV3 {
 
     /** {@code armpmu_event_update}: fold the counter delta since the last read into the count. */
     void update(PerfEvent e) {
+        e.addedInRun = 0; // prev_count no longer what set_period left (readdInPlace)
         long now = readCounter(e);
         long delta = (now - e.prevCount) & e.maxPeriod;
         e.prevCount = now;

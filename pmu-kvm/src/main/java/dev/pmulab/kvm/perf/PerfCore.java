@@ -57,7 +57,21 @@ public final class PerfCore {
     private final PerfCoreConfig config;
     private final CostSink costSink;
     private final List<PerfPmu> pmus;
+    /** {@link #pmus} as an array: perf_event_open looks its type up at every emulated counter reprogram. */
+    private final PerfPmu[] pmuByIndex;
+
     private final PerfCpuContext[] cpus;
+    /**
+     * Each CPU's driver and PE, indexed by CPU, for the views KVM and the engine ask at every
+     * guest access ({@link #usedMask}, {@link #nextOverflowTime}, kvm_pmu_events): one load fewer
+     * than through the CPU context.
+     */
+    private final ArmPmuV3[] hws;
+
+    private final Pe[] pes;
+    /** Some PE has BRBE, whose every advance latches a pause: {@link #timeRunning} then reads the counter too. */
+    private final boolean anyBrbe;
+
     private final long tickNsec;
     private int nextEventId = 1;
     private int epoch;
@@ -111,7 +125,11 @@ public final class PerfCore {
             registered.add(new PerfPmu(d, registered.size(), config.defaultMuxIntervalMs()));
         }
         this.pmus = List.copyOf(registered);
+        this.pmuByIndex = registered.toArray(new PerfPmu[0]);
         this.cpus = new PerfCpuContext[pes.size()];
+        this.hws = new ArmPmuV3[pes.size()];
+        this.pes = new Pe[pes.size()];
+        boolean brbe = false;
         for (int cpu = 0; cpu < pes.size(); cpu++) {
             Pe pe = requireNonNull(pes.get(cpu), "the Pe of CPU " + cpu + " is null");
             PerfPmu owner = null;
@@ -135,7 +153,11 @@ public final class PerfCore {
             ArmPmuV3 hw = new ArmPmuV3(cpu, owner, pe, config.vhe());
             hw.reset(pe.now());
             cpus[cpu] = new PerfCpuContext(cpu, owner, hw, pmus.size());
+            hws[cpu] = hw;
+            this.pes[cpu] = pe;
+            brbe |= !hw.readdInPlaceAllowed;
         }
+        this.anyBrbe = brbe;
     }
 
     // =============================================================================================
@@ -179,7 +201,8 @@ public final class PerfCore {
     }
 
     public Pe pe(int cpu) {
-        return cpuContext(cpu).hw.pe;
+        checkCpu(cpu);
+        return pes[cpu];
     }
 
     /**
@@ -364,7 +387,7 @@ public final class PerfCore {
         if (event.state == PerfEventState.ERROR) {
             setState(event, PerfEventState.OFF, now);
         }
-        if (event.state.compareTo(PerfEventState.INACTIVE) >= 0) {
+        if (!event.state.isOffOrBelow()) {
             return;
         }
         beginOp();
@@ -475,7 +498,7 @@ public final class PerfCore {
     public void disable(int callerCpu, PerfEvent event, long now) {
         checkCpu(callerCpu);
         checkLive(event);
-        if (event.state.compareTo(PerfEventState.INACTIVE) < 0) {
+        if (event.state.isOffOrBelow()) {
             return;
         }
         changed(event.ctx);
@@ -542,6 +565,31 @@ public final class PerfCore {
             updateTime(event, now);
         }
         return event.count;
+    }
+
+    /**
+     * {@code perf_event_update_time}: brings the event's time_enabled and time_running up to
+     * {@code now} and returns time_running, without reading its counter. For the simulator's own
+     * accounting, which needs the time only: the count is folded by the next {@link #read},
+     * sched-out or interrupt instead, and comes out the same, because the Pe counts lazily and
+     * exactly (a later {@code advanceTo} counts the same events, its fraction carried) and
+     * armpmu_event_update's delta is additive below the half-range period every counter is armed
+     * at. On a PE with BRBE, whose every advance latches a pause, the counter is read as
+     * {@link #read} does. Not charged. PerfTimeRunningTest holds it to {@link #read}.
+     */
+    public long timeRunning(PerfEvent event, long now) {
+        requireNonNull(event, "event is null");
+        if (anyBrbe && event.state == PerfEventState.ACTIVE) {
+            ArmPmuV3 hw = hws[event.oncpu];
+            if (!hw.readdInPlaceAllowed) {
+                hw.pe.advanceTo(now);
+                hw.update(event);
+            }
+        }
+        if (event.state != PerfEventState.DEAD) {
+            updateTime(event, now);
+        }
+        return event.totalTimeRunning;
     }
 
     /** {@code perf_event_read_value}: {@link #read} plus the two times, as one value (allocates). */
@@ -790,7 +838,7 @@ public final class PerfCore {
      * every change of what the CPU runs.
      */
     public long nextOverflowTime(int cpu) {
-        return cpuContext(cpu).hw.pe.nextOverflowTime();
+        return pe(cpu).nextOverflowTime();
     }
 
     /**
@@ -836,12 +884,12 @@ public final class PerfCore {
 
     /** The counters the host may allocate on {@code cpu} at its next sched-in. */
     public long cntrMask(int cpu) {
-        return cpuContext(cpu).hw.cntrMask;
+        return hw(cpu).cntrMask;
     }
 
     /** {@code used_mask}: counters holding a perf event now (both halves of a chained pair). */
     public long usedMask(int cpu) {
-        return cpuContext(cpu).hw.usedMask;
+        return hw(cpu).usedMask;
     }
 
     /** Counters holding an event of a pinned group (KVM's guest events are pinned too). */
@@ -889,12 +937,12 @@ public final class PerfCore {
 
     /** {@code kvm_pmu_events.events_host}: counters to enable when returning to the host (§3.2). */
     public long kvmPmuEventsHost(int cpu) {
-        return cpuContext(cpu).hw.kvmEventsHost;
+        return hw(cpu).kvmEventsHost;
     }
 
     /** {@code kvm_pmu_events.events_guest}: counters to enable while the guest runs (§3.2). */
     public long kvmPmuEventsGuest(int cpu) {
-        return cpuContext(cpu).hw.kvmEventsGuest;
+        return hw(cpu).kvmEventsGuest;
     }
 
     /** The task running on {@code cpu}, or null. */
@@ -1089,15 +1137,23 @@ public final class PerfCore {
         ArrayList<PerfEvent> pinned = epc.pinnedGroups;
         c.hw.enter(now);
         c.hw.pmuDisable();
-        // One pass finds first (by identity) and re-arms the groups before it.
+        // One pass finds first (by identity) and re-arms the groups before it; with the next one
+        // over the rest of the list, it also finds where next is listed (-1: not in it).
         int from = 0;
+        int nextAt = -1;
         for (PerfEvent leader = pinned.get(0); leader != first; leader = pinned.get(++from)) {
+            if (leader == next) {
+                nextAt = from;
+            }
             if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
                 groupReaddInPlace(c, leader);
             }
         }
         for (int i = from + 1, size = pinned.size(); i < size; i++) {
             PerfEvent leader = pinned.get(i);
+            if (leader == next) {
+                nextAt = i;
+            }
             if (leader.state == PerfEventState.ACTIVE && leader.oncpu == c.cpu) {
                 groupSchedOut(c, leader, now);
             }
@@ -1119,7 +1175,6 @@ public final class PerfCore {
             c.groupsWaiting = true;
             // The next enable's resched takes off every pinned group listed after its event: from
             // there on, this pass's pinned sched-in waits on the mask too, if delAfterAdd fits them.
-            int nextAt = indexOf(pinned, next);
             int waitFrom = Math.max(from, nextAt + 1);
             if (!delAfterAddAllowed(c.hw, pinned, waitFrom)) {
                 waitFrom = pinned.size();
@@ -1141,13 +1196,13 @@ public final class PerfCore {
         recordWalk(c, taskCtx, EVENT_PINNED);
     }
 
-    private static int indexOf(ArrayList<PerfEvent> groups, PerfEvent leader) {
-        for (int i = 0, size = groups.size(); i < size; i++) {
-            if (groups.get(i) == leader) {
-                return i;
-            }
+    /** Over every CPU: how often a readd in place found an event as its add in the same held run left it (tests). */
+    long readdsAsAdded() {
+        long sum = 0;
+        for (PerfCpuContext c : cpus) {
+            sum += c.hw.readdsAsAdded;
         }
-        return -1;
+        return sum;
     }
 
     /**
@@ -1469,7 +1524,7 @@ public final class PerfCore {
         long delta = ctxNow - e.tstamp;
         PerfEventState leaderState = e.groupLeader.state;
         PerfEventState effective = leaderState.isOffOrBelow() ? leaderState : e.state;
-        if (effective.compareTo(PerfEventState.INACTIVE) >= 0) {
+        if (!effective.isOffOrBelow()) {
             e.totalTimeEnabled += delta;
         }
         if (effective == PerfEventState.ACTIVE) {
@@ -1868,6 +1923,11 @@ public final class PerfCore {
         return mask;
     }
 
+    private ArmPmuV3 hw(int cpu) {
+        checkCpu(cpu);
+        return hws[cpu];
+    }
+
     private PerfCpuContext cpuContext(int cpu) {
         checkCpu(cpu);
         return cpus[cpu];
@@ -1894,9 +1954,8 @@ public final class PerfCore {
     }
 
     private PerfPmu pmuOfTypeOrNull(int type) {
-        // Indexed: perf_event_open runs at every emulated counter reprogram, and an iterator allocates.
-        for (int i = 0, size = pmus.size(); i < size; i++) {
-            PerfPmu p = pmus.get(i);
+        // An array: perf_event_open runs at every emulated counter reprogram, and an iterator allocates.
+        for (PerfPmu p : pmuByIndex) {
             if (p.type() == type) {
                 return p;
             }

@@ -72,6 +72,14 @@ public final class PerfEvent {
     long samples;
     long overflows;
 
+    /**
+     * The held run ({@code ArmPmuV3.runSerial}) whose add last programmed this event, and the PE
+     * time of that add; 0 once it is read, stopped or deleted (ArmPmuV3.readdInPlace).
+     */
+    long addedInRun;
+
+    long addedAt;
+
     /** Marks the operation that last moved this event, so a cost counts each event once. */
     int touchEpoch;
 

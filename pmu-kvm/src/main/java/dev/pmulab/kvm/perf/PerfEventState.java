@@ -7,21 +7,28 @@ package dev.pmulab.kvm.perf;
  */
 public enum PerfEventState {
     /** Released ({@code perf_event_release_kernel}); never schedules again. */
-    DEAD,
+    DEAD(true),
     /**
      * A pinned group that found no counters. Sticky: scheduling passes skip it until
      * {@code perf_event_enable} (perf-core-and-costs.md §1.4).
      */
-    ERROR,
+    ERROR(true),
     /** Disabled. */
-    OFF,
+    OFF(true),
     /** Enabled but not on a counter. */
-    INACTIVE,
+    INACTIVE(false),
     /** On a hardware counter. */
-    ACTIVE;
+    ACTIVE(false);
+
+    /** Whether the state is OFF or below, kept per constant: one load at every scheduling step. */
+    private final boolean offOrBelow;
+
+    PerfEventState(boolean offOrBelow) {
+        this.offOrBelow = offOrBelow;
+    }
 
     /** The kernel's {@code state <= PERF_EVENT_STATE_OFF}: the event takes no time. */
     public boolean isOffOrBelow() {
-        return ordinal() <= OFF.ordinal(); // compareTo's class checks cost on every scheduling step
+        return offOrBelow; // compareTo's class checks cost on every scheduling step
     }
 }

@@ -279,6 +279,9 @@ final class PmuEmul {
     private void kvmPmuReprogramCounterMask(long mask, long now, boolean restoreGuest) {
         long m = mask & regs.implementedCounterMask();
         int cpu = v.cpu.id;
+        // kvm_pmu_counter_is_enabled for every counter at once: nothing in the loop writes PMCR_EL0
+        // or PMCNTENSET (perf calls at one instant raise no overflow, a re-create stores a counter).
+        long enabled = (regs.pmcr() & PmcrEl0.E) != 0 ? regs.pmcnten() : 0;
         // One run of perf calls at this instant: the model keeps the PMU stopped across them
         // instead of stopping and restarting it per call (PerfCore.beginPmuRun says why that is equal).
         perf.beginPmuRun(cpu);
@@ -287,7 +290,7 @@ final class PmuEmul {
                 int idx = Long.numberOfTrailingZeros(m);
                 m &= m - 1;
                 KvmPmc pmc = pmcs[idx];
-                if (kvmPmuCounterIsEnabled(idx)) {
+                if ((enabled & (1L << idx)) != 0) {
                     if (pmc.perfEvent == null) {
                         enableQueued(cpu, now);
                         kvmPmuCreatePerfEvent(pmc, now);
@@ -296,7 +299,7 @@ final class PmuEmul {
                         enabling[enablingCount++] = pmc.perfEvent;
                     }
                 } else if (pmc.perfEvent != null) {
-                    if (pmc.perfEvent.state().compareTo(PerfEventState.INACTIVE) >= 0) {
+                    if (!pmc.perfEvent.state().isOffOrBelow()) {
                         enableQueued(cpu, now); // the enables before a disable that acts come first
                     }
                     perf.disable(cpu, pmc.perfEvent, now);
@@ -449,7 +452,6 @@ final class PmuEmul {
         if (e == null) {
             return -1;
         }
-        perf.read(e, now);
-        return e.timeRunning();
+        return perf.timeRunning(e, now);
     }
 }

@@ -49,6 +49,8 @@ final class PerfReschedInPlaceTest {
     private static final AtomicLong FLEXIBLE_INS_WITHOUT_HW = new AtomicLong();
     /** Over all seeds: how many pinned groups enableAll put on a mask only. */
     private static final AtomicLong PINNED_INS_WITHOUT_HW = new AtomicLong();
+    /** Over all seeds: how often a readd in place skipped an event its add in the same held run left as it was. */
+    private static final AtomicLong READDS_AS_ADDED = new AtomicLong();
 
     @AfterAll
     static void checkCoverage() {
@@ -57,6 +59,9 @@ final class PerfReschedInPlaceTest {
                 .isPositive();
         assertThat(PINNED_INS_WITHOUT_HW.get())
                 .as("enableAll put pinned groups on a mask")
+                .isPositive();
+        assertThat(READDS_AS_ADDED.get())
+                .as("a readd in place found an event as its add in the run left it")
                 .isPositive();
     }
 
@@ -118,6 +123,8 @@ final class PerfReschedInPlaceTest {
         assertThat(full.bed.perf.inPlaceRescheds + full.bed.perf.reschedsFrom).isZero();
         FLEXIBLE_INS_WITHOUT_HW.addAndGet(fast.bed.perf.flexibleInsWithoutHw);
         PINNED_INS_WITHOUT_HW.addAndGet(fast.bed.perf.pinnedInsWithoutHw);
+        READDS_AS_ADDED.addAndGet(fast.bed.perf.readdsAsAdded());
+        assertThat(full.bed.perf.readdsAsAdded()).isZero();
     }
 
     /** One random operation, applied to both hosts; returns its description. */
@@ -185,6 +192,9 @@ final class PerfReschedInPlaceTest {
                 return "no burst (task " + task + " not running)";
             }
             int recreate = r.nextInt(8);
+            // A third of the bursts are a guest PMCNTENSET write: no disables first, so events the
+            // task already has on counters (counting since an earlier instant) are re-armed in the run.
+            boolean disableFirst = r.nextInt(3) != 0;
             // KVM enables in counter order, which re-creation makes differ from the list order.
             long order = r.nextLong();
             int runCpu = a.tasks[task].cpu();
@@ -194,10 +204,12 @@ final class PerfReschedInPlaceTest {
                     h.bed.perf.beginPmuRun(runCpu);
                 }
                 List<Integer> mine = eventsOf(h, h.tasks[task]);
-                for (int i : mine) {
-                    h.bed.perf.disable(cpu, h.events.get(i), now);
+                if (disableFirst) {
+                    for (int i : mine) {
+                        h.bed.perf.disable(cpu, h.events.get(i), now);
+                    }
                 }
-                if (recreate < mine.size()) {
+                if (disableFirst && recreate < mine.size()) {
                     int i = mine.get(recreate);
                     PerfEvent old = h.events.get(i);
                     h.bed.perf.close(cpu, old, now);
@@ -223,7 +235,7 @@ final class PerfReschedInPlaceTest {
                     h.bed.perf.endPmuRun(runCpu);
                 }
             }
-            return "KVM burst on task " + task;
+            return "KVM burst on task " + task + (disableFirst ? "" : " without disables");
         }
         int live = a.events.size();
         if (kind < 55 && live > 0) {
