@@ -268,7 +268,12 @@ final class PmuEmul {
 
     /** kvm_pmu_counter_is_enabled: PMCR_EL0.E and the counter's PMCNTENSET bit. */
     private boolean kvmPmuCounterIsEnabled(int idx) {
-        return (regs.pmcr() & PmcrEl0.E) != 0 && (regs.pmcnten() & (1L << idx)) != 0;
+        return (kvmPmuEnabledCounters() & (1L << idx)) != 0;
+    }
+
+    /** kvm_pmu_counter_is_enabled for every counter at once: PMCNTENSET while PMCR_EL0.E is set. */
+    private long kvmPmuEnabledCounters() {
+        return (regs.pmcr() & PmcrEl0.E) != 0 ? regs.pmcnten() : 0;
     }
 
     /**
@@ -279,9 +284,9 @@ final class PmuEmul {
     private void kvmPmuReprogramCounterMask(long mask, long now, boolean restoreGuest) {
         long m = mask & regs.implementedCounterMask();
         int cpu = v.cpu.id;
-        // kvm_pmu_counter_is_enabled for every counter at once: nothing in the loop writes PMCR_EL0
-        // or PMCNTENSET (perf calls at one instant raise no overflow, a re-create stores a counter).
-        long enabled = (regs.pmcr() & PmcrEl0.E) != 0 ? regs.pmcnten() : 0;
+        // Read once: nothing in the loop writes PMCR_EL0 or PMCNTENSET (perf calls at one instant
+        // raise no overflow, a re-create stores a counter).
+        long enabled = kvmPmuEnabledCounters();
         // One run of perf calls at this instant: the model keeps the PMU stopped across them
         // instead of stopping and restarting it per call (PerfCore.beginPmuRun says why that is equal).
         perf.beginPmuRun(cpu);
