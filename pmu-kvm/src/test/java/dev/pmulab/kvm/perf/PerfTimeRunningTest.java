@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmulab.hw.Events;
 import dev.pmulab.hw.ExceptionLevel;
-import dev.pmulab.hw.Pe;
 import dev.pmulab.hw.PmuVersion;
-import java.util.ArrayList;
+import dev.pmulab.kvm.perf.TwinPerfHosts.Host;
+import dev.pmulab.kvm.perf.TwinPerfHosts.Op;
+import dev.pmulab.kvm.perf.TwinPerfHosts.Share;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
@@ -39,18 +40,25 @@ final class PerfTimeRunningTest {
         return LongStream.rangeClosed(1, 100);
     }
 
-    private static final class Host {
-        final PerfTestbed bed;
-        final PerfTask[] tasks = new PerfTask[TASKS];
-        final List<PerfEvent> events = new ArrayList<>();
-
-        Host(int n, PmuVersion version) {
-            bed = PerfTestbed.homogeneous(CPUS, n, version);
-            for (int i = 0; i < TASKS; i++) {
-                tasks[i] = new PerfTask(100 + i, "vcpu" + i);
-            }
-        }
-    }
+    /**
+     * The op mix: CPU groups of events a quarter 64-bit, half sampling with short periods;
+     * KVM-like task counters, one in three disabled, sampling at a distance of up to 3 ms or up to
+     * 2^32; enables, disables, releases, task switches and reschedules.
+     */
+    private static final TwinPerfHosts.Mix MIX = new TwinPerfHosts.Mix(
+            EVENTS,
+            List.of(
+                    new Share(Op.OPEN_GROUP, 10),
+                    new Share(Op.KERNEL_COUNTER, 35),
+                    new Share(Op.ENABLE, 50),
+                    new Share(Op.DISABLE, 60),
+                    new Share(Op.CLOSE, 65),
+                    new Share(Op.SWITCH, 90),
+                    new Share(Op.RESCHED, 100)),
+            true,
+            true,
+            r -> r.nextInt(3) == 0,
+            r -> 1 + r.nextLong(r.nextBoolean() ? 3_000_000 : 1L << 32));
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
@@ -58,17 +66,21 @@ final class PerfTimeRunningTest {
         SplittableRandom setup = new SplittableRandom(seed);
         int n = 4 + setup.nextInt(4);
         PmuVersion version = setup.nextBoolean() ? PmuVersion.P5 : PmuVersion.P1;
-        Host fast = new Host(n, version);
-        Host full = new Host(n, version);
+        TwinPerfHosts twins = new TwinPerfHosts(CPUS, TASKS, n, version, MIX);
+        Host fast = twins.fast;
+        Host full = twins.full;
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
         long now = 0;
         int timeRunningCalls = 0;
         for (int op = 0; op < OPS; op++) {
-            String what = step(r, fast, full, now);
+            String what = twins.step(r, now);
             now += 1 + r.nextInt(r.nextInt(8) == 0 ? 3_000_000 : 40_000);
-            String where = "seed " + seed + " (N=" + n + ", " + version + "), op " + op + " (" + what + ")";
-            takeInterrupts(fast, now);
-            takeInterrupts(full, now);
+            String where = twins.where(seed, op, what);
+            for (Host h : List.of(fast, full)) {
+                for (int cpu = 0; cpu < CPUS; cpu++) {
+                    h.takeInterrupts(cpu, now);
+                }
+            }
             // The reads at `now`, before the PEs are switched (and so brought) to `now`.
             int reads = r.nextInt(4);
             for (int k = 0; k < reads && !fast.events.isEmpty(); k++) {
@@ -89,153 +101,12 @@ final class PerfTimeRunningTest {
             ExceptionLevel level = r.nextBoolean() ? ExceptionLevel.EL0 : ExceptionLevel.EL1;
             for (Host h : List.of(fast, full)) {
                 for (int cpu = 0; cpu < CPUS; cpu++) {
-                    Pe pe = h.bed.pes.get(cpu);
-                    pe.switchContext(Math.max(now, pe.now()), level, PerfTestbed.RATES);
+                    h.switchContext(cpu, now, level);
                 }
             }
-            compare(fast, full, where, op % 10 == 9 ? now : -1);
+            twins.compare(where, op % 10 == 9 ? now : -1, PerfTimeRunningTest::placement, PerfTimeRunningTest::counts);
         }
         assertThat(timeRunningCalls).as("seed %d: timeRunning ran", seed).isPositive();
-    }
-
-    private static String step(SplittableRandom r, Host a, Host b, long now) {
-        int kind = r.nextInt(100);
-        int cpu = r.nextInt(CPUS);
-        if (kind < 10) {
-            boolean pinned = r.nextInt(3) == 0;
-            int size = 1 + r.nextInt(3);
-            int[] ev = new int[size];
-            boolean[] longCounter = new boolean[size];
-            long[] period = new long[size];
-            for (int i = 0; i < size; i++) {
-                ev[i] = EVENTS[r.nextInt(EVENTS.length)];
-                longCounter[i] = r.nextInt(4) == 0;
-                period[i] = r.nextBoolean() ? 1 + r.nextInt(2_000_000) : 0;
-            }
-            for (Host h : List.of(a, b)) {
-                PerfEvent leader = null;
-                for (int i = 0; i < size; i++) {
-                    PerfEventAttr.Builder attr =
-                            PerfTestbed.a76(ev[i]).pinned(pinned).longCounter(longCounter[i]);
-                    if (period[i] > 0) {
-                        attr.samplePeriod(period[i]);
-                    }
-                    try {
-                        PerfEvent e = h.bed.perf.open(cpu, attr.build(), null, cpu, leader, now);
-                        h.events.add(e);
-                        if (leader == null) {
-                            leader = e;
-                        }
-                    } catch (PerfEventOpenException e) {
-                        h.events.add(null);
-                    }
-                }
-            }
-            return "open a CPU group of " + size;
-        }
-        if (kind < 35) {
-            // kvm_pmu_create_perf_event: pinned, exclude_host, task-bound, sampling at the guest's distance.
-            int task = r.nextInt(TASKS);
-            int event = EVENTS[r.nextInt(EVENTS.length)];
-            boolean disabled = r.nextInt(3) == 0;
-            long period = 1 + r.nextLong(r.nextBoolean() ? 3_000_000 : 1L << 32);
-            boolean longCounter = r.nextBoolean();
-            for (Host h : List.of(a, b)) {
-                PerfEventAttr attr = PerfTestbed.a76(event)
-                        .pinned(true)
-                        .disabled(disabled)
-                        .excludeHost(true)
-                        .excludeHv(true)
-                        .longCounter(longCounter)
-                        .samplePeriod(period)
-                        .build();
-                h.events.add(h.bed.perf.createKernelCounter(cpu, attr, -1, h.tasks[task], (e, c, t) -> {}, now));
-            }
-            return "create a kernel counter for task " + task;
-        }
-        int live = a.events.size();
-        if (kind < 50 && live > 0) {
-            int i = r.nextInt(live);
-            if (a.events.get(i) != null) {
-                a.bed.perf.enable(cpu, a.events.get(i), now);
-                b.bed.perf.enable(cpu, b.events.get(i), now);
-            }
-            return "enable event " + i;
-        }
-        if (kind < 60 && live > 0) {
-            int i = r.nextInt(live);
-            if (a.events.get(i) != null) {
-                a.bed.perf.disable(cpu, a.events.get(i), now);
-                b.bed.perf.disable(cpu, b.events.get(i), now);
-            }
-            return "disable event " + i;
-        }
-        if (kind < 65 && live > 0) {
-            int i = r.nextInt(live);
-            if (a.events.get(i) != null) {
-                a.bed.perf.close(cpu, a.events.get(i), now);
-                b.bed.perf.close(cpu, b.events.get(i), now);
-                a.events.set(i, null);
-                b.events.set(i, null);
-            }
-            return "close event " + i;
-        }
-        if (kind < 90) {
-            int task = r.nextInt(TASKS + 1);
-            PerfTask next = task == TASKS ? null : a.tasks[task];
-            if (next != null && next.cpu() >= 0) {
-                return "no switch (task " + task + " runs)";
-            }
-            a.bed.perf.contextSwitch(cpu, next, now);
-            b.bed.perf.contextSwitch(cpu, task == TASKS ? null : b.tasks[task], now);
-            return "switch CPU " + cpu + " to task " + task;
-        }
-        a.bed.perf.perfPmuResched(cpu, now);
-        b.bed.perf.perfPmuResched(cpu, now);
-        return "perf_pmu_resched on CPU " + cpu;
-    }
-
-    /**
-     * Overflow interrupts and hrtimer expiries due up to {@code to}, each at its time; the PE is
-     * brought only that far, so no overflow is due between it and {@code to}.
-     */
-    private static void takeInterrupts(Host h, long to) {
-        for (int cpu = 0; cpu < CPUS; cpu++) {
-            Pe pe = h.bed.pes.get(cpu);
-            while (true) {
-                long t = Math.min(h.bed.perf.nextOverflowTime(cpu), h.bed.perf.nextRotationTime(cpu));
-                if (t > to) {
-                    break;
-                }
-                t = Math.max(t, pe.now());
-                pe.advanceTo(t);
-                h.bed.perf.handleIrq(cpu, t);
-                h.bed.perf.perfMuxHrtimerHandler(cpu, t);
-                if (h.bed.perf.nextOverflowTime(cpu) <= t && h.bed.perf.nextRotationTime(cpu) <= t) {
-                    break;
-                }
-            }
-        }
-    }
-
-    private static void compare(Host a, Host b, String where, long readAt) {
-        for (int i = 0; i < a.events.size(); i++) {
-            PerfEvent x = a.events.get(i);
-            PerfEvent y = b.events.get(i);
-            if (x == null) {
-                continue;
-            }
-            if (readAt >= 0 && x.state() != PerfEventState.DEAD) {
-                a.bed.perf.read(x, readAt);
-                b.bed.perf.read(y, readAt);
-                assertThat(counts(x)).as("%s: event %d after a read", where, i).isEqualTo(counts(y));
-            }
-            assertThat(placement(x)).as("%s: event %d", where, i).isEqualTo(placement(y));
-        }
-        for (int cpu = 0; cpu < CPUS; cpu++) {
-            assertThat(a.bed.hw(cpu)).as("%s: PE %d", where, cpu).isEqualTo(b.bed.hw(cpu));
-        }
-        assertThat(a.bed.costs.charges()).as("%s: costs", where).isEqualTo(b.bed.costs.charges());
     }
 
     /** What must agree at every step: the fold may wait, so count, prev_count and period_left only after a read. */
