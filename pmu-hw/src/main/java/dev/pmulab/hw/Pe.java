@@ -128,8 +128,12 @@ public final class Pe {
     private final long[][] slotRateQ32 = new long[RATE_SLOTS][32];
     /** The rateEvent each entry of a slot was looked up for. */
     private final int[][] slotRateEvent = new int[RATE_SLOTS][32];
-    /** The {@link #evtyperGen} a slot was last checked against rateEvent under. */
-    private final long[] slotRateGen = new long[RATE_SLOTS];
+    /**
+     * Per slot, the counters whose rateEvent changed since the slot last checked them (checkSlot):
+     * only those can need a new lookup, so a return to the slot after one counter's event changed
+     * looks at that counter alone.
+     */
+    private final long[] slotStale = new long[RATE_SLOTS];
     /** The counters with a non-zero rate in each slot. */
     private final long[] slotNonZero = new long[RATE_SLOTS];
     /** When each slot was last selected (slotClock), to replace the least recently used. */
@@ -157,8 +161,21 @@ public final class Pe {
     private final boolean keepDerived;
     /** Writes to every register but the counters and overflow flags, and resets (configWrites()). */
     private long configWrites;
-    /** Counts the changes of any counter's event (PMEVTYPER writes that change it, resets). */
-    private long evtyperGen;
+    /**
+     * What refresh() derives that depends neither on the Exception level nor on the rates, with the
+     * {@link #stateGen} it was derived under ({@link #deriveLevelFree}): a refresh that misses its
+     * (slot, level) entry after a write needs only to apply the level's filters and prohibitions.
+     * -1: not derived yet.
+     */
+    private long levelFreeGen = -1;
+    /** Counters enabled and neither frozen nor (for C) stopped by PMCR.DP, below EL2 and at EL2, before filtering. */
+    private long unfilteredCountingLow;
+
+    private long unfilteredCountingEl2;
+    /** Counters whose overflow would freeze counters, before ANDing with what counts. */
+    private long freezeSensitiveUnmasked;
+
+    private long levelFreeOverflowAt64;
 
     private final long[] fracQ32 = new long[32];
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
@@ -284,7 +301,9 @@ public final class Pe {
             evtyperChanged(i);
         }
         ccfiltrChanged();
-        evtyperGen++;
+        for (int k = 0; k < RATE_SLOTS; k++) {
+            slotStale[k] = implementedMask;
+        }
         stateWritten();
         refresh();
     }
@@ -878,23 +897,38 @@ public final class Pe {
         }
     }
 
+    /**
+     * Segments shorter than this (about 17 ms) count in 64-bit arithmetic: a rate is at most
+     * {@link EventRates#MAX_RATE_Q32} (2^40), so {@code dt * rate} is at most 2^64 - 2^40 as an
+     * unsigned product, and adding a fraction (below 2^32) cannot carry out of bit 63. The 128-bit
+     * product's high half is then 0, and the fraction and the events (the unsigned sum shifted
+     * right by 32) are those of the 128-bit path, bit for bit.
+     */
+    static final long SHORT_SEGMENT_NS = 1L << 24;
+
     /** Counts {@code dt} ns of events into every rate-driven counter; closed form, no allocation. */
     private void countSegment(long dt) {
+        boolean shortSegment = dt < SHORT_SEGMENT_NS;
         long m = rateDrivenMask;
         while (m != 0) {
             int i = Long.numberOfTrailingZeros(m);
             m &= m - 1;
             long rate = rateQ32[i];
-            long hi = Math.multiplyHigh(dt, rate);
             long lo = dt * rate;
             long sumLo = lo + fracQ32[i];
-            if (Long.compareUnsigned(sumLo, lo) < 0) {
-                hi++;
-            }
             fracQ32[i] = sumLo & FRACTION_Q32;
-            long events = (hi << 32) | (sumLo >>> 32);
-            if (hi >>> 31 != 0) {
-                events = Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
+            long events;
+            if (shortSegment) {
+                events = sumLo >>> 32;
+            } else {
+                long hi = Math.multiplyHigh(dt, rate);
+                if (Long.compareUnsigned(sumLo, lo) < 0) {
+                    hi++;
+                }
+                events = (hi << 32) | (sumLo >>> 32);
+                if (hi >>> 31 != 0) {
+                    events = Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
+                }
             }
             if (i == CYCLE_COUNTER && cyclePrescaled()) {
                 long total = cyclePrescale + events;
@@ -1043,7 +1077,7 @@ public final class Pe {
             selectSlot();
         }
         int s = slot;
-        if (slotRateGen[s] != evtyperGen || !keepDerived) {
+        if (slotStale[s] != 0 || !keepDerived) {
             checkSlot(s);
         }
         // BRBE first: a pause depends only on flags and controls, and does not change counting.
@@ -1056,33 +1090,30 @@ public final class Pe {
             overflowAt64Mask = derivedOverflowAt64[key];
             return;
         }
-        // CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5), for every counter at once.
-        long r1 = firstRangeEventMask();
-        long r2 = lowBits(n) & ~r1;
-        long enabled = cnten & (((pmcr & PmcrEl0.E) != 0 ? r1 : 0) | ((mdcr & MdcrEl2.HPME) != 0 ? r2 : 0));
-        // HPMD (p1) prohibits the first range at EL2; the second range is never prohibited here.
-        boolean hpmd = el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P1) && (mdcr & MdcrEl2.HPMD) != 0;
-        boolean r1Frozen = firstRangeFrozen();
-        long stopped = (hpmd || r1Frozen ? r1 : 0) | (secondRangeFrozen() ? r2 : 0);
-        long filterPass = switch (el) {
-            case EL0 -> filterPassEl0;
-            case EL1 -> filterPassEl1;
-            case EL2 -> filterPassEl2;
-        };
-        long counting = enabled & ~stopped & filterPass & ~C_BIT;
-        // The cycle counter is first-range; prohibition and freeze stop it only with PMCR.DP,
-        // and HCCD (p5) stops it at EL2 regardless.
-        boolean ccEnabled = (cnten & C_BIT) != 0
-                && (pmcr & PmcrEl0.E) != 0
-                && !((hpmd || r1Frozen) && (pmcr & PmcrEl0.DP) != 0)
-                && !(el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MdcrEl2.HCCD) != 0);
-        if (ccEnabled) {
-            counting |= filterPass & C_BIT;
+        if (levelFreeGen != stateGen || !keepDerived) {
+            deriveLevelFree();
         }
+        long counting;
+        long filterPass;
+        switch (el) {
+            case EL0 -> {
+                counting = unfilteredCountingLow;
+                filterPass = filterPassEl0;
+            }
+            case EL1 -> {
+                counting = unfilteredCountingLow;
+                filterPass = filterPassEl1;
+            }
+            default -> {
+                counting = unfilteredCountingEl2;
+                filterPass = filterPassEl2;
+            }
+        }
+        counting &= filterPass;
         countingMask = counting;
         rateDrivenMask = counting & slotNonZero[s];
-        freezeSensitiveMask = computeFreezeSensitive();
-        overflowAt64Mask = computeOverflowAt64Mask();
+        freezeSensitiveMask = keepDerived ? freezeSensitiveUnmasked & counting : computeFreezeSensitive();
+        overflowAt64Mask = levelFreeOverflowAt64;
         if (keepDerived) {
             derivedGen[key] = stateGen;
             derivedCounting[key] = countingMask;
@@ -1090,6 +1121,37 @@ public final class Pe {
             derivedFreezeSensitive[key] = freezeSensitiveMask;
             derivedOverflowAt64[key] = overflowAt64Mask;
         }
+    }
+
+    /**
+     * CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5) for every counter at once, all but
+     * the filters (P/U/NSH, applied per level by refresh()): enabled (PMCNTENSET and PMCR.E for the
+     * first range, MDCR_EL2.HPME for the second), not prohibited (HPMD at EL2), not frozen (FZO,
+     * HPMFZO), for below EL2 and for EL2; and the overflow widths. Depends only on registers whose
+     * writes bump {@link #stateGen}, so it is kept until the next bump.
+     */
+    private void deriveLevelFree() {
+        levelFreeGen = stateGen;
+        long r1 = firstRangeEventMask();
+        long r2 = lowBits(n) & ~r1;
+        long enabled = cnten & (((pmcr & PmcrEl0.E) != 0 ? r1 : 0) | ((mdcr & MdcrEl2.HPME) != 0 ? r2 : 0));
+        // HPMD (p1) prohibits the first range at EL2; the second range is never prohibited here.
+        boolean hpmd = version.atLeast(PmuVersion.P1) && (mdcr & MdcrEl2.HPMD) != 0;
+        boolean r1Frozen = firstRangeFrozen();
+        long r2Stopped = secondRangeFrozen() ? r2 : 0;
+        long stoppedLow = (r1Frozen ? r1 : 0) | r2Stopped;
+        long stoppedEl2 = (hpmd || r1Frozen ? r1 : 0) | r2Stopped;
+        // The cycle counter is first-range; prohibition and freeze stop it only with PMCR.DP,
+        // and HCCD (p5) stops it at EL2 regardless.
+        boolean ccOn = (cnten & C_BIT) != 0 && (pmcr & PmcrEl0.E) != 0;
+        boolean dp = (pmcr & PmcrEl0.DP) != 0;
+        boolean ccLow = ccOn && !(r1Frozen && dp);
+        boolean ccEl2 =
+                ccOn && !((hpmd || r1Frozen) && dp) && !(version.atLeast(PmuVersion.P5) && (mdcr & MdcrEl2.HCCD) != 0);
+        unfilteredCountingLow = (enabled & ~stoppedLow & ~C_BIT) | (ccLow ? C_BIT : 0);
+        unfilteredCountingEl2 = (enabled & ~stoppedEl2 & ~C_BIT) | (ccEl2 ? C_BIT : 0);
+        freezeSensitiveUnmasked = freezeSensitiveUnmasked();
+        levelFreeOverflowAt64 = computeOverflowAt64Mask();
     }
 
     /**
@@ -1103,7 +1165,10 @@ public final class Pe {
                 event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event) ? NOT_RATE_DRIVEN : event;
         if (rateDriven != rateEvent[i]) {
             rateEvent[i] = rateDriven;
-            evtyperGen++; // every slot re-looks counter i up when next selected (checkSlot)
+            long bit = 1L << i;
+            for (int k = 0; k < RATE_SLOTS; k++) {
+                slotStale[k] |= bit; // every slot re-looks counter i up when next selected (checkSlot)
+            }
         }
         setFilterPass(i, evtyper[i]);
     }
@@ -1153,8 +1218,8 @@ public final class Pe {
                 }
             }
             slotRates[s] = r;
-            java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN); // checkSlot looks every counter up
-            slotRateGen[s] = evtyperGen - 1;
+            java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN);
+            slotStale[s] = implementedMask; // checkSlot looks every counter up
         }
         slotUsed[s] = ++slotClock;
         slot = s;
@@ -1172,7 +1237,11 @@ public final class Pe {
         int[] looked = slotRateEvent[s];
         long nonZero = slotNonZero[s];
         boolean changed = false;
-        for (int i = 0; i < n; i++) {
+        // Only the counters whose event changed since the slot's last check; every one without keepDerived.
+        long check = keepDerived ? slotStale[s] & ~C_BIT : lowBits(n);
+        slotStale[s] = 0;
+        for (long m = check; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
             int event = rateEvent[i];
             if (looked[i] != event || !keepDerived) {
                 looked[i] = event;
@@ -1190,7 +1259,6 @@ public final class Pe {
             changed = true;
         }
         slotNonZero[s] = nonZero;
-        slotRateGen[s] = evtyperGen;
         if (changed) {
             derivedGen[s * 3] = -1;
             derivedGen[s * 3 + 1] = -1;
@@ -1202,13 +1270,7 @@ public final class Pe {
     private long computeFreezeSensitive() {
         long r1 = firstRangeEventMask();
         long r2 = secondRangeMask();
-        long sensitive = 0;
-        if ((pmcr & PmcrEl0.FZO) != 0 && (ovs & r1) == 0) {
-            sensitive |= r1;
-        }
-        if ((mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & r2) == 0) {
-            sensitive |= r2;
-        }
+        long sensitive = freezeSensitiveUnmasked();
         if (config.brbe() && !brbePaused() && branchRecordAllowed()) {
             if ((brbcrEl1 & BrbcrElx.FZP) != 0) {
                 sensitive |= r1;
@@ -1218,6 +1280,24 @@ public final class Pe {
             }
         }
         return sensitive & countingMask;
+    }
+
+    /**
+     * The counters whose next overflow freezes counters (PMCR.FZO for the first range, HPMFZO for
+     * the second, while no counter of the range has overflowed), whether or not they count: a
+     * function of PMCR, MDCR_EL2 and PMOVS only.
+     */
+    private long freezeSensitiveUnmasked() {
+        long r1 = firstRangeEventMask();
+        long r2 = secondRangeMask();
+        long sensitive = 0;
+        if ((pmcr & PmcrEl0.FZO) != 0 && (ovs & r1) == 0) {
+            sensitive |= r1;
+        }
+        if ((mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & r2) == 0) {
+            sensitive |= r2;
+        }
+        return sensitive;
     }
 
     // ---------------------------------------------------------------------------------------------
