@@ -119,6 +119,14 @@ public final class Pe {
      */
     private static final int RATE_SLOTS = 8;
 
+    /**
+     * Where to look first for a rates object's slot, by its {@link EventRates#serial}: a hit is
+     * checked by identity (each rates object is in at most one slot), a miss searches every slot.
+     */
+    private static final int SLOT_HINTS = 32;
+
+    private final byte[] slotHint = new byte[SLOT_HINTS];
+
     /** The slot of the current rates (refresh() selects it); rateQ32 is its rates array. */
     private int slot;
     /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
@@ -1203,6 +1211,19 @@ public final class Pe {
     private void selectSlot() {
         ratesStale = false;
         EventRates r = rates;
+        int hint = r.serial & (SLOT_HINTS - 1);
+        int s = slotHint[hint];
+        if (slotRates[s] != r || !keepDerived) {
+            s = findSlot(r);
+            slotHint[hint] = (byte) s;
+        }
+        slotUsed[s] = ++slotClock;
+        slot = s;
+        rateQ32 = slotRateQ32[s];
+    }
+
+    /** The slot holding {@code r}, or the least recently used one, refilled with {@code r}. */
+    private int findSlot(EventRates r) {
         int s = -1;
         for (int k = 0; k < RATE_SLOTS; k++) {
             if (slotRates[k] == r) {
@@ -1221,9 +1242,7 @@ public final class Pe {
             java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN);
             slotStale[s] = implementedMask; // checkSlot looks every counter up
         }
-        slotUsed[s] = ++slotClock;
-        slot = s;
-        rateQ32 = slotRateQ32[s];
+        return s;
     }
 
     /**
