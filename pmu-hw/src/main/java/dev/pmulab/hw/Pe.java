@@ -137,32 +137,39 @@ public final class Pe {
     /** The rateEvent each entry of a slot was looked up for. */
     private final int[][] slotRateEvent = new int[RATE_SLOTS][32];
     /**
-     * Per slot, the counters whose rateEvent changed since the slot last checked them (checkSlot):
-     * only those can need a new lookup, so a return to the slot after one counter's event changed
-     * looks at that counter alone.
+     * Per slot, side by side so that selecting and checking a slot touches one cache line:
+     * {@link #STALE}, the counters whose rateEvent changed since the slot last checked them
+     * (checkSlot), so a return to the slot after one counter's event changed looks at that counter
+     * alone; {@link #NON_ZERO}, the counters with a non-zero rate; {@link #USED}, when the slot was
+     * last selected (slotClock), to replace the least recently used.
      */
-    private final long[] slotStale = new long[RATE_SLOTS];
-    /** The counters with a non-zero rate in each slot. */
-    private final long[] slotNonZero = new long[RATE_SLOTS];
-    /** When each slot was last selected (slotClock), to replace the least recently used. */
-    private final long[] slotUsed = new long[RATE_SLOTS];
+    private final long[] slotMeta = new long[RATE_SLOTS * SLOT_STRIDE];
+
+    private static final int SLOT_STRIDE = 4;
+    private static final int STALE = 0;
+    private static final int NON_ZERO = 1;
+    private static final int USED = 2;
 
     private long slotClock;
     /**
-     * What refresh() derived, per slot and Exception level (slot * 3 + level), with the
-     * {@link #stateGen} it was derived under: refresh() is a pure function of the registers, the
-     * level and the rates, so a return to a context whose registers did not change since (a
-     * trap's round trip, an interrupt's) takes it from here. Not with BRBE, whose refresh latches.
+     * What refresh() derived, per slot and Exception level (entry slot * 3 + level, at
+     * {@link #DERIVED_STRIDE} longs each, so that one lookup touches one or two cache lines): the
+     * {@link #stateGen} it was derived under ({@link #D_GEN}) and the four masks. refresh() is a
+     * pure function of the registers, the level and the rates, so a return to a context whose
+     * registers did not change since (a trap's round trip, an interrupt's) takes it from here. Not
+     * with BRBE, whose refresh latches.
      */
-    private final long[] derivedGen = new long[RATE_SLOTS * 3];
+    private final long[] derived = new long[RATE_SLOTS * 3 * DERIVED_STRIDE];
 
-    private final long[] derivedCounting = new long[RATE_SLOTS * 3];
-    private final long[] derivedRateDriven = new long[RATE_SLOTS * 3];
-    private final long[] derivedFreezeSensitive = new long[RATE_SLOTS * 3];
-    private final long[] derivedOverflowAt64 = new long[RATE_SLOTS * 3];
+    private static final int DERIVED_STRIDE = 8;
+    private static final int D_GEN = 0;
+    private static final int D_COUNTING = 1;
+    private static final int D_RATE_DRIVEN = 2;
+    private static final int D_FREEZE_SENSITIVE = 3;
+    private static final int D_OVERFLOW_AT64 = 4;
     /**
      * Counts the changes of any register refresh() derives from (PMCR, MDCR_EL2, PMCNTEN, PMOVS,
-     * the event types and filters), and resets. Never -1, which marks a derivedGen entry empty.
+     * the event types and filters), and resets. Never -1, which marks a derived entry empty.
      */
     private long stateGen;
     /** Whether refresh() keeps and reuses what it derived (false: recompute everything, for tests). */
@@ -272,7 +279,9 @@ public final class Pe {
         this.pmceid1 = config.pmceid1();
         this.eagerRefresh = config.brbe();
         this.keepDerived = keepDerived && !eagerRefresh;
-        java.util.Arrays.fill(derivedGen, -1);
+        for (int e = 0; e < RATE_SLOTS * 3; e++) {
+            derived[e * DERIVED_STRIDE + D_GEN] = -1;
+        }
         this.cuIgnorable = AccessCheck.cuIgnorable(config);
         for (int e = 0; e < 0x100; e++) {
             if (config.implementsEvent(e)) {
@@ -310,7 +319,7 @@ public final class Pe {
         }
         ccfiltrChanged();
         for (int k = 0; k < RATE_SLOTS; k++) {
-            slotStale[k] = implementedMask;
+            slotMeta[k * SLOT_STRIDE + STALE] = implementedMask;
         }
         stateWritten();
         refresh();
@@ -1085,17 +1094,18 @@ public final class Pe {
             selectSlot();
         }
         int s = slot;
-        if (slotStale[s] != 0 || !keepDerived) {
+        if (slotMeta[s * SLOT_STRIDE + STALE] != 0 || !keepDerived) {
             checkSlot(s);
         }
         // BRBE first: a pause depends only on flags and controls, and does not change counting.
         updateBrbeFreeze();
-        int key = s * 3 + el.ordinal();
-        if (derivedGen[key] == stateGen && keepDerived) {
-            countingMask = derivedCounting[key];
-            rateDrivenMask = derivedRateDriven[key];
-            freezeSensitiveMask = derivedFreezeSensitive[key];
-            overflowAt64Mask = derivedOverflowAt64[key];
+        int key = (s * 3 + el.ordinal()) * DERIVED_STRIDE;
+        long[] d = derived;
+        if (d[key + D_GEN] == stateGen && keepDerived) {
+            countingMask = d[key + D_COUNTING];
+            rateDrivenMask = d[key + D_RATE_DRIVEN];
+            freezeSensitiveMask = d[key + D_FREEZE_SENSITIVE];
+            overflowAt64Mask = d[key + D_OVERFLOW_AT64];
             return;
         }
         if (levelFreeGen != stateGen || !keepDerived) {
@@ -1119,15 +1129,15 @@ public final class Pe {
         }
         counting &= filterPass;
         countingMask = counting;
-        rateDrivenMask = counting & slotNonZero[s];
+        rateDrivenMask = counting & slotMeta[s * SLOT_STRIDE + NON_ZERO];
         freezeSensitiveMask = keepDerived ? freezeSensitiveUnmasked & counting : computeFreezeSensitive();
         overflowAt64Mask = levelFreeOverflowAt64;
         if (keepDerived) {
-            derivedGen[key] = stateGen;
-            derivedCounting[key] = countingMask;
-            derivedRateDriven[key] = rateDrivenMask;
-            derivedFreezeSensitive[key] = freezeSensitiveMask;
-            derivedOverflowAt64[key] = overflowAt64Mask;
+            d[key + D_GEN] = stateGen;
+            d[key + D_COUNTING] = countingMask;
+            d[key + D_RATE_DRIVEN] = rateDrivenMask;
+            d[key + D_FREEZE_SENSITIVE] = freezeSensitiveMask;
+            d[key + D_OVERFLOW_AT64] = overflowAt64Mask;
         }
     }
 
@@ -1175,7 +1185,7 @@ public final class Pe {
             rateEvent[i] = rateDriven;
             long bit = 1L << i;
             for (int k = 0; k < RATE_SLOTS; k++) {
-                slotStale[k] |= bit; // every slot re-looks counter i up when next selected (checkSlot)
+                slotMeta[k * SLOT_STRIDE + STALE] |= bit; // every slot re-looks counter i up when next selected
             }
         }
         setFilterPass(i, evtyper[i]);
@@ -1217,7 +1227,7 @@ public final class Pe {
             s = findSlot(r);
             slotHint[hint] = (byte) s;
         }
-        slotUsed[s] = ++slotClock;
+        slotMeta[s * SLOT_STRIDE + USED] = ++slotClock;
         slot = s;
         rateQ32 = slotRateQ32[s];
     }
@@ -1234,13 +1244,13 @@ public final class Pe {
         if (s < 0) {
             s = 0;
             for (int k = 1; k < RATE_SLOTS; k++) {
-                if (slotUsed[k] < slotUsed[s]) {
+                if (slotMeta[k * SLOT_STRIDE + USED] < slotMeta[s * SLOT_STRIDE + USED]) {
                     s = k;
                 }
             }
             slotRates[s] = r;
             java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN);
-            slotStale[s] = implementedMask; // checkSlot looks every counter up
+            slotMeta[s * SLOT_STRIDE + STALE] = implementedMask; // checkSlot looks every counter up
         }
         return s;
     }
@@ -1254,11 +1264,12 @@ public final class Pe {
         EventRates r = slotRates[s];
         long[] q = slotRateQ32[s];
         int[] looked = slotRateEvent[s];
-        long nonZero = slotNonZero[s];
+        int meta = s * SLOT_STRIDE;
+        long nonZero = slotMeta[meta + NON_ZERO];
         boolean changed = false;
         // Only the counters whose event changed since the slot's last check; every one without keepDerived.
-        long check = keepDerived ? slotStale[s] & ~C_BIT : lowBits(n);
-        slotStale[s] = 0;
+        long check = keepDerived ? slotMeta[meta + STALE] & ~C_BIT : lowBits(n);
+        slotMeta[meta + STALE] = 0;
         for (long m = check; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
             int event = rateEvent[i];
@@ -1277,11 +1288,12 @@ public final class Pe {
             nonZero = rate != 0 ? nonZero | C_BIT : nonZero & ~C_BIT;
             changed = true;
         }
-        slotNonZero[s] = nonZero;
+        slotMeta[meta + NON_ZERO] = nonZero;
         if (changed) {
-            derivedGen[s * 3] = -1;
-            derivedGen[s * 3 + 1] = -1;
-            derivedGen[s * 3 + 2] = -1;
+            int e = s * 3 * DERIVED_STRIDE;
+            derived[e + D_GEN] = -1;
+            derived[e + DERIVED_STRIDE + D_GEN] = -1;
+            derived[e + 2 * DERIVED_STRIDE + D_GEN] = -1;
         }
     }
 
