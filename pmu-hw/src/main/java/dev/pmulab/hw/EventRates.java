@@ -19,10 +19,6 @@ public final class EventRates {
     /** The same limit in events per second, what {@link Builder#perSecond} takes at most. */
     public static final long MAX_PER_SECOND = 256_000_000_000L;
 
-    /** Numbers every rates object in creation order, for {@link #serial}; before NONE, which takes one. */
-    private static final java.util.concurrent.atomic.AtomicInteger SERIALS =
-            new java.util.concurrent.atomic.AtomicInteger();
-
     public static final EventRates NONE = new EventRates(new int[0], new long[0]);
 
     /**
@@ -30,12 +26,6 @@ public final class EventRates {
      * profile sets. At most 2 KiB per object, and there are a few per CPU and per VM.
      */
     private static final int DENSE_LIMIT = 0x100;
-
-    /**
-     * A number of this object's own, where a PE keeps its lookups of it (Pe.selectSlot's hint); it
-     * only says where to look first, so which number an object gets changes no result.
-     */
-    final int serial = SERIALS.getAndIncrement();
 
     private final int[] events;
     private final long[] ratesQ32;

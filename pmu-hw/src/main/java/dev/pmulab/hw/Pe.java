@@ -119,23 +119,19 @@ public final class Pe {
      */
     private static final int RATE_SLOTS = 8;
 
-    /**
-     * Where to look first for a rates object's slot, by its {@link EventRates#serial}: a hit is
-     * checked by identity (each rates object is in at most one slot), a miss searches every slot.
-     */
-    private static final int SLOT_HINTS = 32;
-
-    private final byte[] slotHint = new byte[SLOT_HINTS];
-
-    /** The slot of the current rates (refresh() selects it); rateQ32 is its rates array. */
+    /** The slot of the current rates (refresh() selects it); rateBase is where its rates start. */
     private int slot;
-    /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
-    private long[] rateQ32;
+    /** slot * 32: counter i's rate under the current rates is rateQ32[rateBase + i]. */
+    private int rateBase;
 
     private final EventRates[] slotRates = new EventRates[RATE_SLOTS];
-    private final long[][] slotRateQ32 = new long[RATE_SLOTS][32];
-    /** The rateEvent each entry of a slot was looked up for. */
-    private final int[][] slotRateEvent = new int[RATE_SLOTS][32];
+    /**
+     * Per slot, 32 entries from slot * 32: the rate of each counter's programmed event under the
+     * slot's rates, whether or not it counts. One flat array, so that selecting a slot loads nothing.
+     */
+    private final long[] rateQ32 = new long[RATE_SLOTS * 32];
+    /** The rateEvent each entry of rateQ32 was looked up for. */
+    private final int[] slotRateEvent = new int[RATE_SLOTS * 32];
     /**
      * Per slot, side by side so that selecting and checking a slot touches one cache line:
      * {@link #STALE}, the counters whose rateEvent changed since the slot last checked them
@@ -926,11 +922,12 @@ public final class Pe {
     /** Counts {@code dt} ns of events into every rate-driven counter; closed form, no allocation. */
     private void countSegment(long dt) {
         boolean shortSegment = dt < SHORT_SEGMENT_NS;
+        int base = rateBase;
         long m = rateDrivenMask;
         while (m != 0) {
             int i = Long.numberOfTrailingZeros(m);
             m &= m - 1;
-            long rate = rateQ32[i];
+            long rate = rateQ32[base + i];
             long lo = dt * rate;
             long sumLo = lo + fracQ32[i];
             fracQ32[i] = sumLo & FRACTION_Q32;
@@ -1037,15 +1034,15 @@ public final class Pe {
                     incrementsToOverflow(even),
                     (overflowAt64Mask & (1L << even)) != 0,
                     fracQ32[even],
-                    rateQ32[even]);
+                    rateQ32[rateBase + even]);
         }
         if ((rateDrivenMask & (1L << i)) == 0) {
             return Long.MAX_VALUE;
         }
         if (i == CYCLE_COUNTER && cyclePrescaled()) {
-            return OverflowTime.afterPrescaledIncrements(k, cyclePrescale, fracQ32[i], rateQ32[i]);
+            return OverflowTime.afterPrescaledIncrements(k, cyclePrescale, fracQ32[i], rateQ32[rateBase + i]);
         }
-        return OverflowTime.afterIncrements(k, fracQ32[i], rateQ32[i]);
+        return OverflowTime.afterIncrements(k, fracQ32[i], rateQ32[rateBase + i]);
     }
 
     /**
@@ -1221,19 +1218,8 @@ public final class Pe {
     private void selectSlot() {
         ratesStale = false;
         EventRates r = rates;
-        int hint = r.serial & (SLOT_HINTS - 1);
-        int s = slotHint[hint];
-        if (slotRates[s] != r || !keepDerived) {
-            s = findSlot(r);
-            slotHint[hint] = (byte) s;
-        }
-        slotMeta[s * SLOT_STRIDE + USED] = ++slotClock;
-        slot = s;
-        rateQ32 = slotRateQ32[s];
-    }
-
-    /** The slot holding {@code r}, or the least recently used one, refilled with {@code r}. */
-    private int findSlot(EventRates r) {
+        // The slots' rates are eight compressed references, one cache line: a scan costs less
+        // than a hint kept elsewhere, whose loads depend on each other.
         int s = -1;
         for (int k = 0; k < RATE_SLOTS; k++) {
             if (slotRates[k] == r) {
@@ -1249,10 +1235,12 @@ public final class Pe {
                 }
             }
             slotRates[s] = r;
-            java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN);
+            java.util.Arrays.fill(slotRateEvent, s * 32, s * 32 + 32, RATE_EVENT_UNKNOWN);
             slotMeta[s * SLOT_STRIDE + STALE] = implementedMask; // checkSlot looks every counter up
         }
-        return s;
+        slotMeta[s * SLOT_STRIDE + USED] = ++slotClock;
+        slot = s;
+        rateBase = s * 32;
     }
 
     /**
@@ -1262,8 +1250,9 @@ public final class Pe {
      */
     private void checkSlot(int s) {
         EventRates r = slotRates[s];
-        long[] q = slotRateQ32[s];
-        int[] looked = slotRateEvent[s];
+        long[] q = rateQ32;
+        int[] looked = slotRateEvent;
+        int base = s * 32;
         int meta = s * SLOT_STRIDE;
         long nonZero = slotMeta[meta + NON_ZERO];
         boolean changed = false;
@@ -1273,18 +1262,18 @@ public final class Pe {
         for (long m = check; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
             int event = rateEvent[i];
-            if (looked[i] != event || !keepDerived) {
-                looked[i] = event;
+            if (looked[base + i] != event || !keepDerived) {
+                looked[base + i] = event;
                 long rate = event == NOT_RATE_DRIVEN ? 0 : r.rateQ32(event);
-                q[i] = rate;
+                q[base + i] = rate;
                 nonZero = rate != 0 ? nonZero | (1L << i) : nonZero & ~(1L << i);
                 changed = true;
             }
         }
-        if (looked[CYCLE_COUNTER] != Events.CPU_CYCLES || !keepDerived) {
-            looked[CYCLE_COUNTER] = Events.CPU_CYCLES;
+        if (looked[base + CYCLE_COUNTER] != Events.CPU_CYCLES || !keepDerived) {
+            looked[base + CYCLE_COUNTER] = Events.CPU_CYCLES;
             long rate = r.rateQ32(Events.CPU_CYCLES);
-            q[CYCLE_COUNTER] = rate;
+            q[base + CYCLE_COUNTER] = rate;
             nonZero = rate != 0 ? nonZero | C_BIT : nonZero & ~C_BIT;
             changed = true;
         }
