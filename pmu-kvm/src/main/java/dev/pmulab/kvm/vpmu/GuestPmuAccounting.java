@@ -203,6 +203,9 @@ final class GuestPmuAccounting {
                 && intent == seenIntent
                 && d.hpmn == seenHpmn
                 && d.restored == seenRestored;
+        if (same) {
+            return true; // what would be recorded is what is recorded
+        }
         seenPe = pe;
         seenPeConfigWrites = peConfigWrites;
         seenLevel = level;
@@ -211,7 +214,7 @@ final class GuestPmuAccounting {
         seenHpmn = d.hpmn;
         seenRestored = d.restored;
         seenValid = true;
-        return same;
+        return false;
     }
 
     long filterLeaks() {
