@@ -188,7 +188,15 @@ public final class Pe {
 
     private long levelFreeOverflowAt64;
 
+    /**
+     * Each counting counter's fractional remainder, event counter i at i and the cycle counter at
+     * {@link #cycleIndex} (N), right after them: an advance touches the counters that count, and
+     * they sit together. The slots' rates (rateQ32) use the same layout.
+     */
     private final long[] fracQ32 = new long[32];
+    /** Where the cycle counter's fraction and rate are kept: N, the index after the event counters (at most 31). */
+    private final int cycleIndex;
+
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
     private long overflowAt64Mask; // counters whose overflow is at bit 63 (overflowsAt64), as of refresh()
@@ -249,6 +257,7 @@ public final class Pe {
     Pe(PmuConfig config, boolean keepDerived) {
         this.config = requireNonNull(config, "config is null");
         this.n = config.n();
+        this.cycleIndex = n;
         this.version = config.version();
         // PMCR_EL0.IMP and IDCODE are RAZ with FEAT_PMUv3p7 (Arm ARM D24.5, PMCR_EL0), both of them.
         this.pmcrIdBits = version.atLeast(PmuVersion.P7)
@@ -923,34 +932,42 @@ public final class Pe {
     private void countSegment(long dt) {
         boolean shortSegment = dt < SHORT_SEGMENT_NS;
         int base = rateBase;
-        long m = rateDrivenMask;
-        while (m != 0) {
+        // The event counters first, in index order, then the cycle counter (index 31), as the mask's bits go.
+        for (long m = rateDrivenMask & ~C_BIT; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
-            m &= m - 1;
-            long rate = rateQ32[base + i];
-            long lo = dt * rate;
-            long sumLo = lo + fracQ32[i];
-            fracQ32[i] = sumLo & FRACTION_Q32;
-            long events;
-            if (shortSegment) {
-                events = sumLo >>> 32;
-            } else {
-                long hi = Math.multiplyHigh(dt, rate);
-                if (Long.compareUnsigned(sumLo, lo) < 0) {
-                    hi++;
-                }
-                events = (hi << 32) | (sumLo >>> 32);
-                if (hi >>> 31 != 0) {
-                    events = Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
-                }
-            }
-            if (i == CYCLE_COUNTER && cyclePrescaled()) {
+            addToCounter(i, eventsIn(dt, shortSegment, base, i));
+        }
+        if ((rateDrivenMask & C_BIT) != 0) {
+            long events = eventsIn(dt, shortSegment, base, cycleIndex);
+            if (cyclePrescaled()) {
                 long total = cyclePrescale + events;
                 events = total >>> 6;
                 cyclePrescale = (int) (total & 63);
             }
-            addToCounter(i, events);
+            addToCounter(CYCLE_COUNTER, events);
         }
+    }
+
+    /**
+     * The events of {@code dt} ns at the rate at {@code base + k}, with the fraction at {@code k}
+     * carried: floor((frac + dt * rate) / 2^32), the new fraction kept.
+     */
+    private long eventsIn(long dt, boolean shortSegment, int base, int k) {
+        long rate = rateQ32[base + k];
+        long lo = dt * rate;
+        long sumLo = lo + fracQ32[k];
+        fracQ32[k] = sumLo & FRACTION_Q32;
+        if (shortSegment) {
+            return sumLo >>> 32;
+        }
+        long hi = Math.multiplyHigh(dt, rate);
+        if (Long.compareUnsigned(sumLo, lo) < 0) {
+            hi++;
+        }
+        if (hi >>> 31 != 0) {
+            return Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
+        }
+        return (hi << 32) | (sumLo >>> 32);
     }
 
     private boolean cyclePrescaled() {
@@ -1039,8 +1056,12 @@ public final class Pe {
         if ((rateDrivenMask & (1L << i)) == 0) {
             return Long.MAX_VALUE;
         }
-        if (i == CYCLE_COUNTER && cyclePrescaled()) {
-            return OverflowTime.afterPrescaledIncrements(k, cyclePrescale, fracQ32[i], rateQ32[rateBase + i]);
+        if (i == CYCLE_COUNTER) {
+            long frac = fracQ32[cycleIndex];
+            long rate = rateQ32[rateBase + cycleIndex];
+            return cyclePrescaled()
+                    ? OverflowTime.afterPrescaledIncrements(k, cyclePrescale, frac, rate)
+                    : OverflowTime.afterIncrements(k, frac, rate);
         }
         return OverflowTime.afterIncrements(k, fracQ32[i], rateQ32[rateBase + i]);
     }
@@ -1273,7 +1294,7 @@ public final class Pe {
         if (looked[base + CYCLE_COUNTER] != Events.CPU_CYCLES || !keepDerived) {
             looked[base + CYCLE_COUNTER] = Events.CPU_CYCLES;
             long rate = r.rateQ32(Events.CPU_CYCLES);
-            q[base + CYCLE_COUNTER] = rate;
+            q[base + cycleIndex] = rate; // next to the event counters' (see fracQ32)
             nonZero = rate != 0 ? nonZero | C_BIT : nonZero & ~C_BIT;
             changed = true;
         }

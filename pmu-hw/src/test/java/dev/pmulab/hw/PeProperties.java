@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmulab.hw.regs.MdcrEl2;
 import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import dev.pmulab.hw.testing.ReportSeed;
 import dev.pmulab.hw.testing.SeededRandom;
 import java.util.ArrayList;
@@ -254,6 +255,48 @@ final class PeProperties {
         stepwise.advanceTo(end);
         assertThat(stepwise.snapshot()).isEqualTo(lazy.snapshot());
         assertThat(stepwise.irqAsserted()).isEqualTo(lazy.irqAsserted());
+    }
+
+    /**
+     * {@link Pe#nextOverflowTime} is the instant the overflow interrupt rises: one ns before it the
+     * request is still low, at it the request is high. From a random state with the flags cleared,
+     * every counter enabled with its interrupt, and PMCCNTR near its overflow half of the time, so
+     * that the cycle counter's rate and fraction (kept apart from the event counters' indices)
+     * decide many cases.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void nextOverflowTimeIsWhenTheInterruptRises(SeededRandom random) {
+        PmuConfig config = config(random);
+        Pe pe = new Pe(config);
+        for (Op op : run(random)) {
+            apply(pe, op);
+        }
+        pe.switchContext(pe.now(), ExceptionLevel.EL2, pe.rates());
+        pe.write(PmuRegister.PMCR_EL0, 0, pe.read(PmuRegister.PMCR_EL0, 0).value() | PmcrEl0.E);
+        pe.write(PmuRegister.MDCR_EL2, 0, pe.read(PmuRegister.MDCR_EL2, 0).value() | MdcrEl2.HPME);
+        pe.write(PmuRegister.PMCNTENSET_EL0, 0, -1L);
+        pe.write(PmuRegister.PMINTENSET_EL1, 0, -1L);
+        if (random.bool()) {
+            pe.write(PmuRegister.PMCCNTR_EL0, 0, -random.longBetween(1, 1L << 20));
+            if (random.chance(3, 4)) {
+                pe.write(PmuRegister.PMCCFILTR_EL0, 0, PmevtyperEl0.NSH); // counts at every level
+            }
+        }
+        pe.write(PmuRegister.PMOVSCLR_EL0, 0, -1L);
+        pe.switchContext(pe.now(), random.oneOf(ExceptionLevel.class), RATES[random.intBetween(1, 2)]);
+        long t = pe.nextOverflowTime();
+        long horizon = pe.now() + (1L << 36);
+        if (t > horizon) {
+            pe.advanceTo(horizon);
+            assertThat(pe.irqAsserted()).as("nothing overflows before %d", t).isFalse();
+            return;
+        }
+        assertThat(pe.irqAsserted()).as("at %d, before %d", pe.now(), t).isFalse();
+        pe.advanceTo(t - 1);
+        assertThat(pe.irqAsserted()).as("one ns before %d", t).isFalse();
+        pe.advanceTo(t);
+        assertThat(pe.irqAsserted()).as("at %d", t).isTrue();
     }
 
     /** Rates up to the largest an EventRates takes, where a segment's product comes closest to 2^63. */
