@@ -119,48 +119,84 @@ public final class Pe {
      */
     private static final int RATE_SLOTS = 8;
 
-    /** The slot of the current rates (refresh() selects it); rateQ32 is its rates array. */
+    /** The slot of the current rates (refresh() selects it); rateBase is where its rates start. */
     private int slot;
-    /** Rate of each counter's programmed event under the current rates, whether or not it counts. */
-    private long[] rateQ32;
+    /** slot * 32: counter i's rate under the current rates is rateQ32[rateBase + i]. */
+    private int rateBase;
 
     private final EventRates[] slotRates = new EventRates[RATE_SLOTS];
-    private final long[][] slotRateQ32 = new long[RATE_SLOTS][32];
-    /** The rateEvent each entry of a slot was looked up for. */
-    private final int[][] slotRateEvent = new int[RATE_SLOTS][32];
-    /** The {@link #evtyperGen} a slot was last checked against rateEvent under. */
-    private final long[] slotRateGen = new long[RATE_SLOTS];
-    /** The counters with a non-zero rate in each slot. */
-    private final long[] slotNonZero = new long[RATE_SLOTS];
-    /** When each slot was last selected (slotClock), to replace the least recently used. */
-    private final long[] slotUsed = new long[RATE_SLOTS];
+    /**
+     * Per slot, 32 entries from slot * 32: the rate of each counter's programmed event under the
+     * slot's rates, whether or not it counts. One flat array, so that selecting a slot loads nothing.
+     */
+    private final long[] rateQ32 = new long[RATE_SLOTS * 32];
+    /** The rateEvent each entry of rateQ32 was looked up for. */
+    private final int[] slotRateEvent = new int[RATE_SLOTS * 32];
+    /**
+     * Per slot, side by side so that selecting and checking a slot touches one cache line:
+     * {@link #STALE}, the counters whose rateEvent changed since the slot last checked them
+     * (checkSlot), so a return to the slot after one counter's event changed looks at that counter
+     * alone; {@link #NON_ZERO}, the counters with a non-zero rate; {@link #USED}, when the slot was
+     * last selected (slotClock), to replace the least recently used.
+     */
+    private final long[] slotMeta = new long[RATE_SLOTS * SLOT_STRIDE];
+
+    private static final int SLOT_STRIDE = 4;
+    private static final int STALE = 0;
+    private static final int NON_ZERO = 1;
+    private static final int USED = 2;
 
     private long slotClock;
     /**
-     * What refresh() derived, per slot and Exception level (slot * 3 + level), with the
-     * {@link #stateGen} it was derived under: refresh() is a pure function of the registers, the
-     * level and the rates, so a return to a context whose registers did not change since (a
-     * trap's round trip, an interrupt's) takes it from here. Not with BRBE, whose refresh latches.
+     * What refresh() derived, per slot and Exception level (entry slot * 3 + level, at
+     * {@link #DERIVED_STRIDE} longs each, so that one lookup touches one or two cache lines): the
+     * {@link #stateGen} it was derived under ({@link #D_GEN}) and the four masks. refresh() is a
+     * pure function of the registers, the level and the rates, so a return to a context whose
+     * registers did not change since (a trap's round trip, an interrupt's) takes it from here. Not
+     * with BRBE, whose refresh latches.
      */
-    private final long[] derivedGen = new long[RATE_SLOTS * 3];
+    private final long[] derived = new long[RATE_SLOTS * 3 * DERIVED_STRIDE];
 
-    private final long[] derivedCounting = new long[RATE_SLOTS * 3];
-    private final long[] derivedRateDriven = new long[RATE_SLOTS * 3];
-    private final long[] derivedFreezeSensitive = new long[RATE_SLOTS * 3];
-    private final long[] derivedOverflowAt64 = new long[RATE_SLOTS * 3];
+    private static final int DERIVED_STRIDE = 8;
+    private static final int D_GEN = 0;
+    private static final int D_COUNTING = 1;
+    private static final int D_RATE_DRIVEN = 2;
+    private static final int D_FREEZE_SENSITIVE = 3;
+    private static final int D_OVERFLOW_AT64 = 4;
     /**
      * Counts the changes of any register refresh() derives from (PMCR, MDCR_EL2, PMCNTEN, PMOVS,
-     * the event types and filters), and resets. Never -1, which marks a derivedGen entry empty.
+     * the event types and filters), and resets. Never -1, which marks a derived entry empty.
      */
     private long stateGen;
     /** Whether refresh() keeps and reuses what it derived (false: recompute everything, for tests). */
     private final boolean keepDerived;
     /** Writes to every register but the counters and overflow flags, and resets (configWrites()). */
     private long configWrites;
-    /** Counts the changes of any counter's event (PMEVTYPER writes that change it, resets). */
-    private long evtyperGen;
+    /**
+     * What refresh() derives that depends neither on the Exception level nor on the rates, with the
+     * {@link #stateGen} it was derived under ({@link #deriveLevelFree}): a refresh that misses its
+     * (slot, level) entry after a write needs only to apply the level's filters and prohibitions.
+     * -1: not derived yet.
+     */
+    private long levelFreeGen = -1;
+    /** Counters enabled and neither frozen nor (for C) stopped by PMCR.DP, below EL2 and at EL2, before filtering. */
+    private long unfilteredCountingLow;
 
+    private long unfilteredCountingEl2;
+    /** Counters whose overflow would freeze counters, before ANDing with what counts. */
+    private long freezeSensitiveUnmasked;
+
+    private long levelFreeOverflowAt64;
+
+    /**
+     * Each counting counter's fractional remainder, event counter i at i and the cycle counter at
+     * {@link #cycleIndex} (N), right after them: an advance touches the counters that count, and
+     * they sit together. The slots' rates (rateQ32) use the same layout.
+     */
     private final long[] fracQ32 = new long[32];
+    /** Where the cycle counter's fraction and rate are kept: N, the index after the event counters (at most 31). */
+    private final int cycleIndex;
+
     private int cyclePrescale; // cycles accumulated toward the next PMCR.D tick
     private long freezeSensitiveMask; // counters whose next overflow freezes counters or pauses BRBE
     private long overflowAt64Mask; // counters whose overflow is at bit 63 (overflowsAt64), as of refresh()
@@ -221,6 +257,7 @@ public final class Pe {
     Pe(PmuConfig config, boolean keepDerived) {
         this.config = requireNonNull(config, "config is null");
         this.n = config.n();
+        this.cycleIndex = n;
         this.version = config.version();
         // PMCR_EL0.IMP and IDCODE are RAZ with FEAT_PMUv3p7 (Arm ARM D24.5, PMCR_EL0), both of them.
         this.pmcrIdBits = version.atLeast(PmuVersion.P7)
@@ -247,7 +284,9 @@ public final class Pe {
         this.pmceid1 = config.pmceid1();
         this.eagerRefresh = config.brbe();
         this.keepDerived = keepDerived && !eagerRefresh;
-        java.util.Arrays.fill(derivedGen, -1);
+        for (int e = 0; e < RATE_SLOTS * 3; e++) {
+            derived[e * DERIVED_STRIDE + D_GEN] = -1;
+        }
         this.cuIgnorable = AccessCheck.cuIgnorable(config);
         for (int e = 0; e < 0x100; e++) {
             if (config.implementsEvent(e)) {
@@ -284,7 +323,9 @@ public final class Pe {
             evtyperChanged(i);
         }
         ccfiltrChanged();
-        evtyperGen++;
+        for (int k = 0; k < RATE_SLOTS; k++) {
+            slotMeta[k * SLOT_STRIDE + STALE] = implementedMask;
+        }
         stateWritten();
         refresh();
     }
@@ -878,31 +919,55 @@ public final class Pe {
         }
     }
 
+    /**
+     * Segments shorter than this (about 17 ms) count in 64-bit arithmetic: a rate is at most
+     * {@link EventRates#MAX_RATE_Q32} (2^40), so {@code dt * rate} is at most 2^64 - 2^40 as an
+     * unsigned product, and adding a fraction (below 2^32) cannot carry out of bit 63. The 128-bit
+     * product's high half is then 0, and the fraction and the events (the unsigned sum shifted
+     * right by 32) are those of the 128-bit path, bit for bit.
+     */
+    static final long SHORT_SEGMENT_NS = 1L << 24;
+
     /** Counts {@code dt} ns of events into every rate-driven counter; closed form, no allocation. */
     private void countSegment(long dt) {
-        long m = rateDrivenMask;
-        while (m != 0) {
+        boolean shortSegment = dt < SHORT_SEGMENT_NS;
+        int base = rateBase;
+        // The event counters first, in index order, then the cycle counter (index 31), as the mask's bits go.
+        for (long m = rateDrivenMask & ~C_BIT; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
-            m &= m - 1;
-            long rate = rateQ32[i];
-            long hi = Math.multiplyHigh(dt, rate);
-            long lo = dt * rate;
-            long sumLo = lo + fracQ32[i];
-            if (Long.compareUnsigned(sumLo, lo) < 0) {
-                hi++;
-            }
-            fracQ32[i] = sumLo & FRACTION_Q32;
-            long events = (hi << 32) | (sumLo >>> 32);
-            if (hi >>> 31 != 0) {
-                events = Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
-            }
-            if (i == CYCLE_COUNTER && cyclePrescaled()) {
+            addToCounter(i, eventsIn(dt, shortSegment, base, i));
+        }
+        if ((rateDrivenMask & C_BIT) != 0) {
+            long events = eventsIn(dt, shortSegment, base, cycleIndex);
+            if (cyclePrescaled()) {
                 long total = cyclePrescale + events;
                 events = total >>> 6;
                 cyclePrescale = (int) (total & 63);
             }
-            addToCounter(i, events);
+            addToCounter(CYCLE_COUNTER, events);
         }
+    }
+
+    /**
+     * The events of {@code dt} ns at the rate at {@code base + k}, with the fraction at {@code k}
+     * carried: floor((frac + dt * rate) / 2^32), the new fraction kept.
+     */
+    private long eventsIn(long dt, boolean shortSegment, int base, int k) {
+        long rate = rateQ32[base + k];
+        long lo = dt * rate;
+        long sumLo = lo + fracQ32[k];
+        fracQ32[k] = sumLo & FRACTION_Q32;
+        if (shortSegment) {
+            return sumLo >>> 32;
+        }
+        long hi = Math.multiplyHigh(dt, rate);
+        if (Long.compareUnsigned(sumLo, lo) < 0) {
+            hi++;
+        }
+        if (hi >>> 31 != 0) {
+            return Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
+        }
+        return (hi << 32) | (sumLo >>> 32);
     }
 
     private boolean cyclePrescaled() {
@@ -986,15 +1051,19 @@ public final class Pe {
                     incrementsToOverflow(even),
                     (overflowAt64Mask & (1L << even)) != 0,
                     fracQ32[even],
-                    rateQ32[even]);
+                    rateQ32[rateBase + even]);
         }
         if ((rateDrivenMask & (1L << i)) == 0) {
             return Long.MAX_VALUE;
         }
-        if (i == CYCLE_COUNTER && cyclePrescaled()) {
-            return OverflowTime.afterPrescaledIncrements(k, cyclePrescale, fracQ32[i], rateQ32[i]);
+        if (i == CYCLE_COUNTER) {
+            long frac = fracQ32[cycleIndex];
+            long rate = rateQ32[rateBase + cycleIndex];
+            return cyclePrescaled()
+                    ? OverflowTime.afterPrescaledIncrements(k, cyclePrescale, frac, rate)
+                    : OverflowTime.afterIncrements(k, frac, rate);
         }
-        return OverflowTime.afterIncrements(k, fracQ32[i], rateQ32[i]);
+        return OverflowTime.afterIncrements(k, fracQ32[i], rateQ32[rateBase + i]);
     }
 
     /**
@@ -1043,53 +1112,82 @@ public final class Pe {
             selectSlot();
         }
         int s = slot;
-        if (slotRateGen[s] != evtyperGen || !keepDerived) {
+        if (slotMeta[s * SLOT_STRIDE + STALE] != 0 || !keepDerived) {
             checkSlot(s);
         }
         // BRBE first: a pause depends only on flags and controls, and does not change counting.
         updateBrbeFreeze();
-        int key = s * 3 + el.ordinal();
-        if (derivedGen[key] == stateGen && keepDerived) {
-            countingMask = derivedCounting[key];
-            rateDrivenMask = derivedRateDriven[key];
-            freezeSensitiveMask = derivedFreezeSensitive[key];
-            overflowAt64Mask = derivedOverflowAt64[key];
+        int key = (s * 3 + el.ordinal()) * DERIVED_STRIDE;
+        long[] d = derived;
+        if (d[key + D_GEN] == stateGen && keepDerived) {
+            countingMask = d[key + D_COUNTING];
+            rateDrivenMask = d[key + D_RATE_DRIVEN];
+            freezeSensitiveMask = d[key + D_FREEZE_SENSITIVE];
+            overflowAt64Mask = d[key + D_OVERFLOW_AT64];
             return;
         }
-        // CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5), for every counter at once.
+        if (levelFreeGen != stateGen || !keepDerived) {
+            deriveLevelFree();
+        }
+        long counting;
+        long filterPass;
+        switch (el) {
+            case EL0 -> {
+                counting = unfilteredCountingLow;
+                filterPass = filterPassEl0;
+            }
+            case EL1 -> {
+                counting = unfilteredCountingLow;
+                filterPass = filterPassEl1;
+            }
+            default -> {
+                counting = unfilteredCountingEl2;
+                filterPass = filterPassEl2;
+            }
+        }
+        counting &= filterPass;
+        countingMask = counting;
+        rateDrivenMask = counting & slotMeta[s * SLOT_STRIDE + NON_ZERO];
+        freezeSensitiveMask = keepDerived ? freezeSensitiveUnmasked & counting : computeFreezeSensitive();
+        overflowAt64Mask = levelFreeOverflowAt64;
+        if (keepDerived) {
+            d[key + D_GEN] = stateGen;
+            d[key + D_COUNTING] = countingMask;
+            d[key + D_RATE_DRIVEN] = rateDrivenMask;
+            d[key + D_FREEZE_SENSITIVE] = freezeSensitiveMask;
+            d[key + D_OVERFLOW_AT64] = overflowAt64Mask;
+        }
+    }
+
+    /**
+     * CountPMUEvents (Arm ARM J1.3; pmuv3-architecture.md §5) for every counter at once, all but
+     * the filters (P/U/NSH, applied per level by refresh()): enabled (PMCNTENSET and PMCR.E for the
+     * first range, MDCR_EL2.HPME for the second), not prohibited (HPMD at EL2), not frozen (FZO,
+     * HPMFZO), for below EL2 and for EL2; and the overflow widths. Depends only on registers whose
+     * writes bump {@link #stateGen}, so it is kept until the next bump.
+     */
+    private void deriveLevelFree() {
+        levelFreeGen = stateGen;
         long r1 = firstRangeEventMask();
         long r2 = lowBits(n) & ~r1;
         long enabled = cnten & (((pmcr & PmcrEl0.E) != 0 ? r1 : 0) | ((mdcr & MdcrEl2.HPME) != 0 ? r2 : 0));
         // HPMD (p1) prohibits the first range at EL2; the second range is never prohibited here.
-        boolean hpmd = el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P1) && (mdcr & MdcrEl2.HPMD) != 0;
+        boolean hpmd = version.atLeast(PmuVersion.P1) && (mdcr & MdcrEl2.HPMD) != 0;
         boolean r1Frozen = firstRangeFrozen();
-        long stopped = (hpmd || r1Frozen ? r1 : 0) | (secondRangeFrozen() ? r2 : 0);
-        long filterPass = switch (el) {
-            case EL0 -> filterPassEl0;
-            case EL1 -> filterPassEl1;
-            case EL2 -> filterPassEl2;
-        };
-        long counting = enabled & ~stopped & filterPass & ~C_BIT;
+        long r2Stopped = secondRangeFrozen() ? r2 : 0;
+        long stoppedLow = (r1Frozen ? r1 : 0) | r2Stopped;
+        long stoppedEl2 = (hpmd || r1Frozen ? r1 : 0) | r2Stopped;
         // The cycle counter is first-range; prohibition and freeze stop it only with PMCR.DP,
         // and HCCD (p5) stops it at EL2 regardless.
-        boolean ccEnabled = (cnten & C_BIT) != 0
-                && (pmcr & PmcrEl0.E) != 0
-                && !((hpmd || r1Frozen) && (pmcr & PmcrEl0.DP) != 0)
-                && !(el == ExceptionLevel.EL2 && version.atLeast(PmuVersion.P5) && (mdcr & MdcrEl2.HCCD) != 0);
-        if (ccEnabled) {
-            counting |= filterPass & C_BIT;
-        }
-        countingMask = counting;
-        rateDrivenMask = counting & slotNonZero[s];
-        freezeSensitiveMask = computeFreezeSensitive();
-        overflowAt64Mask = computeOverflowAt64Mask();
-        if (keepDerived) {
-            derivedGen[key] = stateGen;
-            derivedCounting[key] = countingMask;
-            derivedRateDriven[key] = rateDrivenMask;
-            derivedFreezeSensitive[key] = freezeSensitiveMask;
-            derivedOverflowAt64[key] = overflowAt64Mask;
-        }
+        boolean ccOn = (cnten & C_BIT) != 0 && (pmcr & PmcrEl0.E) != 0;
+        boolean dp = (pmcr & PmcrEl0.DP) != 0;
+        boolean ccLow = ccOn && !(r1Frozen && dp);
+        boolean ccEl2 =
+                ccOn && !((hpmd || r1Frozen) && dp) && !(version.atLeast(PmuVersion.P5) && (mdcr & MdcrEl2.HCCD) != 0);
+        unfilteredCountingLow = (enabled & ~stoppedLow & ~C_BIT) | (ccLow ? C_BIT : 0);
+        unfilteredCountingEl2 = (enabled & ~stoppedEl2 & ~C_BIT) | (ccEl2 ? C_BIT : 0);
+        freezeSensitiveUnmasked = freezeSensitiveUnmasked();
+        levelFreeOverflowAt64 = computeOverflowAt64Mask();
     }
 
     /**
@@ -1103,7 +1201,10 @@ public final class Pe {
                 event == Events.SW_INCR || event == Events.CHAIN || !implementsEvent(event) ? NOT_RATE_DRIVEN : event;
         if (rateDriven != rateEvent[i]) {
             rateEvent[i] = rateDriven;
-            evtyperGen++; // every slot re-looks counter i up when next selected (checkSlot)
+            long bit = 1L << i;
+            for (int k = 0; k < RATE_SLOTS; k++) {
+                slotMeta[k * SLOT_STRIDE + STALE] |= bit; // every slot re-looks counter i up when next selected
+            }
         }
         setFilterPass(i, evtyper[i]);
     }
@@ -1138,6 +1239,8 @@ public final class Pe {
     private void selectSlot() {
         ratesStale = false;
         EventRates r = rates;
+        // The slots' rates are eight compressed references, one cache line: a scan costs less
+        // than a hint kept elsewhere, whose loads depend on each other.
         int s = -1;
         for (int k = 0; k < RATE_SLOTS; k++) {
             if (slotRates[k] == r) {
@@ -1148,17 +1251,17 @@ public final class Pe {
         if (s < 0) {
             s = 0;
             for (int k = 1; k < RATE_SLOTS; k++) {
-                if (slotUsed[k] < slotUsed[s]) {
+                if (slotMeta[k * SLOT_STRIDE + USED] < slotMeta[s * SLOT_STRIDE + USED]) {
                     s = k;
                 }
             }
             slotRates[s] = r;
-            java.util.Arrays.fill(slotRateEvent[s], RATE_EVENT_UNKNOWN); // checkSlot looks every counter up
-            slotRateGen[s] = evtyperGen - 1;
+            java.util.Arrays.fill(slotRateEvent, s * 32, s * 32 + 32, RATE_EVENT_UNKNOWN);
+            slotMeta[s * SLOT_STRIDE + STALE] = implementedMask; // checkSlot looks every counter up
         }
-        slotUsed[s] = ++slotClock;
+        slotMeta[s * SLOT_STRIDE + USED] = ++slotClock;
         slot = s;
-        rateQ32 = slotRateQ32[s];
+        rateBase = s * 32;
     }
 
     /**
@@ -1168,33 +1271,39 @@ public final class Pe {
      */
     private void checkSlot(int s) {
         EventRates r = slotRates[s];
-        long[] q = slotRateQ32[s];
-        int[] looked = slotRateEvent[s];
-        long nonZero = slotNonZero[s];
+        long[] q = rateQ32;
+        int[] looked = slotRateEvent;
+        int base = s * 32;
+        int meta = s * SLOT_STRIDE;
+        long nonZero = slotMeta[meta + NON_ZERO];
         boolean changed = false;
-        for (int i = 0; i < n; i++) {
+        // Only the counters whose event changed since the slot's last check; every one without keepDerived.
+        long check = keepDerived ? slotMeta[meta + STALE] & ~C_BIT : lowBits(n);
+        slotMeta[meta + STALE] = 0;
+        for (long m = check; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
             int event = rateEvent[i];
-            if (looked[i] != event || !keepDerived) {
-                looked[i] = event;
+            if (looked[base + i] != event || !keepDerived) {
+                looked[base + i] = event;
                 long rate = event == NOT_RATE_DRIVEN ? 0 : r.rateQ32(event);
-                q[i] = rate;
+                q[base + i] = rate;
                 nonZero = rate != 0 ? nonZero | (1L << i) : nonZero & ~(1L << i);
                 changed = true;
             }
         }
-        if (looked[CYCLE_COUNTER] != Events.CPU_CYCLES || !keepDerived) {
-            looked[CYCLE_COUNTER] = Events.CPU_CYCLES;
+        if (looked[base + CYCLE_COUNTER] != Events.CPU_CYCLES || !keepDerived) {
+            looked[base + CYCLE_COUNTER] = Events.CPU_CYCLES;
             long rate = r.rateQ32(Events.CPU_CYCLES);
-            q[CYCLE_COUNTER] = rate;
+            q[base + cycleIndex] = rate; // next to the event counters' (see fracQ32)
             nonZero = rate != 0 ? nonZero | C_BIT : nonZero & ~C_BIT;
             changed = true;
         }
-        slotNonZero[s] = nonZero;
-        slotRateGen[s] = evtyperGen;
+        slotMeta[meta + NON_ZERO] = nonZero;
         if (changed) {
-            derivedGen[s * 3] = -1;
-            derivedGen[s * 3 + 1] = -1;
-            derivedGen[s * 3 + 2] = -1;
+            int e = s * 3 * DERIVED_STRIDE;
+            derived[e + D_GEN] = -1;
+            derived[e + DERIVED_STRIDE + D_GEN] = -1;
+            derived[e + 2 * DERIVED_STRIDE + D_GEN] = -1;
         }
     }
 
@@ -1202,13 +1311,7 @@ public final class Pe {
     private long computeFreezeSensitive() {
         long r1 = firstRangeEventMask();
         long r2 = secondRangeMask();
-        long sensitive = 0;
-        if ((pmcr & PmcrEl0.FZO) != 0 && (ovs & r1) == 0) {
-            sensitive |= r1;
-        }
-        if ((mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & r2) == 0) {
-            sensitive |= r2;
-        }
+        long sensitive = freezeSensitiveUnmasked();
         if (config.brbe() && !brbePaused() && branchRecordAllowed()) {
             if ((brbcrEl1 & BrbcrElx.FZP) != 0) {
                 sensitive |= r1;
@@ -1218,6 +1321,24 @@ public final class Pe {
             }
         }
         return sensitive & countingMask;
+    }
+
+    /**
+     * The counters whose next overflow freezes counters (PMCR.FZO for the first range, HPMFZO for
+     * the second, while no counter of the range has overflowed), whether or not they count: a
+     * function of PMCR, MDCR_EL2 and PMOVS only.
+     */
+    private long freezeSensitiveUnmasked() {
+        long r1 = firstRangeEventMask();
+        long r2 = secondRangeMask();
+        long sensitive = 0;
+        if ((pmcr & PmcrEl0.FZO) != 0 && (ovs & r1) == 0) {
+            sensitive |= r1;
+        }
+        if ((mdcr & MdcrEl2.HPMFZO) != 0 && (ovs & r2) == 0) {
+            sensitive |= r2;
+        }
+        return sensitive;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ package dev.pmulab.hw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pmulab.hw.regs.MdcrEl2;
+import dev.pmulab.hw.regs.PmcrEl0;
+import dev.pmulab.hw.regs.PmevtyperEl0;
 import dev.pmulab.hw.testing.ReportSeed;
 import dev.pmulab.hw.testing.SeededRandom;
 import java.util.ArrayList;
@@ -253,6 +255,111 @@ final class PeProperties {
         stepwise.advanceTo(end);
         assertThat(stepwise.snapshot()).isEqualTo(lazy.snapshot());
         assertThat(stepwise.irqAsserted()).isEqualTo(lazy.irqAsserted());
+    }
+
+    /**
+     * {@link Pe#nextOverflowTime} is the instant the overflow interrupt rises: one ns before it the
+     * request is still low, at it the request is high. From a random state with the flags cleared,
+     * every counter enabled with its interrupt, and PMCCNTR near its overflow half of the time, so
+     * that the cycle counter's rate and fraction (kept apart from the event counters' indices)
+     * decide many cases.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void nextOverflowTimeIsWhenTheInterruptRises(SeededRandom random) {
+        PmuConfig config = config(random);
+        Pe pe = new Pe(config);
+        for (Op op : run(random)) {
+            apply(pe, op);
+        }
+        pe.switchContext(pe.now(), ExceptionLevel.EL2, pe.rates());
+        pe.write(PmuRegister.PMCR_EL0, 0, pe.read(PmuRegister.PMCR_EL0, 0).value() | PmcrEl0.E);
+        pe.write(PmuRegister.MDCR_EL2, 0, pe.read(PmuRegister.MDCR_EL2, 0).value() | MdcrEl2.HPME);
+        pe.write(PmuRegister.PMCNTENSET_EL0, 0, -1L);
+        pe.write(PmuRegister.PMINTENSET_EL1, 0, -1L);
+        if (random.bool()) {
+            pe.write(PmuRegister.PMCCNTR_EL0, 0, -random.longBetween(1, 1L << 20));
+            if (random.chance(3, 4)) {
+                pe.write(PmuRegister.PMCCFILTR_EL0, 0, PmevtyperEl0.NSH); // counts at every level
+            }
+        }
+        pe.write(PmuRegister.PMOVSCLR_EL0, 0, -1L);
+        pe.switchContext(pe.now(), random.oneOf(ExceptionLevel.class), RATES[random.intBetween(1, 2)]);
+        long t = pe.nextOverflowTime();
+        long horizon = pe.now() + (1L << 36);
+        if (t > horizon) {
+            pe.advanceTo(horizon);
+            assertThat(pe.irqAsserted()).as("nothing overflows before %d", t).isFalse();
+            return;
+        }
+        assertThat(pe.irqAsserted()).as("at %d, before %d", pe.now(), t).isFalse();
+        pe.advanceTo(t - 1);
+        assertThat(pe.irqAsserted()).as("one ns before %d", t).isFalse();
+        pe.advanceTo(t);
+        assertThat(pe.irqAsserted()).as("at %d", t).isTrue();
+    }
+
+    /** Rates up to the largest an EventRates takes, where a segment's product comes closest to 2^63. */
+    private static EventRates fastRates(SeededRandom random) {
+        return EventRates.builder()
+                .rateQ32(Events.CPU_CYCLES, random.bool() ? EventRates.MAX_RATE_Q32 : random.longBetween(1, 8L << 32))
+                .rateQ32(Events.INST_RETIRED, random.longBetween(0, EventRates.MAX_RATE_Q32))
+                .rateQ32(
+                        Events.STALL_BACKEND,
+                        random.longBetween(EventRates.MAX_RATE_Q32 - 0xffff, EventRates.MAX_RATE_Q32))
+                .build();
+    }
+
+    /**
+     * countSegment's 64-bit path for segments under {@code Pe.SHORT_SEGMENT_NS} against its 128-bit
+     * path: one advance longer than the limit (128-bit) and the same span in steps each under it
+     * (64-bit), many just under it, at rates up to the maximum, must leave the same state.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void shortSegmentsCountAsOneLongSegment(SeededRandom random) {
+        PmuConfig config = config(random);
+        List<Op> setup = run(random);
+        Pe whole = new Pe(config);
+        Pe steps = new Pe(config);
+        for (Op op : setup) {
+            apply(whole, op);
+            apply(steps, op);
+        }
+        // Then most counters count the fast events, so that nearly every case takes both paths.
+        int[] events = new int[config.n()];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = random.oneOf(new Integer[] {Events.INST_RETIRED, Events.STALL_BACKEND, Events.CPU_CYCLES});
+        }
+        for (Pe pe : new Pe[] {whole, steps}) {
+            pe.switchContext(pe.now(), ExceptionLevel.EL2, pe.rates());
+            pe.write(PmuRegister.PMCR_EL0, 0, pe.read(PmuRegister.PMCR_EL0, 0).value() | PmcrEl0.E);
+            pe.write(PmuRegister.MDCR_EL2, 0, pe.read(PmuRegister.MDCR_EL2, 0).value() | MdcrEl2.HPME);
+            pe.write(PmuRegister.PMCNTENSET_EL0, 0, -1L);
+            for (int i = 0; i < events.length; i++) {
+                pe.write(PmuRegister.PMEVTYPER_EL0, i, events[i]);
+            }
+        }
+        ExceptionLevel level = ExceptionLevel.of(random.intBetween(0, 2));
+        EventRates rates = fastRates(random);
+        long start = whole.now();
+        whole.switchContext(start, level, rates);
+        steps.switchContext(start, level, rates);
+        int count = random.intBetween(1, 40);
+        long t = start;
+        for (int k = 0; k < count; k++) {
+            long dt = random.chance(1, 2)
+                    ? Pe.SHORT_SEGMENT_NS - random.longBetween(1, 16)
+                    : random.longBetween(1, Pe.SHORT_SEGMENT_NS - 1);
+            t += dt;
+            steps.advanceTo(t);
+        }
+        if (t - start < Pe.SHORT_SEGMENT_NS) {
+            t = start + Pe.SHORT_SEGMENT_NS + random.longBetween(0, 1000);
+            steps.advanceTo(t);
+        }
+        whole.advanceTo(t);
+        assertThat(steps.snapshot()).isEqualTo(whole.snapshot());
     }
 
     /**

@@ -37,6 +37,18 @@ final class GuestPmuAccounting {
     private long deniedMask;
     private long everEnabled;
     private long lastSettle;
+    /**
+     * Direct mode with no denied counter: a settle before an access only adds the time since the
+     * last one to each enabled (and counting) counter under masks that only {@link #refresh} changes,
+     * so it waits until a refresh changes them or a put, mode change or end of window settles;
+     * the sum of the waiting intervals is the interval. {@link #deferSettle} false: every access
+     * settles (for tests).
+     */
+    private boolean settlePending;
+    /** The access time a waiting settle is up to ({@link #counters} adds it). */
+    private long pendingUntil;
+
+    private boolean deferSettle = true;
     private long filterLeaks;
     /**
      * What a direct-mode refresh read, to skip the next one when none of it changed: the PE's
@@ -66,6 +78,7 @@ final class GuestPmuAccounting {
      */
     void load(long now) {
         lastSettle = now;
+        settlePending = false;
         if (v.mode == GuestAccessMode.EMULATED) {
             for (int i = 0; i < NR; i++) {
                 long running = v.emul.timeRunning(i, now);
@@ -76,10 +89,29 @@ final class GuestPmuAccounting {
         refresh(now);
     }
 
+    /**
+     * The settle before a guest access: deferred where it only adds time (see {@link #settlePending}),
+     * else {@link #settle}.
+     */
+    void settleBeforeAccess(long now) {
+        if (deferSettle && deniedMask == 0 && v.mode == GuestAccessMode.DIRECT) {
+            settlePending = true;
+            pendingUntil = now;
+            return;
+        }
+        settle(now);
+    }
+
+    /** Every access settles at once, as before deferral: the reference a test holds deferral to. */
+    void settleEveryAccess() {
+        deferSettle = false;
+    }
+
     /** Adds the time since the last settle under the state the last refresh saw, and checks denied counters. */
     void settle(long now) {
         long dt = now - lastSettle;
         lastSettle = now;
+        settlePending = false;
         boolean emulated = v.mode == GuestAccessMode.EMULATED;
         for (long m = enabledMask; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
@@ -119,6 +151,9 @@ final class GuestPmuAccounting {
     void refresh(long now) {
         if (unchangedSinceLastRefresh()) {
             return;
+        }
+        if (settlePending) {
+            settle(now); // the masks change: the time they held is added first
         }
         long enabled = v.guestEnabledMask();
         long denied = 0;
@@ -168,6 +203,9 @@ final class GuestPmuAccounting {
                 && intent == seenIntent
                 && d.hpmn == seenHpmn
                 && d.restored == seenRestored;
+        if (same) {
+            return true; // what would be recorded is what is recorded
+        }
         seenPe = pe;
         seenPeConfigWrites = peConfigWrites;
         seenLevel = level;
@@ -176,7 +214,7 @@ final class GuestPmuAccounting {
         seenHpmn = d.hpmn;
         seenRestored = d.restored;
         seenValid = true;
-        return same;
+        return false;
     }
 
     long filterLeaks() {
@@ -186,9 +224,14 @@ final class GuestPmuAccounting {
     /** The counters the guest ever enabled while loaded, in index order. */
     List<GuestCounterStats> counters() {
         List<GuestCounterStats> out = new ArrayList<>();
+        // A waiting settle's time, as settle would add it in direct mode with nothing denied.
+        long waiting = settlePending ? pendingUntil - lastSettle : 0;
         for (long m = everEnabled; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
-            out.add(new GuestCounterStats(i, enabledNs[i], countedNs[i], deniedNs[i], episodes[i]));
+            long bit = 1L << i;
+            long enabled = enabledNs[i] + ((enabledMask & bit) != 0 ? waiting : 0);
+            long counted = countedNs[i] + ((enabledMask & countingMask & bit) != 0 ? waiting : 0);
+            out.add(new GuestCounterStats(i, enabled, counted, deniedNs[i], episodes[i]));
         }
         return List.copyOf(out);
     }

@@ -398,7 +398,7 @@ public final class VcpuPmu {
         kvm.now = now;
         Pe pe = cpu.pe;
         pe.advanceTo(now);
-        acct.settle(now);
+        acct.settleBeforeAccess(now);
         if (mode == GuestAccessMode.DIRECT) {
             direct.checkHostBreach();
         }
@@ -694,6 +694,11 @@ public final class VcpuPmu {
         public String toString() {
             return VcpuPmu.this.toString();
         }
+    }
+
+    /** Tests: every guest access settles the counter accounts at once (no deferral), the reference. */
+    void settleAccountsEveryAccess() {
+        acct.settleEveryAccess();
     }
 
     /** The VcpuPmu behind a view KVM gave out, or null. */

@@ -29,12 +29,19 @@ public final class CostModel {
 
     private final EnumMap<KernelCost, Price> prices = new EnumMap<>(KernelCost.class);
     private final EnumMap<KernelCost, Boolean> overridden = new EnumMap<>(KernelCost.class);
-    /** The prices by ordinal: every charge looks its price up, and an EnumMap costs a lookup and a record hop. */
-    private final long[] baseNs = new long[KernelCost.values().length];
+    /**
+     * Per cost, by ordinal, four longs side by side: base price, price per unit, occurrences and
+     * total ns ({@link #BASE}, {@link #PER_UNIT}, {@link #COUNT}, {@link #TOTAL}). Every charge looks
+     * its price up and counts itself; an EnumMap would cost a lookup and a record hop, and four
+     * separate arrays four cache lines where one row takes one.
+     */
+    private final long[] table = new long[KernelCost.values().length * STRIDE];
 
-    private final long[] perUnitNs = new long[KernelCost.values().length];
-    private final long[] occurrences = new long[KernelCost.values().length];
-    private final long[] totalNs = new long[KernelCost.values().length];
+    private static final int STRIDE = 4;
+    private static final int BASE = 0;
+    private static final int PER_UNIT = 1;
+    private static final int COUNT = 2;
+    private static final int TOTAL = 3;
 
     public CostModel(Map<KernelCost, Price> overrides) {
         requireNonNull(overrides, "overrides is null");
@@ -43,8 +50,8 @@ public final class CostModel {
             Price price = p != null ? p : new Price(c.defaultBaseNs(), c.defaultPerUnitNs());
             prices.put(c, price);
             overridden.put(c, p != null);
-            baseNs[c.ordinal()] = price.baseNs();
-            perUnitNs[c.ordinal()] = price.perUnitNs();
+            table[c.ordinal() * STRIDE + BASE] = price.baseNs();
+            table[c.ordinal() * STRIDE + PER_UNIT] = price.perUnitNs();
         }
     }
 
@@ -54,15 +61,16 @@ public final class CostModel {
 
     /** The price of one occurrence with {@code units} units, without charging it. */
     public long priceNs(KernelCost cost, int units) {
-        int i = cost.ordinal();
-        return baseNs[i] + perUnitNs[i] * Math.max(0, units);
+        int row = cost.ordinal() * STRIDE;
+        return table[row + BASE] + table[row + PER_UNIT] * Math.max(0, units);
     }
 
     /** Charges one occurrence and returns its time in ns. */
     public long charge(KernelCost cost, int units) {
-        long ns = priceNs(cost, units);
-        occurrences[cost.ordinal()]++;
-        totalNs[cost.ordinal()] += ns;
+        int row = cost.ordinal() * STRIDE;
+        long ns = table[row + BASE] + table[row + PER_UNIT] * Math.max(0, units);
+        table[row + COUNT]++;
+        table[row + TOTAL] += ns;
         return ns;
     }
 
@@ -71,15 +79,16 @@ public final class CostModel {
     }
 
     public long occurrences(KernelCost cost) {
-        return occurrences[cost.ordinal()];
+        return table[cost.ordinal() * STRIDE + COUNT];
     }
 
     /** Every cost charged at least once, in table order. */
     public List<Use> used() {
         List<Use> out = new ArrayList<>();
         for (KernelCost c : KernelCost.values()) {
-            if (occurrences[c.ordinal()] > 0) {
-                out.add(new Use(c, prices.get(c), overridden.get(c), occurrences[c.ordinal()], totalNs[c.ordinal()]));
+            int row = c.ordinal() * STRIDE;
+            if (table[row + COUNT] > 0) {
+                out.add(new Use(c, prices.get(c), overridden.get(c), table[row + COUNT], table[row + TOTAL]));
             }
         }
         return out;
