@@ -222,4 +222,18 @@ final class LauncherArchiveTest {
         assertThat(bad.err()).contains("no-such-scenario");
         assertThat(filesStartingWith("pmulab.aot")).isEmpty();
     }
+
+    @Test
+    void aJavaThatIsNotThereIsRefusedByTheVariableThatNamedIt() throws Exception {
+        Path missing = dir.resolve("no-jdk/bin/java");
+        Launch l = launch(Map.of("PMULAB_JAVA", missing.toString()), "scenarios");
+        assertThat(l.status()).isEqualTo(2);
+        assertThat(l.out()).isEmpty();
+        assertThat(l.err()).contains("PMULAB_JAVA").contains(missing.toString());
+        assertThat(archiveFiles()).isEmpty();
+
+        Launch home = launch(Map.of("JAVA_HOME", dir.resolve("no-jdk").toString()), "scenarios");
+        assertThat(home.status()).isEqualTo(2);
+        assertThat(home.err()).contains("JAVA_HOME").contains(missing.toString());
+    }
 }
