@@ -12,8 +12,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,18 +105,9 @@ final class CliEndToEndTest {
                 .contains("x real time")
                 .contains("guest PMU accesses")
                 .endsWith("(ok)");
-        // The run's CPU time (the fastest of --repeat 2), and the guest accesses per CPU second
-        // that it and the access count give, to the printed precision.
-        Matcher cpu = Pattern.compile(" ([0-9,]+) guest PMU accesses .* ([0-9.]+) s CPU +([0-9.]+) M/CPU s ")
-                .matcher(lines[1]);
-        assertThat(cpu.find()).as(lines[1]).isTrue();
-        long accesses = Long.parseLong(cpu.group(1).replace(",", ""));
-        double seconds = Double.parseDouble(cpu.group(2));
-        double perCpuSecond = Double.parseDouble(cpu.group(3));
-        // Printed to 1 ms and 0.01 M: the rate lies between what the CPU time's rounding allows.
-        assertThat(seconds).isGreaterThan(0.0005);
-        assertThat(perCpuSecond)
-                .isBetween(accesses / (seconds + 0.0005) / 1e6 - 0.005, accesses / (seconds - 0.0005) / 1e6 + 0.005);
+        // The run's CPU time: this scenario's runs are far shorter than the process clock rates
+        // (BenchCommandTest has the column's rules).
+        assertThat(lines[1]).containsPattern("CPU < 0\\.1 s, not rated|[0-9.]+ s CPU +[0-9.]+ M/CPU s");
         assertThat(lines[2]).contains("static-hpmn(").endsWith("(ok)");
         long emulatedAccesses = Long.parseLong(
                 lines[1].replaceAll(".* ([0-9,]+) guest PMU accesses.*", "$1").replace(",", ""));

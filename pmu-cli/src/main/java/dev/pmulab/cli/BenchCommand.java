@@ -107,9 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                     sim / wall,
                     accesses,
                     accesses / wall / 1e6,
-                    cpu < 0
-                            ? "CPU time n/a"
-                            : String.format(Locale.ROOT, "%7.3f s CPU  %6.2f M/CPU s", cpu, accesses / cpu / 1e6),
+                    cpuColumn(cpu, accesses),
                     outcome.result().ok() ? "ok" : "failed");
         }
         long t0 = System.nanoTime();
@@ -128,6 +126,23 @@ final class BenchCommand implements Callable<Integer> {
                 serialWall / parallelWall,
                 totalSim / parallelWall);
         return 0;
+    }
+
+    /** Below this a run's CPU time is too coarse to rate: the process clock steps in 10 ms on Linux. */
+    static final double SHORTEST_RATED_CPU_S = 0.1;
+
+    /**
+     * The CPU column of a policy's line: the run's CPU time and its guest PMU accesses per CPU
+     * second, or why there is no rate (no CPU clock, or a run too short for the clock's steps).
+     */
+    static String cpuColumn(double cpuSeconds, long accesses) {
+        if (cpuSeconds < 0) {
+            return "CPU time n/a";
+        }
+        if (cpuSeconds < SHORTEST_RATED_CPU_S) {
+            return String.format(Locale.ROOT, "CPU < %.1f s, not rated", SHORTEST_RATED_CPU_S);
+        }
+        return String.format(Locale.ROOT, "%6.2f s CPU  %6.2f M/CPU s", cpuSeconds, accesses / cpuSeconds / 1e6);
     }
 
     /**
