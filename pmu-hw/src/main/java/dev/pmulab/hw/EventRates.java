@@ -18,6 +18,16 @@ public final class EventRates {
     public static final long MAX_RATE_Q32 = 256L << 32;
     /** The same limit in events per second, what {@link Builder#perSecond} takes at most. */
     public static final long MAX_PER_SECOND = 256_000_000_000L;
+    /** The fractional part of a Q32.32 count of events. */
+    public static final long FRACTION_Q32 = 0xffff_ffffL;
+    /**
+     * Spans shorter than this (about 17 ms) count in 64-bit arithmetic: a rate is at most
+     * {@link #MAX_RATE_Q32} (2^40), so {@code ns * rate} is at most 2^64 - 2^40 as an unsigned
+     * product, and adding a fraction (below 2^32) cannot carry out of bit 63. The 128-bit product's
+     * high half is then 0, and the events (the unsigned sum shifted right by 32) are those of the
+     * 128-bit path, bit for bit.
+     */
+    public static final long SHORT_SPAN_NS = 1L << 24;
 
     public static final EventRates NONE = new EventRates(new int[0], new long[0]);
 
@@ -151,5 +161,33 @@ public final class EventRates {
             }
             return new EventRates(ev, r);
         }
+    }
+
+    /**
+     * The whole events {@code ns} at {@code rateQ32} add to a count whose fraction is
+     * {@code fracQ32}: floor((ns * rate + frac) / 2^32), exact, so counting a span in one step or
+     * in many gives the same count; {@code Long.MAX_VALUE} beyond 2^63 events (unreachable for
+     * rates up to {@link #MAX_RATE_Q32} and spans under 2^55 ns). {@link #fractionAfter} is the
+     * fraction the count keeps.
+     */
+    public static long wholeEvents(long ns, long rateQ32, long fracQ32) {
+        long lo = ns * rateQ32;
+        long sum = lo + fracQ32;
+        if (ns < SHORT_SPAN_NS) {
+            return sum >>> 32;
+        }
+        long hi = Math.multiplyHigh(ns, rateQ32);
+        if (Long.compareUnsigned(sum, lo) < 0) {
+            hi++;
+        }
+        if (hi >>> 31 != 0) {
+            return Long.MAX_VALUE;
+        }
+        return (hi << 32) | (sum >>> 32);
+    }
+
+    /** The fraction a count keeps after {@link #wholeEvents}: the low 32 bits of ns * rate + frac. */
+    public static long fractionAfter(long ns, long rateQ32, long fracQ32) {
+        return (ns * rateQ32 + fracQ32) & FRACTION_Q32;
     }
 }

@@ -42,8 +42,6 @@ public final class Pe {
     public static final int CYCLE_COUNTER = 31;
 
     private static final long C_BIT = 1L << CYCLE_COUNTER;
-    /** The fractional part of a Q32.32 count of events. */
-    private static final long FRACTION_Q32 = 0xffff_ffffL;
 
     /**
      * The PMEVTYPER/PMCCFILTR filter bits this PE stores: no EL3, so NSK, NSU and M are RES0; no
@@ -919,26 +917,16 @@ public final class Pe {
         }
     }
 
-    /**
-     * Segments shorter than this (about 17 ms) count in 64-bit arithmetic: a rate is at most
-     * {@link EventRates#MAX_RATE_Q32} (2^40), so {@code dt * rate} is at most 2^64 - 2^40 as an
-     * unsigned product, and adding a fraction (below 2^32) cannot carry out of bit 63. The 128-bit
-     * product's high half is then 0, and the fraction and the events (the unsigned sum shifted
-     * right by 32) are those of the 128-bit path, bit for bit.
-     */
-    static final long SHORT_SEGMENT_NS = 1L << 24;
-
     /** Counts {@code dt} ns of events into every rate-driven counter; closed form, no allocation. */
     private void countSegment(long dt) {
-        boolean shortSegment = dt < SHORT_SEGMENT_NS;
         int base = rateBase;
         // The event counters first, in index order, then the cycle counter (index 31), as the mask's bits go.
         for (long m = rateDrivenMask & ~C_BIT; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
-            addToCounter(i, eventsIn(dt, shortSegment, base, i));
+            addToCounter(i, eventsIn(dt, base, i));
         }
         if ((rateDrivenMask & C_BIT) != 0) {
-            long events = eventsIn(dt, shortSegment, base, cycleIndex);
+            long events = eventsIn(dt, base, cycleIndex);
             if (cyclePrescaled()) {
                 long total = cyclePrescale + events;
                 events = total >>> 6;
@@ -952,22 +940,11 @@ public final class Pe {
      * The events of {@code dt} ns at the rate at {@code base + k}, with the fraction at {@code k}
      * carried: floor((frac + dt * rate) / 2^32), the new fraction kept.
      */
-    private long eventsIn(long dt, boolean shortSegment, int base, int k) {
+    private long eventsIn(long dt, int base, int k) {
         long rate = rateQ32[base + k];
-        long lo = dt * rate;
-        long sumLo = lo + fracQ32[k];
-        fracQ32[k] = sumLo & FRACTION_Q32;
-        if (shortSegment) {
-            return sumLo >>> 32;
-        }
-        long hi = Math.multiplyHigh(dt, rate);
-        if (Long.compareUnsigned(sumLo, lo) < 0) {
-            hi++;
-        }
-        if (hi >>> 31 != 0) {
-            return Long.MAX_VALUE; // beyond 2^63 events: unreachable for sane rates and times
-        }
-        return (hi << 32) | (sumLo >>> 32);
+        long frac = fracQ32[k];
+        fracQ32[k] = EventRates.fractionAfter(dt, rate, frac);
+        return EventRates.wholeEvents(dt, rate, frac);
     }
 
     private boolean cyclePrescaled() {

@@ -311,7 +311,7 @@ final class PeProperties {
     }
 
     /**
-     * countSegment's 64-bit path for segments under {@code Pe.SHORT_SEGMENT_NS} against its 128-bit
+     * countSegment's 64-bit path for segments under {@code EventRates.SHORT_SPAN_NS} against its 128-bit
      * path: one advance longer than the limit (128-bit) and the same span in steps each under it
      * (64-bit), many just under it, at rates up to the maximum, must leave the same state.
      */
@@ -349,13 +349,13 @@ final class PeProperties {
         long t = start;
         for (int k = 0; k < count; k++) {
             long dt = random.chance(1, 2)
-                    ? Pe.SHORT_SEGMENT_NS - random.longBetween(1, 16)
-                    : random.longBetween(1, Pe.SHORT_SEGMENT_NS - 1);
+                    ? EventRates.SHORT_SPAN_NS - random.longBetween(1, 16)
+                    : random.longBetween(1, EventRates.SHORT_SPAN_NS - 1);
             t += dt;
             steps.advanceTo(t);
         }
-        if (t - start < Pe.SHORT_SEGMENT_NS) {
-            t = start + Pe.SHORT_SEGMENT_NS + random.longBetween(0, 1000);
+        if (t - start < EventRates.SHORT_SPAN_NS) {
+            t = start + EventRates.SHORT_SPAN_NS + random.longBetween(0, 1000);
             steps.advanceTo(t);
         }
         whole.advanceTo(t);

@@ -155,7 +155,7 @@ public final class PerfCore {
             cpus[cpu] = new PerfCpuContext(cpu, owner, hw, pmus.size());
             hws[cpu] = hw;
             this.pes[cpu] = pe;
-            brbe |= !hw.readdInPlaceAllowed;
+            brbe |= pe.config().brbe();
         }
         this.anyBrbe = brbe;
     }
@@ -581,7 +581,7 @@ public final class PerfCore {
         requireNonNull(event, "event is null");
         if (anyBrbe && event.state == PerfEventState.ACTIVE) {
             ArmPmuV3 hw = hws[event.oncpu];
-            if (!hw.readdInPlaceAllowed) {
+            if (hw.pe.config().brbe()) {
                 hw.pe.advanceTo(now);
                 hw.update(event);
             }

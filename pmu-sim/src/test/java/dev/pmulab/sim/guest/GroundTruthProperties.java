@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link GroundTruth#add}'s 64-bit path for pieces under {@link GroundTruth#SHORT_PIECE_NS} and its
+ * {@link GroundTruth#add}'s 64-bit path for pieces under {@link EventRates#SHORT_SPAN_NS} and its
  * 128-bit path against the definition: after any sequence of pieces the truth is floor(sum of
  * ns x rate / 2^32), computed here in BigInteger. Pieces are short, just under the limit, at it or
  * long, at rates up to {@link EventRates#MAX_RATE_Q32}. {@value #CASES} seeds.
@@ -25,8 +25,8 @@ final class GroundTruthProperties {
     private static long ns(SplittableRandom r) {
         return switch (r.nextInt(4)) {
             case 0 -> r.nextLong(1, 1000);
-            case 1 -> GroundTruth.SHORT_PIECE_NS - r.nextLong(1, 64);
-            case 2 -> GroundTruth.SHORT_PIECE_NS + r.nextLong(0, 64);
+            case 1 -> EventRates.SHORT_SPAN_NS - r.nextLong(1, 64);
+            case 2 -> EventRates.SHORT_SPAN_NS + r.nextLong(0, 64);
             default -> r.nextLong(1, 1L << 34);
         };
     }
