@@ -592,6 +592,24 @@ public final class PerfCore {
         return event.totalTimeRunning;
     }
 
+    /**
+     * What {@link #timeRunning} would return at {@code now}, without bringing the event's times up
+     * to date: time_running plus, while the event is effectively ACTIVE, the context time since its
+     * last update (__perf_update_times' delta, unapplied). Exact when no update of the event's times
+     * is later than {@code now}. Changes nothing.
+     */
+    public long timeRunningAt(PerfEvent event, long now) {
+        requireNonNull(event, "event is null");
+        if (event.state == PerfEventState.DEAD) {
+            return event.totalTimeRunning;
+        }
+        PerfEventState leaderState = event.groupLeader.state;
+        PerfEventState effective = leaderState.isOffOrBelow() ? leaderState : event.state;
+        return effective == PerfEventState.ACTIVE
+                ? event.totalTimeRunning + (event.ctx.timeNow(now) - event.tstamp)
+                : event.totalTimeRunning;
+    }
+
     /** {@code perf_event_read_value}: {@link #read} plus the two times, as one value (allocates). */
     public PerfEventReadValue readValue(PerfEvent event, long now) {
         long value = read(event, now);

@@ -41,8 +41,13 @@ final class GuestPmuAccounting {
      * Direct mode with no denied counter: a settle before an access only adds the time since the
      * last one to each enabled (and counting) counter under masks that only {@link #refresh} changes,
      * so it waits until a refresh changes them or a put, mode change or end of window settles;
-     * the sum of the waiting intervals is the interval. {@link #deferSettle} false: every access
-     * settles (for tests).
+     * the sum of the waiting intervals is the interval. Emulated mode with no denied counter, before
+     * an access that leaves the guest's enables, event types and perf events alone
+     * (PmuEmul.leavesAccountsAlone: the PMI handler's PMOVSCLR and PMCR reads, counter reads): the
+     * counted time of a counter is also a difference of time_running of one and the same event,
+     * which adds up over the waiting intervals, so it waits too, until any other access, a put, a
+     * mode change or the end of the window settles (no PE with BRBE, where perf reads the counter
+     * at each time_running). {@link #deferSettle} false: every access settles (for tests).
      */
     private boolean settlePending;
     /** The access time a waiting settle is up to ({@link #counters} adds it). */
@@ -91,10 +96,11 @@ final class GuestPmuAccounting {
 
     /**
      * The settle before a guest access: deferred where it only adds time (see {@link #settlePending}),
-     * else {@link #settle}.
+     * else {@link #settle}. {@code emulatedMayWait}: an emulated access that leaves what a settle
+     * reads alone.
      */
-    void settleBeforeAccess(long now) {
-        if (deferSettle && deniedMask == 0 && v.mode == GuestAccessMode.DIRECT) {
+    void settleBeforeAccess(long now, boolean emulatedMayWait) {
+        if (deferSettle && deniedMask == 0 && (v.mode == GuestAccessMode.DIRECT || emulatedMayWait)) {
             settlePending = true;
             pendingUntil = now;
             return;
@@ -152,8 +158,12 @@ final class GuestPmuAccounting {
         if (unchangedSinceLastRefresh()) {
             return;
         }
-        if (settlePending) {
-            settle(now); // the masks change: the time they held is added first
+        // The masks change: the time they held is added first. An emulated settle waits only over
+        // accesses that change neither the enables nor the event types, and software counters
+        // always count, so this refresh finds the masks it waited under (the others' counted time
+        // is their events' time_running, which reads no mask).
+        if (settlePending && v.mode == GuestAccessMode.DIRECT) {
+            settle(now);
         }
         long enabled = v.guestEnabledMask();
         long denied = 0;
@@ -224,13 +234,27 @@ final class GuestPmuAccounting {
     /** The counters the guest ever enabled while loaded, in index order. */
     List<GuestCounterStats> counters() {
         List<GuestCounterStats> out = new ArrayList<>();
-        // A waiting settle's time, as settle would add it in direct mode with nothing denied.
+        // A waiting settle's time, as settle would add it at the access it waits from, with nothing
+        // denied; an emulated counter's counted time from its event's time_running then, unapplied
+        // (PerfCore.timeRunningAt: exact unless a host perf operation updated the event's times
+        // since that access; the engine settles at every put and at the end of the window first).
         long waiting = settlePending ? pendingUntil - lastSettle : 0;
+        boolean emulated = v.mode == GuestAccessMode.EMULATED;
         for (long m = everEnabled; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
             long bit = 1L << i;
             long enabled = enabledNs[i] + ((enabledMask & bit) != 0 ? waiting : 0);
-            long counted = countedNs[i] + ((enabledMask & countingMask & bit) != 0 ? waiting : 0);
+            long counted = countedNs[i];
+            if (settlePending && (enabledMask & bit) != 0) {
+                if (emulated && !v.softwareCounter(i)) {
+                    long running = v.emul.timeRunningAt(i, pendingUntil);
+                    if (running >= 0) {
+                        counted += running - (runningEvent[i] == v.emul.event(i) ? runningBase[i] : 0);
+                    }
+                } else if ((countingMask & bit) != 0) {
+                    counted += waiting;
+                }
+            }
             out.add(new GuestCounterStats(i, enabled, counted, deniedNs[i], episodes[i]));
         }
         return List.copyOf(out);

@@ -29,6 +29,9 @@ final class KvmCpu implements CpuView {
     final int n;
     final boolean fgt;
     final boolean hpmn0;
+    /** FEAT_BRBE: perf reads an emulated guest's counter at every time_running query (GuestPmuAccounting never defers it). */
+    final boolean brbe;
+
     private final String coreType;
     /** The PE's PMU version and common events, as the policy's view reports them. */
     private final PmuVer pmuVersion;
@@ -62,6 +65,7 @@ final class KvmCpu implements CpuView {
         this.n = config.n();
         this.fgt = config.fgt();
         this.hpmn0 = config.hpmn0();
+        this.brbe = config.brbe();
         this.hpmn = n;
         this.coreType = coreTypeOf(hostPmu.name());
         // The SPI's version is read from the ID register field, the encoding both sides share.

@@ -166,6 +166,34 @@ final class PmuEmul {
         }
     }
 
+    /**
+     * Whether {@link #access} leaves alone everything GuestPmuAccounting's settle reads (the
+     * guest's PMCR_EL0 and PMCNTENSET, the event types, which perf event backs each counter): a
+     * read (a counter read brings its event's times up to date, which time_running's sum does not
+     * see), or a write of a register {@link #accessPlain} handles. The accounting may then let the
+     * settle before it wait (GuestPmuAccounting.settleBeforeAccess). Every case of {@link #access}'s
+     * switch but the default is a write that may change them.
+     */
+    static boolean leavesAccountsAlone(PmuRegister reg, boolean write) {
+        if (!write) {
+            return true;
+        }
+        switch (reg) {
+            case PMEVCNTR_EL0:
+            case PMXEVCNTR_EL0:
+            case PMCCNTR_EL0:
+            case PMEVTYPER_EL0:
+            case PMXEVTYPER_EL0:
+            case PMCCFILTR_EL0:
+            case PMCR_EL0:
+            case PMCNTENSET_EL0:
+            case PMCNTENCLR_EL0:
+                return false;
+            default:
+                return true;
+        }
+    }
+
     /** PMEVCNTR/PMXEVCNTR/PMCCNTR: the value is the shadow register plus the perf event's count. */
     private long accessCounter(int idx, boolean write, long value, long now) {
         if (!counterIdxValid(idx)) {
@@ -458,5 +486,14 @@ final class PmuEmul {
             return -1;
         }
         return perf.timeRunning(e, now);
+    }
+
+    /** {@link #timeRunning} without bringing the event's times up to date (PerfCore.timeRunningAt). */
+    long timeRunningAt(int idx, long now) {
+        PerfEvent e = pmcs[idx].perfEvent;
+        if (e == null) {
+            return -1;
+        }
+        return perf.timeRunningAt(e, now);
     }
 }

@@ -398,7 +398,8 @@ public final class VcpuPmu {
         kvm.now = now;
         Pe pe = cpu.pe;
         pe.advanceTo(now);
-        acct.settleBeforeAccess(now);
+        acct.settleBeforeAccess(
+                now, mode == GuestAccessMode.EMULATED && !cpu.brbe && PmuEmul.leavesAccountsAlone(reg, write));
         if (mode == GuestAccessMode.DIRECT) {
             direct.checkHostBreach();
         }
