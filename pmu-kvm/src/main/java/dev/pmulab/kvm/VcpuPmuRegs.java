@@ -31,6 +31,8 @@ public final class VcpuPmuRegs {
     static final long RESET_UNKNOWN = 0x1de7ec7edbadc0deL;
 
     private final Vcpu vcpu;
+    /** The vCPU's VM, held directly: N and PMUVer are read at every guest access. */
+    private final Vm vm;
 
     private long pmcr; // bits [7:0] without C and P; N is composed on read
     private long pmcnten;
@@ -47,6 +49,7 @@ public final class VcpuPmuRegs {
 
     VcpuPmuRegs(Vcpu vcpu) {
         this.vcpu = vcpu;
+        this.vm = vcpu.vm();
     }
 
     /**
@@ -105,7 +108,7 @@ public final class VcpuPmuRegs {
 
     /** PMCR_EL0.N: the VM's nr_pmu_counters. */
     public int n() {
-        return vcpu.vm().nrPmuCounters;
+        return vm.nrPmuCounters;
     }
 
     /** kvm_vcpu_read_pmcr(): PMCR_EL0 with N = nr_pmu_counters (§1.6). */
@@ -387,7 +390,7 @@ public final class VcpuPmuRegs {
 
     /** kvm_has_feat(kvm, ID_AA64DFR0_EL1, PMUVer, V3P5): the VM's PMUVer, compared unsigned. */
     private boolean guestHasPmuV3p5() {
-        return vcpu.vm().pmu().pmuVer() >= IdAa64dfr0.PMUVER_V3P5;
+        return IdAa64dfr0.pmuVer(vm.idAa64dfr0) >= IdAa64dfr0.PMUVER_V3P5; // VmPmuView.pmuVer
     }
 
     private int selected() {

@@ -610,6 +610,18 @@ public final class PerfCore {
                 : event.totalTimeRunning;
     }
 
+    /**
+     * A number that changes whenever an operation may have changed which of {@code task}'s events
+     * are on a counter (or in ERROR): every enable, disable, release of an enabled event, install,
+     * resched, task switch and rotation on its context moves it (the context's {@code gen}, which
+     * the resched shortcuts read too). 0 for a task without events. For KVM's accounting, which
+     * reads its events' states after every guest access.
+     */
+    public long taskContextGeneration(PerfTask task) {
+        requireNonNull(task, "task is null");
+        return task.ctx == null ? 0 : task.ctx.gen;
+    }
+
     /** {@code perf_event_read_value}: {@link #read} plus the two times, as one value (allocates). */
     public PerfEventReadValue readValue(PerfEvent event, long now) {
         long value = read(event, now);

@@ -71,6 +71,18 @@ final class GuestPmuAccounting {
     private int seenHpmn;
     private boolean seenRestored;
     private boolean seenValid;
+    /**
+     * What an emulated-mode refresh read, to skip the next one when none of it changed: the vCPU's
+     * register writes and N (enables, event types; KVM creates and releases perf events only at
+     * such a write, a load or a mode change, and the last two make it invalid) and which of the
+     * events are on a counter (the vCPU thread's perf context generation, which every perf
+     * operation that may move one changes). {@link #deferSettle} false: never skipped (for tests).
+     */
+    private boolean seenEmulatedValid;
+
+    private long seenEmulatedRegsWrites;
+    private int seenN;
+    private long seenContextGeneration;
 
     GuestPmuAccounting(VcpuPmu v) {
         this.v = v;
@@ -84,6 +96,7 @@ final class GuestPmuAccounting {
     void load(long now) {
         lastSettle = now;
         settlePending = false;
+        seenEmulatedValid = false;
         if (v.mode == GuestAccessMode.EMULATED) {
             for (int i = 0; i < NR; i++) {
                 long running = v.emul.timeRunning(i, now);
@@ -108,7 +121,10 @@ final class GuestPmuAccounting {
         settle(now);
     }
 
-    /** Every access settles at once, as before deferral: the reference a test holds deferral to. */
+    /**
+     * Every access settles at once, as before deferral, and an emulated refresh always reads: the
+     * reference a test holds deferral to.
+     */
     void settleEveryAccess() {
         deferSettle = false;
     }
@@ -188,16 +204,16 @@ final class GuestPmuAccounting {
     }
 
     /**
-     * Direct mode: whether refresh would find exactly what it found last time. Its result is a
-     * function of the inputs recorded here, and with no denied counter (whose leak base is a
-     * counter value, which moves with time) and the same result, nothing starts an episode.
-     * The emulated mode reads perf event states, which change without a register write: never skipped.
+     * Whether refresh would find exactly what it found last time. Its result is a function of the
+     * inputs recorded here, and with no denied counter (whose leak base is a counter value, which
+     * moves with time) and the same result, nothing starts an episode.
      */
     private boolean unchangedSinceLastRefresh() {
         if (v.mode != GuestAccessMode.DIRECT) {
             seenValid = false;
-            return false;
+            return emulatedUnchangedSinceLastRefresh();
         }
+        seenEmulatedValid = false;
         PmuDirect d = v.direct;
         Pe pe = d.restored ? v.cpu.pe : null;
         long peConfigWrites = pe == null ? 0 : pe.configWrites();
@@ -224,6 +240,34 @@ final class GuestPmuAccounting {
         seenHpmn = d.hpmn;
         seenRestored = d.restored;
         seenValid = true;
+        return false;
+    }
+
+    /**
+     * {@link #unchangedSinceLastRefresh} in emulated mode, where refresh reads the guest's PMCR_EL0,
+     * PMCNTENSET and event types, and whether each counter's perf event is ACTIVE (its state
+     * changes without a register write, but not without a perf operation on the vCPU thread's
+     * context: PerfCore.taskContextGeneration). A guest read changes none of them.
+     */
+    private boolean emulatedUnchangedSinceLastRefresh() {
+        if (!deferSettle) {
+            seenEmulatedValid = false;
+            return false;
+        }
+        long regsWrites = v.regs.writes();
+        int n = v.regs.n();
+        long generation = v.kvm.perf.taskContextGeneration(v.thread);
+        if (seenEmulatedValid
+                && deniedMask == 0
+                && regsWrites == seenEmulatedRegsWrites
+                && n == seenN
+                && generation == seenContextGeneration) {
+            return true;
+        }
+        seenEmulatedRegsWrites = regsWrites;
+        seenN = n;
+        seenContextGeneration = generation;
+        seenEmulatedValid = true;
         return false;
     }
 
