@@ -1552,6 +1552,10 @@ public final class PerfCore {
     private static void updateTime(PerfEvent e, long now) {
         long ctxNow = e.ctx.timeNow(now);
         long delta = ctxNow - e.tstamp;
+        if (delta == 0) {
+            // Already up to this context time: a walk moves an event several times at one instant.
+            return;
+        }
         PerfEventState leaderState = e.groupLeader.state;
         PerfEventState effective = leaderState.isOffOrBelow() ? leaderState : e.state;
         if (!effective.isOffOrBelow()) {
