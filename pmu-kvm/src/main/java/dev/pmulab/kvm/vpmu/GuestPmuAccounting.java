@@ -186,10 +186,11 @@ final class GuestPmuAccounting {
         long counting = 0;
         for (long m = enabled; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
-            if (v.eventDenied(i)) {
+            int event = v.eventOf(i);
+            if (v.eventDenied(i, event)) {
                 denied |= 1L << i;
                 leakBase[i] = v.guestCounterValue(i, now);
-            } else if (v.counterCounting(i)) {
+            } else if (v.counterCounting(i, event)) {
                 counting |= 1L << i;
             }
         }

@@ -532,21 +532,30 @@ public final class VcpuPmu {
 
     /** SW_INCR and CHAIN are counted by software (KVM's or the hardware's carries), never filtered. */
     boolean softwareCounter(int i) {
-        int event = eventOf(i);
+        return softwareCounter(i, eventOf(i));
+    }
+
+    /** {@link #softwareCounter(int)} with counter {@code i}'s {@link #eventOf event} already read. */
+    private static boolean softwareCounter(int i, int event) {
         return i != Pe.CYCLE_COUNTER && (event == Events.SW_INCR || event == Events.CHAIN);
     }
 
     /** The VM's event filter denies counter {@code i}'s event. */
     boolean eventDenied(int i) {
-        return !softwareCounter(i) && !vmPmu.eventAllowed(eventOf(i));
+        return eventDenied(i, eventOf(i));
     }
 
-    /** Whether counter {@code i} counts now (its event on a counter; software counters always). */
-    boolean counterCounting(int i) {
+    /** {@link #eventDenied(int)} with counter {@code i}'s event already read (the accounting reads it once per counter). */
+    boolean eventDenied(int i, int event) {
+        return !softwareCounter(i, event) && !vmPmu.eventAllowed(event);
+    }
+
+    /** Whether counter {@code i}, whose event is {@code event}, counts now (its event on a counter; software counters always). */
+    boolean counterCounting(int i, int event) {
         if (mode == GuestAccessMode.DIRECT) {
             return direct.counting(i);
         }
-        return softwareCounter(i) || emul.eventActive(i);
+        return softwareCounter(i, event) || emul.eventActive(i);
     }
 
     /** The value the guest would read from counter {@code i}, without charging anything. */
