@@ -47,6 +47,8 @@ public final class VcpuPmuRegs {
     /** Resets, reloads and writes (guest or userspace); counter increments are not counted. */
     private long writes;
 
+    private long controlWrites;
+
     VcpuPmuRegs(Vcpu vcpu) {
         this.vcpu = vcpu;
         this.vm = vcpu.vm();
@@ -69,6 +71,7 @@ public final class VcpuPmuRegs {
      */
     void reset() {
         writes++;
+        controlWrites++;
         pmcr = vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC;
         long mask = implementedCounterMask();
         pmcnten = RESET_UNKNOWN & mask;
@@ -89,6 +92,7 @@ public final class VcpuPmuRegs {
      */
     void reload() {
         writes++;
+        controlWrites++;
         long mask = implementedCounterMask();
         pmcnten &= mask;
         pminten &= mask;
@@ -104,6 +108,15 @@ public final class VcpuPmuRegs {
      */
     public long writes() {
         return writes;
+    }
+
+    /**
+     * How many times PMCR_EL0, PMCNTENSET/CLR or an event type (PMEVTYPER, PMCCFILTR) was written,
+     * or the registers reset or reloaded: the same count means the same PMCR, enables and event
+     * types, whatever else (counters, PMOVS, PMINTEN, PMSELR, PMUSERENR) was written.
+     */
+    public long controlWrites() {
+        return controlWrites;
     }
 
     /** PMCR_EL0.N: the VM's nr_pmu_counters. */
@@ -260,7 +273,7 @@ public final class VcpuPmuRegs {
             case PMSWINC_EL0 -> counterIncrement(value & mask, Events.SW_INCR);
             case PMSELR_EL0 -> pmselr = value & PmselrEl0.SEL_MASK;
             case PMCCNTR_EL0 -> pmccntr = value;
-            case PMCCFILTR_EL0 -> pmccfiltr = value & evtyperMask();
+            case PMCCFILTR_EL0 -> setEventType(ARMV8_PMU_CYCLE_IDX, value);
             case PMXEVCNTR_EL0 -> setCounter(checkedIndex(selected(), reg, n), value);
             case PMXEVTYPER_EL0 -> setEventType(checkedIndex(selected(), reg, n), value);
             case PMEVCNTR_EL0 -> setCounter(checkedIndex(n, reg, n), value);
@@ -300,6 +313,7 @@ public final class VcpuPmuRegs {
             }
         }
         pmcr = v & ~(PmcrEl0.C | PmcrEl0.P);
+        controlWrites++;
     }
 
     // ---- userspace (KVM_{GET,SET}_ONE_REG) ----
@@ -356,6 +370,13 @@ public final class VcpuPmuRegs {
      */
     public void userSet(PmuRegister reg, int n, long value) {
         writes++;
+        if (reg == PmuRegister.PMCR_EL0
+                || reg == PmuRegister.PMCNTENSET_EL0
+                || reg == PmuRegister.PMCNTENCLR_EL0
+                || reg == PmuRegister.PMCCFILTR_EL0
+                || reg == PmuRegister.PMEVTYPER_EL0) {
+            controlWrites++;
+        }
         long mask = implementedCounterMask();
         switch (reg) {
             case PMCR_EL0 ->
@@ -414,6 +435,7 @@ public final class VcpuPmuRegs {
     }
 
     private void setEventType(int idx, long value) {
+        controlWrites++;
         if (idx == ARMV8_PMU_CYCLE_IDX) {
             pmccfiltr = value & evtyperMask();
         } else {

@@ -73,8 +73,10 @@ final class GuestPmuAccounting {
     private boolean seenValid;
     /**
      * What an emulated-mode refresh read, to skip the next one when none of it changed: the vCPU's
-     * register writes and N (enables, event types; KVM creates and releases perf events only at
-     * such a write, a load or a mode change, and the last two make it invalid) and which of the
+     * writes of PMCR_EL0, the enables and the event types, and N (KVM creates and releases perf
+     * events only at such a write, a counter write, a load or a mode change: a counter write's
+     * release and create of an enabled event move the context generation, and the last two make
+     * it invalid) and which of the
      * events are on a counter (the vCPU thread's perf context generation, which every perf
      * operation that may move one changes). {@link #deferSettle} false: never skipped (for tests).
      */
@@ -255,7 +257,7 @@ final class GuestPmuAccounting {
             seenEmulatedValid = false;
             return false;
         }
-        long regsWrites = v.regs.writes();
+        long regsWrites = v.regs.controlWrites();
         int n = v.regs.n();
         long generation = v.kvm.perf.taskContextGeneration(v.thread);
         if (seenEmulatedValid
