@@ -107,26 +107,13 @@ final class GuestPmuAccountingProperties {
                     }
                 }
                 what = (write ? "write " : "read ") + reg + "[" + index + "] = " + Long.toHexString(value);
-                for (VpmuTestbed tb : new VpmuTestbed[] {deferred, eager}) {
-                    if (write) {
-                        tb.wr(reg, index, value, t);
-                    } else {
-                        tb.rd(reg, index, t);
-                    }
-                }
+                access(new VpmuTestbed[] {deferred, eager}, reg, index, value, write, t);
             }
             assertThat(deferred.vp.stats().counters())
                     .as("seed %d, step %d at %d: %s", seed, step, t, what)
                     .isEqualTo(eager.vp.stats().counters());
         }
-        if (loaded) {
-            t += r.nextInt(0, 5000);
-            deferred.vp.settleAtEndOfWindow(t);
-            eager.vp.settleAtEndOfWindow(t);
-        }
-        assertThat(deferred.vp.stats().counters())
-                .as("seed %d, end of window at %d", seed, t)
-                .isEqualTo(eager.vp.stats().counters());
+        endOfWindow(seed, r, loaded, t, deferred, eager);
     }
 
     /**
@@ -262,13 +249,7 @@ final class GuestPmuAccountingProperties {
                     }
                 }
                 what = (write ? "write " : "read ") + reg + "[" + index + "] = " + Long.toHexString(value);
-                for (VpmuTestbed tb : both) {
-                    if (write) {
-                        tb.wr(reg, index, value, t);
-                    } else {
-                        tb.rd(reg, index, t);
-                    }
-                }
+                access(both, reg, index, value, write, t);
             }
             if (compare) {
                 assertThat(deferred.vp.stats().counters())
@@ -276,6 +257,23 @@ final class GuestPmuAccountingProperties {
                         .isEqualTo(eager.vp.stats().counters());
             }
         }
+        endOfWindow(seed, r, loaded, t, deferred, eager);
+    }
+
+    /** The same guest access on every testbed. */
+    private static void access(VpmuTestbed[] testbeds, PmuRegister reg, int index, long value, boolean write, long t) {
+        for (VpmuTestbed tb : testbeds) {
+            if (write) {
+                tb.wr(reg, index, value, t);
+            } else {
+                tb.rd(reg, index, t);
+            }
+        }
+    }
+
+    /** The window's end a little later when loaded (every settle made), then the accounts compared. */
+    private static void endOfWindow(
+            long seed, SplittableRandom r, boolean loaded, long t, VpmuTestbed deferred, VpmuTestbed eager) {
         if (loaded) {
             t += r.nextInt(0, 5000);
             deferred.vp.settleAtEndOfWindow(t);
