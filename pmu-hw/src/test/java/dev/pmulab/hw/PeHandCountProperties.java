@@ -6,6 +6,7 @@ import dev.pmulab.hw.regs.PmcrEl0;
 import dev.pmulab.hw.regs.PmevtyperEl0;
 import dev.pmulab.hw.testing.ReportSeed;
 import dev.pmulab.hw.testing.SeededRandom;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link Pe} keeps its rate lookups per rates object in a few slots, per counter, and looks a
  * counter up again in a slot when the counter's event changed. Here counters take many distinct
- * events (common ones and some above 0x100, a few not implemented) under more rates objects than
+ * events (common ones, some above 0x100, and a few unsupported event numbers) under more rates objects than
  * there are slots, and every counter must hold what counting by hand gives: each advance adds
  * floor((frac + dt * rate) / 2^32) at the rate {@link EventRates#rateQ32} gives the counter's
  * event, the fraction carried per counter (CountPMUEvents with every counter enabled and filtered
@@ -28,12 +29,12 @@ final class PeHandCountProperties {
     private static final int CASES = 300;
     /** More than Pe.RATE_SLOTS (8), so that slots get replaced. */
     private static final int RATES_POOL = 11;
-    /** Implemented events: many, common ones and some above 0x100. */
-    private static final int[] IMPLEMENTED = implemented();
-    /** What counters are programmed with: the implemented events and a few the PE does not implement. */
+    /** The events the PE's PmuConfig supports: many, common ones and some above 0x100. */
+    private static final int[] SUPPORTED = supported();
+    /** What counters are programmed with: the supported events and three unsupported event numbers. */
     private static final int[] PROGRAMMED = programmed();
 
-    private static int[] implemented() {
+    private static int[] supported() {
         int[] e = new int[76];
         for (int i = 0; i < 64; i++) {
             e[i] = 0x40 + i; // 0x40..0x7f: no SW_INCR (0x00) or CHAIN (0x1e) among them
@@ -42,15 +43,16 @@ final class PeHandCountProperties {
             e[64 + i] = 0x4000 + i;
         }
         e[0] = Events.CPU_CYCLES; // 0x11, replacing 0x40
-        java.util.Arrays.sort(e);
+        Arrays.sort(e);
         return e;
     }
 
     private static int[] programmed() {
-        int[] p = java.util.Arrays.copyOf(IMPLEMENTED, IMPLEMENTED.length + 3);
-        p[IMPLEMENTED.length] = 0x40; // not implemented: counts nothing (model choice D8)
-        p[IMPLEMENTED.length + 1] = 0x5000;
-        p[IMPLEMENTED.length + 2] = 0x80;
+        int[] p = Arrays.copyOf(SUPPORTED, SUPPORTED.length + 3);
+        p[SUPPORTED.length] =
+                0x40; // unsupported here (CPU_CYCLES took its place): counts nothing (PMUv3p8, model choice D8)
+        p[SUPPORTED.length + 1] = 0x5000;
+        p[SUPPORTED.length + 2] = 0x80;
         return p;
     }
 
@@ -75,7 +77,7 @@ final class PeHandCountProperties {
         Pe pe = new Pe(PmuConfig.builder()
                 .n(n)
                 .version(PmuVersion.P5)
-                .events(IMPLEMENTED)
+                .events(SUPPORTED)
                 .build());
         EventRates[] pool = new EventRates[RATES_POOL];
         for (int i = 0; i < pool.length; i++) {
@@ -108,9 +110,8 @@ final class PeHandCountProperties {
             pe.advanceTo(pe.now() + dt);
             for (int i = 0; i < n; i++) {
                 // A counter not programmed yet holds SW_INCR (software increments only), and an
-                // event the PE does not implement counts nothing.
-                boolean driven =
-                        event[i] != Events.SW_INCR && java.util.Arrays.binarySearch(IMPLEMENTED, event[i]) >= 0;
+                // unsupported event number counts nothing (model choice D8).
+                boolean driven = event[i] != Events.SW_INCR && Arrays.binarySearch(SUPPORTED, event[i]) >= 0;
                 long rate = driven ? r.rateQ32(event[i]) : 0;
                 long q32 = dt * rate + frac[i]; // below 2^62: dt <= 2^26, rate <= 2^35
                 expected[i] += q32 >>> 32;

@@ -370,29 +370,36 @@ public final class VcpuPmuRegs {
      */
     public void userSet(PmuRegister reg, int n, long value) {
         writes++;
-        if (reg == PmuRegister.PMCR_EL0
-                || reg == PmuRegister.PMCNTENSET_EL0
-                || reg == PmuRegister.PMCNTENCLR_EL0
-                || reg == PmuRegister.PMCCFILTR_EL0
-                || reg == PmuRegister.PMEVTYPER_EL0) {
-            controlWrites++;
-        }
         long mask = implementedCounterMask();
         switch (reg) {
-            case PMCR_EL0 ->
+            case PMCR_EL0 -> {
+                controlWrites++;
                 pmcr = (value & PmcrEl0.MASK & ~(PmcrEl0.C | PmcrEl0.P))
                         | (vcpu.vm().host().aarch32El0Supported() ? 0 : PmcrEl0.LC);
-            case PMCNTENSET_EL0 -> pmcnten |= value & mask;
-            case PMCNTENCLR_EL0 -> pmcnten &= ~(value & mask);
+            }
+            case PMCNTENSET_EL0 -> {
+                controlWrites++;
+                pmcnten |= value & mask;
+            }
+            case PMCNTENCLR_EL0 -> {
+                controlWrites++;
+                pmcnten &= ~(value & mask);
+            }
             case PMINTENSET_EL1 -> pminten |= value & mask;
             case PMINTENCLR_EL1 -> pminten &= ~(value & mask);
             case PMOVSSET_EL0 -> pmovs |= value & mask;
             case PMOVSCLR_EL0 -> pmovs &= ~(value & mask);
             case PMSELR_EL0 -> pmselr = value;
             case PMCCNTR_EL0 -> pmccntr = value;
-            case PMCCFILTR_EL0 -> pmccfiltr = value;
+            case PMCCFILTR_EL0 -> {
+                controlWrites++;
+                pmccfiltr = value;
+            }
             case PMEVCNTR_EL0 -> pmevcntr[n] = value;
-            case PMEVTYPER_EL0 -> pmevtyper[n] = value;
+            case PMEVTYPER_EL0 -> {
+                controlWrites++;
+                pmevtyper[n] = value;
+            }
             case PMUSERENR_EL0 -> pmuserenr = value;
             default -> throw new IllegalArgumentException(reg + " is not a ONE_REG register");
         }

@@ -603,9 +603,7 @@ public final class PerfCore {
         if (event.state == PerfEventState.DEAD) {
             return event.totalTimeRunning;
         }
-        PerfEventState leaderState = event.groupLeader.state;
-        PerfEventState effective = leaderState.isOffOrBelow() ? leaderState : event.state;
-        return effective == PerfEventState.ACTIVE
+        return effectiveState(event) == PerfEventState.ACTIVE
                 ? event.totalTimeRunning + (event.ctx.timeNow(now) - event.tstamp)
                 : event.totalTimeRunning;
     }
@@ -1545,9 +1543,17 @@ public final class PerfCore {
     }
 
     /**
-     * {@code __perf_update_times} against the context clock: enabled while the effective state is
-     * at least INACTIVE, running while ACTIVE; the effective state is the leader's when the leader
-     * is OFF or below (§1.6).
+     * {@code __perf_effective_state}: a member of a group whose leader is OFF or below has the
+     * leader's state, otherwise its own (§1.6).
+     */
+    private static PerfEventState effectiveState(PerfEvent e) {
+        PerfEventState leaderState = e.groupLeader.state;
+        return leaderState.isOffOrBelow() ? leaderState : e.state;
+    }
+
+    /**
+     * {@code __perf_update_times} against the context clock: enabled while the effective state
+     * ({@link #effectiveState}) is at least INACTIVE, running while ACTIVE.
      */
     private static void updateTime(PerfEvent e, long now) {
         long ctxNow = e.ctx.timeNow(now);
@@ -1556,8 +1562,7 @@ public final class PerfCore {
             // Already up to this context time: a walk moves an event several times at one instant.
             return;
         }
-        PerfEventState leaderState = e.groupLeader.state;
-        PerfEventState effective = leaderState.isOffOrBelow() ? leaderState : e.state;
+        PerfEventState effective = effectiveState(e);
         if (!effective.isOffOrBelow()) {
             e.totalTimeEnabled += delta;
         }
