@@ -579,14 +579,11 @@ public final class PerfCore {
      */
     public long timeRunning(PerfEvent event, long now) {
         requireNonNull(event, "event is null");
-        if (anyBrbe && event.state == PerfEventState.ACTIVE) {
-            ArmPmuV3 hw = hws[event.oncpu];
-            if (hw.pe.config().brbe()) {
-                hw.pe.advanceTo(now);
-                hw.update(event);
-            }
-        }
-        if (event.state != PerfEventState.DEAD) {
+        if (anyBrbe
+                && event.state == PerfEventState.ACTIVE
+                && hws[event.oncpu].pe.config().brbe()) {
+            read(event, now);
+        } else if (event.state != PerfEventState.DEAD) {
             updateTime(event, now);
         }
         return event.totalTimeRunning;
